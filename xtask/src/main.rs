@@ -1,0 +1,102 @@
+//! Maintainers' commands.
+//!
+//! - `cargo xtask gen`: regenerate every checked-in artefact derived from `openapi.yaml`.
+//! - `cargo xtask gen --check`: exit non-zero, naming each stale artefact, when one differs.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[path = "../../build.rs"]
+#[allow(dead_code)]
+mod codegen;
+
+mod gen_artefacts {
+    use super::*;
+
+    /// One checked-in file derived from the spec: its path (from the workspace root) and content.
+    pub struct Artefact {
+        pub path: PathBuf,
+        pub content: String,
+    }
+
+    pub fn derive(root: &Path) -> Result<Vec<Artefact>, String> {
+        let spec_path = root.join(codegen::SPEC_PATH);
+        let spec = std::fs::read_to_string(&spec_path)
+            .map_err(|e| format!("read {}: {e}", spec_path.display()))?;
+        // The snapshot is what a default-features build compiles.
+        let code = codegen::generate(&spec, &codegen::Options::default())?;
+        Ok(vec![Artefact {
+            path: Path::new("generated").join(codegen::GENERATED_FILE),
+            content: code,
+        }])
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+fn generate_artefacts(check: bool) -> Result<(), String> {
+    let root = workspace_root();
+    let artefacts = gen_artefacts::derive(&root)?;
+    let mut stale = Vec::new();
+    for artefact in &artefacts {
+        let path = root.join(&artefact.path);
+        let current = std::fs::read_to_string(&path).ok();
+        if current.as_deref() == Some(artefact.content.as_str()) {
+            continue;
+        }
+        if check {
+            stale.push(artefact.path.display().to_string());
+        } else {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("create {}: {e}", dir.display()))?;
+            }
+            std::fs::write(&path, &artefact.content)
+                .map_err(|e| format!("write {}: {e}", path.display()))?;
+            println!("wrote {}", artefact.path.display());
+        }
+    }
+    if stale.is_empty() {
+        if check {
+            println!("{} generated artefact(s) up to date", artefacts.len());
+        }
+        Ok(())
+    } else {
+        Err(format!(
+            "stale generated artefact(s), run `cargo xtask gen` and commit:\n{}",
+            stale
+                .iter()
+                .map(|s| format!("  {s}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ))
+    }
+}
+
+const USAGE: &str = "usage: cargo xtask gen [--check]";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["gen"] => generate_artefacts(false),
+        ["gen", "--check"] => generate_artefacts(true),
+        ["help" | "--help" | "-h"] => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
