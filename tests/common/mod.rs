@@ -1,0 +1,81 @@
+//! Helpers shared by the integration tests: the spec, and validation of JSON against its schemas.
+#![allow(dead_code)]
+
+use serde_json::{Map, Value, json};
+
+/// `openapi.yaml` as JSON.
+pub fn spec() -> Value {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.yaml"))
+        .expect("read openapi.yaml");
+    serde_yaml::from_str(&text).expect("openapi.yaml is YAML")
+}
+
+/// Rewrites an OpenAPI 3.0 schema into JSON Schema: `nullable: true` becomes a `null` alternative.
+fn to_json_schema(schema: &Value) -> Value {
+    match schema {
+        Value::Object(object) => {
+            let mut out: Map<String, Value> = object
+                .iter()
+                .map(|(k, v)| (k.clone(), to_json_schema(v)))
+                .collect();
+            if out.remove("nullable") == Some(Value::Bool(true)) {
+                if let Some(Value::String(ty)) = out.get("type").cloned() {
+                    out.insert("type".into(), json!([ty, "null"]));
+                }
+                if let Some(Value::Array(values)) = out.get_mut("enum") {
+                    values.push(Value::Null);
+                }
+            }
+            // OpenAPI's `discriminator` and `example`s are annotations; JSON Schema ignores unknown keywords.
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(to_json_schema).collect()),
+        other => other.clone(),
+    }
+}
+
+/// A validator for `#/components/schemas/{name}` of the spec.
+pub fn validator(spec: &Value, name: &str) -> jsonschema::Validator {
+    let components = to_json_schema(&spec["components"]);
+    let root = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$ref": format!("#/components/schemas/{name}"),
+        "components": components,
+    });
+    jsonschema::validator_for(&root)
+        .unwrap_or_else(|e| panic!("schema {name} does not compile: {e}"))
+}
+
+/// Panics with every violation when `value` does not validate against schema `name`.
+pub fn assert_valid(spec: &Value, name: &str, value: &Value) {
+    let validator = validator(spec, name);
+    let errors: Vec<String> = validator
+        .iter_errors(value)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{name} does not validate:\n{}\n{value:#}",
+        errors.join("\n")
+    );
+}
+
+/// The form two encodings of the same value share:
+/// - every number as f64, so `48213` (the spec) and `48213.0` (an `f64` re-encoded) compare equal;
+/// - no `null` members: an optional nullable field (`subject`) decodes to `None` whether it was
+///   absent or `null`, and re-encodes as absent. The spec allows both. Required nullable fields
+///   (`text`) still re-encode as `null`, which the schema validation of the re-encoded value checks.
+pub fn normalize(value: &Value) -> Value {
+    match value {
+        Value::Number(n) => json!(n.as_f64().expect("finite number")),
+        Value::Array(items) => Value::Array(items.iter().map(normalize).collect()),
+        Value::Object(object) => Value::Object(
+            object
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), normalize(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
