@@ -1,0 +1,187 @@
+//! What the crate derives from the spec agrees with the spec, counted independently here.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use postpress::{ErrorCode, operations};
+use serde_json::Value;
+
+/// (type, status) of every error example, read straight from the spec.
+fn spec_error_types(spec: &Value) -> BTreeMap<String, u16> {
+    let mut found = BTreeMap::new();
+    let mut collect = |media: &Value| {
+        for example in media
+            .get("examples")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|e| e.values())
+        {
+            let value = &example["value"];
+            found.insert(
+                value["type"].as_str().unwrap().to_string(),
+                value["status"].as_u64().unwrap() as u16,
+            );
+        }
+    };
+    for response in spec["components"]["responses"]
+        .as_object()
+        .unwrap()
+        .values()
+    {
+        collect(&response["content"]["application/json"]);
+    }
+    for item in spec["paths"].as_object().unwrap().values() {
+        for op in item.as_object().unwrap().values() {
+            for (status, response) in op["responses"].as_object().unwrap() {
+                if status.starts_with('4') || status.starts_with('5') {
+                    if let Some(media) = response.pointer("/content/application~1json") {
+                        collect(media);
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn error_code_has_one_variant_per_documented_type_with_its_status() {
+    let spec = common::spec();
+    let documented = spec_error_types(&spec);
+    assert_eq!(
+        documented.len(),
+        71,
+        "the pages document 71 distinct error types"
+    );
+    assert_eq!(ErrorCode::DOCUMENTED.len(), 71);
+    for code in &ErrorCode::DOCUMENTED {
+        assert_eq!(
+            documented.get(code.as_str()),
+            code.documented_status().as_ref(),
+            "{code}"
+        );
+        assert_eq!(
+            ErrorCode::from(code.as_str()),
+            *code,
+            "round trip of {code}"
+        );
+        assert!(!code.description().is_empty(), "{code} has no description");
+    }
+    assert_eq!(
+        ErrorCode::from("errors/resource_not_found"),
+        ErrorCode::ResourceNotFound
+    );
+    assert_eq!(ErrorCode::ResourceNotFound.documented_status(), Some(404));
+    assert_eq!(
+        ErrorCode::FeatureNotImplemented.documented_status(),
+        Some(501)
+    );
+    let unknown = ErrorCode::from("errors/added_in_2027");
+    assert_eq!(unknown, ErrorCode::Unknown("errors/added_in_2027".into()));
+    assert_eq!(unknown.documented_status(), None);
+    assert_eq!(unknown.to_string(), "errors/added_in_2027");
+}
+
+#[test]
+fn every_error_response_of_every_operation_refers_to_the_envelope() {
+    let spec = common::spec();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for (status, response) in op["responses"].as_object().unwrap() {
+                if status.starts_with('2') {
+                    continue;
+                }
+                let response = match response.get("$ref").and_then(Value::as_str) {
+                    Some(r) => {
+                        &spec["components"]["responses"]
+                            [r.trim_start_matches("#/components/responses/")]
+                    }
+                    None => response,
+                };
+                let schema = response
+                    .pointer("/content/application~1json/schema/$ref")
+                    .and_then(Value::as_str);
+                assert_eq!(
+                    schema,
+                    Some("#/components/schemas/ErrorEnvelope"),
+                    "{method} {path} {status}"
+                );
+                let examples = response
+                    .pointer("/content/application~1json/examples")
+                    .and_then(Value::as_object);
+                for example in examples.expect("error types as examples").values() {
+                    assert_eq!(
+                        example["value"]["status"].as_u64(),
+                        status.parse().ok(),
+                        "{method} {path} {status}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_operation_table_lists_exactly_the_documented_statuses() {
+    // What the five pages list, operation by operation.
+    let expected: BTreeMap<&str, (&str, &str, u16, Vec<u16>)> = BTreeMap::from([
+        (
+            "get_message",
+            (
+                "GET",
+                "/messages/{message_id}",
+                200,
+                vec![401, 403, 404, 500, 503, 504],
+            ),
+        ),
+        (
+            "send_message",
+            (
+                "POST",
+                "/chats/{chat_id}/messages",
+                201,
+                vec![401, 403, 404, 415, 422, 429, 500, 503, 504],
+            ),
+        ),
+        (
+            "forward_message",
+            (
+                "POST",
+                "/messages/{message_id}/forward",
+                200,
+                vec![401, 403, 500, 503, 504],
+            ),
+        ),
+        (
+            "add_reaction",
+            (
+                "POST",
+                "/messages/{message_id}/reaction",
+                200,
+                vec![401, 403, 500, 503, 504],
+            ),
+        ),
+        (
+            "patch_chat",
+            (
+                "PATCH",
+                "/chats/{chat_id}",
+                200,
+                vec![401, 403, 404, 500, 501, 503, 504],
+            ),
+        ),
+    ]);
+    let ids: BTreeSet<&str> = operations::OPERATIONS.iter().map(|op| op.id).collect();
+    assert_eq!(ids, expected.keys().copied().collect());
+    for op in operations::OPERATIONS {
+        let (method, path, success, errors) = &expected[op.id];
+        assert_eq!(
+            (op.method, op.path, op.success, op.errors),
+            (*method, *path, *success, errors.as_slice()),
+            "{}",
+            op.id
+        );
+        assert_eq!(op.multipart, op.id == "send_message");
+    }
+}
