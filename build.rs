@@ -179,10 +179,8 @@ fn drop_multipart_operations(spec: &mut openapiv3::OpenAPI) -> Vec<String> {
             let is_multipart = op.as_ref().and_then(|o| o.request_body.as_ref()).is_some_and(|body| {
                 matches!(body, openapiv3::ReferenceOr::Item(b) if b.content.contains_key("multipart/form-data"))
             });
-            if is_multipart {
-                if let Some(o) = op.take() {
-                    dropped.push(o.operation_id.unwrap_or_default());
-                }
+            if let Some(o) = op.take_if(|_| is_multipart) {
+                dropped.push(o.operation_id.unwrap_or_default());
             }
         }
     }

@@ -34,10 +34,12 @@ fn spec_error_types(spec: &Value) -> BTreeMap<String, u16> {
     for item in spec["paths"].as_object().unwrap().values() {
         for op in item.as_object().unwrap().values() {
             for (status, response) in op["responses"].as_object().unwrap() {
-                if status.starts_with('4') || status.starts_with('5') {
-                    if let Some(media) = response.pointer("/content/application~1json") {
-                        collect(media);
-                    }
+                let is_error = status.starts_with('4') || status.starts_with('5');
+                if let Some(media) = response
+                    .pointer("/content/application~1json")
+                    .filter(|_| is_error)
+                {
+                    collect(media);
                 }
             }
         }
