@@ -121,6 +121,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<String, String> {
         .map_err(|e| format!("progenitor: {e}"))?;
     let errors = error_codes(&raw)?;
     let operations = operation_table(&raw)?;
+    let info = spec_info(&raw, spec_text)?;
     let schemars_impls = options
         .schemars
         .then(|| schemars_impls(&open_enum_names, &unions));
@@ -137,6 +138,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<String, String> {
 
         #errors
         #operations
+        #info
     };
     let ast: syn::File =
         syn::parse2(file).map_err(|e| format!("generated code does not parse: {e}"))?;
@@ -727,6 +729,34 @@ fn operation_table(raw: &Value) -> Result<TokenStream, String> {
             pub fn by_id(id: &str) -> ::std::option::Option<&'static Operation> {
                 OPERATIONS.iter().find(|op| op.id == id)
             }
+        }
+    })
+}
+
+/// The spec's server URL and a fingerprint of the spec text (for the default user agent).
+fn spec_info(raw: &Value, spec_text: &str) -> Result<TokenStream, String> {
+    let server = raw
+        .pointer("/servers/0/url")
+        .and_then(Value::as_str)
+        .ok_or("the spec has no servers[0].url")?;
+    let version = raw
+        .pointer("/info/version")
+        .and_then(Value::as_str)
+        .ok_or("the spec has no info.version")?;
+    // FNV-1a: a stable, dependency-free fingerprint; it identifies a spec, it does not protect one.
+    let hash = spec_text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let fingerprint = format!("{:08x}", hash >> 32);
+    Ok(quote! {
+        /// Facts about the spec this crate was built from.
+        pub mod spec_info {
+            /// The server URL of the spec (`servers[0].url`): the default base URL.
+            pub const SERVER_URL: &str = #server;
+            /// The spec's `info.version`.
+            pub const VERSION: &str = #version;
+            /// A short fingerprint of the spec text (FNV-1a, 8 hex digits), named in the user agent.
+            pub const FINGERPRINT: &str = #fingerprint;
         }
     })
 }

@@ -3214,3 +3214,12 @@ pub mod operations {
         OPERATIONS.iter().find(|op| op.id == id)
     }
 }
+/// Facts about the spec this crate was built from.
+pub mod spec_info {
+    /// The server URL of the spec (`servers[0].url`): the default base URL.
+    pub const SERVER_URL: &str = "https://api.postpress.ai/api/v1";
+    /// The spec's `info.version`.
+    pub const VERSION: &str = "1.0.0";
+    /// A short fingerprint of the spec text (FNV-1a, 8 hex digits), named in the user agent.
+    pub const FINGERPRINT: &str = "69c35d6c";
+}

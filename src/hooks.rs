@@ -1,23 +1,41 @@
 //! The hooks progenitor's generated client calls around every request.
 //!
-//! They put the `X-API-KEY` header on each request (progenitor does not apply the spec's
-//! security scheme) and remove the `api-version` header progenitor adds from `info.version`:
-//! the API reference documents no such header, so the SDK does not send one.
+//! - `pre` puts the `X-API-KEY` header on each request (progenitor does not apply the spec's
+//!   security scheme), sets the per-request timeout, and removes the `api-version` header
+//!   progenitor adds from `info.version`: the API reference documents no such header.
+//! - `post` records the status and headers of the answer before progenitor decodes the body, so
+//!   that an undecodable body keeps its status (progenitor's `InvalidResponsePayload` drops it).
 
-use progenitor_client::{ClientHooks, Error, OperationInfo};
-use reqwest::header::{HeaderName, HeaderValue};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
+use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue, RETRY_AFTER};
 
 use crate::generated::Client;
 
 /// The name of the API key header, from the spec's security scheme.
 pub(crate) const API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
 
-/// What the generated [`crate::api::Client`] needs besides its `reqwest::Client`: the API key.
+/// What the generated [`crate::api::Client`] needs besides its `reqwest::Client`: the API key,
+/// and (for the SDK's own use) a record of the last answer.
 ///
 /// `Debug` never shows the key.
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub struct Hooks {
     api_key: Option<HeaderValue>,
+    timeout: Option<Duration>,
+    last: Mutex<Option<ResponseHead>>,
+}
+
+/// Status and headers of an answer, recorded before its body is read.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ResponseHead {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub retry_after: Option<String>,
+    /// The host (and port) of a redirect target, for a 3xx the client refused to follow.
+    pub location_origin: Option<String>,
 }
 
 impl Hooks {
@@ -25,15 +43,41 @@ impl Hooks {
     ///
     /// Fails when the key holds characters an HTTP header cannot carry; the error does not show the key.
     pub fn new(api_key: Option<&str>) -> Result<Self, InvalidApiKey> {
-        let api_key = match api_key {
-            Some(key) => {
-                let mut value = HeaderValue::from_str(key).map_err(|_| InvalidApiKey)?;
-                value.set_sensitive(true);
-                Some(value)
-            }
-            None => None,
-        };
-        Ok(Self { api_key })
+        let api_key = api_key.map(header_value_for_key).transpose()?;
+        Ok(Self {
+            api_key,
+            ..Self::default()
+        })
+    }
+
+    pub(crate) fn for_call(api_key: HeaderValue, timeout: Duration) -> Self {
+        Self {
+            api_key: Some(api_key),
+            timeout: Some(timeout),
+            last: Mutex::new(None),
+        }
+    }
+
+    /// The answer to the last attempt, taken (the next attempt records its own).
+    pub(crate) fn take_last(&self) -> Option<ResponseHead> {
+        self.last.lock().map(|mut last| last.take()).unwrap_or(None)
+    }
+}
+
+/// The key as a header value marked sensitive (reqwest and http then never print it).
+pub(crate) fn header_value_for_key(key: &str) -> Result<HeaderValue, InvalidApiKey> {
+    let mut value = HeaderValue::from_str(key).map_err(|_| InvalidApiKey)?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+impl Clone for Hooks {
+    fn clone(&self) -> Self {
+        Self {
+            api_key: self.api_key.clone(),
+            timeout: self.timeout,
+            last: Mutex::new(None),
+        }
     }
 }
 
@@ -44,7 +88,10 @@ impl std::fmt::Debug for Hooks {
         } else {
             "<none>"
         };
-        f.debug_struct("Hooks").field("api_key", &key).finish()
+        f.debug_struct("Hooks")
+            .field("api_key", &key)
+            .field("timeout", &self.timeout)
+            .finish()
     }
 }
 
@@ -60,16 +107,52 @@ impl std::fmt::Display for InvalidApiKey {
 
 impl std::error::Error for InvalidApiKey {}
 
+fn header_text(headers: &reqwest::header::HeaderMap, name: HeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
 impl ClientHooks<Hooks> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
+        let hooks = self.inner();
+        if let Ok(mut last) = hooks.last.lock() {
+            *last = None;
+        }
         let headers = request.headers_mut();
         headers.remove("api-version");
-        if let Some(key) = &progenitor_client::ClientInfo::inner(self).api_key {
+        if let Some(key) = &hooks.api_key {
             headers.insert(API_KEY_HEADER, key.clone());
+        }
+        if let Some(timeout) = hooks.timeout {
+            *request.timeout_mut() = Some(timeout);
+        }
+        Ok(())
+    }
+
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        _info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        if let (Ok(response), Ok(mut last)) = (result, self.inner().last.lock()) {
+            let headers = response.headers();
+            let location_origin = response.status().is_redirection().then(|| {
+                let location = header_text(headers, reqwest::header::LOCATION)?;
+                let url = response.url().join(&location).ok()?;
+                Some(format!("{}://{}", url.scheme(), url.authority()))
+            });
+            *last = Some(ResponseHead {
+                status: response.status().as_u16(),
+                content_type: header_text(headers, CONTENT_TYPE),
+                retry_after: header_text(headers, RETRY_AFTER),
+                location_origin: location_origin.flatten(),
+            });
         }
         Ok(())
     }

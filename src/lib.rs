@@ -1,6 +1,22 @@
 //! Rust SDK for the postpress messaging API: send, retrieve, forward and react to WhatsApp,
 //! LinkedIn and Telegram messages, and act on chats.
 //!
+//! ```no_run
+//! # async fn run() -> Result<(), postpress::Error> {
+//! use postpress::{ChatAction, Client};
+//!
+//! let client = Client::from_env()?; // POSTPRESS_API_KEY, optional POSTPRESS_BASE_URL
+//! let msg = client.get_message("msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR").await?;
+//! client.add_reaction(msg.id.as_str(), "👍").await?;
+//! client.chat_action(&msg.chat_id, ChatAction::SetReadStatus(true)).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! - Every call returns [`Error`]: an API error carries the documented [`ErrorCode`]; a response
+//!   that is not the documented JSON, a timeout and a transport failure are distinct variants.
+//! - Calls are retried by the rule in [`retry`], which never repeats a send that may have taken effect.
+//! - Each call runs in a `tracing` span named `postpress`; neither bodies nor the key are logged.
+//!
 //! The types and the JSON operations are generated at build time from the crate's `openapi.yaml`.
 
 #![warn(missing_docs)]
@@ -9,10 +25,30 @@ mod generated {
     #![allow(missing_docs, clippy::all, unused_imports)]
     include!(concat!(env!("OUT_DIR"), "/postpress_api.rs"));
 }
+mod builder;
+mod chat_action;
+mod client;
+mod error;
 mod hooks;
 mod path;
+mod response;
+pub mod retry;
 
-/// The client progenitor generates from the spec, one method per JSON operation.
+pub use builder::{
+    API_KEY_ENV, BASE_URL_ENV, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+};
+pub use chat_action::{ChatAction, MismatchedValue};
+pub use client::Client;
+pub use error::{ApiError, ConfigError, Error, InvalidInput, InvalidResponse, TransportError};
+pub use generated::error_codes::ErrorCode;
+pub use generated::{operations, spec_info};
+pub use types::{
+    Attachment, ChatPatched, Message, MessageForwarded, MessageReactionAdded, MessageSent,
+};
+
+/// The client progenitor generates from the spec, one method per JSON operation; [`Client`] is
+/// built on it. Use it directly only for what `Client` does not offer.
 ///
 /// Send-message is `multipart/form-data`, which progenitor cannot generate; it is not here.
 pub mod api {
@@ -25,6 +61,3 @@ pub mod types {
     pub use crate::generated::open::*;
     pub use crate::generated::types::*;
 }
-
-pub use generated::error_codes::ErrorCode;
-pub use generated::operations;

@@ -22,7 +22,6 @@ pub(crate) fn encode_path(segment: &str) -> String {
 }
 
 /// Why an id cannot be used as a path parameter, or `None` when it can.
-#[allow(dead_code)] // used by the hand-written client, next
 pub(crate) fn check_id(id: &str) -> Option<&'static str> {
     match id {
         "" => Some("is empty"),

@@ -1,0 +1,255 @@
+//! Turns what progenitor's generated methods return into the SDK's `Result`, without losing the
+//! status, the `Retry-After` or the start of a body that could not be decoded.
+
+use std::time::{Duration, SystemTime};
+
+use progenitor_client::{Error as GenError, ResponseValue};
+
+use crate::ErrorCode;
+use crate::error::{ApiError, Error, InvalidResponse, TransportError, snippet};
+use crate::hooks::ResponseHead;
+use crate::retry::{self, Failure, Idempotency};
+use crate::types::ErrorEnvelope;
+
+/// The largest body read from an answer the spec does not document, to look for an envelope.
+const UNDOCUMENTED_BODY_LIMIT: usize = 64 * 1024;
+
+/// The operation an answer belongs to.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CallContext {
+    pub operation: &'static str,
+    pub idempotency: Idempotency,
+}
+
+impl CallContext {
+    fn retryable(&self, failure: Failure<'_>) -> bool {
+        retry::is_retryable(self.idempotency, failure)
+    }
+}
+
+fn is_json(content_type: Option<&str>) -> bool {
+    let Some(content_type) = content_type else {
+        return true;
+    };
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+fn retry_after(head: Option<&ResponseHead>) -> Option<Duration> {
+    let value = head?.retry_after.as_deref()?;
+    retry::parse_retry_after(value, SystemTime::now())
+}
+
+/// The answer to one attempt, as the SDK's result.
+pub(crate) async fn convert<T>(
+    result: Result<ResponseValue<T>, GenError<ErrorEnvelope>>,
+    head: Option<ResponseHead>,
+    ctx: CallContext,
+) -> Result<T, Error> {
+    let head = head.as_ref();
+    match result {
+        Ok(value) => {
+            let content_type = head.and_then(|h| h.content_type.as_deref());
+            if !is_json(content_type) {
+                return Err(invalid(
+                    ctx,
+                    head,
+                    format!("expected JSON, got {}", content_type.unwrap_or("")),
+                    &[],
+                ));
+            }
+            Ok(value.into_inner())
+        }
+        Err(GenError::ErrorResponse(value)) => {
+            let status = value.status().as_u16();
+            let content_type = head.and_then(|h| h.content_type.as_deref());
+            if !is_json(content_type) {
+                let reason = format!(
+                    "expected a JSON error envelope, got {}",
+                    content_type.unwrap_or("")
+                );
+                return Err(invalid(ctx, head, reason, &[]));
+            }
+            Err(api_error(
+                ctx,
+                status,
+                value.into_inner(),
+                retry_after(head),
+            ))
+        }
+        Err(GenError::InvalidResponsePayload(body, e)) => {
+            let reason = if body.is_empty() {
+                "empty body".to_string()
+            } else if !is_json(head.and_then(|h| h.content_type.as_deref())) {
+                format!(
+                    "expected JSON, got {}",
+                    head.and_then(|h| h.content_type.as_deref()).unwrap_or("")
+                )
+            } else if e.is_eof() {
+                format!("truncated JSON: {e}")
+            } else {
+                format!("the body is not the documented JSON: {e}")
+            };
+            Err(invalid(ctx, head, reason, &body))
+        }
+        Err(GenError::ResponseBodyError(e)) => {
+            if e.is_timeout() {
+                return Err(transport(ctx, e, false, true));
+            }
+            Err(invalid(
+                ctx,
+                head,
+                format!("the body could not be read: {}", describe(&e)),
+                &[],
+            ))
+        }
+        Err(GenError::CommunicationError(e)) => {
+            let connect = e.is_connect();
+            Err(transport(ctx, e, connect, false))
+        }
+        Err(GenError::UnexpectedResponse(response)) => Err(undocumented(ctx, head, response).await),
+        Err(GenError::InvalidRequest(message)) => Err(Error::invalid_input(message)),
+        Err(GenError::InvalidUpgrade(e)) => Err(transport(ctx, e, false, false)),
+        Err(GenError::Custom(message)) => Err(Error::invalid_input(message)),
+    }
+}
+
+fn api_error(
+    ctx: CallContext,
+    status: u16,
+    envelope: ErrorEnvelope,
+    retry_after: Option<Duration>,
+) -> Error {
+    let code = ErrorCode::from(envelope.type_.as_str());
+    let retryable = ctx.retryable(Failure::Status {
+        status,
+        code: Some(&code),
+    });
+    Error::Api(Box::new(ApiError {
+        status,
+        code,
+        title: envelope.title,
+        detail: envelope.detail,
+        instance: envelope.instance,
+        retry_after,
+        operation: ctx.operation,
+        retryable,
+    }))
+}
+
+fn invalid(ctx: CallContext, head: Option<&ResponseHead>, reason: String, body: &[u8]) -> Error {
+    let status = head.map(|h| h.status);
+    let retryable = match status {
+        Some(status) => ctx.retryable(Failure::Status { status, code: None }),
+        None => false,
+    };
+    Error::InvalidResponse(Box::new(InvalidResponse {
+        status,
+        content_type: head.and_then(|h| h.content_type.clone()),
+        reason,
+        snippet: snippet(body),
+        retry_after: retry_after(head),
+        operation: ctx.operation,
+        retryable,
+    }))
+}
+
+fn transport(ctx: CallContext, e: reqwest::Error, connect: bool, timeout: bool) -> Error {
+    let timeout = timeout || e.is_timeout();
+    let failure = if connect {
+        Failure::Connect
+    } else {
+        Failure::AfterSend
+    };
+    let error = TransportError {
+        connect,
+        operation: ctx.operation,
+        message: describe(&e),
+        retryable: ctx.retryable(failure),
+        source: Some(Box::new(e)),
+    };
+    if timeout {
+        Error::Timeout(error)
+    } else {
+        Error::Transport(error)
+    }
+}
+
+/// reqwest's message and its causes on one line (the causes are what explain the failure; the
+/// URL reqwest names carries ids, never the key, which only travels in a header).
+fn describe(e: &reqwest::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}
+
+/// An answer with a status the spec does not list for this operation: read a bounded part of the
+/// body and decode an envelope when there is one; otherwise an `InvalidResponse`.
+async fn undocumented(
+    ctx: CallContext,
+    head: Option<&ResponseHead>,
+    mut response: reqwest::Response,
+) -> Error {
+    let status = response.status().as_u16();
+    if let Some(origin) = head.and_then(|h| h.location_origin.as_deref()) {
+        let reason = format!(
+            "redirect to {origin} not followed: the API key is only sent to the configured base URL"
+        );
+        return invalid(ctx, head, reason, &[]);
+    }
+    let mut body = Vec::new();
+    let mut complete = true;
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = UNDOCUMENTED_BODY_LIMIT.saturating_sub(body.len());
+                body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                if chunk.len() > room {
+                    complete = false;
+                    break;
+                }
+            }
+            Ok(None) => break,
+            Err(e) if e.is_timeout() => return transport(ctx, e, false, true),
+            Err(_) => {
+                complete = false;
+                break;
+            }
+        }
+    }
+    let content_type = head.and_then(|h| h.content_type.as_deref());
+    if complete
+        && status >= 400
+        && is_json(content_type)
+        && let Ok(envelope) = serde_json::from_slice::<ErrorEnvelope>(&body)
+    {
+        return api_error(ctx, status, envelope, retry_after(head));
+    }
+    let reason = if (200..300).contains(&status) {
+        format!(
+            "status {status} is not the documented success status of {}",
+            ctx.operation
+        )
+    } else if body.is_empty() {
+        "empty body".to_string()
+    } else if !is_json(content_type) {
+        format!(
+            "expected a JSON error envelope, got {}",
+            content_type.unwrap_or("")
+        )
+    } else {
+        "the body is not the documented error envelope".to_string()
+    };
+    invalid(ctx, head, reason, &body)
+}

@@ -1,0 +1,200 @@
+//! Which failures are retried, and how long to wait between attempts.
+//!
+//! A retry must never send a message twice. So the rule depends on whether repeating the call is
+//! safe: reading a message, setting a reaction (a new one replaces the old) and the chat actions
+//! are *idempotent*; sending and forwarding are not, and are repeated only when the failed attempt
+//! provably did not take effect.
+//!
+//! | failure of the attempt                                   | get, reaction, chat actions | send, forward |
+//! |----------------------------------------------------------|-----------------------------|---------------|
+//! | connection never established (refused, DNS, connect timeout) | retry                   | retry         |
+//! | connection broke or timed out after the request was sent | retry                       | **no**        |
+//! | 429, any body                                            | retry                       | only `errors/too_many_requests` |
+//! | 503, any body                                            | retry                       | only `errors/no_client_session`, `no_channel`, `no_handler`, `network_down`, `service_unavailable` |
+//! | 502, 504, any body                                       | retry                       | **no**        |
+//! | 500, 501 and every other status                          | no                          | no            |
+//! | a 429 or 503 whose body is not a readable envelope       | retry                       | **no**        |
+//!
+//! Between attempts the client waits `Retry-After` when the server sent one (seconds or an HTTP
+//! date). A `Retry-After` longer than [`MAX_RETRY_AFTER`] is not waited out: the error is returned
+//! at once, and [`crate::Error::retry_after`] tells the caller what the server asked. A negative
+//! or unparsable `Retry-After` is ignored. Without one, the wait is exponential backoff with full
+//! jitter: a random time up to `200 ms × 2^attempt`, at most [`MAX_BACKOFF`]. At most
+//! `max_retries` retries are made (default 2, so 3 attempts).
+
+use std::time::{Duration, SystemTime};
+
+use crate::ErrorCode;
+
+/// The longest `Retry-After` the client waits out by itself.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+/// The longest backoff between two attempts when the server gave no `Retry-After`.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(8);
+const BASE_BACKOFF: Duration = Duration::from_millis(200);
+
+/// Whether repeating an operation can duplicate its effect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Idempotency {
+    /// Repeating it has the same effect as doing it once.
+    Idempotent,
+    /// Repeating it may do it twice (a second message).
+    NotIdempotent,
+}
+
+/// What the client knows about a failed attempt, to decide whether to try again.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Failure<'a> {
+    /// No connection was made: the request cannot have reached the server.
+    Connect,
+    /// The connection broke, or the call timed out, after the request may have been sent.
+    AfterSend,
+    /// An answer with this status; `code` when its body was a readable envelope.
+    Status {
+        status: u16,
+        code: Option<&'a ErrorCode>,
+    },
+}
+
+/// Whether a failure of this kind may be retried for an operation of this idempotency.
+pub(crate) fn is_retryable(idempotency: Idempotency, failure: Failure<'_>) -> bool {
+    match (idempotency, failure) {
+        (_, Failure::Connect) => true,
+        (Idempotency::Idempotent, Failure::AfterSend) => true,
+        (Idempotency::NotIdempotent, Failure::AfterSend) => false,
+        (Idempotency::Idempotent, Failure::Status { status, .. }) => {
+            matches!(status, 429 | 502 | 503 | 504)
+        }
+        (Idempotency::NotIdempotent, Failure::Status { status: 429, code }) => {
+            matches!(code, Some(ErrorCode::TooManyRequests))
+        }
+        (Idempotency::NotIdempotent, Failure::Status { status: 503, code }) => matches!(
+            code,
+            Some(
+                ErrorCode::NoClientSession
+                    | ErrorCode::NoChannel
+                    | ErrorCode::NoHandler
+                    | ErrorCode::NetworkDown
+                    | ErrorCode::ServiceUnavailable
+            )
+        ),
+        (Idempotency::NotIdempotent, Failure::Status { .. }) => false,
+    }
+}
+
+/// Parses `Retry-After`: delay-seconds or an HTTP date. `None` when absent, negative or garbage.
+pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    // A date in the past means "now".
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// The wait before retry number `retry` (1 for the first retry).
+///
+/// `Err(after)` when the server asked for longer than [`MAX_RETRY_AFTER`]: do not retry.
+pub(crate) fn delay(retry: u32, retry_after: Option<Duration>) -> Result<Duration, Duration> {
+    match retry_after {
+        Some(after) if after > MAX_RETRY_AFTER => Err(after),
+        Some(after) => Ok(after),
+        None => {
+            let ceiling = BASE_BACKOFF
+                .saturating_mul(1u32 << retry.min(16))
+                .min(MAX_BACKOFF);
+            Ok(ceiling.mul_f64(jitter()))
+        }
+    }
+}
+
+/// A uniform number in [0, 1), different on every call (xorshift seeded by the clock and a
+/// counter; backoff needs spread, not cryptographic randomness).
+fn jitter() -> f64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0x9E37_79B9_7F4A_7C15);
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    let mut x = nanos ^ COUNTER.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed);
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    (x >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Idempotency::*;
+
+    #[test]
+    fn the_rule_of_the_table() {
+        let status = |status, code| Failure::Status { status, code };
+        let too_many = ErrorCode::TooManyRequests;
+        let no_session = ErrorCode::NoClientSession;
+        let unexpected = ErrorCode::UnexpectedError;
+        let unknown = ErrorCode::Unknown("errors/new".into());
+        for failure in [
+            Failure::Connect,
+            status(429, None),
+            status(502, None),
+            status(503, None),
+            status(504, None),
+        ] {
+            assert!(is_retryable(Idempotent, failure), "{failure:?}");
+        }
+        assert!(is_retryable(Idempotent, Failure::AfterSend));
+        assert!(!is_retryable(Idempotent, status(500, Some(&unexpected))));
+        assert!(!is_retryable(Idempotent, status(404, None)));
+
+        assert!(is_retryable(NotIdempotent, Failure::Connect));
+        assert!(!is_retryable(NotIdempotent, Failure::AfterSend));
+        assert!(is_retryable(NotIdempotent, status(429, Some(&too_many))));
+        assert!(!is_retryable(NotIdempotent, status(429, None)));
+        assert!(!is_retryable(NotIdempotent, status(429, Some(&unknown))));
+        assert!(is_retryable(NotIdempotent, status(503, Some(&no_session))));
+        assert!(!is_retryable(NotIdempotent, status(503, None)));
+        assert!(!is_retryable(NotIdempotent, status(503, Some(&unknown))));
+        assert!(!is_retryable(NotIdempotent, status(502, None)));
+        assert!(!is_retryable(NotIdempotent, status(504, None)));
+        assert!(!is_retryable(NotIdempotent, status(500, Some(&unexpected))));
+    }
+
+    #[test]
+    fn retry_after_in_seconds_dates_and_garbage() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert_eq!(parse_retry_after("3", now), Some(Duration::from_secs(3)));
+        assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("-5", now), None);
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("1.5", now), None);
+        assert_eq!(parse_retry_after("99999999999999999999999", now), None);
+        let in_ten = httpdate::fmt_http_date(now + Duration::from_secs(10));
+        assert_eq!(
+            parse_retry_after(&in_ten, now),
+            Some(Duration::from_secs(10))
+        );
+        let past = httpdate::fmt_http_date(now - Duration::from_secs(10));
+        assert_eq!(parse_retry_after(&past, now), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn delays_honour_retry_after_up_to_the_cap_and_backoff_is_bounded() {
+        assert_eq!(
+            delay(1, Some(Duration::from_secs(2))),
+            Ok(Duration::from_secs(2))
+        );
+        assert_eq!(
+            delay(1, Some(Duration::from_secs(3600))),
+            Err(Duration::from_secs(3600))
+        );
+        for retry in 1..40 {
+            let wait = delay(retry, None).unwrap();
+            assert!(wait <= MAX_BACKOFF, "retry {retry}: {wait:?}");
+        }
+        let first: Vec<Duration> = (0..50).map(|_| delay(1, None).unwrap()).collect();
+        assert!(first.iter().all(|d| *d < Duration::from_millis(400)));
+        assert!(first.windows(2).any(|w| w[0] != w[1]), "jitter varies");
+    }
+}
