@@ -61,3 +61,8 @@ pub mod types {
     pub use crate::generated::open::*;
     pub use crate::generated::types::*;
 }
+
+/// The README's code blocks, compiled as doc-tests so the README cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
