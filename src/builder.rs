@@ -18,6 +18,8 @@ pub const BASE_URL_ENV: &str = "POSTPRESS_BASE_URL";
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The default time allowed for one attempt of a JSON call, from sending to the end of the answer.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default time allowed for one attempt of a send that carries files (uploads take longer).
+pub const DEFAULT_UPLOAD_TIMEOUT: Duration = Duration::from_secs(600);
 /// The default number of retries after a first failed attempt (see [`crate::retry`]).
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// How many redirects within the base URL's origin are followed.
@@ -41,6 +43,7 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
+    upload_timeout: Option<Duration>,
     max_retries: Option<u32>,
     user_agent: Option<String>,
     http: Option<reqwest::ClientBuilder>,
@@ -53,6 +56,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("upload_timeout", &self.upload_timeout)
             .field("max_retries", &self.max_retries)
             .field("user_agent", &self.user_agent)
             .field(
@@ -89,6 +93,13 @@ impl ClientBuilder {
     /// [`DEFAULT_TIMEOUT`]. Retries get the same time again.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Time allowed for one attempt of a send that carries files, until the answer is read.
+    /// Default [`DEFAULT_UPLOAD_TIMEOUT`]; [`crate::SendMessage::timeout`] overrides it per send.
+    pub fn upload_timeout(mut self, timeout: Duration) -> Self {
+        self.upload_timeout = Some(timeout);
         self
     }
 
@@ -164,6 +175,7 @@ impl ClientBuilder {
             http,
             api_key,
             timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            upload_timeout: self.upload_timeout.unwrap_or(DEFAULT_UPLOAD_TIMEOUT),
             max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
         }))
     }

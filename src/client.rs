@@ -1,5 +1,6 @@
 //! [`Client`]: one method per thing a user wants to do, with retries and tracing.
 
+use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -43,6 +44,7 @@ pub(crate) struct Config {
     pub http: reqwest::Client,
     pub api_key: HeaderValue,
     pub timeout: Duration,
+    pub upload_timeout: Duration,
     pub max_retries: u32,
 }
 
@@ -77,6 +79,10 @@ impl Client {
     /// The base URL requests go to, without a trailing `/`.
     pub fn base_url(&self) -> &str {
         &self.config.base_url
+    }
+
+    pub(crate) fn config(&self) -> &Config {
+        &self.config
     }
 
     /// Retrieves a message by its postpress id (`GET /messages/{message_id}`).
@@ -186,7 +192,6 @@ impl Client {
             operation,
             idempotency,
         };
-        let span = call_span(operation);
         async {
             let mut retries = Retries::new(self.config.max_retries);
             loop {
@@ -195,17 +200,14 @@ impl Client {
                 let head = api.inner().take_last();
                 let status = head.as_ref().map(|h| h.status);
                 let result = response::convert(result, head, ctx).await;
-                log_attempt(retries.attempt(), status, started, &result);
-                match result {
-                    Ok(value) => return Ok(value),
-                    Err(error) => match retries.next_delay(&error) {
-                        Some(wait) => tokio::time::sleep(wait).await,
-                        None => return Err(error),
-                    },
+                if let ControlFlow::Break(result) =
+                    retries.finish_attempt(started, status, result).await
+                {
+                    return result;
                 }
             }
         }
-        .instrument(span)
+        .instrument(call_span(operation))
         .await
     }
 }
@@ -226,12 +228,7 @@ pub(crate) fn call_span(operation: &'static str) -> tracing::Span {
 }
 
 /// One event per attempt, in the call's span.
-pub(crate) fn log_attempt<T>(
-    attempt: u32,
-    status: Option<u16>,
-    started: Instant,
-    result: &Result<T, Error>,
-) {
+fn log_attempt<T>(attempt: u32, status: Option<u16>, started: Instant, result: &Result<T, Error>) {
     let duration_ms = started.elapsed().as_millis() as u64;
     let span = tracing::Span::current();
     span.record("attempts", attempt);
@@ -265,13 +262,28 @@ impl Retries {
         }
     }
 
-    /// The number of the attempt under way, from 1.
-    pub(crate) fn attempt(&self) -> u32 {
-        self.attempt
+    /// Logs an attempt, then either ends the call with its result or waits before the next attempt.
+    pub(crate) async fn finish_attempt<T>(
+        &mut self,
+        started: Instant,
+        status: Option<u16>,
+        result: Result<T, Error>,
+    ) -> ControlFlow<Result<T, Error>> {
+        log_attempt(self.attempt, status, started, &result);
+        match result {
+            Ok(value) => ControlFlow::Break(Ok(value)),
+            Err(error) => match self.next_delay(&error) {
+                Some(wait) => {
+                    tokio::time::sleep(wait).await;
+                    ControlFlow::Continue(())
+                }
+                None => ControlFlow::Break(Err(error)),
+            },
+        }
     }
 
     /// After a failed attempt: the wait before the next one, or `None` to return the error.
-    pub(crate) fn next_delay(&mut self, error: &Error) -> Option<Duration> {
+    fn next_delay(&mut self, error: &Error) -> Option<Duration> {
         if !error.is_retryable() || self.attempt > self.max_retries {
             return None;
         }

@@ -38,6 +38,24 @@ pub(crate) struct ResponseHead {
     pub location_origin: Option<String>,
 }
 
+impl ResponseHead {
+    /// The status and the headers the SDK needs of `response`.
+    pub(crate) fn of(response: &reqwest::Response) -> ResponseHead {
+        let headers = response.headers();
+        let location_origin = response.status().is_redirection().then(|| {
+            let location = header_text(headers, reqwest::header::LOCATION)?;
+            let url = response.url().join(&location).ok()?;
+            Some(format!("{}://{}", url.scheme(), url.authority()))
+        });
+        ResponseHead {
+            status: response.status().as_u16(),
+            content_type: header_text(headers, CONTENT_TYPE),
+            retry_after: header_text(headers, RETRY_AFTER),
+            location_origin: location_origin.flatten(),
+        }
+    }
+}
+
 impl Hooks {
     /// Hooks that send `api_key` as `X-API-KEY`, or no key when `None`.
     ///
@@ -141,18 +159,7 @@ impl ClientHooks<Hooks> for Client {
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         if let (Ok(response), Ok(mut last)) = (result, self.inner().last.lock()) {
-            let headers = response.headers();
-            let location_origin = response.status().is_redirection().then(|| {
-                let location = header_text(headers, reqwest::header::LOCATION)?;
-                let url = response.url().join(&location).ok()?;
-                Some(format!("{}://{}", url.scheme(), url.authority()))
-            });
-            *last = Some(ResponseHead {
-                status: response.status().as_u16(),
-                content_type: header_text(headers, CONTENT_TYPE),
-                retry_after: header_text(headers, RETRY_AFTER),
-                location_origin: location_origin.flatten(),
-            });
+            *last = Some(ResponseHead::of(response));
         }
         Ok(())
     }

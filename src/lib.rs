@@ -30,9 +30,12 @@ mod chat_action;
 mod client;
 mod error;
 mod hooks;
+mod multipart;
 mod path;
 mod response;
 pub mod retry;
+mod send;
+mod upload;
 
 pub use builder::{
     API_KEY_ENV, BASE_URL_ENV, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
@@ -43,9 +46,12 @@ pub use client::Client;
 pub use error::{ApiError, ConfigError, Error, InvalidInput, InvalidResponse, TransportError};
 pub use generated::error_codes::ErrorCode;
 pub use generated::{operations, spec_info};
+pub use multipart::Progress;
+pub use send::SendMessage;
 pub use types::{
     Attachment, ChatPatched, Message, MessageForwarded, MessageReactionAdded, MessageSent,
 };
+pub use upload::Upload;
 
 /// The client progenitor generates from the spec, one method per JSON operation; [`Client`] is
 /// built on it. Use it directly only for what `Client` does not offer.

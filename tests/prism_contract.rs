@@ -84,6 +84,59 @@ async fn prism_accepts_every_json_request_the_generated_client_sends() {
     }
 }
 
+#[tokio::test]
+#[ignore = "needs Prism: run .ci/prism-contract"]
+async fn prism_accepts_what_the_client_sends_including_multipart() {
+    let client = postpress::Client::builder()
+        .api_key("pp_contract_key")
+        .base_url(prism_url())
+        .max_retries(0)
+        .build()
+        .unwrap();
+    // Prism (5.16) never reads multipart parts as an array: even one `attachments` part fails its
+    // validation with "attachments must be array". So the binary path is checked here through the
+    // single-file fields; repeated `attachments` parts are checked with multer in tests/send.rs.
+    let sent = client
+        .send_message("chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR")
+        .text("Got it - thanks!")
+        .account_id("acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR")
+        .typing_duration("2")
+        .voice_message(postpress::Upload::bytes("note.ogg", &b"OggS"[..]))
+        .video_message(postpress::Upload::bytes("clip.mp4", &b"mp4"[..]))
+        .send()
+        .await
+        .expect("Prism accepts the multipart send");
+    assert_eq!(sent.message_id, "msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR");
+    let sent = client
+        .send_message("chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR")
+        .text("text only")
+        .send()
+        .await
+        .expect("text only");
+    assert_eq!(sent.message_id, "msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR");
+    let message = client
+        .get_message("msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR")
+        .await
+        .expect("get_message");
+    client
+        .forward_message(message.id.as_str(), "chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR")
+        .await
+        .expect("forward");
+    client
+        .add_reaction(message.id.as_str(), "👍")
+        .await
+        .expect("reaction");
+    for action in [
+        postpress::ChatAction::SetArchiveStatus(false),
+        postpress::ChatAction::RemoveParticipant("334455667788@s.whatsapp.net".into()),
+    ] {
+        client
+            .chat_action("chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR", action)
+            .await
+            .expect("chat action");
+    }
+}
+
 /// Without these, a Prism that validated nothing would pass the test above.
 #[tokio::test]
 #[ignore = "needs Prism: run .ci/prism-contract"]

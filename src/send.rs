@@ -1,0 +1,264 @@
+//! Send-message (`POST /chats/{chat_id}/messages`, `multipart/form-data`), written by hand
+//! because progenitor cannot generate multipart operations. Path, statuses and response types
+//! still come from the spec: the path from `operations`, the bodies from the generated types.
+
+use std::ops::ControlFlow;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use progenitor_client::{Error as GenError, ResponseValue};
+use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use tracing::Instrument;
+
+use crate::client::{Client, Retries, call_span, check_id};
+use crate::error::Error;
+use crate::hooks::{API_KEY_HEADER, ResponseHead};
+use crate::multipart::{Multipart, Progress, ProgressFn};
+use crate::response::{self, CallContext};
+use crate::retry::Idempotency;
+use crate::types::{ErrorEnvelope, MessageSent};
+use crate::upload::Upload;
+
+const OPERATION: &str = "send_message";
+
+/// A message being prepared by [`Client::send_message`]; nothing is sent until
+/// [`send`](SendMessage::send).
+///
+/// ```no_run
+/// # async fn run(client: postpress::Client, jpeg_bytes: Vec<u8>) -> Result<(), postpress::Error> {
+/// use postpress::Upload;
+///
+/// let sent = client
+///     .send_message("chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR")
+///     .text("Got it - thanks!")
+///     .attachment(Upload::path("report.pdf")) // streamed from disk
+///     .attachment(Upload::bytes("photo.jpg", jpeg_bytes))
+///     .voice_message(Upload::path("note.ogg"))
+///     .send()
+///     .await?;
+/// println!("sent {}", sent.message_id);
+/// # Ok(()) }
+/// ```
+///
+/// Sending is not idempotent: a failed send is retried only when it provably did not take effect
+/// (see [`crate::retry`]), and each retry re-opens its files.
+#[must_use = "nothing is sent until .send().await"]
+pub struct SendMessage<'a> {
+    client: &'a Client,
+    chat_id: String,
+    fields: Vec<(&'static str, String)>,
+    voice_message: Option<Upload>,
+    video_message: Option<Upload>,
+    attachments: Vec<Upload>,
+    progress: Option<ProgressFn>,
+    timeout: Option<Duration>,
+}
+
+impl std::fmt::Debug for SendMessage<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SendMessage")
+            .field("chat_id", &self.chat_id)
+            .field("fields", &self.fields)
+            .field("voice_message", &self.voice_message)
+            .field("video_message", &self.video_message)
+            .field("attachments", &self.attachments)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Prepares a message to `chat_id`: add text and files, then [`send`](SendMessage::send) it.
+    pub fn send_message(&self, chat_id: impl Into<String>) -> SendMessage<'_> {
+        SendMessage {
+            client: self,
+            chat_id: chat_id.into(),
+            fields: Vec::new(),
+            voice_message: None,
+            video_message: None,
+            attachments: Vec::new(),
+            progress: None,
+            timeout: None,
+        }
+    }
+}
+
+impl<'a> SendMessage<'a> {
+    fn field(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.fields.retain(|(existing, _)| *existing != name);
+        self.fields.push((name, value.into()));
+        self
+    }
+
+    /// The text of the message.
+    pub fn text(self, text: impl Into<String>) -> Self {
+        self.field("text", text)
+    }
+
+    /// The account to send from (`account_id`).
+    pub fn account_id(self, account_id: impl Into<String>) -> Self {
+        self.field("account_id", account_id)
+    }
+
+    /// The thread to send in (`thread_id`).
+    pub fn thread_id(self, thread_id: impl Into<String>) -> Self {
+        self.field("thread_id", thread_id)
+    }
+
+    /// The message to quote (`quote_id`).
+    pub fn quote_id(self, quote_id: impl Into<String>) -> Self {
+        self.field("quote_id", quote_id)
+    }
+
+    /// `typing_duration`, sent as the page gives it: a string.
+    pub fn typing_duration(self, typing_duration: impl Into<String>) -> Self {
+        self.field("typing_duration", typing_duration)
+    }
+
+    /// A voice message (`voice_message`).
+    pub fn voice_message(mut self, upload: Upload) -> Self {
+        self.voice_message = Some(upload);
+        self
+    }
+
+    /// A video message (`video_message`).
+    pub fn video_message(mut self, upload: Upload) -> Self {
+        self.video_message = Some(upload);
+        self
+    }
+
+    /// One more attachment; attachments go out as repeated `attachments` parts, in this order.
+    pub fn attachment(mut self, upload: Upload) -> Self {
+        self.attachments.push(upload);
+        self
+    }
+
+    /// Calls `progress` as the body goes out (for a progress bar). A retry starts again from 0.
+    pub fn on_progress(mut self, progress: impl Fn(Progress) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Arc::new(progress));
+        self
+    }
+
+    /// Time allowed for each attempt of this send. Default: the client's upload timeout when the
+    /// message carries files, its timeout otherwise.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    fn uploads(&self) -> impl Iterator<Item = (&'static str, &Upload)> {
+        let voice = self.voice_message.iter().map(|u| ("voice_message", u));
+        let video = self.video_message.iter().map(|u| ("video_message", u));
+        voice
+            .chain(video)
+            .chain(self.attachments.iter().map(|u| ("attachments", u)))
+    }
+
+    /// Sends the message. Returns the new message's id.
+    ///
+    /// Refused before anything is sent: an empty or dot-segment chat id, a message with neither
+    /// text nor a file, and a file that cannot be opened (the error names the path).
+    pub async fn send(self) -> Result<MessageSent, Error> {
+        check_id("chat_id", &self.chat_id)?;
+        let has_text = self
+            .fields
+            .iter()
+            .any(|(name, value)| *name == "text" && !value.is_empty());
+        let has_files = self.uploads().next().is_some();
+        if !has_text && !has_files {
+            return Err(Error::invalid_input(
+                "a message needs text or at least one file",
+            ));
+        }
+        let config = self.client.config();
+        let replayable = self.uploads().all(|(_, upload)| upload.is_replayable());
+        let max_retries = if replayable { config.max_retries } else { 0 };
+        let timeout = self.timeout.unwrap_or(if has_files {
+            config.upload_timeout
+        } else {
+            config.timeout
+        });
+        let ctx = CallContext {
+            operation: OPERATION,
+            idempotency: Idempotency::NotIdempotent,
+        };
+        async {
+            let mut retries = Retries::new(max_retries);
+            loop {
+                let started = Instant::now();
+                let (result, status) = match self.attempt(timeout).await {
+                    Ok((result, head)) => {
+                        let status = head.as_ref().map(|h| h.status);
+                        (response::convert(result, head, ctx).await, status)
+                    }
+                    Err(refused) => (Err(refused), None),
+                };
+                if let ControlFlow::Break(result) =
+                    retries.finish_attempt(started, status, result).await
+                {
+                    return result;
+                }
+            }
+        }
+        .instrument(call_span(OPERATION))
+        .await
+    }
+
+    /// One attempt: opens every file (refusing before sending when one cannot be read), builds the
+    /// body anew, sends it, and returns the answer as progenitor's generated methods would.
+    async fn attempt(
+        &self,
+        timeout: Duration,
+    ) -> Result<
+        (
+            Result<ResponseValue<MessageSent>, GenError<ErrorEnvelope>>,
+            Option<ResponseHead>,
+        ),
+        Error,
+    > {
+        let config = self.client.config();
+        let mut form = Multipart::new();
+        for (name, value) in &self.fields {
+            form.text(name, value);
+        }
+        for (name, upload) in self.uploads() {
+            form.file(name, upload.open(name).await?)?;
+        }
+        let content_type = HeaderValue::from_str(&form.content_type())
+            .map_err(|e| Error::invalid_input(e.to_string()))?;
+        let (body, len) = form.into_body(self.progress.clone());
+
+        let operation = crate::operations::by_id(OPERATION).expect("send_message is in the spec");
+        let path = operation
+            .path
+            .replace("{chat_id}", &crate::path::encode_path(&self.chat_id));
+        let mut request = config
+            .http
+            .post(format!("{}{path}", config.base_url))
+            .header(API_KEY_HEADER, config.api_key.clone())
+            .header(ACCEPT, HeaderValue::from_static("application/json"))
+            .header(CONTENT_TYPE, content_type)
+            .timeout(timeout)
+            .body(body);
+        if let Some(len) = len {
+            request = request.header(CONTENT_LENGTH, len);
+        }
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(e) => return Ok((Err(GenError::CommunicationError(e)), None)),
+        };
+        let head = ResponseHead::of(&response);
+        let status = response.status().as_u16();
+        let result = if status == operation.success {
+            ResponseValue::from_response(response).await
+        } else if operation.errors.contains(&status) {
+            match ResponseValue::<ErrorEnvelope>::from_response::<ErrorEnvelope>(response).await {
+                Ok(envelope) => Err(GenError::ErrorResponse(envelope)),
+                Err(e) => Err(e),
+            }
+        } else {
+            Err(GenError::UnexpectedResponse(response))
+        };
+        Ok((result, Some(head)))
+    }
+}
