@@ -668,6 +668,8 @@ fn error_codes(raw: &Value) -> Result<TokenStream, String> {
 /// Method, path, success status and documented error statuses of every operation, multipart included.
 fn operation_table(raw: &Value) -> Result<TokenStream, String> {
     let mut rows = Vec::new();
+    let mut variants = Vec::new();
+    let mut ids = Vec::new();
     let paths = raw
         .get("paths")
         .and_then(Value::as_object)
@@ -698,8 +700,11 @@ fn operation_table(raw: &Value) -> Result<TokenStream, String> {
             let multipart = op
                 .pointer("/requestBody/content/multipart~1form-data")
                 .is_some();
+            let variant = format_ident!("{}", id.to_upper_camel_case());
+            variants.push(variant.clone());
+            ids.push(id.to_string());
             rows.push(quote! {
-                Operation { id: #id, method: #method, path: #path, success: #success, errors: &[#(#errors),*], multipart: #multipart }
+                Operation { id: #id, operation: OperationId::#variant, method: #method, path: #path, success: #success, errors: &[#(#errors),*], multipart: #multipart }
             });
         }
     }
@@ -707,11 +712,37 @@ fn operation_table(raw: &Value) -> Result<TokenStream, String> {
         /// What the spec says about each operation, for code that must agree with it (the retry
         /// rules, the fake server, the tests).
         pub mod operations {
+            /// The operations of the spec, by `operationId`.
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #[non_exhaustive]
+            pub enum OperationId {
+                #( #[doc = #ids] #variants, )*
+            }
+            impl OperationId {
+                /// The `operationId` as the spec writes it.
+                pub fn as_str(self) -> &'static str {
+                    self.spec().id
+                }
+                /// What the spec says about this operation.
+                pub fn spec(self) -> &'static Operation {
+                    match OPERATIONS.iter().find(|op| op.operation == self) {
+                        Some(op) => op,
+                        None => unreachable!("every OperationId has a row in OPERATIONS"),
+                    }
+                }
+            }
+            impl ::std::fmt::Display for OperationId {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
             /// One operation of the spec.
             #[derive(Clone, Copy, Debug, PartialEq, Eq)]
             pub struct Operation {
                 /// The `operationId`.
                 pub id: &'static str,
+                /// The same, as an enum.
+                pub operation: OperationId,
                 /// The HTTP method, upper case.
                 pub method: &'static str,
                 /// The path template under the server URL, e.g. `/messages/{message_id}`.

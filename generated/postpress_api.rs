@@ -3148,11 +3148,46 @@ pub mod error_codes {
 /// What the spec says about each operation, for code that must agree with it (the retry
 /// rules, the fake server, the tests).
 pub mod operations {
+    /// The operations of the spec, by `operationId`.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum OperationId {
+        ///patch_chat
+        PatchChat,
+        ///send_message
+        SendMessage,
+        ///get_message
+        GetMessage,
+        ///forward_message
+        ForwardMessage,
+        ///add_reaction
+        AddReaction,
+    }
+    impl OperationId {
+        /// The `operationId` as the spec writes it.
+        pub fn as_str(self) -> &'static str {
+            self.spec().id
+        }
+        /// What the spec says about this operation.
+        pub fn spec(self) -> &'static Operation {
+            match OPERATIONS.iter().find(|op| op.operation == self) {
+                Some(op) => op,
+                None => unreachable!("every OperationId has a row in OPERATIONS"),
+            }
+        }
+    }
+    impl ::std::fmt::Display for OperationId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
     /// One operation of the spec.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub struct Operation {
         /// The `operationId`.
         pub id: &'static str,
+        /// The same, as an enum.
+        pub operation: OperationId,
         /// The HTTP method, upper case.
         pub method: &'static str,
         /// The path template under the server URL, e.g. `/messages/{message_id}`.
@@ -3168,6 +3203,7 @@ pub mod operations {
     pub const OPERATIONS: &[Operation] = &[
         Operation {
             id: "patch_chat",
+            operation: OperationId::PatchChat,
             method: "PATCH",
             path: "/chats/{chat_id}",
             success: 200u16,
@@ -3176,6 +3212,7 @@ pub mod operations {
         },
         Operation {
             id: "send_message",
+            operation: OperationId::SendMessage,
             method: "POST",
             path: "/chats/{chat_id}/messages",
             success: 201u16,
@@ -3186,6 +3223,7 @@ pub mod operations {
         },
         Operation {
             id: "get_message",
+            operation: OperationId::GetMessage,
             method: "GET",
             path: "/messages/{message_id}",
             success: 200u16,
@@ -3194,6 +3232,7 @@ pub mod operations {
         },
         Operation {
             id: "forward_message",
+            operation: OperationId::ForwardMessage,
             method: "POST",
             path: "/messages/{message_id}/forward",
             success: 200u16,
@@ -3202,6 +3241,7 @@ pub mod operations {
         },
         Operation {
             id: "add_reaction",
+            operation: OperationId::AddReaction,
             method: "POST",
             path: "/messages/{message_id}/reaction",
             success: 200u16,

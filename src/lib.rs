@@ -29,6 +29,8 @@ mod builder;
 mod chat_action;
 mod client;
 mod error;
+#[cfg(feature = "fake")]
+pub mod fake;
 mod hooks;
 mod multipart;
 mod path;
