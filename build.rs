@@ -28,8 +28,7 @@ fn main() {
     println!("cargo::rerun-if-changed={SPEC_PATH}");
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-env-changed=CARGO_FEATURE_SCHEMARS");
-    let spec = std::fs::read_to_string(SPEC_PATH)
-        .unwrap_or_else(|e| fail(format!("read {SPEC_PATH}: {e}")));
+    let spec = std::fs::read_to_string(SPEC_PATH).unwrap_or_else(|e| fail(format!("read {SPEC_PATH}: {e}")));
     let options = Options {
         schemars: std::env::var_os("CARGO_FEATURE_SCHEMARS").is_some(),
     };
@@ -54,10 +53,9 @@ pub struct Options {
 
 /// Turns the text of `openapi.yaml` into the formatted Rust source of the generated module.
 pub fn generate(spec_text: &str, options: &Options) -> Result<String, String> {
-    let raw: Value = serde_yaml::from_str(spec_text)
-        .map_err(|e| format!("{SPEC_PATH} is not valid YAML: {e}"))?;
-    let mut spec: openapiv3::OpenAPI = serde_json::from_value(raw.clone())
-        .map_err(|e| format!("{SPEC_PATH} is not OpenAPI 3.0: {e}"))?;
+    let raw: Value = serde_yaml::from_str(spec_text).map_err(|e| format!("{SPEC_PATH} is not valid YAML: {e}"))?;
+    let mut spec: openapiv3::OpenAPI =
+        serde_json::from_value(raw.clone()).map_err(|e| format!("{SPEC_PATH} is not OpenAPI 3.0: {e}"))?;
 
     // progenitor 0.15 stops with "unexpected content type: multipart/form-data". The spec keeps
     // send-message; only progenitor's view drops it. It is written by hand in `src/send.rs`.
@@ -98,21 +96,14 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<String, String> {
         open_enum_names.push(name.clone());
     }
     for name in &open_enum_names {
-        let impls = [
-            progenitor_impl::TypeImpl::Display,
-            progenitor_impl::TypeImpl::FromStr,
-        ];
+        let impls = [progenitor_impl::TypeImpl::Display, progenitor_impl::TypeImpl::FromStr];
         settings.with_replacement(name, format!("super::open::{name}"), impls.into_iter());
     }
 
     let unions = tagged_unions(schemas)?;
     for union in &unions {
         extra.extend(tagged_union_enum(union));
-        settings.with_replacement(
-            &union.name,
-            format!("super::open::{}", union.name),
-            std::iter::empty(),
-        );
+        settings.with_replacement(&union.name, format!("super::open::{}", union.name), std::iter::empty());
     }
 
     let mut generator = progenitor_impl::Generator::new(&settings);
@@ -122,9 +113,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<String, String> {
     let errors = error_codes(&raw)?;
     let operations = operation_table(&raw)?;
     let info = spec_info(&raw, spec_text)?;
-    let schemars_impls = options
-        .schemars
-        .then(|| schemars_impls(&open_enum_names, &unions));
+    let schemars_impls = options.schemars.then(|| schemars_impls(&open_enum_names, &unions));
 
     let file = quote! {
         #client
@@ -140,8 +129,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<String, String> {
         #operations
         #info
     };
-    let ast: syn::File =
-        syn::parse2(file).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let ast: syn::File = syn::parse2(file).map_err(|e| format!("generated code does not parse: {e}"))?;
     let code = prettyplease::unparse(&ast);
     let code = use_strict_path_encoding(code)?;
     Ok(format!(
@@ -154,13 +142,10 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<String, String> {
 /// crate's stricter encoder instead (`src/path.rs`). Checked to match exactly once, so a progenitor
 /// upgrade that changes the import fails the build here rather than silently.
 fn use_strict_path_encoding(code: String) -> Result<String, String> {
-    let from =
-        "use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};";
+    let from = "use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};";
     let to = "use crate::path::encode_path;\n#[allow(unused_imports)]\nuse progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};";
     if code.matches(from).count() != 1 {
-        return Err(
-            "progenitor's import of encode_path changed: update use_strict_path_encoding".into(),
-        );
+        return Err("progenitor's import of encode_path changed: update use_strict_path_encoding".into());
     }
     Ok(code.replacen(from, to, 1))
 }
@@ -178,9 +163,9 @@ fn drop_multipart_operations(spec: &mut openapiv3::OpenAPI) -> Vec<String> {
             &mut item.delete,
             &mut item.patch,
         ] {
-            let is_multipart = op.as_ref().and_then(|o| o.request_body.as_ref()).is_some_and(|body| {
-                matches!(body, openapiv3::ReferenceOr::Item(b) if b.content.contains_key("multipart/form-data"))
-            });
+            let is_multipart = op.as_ref().and_then(|o| o.request_body.as_ref()).is_some_and(
+                |body| matches!(body, openapiv3::ReferenceOr::Item(b) if b.content.contains_key("multipart/form-data")),
+            );
             if let Some(o) = op.take_if(|_| is_multipart) {
                 dropped.push(o.operation_id.unwrap_or_default());
             }
@@ -208,9 +193,7 @@ fn open_string_enum(name: &str, schema: &Value, values: &[Value]) -> Result<Toke
     let mut variants = Vec::new();
     let mut wires = Vec::new();
     for value in values {
-        let wire = value
-            .as_str()
-            .ok_or(format!("{name}: non-string enum value {value}"))?;
+        let wire = value.as_str().ok_or(format!("{name}: non-string enum value {value}"))?;
         variants.push(format_ident!("{}", wire.to_upper_camel_case()));
         wires.push(wire.to_string());
     }
@@ -367,16 +350,11 @@ fn tagged_unions(schemas: &serde_json::Map<String, Value>) -> Result<Vec<TaggedU
             .ok_or(format!("{name}: no mapping"))?;
         let mut variants = Vec::new();
         for (wire, target) in mapping {
-            let target = target
-                .as_str()
-                .and_then(|t| t.strip_prefix("#/components/schemas/"));
+            let target = target.as_str().and_then(|t| t.strip_prefix("#/components/schemas/"));
             let target = target.ok_or(format!("{name}: mapping {wire} is not a component $ref"))?;
             variants.push((wire.clone(), target.to_string()));
         }
-        let one_of = schema
-            .get("oneOf")
-            .and_then(Value::as_array)
-            .map_or(0, Vec::len);
+        let one_of = schema.get("oneOf").and_then(Value::as_array).map_or(0, Vec::len);
         if one_of != variants.len() {
             return Err(format!(
                 "{name}: the discriminator maps {} of {one_of} oneOf variants",
@@ -401,20 +379,12 @@ fn tagged_union_enum(union: &TaggedUnion) -> TokenStream {
         "{}\n\nTold apart by `{tag}`; a `{tag}` the spec does not list decodes as `Unknown` with the raw JSON.",
         union.doc
     );
-    let wires: Vec<_> = union
-        .variants
-        .iter()
-        .map(|(wire, _)| wire.clone())
-        .collect();
+    let wires: Vec<_> = union.variants.iter().map(|(wire, _)| wire.clone()).collect();
     let variants: Vec<_> = wires
         .iter()
         .map(|w| format_ident!("{}", w.to_upper_camel_case()))
         .collect();
-    let types: Vec<_> = union
-        .variants
-        .iter()
-        .map(|(_, ty)| format_ident!("{ty}"))
-        .collect();
+    let types: Vec<_> = union.variants.iter().map(|(_, ty)| format_ident!("{ty}")).collect();
     let variant_docs = wires.iter().map(|w| format!("`{tag}: {w}`"));
     let missing_tag = format!("{} without a string `{tag}`", union.name);
     quote! {
@@ -524,13 +494,8 @@ fn error_codes(raw: &Value) -> Result<TokenStream, String> {
                 .get("status")
                 .and_then(Value::as_u64)
                 .ok_or(format!("error example {key} has no status"))?;
-            let status = u16::try_from(status)
-                .map_err(|_| format!("error example {key}: status {status}"))?;
-            let description = value
-                .get("detail")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
+            let status = u16::try_from(status).map_err(|_| format!("error example {key}: status {status}"))?;
+            let description = value.get("detail").and_then(Value::as_str).unwrap_or("").to_string();
             match found.get(wire) {
                 Some(seen) if seen.status != status => {
                     return Err(format!(
@@ -553,16 +518,13 @@ fn error_codes(raw: &Value) -> Result<TokenStream, String> {
     };
     let error_media = |response: &Value| -> Option<serde_json::Map<String, Value>> {
         let media = response.pointer("/content/application~1json")?;
-        let is_envelope = media.pointer("/schema/$ref").and_then(Value::as_str)
-            == Some("#/components/schemas/ErrorEnvelope");
+        let is_envelope =
+            media.pointer("/schema/$ref").and_then(Value::as_str) == Some("#/components/schemas/ErrorEnvelope");
         is_envelope
             .then(|| media.get("examples").and_then(Value::as_object).cloned())
             .flatten()
     };
-    if let Some(responses) = raw
-        .pointer("/components/responses")
-        .and_then(Value::as_object)
-    {
+    if let Some(responses) = raw.pointer("/components/responses").and_then(Value::as_object) {
         for response in responses.values() {
             if let Some(examples) = error_media(response) {
                 visit_examples(&examples)?;
@@ -597,12 +559,7 @@ fn error_codes(raw: &Value) -> Result<TokenStream, String> {
     let count = errors.len();
     let variants: Vec<_> = errors
         .iter()
-        .map(|e| {
-            format_ident!(
-                "{}",
-                e.wire.trim_start_matches("errors/").to_upper_camel_case()
-            )
-        })
+        .map(|e| format_ident!("{}", e.wire.trim_start_matches("errors/").to_upper_camel_case()))
         .collect();
     let wires: Vec<_> = errors.iter().map(|e| e.wire.clone()).collect();
     let statuses: Vec<_> = errors.iter().map(|e| e.status).collect();
@@ -697,9 +654,7 @@ fn operation_table(raw: &Value) -> Result<TokenStream, String> {
             }
             let success = success.ok_or(format!("{id}: no success response"))?;
             let method = method.to_uppercase();
-            let multipart = op
-                .pointer("/requestBody/content/multipart~1form-data")
-                .is_some();
+            let multipart = op.pointer("/requestBody/content/multipart~1form-data").is_some();
             let variant = format_ident!("{}", id.to_upper_camel_case());
             variants.push(variant.clone());
             ids.push(id.to_string());

@@ -15,11 +15,7 @@ use postpress::{ChatAction, Client, Error, ErrorCode, Upload};
 
 /// Prints the outcome of a step; an API error is reported and the walk goes on (a provider may
 /// not support every action: that is an answer, not a crash).
-fn report<T>(
-    step: &str,
-    result: Result<T, Error>,
-    describe: impl FnOnce(&T) -> String,
-) -> Result<Option<T>, Error> {
+fn report<T>(step: &str, result: Result<T, Error>, describe: impl FnOnce(&T) -> String) -> Result<Option<T>, Error> {
     match result {
         Ok(value) => {
             println!("  ok    {step}: {}", describe(&value));
@@ -38,19 +34,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Keep the fake alive for the whole walk (it stops when dropped).
     let (client, chat_id, _fake, participant) = match std::env::var(postpress::API_KEY_ENV) {
         Ok(key) if !key.is_empty() => {
-            let chat_id = std::env::var("POSTPRESS_CHAT_ID")
-                .map_err(|_| "set POSTPRESS_CHAT_ID: the chat to write to")?;
+            let chat_id =
+                std::env::var("POSTPRESS_CHAT_ID").map_err(|_| "set POSTPRESS_CHAT_ID: the chat to write to")?;
             let client = Client::from_env()?;
-            println!(
-                "postpress quickstart against {} (chat {chat_id})",
-                client.base_url()
-            );
-            (
-                client,
-                chat_id,
-                None,
-                std::env::var("POSTPRESS_PARTICIPANT_ID").ok(),
-            )
+            println!("postpress quickstart against {} (chat {chat_id})", client.base_url());
+            (client, chat_id, None, std::env::var("POSTPRESS_PARTICIPANT_ID").ok())
         }
         _ => {
             let fake = FakeServer::start().await;
@@ -60,9 +48,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 "postpress quickstart against the in-process fake server at {}",
                 fake.base_url()
             );
-            println!(
-                "(set POSTPRESS_API_KEY and POSTPRESS_CHAT_ID to run it against the real API)"
-            );
+            println!("(set POSTPRESS_API_KEY and POSTPRESS_CHAT_ID to run it against the real API)");
             (
                 fake.client(),
                 chat_id,
@@ -81,10 +67,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .attachment(Upload::path(&report_file))
         .send()
         .await;
-    let Some(sent) = report("send_message", sent, |s| {
-        format!("message id {}", s.message_id)
-    })?
-    else {
+    let Some(sent) = report("send_message", sent, |s| format!("message id {}", s.message_id))? else {
         return Ok(());
     };
 
@@ -130,9 +113,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             ChatAction::AddParticipant(id.clone()),
             ChatAction::RemoveParticipant(id),
         ]),
-        None => println!(
-            "  skip  addParticipant/removeParticipant: set POSTPRESS_PARTICIPANT_ID to run them"
-        ),
+        None => println!("  skip  addParticipant/removeParticipant: set POSTPRESS_PARTICIPANT_ID to run them"),
     }
     for action in actions {
         let step = format!("{} {action:?}", action.name());
@@ -142,11 +123,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     println!("\n6. get the group's invite link");
-    report(
-        "getInviteLink",
-        client.invite_link(&chat_id).await,
-        Clone::clone,
-    )?;
+    report("getInviteLink", client.invite_link(&chat_id).await, Clone::clone)?;
 
     println!("\n7. handle an API error");
     match client.get_message("msg_does_not_exist").await {

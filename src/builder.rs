@@ -59,13 +59,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("upload_timeout", &self.upload_timeout)
             .field("max_retries", &self.max_retries)
             .field("user_agent", &self.user_agent)
-            .field(
-                "http",
-                &self
-                    .http
-                    .as_ref()
-                    .map(|_| "<caller's reqwest::ClientBuilder>"),
-            )
+            .field("http", &self.http.as_ref().map(|_| "<caller's reqwest::ClientBuilder>"))
             .finish()
     }
 }
@@ -132,20 +126,16 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, Error> {
         let api_key = match self.api_key.as_deref() {
             None => {
-                return Err(Error::config(
-                    "no API key: set one with api_key() or POSTPRESS_API_KEY",
-                ));
+                return Err(Error::config("no API key: set one with api_key() or POSTPRESS_API_KEY"));
             }
             Some("") => return Err(Error::config("the API key is empty")),
-            Some(key) => header_value_for_key(key).map_err(|_| {
-                Error::config("the API key holds characters an HTTP header cannot carry")
-            })?,
+            Some(key) => header_value_for_key(key)
+                .map_err(|_| Error::config("the API key holds characters an HTTP header cannot carry"))?,
         };
         let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(spec_info::SERVER_URL))?;
         let user_agent = self.user_agent.unwrap_or_else(default_user_agent);
-        let user_agent = HeaderValue::from_str(&user_agent).map_err(|_| {
-            Error::config("the user agent holds characters an HTTP header cannot carry")
-        })?;
+        let user_agent = HeaderValue::from_str(&user_agent)
+            .map_err(|_| Error::config("the user agent holds characters an HTTP header cannot carry"))?;
 
         // rustls needs a process-wide crypto provider; the SDK's is ring (no OpenSSL, no aws-lc
         // build). If the application installed another one first, that one is kept.
@@ -217,12 +207,10 @@ fn default_user_agent() -> String {
 }
 
 fn parse_base_url(text: &str) -> Result<reqwest::Url, Error> {
-    let url = reqwest::Url::parse(text)
-        .map_err(|e| Error::config(format!("the base URL {text:?} is not a URL: {e}")))?;
+    let url =
+        reqwest::Url::parse(text).map_err(|e| Error::config(format!("the base URL {text:?} is not a URL: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(Error::config(format!(
-            "the base URL {text:?} is not http(s)"
-        )));
+        return Err(Error::config(format!("the base URL {text:?} is not http(s)")));
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err(Error::config(format!("the base URL {text:?} has no host")));
@@ -272,10 +260,7 @@ mod tests {
                 .api_key("k")
                 .base_url("https://u:p@api.example.com"),
         );
-        assert!(
-            message.contains("credentials") && !message.contains("u:p"),
-            "{message}"
-        );
+        assert!(message.contains("credentials") && !message.contains("u:p"), "{message}");
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! [`ChatAction`]: one variant per action of the chat page, each with the value type it takes.
 
 use crate::types::{
-    ChatActionGetInviteLink, ChatActionGetInviteLinkAction, ChatActionRequest, ChatActionValue,
-    ChatActionWithValue, ChatActionWithValueAction,
+    ChatActionGetInviteLink, ChatActionGetInviteLinkAction, ChatActionRequest, ChatActionValue, ChatActionWithValue,
+    ChatActionWithValueAction,
 };
 
 /// An action on a chat (`PATCH /chats/{chat_id}`). Each variant carries the value its action
@@ -63,27 +63,18 @@ impl ChatAction {
 impl From<ChatAction> for ChatActionRequest {
     fn from(action: ChatAction) -> Self {
         use ChatActionWithValueAction as A;
-        let with =
-            |action, value| ChatActionRequest::WithValue(ChatActionWithValue { action, value });
+        let with = |action, value| ChatActionRequest::WithValue(ChatActionWithValue { action, value });
         match action {
             ChatAction::SetReadStatus(on) => with(A::SetReadStatus, ChatActionValue::Boolean(on)),
             ChatAction::SetMuteStatus(on) => with(A::SetMuteStatus, ChatActionValue::Boolean(on)),
-            ChatAction::SetArchiveStatus(on) => {
-                with(A::SetArchiveStatus, ChatActionValue::Boolean(on))
-            }
-            ChatAction::SetPinnedStatus(on) => {
-                with(A::SetPinnedStatus, ChatActionValue::Boolean(on))
-            }
+            ChatAction::SetArchiveStatus(on) => with(A::SetArchiveStatus, ChatActionValue::Boolean(on)),
+            ChatAction::SetPinnedStatus(on) => with(A::SetPinnedStatus, ChatActionValue::Boolean(on)),
             ChatAction::AddParticipant(id) => with(A::AddParticipant, ChatActionValue::String(id)),
-            ChatAction::RemoveParticipant(id) => {
-                with(A::RemoveParticipant, ChatActionValue::String(id))
-            }
+            ChatAction::RemoveParticipant(id) => with(A::RemoveParticipant, ChatActionValue::String(id)),
             ChatAction::SetLabel(name) => with(A::SetLabel, ChatActionValue::String(name)),
-            ChatAction::GetInviteLink => {
-                ChatActionRequest::GetInviteLink(ChatActionGetInviteLink {
-                    action: ChatActionGetInviteLinkAction::GetInviteLink,
-                })
-            }
+            ChatAction::GetInviteLink => ChatActionRequest::GetInviteLink(ChatActionGetInviteLink {
+                action: ChatActionGetInviteLinkAction::GetInviteLink,
+            }),
         }
     }
 }
@@ -174,10 +165,7 @@ mod tests {
                 ChatAction::SetLabel("VIP".into()),
                 json!({"action": "setLabel", "value": "VIP"}),
             ),
-            (
-                ChatAction::GetInviteLink,
-                json!({"action": "getInviteLink"}),
-            ),
+            (ChatAction::GetInviteLink, json!({"action": "getInviteLink"})),
         ];
         for (action, body) in cases {
             let request = ChatActionRequest::from(action.clone());

@@ -99,11 +99,7 @@ impl Client {
     ///
     /// The answer's `message_id` is `None` when the provider does not return the new id at once.
     /// Not idempotent: retried only when the attempt provably did not take effect.
-    pub async fn forward_message(
-        &self,
-        message_id: &str,
-        to_chat_id: &str,
-    ) -> Result<types::MessageForwarded, Error> {
+    pub async fn forward_message(&self, message_id: &str, to_chat_id: &str) -> Result<types::MessageForwarded, Error> {
         check_id("message_id", message_id)?;
         check_non_empty("chat_id", to_chat_id)?;
         let body = types::ForwardMessageRequest {
@@ -118,11 +114,7 @@ impl Client {
 
     /// Reacts to a message with an emoji (`POST /messages/{message_id}/reaction`). WhatsApp and
     /// LinkedIn only. A new reaction from the same account replaces the previous one.
-    pub async fn add_reaction(
-        &self,
-        message_id: &str,
-        reaction: &str,
-    ) -> Result<types::MessageReactionAdded, Error> {
+    pub async fn add_reaction(&self, message_id: &str, reaction: &str) -> Result<types::MessageReactionAdded, Error> {
         check_id("message_id", message_id)?;
         check_non_empty("reaction", reaction)?;
         let body = types::AddReactionRequest {
@@ -137,11 +129,7 @@ impl Client {
 
     /// Performs an action on a chat (`PATCH /chats/{chat_id}`). See [`ChatAction`] for the actions
     /// and the providers that support each.
-    pub async fn chat_action(
-        &self,
-        chat_id: &str,
-        action: ChatAction,
-    ) -> Result<types::ChatPatched, Error> {
+    pub async fn chat_action(&self, chat_id: &str, action: ChatAction) -> Result<types::ChatPatched, Error> {
         check_id("chat_id", chat_id)?;
         if let Some(value) = action.text_value() {
             check_non_empty(&format!("the value of {}", action.name()), value)?;
@@ -188,10 +176,7 @@ impl Client {
     where
         F: Future<Output = Result<ResponseValue<T>, GenError<ErrorEnvelope>>>,
     {
-        let ctx = CallContext {
-            operation,
-            idempotency,
-        };
+        let ctx = CallContext { operation, idempotency };
         async {
             let mut retries = Retries::new(self.config.max_retries);
             loop {
@@ -200,9 +185,7 @@ impl Client {
                 let head = api.inner().take_last();
                 let status = head.as_ref().map(|h| h.status);
                 let result = response::convert(result, head, ctx).await;
-                if let ControlFlow::Break(result) =
-                    retries.finish_attempt(started, status, result).await
-                {
+                if let ControlFlow::Break(result) = retries.finish_attempt(started, status, result).await {
                     return result;
                 }
             }

@@ -244,10 +244,7 @@ impl Error {
 pub(crate) fn snippet(body: &[u8]) -> String {
     let head = &body[..body.len().min(InvalidResponse::SNIPPET_LIMIT)];
     let text = String::from_utf8_lossy(head);
-    let mut out: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
+    let mut out: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     if body.len() > InvalidResponse::SNIPPET_LIMIT {
         // A lossy cut may end in a replacement character; say the body went on.
         out.push('…');

@@ -101,11 +101,7 @@ impl Clone for Hooks {
 
 impl std::fmt::Debug for Hooks {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let key = if self.api_key.is_some() {
-            "<redacted>"
-        } else {
-            "<none>"
-        };
+        let key = if self.api_key.is_some() { "<redacted>" } else { "<none>" };
         f.debug_struct("Hooks")
             .field("api_key", &key)
             .field("timeout", &self.timeout)
@@ -126,18 +122,11 @@ impl std::fmt::Display for InvalidApiKey {
 impl std::error::Error for InvalidApiKey {}
 
 fn header_text(headers: &reqwest::header::HeaderMap, name: HeaderName) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
+    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
 }
 
 impl ClientHooks<Hooks> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        _info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
+    async fn pre<E>(&self, request: &mut reqwest::Request, _info: &OperationInfo) -> Result<(), Error<E>> {
         let hooks = self.inner();
         if let Ok(mut last) = hooks.last.lock() {
             *last = None;

@@ -40,8 +40,8 @@ mod send;
 mod upload;
 
 pub use builder::{
-    API_KEY_ENV, BASE_URL_ENV, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
+    API_KEY_ENV, BASE_URL_ENV, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
+    DEFAULT_UPLOAD_TIMEOUT,
 };
 pub use chat_action::{ChatAction, MismatchedValue};
 pub use client::Client;
@@ -50,9 +50,7 @@ pub use generated::error_codes::ErrorCode;
 pub use generated::{operations, spec_info};
 pub use multipart::Progress;
 pub use send::SendMessage;
-pub use types::{
-    Attachment, ChatPatched, Message, MessageForwarded, MessageReactionAdded, MessageSent,
-};
+pub use types::{Attachment, ChatPatched, Message, MessageForwarded, MessageReactionAdded, MessageSent};
 pub use upload::Upload;
 
 /// The client progenitor generates from the spec, one method per JSON operation; [`Client`] is

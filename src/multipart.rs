@@ -100,10 +100,7 @@ impl Multipart {
     }
 
     /// The body, and its length when every part's length is known.
-    pub(crate) fn into_body(
-        mut self,
-        progress: Option<ProgressFn>,
-    ) -> (reqwest::Body, Option<u64>) {
+    pub(crate) fn into_body(mut self, progress: Option<ProgressFn>) -> (reqwest::Body, Option<u64>) {
         let closing = format!("--{}--\r\n", self.boundary);
         self.push_bytes(closing);
         let total = self.len;
@@ -127,9 +124,7 @@ impl Multipart {
 /// Escapes a field or file name the way browsers do (WHATWG HTML, multipart/form-data):
 /// `"` as `%22`, CR as `%0D`, LF as `%0A`. Other characters, UTF-8 included, go as they are.
 fn escape(name: &str) -> String {
-    name.replace('"', "%22")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    name.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 #[cfg(test)]
@@ -138,10 +133,7 @@ mod tests {
 
     #[test]
     fn names_cannot_break_out_of_their_header() {
-        assert_eq!(
-            escape("a\"b\r\nContent-Type: x.pdf"),
-            "a%22b%0D%0AContent-Type: x.pdf"
-        );
+        assert_eq!(escape("a\"b\r\nContent-Type: x.pdf"), "a%22b%0D%0AContent-Type: x.pdf");
         assert_eq!(escape("résumé 📄.pdf"), "résumé 📄.pdf");
     }
 }

@@ -31,14 +31,8 @@ fn is_json(content_type: Option<&str>) -> bool {
     let Some(content_type) = content_type else {
         return true;
     };
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 fn retry_after(head: Option<&ResponseHead>) -> Option<Duration> {
@@ -70,18 +64,10 @@ pub(crate) async fn convert<T>(
             let status = value.status().as_u16();
             let content_type = head.and_then(|h| h.content_type.as_deref());
             if !is_json(content_type) {
-                let reason = format!(
-                    "expected a JSON error envelope, got {}",
-                    content_type.unwrap_or("")
-                );
+                let reason = format!("expected a JSON error envelope, got {}", content_type.unwrap_or(""));
                 return Err(invalid(ctx, head, reason, &[]));
             }
-            Err(api_error(
-                ctx,
-                status,
-                value.into_inner(),
-                retry_after(head),
-            ))
+            Err(api_error(ctx, status, value.into_inner(), retry_after(head)))
         }
         Err(GenError::InvalidResponsePayload(body, e)) => {
             let reason = if body.is_empty() {
@@ -120,12 +106,7 @@ pub(crate) async fn convert<T>(
     }
 }
 
-fn api_error(
-    ctx: CallContext,
-    status: u16,
-    envelope: ErrorEnvelope,
-    retry_after: Option<Duration>,
-) -> Error {
+fn api_error(ctx: CallContext, status: u16, envelope: ErrorEnvelope, retry_after: Option<Duration>) -> Error {
     let code = ErrorCode::from(envelope.type_.as_str());
     let retryable = ctx.retryable(Failure::Status {
         status,
@@ -162,11 +143,7 @@ fn invalid(ctx: CallContext, head: Option<&ResponseHead>, reason: String, body: 
 
 fn transport(ctx: CallContext, e: reqwest::Error, connect: bool, timeout: bool) -> Error {
     let timeout = timeout || e.is_timeout();
-    let failure = if connect {
-        Failure::Connect
-    } else {
-        Failure::AfterSend
-    };
+    let failure = if connect { Failure::Connect } else { Failure::AfterSend };
     let error = TransportError {
         connect,
         operation: ctx.operation,
@@ -196,16 +173,10 @@ fn describe(e: &reqwest::Error) -> String {
 
 /// An answer with a status the spec does not list for this operation: read a bounded part of the
 /// body and decode an envelope when there is one; otherwise an `InvalidResponse`.
-async fn undocumented(
-    ctx: CallContext,
-    head: Option<&ResponseHead>,
-    mut response: reqwest::Response,
-) -> Error {
+async fn undocumented(ctx: CallContext, head: Option<&ResponseHead>, mut response: reqwest::Response) -> Error {
     let status = response.status().as_u16();
     if let Some(origin) = head.and_then(|h| h.location_origin.as_deref()) {
-        let reason = format!(
-            "redirect to {origin} not followed: the API key is only sent to the configured base URL"
-        );
+        let reason = format!("redirect to {origin} not followed: the API key is only sent to the configured base URL");
         return invalid(ctx, head, reason, &[]);
     }
     let mut body = Vec::new();
@@ -244,10 +215,7 @@ async fn undocumented(
     } else if body.is_empty() {
         "empty body".to_string()
     } else if !is_json(content_type) {
-        format!(
-            "expected a JSON error envelope, got {}",
-            content_type.unwrap_or("")
-        )
+        format!("expected a JSON error envelope, got {}", content_type.unwrap_or(""))
     } else {
         "the body is not the documented error envelope".to_string()
     };

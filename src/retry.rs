@@ -49,10 +49,7 @@ pub(crate) enum Failure<'a> {
     /// The connection broke, or the call timed out, after the request may have been sent.
     AfterSend,
     /// An answer with this status; `code` when its body was a readable envelope.
-    Status {
-        status: u16,
-        code: Option<&'a ErrorCode>,
-    },
+    Status { status: u16, code: Option<&'a ErrorCode> },
 }
 
 /// Whether a failure of this kind may be retried for an operation of this idempotency.
@@ -100,9 +97,7 @@ pub(crate) fn delay(retry: u32, retry_after: Option<Duration>) -> Result<Duratio
         Some(after) if after > MAX_RETRY_AFTER => Err(after),
         Some(after) => Ok(after),
         None => {
-            let ceiling = BASE_BACKOFF
-                .saturating_mul(1u32 << retry.min(16))
-                .min(MAX_BACKOFF);
+            let ceiling = BASE_BACKOFF.saturating_mul(1u32 << retry.min(16)).min(MAX_BACKOFF);
             Ok(ceiling.mul_f64(jitter()))
         }
     }
@@ -176,20 +171,14 @@ mod tests {
         assert_eq!(parse_retry_after("1.5", now), None);
         assert_eq!(parse_retry_after("99999999999999999999999", now), None);
         let in_ten = httpdate::fmt_http_date(now + Duration::from_secs(10));
-        assert_eq!(
-            parse_retry_after(&in_ten, now),
-            Some(Duration::from_secs(10))
-        );
+        assert_eq!(parse_retry_after(&in_ten, now), Some(Duration::from_secs(10)));
         let past = httpdate::fmt_http_date(now - Duration::from_secs(10));
         assert_eq!(parse_retry_after(&past, now), Some(Duration::ZERO));
     }
 
     #[test]
     fn delays_honour_retry_after_up_to_the_cap_and_backoff_is_bounded() {
-        assert_eq!(
-            delay(1, Some(Duration::from_secs(2))),
-            Ok(Duration::from_secs(2))
-        );
+        assert_eq!(delay(1, Some(Duration::from_secs(2))), Ok(Duration::from_secs(2)));
         assert_eq!(
             delay(1, Some(Duration::from_secs(3600))),
             Err(Duration::from_secs(3600))

@@ -166,9 +166,7 @@ impl<'a> SendMessage<'a> {
             .any(|(name, value)| *name == "text" && !value.is_empty());
         let has_files = self.uploads().next().is_some();
         if !has_text && !has_files {
-            return Err(Error::invalid_input(
-                "a message needs text or at least one file",
-            ));
+            return Err(Error::invalid_input("a message needs text or at least one file"));
         }
         let config = self.client.config();
         let replayable = self.uploads().all(|(_, upload)| upload.is_replayable());
@@ -193,9 +191,7 @@ impl<'a> SendMessage<'a> {
                     }
                     Err(refused) => (Err(refused), None),
                 };
-                if let ControlFlow::Break(result) =
-                    retries.finish_attempt(started, status, result).await
-                {
+                if let ControlFlow::Break(result) = retries.finish_attempt(started, status, result).await {
                     return result;
                 }
             }
@@ -224,8 +220,8 @@ impl<'a> SendMessage<'a> {
         for (name, upload) in self.uploads() {
             form.file(name, upload.open(name).await?)?;
         }
-        let content_type = HeaderValue::from_str(&form.content_type())
-            .map_err(|e| Error::invalid_input(e.to_string()))?;
+        let content_type =
+            HeaderValue::from_str(&form.content_type()).map_err(|e| Error::invalid_input(e.to_string()))?;
         let (body, len) = form.into_body(self.progress.clone());
 
         let operation = crate::operations::by_id(OPERATION).expect("send_message is in the spec");

@@ -82,13 +82,8 @@ impl Upload {
 
     /// Everything `reader` yields, sent as a file named `file_name`. Give `len` when known: with
     /// every length known the request has a `Content-Length` and progress has a total.
-    pub fn reader(
-        file_name: impl Into<String>,
-        reader: impl AsyncRead + Send + 'static,
-        len: Option<u64>,
-    ) -> Upload {
-        let stream =
-            tokio_util::io::ReaderStream::with_capacity(reader, crate::multipart::CHUNK_SIZE);
+    pub fn reader(file_name: impl Into<String>, reader: impl AsyncRead + Send + 'static, len: Option<u64>) -> Upload {
+        let stream = tokio_util::io::ReaderStream::with_capacity(reader, crate::multipart::CHUNK_SIZE);
         Upload::from_stream(file_name, Box::pin(stream), len)
     }
 
@@ -152,9 +147,8 @@ impl Upload {
     pub(crate) async fn open(&self, field: &str) -> Result<OpenedUpload, Error> {
         let (data, len): (ByteStream, Option<u64>) = match &self.source {
             Source::Path(path) => {
-                let unreadable = |e: std::io::Error| {
-                    Error::invalid_input(format!("{field}: cannot read {}: {e}", path.display()))
-                };
+                let unreadable =
+                    |e: std::io::Error| Error::invalid_input(format!("{field}: cannot read {}: {e}", path.display()));
                 let file = tokio::fs::File::open(path).await.map_err(unreadable)?;
                 let metadata = file.metadata().await.map_err(unreadable)?;
                 if !metadata.is_file() {
@@ -163,16 +157,12 @@ impl Upload {
                         path.display()
                     )));
                 }
-                let stream =
-                    tokio_util::io::ReaderStream::with_capacity(file, crate::multipart::CHUNK_SIZE);
+                let stream = tokio_util::io::ReaderStream::with_capacity(file, crate::multipart::CHUNK_SIZE);
                 (Box::pin(stream), Some(metadata.len()))
             }
             Source::Bytes(bytes) => {
                 let len = bytes.len() as u64;
-                (
-                    Box::pin(futures_util::stream::iter([Ok(bytes.clone())])),
-                    Some(len),
-                )
+                (Box::pin(futures_util::stream::iter([Ok(bytes.clone())])), Some(len))
             }
             Source::Stream(stream, len) => {
                 let taken = stream.lock().ok().and_then(|mut s| s.take());

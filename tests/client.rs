@@ -222,14 +222,8 @@ async fn an_unknown_error_type_is_kept_and_display_is_one_line() {
     )
     .await;
     let error = client(&server).get_message("msg_1").await.unwrap_err();
-    assert_eq!(
-        error.code(),
-        Some(&ErrorCode::Unknown("errors/quota_2027".into()))
-    );
-    assert_eq!(
-        error.to_string(),
-        "403 errors/quota_2027: Forbidden: Quota reached."
-    );
+    assert_eq!(error.code(), Some(&ErrorCode::Unknown("errors/quota_2027".into())));
+    assert_eq!(error.to_string(), "403 errors/quota_2027: Forbidden: Quota reached.");
     assert!(!error.is_retryable());
 }
 
@@ -245,19 +239,12 @@ async fn an_envelope_with_an_undocumented_status_is_still_an_api_error() {
         ResponseTemplate::new(404).set_body_json(body),
     )
     .await;
-    let error = client(&server)
-        .forward_message("msg_1", "chat_2")
-        .await
-        .unwrap_err();
+    let error = client(&server).forward_message("msg_1", "chat_2").await.unwrap_err();
     assert_eq!(error.code(), Some(&ErrorCode::ResourceNotFound));
     assert_eq!(error.status(), Some(404));
 }
 
-async fn invalid_response(
-    status: u16,
-    content_type: &str,
-    body: &[u8],
-) -> postpress::InvalidResponse {
+async fn invalid_response(status: u16, content_type: &str, body: &[u8]) -> postpress::InvalidResponse {
     let server = MockServer::start().await;
     let response = ResponseTemplate::new(status).set_body_raw(body.to_vec(), content_type);
     mount(&server, "GET", "/messages/msg_1", response).await;
@@ -277,10 +264,7 @@ async fn answers_that_are_not_the_documented_json_keep_status_and_a_snippet() {
 
     // An HTML 503 is a documented status with an undocumented body: the status is kept too.
     let e = invalid_response(503, "text/html", b"<h1>Service Unavailable</h1>").await;
-    assert_eq!(
-        (e.status, e.content_type.as_deref()),
-        (Some(503), Some("text/html"))
-    );
+    assert_eq!((e.status, e.content_type.as_deref()), (Some(503), Some("text/html")));
     assert!(e.reason.contains("text/html"), "{}", e.reason);
 
     let e = invalid_response(500, "application/json", b"").await;
@@ -384,35 +368,20 @@ async fn forward_is_retried_only_when_the_attempt_provably_did_not_take_effect()
             .append_header("Retry-After", "0")
     };
     let cases = [
-        (
-            "503 no_client_session",
-            json("errors/no_client_session", 503),
-            3,
-        ),
+        ("503 no_client_session", json("errors/no_client_session", 503), 3),
         ("503 network_down", json("errors/network_down", 503), 3),
-        (
-            "429 too_many_requests",
-            json("errors/too_many_requests", 429),
-            3,
-        ),
+        ("429 too_many_requests", json("errors/too_many_requests", 429), 3),
         ("429 unknown type", json("errors/slow_down_2027", 429), 1),
         ("503 unknown type", json("errors/maintenance_2027", 503), 1),
         ("503 html", html(503), 1),
         ("502 html", html(502), 1),
-        (
-            "504 request_timeout",
-            json("errors/request_timeout", 504),
-            1,
-        ),
+        ("504 request_timeout", json("errors/request_timeout", 504), 1),
         ("500 provider_error", json("errors/provider_error", 500), 1),
     ];
     for (name, response, expected) in cases {
         let server = MockServer::start().await;
         mount(&server, "POST", "/messages/msg_1/forward", response).await;
-        let error = client(&server)
-            .forward_message("msg_1", "chat_2")
-            .await
-            .unwrap_err();
+        let error = client(&server).forward_message("msg_1", "chat_2").await.unwrap_err();
         assert_eq!(requests(&server).await.len(), expected, "{name}: {error}");
         assert_eq!(error.is_retryable(), expected > 1, "{name}");
     }
@@ -442,20 +411,13 @@ async fn a_timeout_after_sending_retries_get_but_never_forward() {
         .unwrap();
 
     let error = client.forward_message("msg_1", "chat_2").await.unwrap_err();
-    assert!(
-        matches!(&error, Error::Timeout(t) if !t.connect),
-        "{error:?}"
-    );
+    assert!(matches!(&error, Error::Timeout(t) if !t.connect), "{error:?}");
     assert!(!error.is_retryable());
     assert_eq!(requests(&server).await.len(), 1, "forward sent once");
 
     let error = client.get_message("msg_1").await.unwrap_err();
     assert!(matches!(error, Error::Timeout(_)));
-    assert_eq!(
-        requests(&server).await.len(),
-        1 + 3,
-        "get tried three times"
-    );
+    assert_eq!(requests(&server).await.len(), 1 + 3, "get tried three times");
 }
 
 #[tokio::test]
@@ -472,10 +434,7 @@ async fn a_refused_connection_is_a_connect_error_that_even_forward_may_retry() {
         .build()
         .unwrap();
     let error = client.forward_message("msg_1", "chat_2").await.unwrap_err();
-    assert!(
-        matches!(&error, Error::Transport(t) if t.connect),
-        "{error:?}"
-    );
+    assert!(matches!(&error, Error::Transport(t) if t.connect), "{error:?}");
     assert!(error.is_retryable());
     assert!(!format!("{error} {error:?}").contains(KEY));
 }
@@ -500,10 +459,7 @@ async fn retry_after_is_honoured_and_a_huge_one_is_not_waited_out() {
     )
     .await;
     let started = Instant::now();
-    let forwarded = client(&server)
-        .forward_message("msg_1", "chat_2")
-        .await
-        .unwrap();
+    let forwarded = client(&server).forward_message("msg_1", "chat_2").await.unwrap();
     assert_eq!(forwarded.message_id.as_deref(), Some("msg_2"));
     assert!(
         started.elapsed() >= Duration::from_millis(950),
@@ -523,10 +479,7 @@ async fn retry_after_is_honoured_and_a_huge_one_is_not_waited_out() {
             .append_header("Retry-After", retry_after);
         mount(&server, "GET", "/messages/msg_1", response).await;
         let started = Instant::now();
-        let error = client_with(&server, 1)
-            .get_message("msg_1")
-            .await
-            .unwrap_err();
+        let error = client_with(&server, 1).get_message("msg_1").await.unwrap_err();
         assert!(
             started.elapsed() < Duration::from_secs(3),
             "{retry_after}: {:?}",
@@ -546,19 +499,8 @@ async fn hostile_ids_never_change_the_path_and_empty_ids_send_nothing() {
         .mount(&server)
         .await;
     let client = client(&server);
-    for id in [
-        "a/b",
-        "a?b",
-        "a#b",
-        "100%",
-        "..%2F..",
-        r"x\..\admin",
-        "../chats/x",
-    ] {
-        client
-            .get_message(id)
-            .await
-            .unwrap_or_else(|e| panic!("{id}: {e}"));
+    for id in ["a/b", "a?b", "a#b", "100%", "..%2F..", r"x\..\admin", "../chats/x"] {
+        client.get_message(id).await.unwrap_or_else(|e| panic!("{id}: {e}"));
     }
     let paths: Vec<String> = requests(&server)
         .await
@@ -582,9 +524,7 @@ async fn hostile_ids_never_change_the_path_and_empty_ids_send_nothing() {
         let error = client.get_message(id).await.unwrap_err();
         assert!(matches!(error, Error::InvalidInput(_)), "{id:?}: {error:?}");
         assert!(matches!(
-            client
-                .chat_action(id, ChatAction::SetReadStatus(true))
-                .await,
+            client.chat_action(id, ChatAction::SetReadStatus(true)).await,
             Err(Error::InvalidInput(_))
         ));
     }
@@ -597,16 +537,10 @@ async fn hostile_ids_never_change_the_path_and_empty_ids_send_nothing() {
         Err(Error::InvalidInput(_))
     ));
     assert!(matches!(
-        client
-            .chat_action("chat_1", ChatAction::SetLabel(String::new()))
-            .await,
+        client.chat_action("chat_1", ChatAction::SetLabel(String::new())).await,
         Err(Error::InvalidInput(_))
     ));
-    assert_eq!(
-        requests(&server).await.len(),
-        7,
-        "nothing sent for rejected input"
-    );
+    assert_eq!(requests(&server).await.len(), 7, "nothing sent for rejected input");
 }
 
 #[tokio::test]
@@ -617,8 +551,7 @@ async fn the_key_does_not_follow_a_redirect_to_another_host() {
         .mount(&elsewhere)
         .await;
     let server = MockServer::start().await;
-    let to_elsewhere =
-        ResponseTemplate::new(302).append_header("Location", format!("{}/steal", elsewhere.uri()));
+    let to_elsewhere = ResponseTemplate::new(302).append_header("Location", format!("{}/steal", elsewhere.uri()));
     mount(&server, "GET", "/messages/msg_1", to_elsewhere).await;
     let same_origin = ResponseTemplate::new(307).append_header("Location", "/messages/msg_2");
     mount(&server, "GET", "/messages/msg_moved", same_origin).await;
@@ -637,10 +570,7 @@ async fn the_key_does_not_follow_a_redirect_to_another_host() {
         "{error:?}"
     );
     assert!(error.to_string().contains(&elsewhere.uri()), "{error}");
-    assert!(
-        requests(&elsewhere).await.is_empty(),
-        "nothing reached the other host"
-    );
+    assert!(requests(&elsewhere).await.is_empty(), "nothing reached the other host");
 
     client
         .get_message("msg_moved")

@@ -35,24 +35,17 @@ async fn a_sent_message_is_stored_with_attachments_made_from_its_parts() {
     assert_eq!(stored.id.as_str(), sent.message_id);
     assert_eq!(stored.text.as_deref(), Some("Sure"));
     assert_eq!(stored.is_sender, postpress::types::Flag::YES);
-    assert_eq!(
-        stored.quoted.as_ref().unwrap().text.as_deref(),
-        Some("Can we talk?")
-    );
+    assert_eq!(stored.quoted.as_ref().unwrap().text.as_deref(), Some("Can we talk?"));
     let kinds: Vec<&str> = stored.attachments.iter().map(Attachment::kind).collect();
     assert_eq!(
         kinds,
         ["audio", "file", "img", "video"],
         "voice message first, then attachments in order"
     );
-    assert!(
-        matches!(&stored.attachments[0], Attachment::Audio(a) if a.voice_note && a.file_size == Some(30.0))
-    );
+    assert!(matches!(&stored.attachments[0], Attachment::Audio(a) if a.voice_note && a.file_size == Some(30.0)));
     assert!(matches!(&stored.attachments[1], Attachment::File(f)
         if f.file_name == "report.pdf" && f.file_size == Some(1234.0) && f.mimetype.as_deref() == Some("application/pdf")));
-    assert!(
-        matches!(&stored.attachments[2], Attachment::Img(i) if i.mimetype.as_deref() == Some("image/png"))
-    );
+    assert!(matches!(&stored.attachments[2], Attachment::Img(i) if i.mimetype.as_deref() == Some("image/png")));
 
     // And the client reads back exactly what the fake holds.
     let fetched = client.get_message(&sent.message_id).await.unwrap();
@@ -69,15 +62,9 @@ async fn forward_is_whatsapp_only() {
     let message = fake.add_message(&wa, "forward me").unwrap();
 
     let forwarded = client.forward_message(&message, &wa_other).await.unwrap();
-    let copy = fake
-        .message(forwarded.message_id.as_deref().unwrap())
-        .unwrap();
+    let copy = fake.message(forwarded.message_id.as_deref().unwrap()).unwrap();
     assert_eq!(
-        (
-            copy.chat_id.as_str(),
-            copy.text.as_deref(),
-            copy.is_forwarded
-        ),
+        (copy.chat_id.as_str(), copy.text.as_deref(), copy.is_forwarded),
         (wa_other.as_str(), Some("forward me"), Some(true))
     );
 
@@ -102,19 +89,12 @@ async fn a_new_reaction_from_the_same_account_replaces_the_old_one() {
         client.add_reaction(&message, "🎉").await.unwrap();
         let reactions = fake.message(&message).unwrap().reactions;
         assert_eq!(reactions.len(), 1, "{provider:?}");
-        assert_eq!(
-            (reactions[0].value.as_str(), reactions[0].is_sender),
-            ("🎉", true)
-        );
+        assert_eq!((reactions[0].value.as_str(), reactions[0].is_sender), ("🎉", true));
     }
     let telegram = fake.add_chat(Provider::Telegram);
     let message = fake.add_message(&telegram, "hi").unwrap();
     let error = client.add_reaction(&message, "👍").await.unwrap_err();
-    assert_eq!(
-        error.status(),
-        Some(403),
-        "reactions are WhatsApp and LinkedIn only"
-    );
+    assert_eq!(error.status(), Some(403), "reactions are WhatsApp and LinkedIn only");
 }
 
 #[tokio::test]
@@ -140,11 +120,7 @@ async fn chat_actions_change_the_chat_and_follow_the_provider_table() {
     assert_eq!(state.participants, ["222@s.whatsapp.net"]);
     let link = client.invite_link(&wa).await.unwrap();
     assert!(link.starts_with("https://chat.whatsapp.com/"), "{link}");
-    assert_eq!(
-        client.invite_link(&wa).await.unwrap(),
-        link,
-        "the same link each time"
-    );
+    assert_eq!(client.invite_link(&wa).await.unwrap(), link, "the same link each time");
 
     let telegram = fake.add_chat(Provider::Telegram);
     assert!(
@@ -167,11 +143,7 @@ async fn chat_actions_change_the_chat_and_follow_the_provider_table() {
         (&telegram, ChatAction::SetLabel("x".into())),
     ] {
         let error = client.chat_action(chat, action.clone()).await.unwrap_err();
-        assert_eq!(
-            error.code(),
-            Some(&ErrorCode::FeatureNotImplemented),
-            "{action:?}"
-        );
+        assert_eq!(error.code(), Some(&ErrorCode::FeatureNotImplemented), "{action:?}");
         assert_eq!(error.status(), Some(501));
     }
 }
@@ -182,16 +154,8 @@ async fn unknown_ids_are_404_and_bad_keys_are_401() {
     let client = fake.client();
     for error in [
         client.get_message("msg_nope").await.unwrap_err(),
-        client
-            .send_message("chat_nope")
-            .text("x")
-            .send()
-            .await
-            .unwrap_err(),
-        client
-            .forward_message("msg_nope", "chat_nope")
-            .await
-            .unwrap_err(),
+        client.send_message("chat_nope").text("x").send().await.unwrap_err(),
+        client.forward_message("msg_nope", "chat_nope").await.unwrap_err(),
         client.add_reaction("msg_nope", "👍").await.unwrap_err(),
         client
             .chat_action("chat_nope", ChatAction::SetReadStatus(true))
@@ -217,10 +181,7 @@ async fn unknown_ids_are_404_and_bad_keys_are_401() {
         .status();
     assert_eq!(status.as_u16(), 401, "no key at all");
     let last = fake.requests().pop().unwrap();
-    assert_eq!(
-        (last.operation, last.status),
-        (Some(OperationId::GetMessage), 401)
-    );
+    assert_eq!((last.operation, last.status), (Some(OperationId::GetMessage), 401));
 }
 
 #[tokio::test]
@@ -244,43 +205,21 @@ async fn faults_make_the_next_calls_fail_and_the_client_retries_them() {
     assert_eq!(statuses, [503, 503, 201]);
 
     // A failure the retry rule does not allow for send: exactly one request, the typed error.
-    fake.inject(Fault::error(
-        OperationId::SendMessage,
-        500,
-        "errors/provider_error",
-    ));
-    let error = fake
-        .client()
-        .send_message(&chat)
-        .text("once")
-        .send()
-        .await
-        .unwrap_err();
+    fake.inject(Fault::error(OperationId::SendMessage, 500, "errors/provider_error"));
+    let error = fake.client().send_message(&chat).text("once").send().await.unwrap_err();
     assert_eq!(error.code(), Some(&ErrorCode::ProviderError));
     assert_eq!(fake.requests().len(), 4);
-    assert_eq!(
-        fake.messages_in(&chat).len(),
-        1,
-        "the failed send stored nothing"
-    );
+    assert_eq!(fake.messages_in(&chat).len(), 1, "the failed send stored nothing");
 
     // Retry-After reaches the client.
     fake.inject(
-        Fault::error(OperationId::GetMessage, 429, "errors/too_many_requests")
-            .retry_after(Duration::from_secs(120)),
+        Fault::error(OperationId::GetMessage, 429, "errors/too_many_requests").retry_after(Duration::from_secs(120)),
     );
-    let error = fake
-        .client()
-        .get_message(&sent.message_id)
-        .await
-        .unwrap_err();
+    let error = fake.client().get_message(&sent.message_id).await.unwrap_err();
     assert_eq!(error.retry_after(), Some(Duration::from_secs(120)));
 
     // A delay longer than the client's timeout is a timeout.
-    fake.inject(Fault::delay(
-        OperationId::GetMessage,
-        Duration::from_millis(500),
-    ));
+    fake.inject(Fault::delay(OperationId::GetMessage, Duration::from_millis(500)));
     let client = fake
         .client_builder()
         .timeout(Duration::from_millis(100))
@@ -302,10 +241,7 @@ async fn the_fake_stops_when_dropped() {
     drop(fake);
     tokio::time::sleep(Duration::from_millis(50)).await;
     let error = client.get_message("msg_1").await.unwrap_err();
-    assert!(
-        matches!(&error, Error::Transport(t) if t.connect),
-        "{error:?}"
-    );
+    assert!(matches!(&error, Error::Transport(t) if t.connect), "{error:?}");
 }
 
 /// The schema name the spec gives the body of `status` for `operation`, resolving shared responses.
@@ -314,29 +250,16 @@ fn response_schema(spec: &Value, operation: OperationId, status: u16) -> Option<
     let method = op.method.to_lowercase();
     let response = &spec["paths"][op.path][&method]["responses"][status.to_string()];
     let response = match response.get("$ref").and_then(Value::as_str) {
-        Some(r) => {
-            &spec["components"]["responses"][r.trim_start_matches("#/components/responses/")]
-        }
+        Some(r) => &spec["components"]["responses"][r.trim_start_matches("#/components/responses/")],
         None => response,
     };
-    let schema = response
-        .pointer("/content/application~1json/schema/$ref")?
-        .as_str()?;
-    Some(
-        schema
-            .trim_start_matches("#/components/schemas/")
-            .to_string(),
-    )
+    let schema = response.pointer("/content/application~1json/schema/$ref")?.as_str()?;
+    Some(schema.trim_start_matches("#/components/schemas/").to_string())
 }
 
 /// Statuses the fake sends that a page does not list, each for a reason given in `postpress::fake`.
 fn undocumented_but_intended(operation: OperationId, status: u16) -> bool {
-    status == 400
-        || (status == 404
-            && matches!(
-                operation,
-                OperationId::ForwardMessage | OperationId::AddReaction
-            ))
+    status == 400 || (status == 404 && matches!(operation, OperationId::ForwardMessage | OperationId::AddReaction))
 }
 
 #[tokio::test]
@@ -370,15 +293,10 @@ async fn every_body_the_fake_sends_validates_against_the_spec() {
             http.get(format!("{base}/messages/{message}")),
             None,
         ),
-        (
-            OperationId::GetMessage,
-            http.get(format!("{base}/messages/nope")),
-            None,
-        ),
+        (OperationId::GetMessage, http.get(format!("{base}/messages/nope")), None),
         (
             OperationId::SendMessage,
-            http.post(format!("{base}/chats/{wa}/messages"))
-                .multipart(form()),
+            http.post(format!("{base}/chats/{wa}/messages")).multipart(form()),
             None,
         ),
         (
@@ -389,8 +307,7 @@ async fn every_body_the_fake_sends_validates_against_the_spec() {
         ),
         (
             OperationId::SendMessage,
-            http.post(format!("{base}/chats/nope/messages"))
-                .multipart(form()),
+            http.post(format!("{base}/chats/nope/messages")).multipart(form()),
             None,
         ),
         (
@@ -471,9 +388,7 @@ async fn every_body_the_fake_sends_validates_against_the_spec() {
             let fault = Fault::error(op.operation, status, code.as_str());
             let request = match op.operation {
                 OperationId::GetMessage => http.get(format!("{base}/messages/{message}")),
-                OperationId::SendMessage => http
-                    .post(format!("{base}/chats/{wa}/messages"))
-                    .multipart(form()),
+                OperationId::SendMessage => http.post(format!("{base}/chats/{wa}/messages")).multipart(form()),
                 OperationId::ForwardMessage => http
                     .post(format!("{base}/messages/{message}/forward"))
                     .json(&json!({"chat_id": wa})),
@@ -502,10 +417,7 @@ async fn every_body_the_fake_sends_validates_against_the_spec() {
             "the case is routed to its operation"
         );
         let status = response.status().as_u16();
-        let content_type = response.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .to_string();
+        let content_type = response.headers()["content-type"].to_str().unwrap().to_string();
         let body: Value = response.json().await.unwrap();
         assert_eq!(content_type, "application/json");
         let schema = match response_schema(&spec, operation, status) {

@@ -1,9 +1,7 @@
 //! A newer server may add attachment types, enum values and fields; nullable fields may be `null`
 //! and optional ones absent. None of that may make a whole `Message` fail to decode.
 
-use postpress::types::{
-    self, Attachment, AttendeeDistance, AttendeeType, EventType, Flag, MessageType,
-};
+use postpress::types::{self, Attachment, AttendeeDistance, AttendeeType, EventType, Flag, MessageType};
 use serde_json::{Value, json};
 
 /// The retrieve page's example, the smallest valid message.
@@ -52,21 +50,10 @@ fn every_documented_attachment_type_decodes_to_its_variant() {
     let kinds: Vec<&str> = decoded.attachments.iter().map(Attachment::kind).collect();
     assert_eq!(
         kinds,
-        [
-            "img",
-            "video",
-            "audio",
-            "file",
-            "linkedin_post",
-            "video_meeting"
-        ]
+        ["img", "video", "audio", "file", "linkedin_post", "video_meeting"]
     );
-    assert!(
-        matches!(&decoded.attachments[0], Attachment::Img(i) if i.sticker && i.size.height == 2.0)
-    );
-    assert!(
-        matches!(&decoded.attachments[2], Attachment::Audio(a) if a.voice_note && a.duration.is_none())
-    );
+    assert!(matches!(&decoded.attachments[0], Attachment::Img(i) if i.sticker && i.size.height == 2.0));
+    assert!(matches!(&decoded.attachments[2], Attachment::Audio(a) if a.voice_note && a.duration.is_none()));
     assert!(
         matches!(&decoded.attachments[5], Attachment::VideoMeeting(m) if m.starts_at.is_none() && m.expires_at == Some(5.0))
     );
@@ -101,14 +88,8 @@ fn unknown_enum_values_decode_and_known_ones_keep_their_meaning() {
     message["event_type"] = json!(42);
     message["is_sender"] = json!(2);
     let decoded = decode(message);
-    assert_eq!(
-        decoded.message_type,
-        Some(MessageType::Unknown("VOICE_CALL".into()))
-    );
-    assert_eq!(
-        decoded.attendee_type,
-        Some(AttendeeType::Unknown("BOT".into()))
-    );
+    assert_eq!(decoded.message_type, Some(MessageType::Unknown("VOICE_CALL".into())));
+    assert_eq!(decoded.attendee_type, Some(AttendeeType::Unknown("BOT".into())));
     assert_eq!(decoded.attendee_distance, Some(AttendeeDistance(7)));
     assert!(!decoded.attendee_distance.unwrap().is_known());
     assert_eq!(decoded.event_type, Some(EventType(42)));
@@ -123,10 +104,7 @@ fn unknown_enum_values_decode_and_known_ones_keep_their_meaning() {
     let decoded = decode(message);
     assert_eq!(decoded.message_type, Some(MessageType::InmailAccept));
     assert_eq!(decoded.attendee_type, Some(AttendeeType::Organization));
-    assert_eq!(
-        decoded.attendee_distance,
-        Some(AttendeeDistance::VALUE_MINUS_1)
-    );
+    assert_eq!(decoded.attendee_distance, Some(AttendeeDistance::VALUE_MINUS_1));
     assert_eq!(decoded.event_type, Some(EventType::VALUE_13));
     assert_eq!(decoded.seen, Flag::YES);
     // Unknown values re-encode as they came.
@@ -152,8 +130,7 @@ fn nulls_where_the_pages_say_nullable_decode() {
     message["text"] = Value::Null;
     message["behavior"] = Value::Null;
     message["subject"] = Value::Null;
-    message["quoted"] =
-        json!({"provider_id": "p", "sender_id": "s", "text": null, "attachments": []});
+    message["quoted"] = json!({"provider_id": "p", "sender_id": "s", "text": null, "attachments": []});
     message["reply_to"] = json!({"id": "m", "provider_id": "p", "timestamp": "t", "sender_attendee_id": "a", "sender_id": "s", "text": null});
     let decoded = decode(message);
     assert_eq!(decoded.text, None);
@@ -177,9 +154,7 @@ fn required_fields_stay_required_even_when_nullable() {
             .to_string();
         assert!(err.contains(field), "missing {field}: {err}");
     }
-    let err =
-        serde_json::from_value::<types::MessageForwarded>(json!({"object": "MessageForwarded"}))
-            .unwrap_err();
+    let err = serde_json::from_value::<types::MessageForwarded>(json!({"object": "MessageForwarded"})).unwrap_err();
     assert!(err.to_string().contains("message_id"), "{err}");
 }
 
@@ -187,8 +162,7 @@ fn required_fields_stay_required_even_when_nullable() {
 fn absent_optional_fields_and_unknown_extra_fields_decode() {
     let mut message = page_message();
     message["a_field_from_2027"] = json!({"nested": [1, 2, 3]});
-    message["reactions"] =
-        json!([{"value": "👍", "sender_id": "s", "is_sender": true, "weight": 3}]);
+    message["reactions"] = json!([{"value": "👍", "sender_id": "s", "is_sender": true, "weight": 3}]);
     let decoded = decode(message);
     assert_eq!(decoded.quoted, None);
     assert_eq!(decoded.message_type, None);

@@ -11,11 +11,7 @@ const KEY: &str = "pp_test_generated_client";
 
 async fn client(server: &MockServer) -> Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    Client::new_with_client(
-        &server.uri(),
-        reqwest::Client::new(),
-        Hooks::new(Some(KEY)).unwrap(),
-    )
+    Client::new_with_client(&server.uri(), reqwest::Client::new(), Hooks::new(Some(KEY)).unwrap())
 }
 
 async fn only_request(server: &MockServer) -> Request {
@@ -25,13 +21,7 @@ async fn only_request(server: &MockServer) -> Request {
 }
 
 fn assert_common_headers(request: &Request) {
-    assert_eq!(
-        request
-            .headers
-            .get("x-api-key")
-            .map(|v| v.to_str().unwrap()),
-        Some(KEY)
-    );
+    assert_eq!(request.headers.get("x-api-key").map(|v| v.to_str().unwrap()), Some(KEY));
     assert_eq!(
         request.headers.get("accept").map(|v| v.to_str().unwrap()),
         Some("application/json")
@@ -44,10 +34,7 @@ fn assert_common_headers(request: &Request) {
 
 fn body_json(request: &Request) -> Value {
     assert_eq!(
-        request
-            .headers
-            .get("content-type")
-            .map(|v| v.to_str().unwrap()),
+        request.headers.get("content-type").map(|v| v.to_str().unwrap()),
         Some("application/json")
     );
     serde_json::from_slice(&request.body).expect("JSON body")
@@ -80,9 +67,7 @@ async fn get_message_sends_get_with_the_key_and_decodes_the_message() {
         .into_inner();
     assert_eq!(message.id.as_str(), "msg_1");
     assert_eq!(message.text, None);
-    assert!(
-        matches!(&message.attachments[0], types::Attachment::File(f) if f.file_name == "r.pdf")
-    );
+    assert!(matches!(&message.attachments[0], types::Attachment::File(f) if f.file_name == "r.pdf"));
     let request = only_request(&server).await;
     assert_eq!(request.method.as_str(), "GET");
     assert_common_headers(&request);
@@ -95,8 +80,7 @@ async fn forward_message_posts_the_chat_id() {
     Mock::given(method("POST"))
         .and(path("/messages/msg_1/forward"))
         .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"object": "MessageForwarded", "message_id": null})),
+            ResponseTemplate::new(200).set_body_json(json!({"object": "MessageForwarded", "message_id": null})),
         )
         .mount(&server)
         .await;
@@ -121,13 +105,12 @@ async fn add_reaction_posts_the_emoji() {
     Mock::given(method("POST"))
         .and(path("/messages/msg_1/reaction"))
         .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"object": "MessageReactionAdded", "success": true})),
+            ResponseTemplate::new(200).set_body_json(json!({"object": "MessageReactionAdded", "success": true})),
         )
         .mount(&server)
         .await;
     let body = types::AddReactionRequest {
-        reaction: "👍".into(),
+        reaction: "👍".into()
     };
     let added = client(&server)
         .await
@@ -162,10 +145,7 @@ async fn patch_chat_sends_an_action_with_a_value() {
     assert_eq!(patched.invite_link, None);
     let request = only_request(&server).await;
     assert_common_headers(&request);
-    assert_eq!(
-        body_json(&request),
-        json!({"action": "setLabel", "value": "Customers"})
-    );
+    assert_eq!(body_json(&request), json!({"action": "setLabel", "value": "Customers"}));
 }
 
 #[tokio::test]
@@ -173,9 +153,10 @@ async fn patch_chat_get_invite_link_sends_no_value_and_decodes_the_link() {
     let server = MockServer::start().await;
     Mock::given(method("PATCH"))
         .and(path("/chats/chat_1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"object": "ChatPatched", "invite_link": "https://chat.whatsapp.com/x"}),
-        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"object": "ChatPatched", "invite_link": "https://chat.whatsapp.com/x"})),
+        )
         .mount(&server)
         .await;
     let body = types::ChatActionRequest::GetInviteLink(types::ChatActionGetInviteLink {
@@ -187,10 +168,7 @@ async fn patch_chat_get_invite_link_sends_no_value_and_decodes_the_link() {
         .await
         .expect("200")
         .into_inner();
-    assert_eq!(
-        patched.invite_link.as_deref(),
-        Some("https://chat.whatsapp.com/x")
-    );
+    assert_eq!(patched.invite_link.as_deref(), Some("https://chat.whatsapp.com/x"));
     assert_eq!(
         body_json(&only_request(&server).await),
         json!({"action": "getInviteLink"})
@@ -237,10 +215,7 @@ async fn path_parameters_cannot_change_the_requested_path() {
         ("👍 x", "/messages/%F0%9F%91%8D%20x"),
     ];
     for (id, _) in &cases {
-        client
-            .get_message(id)
-            .await
-            .unwrap_or_else(|e| panic!("{id}: {e}"));
+        client.get_message(id).await.unwrap_or_else(|e| panic!("{id}: {e}"));
     }
     let requests = server.received_requests().await.unwrap();
     let paths: Vec<&str> = requests.iter().map(|r| r.url.path()).collect();

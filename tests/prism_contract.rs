@@ -5,8 +5,7 @@ use postpress::api::{Client, Hooks};
 use postpress::types;
 
 fn prism_url() -> String {
-    std::env::var("POSTPRESS_PRISM_URL")
-        .expect("POSTPRESS_PRISM_URL is not set: run .ci/prism-contract")
+    std::env::var("POSTPRESS_PRISM_URL").expect("POSTPRESS_PRISM_URL is not set: run .ci/prism-contract")
 }
 
 fn client() -> Client {
@@ -21,11 +20,7 @@ fn client() -> Client {
 /// Prism answers a request that breaks the spec with an error, and describes any violation in
 /// `sl-violations`; an accepted request has neither.
 fn assert_accepted<T>(what: &str, response: &postpress::api::ResponseValue<T>) {
-    assert!(
-        response.status().is_success(),
-        "{what}: status {}",
-        response.status()
-    );
+    assert!(response.status().is_success(), "{what}: status {}", response.status());
     assert!(
         response.headers().get("sl-violations").is_none(),
         "{what}: {:?}",
@@ -54,7 +49,7 @@ async fn prism_accepts_every_json_request_the_generated_client_sends() {
     assert_accepted("forward_message", &forwarded);
 
     let body = types::AddReactionRequest {
-        reaction: "👍".into(),
+        reaction: "👍".into()
     };
     let added = client
         .add_reaction("msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR", &body)
@@ -122,10 +117,7 @@ async fn prism_accepts_what_the_client_sends_including_multipart() {
         .forward_message(message.id.as_str(), "chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR")
         .await
         .expect("forward");
-    client
-        .add_reaction(message.id.as_str(), "👍")
-        .await
-        .expect("reaction");
+    client.add_reaction(message.id.as_str(), "👍").await.expect("reaction");
     for action in [
         postpress::ChatAction::SetArchiveStatus(false),
         postpress::ChatAction::RemoveParticipant("334455667788@s.whatsapp.net".into()),

@@ -65,7 +65,8 @@ async fn the_key_never_appears_in_debug_errors_or_traces() {
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let server = MockServer::start().await;
-    let body = json!({"type": "errors/invalid_credentials", "status": 401, "title": "Unauthorized", "instance": "req_abc"});
+    let body =
+        json!({"type": "errors/invalid_credentials", "status": 401, "title": "Unauthorized", "instance": "req_abc"});
     mount(
         &server,
         "/messages/msg_1",
@@ -92,12 +93,7 @@ async fn the_key_never_appears_in_debug_errors_or_traces() {
         traces.contains("status=401") && traces.contains("status=200"),
         "{traces}"
     );
-    for text in [
-        traces,
-        format!("{client:?}"),
-        format!("{error}"),
-        format!("{error:?}"),
-    ] {
+    for text in [traces, format!("{client:?}"), format!("{error}"), format!("{error:?}")] {
         assert!(!text.contains(KEY), "key leaked in: {text}");
         assert!(!text.contains("SECRET_KEY"), "key leaked in: {text}");
     }

@@ -23,8 +23,7 @@ fn client(uri: &str) -> Client {
 }
 
 fn sent() -> ResponseTemplate {
-    ResponseTemplate::new(201)
-        .set_body_json(json!({"object": "MessageSent", "message_id": "msg_new"}))
+    ResponseTemplate::new(201).set_body_json(json!({"object": "MessageSent", "message_id": "msg_new"}))
 }
 
 async fn server_answering(response: ResponseTemplate) -> MockServer {
@@ -47,22 +46,14 @@ struct Part {
 
 /// Parses a received request body with multer.
 async fn parts(request: &Request) -> Vec<Part> {
-    let content_type = request
-        .headers
-        .get("content-type")
-        .unwrap()
-        .to_str()
-        .unwrap();
+    let content_type = request.headers.get("content-type").unwrap().to_str().unwrap();
     assert!(
         content_type.starts_with("multipart/form-data; boundary="),
         "{content_type}"
     );
     let boundary = multer::parse_boundary(content_type).unwrap();
     let body = Bytes::from(request.body.clone());
-    let mut form = multer::Multipart::new(
-        futures_util::stream::iter([Ok::<_, std::io::Error>(body)]),
-        boundary,
-    );
+    let mut form = multer::Multipart::new(futures_util::stream::iter([Ok::<_, std::io::Error>(body)]), boundary);
     let mut parts = Vec::new();
     while let Some(field) = form.next_field().await.expect("well-formed multipart") {
         let name = field.name().unwrap().to_string();
@@ -163,24 +154,9 @@ async fn every_field_and_file_arrives_as_given_in_order() {
             file("voice_message", "note.ogg", "audio/ogg", b"OggS voice"),
             file("video_message", "clip.mp4", "video/mp4", b"mp4"),
             file("attachments", "report.pdf", "application/pdf", &pdf_bytes),
-            file(
-                "attachments",
-                "photo.jpg",
-                "image/jpeg",
-                &[0xFF, 0xD8, 0xFF, 0xE0]
-            ),
-            file(
-                "attachments",
-                "data.unknownext",
-                "application/octet-stream",
-                b"raw"
-            ),
-            file(
-                "attachments",
-                "renamed.bin",
-                "application/x-custom",
-                &pdf_bytes
-            ),
+            file("attachments", "photo.jpg", "image/jpeg", &[0xFF, 0xD8, 0xFF, 0xE0]),
+            file("attachments", "data.unknownext", "application/octet-stream", b"raw"),
+            file("attachments", "renamed.bin", "application/x-custom", &pdf_bytes),
         ]
     );
 }
@@ -217,8 +193,7 @@ fn digest(data: &[u8]) -> u64 {
 #[tokio::test]
 async fn readers_and_streams_are_sent_with_or_without_a_known_length() {
     let server = server_answering(sent()).await;
-    let chunks =
-        futures_util::stream::iter([Ok(Bytes::from_static(b"ab")), Ok(Bytes::from_static(b"cd"))]);
+    let chunks = futures_util::stream::iter([Ok(Bytes::from_static(b"ab")), Ok(Bytes::from_static(b"cd"))]);
     client(&server.uri())
         .send_message("chat_1")
         .attachment(Upload::reader("a.txt", &b"from a reader"[..], None))
@@ -244,10 +219,7 @@ async fn names_are_escaped_and_utf8_names_survive() {
     let server = server_answering(sent()).await;
     client(&server.uri())
         .send_message("chat_1")
-        .attachment(Upload::bytes(
-            "résumé \"final\"\r\nX-Evil: 1.pdf",
-            &b"x"[..],
-        ))
+        .attachment(Upload::bytes("résumé \"final\"\r\nX-Evil: 1.pdf", &b"x"[..]))
         .send()
         .await
         .unwrap();
@@ -274,10 +246,7 @@ async fn bad_input_is_refused_before_any_byte_is_sent() {
         .await
         .unwrap_err();
     assert!(matches!(&error, Error::InvalidInput(_)), "{error:?}");
-    assert!(
-        error.to_string().contains(&missing.display().to_string()),
-        "{error}"
-    );
+    assert!(error.to_string().contains(&missing.display().to_string()), "{error}");
 
     let dir = temp_dir("dir");
     let error = client
@@ -293,12 +262,7 @@ async fn bad_input_is_refused_before_any_byte_is_sent() {
         matches!(&error, Error::InvalidInput(e) if e.message.contains("text or at least one file")),
         "{error}"
     );
-    let error = client
-        .send_message("chat_1")
-        .text("")
-        .send()
-        .await
-        .unwrap_err();
+    let error = client.send_message("chat_1").text("").send().await.unwrap_err();
     assert!(matches!(error, Error::InvalidInput(_)));
     let error = client.send_message("").text("hi").send().await.unwrap_err();
     assert!(matches!(error, Error::InvalidInput(_)));
@@ -331,17 +295,8 @@ async fn media_and_validation_errors_decode_to_their_codes() {
             .max_retries(0)
             .build()
             .unwrap();
-        let error = client
-            .send_message("chat_1")
-            .text("hi")
-            .send()
-            .await
-            .unwrap_err();
-        assert_eq!(
-            (error.status(), error.code()),
-            (Some(status), Some(code)),
-            "{error}"
-        );
+        let error = client.send_message("chat_1").text("hi").send().await.unwrap_err();
+        assert_eq!((error.status(), error.code()), (Some(status), Some(code)), "{error}");
     }
 }
 
@@ -350,8 +305,7 @@ async fn a_retry_rebuilds_the_body_from_its_source() {
     let dir = temp_dir("retry");
     let pdf = temp_file(&dir, "r.pdf", &vec![7u8; 300_000]);
     let server = MockServer::start().await;
-    let busy =
-        json!({"type": "errors/no_client_session", "status": 503, "title": "Service Unavailable"});
+    let busy = json!({"type": "errors/no_client_session", "status": 503, "title": "Service Unavailable"});
     Mock::given(method("POST"))
         .respond_with(
             ResponseTemplate::new(503)
@@ -385,11 +339,7 @@ async fn a_retry_rebuilds_the_body_from_its_source() {
     let seen = seen.lock().unwrap();
     let total = requests[1].body.len() as u64;
     assert!(seen.iter().all(|p| p.total == Some(total)));
-    assert_eq!(
-        seen.last().unwrap().sent,
-        total,
-        "progress ends at the total"
-    );
+    assert_eq!(seen.last().unwrap().sent, total, "progress ends at the total");
     assert_eq!(
         seen.iter().filter(|p| p.sent == total).count(),
         2,
@@ -418,11 +368,7 @@ async fn a_send_is_not_retried_when_it_may_have_taken_effect() {
             .await
             .unwrap_err();
         assert_eq!(error.status(), Some(status));
-        assert_eq!(
-            server.received_requests().await.unwrap().len(),
-            1,
-            "{status} {ty}"
-        );
+        assert_eq!(server.received_requests().await.unwrap().len(), 1, "{status} {ty}");
     }
     // A stream cannot be read twice, so even a retryable answer is not retried.
     let busy = json!({"type": "errors/no_client_session", "status": 503, "title": "t"});
@@ -476,10 +422,7 @@ async fn a_connection_broken_mid_upload_is_a_transport_error_and_not_retried() {
         .send()
         .await
         .unwrap_err();
-    assert!(
-        matches!(&error, Error::Transport(t) if !t.connect),
-        "{error:?}"
-    );
+    assert!(matches!(&error, Error::Transport(t) if !t.connect), "{error:?}");
     assert!(!error.is_retryable());
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert_eq!(connections.load(Ordering::SeqCst), 1, "sent once");

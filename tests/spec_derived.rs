@@ -24,21 +24,14 @@ fn spec_error_types(spec: &Value) -> BTreeMap<String, u16> {
             );
         }
     };
-    for response in spec["components"]["responses"]
-        .as_object()
-        .unwrap()
-        .values()
-    {
+    for response in spec["components"]["responses"].as_object().unwrap().values() {
         collect(&response["content"]["application/json"]);
     }
     for item in spec["paths"].as_object().unwrap().values() {
         for op in item.as_object().unwrap().values() {
             for (status, response) in op["responses"].as_object().unwrap() {
                 let is_error = status.starts_with('4') || status.starts_with('5');
-                if let Some(media) = response
-                    .pointer("/content/application~1json")
-                    .filter(|_| is_error)
-                {
+                if let Some(media) = response.pointer("/content/application~1json").filter(|_| is_error) {
                     collect(media);
                 }
             }
@@ -51,11 +44,7 @@ fn spec_error_types(spec: &Value) -> BTreeMap<String, u16> {
 fn error_code_has_one_variant_per_documented_type_with_its_status() {
     let spec = common::spec();
     let documented = spec_error_types(&spec);
-    assert_eq!(
-        documented.len(),
-        71,
-        "the pages document 71 distinct error types"
-    );
+    assert_eq!(documented.len(), 71, "the pages document 71 distinct error types");
     assert_eq!(ErrorCode::DOCUMENTED.len(), 71);
     for code in &ErrorCode::DOCUMENTED {
         assert_eq!(
@@ -63,11 +52,7 @@ fn error_code_has_one_variant_per_documented_type_with_its_status() {
             code.documented_status().as_ref(),
             "{code}"
         );
-        assert_eq!(
-            ErrorCode::from(code.as_str()),
-            *code,
-            "round trip of {code}"
-        );
+        assert_eq!(ErrorCode::from(code.as_str()), *code, "round trip of {code}");
         assert!(!code.description().is_empty(), "{code} has no description");
     }
     assert_eq!(
@@ -75,10 +60,7 @@ fn error_code_has_one_variant_per_documented_type_with_its_status() {
         ErrorCode::ResourceNotFound
     );
     assert_eq!(ErrorCode::ResourceNotFound.documented_status(), Some(404));
-    assert_eq!(
-        ErrorCode::FeatureNotImplemented.documented_status(),
-        Some(501)
-    );
+    assert_eq!(ErrorCode::FeatureNotImplemented.documented_status(), Some(501));
     let unknown = ErrorCode::from("errors/added_in_2027");
     assert_eq!(unknown, ErrorCode::Unknown("errors/added_in_2027".into()));
     assert_eq!(unknown.documented_status(), None);
@@ -95,10 +77,7 @@ fn every_error_response_of_every_operation_refers_to_the_envelope() {
                     continue;
                 }
                 let response = match response.get("$ref").and_then(Value::as_str) {
-                    Some(r) => {
-                        &spec["components"]["responses"]
-                            [r.trim_start_matches("#/components/responses/")]
-                    }
+                    Some(r) => &spec["components"]["responses"][r.trim_start_matches("#/components/responses/")],
                     None => response,
                 };
                 let schema = response
@@ -130,12 +109,7 @@ fn the_operation_table_lists_exactly_the_documented_statuses() {
     let expected: BTreeMap<&str, (&str, &str, u16, Vec<u16>)> = BTreeMap::from([
         (
             "get_message",
-            (
-                "GET",
-                "/messages/{message_id}",
-                200,
-                vec![401, 403, 404, 500, 503, 504],
-            ),
+            ("GET", "/messages/{message_id}", 200, vec![401, 403, 404, 500, 503, 504]),
         ),
         (
             "send_message",

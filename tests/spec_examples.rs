@@ -46,18 +46,11 @@ fn media_examples(spec: &Value) -> Vec<(String, String, Value)> {
         let Some(schema) = media.pointer("/schema/$ref").and_then(Value::as_str) else {
             return;
         };
-        let schema = schema
-            .trim_start_matches("#/components/schemas/")
-            .to_string();
+        let schema = schema.trim_start_matches("#/components/schemas/").to_string();
         if let Some(example) = media.get("example") {
             found.push((place.clone(), schema.clone(), example.clone()));
         }
-        for (name, example) in media
-            .get("examples")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
+        for (name, example) in media.get("examples").and_then(Value::as_object).into_iter().flatten() {
             found.push((
                 format!("{place} example {name}"),
                 schema.clone(),
@@ -76,12 +69,7 @@ fn media_examples(spec: &Value) -> Vec<(String, String, Value)> {
                 visit(format!("{method} {path} request {ty}"), media);
             }
             for (status, response) in op["responses"].as_object().expect("responses") {
-                for (ty, media) in response
-                    .get("content")
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flatten()
-                {
+                for (ty, media) in response.get("content").and_then(Value::as_object).into_iter().flatten() {
                     visit(format!("{method} {path} {status} {ty}"), media);
                 }
             }
@@ -103,11 +91,7 @@ fn every_spec_example_roundtrips_through_its_generated_type() {
     let spec = common::spec();
     let examples = media_examples(&spec);
     // 5 operations' own examples + 71 documented error types (6 of them inline 404s).
-    assert!(
-        examples.len() >= 85,
-        "found only {} examples",
-        examples.len()
-    );
+    assert!(examples.len() >= 85, "found only {} examples", examples.len());
     for (place, schema, example) in &examples {
         eprintln!("checking {place} ({schema})");
         check(&spec, schema, example);
@@ -143,10 +127,7 @@ fn page_example_responses_decode() {
     }))
     .expect("retrieve page example");
     assert_eq!(message.id.as_str(), "msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR");
-    assert_eq!(
-        message.text.as_deref(),
-        Some("Sounds good - let's chat tomorrow.")
-    );
+    assert_eq!(message.text.as_deref(), Some("Sounds good - let's chat tomorrow."));
     assert_eq!(message.is_sender, types::Flag::NO);
     assert_eq!(message.seen, types::Flag::YES);
     assert_eq!(message.behavior, Some(0.0));
@@ -155,24 +136,18 @@ fn page_example_responses_decode() {
         types::SeenByValue::Boolean(true)
     );
 
-    let sent: types::MessageSent = serde_json::from_value(
-        json!({"object": "MessageSent", "message_id": "msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR"}),
-    )
-    .unwrap();
+    let sent: types::MessageSent =
+        serde_json::from_value(json!({"object": "MessageSent", "message_id": "msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR"}))
+            .unwrap();
     assert_eq!(sent.message_id, "msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR");
-    let forwarded: types::MessageForwarded = serde_json::from_value(
-        json!({"object": "MessageForwarded", "message_id": "msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR"}),
-    )
-    .unwrap();
-    assert_eq!(
-        forwarded.message_id.as_deref(),
-        Some("msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR")
-    );
+    let forwarded: types::MessageForwarded =
+        serde_json::from_value(json!({"object": "MessageForwarded", "message_id": "msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR"}))
+            .unwrap();
+    assert_eq!(forwarded.message_id.as_deref(), Some("msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR"));
     let reacted: types::MessageReactionAdded =
         serde_json::from_value(json!({"object": "MessageReactionAdded", "success": true})).unwrap();
     assert!(reacted.success);
-    let patched: types::ChatPatched =
-        serde_json::from_value(json!({"object": "ChatPatched"})).unwrap();
+    let patched: types::ChatPatched = serde_json::from_value(json!({"object": "ChatPatched"})).unwrap();
     assert_eq!(patched.invite_link, None);
 }
 
@@ -186,12 +161,9 @@ fn request_bodies_encode_to_what_the_pages_show() {
         json!({"chat_id": "chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR"})
     );
     let reaction = types::AddReactionRequest {
-        reaction: "👍".into(),
+        reaction: "👍".into()
     };
-    assert_eq!(
-        serde_json::to_value(&reaction).unwrap(),
-        json!({"reaction": "👍"})
-    );
+    assert_eq!(serde_json::to_value(&reaction).unwrap(), json!({"reaction": "👍"}));
     let action = types::ChatActionRequest::WithValue(types::ChatActionWithValue {
         action: types::ChatActionWithValueAction::SetReadStatus,
         value: types::ChatActionValue::Boolean(true),

@@ -28,11 +28,7 @@ fn main() -> ExitCode {
 }
 
 /// `--name value` from `args`, parsed.
-pub(crate) fn flag<T: std::str::FromStr>(
-    args: &[String],
-    name: &str,
-    default: T,
-) -> Result<T, String> {
+pub(crate) fn flag<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> Result<T, String> {
     match args.iter().position(|a| a == name) {
         None => Ok(default),
         Some(i) => args

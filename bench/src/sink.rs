@@ -36,15 +36,8 @@ async fn serve(mut socket: TcpStream) -> std::io::Result<()> {
     };
     let headers = String::from_utf8_lossy(&head[..body_start]).to_ascii_lowercase();
     let already = (head.len() - body_start) as u64;
-    if let Some(len) = headers
-        .lines()
-        .find_map(|l| l.strip_prefix("content-length:"))
-    {
-        let mut left = len
-            .trim()
-            .parse::<u64>()
-            .unwrap_or(0)
-            .saturating_sub(already);
+    if let Some(len) = headers.lines().find_map(|l| l.strip_prefix("content-length:")) {
+        let mut left = len.trim().parse::<u64>().unwrap_or(0).saturating_sub(already);
         while left > 0 {
             let n = socket.read(&mut buf).await?;
             if n == 0 {

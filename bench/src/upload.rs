@@ -46,17 +46,12 @@ pub(crate) fn measure(size: u64, runs: u32) -> Result<[(String, Measured); 2], S
                 ));
             }
             let text = String::from_utf8_lossy(&output.stdout);
-            let mut fields = text
-                .split_whitespace()
-                .map(|v| v.parse::<f64>().unwrap_or(f64::NAN));
+            let mut fields = text.split_whitespace().map(|v| v.parse::<f64>().unwrap_or(f64::NAN));
             let measured = Measured {
                 seconds: fields.next().unwrap_or(f64::NAN),
                 peak_rss: fields.next().unwrap_or(f64::NAN) as u64,
             };
-            if best[i]
-                .as_ref()
-                .is_none_or(|b| measured.seconds < b.seconds)
-            {
+            if best[i].as_ref().is_none_or(|b| measured.seconds < b.seconds) {
                 best[i] = Some(measured);
             }
         }
@@ -90,19 +85,13 @@ pub(crate) fn print_table(size: u64, rows: &[(String, Measured); 2]) {
         );
     }
     let ratio = rows[1].1.seconds / rows[0].1.seconds;
-    println!(
-        "SDK throughput / raw throughput: {ratio:.2}x (target >= 0.90x); SDK peak RSS target <= 24 MiB"
-    );
+    println!("SDK throughput / raw throughput: {ratio:.2}x (target >= 0.90x); SDK peak RSS target <= 24 MiB");
 }
 
 fn make_file(size: u64) -> Result<PathBuf, String> {
     use std::io::Write;
-    let path =
-        std::env::temp_dir().join(format!("postpress-bench-upload-{}.bin", std::process::id()));
-    let mut file = std::io::BufWriter::with_capacity(
-        1 << 20,
-        std::fs::File::create(&path).map_err(|e| e.to_string())?,
-    );
+    let path = std::env::temp_dir().join(format!("postpress-bench-upload-{}.bin", std::process::id()));
+    let mut file = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&path).map_err(|e| e.to_string())?);
     let block: Vec<u8> = (0..1 << 20)
         .map(|i: u32| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
         .collect();
@@ -144,16 +133,10 @@ pub(crate) fn client(args: &[String]) -> Result<(), String> {
             }
             "raw" => {
                 let _ = rustls::crypto::ring::default_provider().install_default();
-                let http = reqwest::Client::builder()
-                    .build()
-                    .map_err(|e| e.to_string())?;
-                let handle = tokio::fs::File::open(file)
-                    .await
-                    .map_err(|e| e.to_string())?;
+                let http = reqwest::Client::builder().build().map_err(|e| e.to_string())?;
+                let handle = tokio::fs::File::open(file).await.map_err(|e| e.to_string())?;
                 let len = handle.metadata().await.map_err(|e| e.to_string())?.len();
-                let body = reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::with_capacity(
-                    handle, READ_SIZE,
-                ));
+                let body = reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::with_capacity(handle, READ_SIZE));
                 let response = http
                     .post(format!("{url}/chats/chat_bench/messages"))
                     .header("x-api-key", "pp_bench")

@@ -49,9 +49,7 @@ pub(crate) async fn serve(
 fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
     // A panic while holding the lock cannot leave the state half-written in a way that matters
     // to a test fake; keep serving.
-    state
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+    state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The operation and its path parameter, from the method and the (decoded) path segments.
@@ -60,11 +58,7 @@ fn route(method: &hyper::Method, path: &str) -> Option<(OperationId, String)> {
     let segments: Vec<String> = rest
         .split('/')
         .skip(1)
-        .map(|s| {
-            percent_encoding::percent_decode_str(s)
-                .decode_utf8_lossy()
-                .into_owned()
-        })
+        .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
         .collect();
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
     let found = match (method.as_str(), segments.as_slice()) {
@@ -78,11 +72,7 @@ fn route(method: &hyper::Method, path: &str) -> Option<(OperationId, String)> {
     Some((found.0, found.1.to_string()))
 }
 
-async fn handle(
-    state: &Mutex<State>,
-    api_key: &str,
-    request: Request<Incoming>,
-) -> Response<Full<Bytes>> {
+async fn handle(state: &Mutex<State>, api_key: &str, request: Request<Incoming>) -> Response<Full<Bytes>> {
     let method = request.method().clone();
     let path = request.uri().path().to_string();
     let route = route(&method, &path);
@@ -151,15 +141,11 @@ async fn answer(
             match operation {
                 OperationId::ForwardMessage => match text("chat_id") {
                     Some(chat_id) => state.forward_message(&id, &chat_id),
-                    None => {
-                        state.error(400, "errors/invalid_request", Some("chat_id is required."))
-                    }
+                    None => state.error(400, "errors/invalid_request", Some("chat_id is required.")),
                 },
                 OperationId::AddReaction => match text("reaction").filter(|r| !r.is_empty()) {
                     Some(reaction) => state.add_reaction(&id, &reaction),
-                    None => {
-                        state.error(400, "errors/invalid_request", Some("reaction is required."))
-                    }
+                    None => state.error(400, "errors/invalid_request", Some("reaction is required.")),
                 },
                 _ => match text("action") {
                     Some(action) => state.patch_chat(&id, &action, body.get("value")),
@@ -187,8 +173,7 @@ async fn read_form(request: Request<Incoming>) -> Result<SendForm, String> {
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let boundary = multer::parse_boundary(content_type)
-        .map_err(|e| format!("not multipart/form-data: {e}"))?;
+    let boundary = multer::parse_boundary(content_type).map_err(|e| format!("not multipart/form-data: {e}"))?;
     let mut multipart = multer::Multipart::new(request.into_body().into_data_stream(), boundary);
     let mut form = SendForm::default();
     while let Some(mut field) = multipart
@@ -202,11 +187,7 @@ async fn read_form(request: Request<Incoming>) -> Result<SendForm, String> {
         match name.as_str() {
             "voice_message" | "video_message" | "attachments" => {
                 let mut size = 0u64;
-                while let Some(chunk) = field
-                    .chunk()
-                    .await
-                    .map_err(|e| format!("bad multipart body: {e}"))?
-                {
+                while let Some(chunk) = field.chunk().await.map_err(|e| format!("bad multipart body: {e}"))? {
                     size += chunk.len() as u64;
                 }
                 form.files.push(UploadedPart {
@@ -217,10 +198,7 @@ async fn read_form(request: Request<Incoming>) -> Result<SendForm, String> {
                 });
             }
             _ => {
-                let value = field
-                    .text()
-                    .await
-                    .map_err(|e| format!("bad multipart body: {e}"))?;
+                let value = field.text().await.map_err(|e| format!("bad multipart body: {e}"))?;
                 match name.as_str() {
                     "text" => form.text = Some(value),
                     "account_id" => form.account_id = Some(value),

@@ -92,12 +92,7 @@ impl FakeServerBuilder {
         let state = State::new(format!("http://{addr}{}", http::BASE_PATH));
         let state = Arc::new(Mutex::new(state));
         let (shutdown, stopped) = oneshot::channel();
-        tokio::spawn(http::serve(
-            listener,
-            state.clone(),
-            api_key.clone(),
-            stopped,
-        ));
+        tokio::spawn(http::serve(listener, state.clone(), api_key.clone(), stopped));
         Ok(FakeServer {
             addr,
             api_key,
@@ -157,9 +152,7 @@ impl FakeServer {
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Adds an account connected to `provider`; returns its id.

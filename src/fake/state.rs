@@ -194,7 +194,8 @@ pub(crate) fn error(status: u16, error_type: &str, detail: Option<&str>, instanc
         .ok()
         .and_then(|s| s.canonical_reason())
         .unwrap_or("Error");
-    let mut body = json!({"type": error_type, "status": status, "title": title, "instance": format!("req_fake_{instance:06}")});
+    let mut body =
+        json!({"type": error_type, "status": status, "title": title, "instance": format!("req_fake_{instance:06}")});
     if !detail.is_empty() {
         body["detail"] = json!(detail);
     }
@@ -254,11 +255,7 @@ impl State {
     }
 
     /// A chat of `account_id`, or of a new account of `provider` when `account_id` is `None`.
-    pub(crate) fn add_chat(
-        &mut self,
-        provider: Provider,
-        account_id: Option<&str>,
-    ) -> Result<String, String> {
+    pub(crate) fn add_chat(&mut self, provider: Provider, account_id: Option<&str>) -> Result<String, String> {
         let account_id = match account_id {
             Some(id) => match self.accounts.get(id) {
                 Some(account) if account.provider == provider => id.to_string(),
@@ -290,13 +287,7 @@ impl State {
     }
 
     /// Stores a message in `chat_id`; `from_us` says whether the account sent it.
-    fn store(
-        &mut self,
-        chat_id: &str,
-        text: Option<&str>,
-        attachments: Vec<Value>,
-        from_us: bool,
-    ) -> Option<String> {
+    fn store(&mut self, chat_id: &str, text: Option<&str>, attachments: Vec<Value>, from_us: bool) -> Option<String> {
         let chat = self.chats.get(chat_id)?.clone();
         let account = self.accounts.get(&chat.account_id)?;
         let (sender_id, attendee_id) = if from_us {
@@ -330,10 +321,7 @@ impl State {
             "original": "{}",
         });
         self.messages.insert(id.clone(), message);
-        self.chat_messages
-            .entry(chat.id)
-            .or_default()
-            .push(id.clone());
+        self.chat_messages.entry(chat.id).or_default().push(id.clone());
         Some(id)
     }
 
@@ -349,11 +337,7 @@ impl State {
     }
 
     pub(crate) fn messages_in(&self, chat_id: &str) -> Vec<Message> {
-        let ids = self
-            .chat_messages
-            .get(chat_id)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
+        let ids = self.chat_messages.get(chat_id).map(Vec::as_slice).unwrap_or_default();
         ids.iter().filter_map(|id| self.message(id)).collect()
     }
 
@@ -407,11 +391,7 @@ impl State {
             },
             None => None,
         };
-        let attachments: Vec<Value> = form
-            .files
-            .iter()
-            .map(|part| self.attachment(part))
-            .collect();
+        let attachments: Vec<Value> = form.files.iter().map(|part| self.attachment(part)).collect();
         let Some(id) = self.store(chat_id, text.as_deref(), attachments, true) else {
             return self.not_found("chat", chat_id);
         };
@@ -451,18 +431,13 @@ impl State {
                 attachment["gif"] = json!(false);
             }
             "audio" => attachment["voice_note"] = json!(part.field == "voice_message"),
-            _ => {
-                attachment["file_name"] =
-                    json!(part.file_name.clone().unwrap_or_else(|| "file".into()))
-            }
+            _ => attachment["file_name"] = json!(part.file_name.clone().unwrap_or_else(|| "file".into())),
         }
         attachment
     }
 
     fn provider_of_message(&self, message_id: &str) -> Option<(Provider, String)> {
-        let chat_id = self.messages.get(message_id)?["chat_id"]
-            .as_str()?
-            .to_string();
+        let chat_id = self.messages.get(message_id)?["chat_id"].as_str()?.to_string();
         Some((self.chats.get(&chat_id)?.provider, chat_id))
     }
 
@@ -481,10 +456,7 @@ impl State {
             );
         }
         let original = self.messages[message_id].clone();
-        let attachments = original["attachments"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
+        let attachments = original["attachments"].as_array().cloned().unwrap_or_default();
         let Some(id) = self.store(to_chat, original["text"].as_str(), attachments, true) else {
             return self.not_found("chat", to_chat);
         };
@@ -520,18 +492,10 @@ impl State {
             reactions.retain(|r| r["sender_id"] != json!(sender_id));
             reactions.push(json!({"value": reaction, "sender_id": sender_id, "is_sender": true}));
         }
-        Answer::ok(
-            200,
-            json!({"object": "MessageReactionAdded", "success": true}),
-        )
+        Answer::ok(200, json!({"object": "MessageReactionAdded", "success": true}))
     }
 
-    pub(crate) fn patch_chat(
-        &mut self,
-        chat_id: &str,
-        action: &str,
-        value: Option<&Value>,
-    ) -> Answer {
+    pub(crate) fn patch_chat(&mut self, chat_id: &str, action: &str, value: Option<&Value>) -> Answer {
         let Some(chat) = self.chats.get(chat_id).cloned() else {
             return self.not_found("chat", chat_id);
         };
@@ -553,9 +517,7 @@ impl State {
         let valid_value = match (action, value) {
             ("getInviteLink", None) => true,
             (_, Some(Value::Bool(_))) => wants_bool,
-            (_, Some(Value::String(s))) => {
-                !wants_bool && action != "getInviteLink" && !s.is_empty()
-            }
+            (_, Some(Value::String(s))) => !wants_bool && action != "getInviteLink" && !s.is_empty(),
             _ => false,
         };
         if !valid_value {
@@ -574,10 +536,7 @@ impl State {
             return error(404, "errors/resource_not_found", None, n);
         };
         let flag = value.and_then(Value::as_bool).unwrap_or_default();
-        let text = value
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
+        let text = value.and_then(Value::as_str).unwrap_or_default().to_string();
         let mut body = json!({"object": "ChatPatched"});
         match action {
             "setReadStatus" => chat.read = flag,
@@ -602,9 +561,7 @@ impl State {
 
 /// `2026-05-17T09:42:11.000Z` for `time` (UTC), the format of the pages' timestamps.
 fn rfc3339(time: SystemTime) -> String {
-    let since = time
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap_or_default();
+    let since = time.duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
     let secs = since.as_secs();
     let (days, rem) = (secs / 86_400, secs % 86_400);
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).

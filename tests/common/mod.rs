@@ -5,8 +5,8 @@ use serde_json::{Map, Value, json};
 
 /// `openapi.yaml` as JSON.
 pub fn spec() -> Value {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.yaml"))
-        .expect("read openapi.yaml");
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.yaml")).expect("read openapi.yaml");
     serde_yaml::from_str(&text).expect("openapi.yaml is YAML")
 }
 
@@ -14,10 +14,7 @@ pub fn spec() -> Value {
 fn to_json_schema(schema: &Value) -> Value {
     match schema {
         Value::Object(object) => {
-            let mut out: Map<String, Value> = object
-                .iter()
-                .map(|(k, v)| (k.clone(), to_json_schema(v)))
-                .collect();
+            let mut out: Map<String, Value> = object.iter().map(|(k, v)| (k.clone(), to_json_schema(v))).collect();
             if out.remove("nullable") == Some(Value::Bool(true)) {
                 if let Some(Value::String(ty)) = out.get("type").cloned() {
                     out.insert("type".into(), json!([ty, "null"]));
@@ -42,8 +39,7 @@ pub fn validator(spec: &Value, name: &str) -> jsonschema::Validator {
         "$ref": format!("#/components/schemas/{name}"),
         "components": components,
     });
-    jsonschema::validator_for(&root)
-        .unwrap_or_else(|e| panic!("schema {name} does not compile: {e}"))
+    jsonschema::validator_for(&root).unwrap_or_else(|e| panic!("schema {name} does not compile: {e}"))
 }
 
 /// Panics with every violation when `value` does not validate against schema `name`.

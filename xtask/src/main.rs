@@ -21,8 +21,7 @@ mod gen_artefacts {
 
     pub fn derive(root: &Path) -> Result<Vec<Artefact>, String> {
         let spec_path = root.join(codegen::SPEC_PATH);
-        let spec = std::fs::read_to_string(&spec_path)
-            .map_err(|e| format!("read {}: {e}", spec_path.display()))?;
+        let spec = std::fs::read_to_string(&spec_path).map_err(|e| format!("read {}: {e}", spec_path.display()))?;
         // The snapshot is what a default-features build compiles.
         let code = codegen::generate(&spec, &codegen::Options::default())?;
         Ok(vec![Artefact {
@@ -53,11 +52,9 @@ fn generate_artefacts(check: bool) -> Result<(), String> {
             stale.push(artefact.path.display().to_string());
         } else {
             if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| format!("create {}: {e}", dir.display()))?;
+                std::fs::create_dir_all(dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
             }
-            std::fs::write(&path, &artefact.content)
-                .map_err(|e| format!("write {}: {e}", path.display()))?;
+            std::fs::write(&path, &artefact.content).map_err(|e| format!("write {}: {e}", path.display()))?;
             println!("wrote {}", artefact.path.display());
         }
     }
@@ -69,11 +66,7 @@ fn generate_artefacts(check: bool) -> Result<(), String> {
     } else {
         Err(format!(
             "stale generated artefact(s), run `cargo xtask gen` and commit:\n{}",
-            stale
-                .iter()
-                .map(|s| format!("  {s}"))
-                .collect::<Vec<_>>()
-                .join("\n")
+            stale.iter().map(|s| format!("  {s}")).collect::<Vec<_>>().join("\n")
         ))
     }
 }
