@@ -195,14 +195,15 @@ impl Client {
     }
 }
 
-/// The span of one call: operation, method, and (recorded as the call goes) attempts, status,
-/// duration and the error envelope's `instance`. It never holds a body or the key.
+/// The span of one call: operation, method, and (recorded as the call goes) the request path,
+/// attempts, status, duration and the error envelope's `instance`. It never holds a body or the key.
 pub(crate) fn call_span(operation: &'static str) -> tracing::Span {
     let method = operations::by_id(operation).map_or("", |op| op.method);
     tracing::info_span!(
         "postpress",
         operation,
         method,
+        path = tracing::field::Empty,
         attempts = tracing::field::Empty,
         status = tracing::field::Empty,
         duration_ms = tracing::field::Empty,

@@ -131,6 +131,8 @@ impl ClientHooks<Hooks> for Client {
         if let Ok(mut last) = hooks.last.lock() {
             *last = None;
         }
+        // The path holds ids, never the key (which only travels in a header).
+        tracing::Span::current().record("path", request.url().path());
         let headers = request.headers_mut();
         headers.remove("api-version");
         if let Some(key) = &hooks.api_key {

@@ -228,9 +228,13 @@ impl<'a> SendMessage<'a> {
         let path = operation
             .path
             .replace("{chat_id}", &crate::path::encode_path(&self.chat_id));
+        let url = format!("{}{path}", config.base_url);
+        if let Ok(parsed) = reqwest::Url::parse(&url) {
+            tracing::Span::current().record("path", parsed.path());
+        }
         let mut request = config
             .http
-            .post(format!("{}{path}", config.base_url))
+            .post(url)
             .header(API_KEY_HEADER, config.api_key.clone())
             .header(ACCEPT, HeaderValue::from_static("application/json"))
             .header(CONTENT_TYPE, content_type)

@@ -1,0 +1,40 @@
+//! What the CLI writes: JSON on stdout, one-line errors and logs on stderr.
+
+use std::io::{IsTerminal, Write};
+
+/// The body as JSON: pretty on a terminal, one line when piped.
+pub fn print_json(body: &serde_json::Value) {
+    let text = if std::io::stdout().is_terminal() {
+        serde_json::to_string_pretty(body)
+    } else {
+        serde_json::to_string(body)
+    };
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{}", text.unwrap_or_default());
+}
+
+/// `error: <message>` on one line of stderr.
+pub fn error_line(message: &str) {
+    let one_line: String = message.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let _ = writeln!(std::io::stderr().lock(), "error: {one_line}");
+}
+
+/// `-v`: the SDK's request events; `-vv`: debug from the SDK and its HTTP stack; `-vvv`: trace.
+/// The SDK never puts the key or a body in an event, at any level.
+pub fn init_logging(verbose: u8) {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::prelude::*;
+    let filter = match verbose {
+        0 => return,
+        1 => Targets::new().with_target("postpress", LevelFilter::INFO),
+        2 => Targets::new()
+            .with_target("postpress", LevelFilter::DEBUG)
+            .with_default(LevelFilter::INFO),
+        _ => Targets::new().with_default(LevelFilter::TRACE),
+    };
+    let layer = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(false);
+    tracing_subscriber::registry().with(layer).with(filter).init();
+}

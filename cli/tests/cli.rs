@@ -1,0 +1,323 @@
+//! End-to-end: the built `postpress` binary against the fake server running in the test process.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use postpress::fake::{FakeServer, Fault, Provider};
+use postpress::operations::OperationId;
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_postpress");
+
+/// Runs the CLI with the fake's URL and key (through the environment, as scripts do).
+async fn postpress(fake: &FakeServer, args: &[&str]) -> Output {
+    let (url, key) = (fake.base_url(), fake.api_key().to_string());
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        Command::new(BIN)
+            .args(&args)
+            .env("POSTPRESS_BASE_URL", url)
+            .env("POSTPRESS_API_KEY", key)
+            .output()
+            .expect("run postpress")
+    })
+    .await
+    .unwrap()
+}
+
+fn stdout_json(output: &Output) -> Value {
+    assert!(
+        output.status.success(),
+        "exit {:?}, stderr: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8(output.stdout.clone()).unwrap();
+    assert_eq!(text.lines().count(), 1, "one line of JSON when piped: {text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn get_send_forward_react_and_every_chat_action() {
+    let fake = FakeServer::start().await;
+    let chat = fake.add_chat(Provider::WhatsApp);
+    let other = fake.add_chat(Provider::WhatsApp);
+    let message = fake.add_message(&chat, "hello").unwrap();
+
+    let got = stdout_json(&postpress(&fake, &["get", &message]).await);
+    assert_eq!(
+        (got["id"].as_str(), got["text"].as_str()),
+        (Some(message.as_str()), Some("hello"))
+    );
+
+    let dir = std::env::temp_dir().join(format!("postpress-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (a, b, voice) = (dir.join("a.pdf"), dir.join("b.png"), dir.join("v.ogg"));
+    std::fs::write(&a, vec![1u8; 70_000]).unwrap();
+    std::fs::write(&b, b"png").unwrap();
+    std::fs::write(&voice, b"ogg").unwrap();
+    let sent = stdout_json(
+        &postpress(
+            &fake,
+            &[
+                "send",
+                &chat,
+                "--text",
+                "files",
+                "--attach",
+                a.to_str().unwrap(),
+                "--attach",
+                b.to_str().unwrap(),
+                "--voice",
+                voice.to_str().unwrap(),
+                "--typing-duration",
+                "2",
+            ],
+        )
+        .await,
+    );
+    let stored = fake.message(sent["message_id"].as_str().unwrap()).unwrap();
+    let kinds: Vec<&str> = stored.attachments.iter().map(|a| a.kind()).collect();
+    assert_eq!(kinds, ["audio", "file", "img"]);
+    assert_eq!(stored.text.as_deref(), Some("files"));
+
+    let forwarded = stdout_json(&postpress(&fake, &["forward", &message, "--to", &other]).await);
+    assert_eq!(forwarded["object"], "MessageForwarded");
+    assert_eq!(fake.messages_in(&other).len(), 1);
+
+    let reacted = stdout_json(&postpress(&fake, &["react", &message, "🎉"]).await);
+    assert_eq!(reacted["success"], true);
+    assert_eq!(fake.message(&message).unwrap().reactions[0].value, "🎉");
+
+    for args in [
+        ["setReadStatus", "true"],
+        ["setMuteStatus", "true"],
+        ["setArchiveStatus", "true"],
+        ["setPinnedStatus", "false"],
+        ["addParticipant", "1@s.whatsapp.net"],
+        ["removeParticipant", "1@s.whatsapp.net"],
+        ["setLabel", "VIP"],
+    ] {
+        let patched = stdout_json(&postpress(&fake, &["chat", &chat, args[0], args[1]]).await);
+        assert_eq!(patched["object"], "ChatPatched", "{args:?}");
+    }
+    let state = fake.chat(&chat).unwrap();
+    assert!(state.read && state.muted && state.archived && !state.pinned);
+    assert_eq!(state.labels, ["VIP"]);
+    let link = stdout_json(&postpress(&fake, &["chat", &chat, "getInviteLink"]).await);
+    assert!(
+        link["invite_link"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://chat.whatsapp.com/")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn api_errors_exit_1_with_one_line_naming_status_type_title_and_detail() {
+    let fake = FakeServer::start().await;
+    let output = postpress(&fake, &["get", "msg_missing"]).await;
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("error: 404 errors/resource_not_found: Not Found: "),
+        "{err}"
+    );
+    assert!(output.stdout.is_empty());
+
+    let chat = fake.add_chat(Provider::Telegram);
+    let output = postpress(&fake, &["chat", &chat, "setLabel", "x"]).await;
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("501 errors/feature_not_implemented"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_missing_file_exits_1_naming_it_and_sends_nothing() {
+    let fake = FakeServer::start().await;
+    let chat = fake.add_chat(Provider::WhatsApp);
+    let output = postpress(&fake, &["send", &chat, "--attach", "/definitely/missing/report.pdf"]).await;
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("/definitely/missing/report.pdf"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(fake.requests().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn usage_errors_exit_2() {
+    let fake = FakeServer::start().await;
+    for args in [
+        vec!["chat", "chat_1", "setReadStatus", "maybe"],
+        vec!["chat", "chat_1", "deleteEverything"],
+        vec!["chat", "chat_1", "setLabel"],
+        vec!["chat", "chat_1", "getInviteLink", "extra"],
+        vec!["forward", "msg_1"],
+        vec!["--timeout", "-1", "get", "msg_1"],
+        vec![],
+    ] {
+        let output = postpress(&fake, &args).await;
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr(&output));
+        assert!(!stderr(&output).contains("panicked"), "{args:?}");
+    }
+    let output = tokio::task::spawn_blocking(|| {
+        Command::new(BIN)
+            .args(["get", "m"])
+            .env_remove("POSTPRESS_API_KEY")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("POSTPRESS_API_KEY"));
+    assert!(fake.requests().is_empty(), "usage errors send nothing");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_key_never_appears_in_verbose_output() {
+    let fake = FakeServer::builder()
+        .api_key("pp_live_CLI_SECRET_777")
+        .start()
+        .await
+        .unwrap();
+    let chat = fake.add_chat(Provider::WhatsApp);
+    let message = fake.add_message(&chat, "hi").unwrap();
+    fake.inject(Fault::error(OperationId::GetMessage, 503, "errors/network_down").retry_after(Duration::ZERO));
+    for verbosity in ["-v", "-vv", "-vvv"] {
+        let output = postpress(&fake, &[verbosity, "get", &message]).await;
+        assert!(output.status.success(), "{}", stderr(&output));
+        let all = format!("{}{}", stderr(&output), String::from_utf8_lossy(&output.stdout));
+        assert!(!all.contains("CLI_SECRET"), "{verbosity} leaked the key");
+        if verbosity == "-v" {
+            let log = stderr(&output);
+            assert!(
+                log.contains("GET")
+                    && log.contains("/messages/")
+                    && log.contains("attempt=2")
+                    && log.contains("status=200"),
+                "{log}"
+            );
+        }
+    }
+    let help = tokio::task::spawn_blocking(|| {
+        Command::new(BIN)
+            .arg("--help")
+            .env("POSTPRESS_API_KEY", "pp_live_CLI_SECRET_777")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&help.stdout).contains("CLI_SECRET"),
+        "--help shows no env value"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn timeouts_and_html_from_a_proxy_exit_1_with_a_clear_reason() {
+    let fake = FakeServer::start().await;
+    let chat = fake.add_chat(Provider::WhatsApp);
+    let message = fake.add_message(&chat, "hi").unwrap();
+    fake.inject(Fault::delay(OperationId::GetMessage, Duration::from_secs(3)).times(5));
+    let output = postpress(&fake, &["--timeout", "0.3", "--max-retries", "0", "get", &message]).await;
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).starts_with("error: timed out"), "{}", stderr(&output));
+
+    // A proxy answering with an HTML 502 page.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(3) {
+            let Ok(mut stream) = stream else { return };
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let body = "<html><body><h1>502 Bad Gateway</h1></body></html>";
+            let _ = write!(
+                stream,
+                "HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new(BIN)
+            .args(["--base-url", &url, "--api-key", "k", "--max-retries", "0", "get", "m"])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("HTTP 502") && err.contains("502 Bad Gateway"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fake_server_runs_in_the_foreground_and_answers() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(BIN)
+        .args(["fake-server", "--port", &port.to_string()])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert_eq!(
+        first,
+        format!("fake postpress server listening on http://127.0.0.1:{port}/api/v1")
+    );
+    let key_line = lines.next().unwrap().unwrap();
+    let seeded = lines.next().unwrap().unwrap();
+    let message = seeded.split_whitespace().last().unwrap().to_string();
+    let key = key_line.trim_start_matches("api key: ").to_string();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new(BIN)
+            .args([
+                "--base-url",
+                &format!("http://127.0.0.1:{port}/api/v1"),
+                "--api-key",
+                &key,
+                "get",
+                &message,
+            ])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    child.kill().unwrap();
+    let _ = child.wait();
+    let got = stdout_json(&output);
+    assert_eq!(got["text"], "Hello from the fake postpress server");
+}
+
+#[test]
+fn completions_are_generated_for_bash_zsh_and_fish() {
+    for shell in ["bash", "zsh", "fish"] {
+        let output = Command::new(BIN).args(["completions", shell]).output().unwrap();
+        assert!(output.status.success(), "{shell}");
+        let script = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            script.contains("postpress") && script.contains("fake-server"),
+            "{shell}"
+        );
+    }
+}
