@@ -1738,12 +1738,6 @@ Arguments:
         let url = format!(
             "{}/chats/{}", self.baseurl, encode_path(& chat_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1753,7 +1747,7 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
+            
             .build()?;
         let info = OperationInfo {
             operation_id: "patch_chat",
@@ -1804,12 +1798,6 @@ Arguments:
         let url = format!(
             "{}/messages/{}", self.baseurl, encode_path(& message_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1818,7 +1806,7 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
+            
             .build()?;
         let info = OperationInfo {
             operation_id: "get_message",
@@ -1869,12 +1857,6 @@ Arguments:
             "{}/messages/{}/forward", self.baseurl, encode_path(& message_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1884,7 +1866,7 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
+            
             .build()?;
         let info = OperationInfo {
             operation_id: "forward_message",
@@ -1935,12 +1917,6 @@ Arguments:
             "{}/messages/{}/reaction", self.baseurl, encode_path(& message_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1950,7 +1926,7 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
+            
             .build()?;
         let info = OperationInfo {
             operation_id: "add_reaction",

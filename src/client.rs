@@ -1,12 +1,11 @@
 //! [`Client`]: one method per thing a user wants to do, with retries and tracing.
 
-use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use progenitor_client::{ClientInfo, Error as GenError, ResponseValue};
 use reqwest::header::HeaderValue;
-use tracing::Instrument;
+use tracing::Instrument as _;
 
 use crate::builder::ClientBuilder;
 use crate::chat_action::ChatAction;
@@ -177,21 +176,33 @@ impl Client {
         F: Future<Output = Result<ResponseValue<T>, GenError<ErrorEnvelope>>>,
     {
         let ctx = CallContext { operation, idempotency };
-        async {
+        in_span(call_span(operation), async {
             let mut retries = Retries::new(self.config.max_retries);
             loop {
                 let started = Instant::now();
                 let result = call(api).await;
                 let head = api.inner().take_last();
-                let status = head.as_ref().map(|h| h.status);
-                let result = response::convert(result, head, ctx).await;
-                if let ControlFlow::Break(result) = retries.finish_attempt(started, status, result).await {
-                    return result;
+                let result = match response::convert(result, head.as_ref(), ctx) {
+                    Ok(converted) => converted,
+                    Err(undocumented) => Err(response::undocumented(ctx, head.as_ref(), undocumented).await),
+                };
+                match retries.after_attempt(started, head.map(|h| h.status), &result) {
+                    Some(wait) => tokio::time::sleep(wait).await,
+                    None => return result,
                 }
             }
-        }
-        .instrument(call_span(operation))
+        })
         .await
+    }
+}
+
+/// Runs `future` in `span`, without the cost of entering and leaving it on every poll when no
+/// subscriber listens.
+pub(crate) async fn in_span<F: Future>(span: tracing::Span, future: F) -> F::Output {
+    if span.is_disabled() {
+        future.await
+    } else {
+        future.instrument(span).await
     }
 }
 
@@ -246,24 +257,15 @@ impl Retries {
         }
     }
 
-    /// Logs an attempt, then either ends the call with its result or waits before the next attempt.
-    pub(crate) async fn finish_attempt<T>(
+    /// Logs an attempt; returns the wait before the next one, or `None` when `result` is final.
+    pub(crate) fn after_attempt<T>(
         &mut self,
         started: Instant,
         status: Option<u16>,
-        result: Result<T, Error>,
-    ) -> ControlFlow<Result<T, Error>> {
-        log_attempt(self.attempt, status, started, &result);
-        match result {
-            Ok(value) => ControlFlow::Break(Ok(value)),
-            Err(error) => match self.next_delay(&error) {
-                Some(wait) => {
-                    tokio::time::sleep(wait).await;
-                    ControlFlow::Continue(())
-                }
-                None => ControlFlow::Break(Err(error)),
-            },
-        }
+        result: &Result<T, Error>,
+    ) -> Option<Duration> {
+        log_attempt(self.attempt, status, started, result);
+        self.next_delay(result.as_ref().err()?)
     }
 
     /// After a failed attempt: the wait before the next one, or `None` to return the error.

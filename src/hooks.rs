@@ -1,8 +1,8 @@
 //! The hooks progenitor's generated client calls around every request.
 //!
 //! - `pre` puts the `X-API-KEY` header on each request (progenitor does not apply the spec's
-//!   security scheme), sets the per-request timeout, and removes the `api-version` header
-//!   progenitor adds from `info.version`: the API reference documents no such header.
+//!   security scheme) and sets the per-request timeout. (progenitor's `api-version` header is
+//!   taken out of the generated code by build.rs: the API reference documents no such header.)
 //! - `post` records the status and headers of the answer before progenitor decodes the body, so
 //!   that an undecodable body keeps its status (progenitor's `InvalidResponsePayload` drops it).
 
@@ -32,8 +32,8 @@ pub struct Hooks {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ResponseHead {
     pub status: u16,
-    pub content_type: Option<String>,
-    pub retry_after: Option<String>,
+    pub content_type: Option<HeaderValue>,
+    pub retry_after: Option<HeaderValue>,
     /// The host (and port) of a redirect target, for a 3xx the client refused to follow.
     pub location_origin: Option<String>,
 }
@@ -49,10 +49,15 @@ impl ResponseHead {
         });
         ResponseHead {
             status: response.status().as_u16(),
-            content_type: header_text(headers, CONTENT_TYPE),
-            retry_after: header_text(headers, RETRY_AFTER),
+            content_type: headers.get(CONTENT_TYPE).cloned(),
+            retry_after: headers.get(RETRY_AFTER).cloned(),
             location_origin: location_origin.flatten(),
         }
+    }
+
+    /// The `Content-Type`, when present and readable as text.
+    pub(crate) fn content_type(&self) -> Option<&str> {
+        self.content_type.as_ref().and_then(|v| v.to_str().ok())
     }
 }
 
@@ -133,10 +138,8 @@ impl ClientHooks<Hooks> for Client {
         }
         // The path holds ids, never the key (which only travels in a header).
         tracing::Span::current().record("path", request.url().path());
-        let headers = request.headers_mut();
-        headers.remove("api-version");
         if let Some(key) = &hooks.api_key {
-            headers.insert(API_KEY_HEADER, key.clone());
+            request.headers_mut().insert(API_KEY_HEADER, key.clone());
         }
         if let Some(timeout) = hooks.timeout {
             *request.timeout_mut() = Some(timeout);

@@ -4,6 +4,8 @@
 //! `http(s)` URLs and resolves `.` and `..` segments (also when written `%2e`), so an id such as
 //! `x\..\..\admin` would reach another endpoint. build.rs points the generated code here instead.
 
+use std::borrow::Cow;
+
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// Everything but RFC 3986's unreserved characters (`A-Z a-z 0-9 - . _ ~`) is encoded.
@@ -12,9 +14,15 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'
 /// Encodes one path segment. Called by the generated client for every path parameter.
 ///
 /// `.` and `..` cannot be encoded safely (URL parsers decode `%2e` before resolving dot segments);
-/// the client rejects them before a request is built, see [`check_id`].
-pub(crate) fn encode_path(segment: &str) -> String {
-    utf8_percent_encode(segment, SEGMENT).to_string()
+/// the client rejects them before a request is built, see [`check_id`]. An id made only of
+/// unreserved characters (the usual `msg_01HX...`) is borrowed, not copied.
+pub(crate) fn encode_path(segment: &str) -> Cow<'_, str> {
+    let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+    if segment.bytes().all(unreserved) {
+        Cow::Borrowed(segment)
+    } else {
+        Cow::Owned(utf8_percent_encode(segment, SEGMENT).to_string())
+    }
 }
 
 /// Why an id cannot be used as a path parameter, or `None` when it can.

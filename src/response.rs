@@ -27,56 +27,58 @@ impl CallContext {
     }
 }
 
+/// Whether a `Content-Type` is JSON (`application/json` or `application/*+json`); an absent one is
+/// given the benefit of the doubt and the body is tried.
 fn is_json(content_type: Option<&str>) -> bool {
-    let Some(content_type) = content_type else {
-        return true;
-    };
-    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+    let Some(content_type) = content_type else { return true };
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    let (kind, subtype) = essence.split_once('/').unwrap_or((essence, ""));
+    kind.eq_ignore_ascii_case("application")
+        && (subtype.eq_ignore_ascii_case("json")
+            || (subtype.len() > 5 && subtype[subtype.len() - 5..].eq_ignore_ascii_case("+json")))
 }
 
 fn retry_after(head: Option<&ResponseHead>) -> Option<Duration> {
-    let value = head?.retry_after.as_deref()?;
+    let value = head?.retry_after.as_ref()?.to_str().ok()?;
     retry::parse_retry_after(value, SystemTime::now())
 }
 
-/// The answer to one attempt, as the SDK's result.
-pub(crate) async fn convert<T>(
+fn content_type(head: Option<&ResponseHead>) -> Option<&str> {
+    head.and_then(ResponseHead::content_type)
+}
+
+/// The answer to one attempt, as the SDK's result; `Err(response)` for an answer with a status
+/// the operation does not document, to be read by [`undocumented`] (its body is not read yet).
+/// Synchronous, so a large success value is not moved through the state of several futures.
+pub(crate) fn convert<T>(
     result: Result<ResponseValue<T>, GenError<ErrorEnvelope>>,
-    head: Option<ResponseHead>,
+    head: Option<&ResponseHead>,
     ctx: CallContext,
-) -> Result<T, Error> {
-    let head = head.as_ref();
-    match result {
-        Ok(value) => {
-            let content_type = head.and_then(|h| h.content_type.as_deref());
-            if !is_json(content_type) {
-                return Err(invalid(
-                    ctx,
-                    head,
-                    format!("expected JSON, got {}", content_type.unwrap_or("")),
-                    &[],
-                ));
-            }
-            Ok(value.into_inner())
-        }
-        Err(GenError::ErrorResponse(value)) => {
-            let status = value.status().as_u16();
-            let content_type = head.and_then(|h| h.content_type.as_deref());
-            if !is_json(content_type) {
-                let reason = format!("expected a JSON error envelope, got {}", content_type.unwrap_or(""));
-                return Err(invalid(ctx, head, reason, &[]));
-            }
-            Err(api_error(ctx, status, value.into_inner(), retry_after(head)))
-        }
+) -> Result<Result<T, Error>, reqwest::Response> {
+    Ok(match result {
+        Ok(value) => match content_type(head) {
+            Some(other) if !is_json(Some(other)) => Err(invalid(ctx, head, format!("expected JSON, got {other}"), &[])),
+            _ => Ok(value.into_inner()),
+        },
+        Err(GenError::ErrorResponse(value)) => match content_type(head) {
+            Some(other) if !is_json(Some(other)) => Err(invalid(
+                ctx,
+                head,
+                format!("expected a JSON error envelope, got {other}"),
+                &[],
+            )),
+            _ => Err(api_error(
+                ctx,
+                value.status().as_u16(),
+                value.into_inner(),
+                retry_after(head),
+            )),
+        },
         Err(GenError::InvalidResponsePayload(body, e)) => {
             let reason = if body.is_empty() {
                 "empty body".to_string()
-            } else if !is_json(head.and_then(|h| h.content_type.as_deref())) {
-                format!(
-                    "expected JSON, got {}",
-                    head.and_then(|h| h.content_type.as_deref()).unwrap_or("")
-                )
+            } else if !is_json(content_type(head)) {
+                format!("expected JSON, got {}", content_type(head).unwrap_or(""))
             } else if e.is_eof() {
                 format!("truncated JSON: {e}")
             } else {
@@ -84,26 +86,21 @@ pub(crate) async fn convert<T>(
             };
             Err(invalid(ctx, head, reason, &body))
         }
-        Err(GenError::ResponseBodyError(e)) => {
-            if e.is_timeout() {
-                return Err(transport(ctx, e, false, true));
-            }
-            Err(invalid(
-                ctx,
-                head,
-                format!("the body could not be read: {}", describe(&e)),
-                &[],
-            ))
-        }
+        Err(GenError::ResponseBodyError(e)) if e.is_timeout() => Err(transport(ctx, e, false, true)),
+        Err(GenError::ResponseBodyError(e)) => Err(invalid(
+            ctx,
+            head,
+            format!("the body could not be read: {}", describe(&e)),
+            &[],
+        )),
         Err(GenError::CommunicationError(e)) => {
             let connect = e.is_connect();
             Err(transport(ctx, e, connect, false))
         }
-        Err(GenError::UnexpectedResponse(response)) => Err(undocumented(ctx, head, response).await),
-        Err(GenError::InvalidRequest(message)) => Err(Error::invalid_input(message)),
+        Err(GenError::UnexpectedResponse(response)) => return Err(response),
+        Err(GenError::InvalidRequest(message)) | Err(GenError::Custom(message)) => Err(Error::invalid_input(message)),
         Err(GenError::InvalidUpgrade(e)) => Err(transport(ctx, e, false, false)),
-        Err(GenError::Custom(message)) => Err(Error::invalid_input(message)),
-    }
+    })
 }
 
 fn api_error(ctx: CallContext, status: u16, envelope: ErrorEnvelope, retry_after: Option<Duration>) -> Error {
@@ -132,7 +129,7 @@ fn invalid(ctx: CallContext, head: Option<&ResponseHead>, reason: String, body: 
     };
     Error::InvalidResponse(Box::new(InvalidResponse {
         status,
-        content_type: head.and_then(|h| h.content_type.clone()),
+        content_type: content_type(head).map(str::to_string),
         reason,
         snippet: snippet(body),
         retry_after: retry_after(head),
@@ -173,7 +170,11 @@ fn describe(e: &reqwest::Error) -> String {
 
 /// An answer with a status the spec does not list for this operation: read a bounded part of the
 /// body and decode an envelope when there is one; otherwise an `InvalidResponse`.
-async fn undocumented(ctx: CallContext, head: Option<&ResponseHead>, mut response: reqwest::Response) -> Error {
+pub(crate) async fn undocumented(
+    ctx: CallContext,
+    head: Option<&ResponseHead>,
+    mut response: reqwest::Response,
+) -> Error {
     let status = response.status().as_u16();
     if let Some(origin) = head.and_then(|h| h.location_origin.as_deref()) {
         let reason = format!("redirect to {origin} not followed: the API key is only sent to the configured base URL");
@@ -199,7 +200,7 @@ async fn undocumented(ctx: CallContext, head: Option<&ResponseHead>, mut respons
             }
         }
     }
-    let content_type = head.and_then(|h| h.content_type.as_deref());
+    let content_type = content_type(head);
     if complete
         && status >= 400
         && is_json(content_type)

@@ -2,15 +2,13 @@
 //! because progenitor cannot generate multipart operations. Path, statuses and response types
 //! still come from the spec: the path from `operations`, the bodies from the generated types.
 
-use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use progenitor_client::{Error as GenError, ResponseValue};
 use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
-use tracing::Instrument;
 
-use crate::client::{Client, Retries, call_span, check_id};
+use crate::client::{Client, Retries, call_span, check_id, in_span};
 use crate::error::Error;
 use crate::hooks::{API_KEY_HEADER, ResponseHead};
 use crate::multipart::{Multipart, Progress, ProgressFn};
@@ -180,23 +178,26 @@ impl<'a> SendMessage<'a> {
             operation: OPERATION,
             idempotency: Idempotency::NotIdempotent,
         };
-        async {
+        in_span(call_span(OPERATION), async {
             let mut retries = Retries::new(max_retries);
             loop {
                 let started = Instant::now();
                 let (result, status) = match self.attempt(timeout).await {
                     Ok((result, head)) => {
-                        let status = head.as_ref().map(|h| h.status);
-                        (response::convert(result, head, ctx).await, status)
+                        let converted = match response::convert(result, head.as_ref(), ctx) {
+                            Ok(converted) => converted,
+                            Err(undocumented) => Err(response::undocumented(ctx, head.as_ref(), undocumented).await),
+                        };
+                        (converted, head.map(|h| h.status))
                     }
                     Err(refused) => (Err(refused), None),
                 };
-                if let ControlFlow::Break(result) = retries.finish_attempt(started, status, result).await {
-                    return result;
+                match retries.after_attempt(started, status, &result) {
+                    Some(wait) => tokio::time::sleep(wait).await,
+                    None => return result,
                 }
             }
-        }
-        .instrument(call_span(OPERATION))
+        })
         .await
     }
 

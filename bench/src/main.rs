@@ -1,22 +1,29 @@
-//! Benchmarks of the SDK against raw reqwest doing the same work in the same run.
+//! Benchmarks of the SDK against raw reqwest doing the same work in the same run. Run them with
+//! `cargo xtask bench` (or `--smoke` for small sizes); the commands below are its parts.
 //!
-//! `postpress-bench upload [--size BYTES] [--runs N]`: send a message with one attachment of
-//! `--size` bytes (default 1 GiB) to a local sink, SDK and raw reqwest (256 KiB reads) in
-//! turn, each in its own child process so that peak RSS is measured per client.
-//!
-//! The child modes (`upload-client ...`) are internal.
+//! - `postpress-bench all [--smoke]`: rows 1-3 of the table (retrieve, upload, decode).
+//! - `postpress-bench upload [--size BYTES] [--runs N]`: the upload row alone.
+//! - internal: `serve-message`, `retrieve-client`, `upload-client` (child processes).
 
+mod decode;
+mod message_server;
+mod retrieve;
 mod sink;
+mod table;
 mod upload;
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let rest = args.get(1..).unwrap_or_default();
     let result = match args.first().map(String::as_str) {
-        Some("upload") => upload::run(&args[1..]),
-        Some("upload-client") => upload::client(&args[1..]),
-        _ => Err("usage: postpress-bench upload [--size BYTES] [--runs N]".to_string()),
+        Some("all") => all(rest.iter().any(|a| a == "--smoke")),
+        Some("upload") => upload::run(rest),
+        Some("upload-client") => upload::client(rest),
+        Some("retrieve-client") => retrieve::client(rest),
+        Some("serve-message") => serve_message(),
+        _ => Err("usage: postpress-bench all [--smoke] | upload [--size BYTES] [--runs N]".to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -27,23 +34,91 @@ fn main() -> ExitCode {
     }
 }
 
-/// `--name value` from `args`, parsed.
-pub(crate) fn flag<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> Result<T, String> {
-    match args.iter().position(|a| a == name) {
-        None => Ok(default),
-        Some(i) => args
-            .get(i + 1)
-            .and_then(|v| v.parse().ok())
-            .ok_or_else(|| format!("{name} needs a valid value")),
-    }
+fn serve_message() -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(message_server::serve(0)).map_err(|e| e.to_string())
 }
 
-/// Peak resident set size of this process (VmHWM), in bytes.
-pub(crate) fn peak_rss() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .map_or(0, |kb| kb * 1024)
+/// Sizes of a full run and of the smoke run CI does.
+struct Sizes {
+    sequential_calls: usize,
+    rounds: usize,
+    callgrind: Option<(usize, usize)>,
+    upload_bytes: u64,
+    upload_runs: u32,
+    decode_iterations: usize,
+}
+
+fn all(smoke: bool) -> Result<(), String> {
+    let sizes = if smoke {
+        Sizes {
+            sequential_calls: 200,
+            rounds: 2,
+            callgrind: Some((20, 60)),
+            upload_bytes: 16 << 20,
+            upload_runs: 1,
+            decode_iterations: 2_000,
+        }
+    } else {
+        Sizes {
+            sequential_calls: 3_000,
+            rounds: 3,
+            callgrind: Some((200, 1_200)),
+            upload_bytes: 1 << 30,
+            upload_runs: 3,
+            decode_iterations: 20_000,
+        }
+    };
+    let valgrind = std::process::Command::new("valgrind")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let mut table = table::Table::default();
+
+    let server = retrieve::Server::start()?;
+    let wall = retrieve::wall(&server.url, sizes.sequential_calls, sizes.rounds)?;
+    table.lower_is_better("1. retrieve p50 latency (µs)", &wall.p50, None);
+    table.lower_is_better("1. retrieve p99 latency (µs)", &wall.p99, None);
+    table.higher_is_better("1. retrieve, 64 in flight (calls/s)", &wall.throughput, None);
+    match sizes.callgrind.filter(|_| valgrind) {
+        Some((short, long)) => {
+            let sdk = retrieve::instructions_per_call(&server.url, "sdk", short, long)?;
+            let raw = retrieve::instructions_per_call(&server.url, "raw", short, long)?;
+            table.lower_is_better(
+                "1. retrieve, instructions per call",
+                &[vec![sdk], vec![raw]],
+                Some(1.05),
+            );
+        }
+        None => table.note("1. retrieve, instructions per call: skipped (valgrind is not installed)"),
+    }
+    drop(server);
+
+    let [(_, sdk), (_, raw)] = upload::measure(sizes.upload_bytes, sizes.upload_runs)?;
+    let mb = sizes.upload_bytes as f64 / 1e6;
+    let label = format!("2. send {} MiB attachment (MB/s)", sizes.upload_bytes >> 20);
+    table.higher_is_better(&label, &[vec![mb / sdk.seconds], vec![mb / raw.seconds]], Some(0.90));
+    table.absolute(
+        "2. send, SDK peak RSS (MiB)",
+        sdk.peak_rss as f64 / 1048576.0,
+        raw.peak_rss as f64 / 1048576.0,
+        24.0,
+    );
+
+    let json = message_server::realistic_message();
+    let (typed, untyped) = decode::measure(&json, sizes.decode_iterations, if smoke { 2 } else { 5 })?;
+    table.higher_is_better(
+        &format!("3. decode {} B Message (MB/s) vs Value", json.len()),
+        &[vec![typed], vec![untyped]],
+        Some(1.0),
+    );
+
+    if smoke {
+        table.note("(smoke run: sizes too small for the figures to mean anything; it only proves the bench runs)");
+    }
+    table.print();
+    Ok(())
 }

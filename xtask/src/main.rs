@@ -2,6 +2,8 @@
 //!
 //! - `cargo xtask gen`: regenerate every checked-in artefact derived from `openapi.yaml`.
 //! - `cargo xtask gen --check`: exit non-zero, naming each stale artefact, when one differs.
+//! - `cargo xtask bench [--smoke]`: the SDK against raw reqwest, one table (see `bench/`), plus
+//!   the library's build cost.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -71,7 +73,9 @@ fn generate_artefacts(check: bool) -> Result<(), String> {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask gen [--check]";
+const USAGE: &str = "usage: cargo xtask gen [--check] | cargo xtask bench [--smoke]";
+
+mod bench;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -79,6 +83,8 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["gen"] => generate_artefacts(false),
         ["gen", "--check"] => generate_artefacts(true),
+        ["bench"] => bench::run(&workspace_root(), false),
+        ["bench", "--smoke"] => bench::run(&workspace_root(), true),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())

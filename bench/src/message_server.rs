@@ -1,0 +1,59 @@
+//! A keep-alive HTTP/1.1 server answering every request with the same realistic `Message`,
+//! run in its own process (`postpress-bench serve-message`) so a client's measurements, and
+//! its instruction counts under callgrind, hold nothing of the server.
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// The `full` example of `get_message` in the spec: every attachment variant, a quote, reactions.
+pub(crate) fn realistic_message() -> String {
+    let spec: serde_json::Value = serde_yaml::from_str(include_str!("../../openapi.yaml")).unwrap_or_default();
+    let example = spec
+        .pointer("/paths/~1messages~1{message_id}/get/responses/200/content/application~1json/examples/full/value")
+        .cloned()
+        .unwrap_or_default();
+    assert!(example.is_object(), "the spec has the full Message example");
+    serde_json::to_string(&example).unwrap_or_default()
+}
+
+pub(crate) async fn serve(port: u16) -> std::io::Result<()> {
+    let listener = TcpListener::bind(("127.0.0.1", port)).await?;
+    println!("http://{}", listener.local_addr()?);
+    let body = realistic_message();
+    let response: &'static [u8] = Box::leak(
+        format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()
+        .into_boxed_slice(),
+    );
+    loop {
+        let (socket, _) = listener.accept().await?;
+        tokio::spawn(async move {
+            let _ = keep_alive(socket, response).await;
+        });
+    }
+}
+
+async fn keep_alive(mut socket: TcpStream, response: &[u8]) -> std::io::Result<()> {
+    socket.set_nodelay(true)?;
+    let mut buf = vec![0u8; 16 * 1024];
+    let mut filled = 0;
+    loop {
+        let n = socket.read(&mut buf[filled..]).await?;
+        if n == 0 {
+            return Ok(());
+        }
+        filled += n;
+        // Answer every complete request head (GETs carry no body).
+        while let Some(end) = buf[..filled].windows(4).position(|w| w == b"\r\n\r\n") {
+            socket.write_all(response).await?;
+            buf.copy_within(end + 4..filled, 0);
+            filled -= end + 4;
+        }
+        if filled == buf.len() {
+            return Ok(());
+        }
+    }
+}
