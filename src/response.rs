@@ -54,7 +54,7 @@ pub(crate) fn convert<T>(
     result: Result<ResponseValue<T>, GenError<ErrorEnvelope>>,
     head: Option<&ResponseHead>,
     ctx: CallContext,
-) -> Result<Result<T, Error>, reqwest::Response> {
+) -> Result<Result<T, Error>, Box<reqwest::Response>> {
     Ok(match result {
         Ok(value) => match content_type(head) {
             Some(other) if !is_json(Some(other)) => Err(invalid(ctx, head, format!("expected JSON, got {other}"), &[])),
@@ -97,7 +97,7 @@ pub(crate) fn convert<T>(
             let connect = e.is_connect();
             Err(transport(ctx, e, connect, false))
         }
-        Err(GenError::UnexpectedResponse(response)) => return Err(response),
+        Err(GenError::UnexpectedResponse(response)) => return Err(Box::new(response)),
         Err(GenError::InvalidRequest(message)) | Err(GenError::Custom(message)) => Err(Error::invalid_input(message)),
         Err(GenError::InvalidUpgrade(e)) => Err(transport(ctx, e, false, false)),
     })
@@ -173,8 +173,9 @@ fn describe(e: &reqwest::Error) -> String {
 pub(crate) async fn undocumented(
     ctx: CallContext,
     head: Option<&ResponseHead>,
-    mut response: reqwest::Response,
+    response: Box<reqwest::Response>,
 ) -> Error {
+    let mut response = *response;
     let status = response.status().as_u16();
     if let Some(origin) = head.and_then(|h| h.location_origin.as_deref()) {
         let reason = format!("redirect to {origin} not followed: the API key is only sent to the configured base URL");
