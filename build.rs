@@ -143,13 +143,40 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<String, String> {
 /// `..`, so an id could change which path is requested. Route the generated code through the
 /// crate's stricter encoder instead (`src/path.rs`). Checked to match exactly once, so a progenitor
 /// upgrade that changes the import fails the build here rather than silently.
+///
+/// The path parameters are `&str` already; progenitor's `.to_string()` copy of each is dropped
+/// (it is a visible share of a call's cost, see `cargo xtask bench`).
 fn use_strict_path_encoding(code: String) -> Result<String, String> {
     let from = "use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};";
     let to = "use crate::path::encode_path;\n#[allow(unused_imports)]\nuse progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};";
     if code.matches(from).count() != 1 {
         return Err("progenitor's import of encode_path changed: update use_strict_path_encoding".into());
     }
-    Ok(code.replacen(from, to, 1))
+    let code = code.replacen(from, to, 1);
+    // The call is formatted over one or two lines (`encode_path(& id\n    .to_string())`).
+    let mut out = String::with_capacity(code.len());
+    let mut rest = code.as_str();
+    while let Some(start) = rest.find("encode_path(&") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + "encode_path(&".len()..];
+        let close = after.find(')').ok_or("unbalanced encode_path call")?;
+        let argument: String = after[..close].split_whitespace().collect();
+        let name = argument
+            .strip_suffix(".to_string(")
+            .ok_or(format!("unexpected encode_path argument {argument:?}"))?;
+        if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(format!("unexpected encode_path argument {argument:?}"));
+        }
+        out.push_str("encode_path(");
+        out.push_str(name);
+        // Skip `.to_string()` and its closing parenthesis: `...to_string())` has two.
+        rest = after[close + 1..]
+            .strip_prefix(')')
+            .ok_or("unexpected encode_path call")?;
+        out.push(')');
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 /// progenitor adds an `api-version` header (from `info.version`) to every request; the API
@@ -446,6 +473,26 @@ fn tagged_union_enum(union: &TaggedUnion) -> TokenStream {
         impl<'de> ::serde::Deserialize<'de> for #ident {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 use ::serde::de::Error as _;
+                // Fast path for serde_json's own text deserializer: keep the member as raw JSON
+                // text (a copy of its bytes, no tree), read only its tag, then parse the variant
+                // once. Any other deserializer (a `Value`, another format) takes the general path
+                // through `serde_json::Value`. Both paths decode to the same result.
+                if ::std::any::type_name::<D>().starts_with("&mut serde_json::de::Deserializer<") {
+                    let raw = <::std::boxed::Box<::serde_json::value::RawValue>>::deserialize(deserializer)?;
+                    #[derive(::serde::Deserialize)]
+                    struct Tag<'a> {
+                        #[serde(rename = #tag, borrow, default)]
+                        tag: ::std::option::Option<::std::borrow::Cow<'a, str>>,
+                    }
+                    let Tag { tag } = ::serde_json::from_str(raw.get()).map_err(D::Error::custom)?;
+                    return match tag.as_deref() {
+                        #( Some(#wires) => ::serde_json::from_str(raw.get()).map(Self::#variants).map_err(|e| {
+                            D::Error::custom(::std::format_args!("{} {}: {}", #tag, #wires, e))
+                        }), )*
+                        Some(_) => ::serde_json::from_str(raw.get()).map(Self::Unknown).map_err(D::Error::custom),
+                        None => Err(D::Error::custom(#missing_tag)),
+                    };
+                }
                 let value = ::serde_json::Value::deserialize(deserializer)?;
                 let kind = match value.get(#tag).and_then(::serde_json::Value::as_str) {
                     Some(kind) => kind,

@@ -1736,7 +1736,7 @@ Arguments:
         body: &'a types::ChatActionRequest,
     ) -> Result<ResponseValue<types::ChatPatched>, Error<types::ErrorEnvelope>> {
         let url = format!(
-            "{}/chats/{}", self.baseurl, encode_path(& chat_id.to_string()),
+            "{}/chats/{}", self.baseurl, encode_path(chat_id),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -1796,7 +1796,7 @@ Arguments:
         message_id: &'a str,
     ) -> Result<ResponseValue<types::Message>, Error<types::ErrorEnvelope>> {
         let url = format!(
-            "{}/messages/{}", self.baseurl, encode_path(& message_id.to_string()),
+            "{}/messages/{}", self.baseurl, encode_path(message_id),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -1854,8 +1854,7 @@ Arguments:
         body: &'a types::ForwardMessageRequest,
     ) -> Result<ResponseValue<types::MessageForwarded>, Error<types::ErrorEnvelope>> {
         let url = format!(
-            "{}/messages/{}/forward", self.baseurl, encode_path(& message_id
-            .to_string()),
+            "{}/messages/{}/forward", self.baseurl, encode_path(message_id),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -1914,8 +1913,7 @@ Arguments:
         Error<types::ErrorEnvelope>,
     > {
         let url = format!(
-            "{}/messages/{}/reaction", self.baseurl, encode_path(& message_id
-            .to_string()),
+            "{}/messages/{}/reaction", self.baseurl, encode_path(message_id),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -2426,6 +2424,82 @@ Told apart by `type`; a `type` the spec does not list decodes as `Unknown` with 
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             use ::serde::de::Error as _;
+            if ::std::any::type_name::<D>()
+                .starts_with("&mut serde_json::de::Deserializer<")
+            {
+                let raw = <::std::boxed::Box<
+                    ::serde_json::value::RawValue,
+                >>::deserialize(deserializer)?;
+                #[derive(::serde::Deserialize)]
+                struct Tag<'a> {
+                    #[serde(rename = "type", borrow, default)]
+                    tag: ::std::option::Option<::std::borrow::Cow<'a, str>>,
+                }
+                let Tag { tag } = ::serde_json::from_str(raw.get())
+                    .map_err(D::Error::custom)?;
+                return match tag.as_deref() {
+                    Some("audio") => {
+                        ::serde_json::from_str(raw.get())
+                            .map(Self::Audio)
+                            .map_err(|e| {
+                                D::Error::custom(
+                                    ::std::format_args!("{} {}: {}", "type", "audio", e),
+                                )
+                            })
+                    }
+                    Some("file") => {
+                        ::serde_json::from_str(raw.get())
+                            .map(Self::File)
+                            .map_err(|e| {
+                                D::Error::custom(
+                                    ::std::format_args!("{} {}: {}", "type", "file", e),
+                                )
+                            })
+                    }
+                    Some("img") => {
+                        ::serde_json::from_str(raw.get())
+                            .map(Self::Img)
+                            .map_err(|e| {
+                                D::Error::custom(
+                                    ::std::format_args!("{} {}: {}", "type", "img", e),
+                                )
+                            })
+                    }
+                    Some("linkedin_post") => {
+                        ::serde_json::from_str(raw.get())
+                            .map(Self::LinkedinPost)
+                            .map_err(|e| {
+                                D::Error::custom(
+                                    ::std::format_args!("{} {}: {}", "type", "linkedin_post", e),
+                                )
+                            })
+                    }
+                    Some("video") => {
+                        ::serde_json::from_str(raw.get())
+                            .map(Self::Video)
+                            .map_err(|e| {
+                                D::Error::custom(
+                                    ::std::format_args!("{} {}: {}", "type", "video", e),
+                                )
+                            })
+                    }
+                    Some("video_meeting") => {
+                        ::serde_json::from_str(raw.get())
+                            .map(Self::VideoMeeting)
+                            .map_err(|e| {
+                                D::Error::custom(
+                                    ::std::format_args!("{} {}: {}", "type", "video_meeting", e),
+                                )
+                            })
+                    }
+                    Some(_) => {
+                        ::serde_json::from_str(raw.get())
+                            .map(Self::Unknown)
+                            .map_err(D::Error::custom)
+                    }
+                    None => Err(D::Error::custom("Attachment without a string `type`")),
+                };
+            }
             let value = ::serde_json::Value::deserialize(deserializer)?;
             let kind = match value.get("type").and_then(::serde_json::Value::as_str) {
                 Some(kind) => kind,

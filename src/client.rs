@@ -176,33 +176,23 @@ impl Client {
         F: Future<Output = Result<ResponseValue<T>, GenError<ErrorEnvelope>>>,
     {
         let ctx = CallContext { operation, idempotency };
-        in_span(call_span(operation), async {
-            let mut retries = Retries::new(self.config.max_retries);
-            loop {
-                let started = Instant::now();
-                let result = call(api).await;
-                let head = api.inner().take_last();
-                let result = match response::convert(result, head.as_ref(), ctx) {
-                    Ok(converted) => converted,
-                    Err(undocumented) => Err(response::undocumented(ctx, head.as_ref(), undocumented).await),
-                };
-                match retries.after_attempt(started, head.map(|h| h.status), &result) {
-                    Some(wait) => tokio::time::sleep(wait).await,
-                    None => return result,
-                }
+        let mut retries = Retries::new(self.config.max_retries, call_span(operation));
+        loop {
+            let started = Instant::now();
+            let result = match retries.span() {
+                None => call(api).await,
+                Some(span) => call(api).instrument(span.clone()).await,
+            };
+            let head = api.inner().take_last();
+            let result = match response::convert(result, head.as_ref(), ctx) {
+                Ok(converted) => converted,
+                Err(undocumented) => Err(response::undocumented(ctx, head.as_ref(), undocumented).await),
+            };
+            match retries.after_attempt(started, head.map(|h| h.status), &result) {
+                Some(wait) => tokio::time::sleep(wait).await,
+                None => return result,
             }
-        })
-        .await
-    }
-}
-
-/// Runs `future` in `span`, without the cost of entering and leaving it on every poll when no
-/// subscriber listens.
-pub(crate) async fn in_span<F: Future>(span: tracing::Span, future: F) -> F::Output {
-    if span.is_disabled() {
-        future.await
-    } else {
-        future.instrument(span).await
+        }
     }
 }
 
@@ -222,39 +212,28 @@ pub(crate) fn call_span(operation: &'static str) -> tracing::Span {
     )
 }
 
-/// One event per attempt, in the call's span.
-fn log_attempt<T>(attempt: u32, status: Option<u16>, started: Instant, result: &Result<T, Error>) {
-    let duration_ms = started.elapsed().as_millis() as u64;
-    let span = tracing::Span::current();
-    span.record("attempts", attempt);
-    span.record("duration_ms", duration_ms);
-    if let Some(status) = status {
-        span.record("status", status);
-    }
-    match result {
-        Ok(_) => tracing::info!(attempt, status, duration_ms, "postpress request succeeded"),
-        Err(error) => {
-            if let Some(instance) = error.instance() {
-                span.record("instance", instance);
-            }
-            let retryable = error.is_retryable();
-            tracing::info!(attempt, status, duration_ms, retryable, error = %error, "postpress request failed");
-        }
-    }
-}
-
-/// Counts attempts and decides whether, and after how long, to try again.
+/// Counts attempts, logs each in the call's span, and decides whether, and after how long, to try
+/// again.
 pub(crate) struct Retries {
     max_retries: u32,
     attempt: u32,
+    span: tracing::Span,
 }
 
 impl Retries {
-    pub(crate) fn new(max_retries: u32) -> Self {
+    pub(crate) fn new(max_retries: u32, span: tracing::Span) -> Self {
         Retries {
             max_retries,
             attempt: 1,
+            span,
         }
+    }
+
+    /// The call's span, to run each attempt in, or `None` when no subscriber listens: entering a
+    /// disabled span on every poll would cost without telling anyone anything. (Callers branch
+    /// inline rather than through a helper future, which would add one more copy of the answer.)
+    pub(crate) fn span(&self) -> Option<&tracing::Span> {
+        (!self.span.is_disabled()).then_some(&self.span)
     }
 
     /// Logs an attempt; returns the wait before the next one, or `None` when `result` is final.
@@ -264,8 +243,31 @@ impl Retries {
         status: Option<u16>,
         result: &Result<T, Error>,
     ) -> Option<Duration> {
-        log_attempt(self.attempt, status, started, result);
+        if !self.span.is_disabled() {
+            self.span.in_scope(|| self.log_attempt(status, started, result));
+        }
         self.next_delay(result.as_ref().err()?)
+    }
+
+    /// One event per attempt, with the span's fields brought up to date.
+    fn log_attempt<T>(&self, status: Option<u16>, started: Instant, result: &Result<T, Error>) {
+        let attempt = self.attempt;
+        let duration_ms = started.elapsed().as_millis() as u64;
+        self.span.record("attempts", attempt);
+        self.span.record("duration_ms", duration_ms);
+        if let Some(status) = status {
+            self.span.record("status", status);
+        }
+        match result {
+            Ok(_) => tracing::info!(attempt, status, duration_ms, "postpress request succeeded"),
+            Err(error) => {
+                if let Some(instance) = error.instance() {
+                    self.span.record("instance", instance);
+                }
+                let retryable = error.is_retryable();
+                tracing::info!(attempt, status, duration_ms, retryable, error = %error, "postpress request failed");
+            }
+        }
     }
 
     /// After a failed attempt: the wait before the next one, or `None` to return the error.
@@ -275,15 +277,18 @@ impl Retries {
         }
         match retry::delay(self.attempt, error.retry_after()) {
             Ok(wait) => {
-                tracing::info!(retry_in_ms = wait.as_millis() as u64, "postpress retrying");
+                self.span
+                    .in_scope(|| tracing::info!(retry_in_ms = wait.as_millis() as u64, "postpress retrying"));
                 self.attempt += 1;
                 Some(wait)
             }
             Err(asked) => {
-                tracing::info!(
-                    retry_after_s = asked.as_secs(),
-                    "postpress not retrying: Retry-After exceeds the cap"
-                );
+                self.span.in_scope(|| {
+                    tracing::info!(
+                        retry_after_s = asked.as_secs(),
+                        "postpress not retrying: Retry-After exceeds the cap"
+                    )
+                });
                 None
             }
         }

@@ -137,7 +137,9 @@ impl ClientHooks<Hooks> for Client {
             *last = None;
         }
         // The path holds ids, never the key (which only travels in a header).
-        tracing::Span::current().record("path", request.url().path());
+        if tracing::level_enabled!(tracing::Level::INFO) {
+            tracing::Span::current().record("path", request.url().path());
+        }
         if let Some(key) = &hooks.api_key {
             request.headers_mut().insert(API_KEY_HEADER, key.clone());
         }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use progenitor_client::{Error as GenError, ResponseValue};
 use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 
-use crate::client::{Client, Retries, call_span, check_id, in_span};
+use crate::client::{Client, Retries, call_span, check_id};
 use crate::error::Error;
 use crate::hooks::{API_KEY_HEADER, ResponseHead};
 use crate::multipart::{Multipart, Progress, ProgressFn};
@@ -16,6 +16,7 @@ use crate::response::{self, CallContext};
 use crate::retry::Idempotency;
 use crate::types::{ErrorEnvelope, MessageSent};
 use crate::upload::Upload;
+use tracing::Instrument as _;
 
 const OPERATION: &str = "send_message";
 
@@ -178,27 +179,28 @@ impl<'a> SendMessage<'a> {
             operation: OPERATION,
             idempotency: Idempotency::NotIdempotent,
         };
-        in_span(call_span(OPERATION), async {
-            let mut retries = Retries::new(max_retries);
-            loop {
-                let started = Instant::now();
-                let (result, status) = match self.attempt(timeout).await {
-                    Ok((result, head)) => {
-                        let converted = match response::convert(result, head.as_ref(), ctx) {
-                            Ok(converted) => converted,
-                            Err(undocumented) => Err(response::undocumented(ctx, head.as_ref(), undocumented).await),
-                        };
-                        (converted, head.map(|h| h.status))
-                    }
-                    Err(refused) => (Err(refused), None),
-                };
-                match retries.after_attempt(started, status, &result) {
-                    Some(wait) => tokio::time::sleep(wait).await,
-                    None => return result,
+        let mut retries = Retries::new(max_retries, call_span(OPERATION));
+        loop {
+            let started = Instant::now();
+            let attempt = match retries.span() {
+                None => self.attempt(timeout).await,
+                Some(span) => self.attempt(timeout).instrument(span.clone()).await,
+            };
+            let (result, status) = match attempt {
+                Ok((result, head)) => {
+                    let converted = match response::convert(result, head.as_ref(), ctx) {
+                        Ok(converted) => converted,
+                        Err(undocumented) => Err(response::undocumented(ctx, head.as_ref(), undocumented).await),
+                    };
+                    (converted, head.map(|h| h.status))
                 }
+                Err(refused) => (Err(refused), None),
+            };
+            match retries.after_attempt(started, status, &result) {
+                Some(wait) => tokio::time::sleep(wait).await,
+                None => return result,
             }
-        })
-        .await
+        }
     }
 
     /// One attempt: opens every file (refusing before sending when one cannot be read), builds the

@@ -15,8 +15,27 @@ fn page_message() -> Value {
     })
 }
 
+/// Decodes through both paths of the generated decoders (serde_json's text deserializer has a
+/// fast path for attachments; a `Value` takes the general one) and checks they agree.
 fn decode(value: Value) -> types::Message {
-    serde_json::from_value(value).expect("message decodes")
+    let from_text: types::Message = serde_json::from_str(&value.to_string()).expect("message decodes from text");
+    let from_value: types::Message = serde_json::from_value(value).expect("message decodes from a Value");
+    assert_eq!(from_text, from_value, "both decoding paths agree");
+    from_text
+}
+
+/// The decoding error, which both paths must report alike.
+fn decode_error(value: Value) -> String {
+    let from_text = serde_json::from_str::<types::Message>(&value.to_string())
+        .unwrap_err()
+        .to_string();
+    let from_value = serde_json::from_value::<types::Message>(value).unwrap_err().to_string();
+    // serde_json adds "at line L column C" to text errors only.
+    assert!(
+        from_text.starts_with(&from_value),
+        "text: {from_text}\nvalue: {from_value}"
+    );
+    from_value
 }
 
 #[test]
