@@ -82,9 +82,7 @@ fn every_documented_attachment_type_decodes_to_its_variant() {
 fn a_known_attachment_type_with_a_broken_body_is_an_error_naming_the_type() {
     let mut message = page_message();
     message["attachments"] = json!([{"id": "a", "type": "img", "unavailable": false}]);
-    let err = serde_json::from_value::<types::Message>(message)
-        .unwrap_err()
-        .to_string();
+    let err = decode_error(message);
     assert!(err.contains("type img") && err.contains("size"), "{err}");
 }
 
@@ -92,9 +90,7 @@ fn a_known_attachment_type_with_a_broken_body_is_an_error_naming_the_type() {
 fn an_attachment_without_a_type_is_an_error() {
     let mut message = page_message();
     message["attachments"] = json!([{"id": "a", "unavailable": false}]);
-    let err = serde_json::from_value::<types::Message>(message)
-        .unwrap_err()
-        .to_string();
+    let err = decode_error(message);
     assert!(err.contains("without a string `type`"), "{err}");
 }
 
@@ -168,9 +164,7 @@ fn required_fields_stay_required_even_when_nullable() {
     for field in ["text", "behavior", "id", "attachments", "seen_by"] {
         let mut message = page_message();
         message.as_object_mut().unwrap().remove(field);
-        let err = serde_json::from_value::<types::Message>(message)
-            .unwrap_err()
-            .to_string();
+        let err = decode_error(message);
         assert!(err.contains(field), "missing {field}: {err}");
     }
     let err = serde_json::from_value::<types::MessageForwarded>(json!({"object": "MessageForwarded"})).unwrap_err();
