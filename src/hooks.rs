@@ -149,6 +149,11 @@ impl ClientHooks<Hooks> for Client {
         Ok(())
     }
 
+    /// Sends the request; caps the size of the body that will be read (see `crate::limit`).
+    async fn exec(&self, request: reqwest::Request, _info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+        self.client().execute(request).await.map(crate::limit::limit_body)
+    }
+
     async fn post<E>(
         &self,
         result: &reqwest::Result<reqwest::Response>,

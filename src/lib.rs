@@ -32,6 +32,7 @@ mod error;
 #[cfg(feature = "fake")]
 pub mod fake;
 mod hooks;
+mod limit;
 mod multipart;
 mod path;
 mod response;
@@ -48,6 +49,7 @@ pub use client::Client;
 pub use error::{ApiError, ConfigError, Error, InvalidInput, InvalidResponse, TransportError};
 pub use generated::error_codes::ErrorCode;
 pub use generated::{operations, spec_info};
+pub use limit::MAX_RESPONSE_BODY;
 pub use multipart::Progress;
 pub use send::SendMessage;
 pub use types::{Attachment, ChatPatched, Message, MessageForwarded, MessageReactionAdded, MessageSent};

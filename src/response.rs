@@ -87,6 +87,9 @@ pub(crate) fn convert<T>(
             Err(invalid(ctx, head, reason, &body))
         }
         Err(GenError::ResponseBodyError(e)) if e.is_timeout() => Err(transport(ctx, e, false, true)),
+        Err(GenError::ResponseBodyError(e)) if crate::limit::is_body_too_large(&e) => {
+            Err(invalid(ctx, head, crate::limit::BodyTooLarge.to_string(), &[]))
+        }
         Err(GenError::ResponseBodyError(e)) => Err(invalid(
             ctx,
             head,

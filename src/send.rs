@@ -247,7 +247,7 @@ impl<'a> SendMessage<'a> {
             request = request.header(CONTENT_LENGTH, len);
         }
         let response = match request.send().await {
-            Ok(response) => response,
+            Ok(response) => crate::limit::limit_body(response),
             Err(e) => return Ok((Err(GenError::CommunicationError(e)), None)),
         };
         let head = ResponseHead::of(&response);

@@ -1,0 +1,444 @@
+//! A hostile server: for every operation, answers that are broken in the ways proxies and networks
+//! break them. Each must end in the documented typed error within the configured timeout, with no
+//! panic. The server is raw TCP, so it can misbehave in ways a mock library cannot.
+
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use postpress::{ChatAction, Client, Error, ErrorCode, InvalidResponse, Upload};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// What the server does once it has read a request.
+#[derive(Clone)]
+enum Behaviour {
+    /// Writes these bytes, then closes.
+    Reply(Vec<u8>),
+    /// Writes the head, then the body one byte every `interval`.
+    Trickle {
+        head: Vec<u8>,
+        body: Vec<u8>,
+        interval: Duration,
+    },
+    /// Writes a chunked 200 of `total` bytes, counting what it managed to write.
+    Flood { total: u64, written: Arc<AtomicU64> },
+}
+
+/// The server: its URL, and what it saw.
+struct Hostile {
+    url: String,
+    requests: Arc<AtomicUsize>,
+    keys: Arc<Mutex<Vec<String>>>,
+}
+
+async fn read_request(socket: &mut TcpStream) -> Option<String> {
+    let mut head = Vec::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    let body_start = loop {
+        let n = socket.read(&mut buf).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        head.extend_from_slice(&buf[..n]);
+        if let Some(end) = head.windows(4).position(|w| w == b"\r\n\r\n") {
+            break end + 4;
+        }
+    };
+    let text = String::from_utf8_lossy(&head[..body_start]).to_ascii_lowercase();
+    // Drain the body so the client is not stopped mid-send (Content-Length, or chunked).
+    if let Some(len) = text.lines().find_map(|l| l.strip_prefix("content-length:")) {
+        let mut left = len
+            .trim()
+            .parse::<usize>()
+            .unwrap_or(0)
+            .saturating_sub(head.len() - body_start);
+        while left > 0 {
+            let n = socket.read(&mut buf).await.ok()?;
+            if n == 0 {
+                break;
+            }
+            left = left.saturating_sub(n);
+        }
+    } else if text.contains("transfer-encoding: chunked") {
+        let mut tail = head[body_start..].to_vec();
+        while !tail.ends_with(b"0\r\n\r\n") {
+            let n = socket.read(&mut buf).await.ok()?;
+            if n == 0 {
+                break;
+            }
+            tail.extend_from_slice(&buf[..n]);
+        }
+    }
+    Some(text)
+}
+
+async fn serve(socket: &mut TcpStream, behaviour: &Behaviour) -> std::io::Result<()> {
+    match behaviour {
+        Behaviour::Reply(bytes) => socket.write_all(bytes).await,
+        Behaviour::Trickle { head, body, interval } => {
+            socket.write_all(head).await?;
+            for byte in body {
+                tokio::time::sleep(*interval).await;
+                socket.write_all(&[*byte]).await?;
+            }
+            Ok(())
+        }
+        Behaviour::Flood { total, written } => {
+            socket
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n")
+                .await?;
+            let chunk = vec![b' '; 64 * 1024];
+            let framed = [format!("{:x}\r\n", chunk.len()).into_bytes(), chunk, b"\r\n".to_vec()].concat();
+            let mut sent = 0u64;
+            while sent < *total {
+                socket.write_all(&framed).await?;
+                sent += 64 * 1024;
+                written.store(sent, Ordering::SeqCst);
+            }
+            socket.write_all(b"0\r\n\r\n").await
+        }
+    }
+}
+
+async fn hostile(behaviour: Behaviour) -> Hostile {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let requests = Arc::new(AtomicUsize::new(0));
+    let keys = Arc::new(Mutex::new(Vec::new()));
+    let (count, seen) = (requests.clone(), keys.clone());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let (behaviour, count, seen) = (behaviour.clone(), count.clone(), seen.clone());
+            tokio::spawn(async move {
+                if let Some(head) = read_request(&mut socket).await {
+                    count.fetch_add(1, Ordering::SeqCst);
+                    if let Some(key) = head.lines().find_map(|l| l.strip_prefix("x-api-key:")) {
+                        seen.lock().unwrap().push(key.trim().to_string());
+                    }
+                    let _ = serve(&mut socket, &behaviour).await;
+                }
+            });
+        }
+    });
+    Hostile { url, requests, keys }
+}
+
+fn reply(status: &str, content_type: &str, body: &[u8], extra: &str) -> Behaviour {
+    let head = format!(
+        "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n{extra}connection: close\r\n\r\n",
+        body.len()
+    );
+    Behaviour::Reply([head.into_bytes(), body.to_vec()].concat())
+}
+
+const TIMEOUT: Duration = Duration::from_millis(1500);
+const KEY: &str = "pp_live_HOSTILE_SECRET_99";
+
+/// A client whose every attempt, uploads included, must end within `TIMEOUT`.
+fn client(url: &str, max_retries: u32) -> Client {
+    let builder = Client::builder()
+        .api_key(KEY)
+        .base_url(url)
+        .timeout(TIMEOUT)
+        .upload_timeout(TIMEOUT);
+    builder.max_retries(max_retries).build().unwrap()
+}
+
+/// The five operations, each as a call with valid input.
+const OPERATIONS: [&str; 5] = [
+    "get_message",
+    "send_message",
+    "forward_message",
+    "add_reaction",
+    "patch_chat",
+];
+
+async fn call(client: &Client, operation: &str) -> Result<(), Error> {
+    match operation {
+        "get_message" => client.get_message("msg_1").await.map(drop),
+        "send_message" => client
+            .send_message("chat_1")
+            .text("hi")
+            .attachment(Upload::bytes("a.txt", &b"x"[..]))
+            .send()
+            .await
+            .map(drop),
+        "forward_message" => client.forward_message("msg_1", "chat_2").await.map(drop),
+        "add_reaction" => client.add_reaction("msg_1", "👍").await.map(drop),
+        _ => client
+            .chat_action("chat_1", ChatAction::SetReadStatus(true))
+            .await
+            .map(drop),
+    }
+}
+
+/// Runs `operation` against `behaviour`; returns the error and how long it took.
+async fn fails(behaviour: Behaviour, operation: &str, max_retries: u32) -> (Error, Duration, Hostile) {
+    let server = hostile(behaviour).await;
+    let started = Instant::now();
+    let result = call(&client(&server.url, max_retries), operation).await;
+    let elapsed = started.elapsed();
+    let error = result.expect_err(operation);
+    assert!(
+        !format!("{error} {error:?}").contains("HOSTILE_SECRET"),
+        "{operation}: the key leaked into the error"
+    );
+    (error, elapsed, server)
+}
+
+fn invalid(error: &Error, operation: &str) -> InvalidResponse {
+    match error {
+        Error::InvalidResponse(e) => (**e).clone(),
+        other => panic!("{operation}: expected InvalidResponse, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_html_502_from_a_proxy() {
+    let page = b"<html><head><title>502 Bad Gateway</title></head><body><center>nginx</center></body></html>";
+    for op in OPERATIONS {
+        let (error, elapsed, _) = fails(reply("502 Bad Gateway", "text/html", page, ""), op, 0).await;
+        let e = invalid(&error, op);
+        assert_eq!(e.status, Some(502), "{op}");
+        assert!(e.snippet.starts_with("<html><head><title>502"), "{op}: {e}");
+        assert!(elapsed < TIMEOUT, "{op}");
+    }
+}
+
+#[tokio::test]
+async fn an_empty_500() {
+    for op in OPERATIONS {
+        let (error, _, _) = fails(reply("500 Internal Server Error", "application/json", b"", ""), op, 0).await;
+        let e = invalid(&error, op);
+        assert_eq!((e.status, e.reason.as_str()), (Some(500), "empty body"), "{op}");
+    }
+}
+
+fn success_status(operation: &str) -> &'static str {
+    if operation == "send_message" {
+        "201 Created"
+    } else {
+        "200 OK"
+    }
+}
+
+#[tokio::test]
+async fn json_truncated_mid_body() {
+    for op in OPERATIONS {
+        // The connection closes before Content-Length bytes arrived.
+        let head = format!(
+            "HTTP/1.1 {}\r\ncontent-type: application/json\r\ncontent-length: 400\r\n\r\n",
+            success_status(op)
+        );
+        let cut = Behaviour::Reply(
+            [
+                head.into_bytes(),
+                br#"{"object": "Message", "id": "msg_1", "prov"#.to_vec(),
+            ]
+            .concat(),
+        );
+        let (error, _, _) = fails(cut, op, 0).await;
+        let e = invalid(&error, op);
+        assert!(
+            e.status.is_some() && e.reason.starts_with("the body could not be read"),
+            "{op}: {e}"
+        );
+
+        // The body is complete by its length, but the JSON in it stops half way.
+        let half = br#"{"object": "#;
+        let (error, _, _) = fails(reply(success_status(op), "application/json", half, ""), op, 0).await;
+        let e = invalid(&error, op);
+        assert!(e.reason.starts_with("truncated JSON"), "{op}: {e}");
+    }
+}
+
+#[tokio::test]
+async fn a_success_status_with_a_body_of_another_schema() {
+    for op in OPERATIONS {
+        let (error, _, _) = fails(
+            reply(success_status(op), "application/json", br#"{"hello": "world"}"#, ""),
+            op,
+            0,
+        )
+        .await;
+        let e = invalid(&error, op);
+        assert!(e.reason.contains("not the documented JSON"), "{op}: {e}");
+        assert!(e.snippet.contains("hello"), "{op}");
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_content_type() {
+    for op in OPERATIONS {
+        let (error, _, _) = fails(reply(success_status(op), "text/plain", b"OK", ""), op, 0).await;
+        let e = invalid(&error, op);
+        assert!(e.reason.contains("text/plain"), "{op}: {e}");
+        // A documented error status with an HTML body keeps its status too.
+        let (error, _, _) = fails(
+            reply("503 Service Unavailable", "text/html", b"<h1>down</h1>", ""),
+            op,
+            0,
+        )
+        .await;
+        assert_eq!(invalid(&error, op).status, Some(503), "{op}");
+    }
+}
+
+#[tokio::test]
+async fn headers_then_the_connection_closes() {
+    for op in OPERATIONS {
+        let head = format!(
+            "HTTP/1.1 {}\r\ncontent-type: application/json\r\ncontent-length: 2048\r\n\r\n",
+            success_status(op)
+        );
+        let (error, _, _) = fails(Behaviour::Reply(head.into_bytes()), op, 0).await;
+        let e = invalid(&error, op);
+        assert!(
+            e.status.is_some() && e.reason.contains("could not be read"),
+            "{op}: {e}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_body_that_trickles_slower_than_the_timeout() {
+    for op in OPERATIONS {
+        let head = format!(
+            "HTTP/1.1 {}\r\ncontent-type: application/json\r\ncontent-length: 200\r\n\r\n",
+            success_status(op)
+        )
+        .into_bytes();
+        let trickle = Behaviour::Trickle {
+            head,
+            body: vec![b' '; 200],
+            interval: Duration::from_millis(50),
+        };
+        let (error, elapsed, _) = fails(trickle, op, 0).await;
+        assert!(matches!(error, Error::Timeout(_)), "{op}: {error:?}");
+        assert!(elapsed < TIMEOUT + Duration::from_millis(500), "{op}: took {elapsed:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_body_of_100_mib_is_refused_within_the_cap() {
+    for op in OPERATIONS {
+        // Declared: refused before reading it.
+        let head = format!(
+            "HTTP/1.1 {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{{",
+            success_status(op),
+            100u64 << 20
+        );
+        let (error, _, _) = fails(Behaviour::Reply(head.into_bytes()), op, 0).await;
+        assert!(
+            invalid(&error, op).reason.contains("larger than the SDK's limit"),
+            "{op}"
+        );
+    }
+    // Undeclared (chunked): read up to the cap, then refused; the server could not push it all.
+    let written = Arc::new(AtomicU64::new(0));
+    let flood = Behaviour::Flood {
+        total: 100 << 20,
+        written: written.clone(),
+    };
+    let server = hostile(flood).await;
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(&server.url)
+        .timeout(Duration::from_secs(20))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let error = client.get_message("msg_1").await.unwrap_err();
+    assert!(
+        invalid(&error, "get_message")
+            .reason
+            .contains("larger than the SDK's limit"),
+        "{error}"
+    );
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let sent = written.load(Ordering::SeqCst);
+    assert!(
+        sent < postpress::MAX_RESPONSE_BODY + (8 << 20),
+        "the client stopped reading: the server wrote {sent} bytes"
+    );
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_host_does_not_take_the_key() {
+    let elsewhere = hostile(reply("200 OK", "application/json", b"{}", "")).await;
+    for op in OPERATIONS {
+        let location = format!("location: {}/steal\r\n", elsewhere.url);
+        let (error, _, server) = fails(reply("307 Temporary Redirect", "text/plain", b"", &location), op, 0).await;
+        let e = invalid(&error, op);
+        assert!(e.status == Some(307) && e.reason.contains(&elsewhere.url), "{op}: {e}");
+        assert_eq!(
+            server.keys.lock().unwrap().as_slice(),
+            [KEY.to_ascii_lowercase()],
+            "{op}: the key went to the API"
+        );
+    }
+    assert_eq!(
+        elsewhere.requests.load(Ordering::SeqCst),
+        0,
+        "nothing reached the other host"
+    );
+}
+
+#[tokio::test]
+async fn retry_after_that_is_huge_negative_or_garbage_never_hangs() {
+    let envelope = br#"{"type": "errors/service_unavailable", "status": 503, "title": "Service Unavailable"}"#;
+    for op in OPERATIONS {
+        for (value, expected_wait, attempts) in [
+            ("86400", Some(Duration::from_secs(86400)), 1),
+            ("-30", None, 2),
+            ("soon", None, 2),
+            ("1e9", None, 2),
+        ] {
+            let header = format!("retry-after: {value}\r\n");
+            let (error, elapsed, server) = fails(
+                reply("503 Service Unavailable", "application/json", envelope, &header),
+                op,
+                1,
+            )
+            .await;
+            assert_eq!(error.code(), Some(&ErrorCode::ServiceUnavailable), "{op} {value}");
+            assert_eq!(error.retry_after(), expected_wait, "{op} {value}");
+            assert_eq!(server.requests.load(Ordering::SeqCst), attempts, "{op} {value}");
+            assert!(elapsed < Duration::from_secs(2), "{op} {value}: took {elapsed:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_connection_reset_while_an_attachment_uploads() {
+    // The server reads the head and a little of the body, then resets the connection.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let connections = Arc::new(AtomicUsize::new(0));
+    let count = connections.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
+            let mut buf = vec![0u8; 32 * 1024];
+            let _ = socket.read(&mut buf).await;
+            let _ = socket.set_linger(Some(Duration::ZERO)); // RST, not FIN
+            drop(socket);
+        }
+    });
+    let big = vec![7u8; 16 << 20];
+    let started = Instant::now();
+    let error = client(&url, 2)
+        .send_message("chat_1")
+        .attachment(Upload::bytes("big.bin", big))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(&error, Error::Transport(t) if !t.connect), "{error:?}");
+    assert!(started.elapsed() < TIMEOUT);
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        1,
+        "an upload that may have reached the server is not repeated"
+    );
+}
