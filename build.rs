@@ -479,6 +479,10 @@ fn tagged_union_enum(union: &TaggedUnion) -> TokenStream {
                 // through `serde_json::Value`. Both paths decode to the same result.
                 if ::std::any::type_name::<D>().starts_with("&mut serde_json::de::Deserializer<") {
                     let raw = <::std::boxed::Box<::serde_json::value::RawValue>>::deserialize(deserializer)?;
+                    // Only an object has a tag (serde would also read the struct below from an array).
+                    if !raw.get().starts_with('{') {
+                        return Err(D::Error::custom(#missing_tag));
+                    }
                     #[derive(::serde::Deserialize)]
                     struct Tag<'a> {
                         #[serde(rename = #tag, borrow, default)]

@@ -2430,6 +2430,9 @@ Told apart by `type`; a `type` the spec does not list decodes as `Unknown` with 
                 let raw = <::std::boxed::Box<
                     ::serde_json::value::RawValue,
                 >>::deserialize(deserializer)?;
+                if !raw.get().starts_with('{') {
+                    return Err(D::Error::custom("Attachment without a string `type`"));
+                }
                 #[derive(::serde::Deserialize)]
                 struct Tag<'a> {
                     #[serde(rename = "type", borrow, default)]

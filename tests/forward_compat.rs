@@ -194,3 +194,18 @@ fn seen_by_values_are_strings_or_booleans() {
     );
     assert_eq!(decoded.seen_by["b"], types::SeenByValue::Boolean(false));
 }
+
+/// Found by `tests/decode_fuzz.rs`: serde reads a struct from an array too, so the fast path of the
+/// attachment decoder once took `[""]` for an attachment of an unknown type.
+#[test]
+fn an_attachment_that_is_not_an_object_is_an_error_on_both_paths() {
+    for not_an_object in [json!([""]), json!(["img"]), json!("img"), json!(3), json!(null)] {
+        let mut message = page_message();
+        message["attachments"] = json!([not_an_object]);
+        let err = decode_error(message);
+        assert!(
+            err.contains("without a string `type`") || err.contains("invalid type"),
+            "{not_an_object}: {err}"
+        );
+    }
+}
