@@ -3,6 +3,7 @@
 //!
 //! - `postpress-bench all [--smoke]`: rows 1-3 of the table (retrieve, upload, decode).
 //! - `postpress-bench upload [--size BYTES] [--runs N]`: the upload row alone.
+//! - `postpress-bench retrieve`: the wall-clock retrieve rows alone (full size).
 //! - internal: `serve-message`, `retrieve-client`, `upload-client` (child processes).
 
 mod decode;
@@ -20,6 +21,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("all") => all(rest.iter().any(|a| a == "--smoke")),
         Some("upload") => upload::run(rest),
+        Some("retrieve") => retrieve_only(),
         Some("upload-client") => upload::client(rest),
         Some("retrieve-client") => retrieve::client(rest),
         Some("serve-message") => serve_message(),
@@ -32,6 +34,17 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn retrieve_only() -> Result<(), String> {
+    let server = retrieve::Server::start()?;
+    let wall = retrieve::wall(&server.url, 3_000, 4)?;
+    let mut table = table::Table::default();
+    table.lower_is_better("1. retrieve p50 latency (µs)", &wall.p50, None);
+    table.lower_is_better("1. retrieve p99 latency (µs)", &wall.p99, None);
+    table.higher_is_better("1. retrieve, 64 in flight (calls/s)", &wall.throughput, None);
+    table.print();
+    Ok(())
 }
 
 fn serve_message() -> Result<(), String> {

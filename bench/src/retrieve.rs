@@ -140,7 +140,9 @@ pub(crate) fn wall(url: &str, calls: usize, rounds: usize) -> Result<Wall, Strin
         .build()
         .map_err(|e| e.to_string())?;
     runtime.block_on(async {
-        let callers = [Caller::new("sdk", url)?, Caller::new("raw", url)?];
+        // POSTPRESS_BENCH_FIRST=raw puts raw reqwest in both columns, to see the bench's own bias.
+        let first = std::env::var("POSTPRESS_BENCH_FIRST").unwrap_or_else(|_| "sdk".into());
+        let callers = [Caller::new(&first, url)?, Caller::new("raw", url)?];
         for caller in &callers {
             sequential(caller, 200).await?; // warm the pool and the caches
         }
@@ -149,8 +151,11 @@ pub(crate) fn wall(url: &str, calls: usize, rounds: usize) -> Result<Wall, Strin
             p99: Default::default(),
             throughput: Default::default(),
         };
-        for _ in 0..rounds {
-            for (i, caller) in callers.iter().enumerate() {
+        for round in 0..rounds {
+            // Alternate which client goes first, so that order effects cancel over the rounds.
+            let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
+            for i in order {
+                let caller = &callers[i];
                 let latencies = sequential(caller, calls).await?;
                 wall.p50[i].push(percentile(&latencies, 0.50));
                 wall.p99[i].push(percentile(&latencies, 0.99));
