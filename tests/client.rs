@@ -27,16 +27,6 @@ fn client_with(server: &MockServer, max_retries: u32) -> Client {
         .expect("client")
 }
 
-fn message_json() -> Value {
-    json!({
-        "object": "Message", "id": "msg_1", "provider_id": "p1", "account_id": "acc_1", "chat_id": "chat_1",
-        "chat_provider_id": "cp1", "sender_id": "s1", "sender_attendee_id": "att_1",
-        "timestamp": "2026-05-17T09:42:11.000Z", "text": "hello", "is_sender": 0, "attachments": [],
-        "reactions": [], "seen": 1, "seen_by": {}, "hidden": 0, "deleted": 0, "edited": 0, "is_event": 0,
-        "delivered": 1, "behavior": 0, "original": "{}"
-    })
-}
-
 fn envelope(ty: &str, status: u16) -> Value {
     json!({"type": ty, "status": status, "title": "Title", "detail": "Detail.", "instance": "req_abc"})
 }
@@ -60,7 +50,7 @@ async fn each_operation_succeeds_with_the_right_request() {
         &server,
         "GET",
         "/messages/msg_1",
-        ResponseTemplate::new(200).set_body_json(message_json()),
+        ResponseTemplate::new(200).set_body_json(common::message_json()),
     )
     .await;
     let forwarded = json!({"object": "MessageForwarded", "message_id": null});
@@ -313,7 +303,7 @@ async fn idempotent_calls_are_retried_on_503_and_succeed() {
         &server,
         "GET",
         "/messages/msg_1",
-        ResponseTemplate::new(200).set_body_json(message_json()),
+        ResponseTemplate::new(200).set_body_json(common::message_json()),
     )
     .await;
     client(&server)
@@ -402,7 +392,7 @@ async fn a_timeout_after_sending_retries_get_but_never_forward() {
         slow(json!({"object": "MessageForwarded", "message_id": "m"})),
     )
     .await;
-    mount(&server, "GET", "/messages/msg_1", slow(message_json())).await;
+    mount(&server, "GET", "/messages/msg_1", slow(common::message_json())).await;
     let client = Client::builder()
         .api_key(KEY)
         .base_url(server.uri())
@@ -495,7 +485,7 @@ async fn retry_after_is_honoured_and_a_huge_one_is_not_waited_out() {
 async fn hostile_ids_never_change_the_path_and_empty_ids_send_nothing() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(message_json()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(common::message_json()))
         .mount(&server)
         .await;
     let client = client(&server);
@@ -547,7 +537,7 @@ async fn hostile_ids_never_change_the_path_and_empty_ids_send_nothing() {
 async fn the_key_does_not_follow_a_redirect_to_another_host() {
     let elsewhere = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(message_json()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(common::message_json()))
         .mount(&elsewhere)
         .await;
     let server = MockServer::start().await;
@@ -559,7 +549,7 @@ async fn the_key_does_not_follow_a_redirect_to_another_host() {
         &server,
         "GET",
         "/messages/msg_2",
-        ResponseTemplate::new(200).set_body_json(message_json()),
+        ResponseTemplate::new(200).set_body_json(common::message_json()),
     )
     .await;
     let client = client(&server);
@@ -593,7 +583,7 @@ async fn a_client_is_cheap_to_clone_and_shared_across_tasks() {
         &server,
         "GET",
         "/messages/msg_1",
-        ResponseTemplate::new(200).set_body_json(message_json()),
+        ResponseTemplate::new(200).set_body_json(common::message_json()),
     )
     .await;
     let client = client(&server);

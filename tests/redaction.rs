@@ -2,25 +2,17 @@
 //! Alone in its test binary: tracing caches per-callsite interest process-wide, so a capturing
 //! subscriber must not race other tests that run without one.
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use postpress::Client;
-use serde_json::{Value, json};
+use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const KEY: &str = "pp_live_SECRET_KEY_do_not_leak_4242";
-
-fn message_json() -> Value {
-    json!({
-        "object": "Message", "id": "msg_1", "provider_id": "p1", "account_id": "acc_1", "chat_id": "chat_1",
-        "chat_provider_id": "cp1", "sender_id": "s1", "sender_attendee_id": "att_1",
-        "timestamp": "2026-05-17T09:42:11.000Z", "text": "hello", "is_sender": 0, "attachments": [],
-        "reactions": [], "seen": 1, "seen_by": {}, "hidden": 0, "deleted": 0, "edited": 0, "is_event": 0,
-        "delivered": 1, "behavior": 0, "original": "{}"
-    })
-}
 
 async fn mount(server: &MockServer, at: &str, response: ResponseTemplate) {
     Mock::given(method("GET"))
@@ -76,7 +68,7 @@ async fn the_key_never_appears_in_debug_errors_or_traces() {
     mount(
         &server,
         "/messages/msg_2",
-        ResponseTemplate::new(200).set_body_json(message_json()),
+        ResponseTemplate::new(200).set_body_json(common::message_json()),
     )
     .await;
     let client = client(&server);

@@ -75,3 +75,14 @@ pub fn normalize(value: &Value) -> Value {
         other => other.clone(),
     }
 }
+
+/// A small valid `Message`, as the API would send it.
+pub fn message_json() -> Value {
+    json!({
+        "object": "Message", "id": "msg_1", "provider_id": "p1", "account_id": "acc_1", "chat_id": "chat_1",
+        "chat_provider_id": "cp1", "sender_id": "s1", "sender_attendee_id": "att_1",
+        "timestamp": "2026-05-17T09:42:11.000Z", "text": "hello", "is_sender": 0, "attachments": [],
+        "reactions": [], "seen": 1, "seen_by": {}, "hidden": 0, "deleted": 0, "edited": 0, "is_event": 0,
+        "delivered": 1, "behavior": 0, "original": "{}"
+    })
+}
