@@ -10,7 +10,7 @@ use tracing::Instrument as _;
 use crate::builder::ClientBuilder;
 use crate::chat_action::ChatAction;
 use crate::error::Error;
-use crate::generated::{self, operations};
+use crate::generated::{self, operations::OperationId};
 use crate::hooks::Hooks;
 use crate::response::{self, CallContext};
 use crate::retry::{self, Idempotency};
@@ -88,7 +88,7 @@ impl Client {
     pub async fn get_message(&self, message_id: &str) -> Result<types::Message, Error> {
         check_id("message_id", message_id)?;
         let api = self.api();
-        self.run(&api, "get_message", Idempotency::Idempotent, |api| {
+        self.run(&api, OperationId::GetMessage, Idempotency::Idempotent, |api| {
             api.get_message(message_id)
         })
         .await
@@ -105,7 +105,7 @@ impl Client {
             chat_id: to_chat_id.to_string(),
         };
         let api = self.api();
-        self.run(&api, "forward_message", Idempotency::NotIdempotent, |api| {
+        self.run(&api, OperationId::ForwardMessage, Idempotency::NotIdempotent, |api| {
             api.forward_message(message_id, &body)
         })
         .await
@@ -120,7 +120,7 @@ impl Client {
             reaction: reaction.to_string(),
         };
         let api = self.api();
-        self.run(&api, "add_reaction", Idempotency::Idempotent, |api| {
+        self.run(&api, OperationId::AddReaction, Idempotency::Idempotent, |api| {
             api.add_reaction(message_id, &body)
         })
         .await
@@ -135,7 +135,7 @@ impl Client {
         }
         let body = types::ChatActionRequest::from(action);
         let api = self.api();
-        self.run(&api, "patch_chat", Idempotency::Idempotent, |api| {
+        self.run(&api, OperationId::PatchChat, Idempotency::Idempotent, |api| {
             api.patch_chat(chat_id, &body)
         })
         .await
@@ -151,7 +151,7 @@ impl Client {
                 reason: "the answer to getInviteLink has no invite_link".into(),
                 snippet: String::new(),
                 retry_after: None,
-                operation: "patch_chat",
+                operation: OperationId::PatchChat.as_str(),
                 retryable: false,
             }))
         })
@@ -168,14 +168,17 @@ impl Client {
     async fn run<'a, T, F>(
         &self,
         api: &'a generated::Client,
-        operation: &'static str,
+        operation: OperationId,
         idempotency: Idempotency,
         mut call: impl FnMut(&'a generated::Client) -> F,
     ) -> Result<T, Error>
     where
         F: Future<Output = Result<ResponseValue<T>, GenError<ErrorEnvelope>>>,
     {
-        let ctx = CallContext { operation, idempotency };
+        let ctx = CallContext {
+            operation: operation.as_str(),
+            idempotency,
+        };
         let mut retries = Retries::new(self.config.max_retries, call_span(operation));
         loop {
             let started = Instant::now();
@@ -198,12 +201,12 @@ impl Client {
 
 /// The span of one call: operation, method, and (recorded as the call goes) the request path,
 /// attempts, status, duration and the error envelope's `instance`. It never holds a body or the key.
-pub(crate) fn call_span(operation: &'static str) -> tracing::Span {
-    let method = operations::by_id(operation).map_or("", |op| op.method);
+pub(crate) fn call_span(operation: OperationId) -> tracing::Span {
+    let spec = operation.spec();
     tracing::info_span!(
         "postpress",
-        operation,
-        method,
+        operation = spec.id,
+        method = spec.method,
         path = tracing::field::Empty,
         attempts = tracing::field::Empty,
         status = tracing::field::Empty,

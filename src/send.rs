@@ -12,13 +12,14 @@ use crate::client::{Client, Retries, call_span, check_id};
 use crate::error::Error;
 use crate::hooks::{API_KEY_HEADER, ResponseHead};
 use crate::multipart::{Multipart, Progress, ProgressFn};
+use crate::operations::OperationId;
 use crate::response::{self, CallContext};
 use crate::retry::Idempotency;
 use crate::types::{ErrorEnvelope, MessageSent};
 use crate::upload::Upload;
 use tracing::Instrument as _;
 
-const OPERATION: &str = "send_message";
+const OPERATION: OperationId = OperationId::SendMessage;
 
 /// A message being prepared by [`Client::send_message`]; nothing is sent until
 /// [`send`](SendMessage::send).
@@ -176,7 +177,7 @@ impl<'a> SendMessage<'a> {
             config.timeout
         });
         let ctx = CallContext {
-            operation: OPERATION,
+            operation: OPERATION.as_str(),
             idempotency: Idempotency::NotIdempotent,
         };
         let mut retries = Retries::new(max_retries, call_span(OPERATION));
@@ -227,7 +228,7 @@ impl<'a> SendMessage<'a> {
             HeaderValue::from_str(&form.content_type()).map_err(|e| Error::invalid_input(e.to_string()))?;
         let (body, len) = form.into_body(self.progress.clone());
 
-        let operation = crate::operations::by_id(OPERATION).expect("send_message is in the spec");
+        let operation = OPERATION.spec();
         let path = operation
             .path
             .replace("{chat_id}", &crate::path::encode_path(&self.chat_id));
