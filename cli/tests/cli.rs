@@ -61,26 +61,17 @@ async fn get_send_forward_react_and_every_chat_action() {
     std::fs::write(&a, vec![1u8; 70_000]).unwrap();
     std::fs::write(&b, b"png").unwrap();
     std::fs::write(&voice, b"ogg").unwrap();
-    let sent = stdout_json(
-        &postpress(
-            &fake,
-            &[
-                "send",
-                &chat,
-                "--text",
-                "files",
-                "--attach",
-                a.to_str().unwrap(),
-                "--attach",
-                b.to_str().unwrap(),
-                "--voice",
-                voice.to_str().unwrap(),
-                "--typing-duration",
-                "2",
-            ],
-        )
-        .await,
+    let attach = [a.to_str().unwrap(), b.to_str().unwrap(), voice.to_str().unwrap()];
+    let args = [
+        "send", &chat, "--text", "files", "--attach", attach[0], "--attach", attach[1], "--voice", attach[2],
+    ];
+    let send = postpress(&fake, &[&args[..], &["--typing-duration", "2"]].concat()).await;
+    assert!(
+        send.stderr.is_empty(),
+        "no progress bar when stderr is not a terminal: {}",
+        stderr(&send)
     );
+    let sent = stdout_json(&send);
     let stored = fake.message(sent["message_id"].as_str().unwrap()).unwrap();
     let kinds: Vec<&str> = stored.attachments.iter().map(|a| a.kind()).collect();
     assert_eq!(kinds, ["audio", "file", "img"]);
