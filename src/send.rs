@@ -21,6 +21,12 @@ use tracing::Instrument as _;
 
 const OPERATION: OperationId = OperationId::SendMessage;
 
+/// The path part of a base URL (`/api/v1` of `https://host/api/v1`), as the span's `path` starts.
+fn base_path(base_url: &str) -> &str {
+    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
+    after_scheme.find('/').map_or("", |i| &after_scheme[i..])
+}
+
 /// A message being prepared by [`Client::send_message`]; nothing is sent until
 /// [`send`](SendMessage::send).
 ///
@@ -233,8 +239,9 @@ impl<'a> SendMessage<'a> {
             .path
             .replace("{chat_id}", &crate::path::encode_path(&self.chat_id));
         let url = format!("{}{path}", config.base_url);
-        if let Ok(parsed) = reqwest::Url::parse(&url) {
-            tracing::Span::current().record("path", parsed.path());
+        if tracing::level_enabled!(tracing::Level::INFO) {
+            // The path holds the chat id, never the key (which only travels in a header).
+            tracing::Span::current().record("path", format!("{}{path}", base_path(&config.base_url)).as_str());
         }
         let mut request = config
             .http
@@ -264,5 +271,17 @@ impl<'a> SendMessage<'a> {
             Err(GenError::UnexpectedResponse(response))
         };
         Ok((result, Some(head)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base_path;
+
+    #[test]
+    fn the_path_of_a_base_url() {
+        assert_eq!(base_path("https://api.postpress.ai/api/v1"), "/api/v1");
+        assert_eq!(base_path("http://127.0.0.1:9"), "");
+        assert_eq!(base_path("http://127.0.0.1:9/"), "/");
     }
 }
