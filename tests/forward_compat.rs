@@ -1,19 +1,10 @@
 //! A newer server may add attachment types, enum values and fields; nullable fields may be `null`
 //! and optional ones absent. None of that may make a whole `Message` fail to decode.
 
+mod common;
+
 use postpress::types::{self, Attachment, AttendeeDistance, AttendeeType, EventType, Flag, MessageType};
 use serde_json::{Value, json};
-
-/// The retrieve page's example, the smallest valid message.
-fn page_message() -> Value {
-    json!({
-        "object": "Message", "id": "msg_1", "provider_id": "p1", "account_id": "acc_1", "chat_id": "chat_1",
-        "chat_provider_id": "cp1", "sender_id": "s1", "sender_attendee_id": "att_1",
-        "timestamp": "2026-05-17T09:42:11.000Z", "text": "hi", "is_sender": 0, "attachments": [],
-        "reactions": [], "seen": 1, "seen_by": {}, "hidden": 0, "deleted": 0, "edited": 0, "is_event": 0,
-        "delivered": 1, "behavior": 0, "original": "{}"
-    })
-}
 
 /// Decodes through both paths of the generated decoders (serde_json's text deserializer has a
 /// fast path for attachments; a `Value` takes the general one) and checks they agree.
@@ -40,7 +31,7 @@ fn decode_error(value: Value) -> String {
 
 #[test]
 fn an_unknown_attachment_type_decodes_as_unknown_and_keeps_its_json() {
-    let mut message = page_message();
+    let mut message = common::message_json();
     let poll = json!({"id": "att_9", "type": "poll", "unavailable": false, "question": "Lunch?"});
     message["attachments"] = json!([
         {"id": "att_1", "type": "file", "unavailable": false, "file_name": "a.pdf"},
@@ -56,7 +47,7 @@ fn an_unknown_attachment_type_decodes_as_unknown_and_keeps_its_json() {
 
 #[test]
 fn every_documented_attachment_type_decodes_to_its_variant() {
-    let mut message = page_message();
+    let mut message = common::message_json();
     message["attachments"] = json!([
         {"id": "a", "type": "img", "unavailable": false, "size": {"width": 1, "height": 2}, "sticker": true},
         {"id": "b", "type": "video", "unavailable": false, "size": {"width": 1, "height": 2}, "gif": false},
@@ -80,7 +71,7 @@ fn every_documented_attachment_type_decodes_to_its_variant() {
 
 #[test]
 fn a_known_attachment_type_with_a_broken_body_is_an_error_naming_the_type() {
-    let mut message = page_message();
+    let mut message = common::message_json();
     message["attachments"] = json!([{"id": "a", "type": "img", "unavailable": false}]);
     let err = decode_error(message);
     assert!(err.contains("type img") && err.contains("size"), "{err}");
@@ -88,7 +79,7 @@ fn a_known_attachment_type_with_a_broken_body_is_an_error_naming_the_type() {
 
 #[test]
 fn an_attachment_without_a_type_is_an_error() {
-    let mut message = page_message();
+    let mut message = common::message_json();
     message["attachments"] = json!([{"id": "a", "unavailable": false}]);
     let err = decode_error(message);
     assert!(err.contains("without a string `type`"), "{err}");
@@ -96,7 +87,7 @@ fn an_attachment_without_a_type_is_an_error() {
 
 #[test]
 fn unknown_enum_values_decode_and_known_ones_keep_their_meaning() {
-    let mut message = page_message();
+    let mut message = common::message_json();
     message["message_type"] = json!("VOICE_CALL");
     message["attendee_type"] = json!("BOT");
     message["attendee_distance"] = json!(7);
@@ -111,7 +102,7 @@ fn unknown_enum_values_decode_and_known_ones_keep_their_meaning() {
     assert_eq!(decoded.is_sender, Flag(2));
     assert!(!decoded.is_sender.is_known());
 
-    let mut message = page_message();
+    let mut message = common::message_json();
     message["message_type"] = json!("INMAIL_ACCEPT");
     message["attendee_type"] = json!("ORGANIZATION");
     message["attendee_distance"] = json!(-1);
@@ -131,17 +122,17 @@ fn unknown_enum_values_decode_and_known_ones_keep_their_meaning() {
 
 #[test]
 fn a_wrongly_typed_enum_value_is_still_an_error() {
-    let mut message = page_message();
+    let mut message = common::message_json();
     message["message_type"] = json!(5);
     assert!(serde_json::from_value::<types::Message>(message).is_err());
-    let mut message = page_message();
+    let mut message = common::message_json();
     message["seen"] = json!("yes");
     assert!(serde_json::from_value::<types::Message>(message).is_err());
 }
 
 #[test]
 fn nulls_where_the_pages_say_nullable_decode() {
-    let mut message = page_message();
+    let mut message = common::message_json();
     message["text"] = Value::Null;
     message["behavior"] = Value::Null;
     message["subject"] = Value::Null;
@@ -162,7 +153,7 @@ fn nulls_where_the_pages_say_nullable_decode() {
 #[test]
 fn required_fields_stay_required_even_when_nullable() {
     for field in ["text", "behavior", "id", "attachments", "seen_by"] {
-        let mut message = page_message();
+        let mut message = common::message_json();
         message.as_object_mut().unwrap().remove(field);
         let err = decode_error(message);
         assert!(err.contains(field), "missing {field}: {err}");
@@ -173,7 +164,7 @@ fn required_fields_stay_required_even_when_nullable() {
 
 #[test]
 fn absent_optional_fields_and_unknown_extra_fields_decode() {
-    let mut message = page_message();
+    let mut message = common::message_json();
     message["a_field_from_2027"] = json!({"nested": [1, 2, 3]});
     message["reactions"] = json!([{"value": "👍", "sender_id": "s", "is_sender": true, "weight": 3}]);
     let decoded = decode(message);
@@ -185,7 +176,7 @@ fn absent_optional_fields_and_unknown_extra_fields_decode() {
 
 #[test]
 fn seen_by_values_are_strings_or_booleans() {
-    let mut message = page_message();
+    let mut message = common::message_json();
     message["seen_by"] = json!({"a": "2026-05-17T09:45:00.000Z", "b": false});
     let decoded = decode(message);
     assert_eq!(
@@ -200,7 +191,7 @@ fn seen_by_values_are_strings_or_booleans() {
 #[test]
 fn an_attachment_that_is_not_an_object_is_an_error_on_both_paths() {
     for not_an_object in [json!([""]), json!(["img"]), json!("img"), json!(3), json!(null)] {
-        let mut message = page_message();
+        let mut message = common::message_json();
         message["attachments"] = json!([not_an_object]);
         let err = decode_error(message);
         assert!(
