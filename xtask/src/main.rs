@@ -12,25 +12,21 @@ use std::process::ExitCode;
 #[allow(dead_code)]
 mod codegen;
 
-mod gen_artefacts {
-    use super::*;
+/// One checked-in file derived from the spec: its path (from the workspace root) and content.
+struct Artefact {
+    path: PathBuf,
+    content: String,
+}
 
-    /// One checked-in file derived from the spec: its path (from the workspace root) and content.
-    pub struct Artefact {
-        pub path: PathBuf,
-        pub content: String,
-    }
-
-    pub fn derive(root: &Path) -> Result<Vec<Artefact>, String> {
-        let spec_path = root.join(codegen::SPEC_PATH);
-        let spec = std::fs::read_to_string(&spec_path).map_err(|e| format!("read {}: {e}", spec_path.display()))?;
-        // The snapshot is what a default-features build compiles.
-        let code = codegen::generate(&spec, &codegen::Options::default())?;
-        Ok(vec![Artefact {
-            path: Path::new("generated").join(codegen::GENERATED_FILE),
-            content: code,
-        }])
-    }
+fn derive(root: &Path) -> Result<Vec<Artefact>, String> {
+    let spec_path = root.join(codegen::SPEC_PATH);
+    let spec = std::fs::read_to_string(&spec_path).map_err(|e| format!("read {}: {e}", spec_path.display()))?;
+    // The snapshot is what a default-features build compiles.
+    let code = codegen::generate(&spec, &codegen::Options::default())?;
+    Ok(vec![Artefact {
+        path: Path::new("generated").join(codegen::GENERATED_FILE),
+        content: code,
+    }])
 }
 
 fn workspace_root() -> PathBuf {
@@ -42,7 +38,7 @@ fn workspace_root() -> PathBuf {
 
 fn generate_artefacts(check: bool) -> Result<(), String> {
     let root = workspace_root();
-    let artefacts = gen_artefacts::derive(&root)?;
+    let artefacts = derive(&root)?;
     let mut stale = Vec::new();
     for artefact in &artefacts {
         let path = root.join(&artefact.path);
