@@ -1,20 +1,18 @@
 //! [`Client`]: one method per thing a user wants to do, with retries and tracing.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use progenitor_client::{ClientInfo, Error as GenError, ResponseValue};
+use progenitor_client::ClientInfo;
 use reqwest::header::HeaderValue;
-use tracing::Instrument as _;
 
 use crate::builder::ClientBuilder;
 use crate::chat_action::ChatAction;
 use crate::error::Error;
+use crate::execute::execute;
 use crate::generated::{self, operations::OperationId};
 use crate::hooks::Hooks;
-use crate::response::{self, CallContext};
-use crate::retry::{self, Idempotency};
-use crate::types::{self, ErrorEnvelope};
+use crate::types;
 
 /// A postpress API client. Cheap to clone (one `Arc`); clones share one connection pool and are
 /// safe to use from many tasks at once.
@@ -87,9 +85,10 @@ impl Client {
     /// Retrieves a message by its postpress id (`GET /messages/{message_id}`).
     pub async fn get_message(&self, message_id: &str) -> Result<types::Message, Error> {
         check_id("message_id", message_id)?;
-        let api = self.api();
-        self.run(&api, OperationId::GetMessage, Idempotency::Idempotent, |api| {
-            api.get_message(message_id)
+        let api = &self.api();
+        execute(OperationId::GetMessage, self.config.max_retries, move || async move {
+            let result = api.get_message(message_id).await;
+            Ok((result, api.inner().take_last()))
         })
         .await
     }
@@ -101,13 +100,18 @@ impl Client {
     pub async fn forward_message(&self, message_id: &str, to_chat_id: &str) -> Result<types::MessageForwarded, Error> {
         check_id("message_id", message_id)?;
         check_non_empty("chat_id", to_chat_id)?;
-        let body = types::ForwardMessageRequest {
+        let body = &types::ForwardMessageRequest {
             chat_id: to_chat_id.to_string(),
         };
-        let api = self.api();
-        self.run(&api, OperationId::ForwardMessage, Idempotency::NotIdempotent, |api| {
-            api.forward_message(message_id, &body)
-        })
+        let api = &self.api();
+        execute(
+            OperationId::ForwardMessage,
+            self.config.max_retries,
+            move || async move {
+                let result = api.forward_message(message_id, body).await;
+                Ok((result, api.inner().take_last()))
+            },
+        )
         .await
     }
 
@@ -116,12 +120,13 @@ impl Client {
     pub async fn add_reaction(&self, message_id: &str, reaction: &str) -> Result<types::MessageReactionAdded, Error> {
         check_id("message_id", message_id)?;
         check_non_empty("reaction", reaction)?;
-        let body = types::AddReactionRequest {
+        let body = &types::AddReactionRequest {
             reaction: reaction.to_string(),
         };
-        let api = self.api();
-        self.run(&api, OperationId::AddReaction, Idempotency::Idempotent, |api| {
-            api.add_reaction(message_id, &body)
+        let api = &self.api();
+        execute(OperationId::AddReaction, self.config.max_retries, move || async move {
+            let result = api.add_reaction(message_id, body).await;
+            Ok((result, api.inner().take_last()))
         })
         .await
     }
@@ -133,10 +138,11 @@ impl Client {
         if let Some(value) = action.text_value() {
             check_non_empty(&format!("the value of {}", action.name()), value)?;
         }
-        let body = types::ChatActionRequest::from(action);
-        let api = self.api();
-        self.run(&api, OperationId::PatchChat, Idempotency::Idempotent, |api| {
-            api.patch_chat(chat_id, &body)
+        let body = &types::ChatActionRequest::from(action);
+        let api = &self.api();
+        execute(OperationId::PatchChat, self.config.max_retries, move || async move {
+            let result = api.patch_chat(chat_id, body).await;
+            Ok((result, api.inner().take_last()))
         })
         .await
     }
@@ -151,7 +157,7 @@ impl Client {
                 reason: "the answer to getInviteLink has no invite_link".into(),
                 snippet: String::new(),
                 retry_after: None,
-                operation: OperationId::PatchChat.as_str(),
+                operation: OperationId::PatchChat,
                 retryable: false,
             }))
         })
@@ -161,140 +167,6 @@ impl Client {
     fn api(&self) -> generated::Client {
         let hooks = Hooks::for_call(self.config.api_key.clone(), self.config.timeout);
         generated::Client::new_with_client(&self.config.base_url, self.config.http.clone(), hooks)
-    }
-
-    /// Runs a generated operation with the SDK's retry rule, inside one tracing span. `call` makes
-    /// one attempt; it is called again for each retry, so each attempt builds its request anew.
-    async fn run<'a, T, F>(
-        &self,
-        api: &'a generated::Client,
-        operation: OperationId,
-        idempotency: Idempotency,
-        mut call: impl FnMut(&'a generated::Client) -> F,
-    ) -> Result<T, Error>
-    where
-        F: Future<Output = Result<ResponseValue<T>, GenError<ErrorEnvelope>>>,
-    {
-        let ctx = CallContext {
-            operation: operation.as_str(),
-            idempotency,
-        };
-        let mut retries = Retries::new(self.config.max_retries, call_span(operation));
-        loop {
-            let started = Instant::now();
-            let result = match retries.span() {
-                None => call(api).await,
-                Some(span) => call(api).instrument(span.clone()).await,
-            };
-            let head = api.inner().take_last();
-            let result = match response::convert(result, head.as_ref(), ctx) {
-                Ok(converted) => converted,
-                Err(undocumented) => Err(response::undocumented(ctx, head.as_ref(), undocumented).await),
-            };
-            match retries.after_attempt(started, head.map(|h| h.status), &result) {
-                Some(wait) => tokio::time::sleep(wait).await,
-                None => return result,
-            }
-        }
-    }
-}
-
-/// The span of one call: operation, method, and (recorded as the call goes) the request path,
-/// attempts, status, duration and the error envelope's `instance`. It never holds a body or the key.
-pub(crate) fn call_span(operation: OperationId) -> tracing::Span {
-    let spec = operation.spec();
-    tracing::info_span!(
-        "postpress",
-        operation = spec.id,
-        method = spec.method,
-        path = tracing::field::Empty,
-        attempts = tracing::field::Empty,
-        status = tracing::field::Empty,
-        duration_ms = tracing::field::Empty,
-        instance = tracing::field::Empty,
-    )
-}
-
-/// Counts attempts, logs each in the call's span, and decides whether, and after how long, to try
-/// again.
-pub(crate) struct Retries {
-    max_retries: u32,
-    attempt: u32,
-    span: tracing::Span,
-}
-
-impl Retries {
-    pub(crate) fn new(max_retries: u32, span: tracing::Span) -> Self {
-        Retries {
-            max_retries,
-            attempt: 1,
-            span,
-        }
-    }
-
-    /// The call's span, to run each attempt in, or `None` when no subscriber listens: entering a
-    /// disabled span on every poll would cost without telling anyone anything. (Callers branch
-    /// inline rather than through a helper future, which would add one more copy of the answer.)
-    pub(crate) fn span(&self) -> Option<&tracing::Span> {
-        (!self.span.is_disabled()).then_some(&self.span)
-    }
-
-    /// Logs an attempt; returns the wait before the next one, or `None` when `result` is final.
-    pub(crate) fn after_attempt<T>(
-        &mut self,
-        started: Instant,
-        status: Option<u16>,
-        result: &Result<T, Error>,
-    ) -> Option<Duration> {
-        if !self.span.is_disabled() {
-            self.span.in_scope(|| self.log_attempt(status, started, result));
-        }
-        self.next_delay(result.as_ref().err()?)
-    }
-
-    /// One event per attempt, with the span's fields brought up to date.
-    fn log_attempt<T>(&self, status: Option<u16>, started: Instant, result: &Result<T, Error>) {
-        let attempt = self.attempt;
-        let duration_ms = started.elapsed().as_millis() as u64;
-        self.span.record("attempts", attempt);
-        self.span.record("duration_ms", duration_ms);
-        if let Some(status) = status {
-            self.span.record("status", status);
-        }
-        match result {
-            Ok(_) => tracing::info!(attempt, status, duration_ms, "postpress request succeeded"),
-            Err(error) => {
-                if let Some(instance) = error.instance() {
-                    self.span.record("instance", instance);
-                }
-                let retryable = error.is_retryable();
-                tracing::info!(attempt, status, duration_ms, retryable, error = %error, "postpress request failed");
-            }
-        }
-    }
-
-    /// After a failed attempt: the wait before the next one, or `None` to return the error.
-    fn next_delay(&mut self, error: &Error) -> Option<Duration> {
-        if !error.is_retryable() || self.attempt > self.max_retries {
-            return None;
-        }
-        match retry::delay(self.attempt, error.retry_after()) {
-            Ok(wait) => {
-                self.span
-                    .in_scope(|| tracing::info!(retry_in_ms = wait.as_millis() as u64, "postpress retrying"));
-                self.attempt += 1;
-                Some(wait)
-            }
-            Err(asked) => {
-                self.span.in_scope(|| {
-                    tracing::info!(
-                        retry_after_s = asked.as_secs(),
-                        "postpress not retrying: Retry-After exceeds the cap"
-                    )
-                });
-                None
-            }
-        }
     }
 }
 

@@ -4,6 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::ErrorCode;
+use crate::operations::OperationId;
 
 /// Everything that can go wrong in a call. Nothing here ever shows the API key.
 ///
@@ -122,8 +123,8 @@ pub struct ApiError {
     pub instance: Option<String>,
     /// The `Retry-After` the server sent, when it sent a valid one.
     pub retry_after: Option<Duration>,
-    /// The operation that failed (its `operationId`).
-    pub operation: &'static str,
+    /// The operation that failed.
+    pub operation: OperationId,
     pub(crate) retryable: bool,
 }
 
@@ -151,8 +152,8 @@ pub struct InvalidResponse {
     pub snippet: String,
     /// The `Retry-After` the server sent, when it sent a valid one.
     pub retry_after: Option<Duration>,
-    /// The operation that failed (its `operationId`).
-    pub operation: &'static str,
+    /// The operation that failed.
+    pub operation: OperationId,
     pub(crate) retryable: bool,
 }
 
@@ -180,8 +181,8 @@ impl fmt::Display for InvalidResponse {
 pub struct TransportError {
     /// Whether the connection was never established, so the request cannot have taken effect.
     pub connect: bool,
-    /// The operation that failed (its `operationId`).
-    pub operation: &'static str,
+    /// The operation that failed.
+    pub operation: OperationId,
     pub(crate) message: String,
     pub(crate) retryable: bool,
     pub(crate) source: Option<Box<dyn std::error::Error + Send + Sync>>,

@@ -17,11 +17,11 @@ use crate::generated::Client;
 /// The name of the API key header, from the spec's security scheme.
 pub(crate) const API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
 
-/// What the generated [`crate::api::Client`] needs besides its `reqwest::Client`: the API key,
-/// and (for the SDK's own use) a record of the last answer.
+/// What the generated client needs besides its `reqwest::Client`: the API key, the per-attempt
+/// timeout, and a record of the last answer. (The generated client is private: only [`crate::Client`]
+/// builds one, with its redirect policy that keeps the key on the base URL's origin.)
 ///
 /// `Debug` never shows the key.
-#[derive(Default)]
 pub struct Hooks {
     api_key: Option<HeaderValue>,
     timeout: Option<Duration>,
@@ -62,17 +62,6 @@ impl ResponseHead {
 }
 
 impl Hooks {
-    /// Hooks that send `api_key` as `X-API-KEY`, or no key when `None`.
-    ///
-    /// Fails when the key holds characters an HTTP header cannot carry; the error does not show the key.
-    pub fn new(api_key: Option<&str>) -> Result<Self, InvalidApiKey> {
-        let api_key = api_key.map(header_value_for_key).transpose()?;
-        Ok(Self {
-            api_key,
-            ..Self::default()
-        })
-    }
-
     pub(crate) fn for_call(api_key: HeaderValue, timeout: Duration) -> Self {
         Self {
             api_key: Some(api_key),
@@ -116,7 +105,7 @@ impl std::fmt::Debug for Hooks {
 
 /// The API key holds characters an HTTP header cannot carry (the key itself is not shown).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InvalidApiKey;
+pub(crate) struct InvalidApiKey;
 
 impl std::fmt::Display for InvalidApiKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

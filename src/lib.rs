@@ -22,13 +22,14 @@
 #![warn(missing_docs)]
 
 mod generated {
-    #![allow(missing_docs, clippy::all, unused_imports)]
+    #![allow(missing_docs, clippy::all, unused_imports, dead_code)]
     include!(concat!(env!("OUT_DIR"), "/postpress_api.rs"));
 }
 mod builder;
 mod chat_action;
 mod client;
 mod error;
+mod execute;
 #[cfg(feature = "fake")]
 pub mod fake;
 mod hooks;
@@ -54,15 +55,6 @@ pub use multipart::Progress;
 pub use send::SendMessage;
 pub use types::{Attachment, ChatPatched, Message, MessageForwarded, MessageReactionAdded, MessageSent};
 pub use upload::Upload;
-
-/// The client progenitor generates from the spec, one method per JSON operation; [`Client`] is
-/// built on it. Use it directly only for what `Client` does not offer.
-///
-/// Send-message is `multipart/form-data`, which progenitor cannot generate; it is not here.
-pub mod api {
-    pub use crate::generated::{Client, Error, ResponseValue};
-    pub use crate::hooks::{Hooks, InvalidApiKey};
-}
 
 /// The types of the spec's schemas.
 pub mod types {

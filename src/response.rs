@@ -8,6 +8,7 @@ use progenitor_client::{Error as GenError, ResponseValue};
 use crate::ErrorCode;
 use crate::error::{ApiError, Error, InvalidResponse, TransportError, snippet};
 use crate::hooks::ResponseHead;
+use crate::operations::OperationId;
 use crate::retry::{self, Failure, Idempotency};
 use crate::types::ErrorEnvelope;
 
@@ -17,7 +18,7 @@ const UNDOCUMENTED_BODY_LIMIT: usize = 64 * 1024;
 /// The operation an answer belongs to.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct CallContext {
-    pub operation: &'static str,
+    pub operation: OperationId,
     pub idempotency: Idempotency,
 }
 

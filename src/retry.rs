@@ -25,6 +25,7 @@
 use std::time::{Duration, SystemTime};
 
 use crate::ErrorCode;
+use crate::operations::OperationId;
 
 /// The longest `Retry-After` the client waits out by itself.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
@@ -39,6 +40,15 @@ pub(crate) enum Idempotency {
     Idempotent,
     /// Repeating it may do it twice (a second message).
     NotIdempotent,
+}
+
+/// Whether repeating `operation` can duplicate its effect. Every operation must be named here: a
+/// new one in the spec fails to compile until it is classified.
+pub(crate) fn idempotency(operation: OperationId) -> Idempotency {
+    match operation {
+        OperationId::GetMessage | OperationId::AddReaction | OperationId::PatchChat => Idempotency::Idempotent,
+        OperationId::SendMessage | OperationId::ForwardMessage => Idempotency::NotIdempotent,
+    }
 }
 
 /// What the client knows about a failed attempt, to decide whether to try again.

@@ -3,21 +3,19 @@
 //! still come from the spec: the path from `operations`, the bodies from the generated types.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use progenitor_client::{Error as GenError, ResponseValue};
 use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 
-use crate::client::{Client, Retries, call_span, check_id};
+use crate::client::{Client, check_id};
 use crate::error::Error;
+use crate::execute::{Attempt, execute};
 use crate::hooks::{API_KEY_HEADER, ResponseHead};
 use crate::multipart::{Multipart, Progress, ProgressFn};
 use crate::operations::OperationId;
-use crate::response::{self, CallContext};
-use crate::retry::Idempotency;
 use crate::types::{ErrorEnvelope, MessageSent};
 use crate::upload::Upload;
-use tracing::Instrument as _;
 
 const OPERATION: OperationId = OperationId::SendMessage;
 
@@ -182,46 +180,13 @@ impl<'a> SendMessage<'a> {
         } else {
             config.timeout
         });
-        let ctx = CallContext {
-            operation: OPERATION.as_str(),
-            idempotency: Idempotency::NotIdempotent,
-        };
-        let mut retries = Retries::new(max_retries, call_span(OPERATION));
-        loop {
-            let started = Instant::now();
-            let attempt = match retries.span() {
-                None => self.attempt(timeout).await,
-                Some(span) => self.attempt(timeout).instrument(span.clone()).await,
-            };
-            let (result, status) = match attempt {
-                Ok((result, head)) => {
-                    let converted = match response::convert(result, head.as_ref(), ctx) {
-                        Ok(converted) => converted,
-                        Err(undocumented) => Err(response::undocumented(ctx, head.as_ref(), undocumented).await),
-                    };
-                    (converted, head.map(|h| h.status))
-                }
-                Err(refused) => (Err(refused), None),
-            };
-            match retries.after_attempt(started, status, &result) {
-                Some(wait) => tokio::time::sleep(wait).await,
-                None => return result,
-            }
-        }
+        let this = &self;
+        execute(OPERATION, max_retries, move || this.attempt(timeout)).await
     }
 
     /// One attempt: opens every file (refusing before sending when one cannot be read), builds the
     /// body anew, sends it, and returns the answer as progenitor's generated methods would.
-    async fn attempt(
-        &self,
-        timeout: Duration,
-    ) -> Result<
-        (
-            Result<ResponseValue<MessageSent>, GenError<ErrorEnvelope>>,
-            Option<ResponseHead>,
-        ),
-        Error,
-    > {
+    async fn attempt(&self, timeout: Duration) -> Attempt<MessageSent> {
         let config = self.client.config();
         let mut form = Multipart::new();
         for (name, value) in &self.fields {

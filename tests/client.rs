@@ -164,7 +164,7 @@ async fn every_documented_error_type_of_every_operation_decodes_to_its_code() {
             match &error {
                 Error::Api(api) => {
                     assert_eq!(
-                        (api.status, &api.code, api.operation),
+                        (api.status, &api.code, api.operation.as_str()),
                         (status, code, operation),
                         "{error}"
                     );

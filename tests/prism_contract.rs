@@ -1,82 +1,9 @@
 //! Contract test against Prism serving `openapi.yaml` with request validation.
-//! Run through `.ci/prism-contract`, which starts Prism and sets `POSTPRESS_PRISM_URL`.
-
-use postpress::api::{Client, Hooks};
-use postpress::types;
+//! Run through `.ci/prism-contract`, which starts Prism and sets `POSTPRESS_PRISM_URL`. Prism runs
+//! with `--errors`, so a request that breaks the spec gets an error answer, which fails the call.
 
 fn prism_url() -> String {
     std::env::var("POSTPRESS_PRISM_URL").expect("POSTPRESS_PRISM_URL is not set: run .ci/prism-contract")
-}
-
-fn client() -> Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    Client::new_with_client(
-        &prism_url(),
-        reqwest::Client::new(),
-        Hooks::new(Some("pp_contract_key")).unwrap(),
-    )
-}
-
-/// Prism answers a request that breaks the spec with an error, and describes any violation in
-/// `sl-violations`; an accepted request has neither.
-fn assert_accepted<T>(what: &str, response: &postpress::api::ResponseValue<T>) {
-    assert!(response.status().is_success(), "{what}: status {}", response.status());
-    assert!(
-        response.headers().get("sl-violations").is_none(),
-        "{what}: {:?}",
-        response.headers().get("sl-violations")
-    );
-}
-
-#[tokio::test]
-#[ignore = "needs Prism: run .ci/prism-contract"]
-async fn prism_accepts_every_json_request_the_generated_client_sends() {
-    let client = client();
-    let message = client
-        .get_message("msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR")
-        .await
-        .expect("get_message");
-    assert_accepted("get_message", &message);
-    assert_eq!(message.object, types::MessageObject::Message);
-
-    let body = types::ForwardMessageRequest {
-        chat_id: "chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR".into(),
-    };
-    let forwarded = client
-        .forward_message("msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR", &body)
-        .await
-        .expect("forward_message");
-    assert_accepted("forward_message", &forwarded);
-
-    let body = types::AddReactionRequest {
-        reaction: "👍".into()
-    };
-    let added = client
-        .add_reaction("msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR", &body)
-        .await
-        .expect("add_reaction");
-    assert_accepted("add_reaction", &added);
-
-    let actions = [
-        types::ChatActionRequest::WithValue(types::ChatActionWithValue {
-            action: types::ChatActionWithValueAction::SetReadStatus,
-            value: types::ChatActionValue::Boolean(true),
-        }),
-        types::ChatActionRequest::WithValue(types::ChatActionWithValue {
-            action: types::ChatActionWithValueAction::AddParticipant,
-            value: types::ChatActionValue::String("334455667788@s.whatsapp.net".into()),
-        }),
-        types::ChatActionRequest::GetInviteLink(types::ChatActionGetInviteLink {
-            action: types::ChatActionGetInviteLinkAction::GetInviteLink,
-        }),
-    ];
-    for action in &actions {
-        let patched = client
-            .patch_chat("chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR", action)
-            .await
-            .expect("patch_chat");
-        assert_accepted(&format!("patch_chat {action:?}"), &patched);
-    }
 }
 
 #[tokio::test]
@@ -118,8 +45,15 @@ async fn prism_accepts_what_the_client_sends_including_multipart() {
         .await
         .expect("forward");
     client.add_reaction(message.id.as_str(), "👍").await.expect("reaction");
+    assert_eq!(message.object, postpress::types::MessageObject::Message);
+    client
+        .invite_link("chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR")
+        .await
+        .expect("getInviteLink");
     for action in [
+        postpress::ChatAction::SetReadStatus(true),
         postpress::ChatAction::SetArchiveStatus(false),
+        postpress::ChatAction::AddParticipant("334455667788@s.whatsapp.net".into()),
         postpress::ChatAction::RemoveParticipant("334455667788@s.whatsapp.net".into()),
     ] {
         client

@@ -7,7 +7,11 @@ use tokio::net::{TcpListener, TcpStream};
 
 /// The `full` example of `get_message` in the spec: every attachment variant, a quote, reactions.
 pub(crate) fn realistic_message() -> String {
-    let spec: serde_json::Value = serde_yaml::from_str(include_str!("../../openapi.yaml")).unwrap_or_default();
+    let spec: serde_json::Value = serde_saphyr::from_str_with_options(
+        include_str!("../../openapi.yaml"),
+        serde_saphyr::options! { strict_booleans: true },
+    )
+    .unwrap_or_default();
     let example = spec
         .pointer("/paths/~1messages~1{message_id}/get/responses/200/content/application~1json/examples/full/value")
         .cloned()

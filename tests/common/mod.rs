@@ -7,7 +7,8 @@ use serde_json::{Map, Value, json};
 pub fn spec() -> Value {
     let text =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.yaml")).expect("read openapi.yaml");
-    serde_yaml::from_str(&text).expect("openapi.yaml is YAML")
+    serde_saphyr::from_str_with_options(&text, serde_saphyr::options! { strict_booleans: true })
+        .expect("openapi.yaml is YAML")
 }
 
 /// Rewrites an OpenAPI 3.0 schema into JSON Schema: `nullable: true` becomes a `null` alternative.

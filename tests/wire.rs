@@ -1,8 +1,8 @@
-//! The generated client over real HTTP on loopback: method, path, headers and body of every JSON
-//! operation, and the decoding of success bodies and error envelopes.
+//! Every JSON operation on the wire, over real HTTP on loopback: method, path, headers and body of
+//! the request the (private) generated client sends for `Client`, and the decoding of success
+//! bodies and error envelopes.
 
-use postpress::api::{Client, Error, Hooks};
-use postpress::types;
+use postpress::{ChatAction, Client, Error, types};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -10,8 +10,12 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 const KEY: &str = "pp_test_generated_client";
 
 async fn client(server: &MockServer) -> Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    Client::new_with_client(&server.uri(), reqwest::Client::new(), Hooks::new(Some(KEY)).unwrap())
+    Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .max_retries(0)
+        .build()
+        .unwrap()
 }
 
 async fn only_request(server: &MockServer) -> Request {
@@ -59,12 +63,7 @@ async fn get_message_sends_get_with_the_key_and_decodes_the_message() {
         .respond_with(ResponseTemplate::new(200).set_body_json(message_json()))
         .mount(&server)
         .await;
-    let message = client(&server)
-        .await
-        .get_message("msg_1")
-        .await
-        .expect("200")
-        .into_inner();
+    let message = client(&server).await.get_message("msg_1").await.expect("200");
     assert_eq!(message.id.as_str(), "msg_1");
     assert_eq!(message.text, None);
     assert!(matches!(&message.attachments[0], types::Attachment::File(f) if f.file_name == "r.pdf"));
@@ -84,15 +83,11 @@ async fn forward_message_posts_the_chat_id() {
         )
         .mount(&server)
         .await;
-    let body = types::ForwardMessageRequest {
-        chat_id: "chat_9".into(),
-    };
     let forwarded = client(&server)
         .await
-        .forward_message("msg_1", &body)
+        .forward_message("msg_1", "chat_9")
         .await
-        .expect("200")
-        .into_inner();
+        .expect("200");
     assert_eq!(forwarded.message_id, None);
     let request = only_request(&server).await;
     assert_common_headers(&request);
@@ -109,15 +104,7 @@ async fn add_reaction_posts_the_emoji() {
         )
         .mount(&server)
         .await;
-    let body = types::AddReactionRequest {
-        reaction: "👍".into()
-    };
-    let added = client(&server)
-        .await
-        .add_reaction("msg_1", &body)
-        .await
-        .expect("200")
-        .into_inner();
+    let added = client(&server).await.add_reaction("msg_1", "👍").await.expect("200");
     assert!(added.success);
     let request = only_request(&server).await;
     assert_common_headers(&request);
@@ -132,16 +119,11 @@ async fn patch_chat_sends_an_action_with_a_value() {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"object": "ChatPatched"})))
         .mount(&server)
         .await;
-    let body = types::ChatActionRequest::WithValue(types::ChatActionWithValue {
-        action: types::ChatActionWithValueAction::SetLabel,
-        value: types::ChatActionValue::String("Customers".into()),
-    });
     let patched = client(&server)
         .await
-        .patch_chat("chat_1", &body)
+        .chat_action("chat_1", ChatAction::SetLabel("Customers".into()))
         .await
-        .expect("200")
-        .into_inner();
+        .expect("200");
     assert_eq!(patched.invite_link, None);
     let request = only_request(&server).await;
     assert_common_headers(&request);
@@ -159,16 +141,8 @@ async fn patch_chat_get_invite_link_sends_no_value_and_decodes_the_link() {
         )
         .mount(&server)
         .await;
-    let body = types::ChatActionRequest::GetInviteLink(types::ChatActionGetInviteLink {
-        action: types::ChatActionGetInviteLinkAction::GetInviteLink,
-    });
-    let patched = client(&server)
-        .await
-        .patch_chat("chat_1", &body)
-        .await
-        .expect("200")
-        .into_inner();
-    assert_eq!(patched.invite_link.as_deref(), Some("https://chat.whatsapp.com/x"));
+    let link = client(&server).await.invite_link("chat_1").await.expect("200");
+    assert_eq!(link, "https://chat.whatsapp.com/x");
     assert_eq!(
         body_json(&only_request(&server).await),
         json!({"action": "getInviteLink"})
@@ -186,11 +160,11 @@ async fn documented_error_statuses_decode_the_envelope() {
         .mount(&server)
         .await;
     match client(&server).await.get_message("msg_gone").await {
-        Err(Error::ErrorResponse(response)) => {
-            assert_eq!(response.status().as_u16(), 404);
-            assert_eq!(response.type_, "errors/resource_not_found");
-            assert_eq!(response.instance.as_deref(), Some("req_123"));
-            assert_eq!(response.status, 404.0);
+        Err(Error::Api(error)) => {
+            assert_eq!(error.status, 404);
+            assert_eq!(error.code, postpress::ErrorCode::ResourceNotFound);
+            assert_eq!(error.instance.as_deref(), Some("req_123"));
+            assert_eq!(error.operation, postpress::operations::OperationId::GetMessage);
         }
         other => panic!("expected the envelope, got {other:?}"),
     }

@@ -1,0 +1,157 @@
+//! A `oneOf` with a `discriminator` (the message's attachments), generated as an enum told apart by
+//! its tag with an `Unknown` variant: progenitor would make it an untagged enum, where a newer
+//! attachment type fails the whole message.
+
+use heck::ToUpperCamelCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use super::spec::doc_of;
+
+/// A `oneOf` with a `discriminator` whose variants are `$ref`s.
+pub struct TaggedUnion {
+    pub name: String,
+    doc: String,
+    tag: String,
+    /// (wire tag, variant type name)
+    variants: Vec<(String, String)>,
+}
+
+pub fn find(schemas: &serde_json::Map<String, Value>) -> Result<Vec<TaggedUnion>, String> {
+    let mut unions = Vec::new();
+    for (name, schema) in schemas {
+        let Some(discriminator) = schema.get("discriminator") else {
+            continue;
+        };
+        let tag = discriminator
+            .get("propertyName")
+            .and_then(Value::as_str)
+            .ok_or(format!("{name}: no propertyName"))?;
+        let mapping = discriminator
+            .get("mapping")
+            .and_then(Value::as_object)
+            .ok_or(format!("{name}: no mapping"))?;
+        let mut variants = Vec::new();
+        for (wire, target) in mapping {
+            let target = target.as_str().and_then(|t| t.strip_prefix("#/components/schemas/"));
+            let target = target.ok_or(format!("{name}: mapping {wire} is not a component $ref"))?;
+            variants.push((wire.clone(), target.to_string()));
+        }
+        let one_of = schema.get("oneOf").and_then(Value::as_array).map_or(0, Vec::len);
+        if one_of != variants.len() {
+            return Err(format!(
+                "{name}: the discriminator maps {} of {one_of} oneOf variants",
+                variants.len()
+            ));
+        }
+        unions.push(TaggedUnion {
+            name: name.clone(),
+            doc: doc_of(schema),
+            tag: tag.to_string(),
+            variants,
+        });
+    }
+    Ok(unions)
+}
+
+/// The union as an enum told apart by its tag, with `Unknown` keeping any tag the spec does not list.
+pub fn generate(union: &TaggedUnion) -> TokenStream {
+    let ident = format_ident!("{}", union.name);
+    let union_name = &union.name;
+    let tag = &union.tag;
+    let doc = format!(
+        "{}\n\nTold apart by `{tag}`; a `{tag}` the spec does not list decodes as `Unknown` with the raw JSON.",
+        union.doc
+    );
+    let wires: Vec<_> = union.variants.iter().map(|(wire, _)| wire.clone()).collect();
+    let variants: Vec<_> = wires
+        .iter()
+        .map(|w| format_ident!("{}", w.to_upper_camel_case()))
+        .collect();
+    let types: Vec<_> = union.variants.iter().map(|(_, ty)| format_ident!("{ty}")).collect();
+    let variant_docs = wires.iter().map(|w| format!("`{tag}: {w}`"));
+    let missing_tag = format!("{} without a string `{tag}`", union.name);
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum #ident {
+            #( #[doc = #variant_docs] #variants(super::types::#types), )*
+            /// A variant the spec does not list, kept as the JSON the server sent.
+            Unknown(::serde_json::Value),
+        }
+        impl #ident {
+            /// The `#tag` as it is on the wire.
+            pub fn kind(&self) -> &str {
+                match self {
+                    #( Self::#variants(_) => #wires, )*
+                    Self::Unknown(value) => value.get(#tag).and_then(::serde_json::Value::as_str).unwrap_or(""),
+                }
+            }
+        }
+        #( impl ::std::convert::From<super::types::#types> for #ident {
+            fn from(value: super::types::#types) -> Self {
+                Self::#variants(value)
+            }
+        } )*
+        impl ::serde::Serialize for #ident {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    #( Self::#variants(value) => value.serialize(serializer), )*
+                    Self::Unknown(value) => value.serialize(serializer),
+                }
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                use ::serde::de::Error as _;
+                // Fast path for serde_json's own text deserializer: keep the member as raw JSON
+                // text (a copy of its bytes, no tree), read only its tag, then parse the variant
+                // once. Any other deserializer (a `Value`, another format) takes the general path
+                // through `serde_json::Value`. Both paths decode to the same result.
+                if ::std::any::type_name::<D>().starts_with("&mut serde_json::de::Deserializer<") {
+                    let raw = <::std::boxed::Box<::serde_json::value::RawValue>>::deserialize(deserializer)?;
+                    // Only an object has a tag (serde would also read the struct below from an array).
+                    if !raw.get().starts_with('{') {
+                        return Err(D::Error::custom(#missing_tag));
+                    }
+                    #[derive(::serde::Deserialize)]
+                    struct Tag<'a> {
+                        #[serde(rename = #tag, borrow, default)]
+                        tag: ::std::option::Option<::std::borrow::Cow<'a, str>>,
+                    }
+                    let Tag { tag } = ::serde_json::from_str(raw.get()).map_err(D::Error::custom)?;
+                    return match tag.as_deref() {
+                        #( Some(#wires) => ::serde_json::from_str(raw.get()).map(Self::#variants).map_err(|e| {
+                            D::Error::custom(::std::format_args!("{} {}: {}", #tag, #wires, e))
+                        }), )*
+                        Some(_) => ::serde_json::from_str(raw.get()).map(Self::Unknown).map_err(D::Error::custom),
+                        None => Err(D::Error::custom(#missing_tag)),
+                    };
+                }
+                let value = ::serde_json::Value::deserialize(deserializer)?;
+                let kind = match value.get(#tag).and_then(::serde_json::Value::as_str) {
+                    Some(kind) => kind,
+                    None => return Err(D::Error::custom(#missing_tag)),
+                };
+                match kind {
+                    #( #wires => ::serde_json::from_value(value).map(Self::#variants).map_err(|e| {
+                        D::Error::custom(::std::format_args!("{} {}: {}", #tag, #wires, e))
+                    }), )*
+                    _ => Ok(Self::Unknown(value)),
+                }
+            }
+        }
+        #[cfg(feature = "schemars")]
+        impl ::schemars::JsonSchema for #ident {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                #union_name.into()
+            }
+            fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                // Open on purpose: a newer server may send values the spec does not list yet.
+                <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
+            }
+        }
+    }
+}
