@@ -1,9 +1,17 @@
 //! A streaming `multipart/form-data` encoder for send-message.
 //!
-//! progenitor cannot generate multipart operations, and reqwest's own multipart form neither
-//! reports progress nor lets the read size be chosen; this small encoder does both. Files are
-//! never held in memory: each file part is read [`CHUNK_SIZE`] bytes at a time as the request goes
-//! out (the read size decides throughput: 4 KiB reads are an order of magnitude slower).
+//! Why not reqwest's `multipart::Form` (which streams parts and computes `Content-Length` too):
+//! - file names: reqwest 0.13 escapes a file name with backslashes (`\"`, and a backslash before
+//!   CR or LF, which still go out raw and end the header line), so a name holding a line break can
+//!   add headers to the part. This encoder escapes like browsers do (WHATWG: `%22`, `%0D`, `%0A`),
+//!   which servers read back as the name (`tests/send.rs` checks names with multer);
+//! - progress: [`Progress`] counts every byte of the body, part headers included, against the
+//!   exact `Content-Length`; with reqwest's form only the file streams could be counted;
+//! - it is one file of under 150 lines on dependencies the crate has anyway.
+//!
+//! Files are never held in memory: each file part is read [`CHUNK_SIZE`] bytes at a time as the
+//! request goes out (the read size decides throughput: 4 KiB reads are an order of magnitude
+//! slower; `cargo xtask bench` row 2 measures it against raw reqwest).
 
 use std::sync::Arc;
 
@@ -24,6 +32,13 @@ pub struct Progress {
     pub sent: u64,
     /// The whole body's size, when every part's size is known.
     pub total: Option<u64>,
+}
+
+impl Progress {
+    /// A progress value, e.g. to drive your own progress callback in a test.
+    pub fn new(sent: u64, total: Option<u64>) -> Progress {
+        Progress { sent, total }
+    }
 }
 
 /// A progress callback.

@@ -6,8 +6,8 @@ mod common;
 use postpress::types::{self, Attachment, AttendeeDistance, AttendeeType, EventType, Flag, MessageType};
 use serde_json::{Value, json};
 
-/// Decodes through both paths of the generated decoders (serde_json's text deserializer has a
-/// fast path for attachments; a `Value` takes the general one) and checks they agree.
+/// Decodes from JSON text and from a `serde_json::Value` (the two ways users decode) and checks they
+/// agree.
 fn decode(value: Value) -> types::Message {
     let from_text: types::Message = serde_json::from_str(&value.to_string()).expect("message decodes from text");
     let from_value: types::Message = serde_json::from_value(value).expect("message decodes from a Value");
@@ -186,8 +186,8 @@ fn seen_by_values_are_strings_or_booleans() {
     assert_eq!(decoded.seen_by["b"], types::SeenByValue::Boolean(false));
 }
 
-/// Found by `tests/decode_fuzz.rs`: serde reads a struct from an array too, so the fast path of the
-/// attachment decoder once took `[""]` for an attachment of an unknown type.
+/// Found by `tests/decode_fuzz.rs`: serde reads a struct from an array too, so an earlier text-only
+/// fast path of the attachment decoder once took `[""]` for an attachment of an unknown type.
 #[test]
 fn an_attachment_that_is_not_an_object_is_an_error_on_both_paths() {
     for not_an_object in [json!([""]), json!(["img"]), json!("img"), json!(3), json!(null)] {

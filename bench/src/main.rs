@@ -4,6 +4,7 @@
 //! - `postpress-bench all [--smoke]`: rows 1-3 of the table (retrieve, upload, decode).
 //! - `postpress-bench upload [--size BYTES] [--runs N]`: the upload row alone.
 //! - `postpress-bench retrieve`: the wall-clock retrieve rows alone (full size).
+//! - `postpress-bench decode`: the decode row alone (full size).
 //! - internal: `serve-message`, `retrieve-client`, `upload-client` (child processes).
 
 mod decode;
@@ -22,10 +23,13 @@ fn main() -> ExitCode {
         Some("all") => all(rest.iter().any(|a| a == "--smoke")),
         Some("upload") => upload::run(rest),
         Some("retrieve") => retrieve_only(),
+        Some("decode") => decode_only(),
         Some("upload-client") => upload::client(rest),
         Some("retrieve-client") => retrieve::client(rest),
         Some("serve-message") => serve_message(),
-        _ => Err("usage: postpress-bench all [--smoke] | upload [--size BYTES] [--runs N]".to_string()),
+        _ => Err(
+            "usage: postpress-bench all [--smoke] | upload [--size BYTES] [--runs N] | retrieve | decode".to_string(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -44,6 +48,25 @@ fn retrieve_only() -> Result<(), String> {
     table.lower_is_better("1. retrieve p99 latency (µs)", &wall.p99, None);
     table.higher_is_better("1. retrieve, 64 in flight (calls/s)", &wall.throughput, None);
     table.print();
+    Ok(())
+}
+
+fn decode_only() -> Result<(), String> {
+    let mut table = table::Table::default();
+    decode_row(&mut table, 20_000, 5)?;
+    table.print();
+    Ok(())
+}
+
+/// Row 3: decoding a realistic message into the typed `Message` against `serde_json::Value`.
+fn decode_row(table: &mut table::Table, iterations: usize, rounds: usize) -> Result<(), String> {
+    let json = message_server::realistic_message();
+    let (typed, untyped) = decode::measure(&json, iterations, rounds)?;
+    table.higher_is_better(
+        &format!("3. decode {} B Message (MB/s) vs Value", json.len()),
+        &[vec![typed], vec![untyped]],
+        Some(1.0),
+    );
     Ok(())
 }
 
@@ -121,13 +144,7 @@ fn all(smoke: bool) -> Result<(), String> {
         24.0,
     );
 
-    let json = message_server::realistic_message();
-    let (typed, untyped) = decode::measure(&json, sizes.decode_iterations, if smoke { 2 } else { 5 })?;
-    table.higher_is_better(
-        &format!("3. decode {} B Message (MB/s) vs Value", json.len()),
-        &[vec![typed], vec![untyped]],
-        Some(1.0),
-    );
+    decode_row(&mut table, sizes.decode_iterations, if smoke { 2 } else { 5 })?;
 
     if smoke {
         table.note("(smoke run: sizes too small for the figures to mean anything; it only proves the bench runs)");

@@ -41,6 +41,7 @@ fn open_string_enum(name: &str, schema: &Value, values: &[Value]) -> Result<Toke
         wires.push(wire.to_string());
     }
     let variant_docs = wires.iter().map(|w| format!("`{w}`"));
+    let schema = open_json_schema(&ident, name);
     let expecting = format!("a {name} string");
     Ok(quote! {
         #[doc = #doc]
@@ -103,16 +104,7 @@ fn open_string_enum(name: &str, schema: &Value, values: &[Value]) -> Result<Toke
                 deserializer.deserialize_str(Visitor)
             }
         }
-        #[cfg(feature = "schemars")]
-        impl ::schemars::JsonSchema for #ident {
-            fn schema_name() -> ::std::borrow::Cow<'static, str> {
-                #name.into()
-            }
-            fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-                // Open on purpose: a newer server may send values the spec does not list yet.
-                <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
-            }
-        }
+        #schema
     })
 }
 
@@ -141,6 +133,7 @@ fn open_integer_enum(name: &str, schema: &Value, values: &[Value]) -> Result<Tok
         doc_of(schema)
     );
     let const_docs = numbers.iter().map(|n| format!("`{n}`"));
+    let schema = open_json_schema(&ident, name);
     Ok(quote! {
         #[doc = #doc]
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
@@ -175,15 +168,22 @@ fn open_integer_enum(name: &str, schema: &Value, values: &[Value]) -> Result<Tok
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
+        #schema
+    })
+}
+
+/// `JsonSchema` (behind the `schemars` feature) for a type that stays open: any JSON value, since a
+/// newer server may send values the spec does not list yet.
+pub fn open_json_schema(ident: &proc_macro2::Ident, name: &str) -> TokenStream {
+    quote! {
         #[cfg(feature = "schemars")]
         impl ::schemars::JsonSchema for #ident {
             fn schema_name() -> ::std::borrow::Cow<'static, str> {
                 #name.into()
             }
             fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-                // Open on purpose: a newer server may send values the spec does not list yet.
                 <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
             }
         }
-    })
+    }
 }

@@ -231,7 +231,7 @@ async fn run(cli: &Cli) -> Result<serde_json::Value, postpress::Error> {
                 send = send.video_message(Upload::path(path));
             }
             let has_files = !attachments.is_empty() || voice.is_some() || video.is_some();
-            let bar = if has_files { progress::Bar::on_terminal() } else { None };
+            let bar = has_files.then(progress::Bar::on_stderr);
             if let Some(bar) = bar.clone() {
                 send = send.on_progress(move |p| bar.update(p));
             }

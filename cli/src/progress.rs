@@ -1,90 +1,78 @@
-//! An upload progress bar on stderr (bytes, rate, ETA), drawn only when stderr is a terminal.
+//! The upload progress bar on stderr, drawn by `indicatif` (rate, ETA, terminal width, redraw
+//! throttling, and nothing at all when stderr is not a terminal).
 
-use std::io::{IsTerminal, Write};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use postpress::Progress;
 
-/// A shared handle to the bar.
+/// A shared handle to the bar (a clone draws on the same bar).
 #[derive(Clone)]
-pub struct Bar(Arc<Mutex<State>>);
-
-struct State {
-    started: Instant,
-    last_draw: Option<Instant>,
-    last: Option<Progress>,
-}
+pub struct Bar(ProgressBar);
 
 impl Bar {
-    /// A bar when stderr is a terminal; `None` when it is not (a log file, a pipe).
-    pub fn on_terminal() -> Option<Bar> {
-        std::io::stderr().is_terminal().then(|| {
-            Bar(Arc::new(Mutex::new(State {
-                started: Instant::now(),
-                last_draw: None,
-                last: None,
-            })))
-        })
+    /// The bar on stderr; indicatif draws it only when stderr is a terminal (not a log file or a pipe).
+    pub fn on_stderr() -> Bar {
+        Bar::with_target(ProgressDrawTarget::stderr())
     }
 
-    /// Redraws at most ten times a second.
+    /// The bar on another target (tests draw on an in-memory terminal).
+    pub fn with_target(target: ProgressDrawTarget) -> Bar {
+        let bar = ProgressBar::with_draw_target(None, target);
+        bar.set_style(Self::style(false));
+        Bar(bar)
+    }
+
+    fn style(known_total: bool) -> ProgressStyle {
+        let template = if known_total {
+            "[{bar:30}] {binary_bytes} / {binary_total_bytes} {binary_bytes_per_sec} ETA {eta}"
+        } else {
+            "{binary_bytes} sent {binary_bytes_per_sec}"
+        };
+        // The templates are constants; a bad one would be a bug caught by the tests.
+        ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("#>-")
+    }
+
+    /// Moves the bar to `progress` (a retry starts again from 0).
     pub fn update(&self, progress: Progress) {
-        let Ok(mut state) = self.0.lock() else { return };
-        state.last = Some(progress);
-        let due = state
-            .last_draw
-            .is_none_or(|t| t.elapsed() >= Duration::from_millis(100));
-        if due || Some(progress.sent) == progress.total {
-            state.last_draw = Some(Instant::now());
-            draw(&state, progress);
+        if let Some(total) = progress.total
+            && self.0.length() != Some(total)
+        {
+            self.0.set_length(total);
+            self.0.set_style(Self::style(true));
         }
+        self.0.set_position(progress.sent);
     }
 
-    /// Draws the final state and ends the line.
+    /// Leaves the last state on screen (where the upload got to, also when it failed).
     pub fn finish(&self) {
-        let Ok(state) = self.0.lock() else { return };
-        if let Some(progress) = state.last {
-            draw(&state, progress);
-            let _ = writeln!(std::io::stderr());
-        }
+        self.0.abandon();
     }
 }
 
-fn draw(state: &State, progress: Progress) {
-    let seconds = state.started.elapsed().as_secs_f64().max(1e-3);
-    let rate = progress.sent as f64 / seconds;
-    let line = match progress.total {
-        Some(total) if total > 0 => {
-            let width = 30;
-            let done = ((progress.sent as f64 / total as f64) * width as f64) as usize;
-            let eta = if rate > 0.0 {
-                (total.saturating_sub(progress.sent)) as f64 / rate
-            } else {
-                0.0
-            };
-            format!(
-                "[{}{}] {} / {} {}/s ETA {:.0}s",
-                "#".repeat(done.min(width)),
-                " ".repeat(width - done.min(width)),
-                bytes(progress.sent as f64),
-                bytes(total as f64),
-                bytes(rate),
-                eta
-            )
-        }
-        _ => format!("{} sent {}/s", bytes(progress.sent as f64), bytes(rate)),
-    };
-    let _ = write!(std::io::stderr(), "\r{line}\x1b[K");
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use indicatif::{InMemoryTerm, TermLike as _};
 
-fn bytes(n: f64) -> String {
-    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
-    let mut value = n;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
+    #[test]
+    fn draws_bytes_and_total_on_a_terminal() {
+        let term = InMemoryTerm::new(4, 100);
+        let bar = Bar::with_target(ProgressDrawTarget::term_like(Box::new(term.clone())));
+        bar.update(Progress::new(512 * 1024, Some(1024 * 1024)));
+        bar.finish();
+        let screen = term.contents();
+        assert!(screen.contains("512.00 KiB / 1.00 MiB"), "{screen:?}");
+        assert!(screen.contains("[###############"), "{screen:?}");
+        assert_eq!(term.width(), 100);
     }
-    format!("{value:.1} {}", UNITS[unit])
+
+    #[test]
+    fn without_a_total_it_shows_what_was_sent() {
+        let term = InMemoryTerm::new(4, 100);
+        let bar = Bar::with_target(ProgressDrawTarget::term_like(Box::new(term.clone())));
+        bar.update(Progress::new(2048, None));
+        bar.finish();
+        assert!(term.contents().contains("2.00 KiB sent"), "{:?}", term.contents());
+    }
 }

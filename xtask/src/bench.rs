@@ -37,9 +37,85 @@ pub fn run(root: &Path, smoke: bool) -> Result<(), String> {
     build_cost(root, smoke)
 }
 
-/// Row 4: a clean release build of the library, a rebuild after changing one file in `src/`, and
-/// the number of crates in its normal dependency tree.
+/// Row 4: what a user compiles. The crates of the library's tree (normal, and with the
+/// build-dependencies every user also compiles: the generator runs in their build), a clean release
+/// build of the library and a rebuild after changing one file, and a clean debug build of a small
+/// application with postpress against the same application with only reqwest, serde_json and tokio.
 fn build_cost(root: &Path, smoke: bool) -> Result<(), String> {
+    let normal = crate_count(root, "normal")?;
+    let with_build = crate_count(root, "normal,build")?;
+    println!("{:<44} {:>14}", "4. crates in the library's normal tree", normal);
+    println!("{:<44} {:>14}", "4. crates, build-dependencies included", with_build);
+    if smoke {
+        println!("4. build times: skipped in the smoke run");
+        return Ok(());
+    }
+    let copy = std::env::temp_dir().join(format!("postpress-build-cost-{}", std::process::id()));
+    copy_workspace(root, &copy)?;
+    let result = build_times(&copy);
+    let _ = std::fs::remove_dir_all(&copy);
+    result
+}
+
+fn build_times(copy: &Path) -> Result<(), String> {
+    let build = |dir: &Path, args: &[&str], what: &str| -> Result<f64, String> {
+        let started = Instant::now();
+        run_ok(
+            cargo()
+                .current_dir(dir)
+                .env("CARGO_TARGET_DIR", dir.join("target"))
+                .args(args),
+            what,
+        )?;
+        Ok(started.elapsed().as_secs_f64())
+    };
+    eprintln!("== clean release build of the library (on a copy)");
+    let library = ["build", "--release", "--quiet", "-p", "postpress"];
+    let clean = build(copy, &library, "clean build")?;
+    let lib = copy.join("src").join("lib.rs");
+    let text = std::fs::read_to_string(&lib).map_err(|e| e.to_string())?;
+    std::fs::write(&lib, format!("{text}\n// touched by cargo xtask bench\n")).map_err(|e| e.to_string())?;
+    let incremental = build(copy, &library, "rebuild")?;
+    println!(
+        "{:<44} {:>13.1}s",
+        "4. clean `cargo build --release -p postpress`", clean
+    );
+    println!("{:<44} {:>13.1}s", "4. rebuild after changing src/lib.rs", incremental);
+
+    eprintln!("== clean debug builds of a small application, with and without postpress");
+    let common = r#"serde_json = "1"
+tokio = { version = "1", features = ["rt-multi-thread", "macros"] }
+"#;
+    let with = small_app(
+        &copy.join("app-with-postpress"),
+        &format!("postpress = {{ path = {:?} }}\n{common}", copy.display().to_string()),
+        "let client = postpress::Client::builder().api_key(\"k\").build().expect(\"client\");\n    \
+         let _ = client.get_message(\"msg_1\").await;",
+    )?;
+    let without = small_app(
+        &copy.join("app-with-reqwest"),
+        &format!("reqwest = {{ version = \"0.13\", features = [\"json\"] }}\n{common}"),
+        "let client = reqwest::Client::new();\n    \
+         let _ = client.get(\"https://api.postpress.ai/api/v1/messages/msg_1\").send().await;",
+    )?;
+    let debug = ["build", "--quiet"];
+    let app_without = build(&without, &debug, "the application with reqwest")?;
+    let app_with = build(&with, &debug, "the application with postpress")?;
+    println!(
+        "{:<44} {:>13.1}s",
+        "4. clean debug build, app with reqwest+serde_json+tokio", app_without
+    );
+    println!(
+        "{:<44} {:>13.1}s (+{:.1}s)",
+        "4. clean debug build, the same app with postpress",
+        app_with,
+        app_with - app_without
+    );
+    Ok(())
+}
+
+/// The distinct crates of the library's tree over the given edge kinds (`cargo tree -e`).
+fn crate_count(root: &Path, edges: &str) -> Result<usize, String> {
     let tree = cargo()
         .current_dir(root)
         .args([
@@ -47,7 +123,7 @@ fn build_cost(root: &Path, smoke: bool) -> Result<(), String> {
             "-p",
             "postpress",
             "-e",
-            "normal",
+            edges,
             "--prefix",
             "none",
             "--format",
@@ -62,37 +138,19 @@ fn build_cost(root: &Path, smoke: bool) -> Result<(), String> {
         .collect();
     crates.sort();
     crates.dedup();
-    println!("{:<44} {:>14}", "4. crates in the library's normal tree", crates.len());
-    if smoke {
-        println!("4. clean and incremental build times: skipped in the smoke run");
-        return Ok(());
-    }
-    let copy = std::env::temp_dir().join(format!("postpress-build-cost-{}", std::process::id()));
-    copy_workspace(root, &copy)?;
-    let build = |what: &str| -> Result<f64, String> {
-        let started = Instant::now();
-        run_ok(
-            cargo()
-                .current_dir(&copy)
-                .env("CARGO_TARGET_DIR", copy.join("target"))
-                .args(["build", "--release", "--quiet", "-p", "postpress"]),
-            what,
-        )?;
-        Ok(started.elapsed().as_secs_f64())
-    };
-    eprintln!("== clean release build of the library (on a copy)");
-    let clean = build("clean build")?;
-    let lib = copy.join("src").join("lib.rs");
-    let text = std::fs::read_to_string(&lib).map_err(|e| e.to_string())?;
-    std::fs::write(&lib, format!("{text}\n// touched by cargo xtask bench\n")).map_err(|e| e.to_string())?;
-    let incremental = build("rebuild")?;
-    let _ = std::fs::remove_dir_all(&copy);
-    println!(
-        "{:<44} {:>13.1}s",
-        "4. clean `cargo build --release -p postpress`", clean
+    Ok(crates.len())
+}
+
+/// A one-file application in its own workspace (so the copy's workspace does not claim it).
+fn small_app(dir: &Path, dependencies: &str, body: &str) -> Result<PathBuf, String> {
+    std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
+    let manifest = format!(
+        "[package]\nname = \"app\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[workspace]\n\n[dependencies]\n{dependencies}"
     );
-    println!("{:<44} {:>13.1}s", "4. rebuild after changing src/lib.rs", incremental);
-    Ok(())
+    std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    let main = format!("#[tokio::main]\nasync fn main() {{\n    {body}\n}}\n");
+    std::fs::write(dir.join("src").join("main.rs"), main).map_err(|e| e.to_string())?;
+    Ok(dir.to_path_buf())
 }
 
 /// Copies the tracked files of the workspace (not `target/`, `.git/` or `.tools/`).
