@@ -20,6 +20,9 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// The default time allowed for one attempt of a send that carries files (uploads take longer).
 pub const DEFAULT_UPLOAD_TIMEOUT: Duration = Duration::from_secs(600);
+/// The default time allowed for a whole call, retries and the waits between them included. A send
+/// that carries files gets at least the upload timeout.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(60);
 /// The default number of retries after a first failed attempt (see [`crate::retry`]).
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// How many redirects within the base URL's origin are followed.
@@ -44,9 +47,11 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
     upload_timeout: Option<Duration>,
+    deadline: Option<Duration>,
     max_retries: Option<u32>,
     user_agent: Option<String>,
     http: Option<reqwest::ClientBuilder>,
+    allow_cleartext: bool,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -57,6 +62,8 @@ impl std::fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("upload_timeout", &self.upload_timeout)
+            .field("deadline", &self.deadline)
+            .field("allow_cleartext", &self.allow_cleartext)
             .field("max_retries", &self.max_retries)
             .field("user_agent", &self.user_agent)
             .field("http", &self.http.as_ref().map(|_| "<caller's reqwest::ClientBuilder>"))
@@ -97,6 +104,23 @@ impl ClientBuilder {
         self
     }
 
+    /// Time allowed for a whole call: every attempt and the waits between them. Default
+    /// [`DEFAULT_DEADLINE`]; a send that carries files gets at least its upload timeout. When the
+    /// deadline passes during an attempt, the attempt is dropped (its connection closed) and the
+    /// call fails with [`Error::Timeout`]; a retry that would start after it is not made.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Allows an `http://` base URL to a host other than loopback. Without it such a URL is refused
+    /// by [`build`](Self::build): the key would cross the network in cleartext. (`http://` to
+    /// `localhost`, `127.0.0.0/8` or `[::1]` is always allowed, for tests and the fake server.)
+    pub fn allow_cleartext_http(mut self) -> Self {
+        self.allow_cleartext = true;
+        self
+    }
+
     /// Retries after a failed first attempt, for the failures [`crate::retry`] allows. Default
     /// [`DEFAULT_MAX_RETRIES`]; `0` disables retries.
     pub fn max_retries(mut self, max_retries: u32) -> Self {
@@ -133,13 +157,19 @@ impl ClientBuilder {
                 .map_err(|_| Error::config("the API key holds characters an HTTP header cannot carry"))?,
         };
         let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(spec_info::SERVER_URL))?;
+        if base_url.scheme() == "http" && !is_loopback(&base_url) && !self.allow_cleartext {
+            return Err(Error::config(format!(
+                "the base URL {} is http:// to a host that is not loopback, so the API key would travel \
+                 in cleartext: use https://, or allow it with allow_cleartext_http()",
+                base_url.as_str().trim_end_matches('/')
+            )));
+        }
         let user_agent = self.user_agent.unwrap_or_else(default_user_agent);
         let user_agent = HeaderValue::from_str(&user_agent)
             .map_err(|_| Error::config("the user agent holds characters an HTTP header cannot carry"))?;
 
-        // rustls needs a process-wide crypto provider; the SDK's is ring (no OpenSSL, no aws-lc
-        // build). If the application installed another one first, that one is kept.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        // TLS is reqwest's default rustls set-up: the application's process-wide crypto provider
+        // when it installed one, reqwest's own otherwise. The SDK installs nothing.
         let origin = base_url.origin();
         let redirect = reqwest::redirect::Policy::custom(move |attempt| {
             if attempt.previous().len() > MAX_REDIRECTS {
@@ -166,6 +196,7 @@ impl ClientBuilder {
             api_key,
             timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
             upload_timeout: self.upload_timeout.unwrap_or(DEFAULT_UPLOAD_TIMEOUT),
+            deadline: self.deadline.unwrap_or(DEFAULT_DEADLINE),
             max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
         }))
     }
@@ -204,6 +235,13 @@ fn default_user_agent() -> String {
         env!("CARGO_PKG_VERSION"),
         spec_info::FINGERPRINT
     )
+}
+
+/// Whether the URL's host is this machine (`localhost`, `127.0.0.0/8`, `[::1]`).
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else { return false };
+    let ip = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost") || ip.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 fn parse_base_url(text: &str) -> Result<reqwest::Url, Error> {
@@ -261,6 +299,39 @@ mod tests {
                 .base_url("https://u:p@api.example.com"),
         );
         assert!(message.contains("credentials") && !message.contains("u:p"), "{message}");
+    }
+
+    #[test]
+    fn cleartext_keys_are_refused_unless_allowed_and_loopback_is_always_allowed() {
+        for url in [
+            "http://api.example.com/v1",
+            "http://10.1.2.3:8080",
+            "http://[2001:db8::1]/",
+        ] {
+            let message = config_error(ClientBuilder::default().api_key("k").base_url(url));
+            assert!(
+                message.contains("cleartext") && message.contains("allow_cleartext_http"),
+                "{url}: {message}"
+            );
+            let allowed = ClientBuilder::default()
+                .api_key("k")
+                .base_url(url)
+                .allow_cleartext_http()
+                .build();
+            assert!(allowed.is_ok(), "{url}");
+        }
+        for url in [
+            "http://127.0.0.1:9",
+            "http://127.8.9.10",
+            "http://localhost:8080/api",
+            "http://[::1]:9",
+            "https://api.example.com",
+        ] {
+            assert!(
+                ClientBuilder::default().api_key("k").base_url(url).build().is_ok(),
+                "{url}"
+            );
+        }
     }
 
     #[test]

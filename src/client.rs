@@ -7,11 +7,13 @@ use progenitor_client::ClientInfo;
 use reqwest::header::HeaderValue;
 
 use crate::builder::ClientBuilder;
+use crate::call::{AttemptFn, Call, CallOptions};
 use crate::chat_action::ChatAction;
 use crate::error::Error;
-use crate::execute::execute;
+use crate::execute::Plan;
 use crate::generated::{self, operations::OperationId};
 use crate::hooks::Hooks;
+use crate::response::Secret;
 use crate::types;
 
 /// A postpress API client. Cheap to clone (one `Arc`); clones share one connection pool and are
@@ -42,6 +44,7 @@ pub(crate) struct Config {
     pub api_key: HeaderValue,
     pub timeout: Duration,
     pub upload_timeout: Duration,
+    pub deadline: Duration,
     pub max_retries: u32,
 }
 
@@ -51,6 +54,7 @@ impl std::fmt::Debug for Client {
             .field("base_url", &self.config.base_url)
             .field("api_key", &"<redacted>")
             .field("timeout", &self.config.timeout)
+            .field("deadline", &self.config.deadline)
             .field("max_retries", &self.config.max_retries)
             .finish()
     }
@@ -83,68 +87,80 @@ impl Client {
     }
 
     /// Retrieves a message by its postpress id (`GET /messages/{message_id}`).
-    pub async fn get_message(&self, message_id: &str) -> Result<types::Message, Error> {
-        check_id("message_id", message_id)?;
-        let api = &self.api();
-        execute(OperationId::GetMessage, self.config.max_retries, move || async move {
-            let result = api.get_message(message_id).await;
-            Ok((result, api.inner().take_last()))
-        })
-        .await
+    pub fn get_message<'a>(&'a self, message_id: &'a str) -> Call<'a, types::Message> {
+        let attempt = check_id("message_id", message_id).map(|()| -> AttemptFn<'a, _> {
+            Box::new(move |timeout| {
+                Box::pin(async move {
+                    let api = self.api(timeout);
+                    let result = api.get_message(message_id).await;
+                    Ok((result, api.inner().take_last()))
+                })
+            })
+        });
+        Call::new(self, OperationId::GetMessage, attempt)
     }
 
     /// Forwards a message to another chat (`POST /messages/{message_id}/forward`). WhatsApp only.
     ///
     /// The answer's `message_id` is `None` when the provider does not return the new id at once.
     /// Not idempotent: retried only when the attempt provably did not take effect.
-    pub async fn forward_message(&self, message_id: &str, to_chat_id: &str) -> Result<types::MessageForwarded, Error> {
-        check_id("message_id", message_id)?;
-        check_non_empty("chat_id", to_chat_id)?;
-        let body = &types::ForwardMessageRequest {
+    pub fn forward_message<'a>(&'a self, message_id: &'a str, to_chat_id: &str) -> Call<'a, types::MessageForwarded> {
+        let checked = check_id("message_id", message_id).and_then(|()| check_non_empty("chat_id", to_chat_id));
+        let body = types::ForwardMessageRequest {
             chat_id: to_chat_id.to_string(),
         };
-        let api = &self.api();
-        execute(
-            OperationId::ForwardMessage,
-            self.config.max_retries,
-            move || async move {
-                let result = api.forward_message(message_id, body).await;
-                Ok((result, api.inner().take_last()))
-            },
-        )
-        .await
+        let attempt = checked.map(|()| -> AttemptFn<'a, _> {
+            Box::new(move |timeout| {
+                let body = body.clone();
+                Box::pin(async move {
+                    let api = self.api(timeout);
+                    let result = api.forward_message(message_id, &body).await;
+                    Ok((result, api.inner().take_last()))
+                })
+            })
+        });
+        Call::new(self, OperationId::ForwardMessage, attempt)
     }
 
     /// Reacts to a message with an emoji (`POST /messages/{message_id}/reaction`). WhatsApp and
     /// LinkedIn only. A new reaction from the same account replaces the previous one.
-    pub async fn add_reaction(&self, message_id: &str, reaction: &str) -> Result<types::MessageReactionAdded, Error> {
-        check_id("message_id", message_id)?;
-        check_non_empty("reaction", reaction)?;
-        let body = &types::AddReactionRequest {
+    pub fn add_reaction<'a>(&'a self, message_id: &'a str, reaction: &str) -> Call<'a, types::MessageReactionAdded> {
+        let checked = check_id("message_id", message_id).and_then(|()| check_non_empty("reaction", reaction));
+        let body = types::AddReactionRequest {
             reaction: reaction.to_string(),
         };
-        let api = &self.api();
-        execute(OperationId::AddReaction, self.config.max_retries, move || async move {
-            let result = api.add_reaction(message_id, body).await;
-            Ok((result, api.inner().take_last()))
-        })
-        .await
+        let attempt = checked.map(|()| -> AttemptFn<'a, _> {
+            Box::new(move |timeout| {
+                let body = body.clone();
+                Box::pin(async move {
+                    let api = self.api(timeout);
+                    let result = api.add_reaction(message_id, &body).await;
+                    Ok((result, api.inner().take_last()))
+                })
+            })
+        });
+        Call::new(self, OperationId::AddReaction, attempt)
     }
 
     /// Performs an action on a chat (`PATCH /chats/{chat_id}`). See [`ChatAction`] for the actions
     /// and the providers that support each.
-    pub async fn chat_action(&self, chat_id: &str, action: ChatAction) -> Result<types::ChatPatched, Error> {
-        check_id("chat_id", chat_id)?;
-        if let Some(value) = action.text_value() {
-            check_non_empty(&format!("the value of {}", action.name()), value)?;
-        }
-        let body = &types::ChatActionRequest::from(action);
-        let api = &self.api();
-        execute(OperationId::PatchChat, self.config.max_retries, move || async move {
-            let result = api.patch_chat(chat_id, body).await;
-            Ok((result, api.inner().take_last()))
-        })
-        .await
+    pub fn chat_action<'a>(&'a self, chat_id: &'a str, action: ChatAction) -> Call<'a, types::ChatPatched> {
+        let checked = check_id("chat_id", chat_id).and_then(|()| match action.text_value() {
+            Some(value) => check_non_empty(&format!("the value of {}", action.name()), value),
+            None => Ok(()),
+        });
+        let body = types::ChatActionRequest::from(action);
+        let attempt = checked.map(|()| -> AttemptFn<'a, _> {
+            Box::new(move |timeout| {
+                let body = body.clone();
+                Box::pin(async move {
+                    let api = self.api(timeout);
+                    let result = api.patch_chat(chat_id, &body).await;
+                    Ok((result, api.inner().take_last()))
+                })
+            })
+        });
+        Call::new(self, OperationId::PatchChat, attempt)
     }
 
     /// Generates or retrieves a group chat's invite link (`getInviteLink`). WhatsApp and Telegram.
@@ -163,10 +179,31 @@ impl Client {
         })
     }
 
-    /// The generated client for one call: its hooks record the answers of this call only.
-    fn api(&self) -> generated::Client {
-        let hooks = Hooks::for_call(self.config.api_key.clone(), self.config.timeout);
+    /// The generated client for one attempt: its hooks record the answer of this attempt only.
+    fn api(&self, timeout: Duration) -> generated::Client {
+        let hooks = Hooks::for_call(self.config.api_key.clone(), timeout);
         generated::Client::new_with_client(&self.config.base_url, self.config.http.clone(), hooks)
+    }
+
+    /// The client's settings with the call's own laid over them. A send that carries files has
+    /// the upload timeout, and at least that as its deadline.
+    pub(crate) fn plan(&self, operation: OperationId, options: &CallOptions, uploads: bool) -> Plan<'_> {
+        let config = &self.config;
+        let timeout = options
+            .timeout
+            .unwrap_or(if uploads { config.upload_timeout } else { config.timeout });
+        let default_deadline = if uploads {
+            config.deadline.max(config.upload_timeout)
+        } else {
+            config.deadline
+        };
+        Plan {
+            operation,
+            timeout,
+            deadline: options.deadline.unwrap_or(default_deadline),
+            max_retries: options.max_retries.unwrap_or(config.max_retries),
+            secret: Secret(config.api_key.to_str().unwrap_or_default()),
+        }
     }
 }
 

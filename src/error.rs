@@ -233,6 +233,29 @@ impl Error {
         })
     }
 
+    /// The call's deadline passed (during an attempt, whose connection is then closed).
+    pub(crate) fn deadline(operation: OperationId, deadline: Duration) -> Self {
+        Error::Timeout(TransportError {
+            connect: false,
+            operation,
+            message: format!("the call's deadline of {deadline:?} passed"),
+            retryable: false,
+            source: None,
+        })
+    }
+
+    /// The variant's name, for logs (which carry no message text).
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Error::Api(_) => "api",
+            Error::InvalidResponse(_) => "invalid_response",
+            Error::Timeout(_) => "timeout",
+            Error::Transport(_) => "transport",
+            Error::InvalidInput(_) => "invalid_input",
+            Error::Config(_) => "config",
+        }
+    }
+
     pub(crate) fn config(message: impl Into<String>) -> Self {
         Error::Config(ConfigError {
             message: message.into(),

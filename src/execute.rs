@@ -12,7 +12,7 @@ use tracing::Instrument as _;
 use crate::error::Error;
 use crate::hooks::ResponseHead;
 use crate::operations::OperationId;
-use crate::response::{self, CallContext};
+use crate::response::{self, CallContext, Secret};
 use crate::retry;
 use crate::types::ErrorEnvelope;
 
@@ -20,45 +20,64 @@ use crate::types::ErrorEnvelope;
 /// arrived. `Err` when the attempt was refused before anything was sent (an unreadable file).
 pub(crate) type Attempt<T> = Result<(Result<ResponseValue<T>, GenError<ErrorEnvelope>>, Option<ResponseHead>), Error>;
 
-/// Runs `attempt` until it succeeds, fails for good, or `max_retries` retries are spent.
-/// `attempt` is called once per attempt, so each attempt builds its request anew.
-///
-/// (`FnMut` returning a future rather than `AsyncFnMut`: with an async closure, rustc 1.95 cannot
-/// prove the call's future `Send`, which `tokio::spawn` needs.)
-pub(crate) async fn execute<T, F>(
-    operation: OperationId,
-    max_retries: u32,
-    mut attempt: impl FnMut() -> F,
-) -> Result<T, Error>
+/// How one call is run, with the client's settings and the call's own already merged.
+pub(crate) struct Plan<'a> {
+    pub operation: OperationId,
+    /// Time allowed for each attempt (handed to `attempt`, which sets it on its request).
+    pub timeout: Duration,
+    /// Time allowed for the whole call, attempts and waits included.
+    pub deadline: Duration,
+    pub max_retries: u32,
+    pub secret: Secret<'a>,
+}
+
+/// Runs `attempt` until it succeeds, fails for good, `max_retries` retries are spent, or the
+/// deadline passes. `attempt` is called once per attempt (with the per-attempt timeout), so each
+/// attempt builds its request anew; `keep` takes what the caller wants of a success.
+pub(crate) async fn execute<T, F, R>(
+    plan: Plan<'_>,
+    mut attempt: impl FnMut(Duration) -> F,
+    keep: impl FnOnce(ResponseValue<T>) -> R,
+) -> Result<R, Error>
 where
     F: Future<Output = Attempt<T>>,
 {
     let ctx = CallContext {
-        operation,
-        idempotency: retry::idempotency(operation),
+        operation: plan.operation,
+        idempotency: retry::idempotency(plan.operation),
+        secret: plan.secret,
     };
-    let mut retries = Retries::new(max_retries, call_span(operation));
+    let deadline = tokio::time::Instant::now() + plan.deadline;
+    let mut retries = Retries::new(plan.max_retries, call_span(plan.operation));
     loop {
         let started = Instant::now();
+        let one = async {
+            match attempt(plan.timeout).await {
+                Ok((result, head)) => {
+                    let converted = match response::convert(result, head.as_ref(), ctx) {
+                        Ok(converted) => converted,
+                        Err(undocumented) => Err(response::undocumented(ctx, head.as_ref(), undocumented).await),
+                    };
+                    (converted, head.map(|h| h.status))
+                }
+                Err(refused) => (Err(refused), None),
+            }
+        };
         // No span work when no subscriber listens: entering a disabled span on every poll costs
         // without telling anyone anything.
-        let answer = match retries.span() {
-            None => attempt().await,
-            Some(span) => attempt().instrument(span.clone()).await,
+        let one = match retries.span() {
+            None => tokio::time::timeout_at(deadline, one).await,
+            Some(span) => tokio::time::timeout_at(deadline, one.instrument(span.clone())).await,
         };
-        let (result, status) = match answer {
-            Ok((result, head)) => {
-                let converted = match response::convert(result, head.as_ref(), ctx) {
-                    Ok(converted) => converted,
-                    Err(undocumented) => Err(response::undocumented(ctx, head.as_ref(), undocumented).await),
-                };
-                (converted, head.map(|h| h.status))
-            }
-            Err(refused) => (Err(refused), None),
-        };
+        // Past the deadline the attempt is dropped, which closes its connection.
+        let (result, status) = one.unwrap_or_else(|_| (Err(Error::deadline(ctx.operation, plan.deadline)), None));
         match retries.after_attempt(started, status, &result) {
-            Some(wait) => tokio::time::sleep(wait).await,
-            None => return result,
+            Some(wait) if tokio::time::Instant::now() + wait < deadline => tokio::time::sleep(wait).await,
+            Some(_) => {
+                retries.log_no_time_left();
+                return result.map(keep);
+            }
+            None => return result.map(keep),
         }
     }
 }
@@ -129,10 +148,28 @@ impl Retries {
                 if let Some(instance) = error.instance() {
                     self.span.record("instance", instance);
                 }
+                // No body text and no message from the server: its kind, its type and its instance.
                 let retryable = error.is_retryable();
-                tracing::info!(attempt, status, duration_ms, retryable, error = %error, "postpress request failed");
+                let kind = error.kind();
+                let error_type = error.code().map(|code| code.as_str());
+                let instance = error.instance();
+                tracing::info!(
+                    attempt,
+                    status,
+                    duration_ms,
+                    retryable,
+                    kind,
+                    error_type,
+                    instance,
+                    "postpress request failed"
+                );
             }
         }
+    }
+
+    fn log_no_time_left(&self) {
+        self.span
+            .in_scope(|| tracing::info!("postpress not retrying: the next attempt would start after the deadline"));
     }
 
     /// After a failed attempt: the wait before the next one, or `None` to return the error.

@@ -2,7 +2,8 @@
 //!
 //! - `pre` puts the `X-API-KEY` header on each request (progenitor does not apply the spec's
 //!   security scheme) and sets the per-request timeout. (progenitor's `api-version` header is
-//!   taken out of the generated code by build.rs: the API reference documents no such header.)
+//!   taken out of the generated code by `build/codegen/patches.rs`: the API reference documents no
+//!   such header.)
 //! - `post` records the status and headers of the answer before progenitor decodes the body, so
 //!   that an undecodable body keeps its status (progenitor's `InvalidResponsePayload` drops it).
 

@@ -26,6 +26,7 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/postpress_api.rs"));
 }
 mod builder;
+mod call;
 mod chat_action;
 mod client;
 mod error;
@@ -42,9 +43,10 @@ mod send;
 mod upload;
 
 pub use builder::{
-    API_KEY_ENV, BASE_URL_ENV, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
-    DEFAULT_UPLOAD_TIMEOUT,
+    API_KEY_ENV, BASE_URL_ENV, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT, DEFAULT_UPLOAD_TIMEOUT,
 };
+pub use call::{Call, Response};
 pub use chat_action::{ChatAction, MismatchedValue};
 pub use client::Client;
 pub use error::{ApiError, ConfigError, Error, InvalidInput, InvalidResponse, TransportError};

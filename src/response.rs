@@ -15,16 +15,40 @@ use crate::types::ErrorEnvelope;
 /// The largest body read from an answer the spec does not document, to look for an envelope.
 const UNDOCUMENTED_BODY_LIMIT: usize = 64 * 1024;
 
-/// The operation an answer belongs to.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct CallContext {
+/// The operation an answer belongs to, and the secret no error may carry.
+#[derive(Clone, Copy)]
+pub(crate) struct CallContext<'a> {
     pub operation: OperationId,
     pub idempotency: Idempotency,
+    pub secret: Secret<'a>,
 }
 
-impl CallContext {
+impl CallContext<'_> {
     fn retryable(&self, failure: Failure<'_>) -> bool {
         retry::is_retryable(self.idempotency, failure)
+    }
+}
+
+/// The API key, to scrub from everything a server sends back before it is stored in an error
+/// (debug proxies and gateways echo request headers; an API may quote the key it refused).
+#[derive(Clone, Copy)]
+pub(crate) struct Secret<'a>(pub &'a str);
+
+impl Secret<'_> {
+    /// What stands in for the key.
+    pub(crate) const REDACTED: &'static str = "<redacted>";
+
+    /// `text` with every occurrence of the key replaced.
+    pub(crate) fn scrub(self, text: String) -> String {
+        if self.0.is_empty() || !text.contains(self.0) {
+            text
+        } else {
+            text.replace(self.0, Self::REDACTED)
+        }
+    }
+
+    fn scrub_opt(self, text: Option<String>) -> Option<String> {
+        text.map(|t| self.scrub(t))
     }
 }
 
@@ -54,12 +78,12 @@ fn content_type(head: Option<&ResponseHead>) -> Option<&str> {
 pub(crate) fn convert<T>(
     result: Result<ResponseValue<T>, GenError<ErrorEnvelope>>,
     head: Option<&ResponseHead>,
-    ctx: CallContext,
-) -> Result<Result<T, Error>, Box<reqwest::Response>> {
+    ctx: CallContext<'_>,
+) -> Result<Result<ResponseValue<T>, Error>, Box<reqwest::Response>> {
     Ok(match result {
         Ok(value) => match content_type(head) {
             Some(other) if !is_json(Some(other)) => Err(invalid(ctx, head, format!("expected JSON, got {other}"), &[])),
-            _ => Ok(value.into_inner()),
+            _ => Ok(value),
         },
         Err(GenError::ErrorResponse(value)) => match content_type(head) {
             Some(other) if !is_json(Some(other)) => Err(invalid(
@@ -107,8 +131,9 @@ pub(crate) fn convert<T>(
     })
 }
 
-fn api_error(ctx: CallContext, status: u16, envelope: ErrorEnvelope, retry_after: Option<Duration>) -> Error {
-    let code = ErrorCode::from(envelope.type_.as_str());
+fn api_error(ctx: CallContext<'_>, status: u16, envelope: ErrorEnvelope, retry_after: Option<Duration>) -> Error {
+    let scrub = |text| ctx.secret.scrub(text);
+    let code = ErrorCode::from(scrub(envelope.type_).as_str());
     let retryable = ctx.retryable(Failure::Status {
         status,
         code: Some(&code),
@@ -116,16 +141,16 @@ fn api_error(ctx: CallContext, status: u16, envelope: ErrorEnvelope, retry_after
     Error::Api(Box::new(ApiError {
         status,
         code,
-        title: envelope.title,
-        detail: envelope.detail,
-        instance: envelope.instance,
+        title: scrub(envelope.title),
+        detail: ctx.secret.scrub_opt(envelope.detail),
+        instance: ctx.secret.scrub_opt(envelope.instance),
         retry_after,
         operation: ctx.operation,
         retryable,
     }))
 }
 
-fn invalid(ctx: CallContext, head: Option<&ResponseHead>, reason: String, body: &[u8]) -> Error {
+fn invalid(ctx: CallContext<'_>, head: Option<&ResponseHead>, reason: String, body: &[u8]) -> Error {
     let status = head.map(|h| h.status);
     let retryable = match status {
         Some(status) => ctx.retryable(Failure::Status { status, code: None }),
@@ -133,22 +158,23 @@ fn invalid(ctx: CallContext, head: Option<&ResponseHead>, reason: String, body: 
     };
     Error::InvalidResponse(Box::new(InvalidResponse {
         status,
-        content_type: content_type(head).map(str::to_string),
-        reason,
-        snippet: snippet(body),
+        content_type: ctx.secret.scrub_opt(content_type(head).map(str::to_string)),
+        reason: ctx.secret.scrub(reason),
+        // Scrubbed whole, before it is cut: a key across the cut must not survive in part.
+        snippet: snippet(ctx.secret.scrub(String::from_utf8_lossy(body).into_owned()).as_bytes()),
         retry_after: retry_after(head),
         operation: ctx.operation,
         retryable,
     }))
 }
 
-fn transport(ctx: CallContext, e: reqwest::Error, connect: bool, timeout: bool) -> Error {
+fn transport(ctx: CallContext<'_>, e: reqwest::Error, connect: bool, timeout: bool) -> Error {
     let timeout = timeout || e.is_timeout();
     let failure = if connect { Failure::Connect } else { Failure::AfterSend };
     let error = TransportError {
         connect,
         operation: ctx.operation,
-        message: describe(&e),
+        message: ctx.secret.scrub(describe(&e)),
         retryable: ctx.retryable(failure),
         source: Some(Box::new(e)),
     };
@@ -175,7 +201,7 @@ fn describe(e: &reqwest::Error) -> String {
 /// An answer with a status the spec does not list for this operation: read a bounded part of the
 /// body and decode an envelope when there is one; otherwise an `InvalidResponse`.
 pub(crate) async fn undocumented(
-    ctx: CallContext,
+    ctx: CallContext<'_>,
     head: Option<&ResponseHead>,
     response: Box<reqwest::Response>,
 ) -> Error {

@@ -8,9 +8,10 @@ use std::time::Duration;
 use progenitor_client::{Error as GenError, ResponseValue};
 use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 
+use crate::call::{CallOptions, Response};
 use crate::client::{Client, check_id};
 use crate::error::Error;
-use crate::execute::{Attempt, execute};
+use crate::execute::{self, Attempt};
 use crate::hooks::{API_KEY_HEADER, ResponseHead};
 use crate::multipart::{Multipart, Progress, ProgressFn};
 use crate::operations::OperationId;
@@ -55,7 +56,7 @@ pub struct SendMessage<'a> {
     video_message: Option<Upload>,
     attachments: Vec<Upload>,
     progress: Option<ProgressFn>,
-    timeout: Option<Duration>,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for SendMessage<'_> {
@@ -66,7 +67,7 @@ impl std::fmt::Debug for SendMessage<'_> {
             .field("voice_message", &self.voice_message)
             .field("video_message", &self.video_message)
             .field("attachments", &self.attachments)
-            .field("timeout", &self.timeout)
+            .field("options", &self.options)
             .finish_non_exhaustive()
     }
 }
@@ -82,7 +83,7 @@ impl Client {
             video_message: None,
             attachments: Vec::new(),
             progress: None,
-            timeout: None,
+            options: CallOptions::default(),
         }
     }
 }
@@ -146,7 +147,22 @@ impl<'a> SendMessage<'a> {
     /// Time allowed for each attempt of this send. Default: the client's upload timeout when the
     /// message carries files, its timeout otherwise.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Time allowed for the whole send, retries and the waits between them included. Default: the
+    /// client's [`deadline`](crate::ClientBuilder::deadline), and at least its upload timeout when
+    /// the message carries files.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Retries after a failed first attempt, for the failures [`crate::retry`] allows (a send is
+    /// retried only when it provably did not take effect). Default: the client's `max_retries`.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
         self
     }
 
@@ -163,6 +179,15 @@ impl<'a> SendMessage<'a> {
     /// Refused before anything is sent: an empty or dot-segment chat id, a message with neither
     /// text nor a file, and a file that cannot be opened (the error names the path).
     pub async fn send(self) -> Result<MessageSent, Error> {
+        self.run(ResponseValue::into_inner).await
+    }
+
+    /// Like [`send`](Self::send), and returns the answer with its status and headers.
+    pub async fn send_with_metadata(self) -> Result<Response<MessageSent>, Error> {
+        self.run(Response::from_value).await
+    }
+
+    async fn run<R>(self, keep: impl FnOnce(ResponseValue<MessageSent>) -> R) -> Result<R, Error> {
         check_id("chat_id", &self.chat_id)?;
         let has_text = self
             .fields
@@ -172,16 +197,13 @@ impl<'a> SendMessage<'a> {
         if !has_text && !has_files {
             return Err(Error::invalid_input("a message needs text or at least one file"));
         }
-        let config = self.client.config();
-        let replayable = self.uploads().all(|(_, upload)| upload.is_replayable());
-        let max_retries = if replayable { config.max_retries } else { 0 };
-        let timeout = self.timeout.unwrap_or(if has_files {
-            config.upload_timeout
-        } else {
-            config.timeout
-        });
+        let mut plan = self.client.plan(OPERATION, &self.options, has_files);
+        if !self.uploads().all(|(_, upload)| upload.is_replayable()) {
+            // A reader or a stream can be read only once.
+            plan.max_retries = 0;
+        }
         let this = &self;
-        execute(OPERATION, max_retries, move || this.attempt(timeout)).await
+        execute::execute(plan, move |timeout| this.attempt(timeout), keep).await
     }
 
     /// One attempt: opens every file (refusing before sending when one cannot be read), builds the

@@ -172,7 +172,6 @@ async fn unknown_ids_are_404_and_bad_keys_are_401() {
     let error = wrong.get_message("msg_x").await.unwrap_err();
     assert_eq!(error.code(), Some(&ErrorCode::InvalidCredentials));
     assert!(error.needs_reconnect());
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let status = reqwest::Client::new()
         .get(format!("{}/messages/x", fake.base_url()))
         .send()
@@ -267,7 +266,6 @@ async fn every_body_the_fake_sends_validates_against_the_spec() {
     let spec = common::spec();
     let fake = FakeServer::start().await;
     let base = fake.base_url();
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::new();
     let key = fake.api_key().to_string();
     let wa = fake.add_chat(Provider::WhatsApp);

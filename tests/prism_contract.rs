@@ -67,7 +67,6 @@ async fn prism_accepts_what_the_client_sends_including_multipart() {
 #[tokio::test]
 #[ignore = "needs Prism: run .ci/prism-contract"]
 async fn prism_rejects_requests_that_break_the_spec() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::new();
     let url = format!("{}/messages/msg_1", prism_url());
     let no_key = http.get(&url).send().await.unwrap();

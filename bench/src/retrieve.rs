@@ -28,7 +28,6 @@ impl Caller {
                 .map(Caller::Sdk)
                 .map_err(|e| e.to_string()),
             "raw" => {
-                let _ = rustls::crypto::ring::default_provider().install_default();
                 let http = reqwest::Client::builder()
                     .connect_timeout(postpress::DEFAULT_CONNECT_TIMEOUT)
                     .timeout(postpress::DEFAULT_TIMEOUT)

@@ -151,7 +151,6 @@ pub(crate) fn client(args: &[String]) -> Result<(), String> {
                 assert_eq!(sent.message_id, "msg_bench_0001");
             }
             "raw" => {
-                let _ = rustls::crypto::ring::default_provider().install_default();
                 let http = reqwest::Client::builder().build().map_err(|e| e.to_string())?;
                 let handle = tokio::fs::File::open(file).await.map_err(|e| e.to_string())?;
                 let len = handle.metadata().await.map_err(|e| e.to_string())?.len();
