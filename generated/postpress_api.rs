@@ -10,6 +10,7 @@ pub mod types {
     ///`AddReactionRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct AddReactionRequest {
         ///Native emoji to react with, e.g. 👍. Provider rules apply (WhatsApp allows any emoji; LinkedIn accepts a fixed set).
         pub reaction: ::std::string::String,
@@ -17,6 +18,7 @@ pub mod types {
     ///The fields every attachment variant has.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct AttachmentBase {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub file_size: ::std::option::Option<f64>,
@@ -35,6 +37,7 @@ pub mod types {
     ///`AttachmentSize`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct AttachmentSize {
         pub height: f64,
         pub width: f64,
@@ -42,6 +45,7 @@ pub mod types {
     ///An audio file or voice note (`type` is `audio`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct AudioAttachment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<f64>,
@@ -114,6 +118,7 @@ pub mod types {
     ///For `getInviteLink`. Only `action` is required; no `value`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ChatActionGetInviteLink {
         ///getInviteLink - (WhatsApp & Telegram only) Generate or retrieve the full group invite link. The account owner must have the required invite permissions in the group.
         pub action: ChatActionGetInviteLinkAction,
@@ -213,6 +218,7 @@ pub mod types {
     ///For all actions except `getInviteLink`. Requires both `action` and `value`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ChatActionWithValue {
         /**The action to perform on the chat:
   * setReadStatus - (WhatsApp & LinkedIn only) Set the read status of the chat. Boolean.
@@ -321,6 +327,7 @@ pub mod types {
     ///`ChatPatched`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ChatPatched {
         ///Returned only for the `getInviteLink` action.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -381,6 +388,7 @@ pub mod types {
     ///Every error response follows the same envelope.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ErrorEnvelope {
         ///Human-readable explanation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -399,6 +407,7 @@ pub mod types {
     ///A file (`type` is `file`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct FileAttachment {
         pub file_name: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -469,6 +478,7 @@ pub mod types {
     ///`ForwardMessageRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ForwardMessageRequest {
         ///The id of the chat to forward the message to.
         pub chat_id: ::std::string::String,
@@ -476,6 +486,7 @@ pub mod types {
     ///An image (`type` is `img`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ImgAttachment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub file_size: ::std::option::Option<f64>,
@@ -547,6 +558,7 @@ pub mod types {
     ///A shared LinkedIn post (`type` is `linkedin_post`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct LinkedinPostAttachment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub file_size: ::std::option::Option<f64>,
@@ -616,36 +628,39 @@ pub mod types {
     ///A message, as returned by "Retrieve a message".
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct Message {
         pub account_id: MessageAccountId,
         ///Each attachment is one of the variants of `Attachment`.
-        pub attachments: ::std::vec::Vec<super::open::Attachment>,
+        pub attachments: ::std::vec::Vec<crate::generated::open::Attachment>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub attendee_distance: ::std::option::Option<super::open::AttendeeDistance>,
+        pub attendee_distance: ::std::option::Option<
+            crate::generated::open::AttendeeDistance,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub attendee_type: ::std::option::Option<super::open::AttendeeType>,
+        pub attendee_type: ::std::option::Option<crate::generated::open::AttendeeType>,
         ///Provider-specific behavior code; nullable.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub behavior: ::std::option::Option<f64>,
         pub chat_id: MessageChatId,
         pub chat_provider_id: ::std::string::String,
-        pub deleted: super::open::Flag,
-        pub delivered: super::open::Flag,
-        pub edited: super::open::Flag,
+        pub deleted: crate::generated::open::Flag,
+        pub delivered: crate::generated::open::Flag,
+        pub edited: crate::generated::open::Flag,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub event_type: ::std::option::Option<super::open::EventType>,
-        pub hidden: super::open::Flag,
+        pub event_type: ::std::option::Option<crate::generated::open::EventType>,
+        pub hidden: crate::generated::open::Flag,
         ///postpress message id.
         pub id: MessageId,
-        pub is_event: super::open::Flag,
+        pub is_event: crate::generated::open::Flag,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_forwarded: ::std::option::Option<bool>,
-        pub is_sender: super::open::Flag,
+        pub is_sender: crate::generated::open::Flag,
         ///Alias of `id` returned by some providers.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message_id: ::std::option::Option<MessageMessageId>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message_type: ::std::option::Option<super::open::MessageType>,
+        pub message_type: ::std::option::Option<crate::generated::open::MessageType>,
         pub object: MessageObject,
         ///Original raw payload as returned by the provider.
         pub original: ::std::string::String,
@@ -663,7 +678,7 @@ pub mod types {
         pub reply_by: ::std::vec::Vec<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reply_to: ::std::option::Option<ReplyTo>,
-        pub seen: super::open::Flag,
+        pub seen: crate::generated::open::Flag,
         ///Map of attendee id -> seen timestamp (string) or boolean.
         pub seen_by: ::std::collections::HashMap<::std::string::String, SeenByValue>,
         pub sender_attendee_id: MessageSenderAttendeeId,
@@ -791,6 +806,7 @@ pub mod types {
     ///`MessageForwarded`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct MessageForwarded {
         ///The postpress id of the newly forwarded message. Nullable when the provider does not return one synchronously.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -1067,6 +1083,7 @@ pub mod types {
     ///`MessageReactionAdded`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct MessageReactionAdded {
         pub object: MessageReactionAddedObject,
         ///Always `true` when the reaction was registered with the provider.
@@ -1181,6 +1198,7 @@ pub mod types {
     ///`MessageSent`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct MessageSent {
         pub message_id: ::std::string::String,
         pub object: MessageSentObject,
@@ -1239,9 +1257,10 @@ pub mod types {
     ///Quoted message, when applicable.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct QuotedMessage {
         ///Each attachment is one of the variants of `Attachment`.
-        pub attachments: ::std::vec::Vec<super::open::Attachment>,
+        pub attachments: ::std::vec::Vec<crate::generated::open::Attachment>,
         ///postpress message id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message_id: ::std::option::Option<QuotedMessageMessageId>,
@@ -1309,6 +1328,7 @@ pub mod types {
     ///`Reaction`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct Reaction {
         pub is_sender: bool,
         pub sender_id: ::std::string::String,
@@ -1318,6 +1338,7 @@ pub mod types {
     ///The message this one replies to, when applicable.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ReplyTo {
         pub id: ReplyToId,
         pub provider_id: ::std::string::String,
@@ -1462,6 +1483,7 @@ pub mod types {
     ///The multipart form of "Send a message in a chat". Every field is optional on the page; attachments are repeated `attachments` parts, one per file.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct SendMessageRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_id: ::std::option::Option<::std::string::String>,
@@ -1483,6 +1505,7 @@ pub mod types {
     ///A video (`type` is `video`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct VideoAttachment {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub file_size: ::std::option::Option<f64>,
@@ -1554,6 +1577,7 @@ pub mod types {
     ///A video meeting invitation (`type` is `video_meeting`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct VideoMeetingAttachment {
         ///Unix epoch; nullable.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -1658,6 +1682,3206 @@ pub mod types {
         impl From<String> for ConversionError {
             fn from(value: String) -> Self {
                 Self(value.into())
+            }
+        }
+    }
+    impl AddReactionRequest {
+        pub fn builder() -> builder::AddReactionRequest {
+            Default::default()
+        }
+    }
+    impl AttachmentBase {
+        pub fn builder() -> builder::AttachmentBase {
+            Default::default()
+        }
+    }
+    impl AttachmentSize {
+        pub fn builder() -> builder::AttachmentSize {
+            Default::default()
+        }
+    }
+    impl AudioAttachment {
+        pub fn builder() -> builder::AudioAttachment {
+            Default::default()
+        }
+    }
+    impl ChatActionGetInviteLink {
+        pub fn builder() -> builder::ChatActionGetInviteLink {
+            Default::default()
+        }
+    }
+    impl ChatActionWithValue {
+        pub fn builder() -> builder::ChatActionWithValue {
+            Default::default()
+        }
+    }
+    impl ChatPatched {
+        pub fn builder() -> builder::ChatPatched {
+            Default::default()
+        }
+    }
+    impl ErrorEnvelope {
+        pub fn builder() -> builder::ErrorEnvelope {
+            Default::default()
+        }
+    }
+    impl FileAttachment {
+        pub fn builder() -> builder::FileAttachment {
+            Default::default()
+        }
+    }
+    impl ForwardMessageRequest {
+        pub fn builder() -> builder::ForwardMessageRequest {
+            Default::default()
+        }
+    }
+    impl ImgAttachment {
+        pub fn builder() -> builder::ImgAttachment {
+            Default::default()
+        }
+    }
+    impl LinkedinPostAttachment {
+        pub fn builder() -> builder::LinkedinPostAttachment {
+            Default::default()
+        }
+    }
+    impl Message {
+        pub fn builder() -> builder::Message {
+            Default::default()
+        }
+    }
+    impl MessageForwarded {
+        pub fn builder() -> builder::MessageForwarded {
+            Default::default()
+        }
+    }
+    impl MessageReactionAdded {
+        pub fn builder() -> builder::MessageReactionAdded {
+            Default::default()
+        }
+    }
+    impl MessageSent {
+        pub fn builder() -> builder::MessageSent {
+            Default::default()
+        }
+    }
+    impl QuotedMessage {
+        pub fn builder() -> builder::QuotedMessage {
+            Default::default()
+        }
+    }
+    impl Reaction {
+        pub fn builder() -> builder::Reaction {
+            Default::default()
+        }
+    }
+    impl ReplyTo {
+        pub fn builder() -> builder::ReplyTo {
+            Default::default()
+        }
+    }
+    impl SendMessageRequest {
+        pub fn builder() -> builder::SendMessageRequest {
+            Default::default()
+        }
+    }
+    impl VideoAttachment {
+        pub fn builder() -> builder::VideoAttachment {
+            Default::default()
+        }
+    }
+    impl VideoMeetingAttachment {
+        pub fn builder() -> builder::VideoMeetingAttachment {
+            Default::default()
+        }
+    }
+    /// Types for composing complex structures.
+    pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct AddReactionRequest {
+            reaction: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AddReactionRequest {
+            fn default() -> Self {
+                Self {
+                    reaction: Err("no value supplied for reaction".to_string()),
+                }
+            }
+        }
+        impl AddReactionRequest {
+            pub fn reaction<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reaction = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for reaction: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AddReactionRequest> for super::AddReactionRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AddReactionRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { reaction: value.reaction? })
+            }
+        }
+        impl ::std::convert::From<super::AddReactionRequest> for AddReactionRequest {
+            fn from(value: super::AddReactionRequest) -> Self {
+                Self {
+                    reaction: Ok(value.reaction),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AttachmentBase {
+            file_size: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            mimetype: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+            unavailable: ::std::result::Result<bool, ::std::string::String>,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url_expires_at: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AttachmentBase {
+            fn default() -> Self {
+                Self {
+                    file_size: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    mimetype: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    unavailable: Err("no value supplied for unavailable".to_string()),
+                    url: Ok(Default::default()),
+                    url_expires_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl AttachmentBase {
+            pub fn file_size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file_size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for file_size: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn mimetype<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mimetype = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mimetype: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn unavailable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unavailable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for unavailable: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn url_expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url_expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for url_expires_at: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AttachmentBase> for super::AttachmentBase {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AttachmentBase,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    file_size: value.file_size?,
+                    id: value.id?,
+                    mimetype: value.mimetype?,
+                    type_: value.type_?,
+                    unavailable: value.unavailable?,
+                    url: value.url?,
+                    url_expires_at: value.url_expires_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AttachmentBase> for AttachmentBase {
+            fn from(value: super::AttachmentBase) -> Self {
+                Self {
+                    file_size: Ok(value.file_size),
+                    id: Ok(value.id),
+                    mimetype: Ok(value.mimetype),
+                    type_: Ok(value.type_),
+                    unavailable: Ok(value.unavailable),
+                    url: Ok(value.url),
+                    url_expires_at: Ok(value.url_expires_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AttachmentSize {
+            height: ::std::result::Result<f64, ::std::string::String>,
+            width: ::std::result::Result<f64, ::std::string::String>,
+        }
+        impl ::std::default::Default for AttachmentSize {
+            fn default() -> Self {
+                Self {
+                    height: Err("no value supplied for height".to_string()),
+                    width: Err("no value supplied for width".to_string()),
+                }
+            }
+        }
+        impl AttachmentSize {
+            pub fn height<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.height = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for height: {e}")
+                    });
+                self
+            }
+            pub fn width<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.width = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for width: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AttachmentSize> for super::AttachmentSize {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AttachmentSize,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    height: value.height?,
+                    width: value.width?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AttachmentSize> for AttachmentSize {
+            fn from(value: super::AttachmentSize) -> Self {
+                Self {
+                    height: Ok(value.height),
+                    width: Ok(value.width),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AudioAttachment {
+            duration: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            file_size: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            mimetype: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::AudioAttachmentType,
+                ::std::string::String,
+            >,
+            unavailable: ::std::result::Result<bool, ::std::string::String>,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url_expires_at: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            voice_note: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for AudioAttachment {
+            fn default() -> Self {
+                Self {
+                    duration: Ok(Default::default()),
+                    file_size: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    mimetype: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    unavailable: Err("no value supplied for unavailable".to_string()),
+                    url: Ok(Default::default()),
+                    url_expires_at: Ok(Default::default()),
+                    voice_note: Err("no value supplied for voice_note".to_string()),
+                }
+            }
+        }
+        impl AudioAttachment {
+            pub fn duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for duration: {e}")
+                    });
+                self
+            }
+            pub fn file_size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file_size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for file_size: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn mimetype<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mimetype = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mimetype: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AudioAttachmentType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn unavailable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unavailable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for unavailable: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn url_expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url_expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for url_expires_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn voice_note<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.voice_note = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for voice_note: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AudioAttachment> for super::AudioAttachment {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AudioAttachment,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    duration: value.duration?,
+                    file_size: value.file_size?,
+                    id: value.id?,
+                    mimetype: value.mimetype?,
+                    type_: value.type_?,
+                    unavailable: value.unavailable?,
+                    url: value.url?,
+                    url_expires_at: value.url_expires_at?,
+                    voice_note: value.voice_note?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AudioAttachment> for AudioAttachment {
+            fn from(value: super::AudioAttachment) -> Self {
+                Self {
+                    duration: Ok(value.duration),
+                    file_size: Ok(value.file_size),
+                    id: Ok(value.id),
+                    mimetype: Ok(value.mimetype),
+                    type_: Ok(value.type_),
+                    unavailable: Ok(value.unavailable),
+                    url: Ok(value.url),
+                    url_expires_at: Ok(value.url_expires_at),
+                    voice_note: Ok(value.voice_note),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ChatActionGetInviteLink {
+            action: ::std::result::Result<
+                super::ChatActionGetInviteLinkAction,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ChatActionGetInviteLink {
+            fn default() -> Self {
+                Self {
+                    action: Err("no value supplied for action".to_string()),
+                }
+            }
+        }
+        impl ChatActionGetInviteLink {
+            pub fn action<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ChatActionGetInviteLinkAction>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ChatActionGetInviteLink>
+        for super::ChatActionGetInviteLink {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ChatActionGetInviteLink,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { action: value.action? })
+            }
+        }
+        impl ::std::convert::From<super::ChatActionGetInviteLink>
+        for ChatActionGetInviteLink {
+            fn from(value: super::ChatActionGetInviteLink) -> Self {
+                Self { action: Ok(value.action) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ChatActionWithValue {
+            action: ::std::result::Result<
+                super::ChatActionWithValueAction,
+                ::std::string::String,
+            >,
+            value: ::std::result::Result<super::ChatActionValue, ::std::string::String>,
+        }
+        impl ::std::default::Default for ChatActionWithValue {
+            fn default() -> Self {
+                Self {
+                    action: Err("no value supplied for action".to_string()),
+                    value: Err("no value supplied for value".to_string()),
+                }
+            }
+        }
+        impl ChatActionWithValue {
+            pub fn action<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ChatActionWithValueAction>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ChatActionValue>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ChatActionWithValue>
+        for super::ChatActionWithValue {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ChatActionWithValue,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action: value.action?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ChatActionWithValue> for ChatActionWithValue {
+            fn from(value: super::ChatActionWithValue) -> Self {
+                Self {
+                    action: Ok(value.action),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ChatPatched {
+            invite_link: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            object: ::std::result::Result<
+                super::ChatPatchedObject,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ChatPatched {
+            fn default() -> Self {
+                Self {
+                    invite_link: Ok(Default::default()),
+                    object: Err("no value supplied for object".to_string()),
+                }
+            }
+        }
+        impl ChatPatched {
+            pub fn invite_link<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.invite_link = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for invite_link: {e}")
+                    });
+                self
+            }
+            pub fn object<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ChatPatchedObject>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ChatPatched> for super::ChatPatched {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ChatPatched,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    invite_link: value.invite_link?,
+                    object: value.object?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ChatPatched> for ChatPatched {
+            fn from(value: super::ChatPatched) -> Self {
+                Self {
+                    invite_link: Ok(value.invite_link),
+                    object: Ok(value.object),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ErrorEnvelope {
+            detail: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            instance: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<f64, ::std::string::String>,
+            title: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ErrorEnvelope {
+            fn default() -> Self {
+                Self {
+                    detail: Ok(Default::default()),
+                    instance: Ok(Default::default()),
+                    status: Err("no value supplied for status".to_string()),
+                    title: Err("no value supplied for title".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ErrorEnvelope {
+            pub fn detail<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.detail = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for detail: {e}")
+                    });
+                self
+            }
+            pub fn instance<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.instance = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for instance: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for title: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ErrorEnvelope> for super::ErrorEnvelope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ErrorEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    detail: value.detail?,
+                    instance: value.instance?,
+                    status: value.status?,
+                    title: value.title?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ErrorEnvelope> for ErrorEnvelope {
+            fn from(value: super::ErrorEnvelope) -> Self {
+                Self {
+                    detail: Ok(value.detail),
+                    instance: Ok(value.instance),
+                    status: Ok(value.status),
+                    title: Ok(value.title),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct FileAttachment {
+            file_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            file_size: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            mimetype: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::FileAttachmentType,
+                ::std::string::String,
+            >,
+            unavailable: ::std::result::Result<bool, ::std::string::String>,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url_expires_at: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for FileAttachment {
+            fn default() -> Self {
+                Self {
+                    file_name: Err("no value supplied for file_name".to_string()),
+                    file_size: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    mimetype: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    unavailable: Err("no value supplied for unavailable".to_string()),
+                    url: Ok(Default::default()),
+                    url_expires_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl FileAttachment {
+            pub fn file_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for file_name: {e}")
+                    });
+                self
+            }
+            pub fn file_size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file_size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for file_size: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn mimetype<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mimetype = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mimetype: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::FileAttachmentType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn unavailable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unavailable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for unavailable: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn url_expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url_expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for url_expires_at: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<FileAttachment> for super::FileAttachment {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FileAttachment,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    file_name: value.file_name?,
+                    file_size: value.file_size?,
+                    id: value.id?,
+                    mimetype: value.mimetype?,
+                    type_: value.type_?,
+                    unavailable: value.unavailable?,
+                    url: value.url?,
+                    url_expires_at: value.url_expires_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::FileAttachment> for FileAttachment {
+            fn from(value: super::FileAttachment) -> Self {
+                Self {
+                    file_name: Ok(value.file_name),
+                    file_size: Ok(value.file_size),
+                    id: Ok(value.id),
+                    mimetype: Ok(value.mimetype),
+                    type_: Ok(value.type_),
+                    unavailable: Ok(value.unavailable),
+                    url: Ok(value.url),
+                    url_expires_at: Ok(value.url_expires_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ForwardMessageRequest {
+            chat_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ForwardMessageRequest {
+            fn default() -> Self {
+                Self {
+                    chat_id: Err("no value supplied for chat_id".to_string()),
+                }
+            }
+        }
+        impl ForwardMessageRequest {
+            pub fn chat_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.chat_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for chat_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ForwardMessageRequest>
+        for super::ForwardMessageRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ForwardMessageRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { chat_id: value.chat_id? })
+            }
+        }
+        impl ::std::convert::From<super::ForwardMessageRequest>
+        for ForwardMessageRequest {
+            fn from(value: super::ForwardMessageRequest) -> Self {
+                Self { chat_id: Ok(value.chat_id) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ImgAttachment {
+            file_size: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            mimetype: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<super::AttachmentSize, ::std::string::String>,
+            sticker: ::std::result::Result<bool, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::ImgAttachmentType,
+                ::std::string::String,
+            >,
+            unavailable: ::std::result::Result<bool, ::std::string::String>,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url_expires_at: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ImgAttachment {
+            fn default() -> Self {
+                Self {
+                    file_size: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    mimetype: Ok(Default::default()),
+                    size: Err("no value supplied for size".to_string()),
+                    sticker: Err("no value supplied for sticker".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    unavailable: Err("no value supplied for unavailable".to_string()),
+                    url: Ok(Default::default()),
+                    url_expires_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl ImgAttachment {
+            pub fn file_size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file_size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for file_size: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn mimetype<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mimetype = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mimetype: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AttachmentSize>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn sticker<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sticker = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sticker: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ImgAttachmentType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn unavailable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unavailable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for unavailable: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn url_expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url_expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for url_expires_at: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ImgAttachment> for super::ImgAttachment {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ImgAttachment,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    file_size: value.file_size?,
+                    id: value.id?,
+                    mimetype: value.mimetype?,
+                    size: value.size?,
+                    sticker: value.sticker?,
+                    type_: value.type_?,
+                    unavailable: value.unavailable?,
+                    url: value.url?,
+                    url_expires_at: value.url_expires_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ImgAttachment> for ImgAttachment {
+            fn from(value: super::ImgAttachment) -> Self {
+                Self {
+                    file_size: Ok(value.file_size),
+                    id: Ok(value.id),
+                    mimetype: Ok(value.mimetype),
+                    size: Ok(value.size),
+                    sticker: Ok(value.sticker),
+                    type_: Ok(value.type_),
+                    unavailable: Ok(value.unavailable),
+                    url: Ok(value.url),
+                    url_expires_at: Ok(value.url_expires_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LinkedinPostAttachment {
+            file_size: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            mimetype: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::LinkedinPostAttachmentType,
+                ::std::string::String,
+            >,
+            unavailable: ::std::result::Result<bool, ::std::string::String>,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url_expires_at: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LinkedinPostAttachment {
+            fn default() -> Self {
+                Self {
+                    file_size: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    mimetype: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    unavailable: Err("no value supplied for unavailable".to_string()),
+                    url: Ok(Default::default()),
+                    url_expires_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl LinkedinPostAttachment {
+            pub fn file_size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file_size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for file_size: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn mimetype<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mimetype = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mimetype: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::LinkedinPostAttachmentType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn unavailable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unavailable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for unavailable: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn url_expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url_expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for url_expires_at: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LinkedinPostAttachment>
+        for super::LinkedinPostAttachment {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LinkedinPostAttachment,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    file_size: value.file_size?,
+                    id: value.id?,
+                    mimetype: value.mimetype?,
+                    type_: value.type_?,
+                    unavailable: value.unavailable?,
+                    url: value.url?,
+                    url_expires_at: value.url_expires_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LinkedinPostAttachment>
+        for LinkedinPostAttachment {
+            fn from(value: super::LinkedinPostAttachment) -> Self {
+                Self {
+                    file_size: Ok(value.file_size),
+                    id: Ok(value.id),
+                    mimetype: Ok(value.mimetype),
+                    type_: Ok(value.type_),
+                    unavailable: Ok(value.unavailable),
+                    url: Ok(value.url),
+                    url_expires_at: Ok(value.url_expires_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Message {
+            account_id: ::std::result::Result<
+                super::MessageAccountId,
+                ::std::string::String,
+            >,
+            attachments: ::std::result::Result<
+                ::std::vec::Vec<crate::generated::open::Attachment>,
+                ::std::string::String,
+            >,
+            attendee_distance: ::std::result::Result<
+                ::std::option::Option<crate::generated::open::AttendeeDistance>,
+                ::std::string::String,
+            >,
+            attendee_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open::AttendeeType>,
+                ::std::string::String,
+            >,
+            behavior: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            chat_id: ::std::result::Result<super::MessageChatId, ::std::string::String>,
+            chat_provider_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            deleted: ::std::result::Result<
+                crate::generated::open::Flag,
+                ::std::string::String,
+            >,
+            delivered: ::std::result::Result<
+                crate::generated::open::Flag,
+                ::std::string::String,
+            >,
+            edited: ::std::result::Result<
+                crate::generated::open::Flag,
+                ::std::string::String,
+            >,
+            event_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open::EventType>,
+                ::std::string::String,
+            >,
+            hidden: ::std::result::Result<
+                crate::generated::open::Flag,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<super::MessageId, ::std::string::String>,
+            is_event: ::std::result::Result<
+                crate::generated::open::Flag,
+                ::std::string::String,
+            >,
+            is_forwarded: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_sender: ::std::result::Result<
+                crate::generated::open::Flag,
+                ::std::string::String,
+            >,
+            message_id: ::std::result::Result<
+                ::std::option::Option<super::MessageMessageId>,
+                ::std::string::String,
+            >,
+            message_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open::MessageType>,
+                ::std::string::String,
+            >,
+            object: ::std::result::Result<super::MessageObject, ::std::string::String>,
+            original: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            parent: ::std::result::Result<
+                ::std::option::Option<super::MessageParent>,
+                ::std::string::String,
+            >,
+            provider_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            quoted: ::std::result::Result<
+                ::std::option::Option<super::QuotedMessage>,
+                ::std::string::String,
+            >,
+            reactions: ::std::result::Result<
+                ::std::vec::Vec<super::Reaction>,
+                ::std::string::String,
+            >,
+            replies: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            reply_by: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            reply_to: ::std::result::Result<
+                ::std::option::Option<super::ReplyTo>,
+                ::std::string::String,
+            >,
+            seen: ::std::result::Result<
+                crate::generated::open::Flag,
+                ::std::string::String,
+            >,
+            seen_by: ::std::result::Result<
+                ::std::collections::HashMap<::std::string::String, super::SeenByValue>,
+                ::std::string::String,
+            >,
+            sender_attendee_id: ::std::result::Result<
+                super::MessageSenderAttendeeId,
+                ::std::string::String,
+            >,
+            sender_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            sender_urn: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            text: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            timestamp: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Message {
+            fn default() -> Self {
+                Self {
+                    account_id: Err("no value supplied for account_id".to_string()),
+                    attachments: Err("no value supplied for attachments".to_string()),
+                    attendee_distance: Ok(Default::default()),
+                    attendee_type: Ok(Default::default()),
+                    behavior: Err("no value supplied for behavior".to_string()),
+                    chat_id: Err("no value supplied for chat_id".to_string()),
+                    chat_provider_id: Err(
+                        "no value supplied for chat_provider_id".to_string(),
+                    ),
+                    deleted: Err("no value supplied for deleted".to_string()),
+                    delivered: Err("no value supplied for delivered".to_string()),
+                    edited: Err("no value supplied for edited".to_string()),
+                    event_type: Ok(Default::default()),
+                    hidden: Err("no value supplied for hidden".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    is_event: Err("no value supplied for is_event".to_string()),
+                    is_forwarded: Ok(Default::default()),
+                    is_sender: Err("no value supplied for is_sender".to_string()),
+                    message_id: Ok(Default::default()),
+                    message_type: Ok(Default::default()),
+                    object: Err("no value supplied for object".to_string()),
+                    original: Err("no value supplied for original".to_string()),
+                    parent: Ok(Default::default()),
+                    provider_id: Err("no value supplied for provider_id".to_string()),
+                    quoted: Ok(Default::default()),
+                    reactions: Err("no value supplied for reactions".to_string()),
+                    replies: Ok(Default::default()),
+                    reply_by: Ok(Default::default()),
+                    reply_to: Ok(Default::default()),
+                    seen: Err("no value supplied for seen".to_string()),
+                    seen_by: Err("no value supplied for seen_by".to_string()),
+                    sender_attendee_id: Err(
+                        "no value supplied for sender_attendee_id".to_string(),
+                    ),
+                    sender_id: Err("no value supplied for sender_id".to_string()),
+                    sender_urn: Ok(Default::default()),
+                    subject: Ok(Default::default()),
+                    text: Err("no value supplied for text".to_string()),
+                    timestamp: Err("no value supplied for timestamp".to_string()),
+                }
+            }
+        }
+        impl Message {
+            pub fn account_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::MessageAccountId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
+                self
+            }
+            pub fn attachments<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<crate::generated::open::Attachment>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attachments = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attachments: {e}")
+                    });
+                self
+            }
+            pub fn attendee_distance<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open::AttendeeDistance>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attendee_distance = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for attendee_distance: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn attendee_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open::AttendeeType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attendee_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attendee_type: {e}")
+                    });
+                self
+            }
+            pub fn behavior<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.behavior = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for behavior: {e}")
+                    });
+                self
+            }
+            pub fn chat_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::MessageChatId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.chat_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for chat_id: {e}")
+                    });
+                self
+            }
+            pub fn chat_provider_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.chat_provider_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for chat_provider_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn deleted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open::Flag>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.deleted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for deleted: {e}")
+                    });
+                self
+            }
+            pub fn delivered<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open::Flag>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.delivered = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for delivered: {e}")
+                    });
+                self
+            }
+            pub fn edited<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open::Flag>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.edited = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for edited: {e}")
+                    });
+                self
+            }
+            pub fn event_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open::EventType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for event_type: {e}")
+                    });
+                self
+            }
+            pub fn hidden<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open::Flag>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hidden = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hidden: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::MessageId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn is_event<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open::Flag>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_event = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_event: {e}")
+                    });
+                self
+            }
+            pub fn is_forwarded<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_forwarded = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_forwarded: {e}")
+                    });
+                self
+            }
+            pub fn is_sender<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open::Flag>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_sender = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_sender: {e}")
+                    });
+                self
+            }
+            pub fn message_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::MessageMessageId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message_id: {e}")
+                    });
+                self
+            }
+            pub fn message_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open::MessageType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message_type: {e}")
+                    });
+                self
+            }
+            pub fn object<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::MessageObject>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object: {e}")
+                    });
+                self
+            }
+            pub fn original<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.original = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for original: {e}")
+                    });
+                self
+            }
+            pub fn parent<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::MessageParent>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.parent = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for parent: {e}")
+                    });
+                self
+            }
+            pub fn provider_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider_id: {e}")
+                    });
+                self
+            }
+            pub fn quoted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::QuotedMessage>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.quoted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for quoted: {e}")
+                    });
+                self
+            }
+            pub fn reactions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Reaction>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reactions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for reactions: {e}")
+                    });
+                self
+            }
+            pub fn replies<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.replies = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for replies: {e}")
+                    });
+                self
+            }
+            pub fn reply_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reply_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for reply_by: {e}")
+                    });
+                self
+            }
+            pub fn reply_to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ReplyTo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reply_to = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for reply_to: {e}")
+                    });
+                self
+            }
+            pub fn seen<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open::Flag>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.seen = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for seen: {e}")
+                    });
+                self
+            }
+            pub fn seen_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        super::SeenByValue,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.seen_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for seen_by: {e}")
+                    });
+                self
+            }
+            pub fn sender_attendee_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::MessageSenderAttendeeId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sender_attendee_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sender_attendee_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn sender_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sender_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sender_id: {e}")
+                    });
+                self
+            }
+            pub fn sender_urn<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sender_urn = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sender_urn: {e}")
+                    });
+                self
+            }
+            pub fn subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
+                self
+            }
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for text: {e}")
+                    });
+                self
+            }
+            pub fn timestamp<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.timestamp = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for timestamp: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Message> for super::Message {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Message,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    account_id: value.account_id?,
+                    attachments: value.attachments?,
+                    attendee_distance: value.attendee_distance?,
+                    attendee_type: value.attendee_type?,
+                    behavior: value.behavior?,
+                    chat_id: value.chat_id?,
+                    chat_provider_id: value.chat_provider_id?,
+                    deleted: value.deleted?,
+                    delivered: value.delivered?,
+                    edited: value.edited?,
+                    event_type: value.event_type?,
+                    hidden: value.hidden?,
+                    id: value.id?,
+                    is_event: value.is_event?,
+                    is_forwarded: value.is_forwarded?,
+                    is_sender: value.is_sender?,
+                    message_id: value.message_id?,
+                    message_type: value.message_type?,
+                    object: value.object?,
+                    original: value.original?,
+                    parent: value.parent?,
+                    provider_id: value.provider_id?,
+                    quoted: value.quoted?,
+                    reactions: value.reactions?,
+                    replies: value.replies?,
+                    reply_by: value.reply_by?,
+                    reply_to: value.reply_to?,
+                    seen: value.seen?,
+                    seen_by: value.seen_by?,
+                    sender_attendee_id: value.sender_attendee_id?,
+                    sender_id: value.sender_id?,
+                    sender_urn: value.sender_urn?,
+                    subject: value.subject?,
+                    text: value.text?,
+                    timestamp: value.timestamp?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Message> for Message {
+            fn from(value: super::Message) -> Self {
+                Self {
+                    account_id: Ok(value.account_id),
+                    attachments: Ok(value.attachments),
+                    attendee_distance: Ok(value.attendee_distance),
+                    attendee_type: Ok(value.attendee_type),
+                    behavior: Ok(value.behavior),
+                    chat_id: Ok(value.chat_id),
+                    chat_provider_id: Ok(value.chat_provider_id),
+                    deleted: Ok(value.deleted),
+                    delivered: Ok(value.delivered),
+                    edited: Ok(value.edited),
+                    event_type: Ok(value.event_type),
+                    hidden: Ok(value.hidden),
+                    id: Ok(value.id),
+                    is_event: Ok(value.is_event),
+                    is_forwarded: Ok(value.is_forwarded),
+                    is_sender: Ok(value.is_sender),
+                    message_id: Ok(value.message_id),
+                    message_type: Ok(value.message_type),
+                    object: Ok(value.object),
+                    original: Ok(value.original),
+                    parent: Ok(value.parent),
+                    provider_id: Ok(value.provider_id),
+                    quoted: Ok(value.quoted),
+                    reactions: Ok(value.reactions),
+                    replies: Ok(value.replies),
+                    reply_by: Ok(value.reply_by),
+                    reply_to: Ok(value.reply_to),
+                    seen: Ok(value.seen),
+                    seen_by: Ok(value.seen_by),
+                    sender_attendee_id: Ok(value.sender_attendee_id),
+                    sender_id: Ok(value.sender_id),
+                    sender_urn: Ok(value.sender_urn),
+                    subject: Ok(value.subject),
+                    text: Ok(value.text),
+                    timestamp: Ok(value.timestamp),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MessageForwarded {
+            message_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            object: ::std::result::Result<
+                super::MessageForwardedObject,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MessageForwarded {
+            fn default() -> Self {
+                Self {
+                    message_id: Err("no value supplied for message_id".to_string()),
+                    object: Err("no value supplied for object".to_string()),
+                }
+            }
+        }
+        impl MessageForwarded {
+            pub fn message_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message_id: {e}")
+                    });
+                self
+            }
+            pub fn object<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::MessageForwardedObject>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MessageForwarded> for super::MessageForwarded {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MessageForwarded,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message_id: value.message_id?,
+                    object: value.object?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MessageForwarded> for MessageForwarded {
+            fn from(value: super::MessageForwarded) -> Self {
+                Self {
+                    message_id: Ok(value.message_id),
+                    object: Ok(value.object),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MessageReactionAdded {
+            object: ::std::result::Result<
+                super::MessageReactionAddedObject,
+                ::std::string::String,
+            >,
+            success: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for MessageReactionAdded {
+            fn default() -> Self {
+                Self {
+                    object: Err("no value supplied for object".to_string()),
+                    success: Err("no value supplied for success".to_string()),
+                }
+            }
+        }
+        impl MessageReactionAdded {
+            pub fn object<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::MessageReactionAddedObject>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object: {e}")
+                    });
+                self
+            }
+            pub fn success<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.success = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for success: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MessageReactionAdded>
+        for super::MessageReactionAdded {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MessageReactionAdded,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    object: value.object?,
+                    success: value.success?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MessageReactionAdded> for MessageReactionAdded {
+            fn from(value: super::MessageReactionAdded) -> Self {
+                Self {
+                    object: Ok(value.object),
+                    success: Ok(value.success),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MessageSent {
+            message_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            object: ::std::result::Result<
+                super::MessageSentObject,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MessageSent {
+            fn default() -> Self {
+                Self {
+                    message_id: Err("no value supplied for message_id".to_string()),
+                    object: Err("no value supplied for object".to_string()),
+                }
+            }
+        }
+        impl MessageSent {
+            pub fn message_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message_id: {e}")
+                    });
+                self
+            }
+            pub fn object<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::MessageSentObject>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MessageSent> for super::MessageSent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MessageSent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message_id: value.message_id?,
+                    object: value.object?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MessageSent> for MessageSent {
+            fn from(value: super::MessageSent) -> Self {
+                Self {
+                    message_id: Ok(value.message_id),
+                    object: Ok(value.object),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct QuotedMessage {
+            attachments: ::std::result::Result<
+                ::std::vec::Vec<crate::generated::open::Attachment>,
+                ::std::string::String,
+            >,
+            message_id: ::std::result::Result<
+                ::std::option::Option<super::QuotedMessageMessageId>,
+                ::std::string::String,
+            >,
+            provider_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            sender_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            text: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for QuotedMessage {
+            fn default() -> Self {
+                Self {
+                    attachments: Err("no value supplied for attachments".to_string()),
+                    message_id: Ok(Default::default()),
+                    provider_id: Err("no value supplied for provider_id".to_string()),
+                    sender_id: Err("no value supplied for sender_id".to_string()),
+                    text: Err("no value supplied for text".to_string()),
+                }
+            }
+        }
+        impl QuotedMessage {
+            pub fn attachments<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<crate::generated::open::Attachment>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attachments = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attachments: {e}")
+                    });
+                self
+            }
+            pub fn message_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::QuotedMessageMessageId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message_id: {e}")
+                    });
+                self
+            }
+            pub fn provider_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider_id: {e}")
+                    });
+                self
+            }
+            pub fn sender_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sender_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sender_id: {e}")
+                    });
+                self
+            }
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for text: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<QuotedMessage> for super::QuotedMessage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: QuotedMessage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attachments: value.attachments?,
+                    message_id: value.message_id?,
+                    provider_id: value.provider_id?,
+                    sender_id: value.sender_id?,
+                    text: value.text?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::QuotedMessage> for QuotedMessage {
+            fn from(value: super::QuotedMessage) -> Self {
+                Self {
+                    attachments: Ok(value.attachments),
+                    message_id: Ok(value.message_id),
+                    provider_id: Ok(value.provider_id),
+                    sender_id: Ok(value.sender_id),
+                    text: Ok(value.text),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Reaction {
+            is_sender: ::std::result::Result<bool, ::std::string::String>,
+            sender_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            value: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for Reaction {
+            fn default() -> Self {
+                Self {
+                    is_sender: Err("no value supplied for is_sender".to_string()),
+                    sender_id: Err("no value supplied for sender_id".to_string()),
+                    value: Err("no value supplied for value".to_string()),
+                }
+            }
+        }
+        impl Reaction {
+            pub fn is_sender<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_sender = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_sender: {e}")
+                    });
+                self
+            }
+            pub fn sender_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sender_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sender_id: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Reaction> for super::Reaction {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Reaction,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    is_sender: value.is_sender?,
+                    sender_id: value.sender_id?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Reaction> for Reaction {
+            fn from(value: super::Reaction) -> Self {
+                Self {
+                    is_sender: Ok(value.is_sender),
+                    sender_id: Ok(value.sender_id),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ReplyTo {
+            id: ::std::result::Result<super::ReplyToId, ::std::string::String>,
+            provider_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            sender_attendee_id: ::std::result::Result<
+                super::ReplyToSenderAttendeeId,
+                ::std::string::String,
+            >,
+            sender_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            text: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            timestamp: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ReplyTo {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    provider_id: Err("no value supplied for provider_id".to_string()),
+                    sender_attendee_id: Err(
+                        "no value supplied for sender_attendee_id".to_string(),
+                    ),
+                    sender_id: Err("no value supplied for sender_id".to_string()),
+                    text: Err("no value supplied for text".to_string()),
+                    timestamp: Err("no value supplied for timestamp".to_string()),
+                }
+            }
+        }
+        impl ReplyTo {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ReplyToId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn provider_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider_id: {e}")
+                    });
+                self
+            }
+            pub fn sender_attendee_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ReplyToSenderAttendeeId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sender_attendee_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sender_attendee_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn sender_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sender_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sender_id: {e}")
+                    });
+                self
+            }
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for text: {e}")
+                    });
+                self
+            }
+            pub fn timestamp<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.timestamp = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for timestamp: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ReplyTo> for super::ReplyTo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ReplyTo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    provider_id: value.provider_id?,
+                    sender_attendee_id: value.sender_attendee_id?,
+                    sender_id: value.sender_id?,
+                    text: value.text?,
+                    timestamp: value.timestamp?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ReplyTo> for ReplyTo {
+            fn from(value: super::ReplyTo) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    provider_id: Ok(value.provider_id),
+                    sender_attendee_id: Ok(value.sender_attendee_id),
+                    sender_id: Ok(value.sender_id),
+                    text: Ok(value.text),
+                    timestamp: Ok(value.timestamp),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SendMessageRequest {
+            account_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            attachments: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            quote_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            text: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            thread_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            typing_duration: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            video_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            voice_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SendMessageRequest {
+            fn default() -> Self {
+                Self {
+                    account_id: Ok(Default::default()),
+                    attachments: Ok(Default::default()),
+                    quote_id: Ok(Default::default()),
+                    text: Ok(Default::default()),
+                    thread_id: Ok(Default::default()),
+                    typing_duration: Ok(Default::default()),
+                    video_message: Ok(Default::default()),
+                    voice_message: Ok(Default::default()),
+                }
+            }
+        }
+        impl SendMessageRequest {
+            pub fn account_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
+                self
+            }
+            pub fn attachments<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attachments = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attachments: {e}")
+                    });
+                self
+            }
+            pub fn quote_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.quote_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for quote_id: {e}")
+                    });
+                self
+            }
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for text: {e}")
+                    });
+                self
+            }
+            pub fn thread_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.thread_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for thread_id: {e}")
+                    });
+                self
+            }
+            pub fn typing_duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.typing_duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for typing_duration: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn video_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.video_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for video_message: {e}")
+                    });
+                self
+            }
+            pub fn voice_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.voice_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for voice_message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SendMessageRequest> for super::SendMessageRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SendMessageRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    account_id: value.account_id?,
+                    attachments: value.attachments?,
+                    quote_id: value.quote_id?,
+                    text: value.text?,
+                    thread_id: value.thread_id?,
+                    typing_duration: value.typing_duration?,
+                    video_message: value.video_message?,
+                    voice_message: value.voice_message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SendMessageRequest> for SendMessageRequest {
+            fn from(value: super::SendMessageRequest) -> Self {
+                Self {
+                    account_id: Ok(value.account_id),
+                    attachments: Ok(value.attachments),
+                    quote_id: Ok(value.quote_id),
+                    text: Ok(value.text),
+                    thread_id: Ok(value.thread_id),
+                    typing_duration: Ok(value.typing_duration),
+                    video_message: Ok(value.video_message),
+                    voice_message: Ok(value.voice_message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VideoAttachment {
+            file_size: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            gif: ::std::result::Result<bool, ::std::string::String>,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            mimetype: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<super::AttachmentSize, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::VideoAttachmentType,
+                ::std::string::String,
+            >,
+            unavailable: ::std::result::Result<bool, ::std::string::String>,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url_expires_at: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VideoAttachment {
+            fn default() -> Self {
+                Self {
+                    file_size: Ok(Default::default()),
+                    gif: Err("no value supplied for gif".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    mimetype: Ok(Default::default()),
+                    size: Err("no value supplied for size".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    unavailable: Err("no value supplied for unavailable".to_string()),
+                    url: Ok(Default::default()),
+                    url_expires_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl VideoAttachment {
+            pub fn file_size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file_size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for file_size: {e}")
+                    });
+                self
+            }
+            pub fn gif<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.gif = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for gif: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn mimetype<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mimetype = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mimetype: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AttachmentSize>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VideoAttachmentType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn unavailable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unavailable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for unavailable: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn url_expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url_expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for url_expires_at: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VideoAttachment> for super::VideoAttachment {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VideoAttachment,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    file_size: value.file_size?,
+                    gif: value.gif?,
+                    id: value.id?,
+                    mimetype: value.mimetype?,
+                    size: value.size?,
+                    type_: value.type_?,
+                    unavailable: value.unavailable?,
+                    url: value.url?,
+                    url_expires_at: value.url_expires_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VideoAttachment> for VideoAttachment {
+            fn from(value: super::VideoAttachment) -> Self {
+                Self {
+                    file_size: Ok(value.file_size),
+                    gif: Ok(value.gif),
+                    id: Ok(value.id),
+                    mimetype: Ok(value.mimetype),
+                    size: Ok(value.size),
+                    type_: Ok(value.type_),
+                    unavailable: Ok(value.unavailable),
+                    url: Ok(value.url),
+                    url_expires_at: Ok(value.url_expires_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VideoMeetingAttachment {
+            expires_at: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            file_size: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            mimetype: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            starts_at: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            time_range: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::VideoMeetingAttachmentType,
+                ::std::string::String,
+            >,
+            unavailable: ::std::result::Result<bool, ::std::string::String>,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url_expires_at: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VideoMeetingAttachment {
+            fn default() -> Self {
+                Self {
+                    expires_at: Err("no value supplied for expires_at".to_string()),
+                    file_size: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    mimetype: Ok(Default::default()),
+                    starts_at: Err("no value supplied for starts_at".to_string()),
+                    time_range: Err("no value supplied for time_range".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    unavailable: Err("no value supplied for unavailable".to_string()),
+                    url: Ok(Default::default()),
+                    url_expires_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl VideoMeetingAttachment {
+            pub fn expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_at: {e}")
+                    });
+                self
+            }
+            pub fn file_size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file_size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for file_size: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn mimetype<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mimetype = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mimetype: {e}")
+                    });
+                self
+            }
+            pub fn starts_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.starts_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for starts_at: {e}")
+                    });
+                self
+            }
+            pub fn time_range<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.time_range = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for time_range: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VideoMeetingAttachmentType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn unavailable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unavailable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for unavailable: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn url_expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url_expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for url_expires_at: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VideoMeetingAttachment>
+        for super::VideoMeetingAttachment {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VideoMeetingAttachment,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    expires_at: value.expires_at?,
+                    file_size: value.file_size?,
+                    id: value.id?,
+                    mimetype: value.mimetype?,
+                    starts_at: value.starts_at?,
+                    time_range: value.time_range?,
+                    type_: value.type_?,
+                    unavailable: value.unavailable?,
+                    url: value.url?,
+                    url_expires_at: value.url_expires_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VideoMeetingAttachment>
+        for VideoMeetingAttachment {
+            fn from(value: super::VideoMeetingAttachment) -> Self {
+                Self {
+                    expires_at: Ok(value.expires_at),
+                    file_size: Ok(value.file_size),
+                    id: Ok(value.id),
+                    mimetype: Ok(value.mimetype),
+                    starts_at: Ok(value.starts_at),
+                    time_range: Ok(value.time_range),
+                    type_: Ok(value.type_),
+                    unavailable: Ok(value.unavailable),
+                    url: Ok(value.url),
+                    url_expires_at: Ok(value.url_expires_at),
+                }
             }
         }
     }

@@ -104,7 +104,7 @@ impl<'a, T: Send + 'a> Call<'a, T> {
     async fn run<R>(self, keep: impl FnOnce(ResponseValue<T>) -> R) -> Result<R, Error> {
         let attempt = self.attempt?;
         let plan = self.client.plan(self.operation, &self.options, false);
-        execute::execute(plan, |timeout| attempt(timeout), keep).await
+        execute::execute(plan, attempt, keep).await
     }
 }
 

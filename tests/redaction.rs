@@ -90,3 +90,90 @@ async fn the_key_never_appears_in_debug_errors_or_traces() {
         assert!(!text.contains("SECRET_KEY"), "key leaked in: {text}");
     }
 }
+
+/// Answers like a debug proxy or a gateway that echoes what it received: an HTML 502 listing the
+/// request headers, and a JSON 401 whose `detail` and `title` quote the key.
+struct Echo;
+
+impl wiremock::Respond for Echo {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let key = request
+            .headers
+            .get("x-api-key")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        if request.url.path().ends_with("/html") {
+            let mut page = String::from("<html><body><h1>502 Bad Gateway</h1><pre>");
+            for (name, value) in request.headers.iter() {
+                page.push_str(&format!("{name}: {}\n", value.to_str().unwrap_or("")));
+            }
+            page.push_str("</pre></body></html>");
+            ResponseTemplate::new(502).set_body_raw(page, "text/html")
+        } else {
+            let body = json!({"type": format!("errors/{key}"), "status": 401, "title": format!("Bad key {key}"),
+                "detail": format!("The API key '{key}' is not valid."), "instance": format!("req_{key}")});
+            ResponseTemplate::new(401).set_body_json(body)
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_key_is_scrubbed_from_what_a_server_echoes_and_logs_carry_no_body_text() {
+    let capture = Capture::default();
+    let writer = capture.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(Echo)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let html = client.get_message("html").await.unwrap_err();
+    let json = client.get_message("json").await.unwrap_err();
+    let sent = client.send_message("html").text("hi").send().await.unwrap_err();
+
+    let postpress::Error::InvalidResponse(invalid) = &html else {
+        panic!("{html:?}")
+    };
+    assert!(invalid.snippet.contains("x-api-key: <redacted>"), "{}", invalid.snippet);
+    let postpress::Error::Api(api) = &json else {
+        panic!("{json:?}")
+    };
+    assert_eq!(api.detail.as_deref(), Some("The API key '<redacted>' is not valid."));
+    assert_eq!(api.title, "Bad key <redacted>");
+    assert_eq!(api.instance.as_deref(), Some("req_<redacted>"));
+    assert_eq!(api.code.as_str(), "errors/<redacted>");
+
+    let traces = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        traces.contains("status=502") && traces.contains("status=401"),
+        "{traces}"
+    );
+    for text in [
+        traces.clone(),
+        format!("{html} {html:?}"),
+        format!("{json} {json:?}"),
+        format!("{sent} {sent:?}"),
+    ] {
+        assert!(
+            !text.contains(KEY) && !text.contains("SECRET_KEY"),
+            "key leaked in: {text}"
+        );
+    }
+    // Logs name the failure, never its text: no page, no envelope detail or title.
+    for body_text in ["Bad Gateway", "is not valid", "Bad key"] {
+        assert!(!traces.contains(body_text), "body text {body_text:?} logged: {traces}");
+    }
+}

@@ -153,28 +153,33 @@ fn page_example_responses_decode() {
 
 #[test]
 fn request_bodies_encode_to_what_the_pages_show() {
-    let forward = types::ForwardMessageRequest {
-        chat_id: "chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR".into(),
-    };
+    let forward: types::ForwardMessageRequest = types::ForwardMessageRequest::builder()
+        .chat_id("chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR")
+        .try_into()
+        .unwrap();
     assert_eq!(
         serde_json::to_value(&forward).unwrap(),
         json!({"chat_id": "chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR"})
     );
-    let reaction = types::AddReactionRequest {
-        reaction: "👍".into()
-    };
+    let reaction: types::AddReactionRequest = types::AddReactionRequest::builder().reaction("👍").try_into().unwrap();
     assert_eq!(serde_json::to_value(&reaction).unwrap(), json!({"reaction": "👍"}));
-    let action = types::ChatActionRequest::WithValue(types::ChatActionWithValue {
-        action: types::ChatActionWithValueAction::SetReadStatus,
-        value: types::ChatActionValue::Boolean(true),
-    });
+    let action = types::ChatActionRequest::WithValue(
+        types::ChatActionWithValue::builder()
+            .action(types::ChatActionWithValueAction::SetReadStatus)
+            .value(types::ChatActionValue::Boolean(true))
+            .try_into()
+            .unwrap(),
+    );
     assert_eq!(
         serde_json::to_value(&action).unwrap(),
         json!({"action": "setReadStatus", "value": true})
     );
-    let invite = types::ChatActionRequest::GetInviteLink(types::ChatActionGetInviteLink {
-        action: types::ChatActionGetInviteLinkAction::GetInviteLink,
-    });
+    let invite = types::ChatActionRequest::GetInviteLink(
+        types::ChatActionGetInviteLink::builder()
+            .action(types::ChatActionGetInviteLinkAction::GetInviteLink)
+            .try_into()
+            .unwrap(),
+    );
     assert_eq!(
         serde_json::to_value(&invite).unwrap(),
         json!({"action": "getInviteLink"})

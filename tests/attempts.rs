@@ -1,0 +1,91 @@
+//! Attempts that reached the network, counted from the SDK's own per-attempt events: a refused
+//! connection is retried even for forward (nothing can have been sent), a reset after the request
+//! was written is not. Alone in its test binary: tracing caches per-callsite interest process-wide,
+//! so a capturing subscriber must not race tests that run without one.
+
+use std::sync::{Arc, Mutex};
+
+use postpress::{Client, Error};
+
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Runs `call` with a subscriber and returns the attempts it logged as failed.
+async fn failed_attempts<F: Future<Output = Error>>(call: F) -> (Error, usize) {
+    let capture = Capture::default();
+    let writer = capture.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let error = call.await;
+    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    (error, logs.matches("postpress request failed").count())
+}
+
+fn client(base_url: String, max_retries: u32) -> Client {
+    Client::builder()
+        .api_key("pp_test_attempts")
+        .base_url(base_url)
+        .max_retries(max_retries)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_refused_connection_is_retried_even_for_forward() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = client(format!("http://127.0.0.1:{port}"), 2);
+    let (error, attempts) =
+        failed_attempts(async { client.forward_message("msg_1", "chat_2").await.unwrap_err() }).await;
+    assert!(matches!(&error, Error::Transport(t) if t.connect), "{error:?}");
+    assert_eq!(
+        attempts, 3,
+        "the first attempt and both retries reached for the network"
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_reset_after_the_request_was_written_is_not_retried_for_forward() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let accepted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = accepted.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut stream, _)) = listener.accept().await else {
+                return;
+            };
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            // Read the request, then close without answering.
+            let mut buf = [0u8; 4096];
+            let _ = tokio::io::AsyncReadExt::read(&mut stream, &mut buf).await;
+            drop(stream);
+        }
+    });
+    let client = client(url, 2);
+    let (error, attempts) =
+        failed_attempts(async { client.forward_message("msg_1", "chat_2").await.unwrap_err() }).await;
+    assert!(!error.is_retryable(), "{error:?}");
+    assert_eq!(attempts, 1);
+    assert_eq!(
+        accepted.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "one connection reached the server"
+    );
+}
