@@ -20,8 +20,8 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// The default time allowed for one attempt of a send that carries files (uploads take longer).
 pub const DEFAULT_UPLOAD_TIMEOUT: Duration = Duration::from_secs(600);
-/// The default time allowed for a whole call, retries and the waits between them included. A send
-/// that carries files gets at least the upload timeout.
+/// The default time allowed for a whole call, retries and the waits between them included; never
+/// less than the call's per-attempt timeout (so a send that carries files gets its upload timeout).
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(60);
 /// The default number of retries after a first failed attempt (see [`crate::retry`]).
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
@@ -105,7 +105,7 @@ impl ClientBuilder {
     }
 
     /// Time allowed for a whole call: every attempt and the waits between them. Default
-    /// [`DEFAULT_DEADLINE`]; a send that carries files gets at least its upload timeout. When the
+    /// [`DEFAULT_DEADLINE`] or the call's per-attempt timeout, whichever is longer. When the
     /// deadline passes during an attempt, the attempt is dropped (its connection closed) and the
     /// call fails with [`Error::Timeout`]; a retry that would start after it is not made.
     pub fn deadline(mut self, deadline: Duration) -> Self {
@@ -196,7 +196,7 @@ impl ClientBuilder {
             api_key,
             timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
             upload_timeout: self.upload_timeout.unwrap_or(DEFAULT_UPLOAD_TIMEOUT),
-            deadline: self.deadline.unwrap_or(DEFAULT_DEADLINE),
+            deadline: self.deadline,
             max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
         }))
     }

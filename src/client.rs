@@ -44,7 +44,8 @@ pub(crate) struct Config {
     pub api_key: HeaderValue,
     pub timeout: Duration,
     pub upload_timeout: Duration,
-    pub deadline: Duration,
+    /// `None`: [`DEFAULT_DEADLINE`](crate::DEFAULT_DEADLINE), and never less than the timeout.
+    pub deadline: Option<Duration>,
     pub max_retries: u32,
 }
 
@@ -185,22 +186,22 @@ impl Client {
         generated::Client::new_with_client(&self.config.base_url, self.config.http.clone(), hooks)
     }
 
-    /// The client's settings with the call's own laid over them. A send that carries files has
-    /// the upload timeout, and at least that as its deadline.
+    /// The client's settings with the call's own laid over them. A send that carries files has the
+    /// upload timeout; the default deadline is never shorter than the attempt's timeout (one slow
+    /// attempt must be able to finish), an explicit one is kept as it is.
     pub(crate) fn plan(&self, operation: OperationId, options: &CallOptions, uploads: bool) -> Plan<'_> {
         let config = &self.config;
         let timeout = options
             .timeout
             .unwrap_or(if uploads { config.upload_timeout } else { config.timeout });
-        let default_deadline = if uploads {
-            config.deadline.max(config.upload_timeout)
-        } else {
-            config.deadline
-        };
+        let deadline = options
+            .deadline
+            .or(config.deadline)
+            .unwrap_or(crate::DEFAULT_DEADLINE.max(timeout));
         Plan {
             operation,
             timeout,
-            deadline: options.deadline.unwrap_or(default_deadline),
+            deadline,
             max_retries: options.max_retries.unwrap_or(config.max_retries),
             secret: Secret(config.api_key.to_str().unwrap_or_default()),
         }

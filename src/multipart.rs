@@ -13,7 +13,7 @@
 //! request goes out (the read size decides throughput: 4 KiB reads are an order of magnitude
 //! slower; `cargo xtask bench` row 2 measures it against raw reqwest).
 
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use bytes::Bytes;
 use futures_util::StreamExt;
@@ -115,7 +115,13 @@ impl Multipart {
     }
 
     /// The body, and its length when every part's length is known.
-    pub(crate) fn into_body(mut self, progress: Option<ProgressFn>) -> (reqwest::Body, Option<u64>) {
+    ///
+    /// `sender` is held by the attempt that sends the body. hyper writes a body from its own
+    /// connection task, which goes on after the attempt's future is dropped (a deadline, the
+    /// caller's `select!`): so each chunk first checks that the attempt is still there, and ends
+    /// the body with an error when it is not, which closes the connection mid-body. The server
+    /// then never sees a whole request, and cannot take it for a message.
+    pub(crate) fn into_body(mut self, progress: Option<ProgressFn>, sender: Weak<()>) -> (reqwest::Body, Option<u64>) {
         let closing = format!("--{}--\r\n", self.boundary);
         self.push_bytes(closing);
         let total = self.len;
@@ -126,6 +132,9 @@ impl Multipart {
                 Segment::Data(data) => data,
             })
             .map(move |chunk| {
+                if sender.strong_count() == 0 {
+                    return Err(std::io::Error::other("the send was cancelled: its future was dropped"));
+                }
                 if let (Ok(bytes), Some(progress)) = (&chunk, &progress) {
                     sent += bytes.len() as u64;
                     progress(Progress { sent, total });

@@ -47,6 +47,12 @@ fn base_path(base_url: &str) -> &str {
 ///
 /// Sending is not idempotent: a failed send is retried only when it provably did not take effect
 /// (see [`crate::retry`]), and each retry re-opens its files.
+///
+/// Cancellation: dropping the future of [`send`](Self::send) (a timeout of your own,
+/// `tokio::select!`) stops at once: files are closed, the connection is closed, and the server
+/// sees an incomplete body, which it cannot take for a message. A future dropped after the whole
+/// body went out but before the answer arrived may still have sent the message, like a timeout
+/// there.
 #[must_use = "nothing is sent until .send().await"]
 pub struct SendMessage<'a> {
     client: &'a Client,
@@ -152,8 +158,7 @@ impl<'a> SendMessage<'a> {
     }
 
     /// Time allowed for the whole send, retries and the waits between them included. Default: the
-    /// client's [`deadline`](crate::ClientBuilder::deadline), and at least its upload timeout when
-    /// the message carries files.
+    /// client's [`deadline`](crate::ClientBuilder::deadline).
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.options.deadline = Some(deadline);
         self
@@ -219,7 +224,9 @@ impl<'a> SendMessage<'a> {
         }
         let content_type =
             HeaderValue::from_str(&form.content_type()).map_err(|e| Error::invalid_input(e.to_string()))?;
-        let (body, len) = form.into_body(self.progress.clone());
+        // Held until this attempt ends or is dropped; see `Multipart::into_body`.
+        let sender = Arc::new(());
+        let (body, len) = form.into_body(self.progress.clone(), Arc::downgrade(&sender));
 
         let operation = OPERATION.spec();
         let path = operation

@@ -161,8 +161,13 @@ impl Upload {
                 (Box::pin(stream), Some(metadata.len()))
             }
             Source::Bytes(bytes) => {
+                // In chunks (no copy), like a file: a cancelled send stops within one chunk.
                 let len = bytes.len() as u64;
-                (Box::pin(futures_util::stream::iter([Ok(bytes.clone())])), Some(len))
+                let bytes = bytes.clone();
+                let chunks = (0..bytes.len())
+                    .step_by(crate::multipart::CHUNK_SIZE)
+                    .map(move |start| Ok(bytes.slice(start..(start + crate::multipart::CHUNK_SIZE).min(bytes.len()))));
+                (Box::pin(futures_util::stream::iter(chunks)), Some(len))
             }
             Source::Stream(stream, len) => {
                 let taken = stream.lock().ok().and_then(|mut s| s.take());

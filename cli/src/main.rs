@@ -249,7 +249,9 @@ async fn run(cli: &Cli) -> Result<serde_json::Value, postpress::Error> {
         }
         Command::FakeServer { port } => Ok(fake_server(*port).await),
         Command::Completions { shell } => {
-            clap_complete::generate(*shell, &mut Cli::command(), "postpress", &mut std::io::stdout());
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "postpress", &mut script);
+            output::write_stdout(&script);
             Ok(serde_json::Value::Null)
         }
     }
@@ -266,12 +268,12 @@ async fn fake_server(port: Option<u16>) -> serde_json::Value {
         }
     };
     let seeded = fake.seed_demo();
-    println!("fake postpress server listening on {}", fake.base_url());
-    println!("api key: {}", fake.api_key());
+    output::line(&format!("fake postpress server listening on {}", fake.base_url()));
+    output::line(&format!("api key: {}", fake.api_key()));
     for (provider, chat, message) in seeded {
-        println!("{provider:?} chat {chat} with message {message}");
+        output::line(&format!("{provider:?} chat {chat} with message {message}"));
     }
-    println!("press Ctrl-C to stop");
+    output::line(&format!("press Ctrl-C to stop"));
     let _ = tokio::signal::ctrl_c().await;
     serde_json::Value::Null
 }

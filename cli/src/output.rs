@@ -1,4 +1,7 @@
 //! What the CLI writes: JSON on stdout, one-line errors and logs on stderr.
+//!
+//! A closed stdout or stderr (`postpress get ID | head -c 10`) is not worth a panic: every write
+//! here ignores it, and the command exits as it would have, like other Unix tools.
 
 use std::io::{IsTerminal, Write};
 
@@ -11,6 +14,17 @@ pub fn print_json(body: &serde_json::Value) {
     };
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(stdout, "{}", text.unwrap_or_default());
+}
+
+/// `bytes` on stdout, as they are.
+pub fn write_stdout(bytes: &[u8]) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(bytes).and_then(|()| stdout.flush());
+}
+
+/// One line of text on stdout.
+pub fn line(text: &str) {
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
 }
 
 /// `error: <message>` on one line of stderr.

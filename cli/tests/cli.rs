@@ -312,3 +312,135 @@ fn completions_are_generated_for_bash_zsh_and_fish() {
         );
     }
 }
+
+/// A server that echoes the key it received: an HTML 502 listing the request headers for a
+/// retrieve, a JSON 401 quoting the key for everything else.
+fn echoing_server() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut head = Vec::new();
+            let mut length = 0usize;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+                head.push(line);
+            }
+            let mut body = vec![0u8; length];
+            let _ = reader.read_exact(&mut body);
+            let key = head
+                .iter()
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .starts_with("x-api-key:")
+                        .then(|| l[10..].trim().to_string())
+                })
+                .unwrap_or_default();
+            let (status, content_type, body) = if head[0].starts_with("GET") {
+                let page = format!("<html><pre>{}</pre></html>", head.concat());
+                ("502 Bad Gateway", "text/html", page)
+            } else {
+                let detail = format!("The API key {key} is not valid.");
+                let json = serde_json::json!({"type": "errors/invalid_credentials", "status": 401,
+                    "title": "Unauthorized", "detail": detail});
+                ("401 Unauthorized", "application/json", json.to_string())
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    url
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_key_never_appears_even_when_the_server_echoes_it() {
+    const KEY: &str = "pp_live_ECHOED_SECRET_31337";
+    let url = echoing_server();
+    let dir = std::env::temp_dir().join(format!("postpress-cli-echo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("a.txt");
+    std::fs::write(&file, b"hello").unwrap();
+    let file = file.to_str().unwrap().to_string();
+    let commands: [&[&str]; 5] = [
+        &["get", "msg_1"],
+        &["send", "chat_1", "--text", "hi", "--attach", &file],
+        &["forward", "msg_1", "--to", "chat_2"],
+        &["react", "msg_1", "👍"],
+        &["chat", "chat_1", "setLabel", "VIP"],
+    ];
+    for command in commands {
+        let mut args = vec!["-vvv", "--base-url", url.as_str(), "--max-retries", "0"];
+        args.extend_from_slice(command);
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        let output = tokio::task::spawn_blocking(move || {
+            Command::new(BIN)
+                .args(&args)
+                .env("POSTPRESS_API_KEY", KEY)
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{command:?}: {}", stderr(&output));
+        let all = format!("{}{}", stderr(&output), String::from_utf8_lossy(&output.stdout));
+        assert!(!all.contains("ECHOED_SECRET"), "{command:?} leaked the key: {all}");
+        let error_line = all
+            .lines()
+            .find(|l| l.starts_with("error:"))
+            .unwrap_or_default()
+            .to_string();
+        assert!(error_line.contains("<redacted>"), "{command:?}: {error_line}");
+    }
+}
+
+/// Runs the CLI with stdout closed before it writes (a reader that went away, as `| head -c 10`).
+fn with_closed_stdout(args: &[&str], env: &[(&str, String)]) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .envs(env.iter().map(|(k, v)| (k, v.as_str())))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_closed_stdout_is_not_a_panic() {
+    let fake = FakeServer::start().await;
+    let chat = fake.add_chat(Provider::WhatsApp);
+    let message = fake.add_message(&chat, &"long text ".repeat(20_000)).unwrap();
+    let env = [
+        ("POSTPRESS_BASE_URL", fake.base_url()),
+        ("POSTPRESS_API_KEY", fake.api_key().to_string()),
+    ];
+    for args in [
+        vec!["completions", "bash"],
+        vec!["get", message.as_str()],
+        vec!["--help"],
+    ] {
+        let env = env.clone();
+        let owned: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        let output = tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = owned.iter().map(String::as_str).collect();
+            with_closed_stdout(&args, &env)
+        })
+        .await
+        .unwrap();
+        let err = stderr(&output);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {err}");
+    }
+}

@@ -11,6 +11,12 @@ fn postpress_client() {
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     match std::env::args().nth(1).as_deref() {
+        // The application's own reqwest client, built before any postpress client: Cargo unified
+        // reqwest's features, so postpress's choice of TLS features reaches this client too.
+        Some("own-client-first") => {
+            reqwest::Client::builder().build().expect("the application's reqwest client");
+            postpress_client();
+        }
         // The application's own reqwest client, built after postpress's.
         Some("own-client") => {
             postpress_client();
@@ -24,7 +30,7 @@ async fn main() {
                 .expect("the application installs its provider");
             postpress_client();
         }
-        other => panic!("usage: embed-app own-client|own-provider (got {other:?})"),
+        other => panic!("usage: embed-app own-client-first|own-client|own-provider (got {other:?})"),
     }
     println!("ok");
 }

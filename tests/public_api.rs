@@ -1,0 +1,53 @@
+//! Promises of the public API that the compiler checks: what can cross threads, and how users
+//! build response values for their own tests (the structs are `#[non_exhaustive]`).
+
+use postpress::types::{self, Message, MessageSent};
+use postpress::{Client, Error, Upload};
+
+fn send_sync<T: Send + Sync>() {}
+fn send<T: Send>(_: &T) {}
+
+#[test]
+fn the_client_its_errors_and_every_future_can_cross_threads() {
+    send_sync::<Client>();
+    send_sync::<Error>();
+    send_sync::<postpress::Response<Message>>();
+    send_sync::<Upload>();
+    let client = Client::builder().api_key("pp_test").build().unwrap();
+    send(&std::future::IntoFuture::into_future(client.get_message("msg_1")));
+    send(&std::future::IntoFuture::into_future(
+        client.forward_message("msg_1", "chat_1"),
+    ));
+    send(&std::future::IntoFuture::into_future(
+        client.add_reaction("msg_1", "👍"),
+    ));
+    send(&std::future::IntoFuture::into_future(
+        client.chat_action("chat_1", postpress::ChatAction::SetLabel("x".into())),
+    ));
+    send(&client.get_message("msg_1").with_metadata());
+    send(&client.invite_link("chat_1"));
+    send(&client.send_message("chat_1").text("hi").send());
+    send(&client.send_message("chat_1").text("hi").send_with_metadata());
+}
+
+#[test]
+fn response_values_are_built_with_builders() {
+    let sent: MessageSent = MessageSent::builder()
+        .object(types::MessageSentObject::MessageSent)
+        .message_id("msg_1")
+        .try_into()
+        .expect("every required field is set");
+    assert_eq!(sent.message_id, "msg_1");
+
+    // A missing required field is an error naming it, not a half-built value.
+    let missing = MessageSent::builder().message_id("msg_1");
+    let error = types::MessageSent::try_from(missing).unwrap_err();
+    assert!(error.to_string().contains("object"), "{error}");
+
+    // A value can be changed through its builder too.
+    let changed: MessageSent = types::builder::MessageSent::from(sent)
+        .message_id("msg_2")
+        .try_into()
+        .unwrap();
+    assert_eq!(changed.message_id, "msg_2");
+}
