@@ -273,7 +273,7 @@ async fn fake_server(port: Option<u16>) -> serde_json::Value {
     for (provider, chat, message) in seeded {
         output::line(&format!("{provider:?} chat {chat} with message {message}"));
     }
-    output::line(&format!("press Ctrl-C to stop"));
+    output::line("press Ctrl-C to stop");
     let _ = tokio::signal::ctrl_c().await;
     serde_json::Value::Null
 }
