@@ -20,6 +20,9 @@
 //! The types and the JSON operations are generated at build time from the crate's `openapi.yaml`.
 
 #![warn(missing_docs)]
+// docs.rs builds with `--cfg docsrs` (see `[package.metadata.docs.rs]`): feature-gated items show
+// the feature they need.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod generated {
     #![allow(missing_docs, clippy::all, unused_imports, dead_code)]
@@ -32,6 +35,7 @@ mod client;
 mod error;
 mod execute;
 #[cfg(feature = "fake")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
 pub mod fake;
 mod hooks;
 mod limit;
