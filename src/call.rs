@@ -9,14 +9,11 @@ use progenitor_client::ResponseValue;
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::execute::{self, Attempt};
-use crate::operations::OperationId;
+use crate::execute;
+use crate::json_ops::{self, JsonRequest, sealed::JsonAnswer};
 
-/// A boxed future, as [`Call`]'s `IntoFuture` hands it out.
+/// The future [`Call`]'s `IntoFuture` hands out.
 pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-/// Makes one attempt of a call (a new request each time).
-pub(crate) type AttemptFn<'a, T> = Box<dyn Fn(Duration) -> BoxFuture<'a, Attempt<T>> + Send + Sync + 'a>;
 
 /// Settings of one call that override the client's.
 #[derive(Clone, Copy, Debug, Default)]
@@ -49,28 +46,29 @@ pub(crate) struct CallOptions {
 #[must_use = "nothing is sent until the call is awaited"]
 pub struct Call<'a, T> {
     client: &'a Client,
-    operation: OperationId,
-    attempt: Result<AttemptFn<'a, T>, Error>,
+    request: Result<JsonRequest<'a>, Error>,
     options: CallOptions,
+    answer: std::marker::PhantomData<fn() -> T>,
 }
 
 impl<T> std::fmt::Debug for Call<'_, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let operation = self.request.as_ref().ok().map(JsonRequest::operation);
         f.debug_struct("Call")
-            .field("operation", &self.operation)
+            .field("operation", &operation)
             .field("options", &self.options)
             .finish_non_exhaustive()
     }
 }
 
-impl<'a, T: Send + 'a> Call<'a, T> {
-    /// `attempt` makes one attempt; `Err` when the input was refused before anything was sent.
-    pub(crate) fn new(client: &'a Client, operation: OperationId, attempt: Result<AttemptFn<'a, T>, Error>) -> Self {
+impl<'a, T: JsonAnswer> Call<'a, T> {
+    /// `request` is `Err` when the input was refused before anything was sent.
+    pub(crate) fn new(client: &'a Client, request: Result<JsonRequest<'a>, Error>) -> Self {
         Call {
             client,
-            operation,
-            attempt,
+            request,
             options: CallOptions::default(),
+            answer: std::marker::PhantomData,
         }
     }
 
@@ -102,13 +100,15 @@ impl<'a, T: Send + 'a> Call<'a, T> {
     }
 
     async fn run<R>(self, keep: impl FnOnce(ResponseValue<T>) -> R) -> Result<R, Error> {
-        let attempt = self.attempt?;
-        let plan = self.client.plan(self.operation, &self.options, false);
-        execute::execute(plan, attempt, keep).await
+        let request = self.request?;
+        let client = self.client;
+        let plan = client.plan(request.operation(), &self.options, false);
+        let request = &request;
+        execute::execute(plan, |timeout| json_ops::attempt(client, request, timeout), keep).await
     }
 }
 
-impl<'a, T: Send + 'a> IntoFuture for Call<'a, T> {
+impl<'a, T: JsonAnswer> IntoFuture for Call<'a, T> {
     type Output = Result<T, Error>;
     type IntoFuture = BoxFuture<'a, Result<T, Error>>;
 

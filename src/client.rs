@@ -3,16 +3,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use progenitor_client::ClientInfo;
 use reqwest::header::HeaderValue;
 
 use crate::builder::ClientBuilder;
-use crate::call::{AttemptFn, Call, CallOptions};
+use crate::call::{Call, CallOptions};
 use crate::chat_action::ChatAction;
 use crate::error::Error;
 use crate::execute::Plan;
 use crate::generated::{self, operations::OperationId};
 use crate::hooks::Hooks;
+use crate::json_ops::JsonRequest;
 use crate::response::Secret;
 use crate::types;
 
@@ -89,16 +89,8 @@ impl Client {
 
     /// Retrieves a message by its postpress id (`GET /messages/{message_id}`).
     pub fn get_message<'a>(&'a self, message_id: &'a str) -> Call<'a, types::Message> {
-        let attempt = check_id("message_id", message_id).map(|()| -> AttemptFn<'a, _> {
-            Box::new(move |timeout| {
-                Box::pin(async move {
-                    let api = self.api(timeout);
-                    let result = api.get_message(message_id).await;
-                    Ok((result, api.inner().take_last()))
-                })
-            })
-        });
-        Call::new(self, OperationId::GetMessage, attempt)
+        let request = check_id("message_id", message_id).map(|()| JsonRequest::GetMessage { message_id });
+        Call::new(self, request)
     }
 
     /// Forwards a message to another chat (`POST /messages/{message_id}/forward`). WhatsApp only.
@@ -106,41 +98,29 @@ impl Client {
     /// The answer's `message_id` is `None` when the provider does not return the new id at once.
     /// Not idempotent: retried only when the attempt provably did not take effect.
     pub fn forward_message<'a>(&'a self, message_id: &'a str, to_chat_id: &str) -> Call<'a, types::MessageForwarded> {
-        let checked = check_id("message_id", message_id).and_then(|()| check_non_empty("chat_id", to_chat_id));
-        let body = types::ForwardMessageRequest {
-            chat_id: to_chat_id.to_string(),
-        };
-        let attempt = checked.map(|()| -> AttemptFn<'a, _> {
-            Box::new(move |timeout| {
-                let body = body.clone();
-                Box::pin(async move {
-                    let api = self.api(timeout);
-                    let result = api.forward_message(message_id, &body).await;
-                    Ok((result, api.inner().take_last()))
-                })
-            })
-        });
-        Call::new(self, OperationId::ForwardMessage, attempt)
+        let request = check_id("message_id", message_id)
+            .and_then(|()| check_non_empty("chat_id", to_chat_id))
+            .map(|()| JsonRequest::ForwardMessage {
+                message_id,
+                body: types::ForwardMessageRequest {
+                    chat_id: to_chat_id.to_string(),
+                },
+            });
+        Call::new(self, request)
     }
 
     /// Reacts to a message with an emoji (`POST /messages/{message_id}/reaction`). WhatsApp and
     /// LinkedIn only. A new reaction from the same account replaces the previous one.
     pub fn add_reaction<'a>(&'a self, message_id: &'a str, reaction: &str) -> Call<'a, types::MessageReactionAdded> {
-        let checked = check_id("message_id", message_id).and_then(|()| check_non_empty("reaction", reaction));
-        let body = types::AddReactionRequest {
-            reaction: reaction.to_string(),
-        };
-        let attempt = checked.map(|()| -> AttemptFn<'a, _> {
-            Box::new(move |timeout| {
-                let body = body.clone();
-                Box::pin(async move {
-                    let api = self.api(timeout);
-                    let result = api.add_reaction(message_id, &body).await;
-                    Ok((result, api.inner().take_last()))
-                })
-            })
-        });
-        Call::new(self, OperationId::AddReaction, attempt)
+        let request = check_id("message_id", message_id)
+            .and_then(|()| check_non_empty("reaction", reaction))
+            .map(|()| JsonRequest::AddReaction {
+                message_id,
+                body: types::AddReactionRequest {
+                    reaction: reaction.to_string(),
+                },
+            });
+        Call::new(self, request)
     }
 
     /// Performs an action on a chat (`PATCH /chats/{chat_id}`). See [`ChatAction`] for the actions
@@ -150,18 +130,11 @@ impl Client {
             Some(value) => check_non_empty(&format!("the value of {}", action.name()), value),
             None => Ok(()),
         });
-        let body = types::ChatActionRequest::from(action);
-        let attempt = checked.map(|()| -> AttemptFn<'a, _> {
-            Box::new(move |timeout| {
-                let body = body.clone();
-                Box::pin(async move {
-                    let api = self.api(timeout);
-                    let result = api.patch_chat(chat_id, &body).await;
-                    Ok((result, api.inner().take_last()))
-                })
-            })
+        let request = checked.map(|()| JsonRequest::PatchChat {
+            chat_id,
+            body: types::ChatActionRequest::from(action),
         });
-        Call::new(self, OperationId::PatchChat, attempt)
+        Call::new(self, request)
     }
 
     /// Generates or retrieves a group chat's invite link (`getInviteLink`). WhatsApp and Telegram.
@@ -176,12 +149,14 @@ impl Client {
                 retry_after: None,
                 operation: OperationId::PatchChat,
                 retryable: false,
+                // A 200 to getInviteLink: the action was performed, its answer lacks the link.
+                outcome: crate::retry::Outcome::Unknown,
             }))
         })
     }
 
     /// The generated client for one attempt: its hooks record the answer of this attempt only.
-    fn api(&self, timeout: Duration) -> generated::Client {
+    pub(crate) fn api(&self, timeout: Duration) -> generated::Client {
         let hooks = Hooks::for_call(self.config.api_key.clone(), timeout);
         generated::Client::new_with_client(&self.config.base_url, self.config.http.clone(), hooks)
     }

@@ -5,11 +5,13 @@ use std::time::Duration;
 
 use crate::ErrorCode;
 use crate::operations::OperationId;
+use crate::retry::Outcome;
 
 /// Everything that can go wrong in a call. Nothing here ever shows the API key.
 ///
-/// Match on the variant for what happened; use [`Error::is_retryable`], [`Error::retry_after`] and
-/// [`Error::needs_reconnect`] for what to do about it.
+/// Match on the variant for what happened; use [`Error::outcome`] (may the call have taken
+/// effect?), [`Error::is_retryable`], [`Error::retry_after`] and [`Error::needs_reconnect`] for
+/// what to do about it.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -39,6 +41,30 @@ impl Error {
             Error::InvalidResponse(e) => e.retryable,
             Error::Timeout(e) | Error::Transport(e) => e.retryable,
             Error::InvalidInput(_) | Error::Config(_) => false,
+        }
+    }
+
+    /// Whether the call may have taken effect, over all its attempts: [`Outcome::NotApplied`] when
+    /// the API provably did not act (retry freely), [`Outcome::Unknown`] when it may have (for a
+    /// send or forward: the message may exist, look before retrying). See [`crate::retry`].
+    pub fn outcome(&self) -> Outcome {
+        match self {
+            Error::Api(e) => e.outcome,
+            Error::InvalidResponse(e) => e.outcome,
+            Error::Timeout(e) | Error::Transport(e) => e.outcome,
+            Error::InvalidInput(_) | Error::Config(_) => Outcome::NotApplied,
+        }
+    }
+
+    /// Marks the call's outcome unknown: an earlier attempt may have taken effect.
+    pub(crate) fn set_outcome_unknown(&mut self) {
+        match self {
+            Error::Api(e) => e.outcome = Outcome::Unknown,
+            Error::InvalidResponse(e) => e.outcome = Outcome::Unknown,
+            Error::Timeout(e) | Error::Transport(e) => e.outcome = Outcome::Unknown,
+            // Only a send refuses input on a later attempt (a file gone between attempts), and a
+            // send is retried only after attempts that provably did not take effect.
+            Error::InvalidInput(_) | Error::Config(_) => {}
         }
     }
 
@@ -126,6 +152,7 @@ pub struct ApiError {
     /// The operation that failed.
     pub operation: OperationId,
     pub(crate) retryable: bool,
+    pub(crate) outcome: Outcome,
 }
 
 impl fmt::Display for ApiError {
@@ -155,6 +182,7 @@ pub struct InvalidResponse {
     /// The operation that failed.
     pub operation: OperationId,
     pub(crate) retryable: bool,
+    pub(crate) outcome: Outcome,
 }
 
 impl InvalidResponse {
@@ -185,6 +213,7 @@ pub struct TransportError {
     pub operation: OperationId,
     pub(crate) message: String,
     pub(crate) retryable: bool,
+    pub(crate) outcome: Outcome,
     pub(crate) source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -240,6 +269,8 @@ impl Error {
             operation,
             message: format!("the call's deadline of {deadline:?} passed"),
             retryable: false,
+            // The attempt was dropped at an unknown point: its request may have been written.
+            outcome: Outcome::Unknown,
             source: None,
         })
     }

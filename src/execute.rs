@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::hooks::ResponseHead;
 use crate::operations::OperationId;
 use crate::response::{self, CallContext, Secret};
-use crate::retry;
+use crate::retry::{self, Outcome};
 use crate::types::ErrorEnvelope;
 
 /// What one attempt produced: the generated code's result and the head of the answer, when one
@@ -49,10 +49,16 @@ where
     };
     let deadline = tokio::time::Instant::now() + plan.deadline;
     let mut retries = Retries::new(plan.max_retries, call_span(plan.operation));
+    // Whether an earlier attempt may have taken effect: then so may the call, whatever comes next.
+    let mut maybe_applied = false;
     loop {
         let started = Instant::now();
+        // The deadline clips the attempt's own timeout (reqwest's, which covers the whole answer)
+        // rather than adding a timer of its own: one timer per attempt, not two.
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        let clipped = left < plan.timeout;
         let one = async {
-            match attempt(plan.timeout).await {
+            match attempt(plan.timeout.min(left)).await {
                 Ok((result, head)) => {
                     let converted = match response::convert(result, head.as_ref(), ctx) {
                         Ok(converted) => converted,
@@ -65,12 +71,19 @@ where
         };
         // No span work when no subscriber listens: entering a disabled span on every poll costs
         // without telling anyone anything.
-        let one = match retries.span() {
-            None => tokio::time::timeout_at(deadline, one).await,
-            Some(span) => tokio::time::timeout_at(deadline, one.instrument(span.clone())).await,
+        let (mut result, status) = match retries.span() {
+            None => one.await,
+            Some(span) => one.instrument(span.clone()).await,
         };
-        // Past the deadline the attempt is dropped, which closes its connection.
-        let (result, status) = one.unwrap_or_else(|_| (Err(Error::deadline(ctx.operation, plan.deadline)), None));
+        if clipped && matches!(result, Err(Error::Timeout(_))) {
+            result = Err(Error::deadline(ctx.operation, plan.deadline));
+        }
+        if let Err(error) = &mut result {
+            if maybe_applied {
+                error.set_outcome_unknown();
+            }
+            maybe_applied = error.outcome() == Outcome::Unknown;
+        }
         match retries.after_attempt(started, status, &result) {
             Some(wait) if tokio::time::Instant::now() + wait < deadline => tokio::time::sleep(wait).await,
             Some(_) => {

@@ -38,6 +38,7 @@ mod execute;
 #[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
 pub mod fake;
 mod hooks;
+mod json_ops;
 mod limit;
 mod multipart;
 mod path;
@@ -58,6 +59,7 @@ pub use generated::error_codes::ErrorCode;
 pub use generated::{operations, spec_info};
 pub use limit::MAX_RESPONSE_BODY;
 pub use multipart::Progress;
+pub use retry::Outcome;
 pub use send::SendMessage;
 pub use types::{Attachment, ChatPatched, Message, MessageForwarded, MessageReactionAdded, MessageSent};
 pub use upload::Upload;

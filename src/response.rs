@@ -24,8 +24,8 @@ pub(crate) struct CallContext<'a> {
 }
 
 impl CallContext<'_> {
-    fn retryable(&self, failure: Failure<'_>) -> bool {
-        retry::is_retryable(self.idempotency, failure)
+    fn judge(&self, failure: Failure<'_>) -> retry::Judgement {
+        retry::judge(self.idempotency, failure)
     }
 }
 
@@ -134,7 +134,7 @@ pub(crate) fn convert<T>(
 fn api_error(ctx: CallContext<'_>, status: u16, envelope: ErrorEnvelope, retry_after: Option<Duration>) -> Error {
     let scrub = |text| ctx.secret.scrub(text);
     let code = ErrorCode::from(scrub(envelope.type_).as_str());
-    let retryable = ctx.retryable(Failure::Status {
+    let judgement = ctx.judge(Failure::Status {
         status,
         code: Some(&code),
     });
@@ -146,15 +146,20 @@ fn api_error(ctx: CallContext<'_>, status: u16, envelope: ErrorEnvelope, retry_a
         instance: ctx.secret.scrub_opt(envelope.instance),
         retry_after,
         operation: ctx.operation,
-        retryable,
+        retryable: judgement.retryable,
+        outcome: judgement.outcome,
     }))
 }
 
 fn invalid(ctx: CallContext<'_>, head: Option<&ResponseHead>, reason: String, body: &[u8]) -> Error {
     let status = head.map(|h| h.status);
-    let retryable = match status {
-        Some(status) => ctx.retryable(Failure::Status { status, code: None }),
-        None => false,
+    let judgement = match status {
+        Some(status) => ctx.judge(Failure::Status { status, code: None }),
+        // No status: the body of an answer could not be read, or a redirect was refused.
+        None => retry::Judgement {
+            outcome: retry::Outcome::Unknown,
+            retryable: false,
+        },
     };
     Error::InvalidResponse(Box::new(InvalidResponse {
         status,
@@ -164,7 +169,8 @@ fn invalid(ctx: CallContext<'_>, head: Option<&ResponseHead>, reason: String, bo
         snippet: snippet(ctx.secret.scrub(String::from_utf8_lossy(body).into_owned()).as_bytes()),
         retry_after: retry_after(head),
         operation: ctx.operation,
-        retryable,
+        retryable: judgement.retryable,
+        outcome: judgement.outcome,
     }))
 }
 
@@ -175,7 +181,8 @@ fn transport(ctx: CallContext<'_>, e: reqwest::Error, connect: bool, timeout: bo
         connect,
         operation: ctx.operation,
         message: ctx.secret.scrub(describe(&e)),
-        retryable: ctx.retryable(failure),
+        retryable: ctx.judge(failure).retryable,
+        outcome: ctx.judge(failure).outcome,
         source: Some(Box::new(e)),
     };
     if timeout {

@@ -1,19 +1,27 @@
-//! Which failures are retried, and how long to wait between attempts.
+//! Which failures are retried, what each says about whether the call took effect, and how long
+//! to wait between attempts.
 //!
-//! A retry must never send a message twice. So the rule depends on whether repeating the call is
-//! safe: reading a message, setting a reaction (a new one replaces the old) and the chat actions
-//! are *idempotent*; sending and forwarding are not, and are repeated only when the failed attempt
-//! provably did not take effect.
+//! A retry must never send a message twice. Each failed attempt is judged once ([`judge`]): its
+//! [`Outcome`] (did the API provably not act, or may it have acted?) and whether the failure is
+//! transient. Reading a message, setting a reaction (a new one replaces the old) and the chat
+//! actions are *idempotent*: a transient failure is retried. Sending and forwarding are not: a
+//! transient failure is retried only when its outcome is [`Outcome::NotApplied`]. The table is
+//! what that gives:
 //!
-//! | failure of the attempt                                   | get, reaction, chat actions | send, forward |
-//! |----------------------------------------------------------|-----------------------------|---------------|
-//! | connection never established (refused, DNS, connect timeout) | retry                   | retry         |
-//! | connection broke or timed out after the request was sent | retry                       | **no**        |
-//! | 429, any body                                            | retry                       | only `errors/too_many_requests` |
-//! | 503, any body                                            | retry                       | only `errors/no_client_session`, `no_channel`, `no_handler`, `network_down`, `service_unavailable` |
-//! | 502, 504, any body                                       | retry                       | **no**        |
-//! | 500, 501 and every other status                          | no                          | no            |
-//! | a 429 or 503 whose body is not a readable envelope       | retry                       | **no**        |
+//! | failure of the attempt                                   | outcome | get, reaction, chat actions | send, forward |
+//! |----------------------------------------------------------|---------|-----------------------------|---------------|
+//! | connection never established (refused, DNS, connect timeout) | not applied | retry               | retry         |
+//! | refused before sending (bad input, unreadable file)      | not applied | no                      | no            |
+//! | connection broke or timed out after the request was sent | unknown | retry                       | **no**        |
+//! | 429 `errors/too_many_requests`                           | not applied | retry                   | retry         |
+//! | 503 `no_client_session`, `no_channel`, `no_handler`, `network_down`, `service_unavailable` | not applied | retry | retry |
+//! | 429 or 503 with another type, or a body that is not an envelope | unknown | retry                | **no**        |
+//! | any other 4xx, and 501 (documented rejections)           | not applied | no                      | no            |
+//! | 502, 504                                                 | unknown | retry                       | **no**        |
+//! | 500, other statuses, a success that could not be read    | unknown | no                          | no            |
+//!
+//! The outcome of a failed *call* accounts for all its attempts: if any attempt may have taken
+//! effect, the call's outcome is [`Outcome::Unknown`], even when a later attempt was refused.
 //!
 //! Between attempts the client waits `Retry-After` when the server sent one (seconds or an HTTP
 //! date). A `Retry-After` longer than [`MAX_RETRY_AFTER`] is not waited out: the error is returned
@@ -62,30 +70,68 @@ pub(crate) enum Failure<'a> {
     Status { status: u16, code: Option<&'a ErrorCode> },
 }
 
-/// Whether a failure of this kind may be retried for an operation of this idempotency.
-pub(crate) fn is_retryable(idempotency: Idempotency, failure: Failure<'_>) -> bool {
-    match (idempotency, failure) {
-        (_, Failure::Connect) => true,
-        (Idempotency::Idempotent, Failure::AfterSend) => true,
-        (Idempotency::NotIdempotent, Failure::AfterSend) => false,
-        (Idempotency::Idempotent, Failure::Status { status, .. }) => {
-            matches!(status, 429 | 502 | 503 | 504)
-        }
-        (Idempotency::NotIdempotent, Failure::Status { status: 429, code }) => {
-            matches!(code, Some(ErrorCode::TooManyRequests))
-        }
-        (Idempotency::NotIdempotent, Failure::Status { status: 503, code }) => matches!(
-            code,
+/// Whether a failed call may have taken effect: what a caller needs to know before trying again.
+///
+/// Every [`Error`](crate::Error) has one ([`Error::outcome`](crate::Error::outcome)); a call that
+/// returned `Ok` took effect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// The API provably did not act: no connection was made, the request was refused before it
+    /// was sent, or the API answered with a documented rejection (a 4xx, `429
+    /// errors/too_many_requests`, one of the five 503 types the retry rule names). Retrying
+    /// cannot duplicate anything: retry freely (after [`Error::retry_after`](crate::Error::retry_after)).
+    NotApplied,
+    /// The API may have acted: the connection broke or timed out after the request was written,
+    /// the answer was a 500, 502 or 504, or it could not be read. For a send or a forward, the
+    /// message may exist: look before retrying (retrieve the chat's latest messages), or accept a
+    /// possible duplicate.
+    Unknown,
+}
+
+/// What a failed attempt says: its outcome, and whether the same request may succeed later.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Judgement {
+    pub outcome: Outcome,
+    pub retryable: bool,
+}
+
+/// The one decision for a failed attempt: its outcome, and whether to retry it (a transient
+/// failure, and for an operation that is not idempotent, one that provably did not take effect).
+pub(crate) fn judge(idempotency: Idempotency, failure: Failure<'_>) -> Judgement {
+    use Outcome::{NotApplied, Unknown};
+    let (outcome, transient) = match failure {
+        Failure::Connect => (NotApplied, true),
+        Failure::AfterSend => (Unknown, true),
+        Failure::Status { status: 429, code } => match code {
+            Some(ErrorCode::TooManyRequests) => (NotApplied, true),
+            _ => (Unknown, true),
+        },
+        Failure::Status { status: 503, code } => match code {
             Some(
                 ErrorCode::NoClientSession
-                    | ErrorCode::NoChannel
-                    | ErrorCode::NoHandler
-                    | ErrorCode::NetworkDown
-                    | ErrorCode::ServiceUnavailable
-            )
-        ),
-        (Idempotency::NotIdempotent, Failure::Status { .. }) => false,
-    }
+                | ErrorCode::NoChannel
+                | ErrorCode::NoHandler
+                | ErrorCode::NetworkDown
+                | ErrorCode::ServiceUnavailable,
+            ) => (NotApplied, true),
+            _ => (Unknown, true),
+        },
+        Failure::Status { status: 502 | 504, .. } => (Unknown, true),
+        Failure::Status {
+            status: 400..=499 | 501,
+            ..
+        } => (NotApplied, false),
+        Failure::Status { .. } => (Unknown, false),
+    };
+    let retryable = transient && (idempotency == Idempotency::Idempotent || outcome == NotApplied);
+    Judgement { outcome, retryable }
+}
+
+/// Whether a failure of this kind may be retried for an operation of this idempotency.
+#[cfg(test)]
+fn is_retryable(idempotency: Idempotency, failure: Failure<'_>) -> bool {
+    judge(idempotency, failure).retryable
 }
 
 /// Parses `Retry-After`: delay-seconds or an HTTP date. `None` when absent, negative or garbage.

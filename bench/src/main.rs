@@ -5,6 +5,7 @@
 //! - `postpress-bench upload [--size BYTES] [--runs N]`: the upload row alone.
 //! - `postpress-bench retrieve`: the wall-clock retrieve rows alone (full size).
 //! - `postpress-bench decode`: the decode row alone (full size).
+//! - `postpress-bench instructions`: the instructions-per-call row alone (needs valgrind).
 //! - internal: `serve-message`, `retrieve-client`, `upload-client` (child processes).
 
 mod decode;
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
         Some("upload") => upload::run(rest),
         Some("retrieve") => retrieve_only(),
         Some("decode") => decode_only(),
+        Some("instructions") => instructions_only(),
         Some("upload-client") => upload::client(rest),
         Some("retrieve-client") => retrieve::client(rest),
         Some("serve-message") => serve_message(),
@@ -48,6 +50,25 @@ fn retrieve_only() -> Result<(), String> {
     table.lower_is_better("1. retrieve p99 latency (µs)", &wall.p99, None);
     table.higher_is_better("1. retrieve, 64 in flight (calls/s)", &wall.throughput, None);
     table.print();
+    Ok(())
+}
+
+fn instructions_only() -> Result<(), String> {
+    let server = retrieve::Server::start()?;
+    let mut table = table::Table::default();
+    instructions_row(&mut table, &server.url, 200, 1_200)?;
+    table.finish()
+}
+
+/// Row 1's instruction count: callgrind over two call counts, so start-up cancels out.
+fn instructions_row(table: &mut table::Table, url: &str, short: usize, long: usize) -> Result<(), String> {
+    let sdk = retrieve::instructions_per_call(url, "sdk", short, long)?;
+    let raw = retrieve::instructions_per_call(url, "raw", short, long)?;
+    table.lower_is_better(
+        "1. retrieve, instructions per call",
+        &[vec![sdk], vec![raw]],
+        Some(1.05),
+    );
     Ok(())
 }
 
@@ -119,15 +140,7 @@ fn all(smoke: bool) -> Result<(), String> {
     table.lower_is_better("1. retrieve p99 latency (µs)", &wall.p99, None);
     table.higher_is_better("1. retrieve, 64 in flight (calls/s)", &wall.throughput, None);
     match sizes.callgrind.filter(|_| valgrind) {
-        Some((short, long)) => {
-            let sdk = retrieve::instructions_per_call(&server.url, "sdk", short, long)?;
-            let raw = retrieve::instructions_per_call(&server.url, "raw", short, long)?;
-            table.lower_is_better(
-                "1. retrieve, instructions per call",
-                &[vec![sdk], vec![raw]],
-                Some(1.05),
-            );
-        }
+        Some((short, long)) => instructions_row(&mut table, &server.url, short, long)?,
         None => table.unmeasured("1. retrieve, instructions per call", "valgrind is not installed"),
     }
     drop(server);
