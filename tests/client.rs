@@ -596,3 +596,42 @@ async fn a_client_is_cheap_to_clone_and_shared_across_tasks() {
     }
     assert_eq!(requests(&server).await.len(), 16);
 }
+
+/// The outcome of a call accounts for every attempt: an attempt that may have taken effect makes
+/// the call's outcome unknown, even when a later attempt was refused.
+#[tokio::test]
+async fn the_calls_outcome_accounts_for_every_attempt() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/messages/msg_1/reaction"))
+        .respond_with(ResponseTemplate::new(502).set_body_json(envelope("errors/bad_gateway", 502)))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/messages/msg_1/reaction"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(envelope("errors/resource_not_found", 404)))
+        .mount(&server)
+        .await;
+    let error = client_with(&server, 1).add_reaction("msg_1", "👍").await.unwrap_err();
+    assert_eq!(error.status(), Some(404), "the last attempt's answer");
+    assert_eq!(error.outcome(), postpress::Outcome::Unknown, "the first attempt may have reacted");
+    assert_eq!(requests(&server).await.len(), 2);
+
+    // Two attempts that provably did nothing: the call did nothing.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/messages/msg_1/forward"))
+        .respond_with(ResponseTemplate::new(503).set_body_json(envelope("errors/no_client_session", 503)))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/messages/msg_1/forward"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(envelope("errors/forbidden", 403)))
+        .mount(&server)
+        .await;
+    let error = client_with(&server, 1).forward_message("msg_1", "chat_2").await.unwrap_err();
+    assert_eq!((error.status(), error.outcome()), (Some(403), postpress::Outcome::NotApplied));
+    assert_eq!(requests(&server).await.len(), 2);
+}

@@ -445,3 +445,194 @@ async fn a_connection_reset_while_an_attachment_uploads() {
         "an upload that may have reached the server is not repeated"
     );
 }
+
+/// Every case of this suite, with the outcome its error must report: may the action have taken
+/// effect? The same for every operation (the outcome does not depend on the operation; only
+/// whether to retry does).
+#[tokio::test]
+async fn every_case_reports_whether_the_action_may_have_taken_effect() {
+    use postpress::Outcome::{NotApplied, Unknown};
+    let envelope =
+        |ty: &str, status: u16| format!(r#"{{"type": "{ty}", "status": {status}, "title": "T"}}"#).into_bytes();
+    let html = b"<html><body>gateway</body></html>".to_vec();
+    let json = "application/json";
+    let cases: Vec<(&str, Box<dyn Fn(&str) -> Behaviour>, postpress::Outcome)> = vec![
+        (
+            "HTML 502 from a proxy",
+            Box::new(move |_| reply("502 Bad Gateway", "text/html", &html, "")),
+            Unknown,
+        ),
+        (
+            "empty 500",
+            Box::new(|_| reply("500 Internal Server Error", json, b"", "")),
+            Unknown,
+        ),
+        (
+            "500 envelope",
+            Box::new(move |_| {
+                reply(
+                    "500 Internal Server Error",
+                    json,
+                    &envelope("errors/unexpected_error", 500),
+                    "",
+                )
+            }),
+            Unknown,
+        ),
+        (
+            "504 envelope",
+            Box::new(move |_| {
+                reply(
+                    "504 Gateway Timeout",
+                    json,
+                    &envelope("errors/request_timeout", 504),
+                    "",
+                )
+            }),
+            Unknown,
+        ),
+        (
+            "success cut mid-body",
+            Box::new(|op| {
+                let head = format!(
+                    "HTTP/1.1 {}\r\ncontent-type: application/json\r\ncontent-length: 400\r\n\r\n{{\"obj",
+                    success_status(op)
+                );
+                Behaviour::Reply(head.into_bytes())
+            }),
+            Unknown,
+        ),
+        (
+            "success of another schema",
+            Box::new(|op| reply(success_status(op), json, br#"{"hello": 1}"#, "")),
+            Unknown,
+        ),
+        (
+            "success with a wrong content type",
+            Box::new(|op| reply(success_status(op), "text/plain", b"OK", "")),
+            Unknown,
+        ),
+        (
+            "HTML 503",
+            Box::new(|_| reply("503 Service Unavailable", "text/html", b"<h1>down</h1>", "")),
+            Unknown,
+        ),
+        (
+            "HTML 429",
+            Box::new(|_| reply("429 Too Many Requests", "text/html", b"<h1>slow</h1>", "")),
+            Unknown,
+        ),
+        (
+            "503 of an undocumented type",
+            Box::new(move |_| reply("503 Service Unavailable", json, &envelope("errors/new_outage", 503), "")),
+            Unknown,
+        ),
+        (
+            "closed before an answer",
+            Box::new(|_| Behaviour::Reply(Vec::new())),
+            Unknown,
+        ),
+        (
+            "redirect to another host",
+            Box::new(|_| {
+                reply(
+                    "307 Temporary Redirect",
+                    "text/plain",
+                    b"",
+                    "location: http://127.0.0.1:9/x\r\n",
+                )
+            }),
+            Unknown,
+        ),
+        (
+            "404 envelope",
+            Box::new(move |_| reply("404 Not Found", json, &envelope("errors/resource_not_found", 404), "")),
+            NotApplied,
+        ),
+        (
+            "HTML 404 from a proxy",
+            Box::new(|_| reply("404 Not Found", "text/html", b"<h1>no</h1>", "")),
+            NotApplied,
+        ),
+        (
+            "401 envelope",
+            Box::new(move |_| {
+                reply(
+                    "401 Unauthorized",
+                    json,
+                    &envelope("errors/invalid_credentials", 401),
+                    "",
+                )
+            }),
+            NotApplied,
+        ),
+        (
+            "429 too_many_requests",
+            Box::new(move |_| {
+                reply(
+                    "429 Too Many Requests",
+                    json,
+                    &envelope("errors/too_many_requests", 429),
+                    "",
+                )
+            }),
+            NotApplied,
+        ),
+        (
+            "503 no_client_session",
+            Box::new(move |_| {
+                reply(
+                    "503 Service Unavailable",
+                    json,
+                    &envelope("errors/no_client_session", 503),
+                    "",
+                )
+            }),
+            NotApplied,
+        ),
+        (
+            "501 envelope",
+            Box::new(move |_| {
+                reply(
+                    "501 Not Implemented",
+                    json,
+                    &envelope("errors/feature_not_implemented", 501),
+                    "",
+                )
+            }),
+            NotApplied,
+        ),
+    ];
+    for (name, behaviour, expected) in &cases {
+        for op in OPERATIONS {
+            let (error, _, _) = fails(behaviour(op), op, 0).await;
+            assert_eq!(error.outcome(), *expected, "{name}, {op}: {error}");
+            // One decision: a send or forward is retried only when nothing can have happened.
+            if matches!(op, "send_message" | "forward_message") && error.is_retryable() {
+                assert_eq!(error.outcome(), NotApplied, "{name}, {op}");
+            }
+        }
+    }
+    // No connection at all, and input refused before sending.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let nowhere = client(&format!("http://127.0.0.1:{port}"), 0);
+    for op in OPERATIONS {
+        let error = call(&nowhere, op).await.unwrap_err();
+        assert_eq!(error.outcome(), NotApplied, "refused connection, {op}: {error}");
+    }
+    let refused = nowhere.get_message("..").await.unwrap_err();
+    assert_eq!(refused.outcome(), NotApplied, "{refused}");
+    // A body that trickles past the timeout: the request was written.
+    let head = format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 200\r\n\r\n").into_bytes();
+    let trickle = Behaviour::Trickle {
+        head,
+        body: vec![b' '; 200],
+        interval: Duration::from_millis(50),
+    };
+    let (error, _, _) = fails(trickle, "get_message", 0).await;
+    assert_eq!(error.outcome(), Unknown, "{error}");
+}
