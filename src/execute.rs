@@ -209,3 +209,128 @@ impl Retries {
         }
     }
 }
+
+/// Retry timing on tokio's paused clock: the exact attempts and waits, with no real sleeping.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::Message;
+    use reqwest::header::{HeaderMap, HeaderValue};
+
+    fn plan(max_retries: u32, deadline: Duration) -> Plan<'static> {
+        Plan {
+            operation: OperationId::GetMessage,
+            timeout: Duration::from_secs(30),
+            deadline,
+            max_retries,
+            secret: Secret(""),
+        }
+    }
+
+    /// A 503 `errors/service_unavailable` (retryable), with this `Retry-After`.
+    fn unavailable(retry_after: Option<String>) -> Attempt<Message> {
+        let envelope = ErrorEnvelope {
+            type_: "errors/service_unavailable".into(),
+            status: 503.0,
+            title: "Service Unavailable".into(),
+            detail: None,
+            instance: None,
+        };
+        let status = reqwest::StatusCode::SERVICE_UNAVAILABLE;
+        let head = ResponseHead {
+            status: 503,
+            content_type: Some(HeaderValue::from_static("application/json")),
+            retry_after: retry_after.map(|v| HeaderValue::from_str(&v).unwrap()),
+            location_origin: None,
+        };
+        Ok((
+            Err(GenError::ErrorResponse(ResponseValue::new(
+                envelope,
+                status,
+                HeaderMap::new(),
+            ))),
+            Some(head),
+        ))
+    }
+
+    /// Runs a call whose every attempt answers `answer()`; returns when each attempt started
+    /// (on the paused clock, from the call's start) and the call's error.
+    async fn attempts(plan: Plan<'static>, answer: impl Fn() -> Attempt<Message>) -> (Vec<Duration>, Error) {
+        let start = tokio::time::Instant::now();
+        let mut starts = Vec::new();
+        let result = execute(
+            plan,
+            |_| {
+                starts.push(start.elapsed());
+                std::future::ready(answer())
+            },
+            ResponseValue::into_inner,
+        )
+        .await;
+        (starts, result.expect_err("every attempt fails"))
+    }
+
+    fn secs(s: &[u64]) -> Vec<Duration> {
+        s.iter().map(|s| Duration::from_secs(*s)).collect()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_in_seconds_is_waited_exactly() {
+        let real = std::time::Instant::now();
+        let (starts, error) = attempts(plan(2, Duration::from_secs(60)), || unavailable(Some("3".into()))).await;
+        assert_eq!(starts, secs(&[0, 3, 6]));
+        assert_eq!(error.retry_after(), Some(Duration::from_secs(3)));
+        assert!(real.elapsed() < Duration::from_secs(1), "no real sleeping");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_as_an_http_date_is_waited() {
+        let at = || httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(5));
+        let (starts, _) = attempts(plan(1, Duration::from_secs(60)), || unavailable(Some(at()))).await;
+        // An HTTP date has whole seconds: the wait is 5 s less the part of a second already gone.
+        assert_eq!(starts.len(), 2);
+        assert!(
+            starts[1] > Duration::from_secs(4) && starts[1] <= Duration::from_secs(5),
+            "{starts:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_retry_after_over_the_cap_is_returned_not_waited() {
+        let over = retry::MAX_RETRY_AFTER + Duration::from_secs(1);
+        let (starts, error) = attempts(plan(2, Duration::from_secs(600)), || {
+            unavailable(Some(over.as_secs().to_string()))
+        })
+        .await;
+        assert_eq!(starts, secs(&[0]));
+        assert_eq!(error.retry_after(), Some(over));
+        // At the cap it is waited.
+        let cap = retry::MAX_RETRY_AFTER.as_secs().to_string();
+        let (starts, _) = attempts(plan(1, Duration::from_secs(600)), || unavailable(Some(cap.clone()))).await;
+        assert_eq!(starts, secs(&[0, 30]));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn backoff_without_retry_after_stays_within_its_bound() {
+        for _ in 0..20 {
+            let (starts, _) = attempts(plan(6, Duration::from_secs(600)), || unavailable(None)).await;
+            assert_eq!(starts.len(), 7);
+            for (retry, pair) in starts.windows(2).enumerate() {
+                let wait = pair[1] - pair[0];
+                let bound = Duration::from_millis(200 * (1 << (retry + 1))).min(retry::MAX_BACKOFF);
+                assert!(wait <= bound, "retry {}: waited {wait:?}, bound {bound:?}", retry + 1);
+            }
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn no_retry_starts_after_the_deadline() {
+        let (starts, error) = attempts(plan(5, Duration::from_secs(25)), || unavailable(Some("10".into()))).await;
+        assert_eq!(
+            starts,
+            secs(&[0, 10, 20]),
+            "the attempt at 30 s would start after the deadline"
+        );
+        assert_eq!(error.status(), Some(503));
+    }
+}

@@ -615,7 +615,11 @@ async fn the_calls_outcome_accounts_for_every_attempt() {
         .await;
     let error = client_with(&server, 1).add_reaction("msg_1", "👍").await.unwrap_err();
     assert_eq!(error.status(), Some(404), "the last attempt's answer");
-    assert_eq!(error.outcome(), postpress::Outcome::Unknown, "the first attempt may have reacted");
+    assert_eq!(
+        error.outcome(),
+        postpress::Outcome::Unknown,
+        "the first attempt may have reacted"
+    );
     assert_eq!(requests(&server).await.len(), 2);
 
     // Two attempts that provably did nothing: the call did nothing.
@@ -631,7 +635,13 @@ async fn the_calls_outcome_accounts_for_every_attempt() {
         .respond_with(ResponseTemplate::new(403).set_body_json(envelope("errors/forbidden", 403)))
         .mount(&server)
         .await;
-    let error = client_with(&server, 1).forward_message("msg_1", "chat_2").await.unwrap_err();
-    assert_eq!((error.status(), error.outcome()), (Some(403), postpress::Outcome::NotApplied));
+    let error = client_with(&server, 1)
+        .forward_message("msg_1", "chat_2")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (error.status(), error.outcome()),
+        (Some(403), postpress::Outcome::NotApplied)
+    );
     assert_eq!(requests(&server).await.len(), 2);
 }
