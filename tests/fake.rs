@@ -439,3 +439,59 @@ async fn every_body_the_fake_sends_validates_against_the_spec() {
         assert!(statuses.contains(&expected), "{expected:?} not exercised");
     }
 }
+
+/// Faults that lose the answer after the operation took effect: the client cannot know, says so
+/// (`Outcome::Unknown`), and does not send again; the fake's state shows what happened.
+#[tokio::test]
+async fn faults_that_act_then_lose_the_answer_leave_exactly_one_message() {
+    use postpress::Outcome;
+    let fake = FakeServer::start().await;
+    let chat = fake.add_chat(Provider::WhatsApp);
+    let client = fake
+        .client_builder()
+        .timeout(Duration::from_millis(400))
+        .max_retries(3)
+        .build()
+        .unwrap();
+    let faults = [
+        ("drop", Fault::drop_after_applying(OperationId::SendMessage)),
+        (
+            "stall",
+            Fault::stall_after_applying(OperationId::SendMessage, Duration::from_secs(3)),
+        ),
+        ("truncate", Fault::truncate_after_applying(OperationId::SendMessage)),
+    ];
+    for (name, fault) in faults {
+        fake.inject(fault);
+        let text = format!("after {name}");
+        let error = client.send_message(&chat).text(&text).send().await.unwrap_err();
+        assert_eq!(error.outcome(), Outcome::Unknown, "{name}: {error}");
+        let copies = fake
+            .messages_in(&chat)
+            .iter()
+            .filter(|m| m.text.as_deref() == Some(&text))
+            .count();
+        assert_eq!(copies, 1, "{name}: applied once, never sent again");
+    }
+    // The same for forward: one copy in the target chat.
+    let source = fake.add_message(&chat, "to forward").unwrap();
+    let target = fake.add_chat(Provider::WhatsApp);
+    fake.inject(Fault::drop_after_applying(OperationId::ForwardMessage));
+    let error = client.forward_message(&source, &target).await.unwrap_err();
+    assert_eq!(error.outcome(), Outcome::Unknown, "{error}");
+    assert_eq!(fake.messages_in(&target).len(), 1);
+}
+
+#[tokio::test]
+async fn a_reset_before_reading_applies_nothing() {
+    let fake = FakeServer::start().await;
+    let chat = fake.add_chat(Provider::WhatsApp);
+    let client = fake.client_builder().max_retries(0).build().unwrap();
+    fake.inject(Fault::reset_before_reading(OperationId::SendMessage));
+    let error = client.send_message(&chat).text("never").send().await.unwrap_err();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert!(fake.messages_in(&chat).is_empty());
+    // The fault is spent: the next send goes through.
+    client.send_message(&chat).text("now").send().await.unwrap();
+    assert_eq!(fake.messages_in(&chat).len(), 1);
+}

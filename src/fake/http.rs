@@ -5,16 +5,17 @@ use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, StreamBody};
 use hyper::body::Incoming;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{Notify, oneshot};
 use tokio::task::JoinSet;
 
-use super::state::{Answer, RecordedRequest, SendForm, State, UploadedPart};
+use super::state::{Answer, ConnectionFault, RecordedRequest, SendForm, State, UploadedPart};
 use crate::operations::OperationId;
 
 /// The path under which the fake serves the API, as the real server does (`/api/v1`).
@@ -35,11 +36,19 @@ pub(crate) async fn serve(
                 let Ok((stream, _)) = accepted else { continue };
                 let (state, api_key) = (state.clone(), api_key.clone());
                 connections.spawn(async move {
+                    // A fault closes the connection by notifying `close`: the connection is
+                    // dropped, whatever it was doing.
+                    let close = Arc::new(Notify::new());
+                    let closer = close.clone();
                     let service = hyper::service::service_fn(move |request| {
-                        let (state, api_key) = (state.clone(), api_key.clone());
-                        async move { Ok::<_, Infallible>(handle(&state, &api_key, request).await) }
+                        let (state, api_key, close) = (state.clone(), api_key.clone(), closer.clone());
+                        async move { Ok::<_, Infallible>(handle(&state, &api_key, &close, request).await) }
                     });
-                    let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                    let connection = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+                    tokio::select! {
+                        _ = connection => {}
+                        _ = close.notified() => {}
+                    }
                 });
             }
         }
@@ -72,22 +81,53 @@ fn route(method: &hyper::Method, path: &str) -> Option<(OperationId, String)> {
     Some((found.0, found.1.to_string()))
 }
 
-async fn handle(state: &Mutex<State>, api_key: &str, request: Request<Incoming>) -> Response<Full<Bytes>> {
+type Body = BoxBody<Bytes, std::io::Error>;
+
+/// Closes the connection and never answers (the connection task drops this future).
+async fn close_connection(close: &Notify) -> Response<Body> {
+    close.notify_one();
+    std::future::pending().await
+}
+
+async fn handle(state: &Mutex<State>, api_key: &str, close: &Notify, request: Request<Incoming>) -> Response<Body> {
     let method = request.method().clone();
     let path = request.uri().path().to_string();
     let route = route(&method, &path);
-    let answer = answer(state, api_key, route.clone(), request).await;
+    let (answer, after) = answer(state, api_key, route.clone(), request).await;
+    if after == Some(ConnectionFault::ResetBeforeReading) {
+        return close_connection(close).await;
+    }
     lock(state).requests.push(RecordedRequest {
         operation: route.map(|(op, _)| op),
         method: method.to_string(),
         path,
         status: answer.status,
     });
+    let body = Bytes::from(answer.body.to_string());
+    let len = body.len();
+    let body: Body = match after {
+        Some(ConnectionFault::DropAfterApplying) => return close_connection(close).await,
+        Some(ConnectionFault::StallAfterApplying(stall)) => {
+            tokio::time::sleep(stall).await;
+            Full::new(body).map_err(|never| match never {}).boxed()
+        }
+        // Half the body, then an error: hyper closes the connection short of Content-Length.
+        Some(ConnectionFault::TruncateAfterApplying) => {
+            let half = body.slice(..len / 2);
+            let chunks = [
+                Ok(hyper::body::Frame::data(half)),
+                Err(std::io::Error::other("truncated by a fault")),
+            ];
+            StreamBody::new(futures_util::stream::iter(chunks)).boxed()
+        }
+        _ => Full::new(body).map_err(|never| match never {}).boxed(),
+    };
     let mut response = Response::builder()
         .status(answer.status)
         .header("content-type", "application/json")
-        .body(Full::new(Bytes::from(answer.body.to_string())))
-        .unwrap_or_default();
+        .header("content-length", len)
+        .body(body)
+        .unwrap_or_else(|_| Response::new(Full::new(Bytes::new()).map_err(|never| match never {}).boxed()));
     if let Some(after) = answer.retry_after
         && let Ok(value) = after.as_secs().to_string().parse()
     {
@@ -96,23 +136,43 @@ async fn handle(state: &Mutex<State>, api_key: &str, request: Request<Incoming>)
     response
 }
 
+/// The answer to a request, and what a fault does to the connection around it.
 async fn answer(
     state: &Mutex<State>,
     api_key: &str,
     route: Option<(OperationId, String)>,
     request: Request<Incoming>,
-) -> Answer {
+) -> (Answer, Option<ConnectionFault>) {
     let Some((operation, id)) = route else {
-        return lock(state).error(404, "errors/resource_not_found", Some("No such endpoint."));
+        return (
+            lock(state).error(404, "errors/resource_not_found", Some("No such endpoint.")),
+            None,
+        );
     };
     match request.headers().get("x-api-key").map(|v| v.as_bytes()) {
-        None => return lock(state).error(401, "errors/missing_credentials", None),
+        None => return (lock(state).error(401, "errors/missing_credentials", None), None),
         Some(key) if key != api_key.as_bytes() => {
-            return lock(state).error(401, "errors/invalid_credentials", None);
+            return (lock(state).error(401, "errors/invalid_credentials", None), None);
         }
         Some(_) => {}
     }
     let fault = lock(state).take_fault(operation);
+    let after = fault.as_ref().and_then(|f| f.connection);
+    if after == Some(ConnectionFault::ResetBeforeReading) {
+        return (lock(state).error(500, "errors/unexpected_error", None), after);
+    }
+    (apply(state, operation, &id, fault, request).await, after)
+}
+
+/// Applies the operation (or the fault's error instead) and returns the answer.
+async fn apply(
+    state: &Mutex<State>,
+    operation: OperationId,
+    id: &str,
+    fault: Option<super::state::Fault>,
+    request: Request<Incoming>,
+) -> Answer {
+    let id = id.to_string();
     if let Some(delay) = fault.as_ref().and_then(|f| f.delay) {
         tokio::time::sleep(delay).await;
     }

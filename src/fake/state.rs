@@ -81,6 +81,20 @@ pub struct RecordedRequest {
 ///     .retry_after(Duration::from_secs(1));
 /// let slow = Fault::delay(OperationId::GetMessage, Duration::from_millis(300));
 /// ```
+///
+/// Some faults lose the answer *after* the operation took effect, as a network can: the client
+/// then cannot know whether it acted ([`Outcome::Unknown`](crate::Outcome::Unknown)), and the
+/// fake's state tells what really happened. Others refuse the request before reading it.
+///
+/// ```
+/// # use postpress::fake::Fault;
+/// # use postpress::operations::OperationId;
+/// # use std::time::Duration;
+/// let sent_but_lost = Fault::drop_after_applying(OperationId::SendMessage);
+/// let sent_but_slow = Fault::stall_after_applying(OperationId::SendMessage, Duration::from_secs(5));
+/// let sent_but_cut = Fault::truncate_after_applying(OperationId::SendMessage);
+/// let refused = Fault::reset_before_reading(OperationId::SendMessage);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[must_use]
 pub struct Fault {
@@ -89,6 +103,20 @@ pub struct Fault {
     pub(crate) error: Option<(u16, String)>,
     pub(crate) retry_after: Option<Duration>,
     pub(crate) delay: Option<Duration>,
+    pub(crate) connection: Option<ConnectionFault>,
+}
+
+/// What a [`Fault`] does to the connection instead of answering normally.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ConnectionFault {
+    /// Close the connection before reading the request: nothing is applied.
+    ResetBeforeReading,
+    /// Apply the operation, then close the connection without answering.
+    DropAfterApplying,
+    /// Apply the operation, then wait this long before answering.
+    StallAfterApplying(Duration),
+    /// Apply the operation, then send the head and half the body, and close.
+    TruncateAfterApplying,
 }
 
 impl Fault {
@@ -100,6 +128,7 @@ impl Fault {
             error: Some((status, error_type.into())),
             retry_after: None,
             delay: None,
+            connection: None,
         }
     }
 
@@ -111,7 +140,41 @@ impl Fault {
             error: None,
             retry_after: None,
             delay: Some(delay),
+            connection: None,
         }
+    }
+
+    fn connection(operation: OperationId, fault: ConnectionFault) -> Fault {
+        Fault {
+            operation,
+            times: 1,
+            error: None,
+            retry_after: None,
+            delay: None,
+            connection: Some(fault),
+        }
+    }
+
+    /// The next call of `operation` is refused before the fake reads it: the connection is closed
+    /// and nothing is applied.
+    pub fn reset_before_reading(operation: OperationId) -> Fault {
+        Fault::connection(operation, ConnectionFault::ResetBeforeReading)
+    }
+
+    /// The next call of `operation` takes effect, then the connection is closed without an answer.
+    pub fn drop_after_applying(operation: OperationId) -> Fault {
+        Fault::connection(operation, ConnectionFault::DropAfterApplying)
+    }
+
+    /// The next call of `operation` takes effect, then the answer waits `stall` (longer than the
+    /// client's timeout, to make it give up on an action that happened).
+    pub fn stall_after_applying(operation: OperationId, stall: Duration) -> Fault {
+        Fault::connection(operation, ConnectionFault::StallAfterApplying(stall))
+    }
+
+    /// The next call of `operation` takes effect, then the answer is cut half way through its body.
+    pub fn truncate_after_applying(operation: OperationId) -> Fault {
+        Fault::connection(operation, ConnectionFault::TruncateAfterApplying)
     }
 
     /// Applies to the next `times` calls instead of one.
