@@ -456,7 +456,8 @@ async fn every_case_reports_whether_the_action_may_have_taken_effect() {
         |ty: &str, status: u16| format!(r#"{{"type": "{ty}", "status": {status}, "title": "T"}}"#).into_bytes();
     let html = b"<html><body>gateway</body></html>".to_vec();
     let json = "application/json";
-    let cases: Vec<(&str, Box<dyn Fn(&str) -> Behaviour>, postpress::Outcome)> = vec![
+    type Case = (&'static str, Box<dyn Fn(&str) -> Behaviour>, postpress::Outcome);
+    let cases: Vec<Case> = vec![
         (
             "HTML 502 from a proxy",
             Box::new(move |_| reply("502 Bad Gateway", "text/html", &html, "")),
@@ -627,7 +628,7 @@ async fn every_case_reports_whether_the_action_may_have_taken_effect() {
     let refused = nowhere.get_message("..").await.unwrap_err();
     assert_eq!(refused.outcome(), NotApplied, "{refused}");
     // A body that trickles past the timeout: the request was written.
-    let head = format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 200\r\n\r\n").into_bytes();
+    let head = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 200\r\n\r\n".to_vec();
     let trickle = Behaviour::Trickle {
         head,
         body: vec![b' '; 200],
