@@ -13,7 +13,62 @@ pub mod types {
     #[non_exhaustive]
     pub struct AddReactionRequest {
         ///Native emoji to react with, e.g. 👍. Provider rules apply (WhatsApp allows any emoji; LinkedIn accepts a fixed set).
-        pub reaction: ::std::string::String,
+        pub reaction: AddReactionRequestReaction,
+    }
+    ///Native emoji to react with, e.g. 👍. Provider rules apply (WhatsApp allows any emoji; LinkedIn accepts a fixed set).
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct AddReactionRequestReaction(::std::string::String);
+    impl ::std::ops::Deref for AddReactionRequestReaction {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AddReactionRequestReaction> for ::std::string::String {
+        fn from(value: AddReactionRequestReaction) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AddReactionRequestReaction {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AddReactionRequestReaction {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AddReactionRequestReaction {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AddReactionRequestReaction {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
     }
     ///The fields every attachment variant has.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1480,9 +1535,10 @@ pub mod types {
             Self::Boolean(value)
         }
     }
-    ///The multipart form of "Send a message in a chat". Every field is optional on the page; attachments are repeated `attachments` parts, one per file.
+    ///The multipart form of "Send a message in a chat". Every field is optional on the page; attachments are repeated `attachments` parts, one per file. The page lists exactly these fields, so no other is part of the form (`additionalProperties: false`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[serde(deny_unknown_fields)]
     #[non_exhaustive]
     pub struct SendMessageRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1800,7 +1856,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct AddReactionRequest {
             reaction: ::std::result::Result<
-                ::std::string::String,
+                super::AddReactionRequestReaction,
                 ::std::string::String,
             >,
         }
@@ -1814,7 +1870,7 @@ pub mod types {
         impl AddReactionRequest {
             pub fn reaction<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::AddReactionRequestReaction>,
                 T::Error: ::std::fmt::Display,
             {
                 self.reaction = value
@@ -6566,5 +6622,5 @@ pub mod spec_info {
     /// The spec's `info.version`.
     pub const VERSION: &str = "1.0.0";
     /// A short fingerprint of the spec text (FNV-1a, 8 hex digits), named in the user agent.
-    pub const FINGERPRINT: &str = "69c35d6c";
+    pub const FINGERPRINT: &str = "b8c1cba1";
 }

@@ -114,11 +114,14 @@ impl Client {
     pub fn add_reaction<'a>(&'a self, message_id: &'a str, reaction: &str) -> Call<'a, types::MessageReactionAdded> {
         let request = check_id("message_id", message_id)
             .and_then(|()| check_non_empty("reaction", reaction))
-            .map(|()| JsonRequest::AddReaction {
+            .and_then(|()| {
+                // The spec's constraints (a non-empty emoji), as its generated type checks them.
+                types::AddReactionRequestReaction::try_from(reaction)
+                    .map_err(|e| Error::invalid_input(format!("reaction: {e}")))
+            })
+            .map(|reaction| JsonRequest::AddReaction {
                 message_id,
-                body: types::AddReactionRequest {
-                    reaction: reaction.to_string(),
-                },
+                body: types::AddReactionRequest { reaction },
             });
         Call::new(self, request)
     }

@@ -257,15 +257,24 @@ async fn read_form(request: Request<Incoming>) -> Result<SendForm, String> {
                     size,
                 });
             }
-            _ => {
+            "text" | "account_id" | "quote_id" => {
                 let value = field.text().await.map_err(|e| format!("bad multipart body: {e}"))?;
                 match name.as_str() {
                     "text" => form.text = Some(value),
                     "account_id" => form.account_id = Some(value),
-                    "quote_id" => form.quote_id = Some(value),
-                    // thread_id and typing_duration are accepted and have no effect here.
-                    _ => {}
+                    _ => form.quote_id = Some(value),
                 }
+            }
+            // thread_id and typing_duration are accepted and have no effect here; a field the
+            // spec does not name is ignored (the pages do not say the API refuses one), whatever
+            // its content.
+            _ => {
+                while field
+                    .chunk()
+                    .await
+                    .map_err(|e| format!("bad multipart body: {e}"))?
+                    .is_some()
+                {}
             }
         }
     }

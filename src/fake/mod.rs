@@ -189,6 +189,17 @@ impl FakeServer {
         self.state().messages_in(chat_id)
     }
 
+    /// Deletes every message of a chat; returns how many there were. For long-running tests
+    /// (soaks) that keep the fake's memory flat between batches.
+    pub fn clear_messages(&self, chat_id: &str) -> usize {
+        self.state().clear_messages(chat_id)
+    }
+
+    /// Forgets the requests received so far (see [`requests`](Self::requests)).
+    pub fn clear_requests(&self) {
+        self.state().requests.clear();
+    }
+
     /// A chat's state (read, muted, archived, pinned, labels, participants, invite link).
     pub fn chat(&self, chat_id: &str) -> Option<Chat> {
         self.state().chat(chat_id)

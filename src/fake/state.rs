@@ -404,6 +404,18 @@ impl State {
         ids.iter().filter_map(|id| self.message(id)).collect()
     }
 
+    pub(crate) fn clear_messages(&mut self, chat_id: &str) -> usize {
+        let ids = self
+            .chat_messages
+            .get_mut(chat_id)
+            .map(std::mem::take)
+            .unwrap_or_default();
+        for id in &ids {
+            self.messages.remove(id);
+        }
+        ids.len()
+    }
+
     pub(crate) fn inject(&mut self, fault: Fault) {
         if fault.times > 0 {
             self.faults.push(fault);

@@ -18,7 +18,8 @@ fn run_ok(command: &mut Command, what: &str) -> Result<(), String> {
     }
 }
 
-pub fn run(root: &Path, smoke: bool) -> Result<(), String> {
+/// Builds `postpress-bench` in release mode; returns its path.
+fn build_bench(root: &Path) -> Result<PathBuf, String> {
     eprintln!("== building the bench (release)");
     run_ok(
         cargo()
@@ -27,7 +28,20 @@ pub fn run(root: &Path, smoke: bool) -> Result<(), String> {
         "cargo build",
     )?;
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    let bench = target.join("release").join("postpress-bench");
+    Ok(target.join("release").join("postpress-bench"))
+}
+
+/// `cargo xtask soak`: the chaos soak (`postpress-soak`), in release mode.
+pub fn soak(root: &Path, args: &[&str]) -> Result<(), String> {
+    let bench = build_bench(root)?;
+    run_ok(
+        Command::new(bench.with_file_name("postpress-soak")).args(args),
+        "the soak",
+    )
+}
+
+pub fn run(root: &Path, smoke: bool) -> Result<(), String> {
+    let bench = build_bench(root)?;
     let mut args = vec!["all"];
     if smoke {
         args.push("--smoke");

@@ -4,6 +4,8 @@
 //! - `cargo xtask gen --check`: exit non-zero, naming each stale artefact, when one differs.
 //! - `cargo xtask bench [--smoke]`: the SDK against raw reqwest, one table (see `bench/`), plus
 //!   the library's build cost.
+//! - `cargo xtask soak [--sends N] [--concurrency C] [--seed S]`: the chaos soak (see
+//!   `bench/src/soak/`): sends through a fault-injecting proxy, reconciled against the fake.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -68,7 +70,7 @@ fn generate_artefacts(check: bool) -> Result<(), String> {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask gen [--check] | cargo xtask bench [--smoke]";
+const USAGE: &str = "usage: cargo xtask gen [--check] | cargo xtask bench [--smoke] | cargo xtask soak [--sends N] [--concurrency C] [--seed S]";
 
 mod bench;
 
@@ -80,6 +82,7 @@ fn main() -> ExitCode {
         ["gen", "--check"] => generate_artefacts(true),
         ["bench"] => bench::run(&workspace_root(), false),
         ["bench", "--smoke"] => bench::run(&workspace_root(), true),
+        ["soak", rest @ ..] => bench::soak(&workspace_root(), rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())
