@@ -32,6 +32,9 @@ pub(crate) async fn serve(
     loop {
         tokio::select! {
             _ = &mut shutdown => break,
+            // Reap finished connections: a JoinSet keeps each finished task until it is joined
+            // (found by the soak: the fake's heap grew with every connection it had served).
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
             accepted = listener.accept() => {
                 let Ok((stream, _)) = accepted else { continue };
                 let (state, api_key) = (state.clone(), api_key.clone());
