@@ -6542,8 +6542,18 @@ pub mod operations {
             f.write_str(self.as_str())
         }
     }
+    /// A path parameter of an operation.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    #[non_exhaustive]
+    pub struct Parameter {
+        /// Its name, e.g. `message_id`.
+        pub name: &'static str,
+        /// The spec's description of it.
+        pub description: &'static str,
+    }
     /// One operation of the spec.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    #[non_exhaustive]
     pub struct Operation {
         /// The `operationId`.
         pub id: &'static str,
@@ -6559,6 +6569,16 @@ pub mod operations {
         pub errors: &'static [u16],
         /// Whether the request body is `multipart/form-data`.
         pub multipart: bool,
+        /// The spec's one-line summary.
+        pub summary: &'static str,
+        /// The spec's description.
+        pub description: &'static str,
+        /// The path parameters, in the path's order.
+        pub path_parameters: &'static [Parameter],
+        /// The schema (a type of `postpress::types`) of the request body, if it has one.
+        pub body: ::std::option::Option<&'static str>,
+        /// The schema (a type of `postpress::types`) of the success answer.
+        pub answer: &'static str,
     }
     /// Every operation of the spec, sorted by path.
     pub const OPERATIONS: &[Operation] = &[
@@ -6570,6 +6590,16 @@ pub mod operations {
             success: 200u16,
             errors: &[401u16, 403u16, 404u16, 500u16, 501u16, 503u16, 504u16],
             multipart: false,
+            summary: "Perform an action on a given chat",
+            description: "Perform a mutating action on a chat: change its read or mute status, archive or pin it, add or remove participants from a group, label it, or retrieve its group invite link.",
+            path_parameters: &[
+                Parameter {
+                    name: "chat_id",
+                    description: "The id of the chat to act on.",
+                },
+            ],
+            body: Some("ChatActionRequest"),
+            answer: "ChatPatched",
         },
         Operation {
             id: "send_message",
@@ -6581,6 +6611,16 @@ pub mod operations {
                 401u16, 403u16, 404u16, 415u16, 422u16, 429u16, 500u16, 503u16, 504u16,
             ],
             multipart: true,
+            summary: "Send a message in a chat",
+            description: "Send a message to a chat with optional attachments. The body is sent as `multipart/form-data` so binary fields (`voice_message`, `video_message`, `attachments[]`) can be uploaded alongside text fields. Attachments are sent as repeated `attachments` parts, one per file (the curl example's `--form 'attachments=@/path/to/file.pdf'`).",
+            path_parameters: &[
+                Parameter {
+                    name: "chat_id",
+                    description: "The id of the chat to send the message to (from the page's curl example; the page lists no path parameters).",
+                },
+            ],
+            body: Some("SendMessageRequest"),
+            answer: "MessageSent",
         },
         Operation {
             id: "get_message",
@@ -6590,6 +6630,16 @@ pub mod operations {
             success: 200u16,
             errors: &[401u16, 403u16, 404u16, 500u16, 503u16, 504u16],
             multipart: false,
+            summary: "Retrieve a message",
+            description: "Retrieve the full details of a single message by its postpress id.",
+            path_parameters: &[
+                Parameter {
+                    name: "message_id",
+                    description: "The postpress id of the message to retrieve.",
+                },
+            ],
+            body: None,
+            answer: "Message",
         },
         Operation {
             id: "forward_message",
@@ -6599,6 +6649,16 @@ pub mod operations {
             success: 200u16,
             errors: &[401u16, 403u16, 500u16, 503u16, 504u16],
             multipart: false,
+            summary: "Forward a message",
+            description: "Forward an existing message to another chat. WhatsApp only.",
+            path_parameters: &[
+                Parameter {
+                    name: "message_id",
+                    description: "The id of the message to forward.",
+                },
+            ],
+            body: Some("ForwardMessageRequest"),
+            answer: "MessageForwarded",
         },
         Operation {
             id: "add_reaction",
@@ -6608,11 +6668,69 @@ pub mod operations {
             success: 200u16,
             errors: &[401u16, 403u16, 500u16, 503u16, 504u16],
             multipart: false,
+            summary: "Add a reaction to a message",
+            description: "Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new reaction from the same account on the same message replaces the previous one. Provider support: WhatsApp and LinkedIn only. Other providers return 403.",
+            path_parameters: &[
+                Parameter {
+                    name: "message_id",
+                    description: "The id of the message to react to.",
+                },
+            ],
+            body: Some("AddReactionRequest"),
+            answer: "MessageReactionAdded",
         },
     ];
     /// The operation with this `operationId`.
     pub fn by_id(id: &str) -> ::std::option::Option<&'static Operation> {
         OPERATIONS.iter().find(|op| op.id == id)
+    }
+    /// The JSON Schemas of each operation's request body and success answer, generated by
+    /// schemars from the crate's types (feature `schemars`).
+    #[cfg(feature = "schemars")]
+    impl OperationId {
+        /// The JSON Schema of the request body, in `generator`'s definitions; `None` when
+        /// the operation has no body.
+        pub fn body_schema(
+            self,
+            generator: &mut ::schemars::SchemaGenerator,
+        ) -> ::std::option::Option<::schemars::Schema> {
+            match self {
+                Self::PatchChat => {
+                    Some(generator.subschema_for::<super::types::ChatActionRequest>())
+                }
+                Self::SendMessage => {
+                    Some(generator.subschema_for::<super::types::SendMessageRequest>())
+                }
+                Self::GetMessage => None,
+                Self::ForwardMessage => {
+                    Some(
+                        generator.subschema_for::<super::types::ForwardMessageRequest>(),
+                    )
+                }
+                Self::AddReaction => {
+                    Some(generator.subschema_for::<super::types::AddReactionRequest>())
+                }
+            }
+        }
+        /// The JSON Schema of the success answer, in `generator`'s definitions.
+        pub fn answer_schema(
+            self,
+            generator: &mut ::schemars::SchemaGenerator,
+        ) -> ::schemars::Schema {
+            match self {
+                Self::PatchChat => generator.subschema_for::<super::types::ChatPatched>(),
+                Self::SendMessage => {
+                    generator.subschema_for::<super::types::MessageSent>()
+                }
+                Self::GetMessage => generator.subschema_for::<super::types::Message>(),
+                Self::ForwardMessage => {
+                    generator.subschema_for::<super::types::MessageForwarded>()
+                }
+                Self::AddReaction => {
+                    generator.subschema_for::<super::types::MessageReactionAdded>()
+                }
+            }
+        }
     }
 }
 /// Facts about the spec this crate was built from.

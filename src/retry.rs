@@ -50,6 +50,12 @@ pub(crate) enum Idempotency {
     NotIdempotent,
 }
 
+/// Whether `operation` can be repeated without doing it twice: reading a message, setting a
+/// reaction (a new one replaces the old) and the chat actions can; sending and forwarding cannot.
+pub fn is_idempotent(operation: OperationId) -> bool {
+    idempotency(operation) == Idempotency::Idempotent
+}
+
 /// Whether repeating `operation` can duplicate its effect. Every operation must be named here: a
 /// new one in the spec fails to compile until it is classified.
 pub(crate) fn idempotency(operation: OperationId) -> Idempotency {

@@ -1,5 +1,7 @@
-//! The operation table: each operation's id, method, path and documented statuses, for the code that
-//! must agree with the spec (the retry rule, the fake server, the CLI, the tests).
+//! The operation table: each operation's id, method, path, documented statuses, summary,
+//! description, path parameter and body and answer types, for the code that must agree with the
+//! spec (the retry rule, the fake server, the CLI and its MCP server, the tests); and, behind the
+//! `schemars` feature, the JSON Schemas of each operation's body and answer.
 
 use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
@@ -12,6 +14,8 @@ pub fn generate(raw: &Value) -> Result<TokenStream, String> {
     let mut variants = Vec::new();
     let mut ids = Vec::new();
     let mut indexes = Vec::new();
+    let mut bodies = Vec::new();
+    let mut answers = Vec::new();
     let paths = raw
         .get("paths")
         .and_then(Value::as_object)
@@ -41,14 +45,62 @@ pub fn generate(raw: &Value) -> Result<TokenStream, String> {
             let method = method.to_uppercase();
             let multipart = op.pointer("/requestBody/content/multipart~1form-data").is_some();
             let variant = format_ident!("{}", id.to_upper_camel_case());
+            let text = |field: &str| op.get(field).and_then(Value::as_str).unwrap_or("").trim().to_string();
+            let (summary, description) = (text("summary"), text("description"));
+            let mut parameters = Vec::new();
+            for parameter in op.get("parameters").and_then(Value::as_array).into_iter().flatten() {
+                if parameter.get("in").and_then(Value::as_str) != Some("path") {
+                    return Err(format!("{id}: only path parameters are supported"));
+                }
+                let name = parameter
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .ok_or(format!("{id}: a parameter without a name"))?;
+                let doc = parameter
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .trim();
+                parameters.push(quote! { Parameter { name: #name, description: #doc } });
+            }
+            let schema_name = |pointer: &str| -> Option<String> {
+                let reference = op.pointer(pointer)?.as_str()?;
+                reference.strip_prefix("#/components/schemas/").map(str::to_string)
+            };
+            let body = if multipart {
+                schema_name("/requestBody/content/multipart~1form-data/schema/$ref")
+            } else {
+                schema_name("/requestBody/content/application~1json/schema/$ref")
+            };
+            let answer = schema_name(&format!("/responses/{success}/content/application~1json/schema/$ref"))
+                .ok_or(format!("{id}: the success answer is not a component schema"))?;
+            let body_row = match &body {
+                Some(name) => quote! { Some(#name) },
+                None => quote! { None },
+            };
+            bodies.push(body.map(|b| format_ident!("{b}")));
+            answers.push(format_ident!("{answer}"));
             variants.push(variant.clone());
             ids.push(id.to_string());
             indexes.push(rows.len());
             rows.push(quote! {
-                Operation { id: #id, operation: OperationId::#variant, method: #method, path: #path, success: #success, errors: &[#(#errors),*], multipart: #multipart }
+                Operation {
+                    id: #id, operation: OperationId::#variant, method: #method, path: #path, success: #success,
+                    errors: &[#(#errors),*], multipart: #multipart, summary: #summary, description: #description,
+                    path_parameters: &[#(#parameters),*],
+                    body: #body_row,
+                    answer: #answer,
+                }
             });
         }
     }
+    let body_schemas: Vec<TokenStream> = bodies
+        .iter()
+        .map(|body| match body {
+            Some(ty) => quote! { Some(generator.subschema_for::<super::types::#ty>()) },
+            None => quote! { None },
+        })
+        .collect();
     Ok(quote! {
         /// What the spec says about each operation, for code that must agree with it (the retry
         /// rules, the fake server, the tests).
@@ -76,8 +128,18 @@ pub fn generate(raw: &Value) -> Result<TokenStream, String> {
                     f.write_str(self.as_str())
                 }
             }
+            /// A path parameter of an operation.
+            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+            #[non_exhaustive]
+            pub struct Parameter {
+                /// Its name, e.g. `message_id`.
+                pub name: &'static str,
+                /// The spec's description of it.
+                pub description: &'static str,
+            }
             /// One operation of the spec.
             #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+            #[non_exhaustive]
             pub struct Operation {
                 /// The `operationId`.
                 pub id: &'static str,
@@ -93,12 +155,40 @@ pub fn generate(raw: &Value) -> Result<TokenStream, String> {
                 pub errors: &'static [u16],
                 /// Whether the request body is `multipart/form-data`.
                 pub multipart: bool,
+                /// The spec's one-line summary.
+                pub summary: &'static str,
+                /// The spec's description.
+                pub description: &'static str,
+                /// The path parameters, in the path's order.
+                pub path_parameters: &'static [Parameter],
+                /// The schema (a type of `postpress::types`) of the request body, if it has one.
+                pub body: ::std::option::Option<&'static str>,
+                /// The schema (a type of `postpress::types`) of the success answer.
+                pub answer: &'static str,
             }
             /// Every operation of the spec, sorted by path.
             pub const OPERATIONS: &[Operation] = &[#(#rows),*];
             /// The operation with this `operationId`.
             pub fn by_id(id: &str) -> ::std::option::Option<&'static Operation> {
                 OPERATIONS.iter().find(|op| op.id == id)
+            }
+            /// The JSON Schemas of each operation's request body and success answer, generated by
+            /// schemars from the crate's types (feature `schemars`).
+            #[cfg(feature = "schemars")]
+            impl OperationId {
+                /// The JSON Schema of the request body, in `generator`'s definitions; `None` when
+                /// the operation has no body.
+                pub fn body_schema(self, generator: &mut ::schemars::SchemaGenerator) -> ::std::option::Option<::schemars::Schema> {
+                    match self {
+                        #( Self::#variants => #body_schemas, )*
+                    }
+                }
+                /// The JSON Schema of the success answer, in `generator`'s definitions.
+                pub fn answer_schema(self, generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                    match self {
+                        #( Self::#variants => generator.subschema_for::<super::types::#answers>(), )*
+                    }
+                }
             }
         }
     })

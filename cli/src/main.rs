@@ -1,6 +1,7 @@
 //! `postpress`: the postpress messaging API from the command line. A thin front over the SDK:
 //! same errors, same retry rule, same redaction of the API key.
 
+mod mcp;
 mod output;
 mod progress;
 
@@ -104,6 +105,15 @@ getInviteLink (no VALUE)"
         /// Port on 127.0.0.1 [default: any free port]
         #[arg(long, value_name = "N")]
         port: Option<u16>,
+    },
+    /// Serve the API as tools for AI agents (Model Context Protocol over stdio)
+    Mcp {
+        /// Offer only the tools that change nothing (get_message)
+        #[arg(long)]
+        read_only: bool,
+        /// The only directory tree files may be attached from [default: the current directory]
+        #[arg(long, value_name = "DIR")]
+        files_root: Option<PathBuf>,
     },
     /// Print shell completions
     Completions {
@@ -248,6 +258,16 @@ async fn run(cli: &Cli) -> Result<serde_json::Value, postpress::Error> {
             Ok(json(&client(cli).chat_action(chat_id, action).await?))
         }
         Command::FakeServer { port } => Ok(fake_server(*port).await),
+        Command::Mcp { read_only, files_root } => {
+            let root = files_root.clone().unwrap_or_else(|| PathBuf::from("."));
+            match mcp::serve(client(cli), *read_only, &root).await {
+                Ok(()) => Ok(serde_json::Value::Null),
+                Err(message) => {
+                    output::error_line(&message);
+                    std::process::exit(1);
+                }
+            }
+        }
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(*shell, &mut Cli::command(), "postpress", &mut script);
