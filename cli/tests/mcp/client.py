@@ -24,7 +24,7 @@ async def main() -> None:
         async with stdio_client(params, errlog=errlog) as (read, write):
             async with ClientSession(read, write) as session:
                 init = await session.initialize()
-                out["server"] = init.serverInfo.model_dump(mode="json")
+                out["server"] = init.server_info.model_dump(mode="json", by_alias=True)
                 out["instructions"] = init.instructions
                 tools = await session.list_tools()
                 out["tools"] = [t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in tools.tools]
