@@ -15,6 +15,36 @@ use crate::json_ops::{self, JsonRequest, sealed::JsonAnswer};
 /// The future [`Call`]'s `IntoFuture` hands out.
 pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
+/// The per-call option setters, for [`Call`] and [`SendMessage`](crate::SendMessage) alike (each
+/// has an `options: CallOptions` field).
+macro_rules! per_call_options {
+    () => {
+        /// Time allowed for each attempt of this call, until the whole answer is read. Default:
+        /// the client's [`timeout`](crate::ClientBuilder::timeout) (for a send that carries files,
+        /// its [`upload_timeout`](crate::ClientBuilder::upload_timeout)).
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+
+        /// Time allowed for the whole call, retries and the waits between them included.
+        /// Default: the client's [`deadline`](crate::ClientBuilder::deadline).
+        pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+            self.options.deadline = Some(deadline);
+            self
+        }
+
+        /// Retries after a failed first attempt, for the failures [`crate::retry`] allows (a send
+        /// or a forward only when the attempt provably did not take effect). Default: the
+        /// client's [`max_retries`](crate::ClientBuilder::max_retries); `0` disables retries.
+        pub fn max_retries(mut self, max_retries: u32) -> Self {
+            self.options.max_retries = Some(max_retries);
+            self
+        }
+    };
+}
+pub(crate) use per_call_options;
+
 /// Settings of one call that override the client's.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct CallOptions {
@@ -72,26 +102,7 @@ impl<'a, T: JsonAnswer> Call<'a, T> {
         }
     }
 
-    /// Time allowed for each attempt of this call, until the whole answer is read. Default: the
-    /// client's [`timeout`](crate::ClientBuilder::timeout).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Time allowed for the whole call, retries and the waits between them included. Default: the
-    /// client's [`deadline`](crate::ClientBuilder::deadline).
-    pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Retries after a failed first attempt, for the failures [`crate::retry`] allows. Default: the
-    /// client's [`max_retries`](crate::ClientBuilder::max_retries); `0` disables retries.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
+    per_call_options!();
 
     /// Runs the call and returns the answer with its status and headers (a request id, rate-limit
     /// headers), instead of the body alone.

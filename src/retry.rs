@@ -1,7 +1,7 @@
 //! Which failures are retried, what each says about whether the call took effect, and how long
 //! to wait between attempts.
 //!
-//! A retry must never send a message twice. Each failed attempt is judged once ([`judge`]): its
+//! A retry must never send a message twice. Each failed attempt is judged once: its
 //! [`Outcome`] (did the API provably not act, or may it have acted?) and whether the failure is
 //! transient. Reading a message, setting a reaction (a new one replaces the old) and the chat
 //! actions are *idempotent*: a transient failure is retried. Sending and forwarding are not: a

@@ -150,26 +150,7 @@ impl<'a> SendMessage<'a> {
         self
     }
 
-    /// Time allowed for each attempt of this send. Default: the client's upload timeout when the
-    /// message carries files, its timeout otherwise.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Time allowed for the whole send, retries and the waits between them included. Default: the
-    /// client's [`deadline`](crate::ClientBuilder::deadline).
-    pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Retries after a failed first attempt, for the failures [`crate::retry`] allows (a send is
-    /// retried only when it provably did not take effect). Default: the client's `max_retries`.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
+    crate::call::per_call_options!();
 
     fn uploads(&self) -> impl Iterator<Item = (&'static str, &Upload)> {
         let voice = self.voice_message.iter().map(|u| ("voice_message", u));

@@ -51,3 +51,20 @@ fn response_values_are_built_with_builders() {
         .unwrap();
     assert_eq!(changed.message_id, "msg_2");
 }
+
+/// docs.rs documents the features users need (the fake server, the JsonSchema derives), and
+/// marks what needs a feature (`doc(cfg)`, enabled by the `docsrs` cfg docs.rs passes).
+#[test]
+fn docs_rs_builds_the_documentation_users_need() {
+    let manifest = include_str!("../Cargo.toml");
+    let section = manifest
+        .split("[package.metadata.docs.rs]")
+        .nth(1)
+        .and_then(|rest| rest.split("\n[").next())
+        .expect("a [package.metadata.docs.rs] section");
+    assert!(section.contains(r#"features = ["fake", "schemars"]"#), "{section}");
+    assert!(section.contains(r#"rustdoc-args = ["--cfg", "docsrs"]"#), "{section}");
+    let lib = include_str!("../src/lib.rs");
+    assert!(lib.contains(r#"#![cfg_attr(docsrs, feature(doc_cfg))]"#));
+    assert!(lib.contains(r#"#[cfg_attr(docsrs, doc(cfg(feature = "fake")))]"#));
+}

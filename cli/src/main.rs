@@ -1,6 +1,7 @@
 //! `postpress`: the postpress messaging API from the command line. A thin front over the SDK:
 //! same errors, same retry rule, same redaction of the API key.
 
+mod compose;
 mod mcp;
 mod output;
 mod progress;
@@ -10,7 +11,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{CommandFactory, Parser, Subcommand};
-use postpress::{ChatAction, Client, Upload};
+use postpress::{ChatAction, Client};
 
 /// Call the postpress messaging API: look at a message, send files, act on a chat.
 #[derive(Parser)]
@@ -215,31 +216,26 @@ async fn run(cli: &Cli) -> Result<serde_json::Value, postpress::Error> {
             typing_duration,
         } => {
             let client = client(cli);
-            let mut send = client.send_message(chat_id);
-            if let Some(text) = text {
-                send = send.text(text);
-            }
-            if let Some(id) = account_id {
-                send = send.account_id(id);
-            }
-            if let Some(id) = thread_id {
-                send = send.thread_id(id);
-            }
-            if let Some(id) = quote_id {
-                send = send.quote_id(id);
-            }
-            if let Some(duration) = typing_duration {
-                send = send.typing_duration(duration);
-            }
-            for path in attachments {
-                send = send.attachment(Upload::path(path));
-            }
-            if let Some(path) = voice {
-                send = send.voice_message(Upload::path(path));
-            }
-            if let Some(path) = video {
-                send = send.video_message(Upload::path(path));
-            }
+            let text_of = |path: &PathBuf| match path.to_str() {
+                Some(text) => text.to_string(),
+                None => usage_error(
+                    clap::error::ErrorKind::InvalidValue,
+                    format!("{} is not a UTF-8 path", path.display()),
+                ),
+            };
+            let request: postpress::types::SendMessageRequest = postpress::types::SendMessageRequest::builder()
+                .text(text.clone())
+                .account_id(account_id.clone())
+                .thread_id(thread_id.clone())
+                .quote_id(quote_id.clone())
+                .typing_duration(typing_duration.clone())
+                .attachments(attachments.iter().map(text_of).collect::<Vec<_>>())
+                .voice_message(voice.as_ref().map(text_of))
+                .video_message(video.as_ref().map(text_of))
+                .try_into()
+                .unwrap_or_else(|e| usage_error(clap::error::ErrorKind::InvalidValue, e));
+            let mut send = compose::compose(&client, chat_id.clone(), request, |path| Ok(PathBuf::from(path)))
+                .unwrap_or_else(|e| usage_error(clap::error::ErrorKind::InvalidValue, e));
             let has_files = !attachments.is_empty() || voice.is_some() || video.is_some();
             let bar = has_files.then(progress::Bar::on_stderr);
             if let Some(bar) = bar.clone() {

@@ -3,7 +3,7 @@
 //! and the answer or the error as a tool result.
 
 use postpress::operations::{Operation, OperationId};
-use postpress::{ChatAction, Client, Error, Outcome, Upload, types};
+use postpress::{ChatAction, Client, Error, Outcome, types};
 use rmcp::model::{CallToolResult, ContentBlock, JsonObject};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -141,36 +141,9 @@ async fn dispatch(
         }
         OperationId::SendMessage => {
             let request: types::SendMessageRequest = body(arguments)?;
-            // Every file is checked before anything is read or sent.
-            let resolve = |path: &String| files.resolve(path).map_err(Failure::Arguments);
-            let attachments = request.attachments.iter().map(resolve).collect::<Result<Vec<_>, _>>()?;
-            let voice = request.voice_message.as_ref().map(resolve).transpose()?;
-            let video = request.video_message.as_ref().map(resolve).transpose()?;
-            let mut send = client.send_message(id);
-            if let Some(text) = request.text {
-                send = send.text(text);
-            }
-            if let Some(account_id) = request.account_id {
-                send = send.account_id(account_id);
-            }
-            if let Some(thread_id) = request.thread_id {
-                send = send.thread_id(thread_id);
-            }
-            if let Some(quote_id) = request.quote_id {
-                send = send.quote_id(quote_id);
-            }
-            if let Some(typing_duration) = request.typing_duration {
-                send = send.typing_duration(typing_duration);
-            }
-            for path in attachments {
-                send = send.attachment(Upload::path(path));
-            }
-            if let Some(path) = voice {
-                send = send.voice_message(Upload::path(path));
-            }
-            if let Some(path) = video {
-                send = send.video_message(Upload::path(path));
-            }
+            // Every file is checked against the files root before anything is read or sent.
+            let send =
+                crate::compose::compose(client, id, request, |path| files.resolve(path)).map_err(Failure::Arguments)?;
             answer(send.send().await)
         }
         other => Err(Failure::Arguments(format!(
