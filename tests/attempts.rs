@@ -3,34 +3,17 @@
 //! was written is not. Alone in its test binary: tracing caches per-callsite interest process-wide,
 //! so a capturing subscriber must not race tests that run without one.
 
-use std::sync::{Arc, Mutex};
+mod common;
+
+use std::sync::Arc;
 
 use postpress::{Client, Error};
 
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// Runs `call` with a subscriber and returns the attempts it logged as failed.
 async fn failed_attempts<F: Future<Output = Error>>(call: F) -> (Error, usize) {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let capture = common::capture_traces();
     let error = call.await;
-    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let logs = capture.text();
     (error, logs.matches("postpress request failed").count())
 }
 

@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use postpress::Client;
@@ -31,30 +30,9 @@ fn client(server: &MockServer) -> Client {
         .unwrap()
 }
 
-/// Collects everything tracing writes, at every level.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn the_key_never_appears_in_debug_errors_or_traces() {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let capture = common::capture_traces();
 
     let server = MockServer::start().await;
     let body =
@@ -76,7 +54,7 @@ async fn the_key_never_appears_in_debug_errors_or_traces() {
     assert!(error.needs_reconnect());
     client.get_message("msg_2").await.unwrap();
 
-    let traces = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let traces = capture.text();
     assert!(
         traces.contains("get_message") && traces.contains("req_abc") && traces.contains("attempt"),
         "{traces}"
@@ -120,14 +98,7 @@ impl wiremock::Respond for Echo {
 
 #[tokio::test]
 async fn the_key_is_scrubbed_from_what_a_server_echoes_and_logs_carry_no_body_text() {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let capture = common::capture_traces();
 
     let server = MockServer::start().await;
     Mock::given(wiremock::matchers::any())
@@ -156,7 +127,7 @@ async fn the_key_is_scrubbed_from_what_a_server_echoes_and_logs_carry_no_body_te
     assert_eq!(api.instance.as_deref(), Some("req_<redacted>"));
     assert_eq!(api.code.as_str(), "errors/<redacted>");
 
-    let traces = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let traces = capture.text();
     assert!(
         traces.contains("status=502") && traces.contains("status=401"),
         "{traces}"
