@@ -275,8 +275,9 @@ impl Error {
         })
     }
 
-    /// The variant's name, for logs (which carry no message text).
-    pub(crate) fn kind(&self) -> &'static str {
+    /// The variant's name in snake case (`api`, `invalid_response`, `timeout`, `transport`,
+    /// `invalid_input`, `config`): for logs and tools, which carry no message text.
+    pub fn kind(&self) -> &'static str {
         match self {
             Error::Api(_) => "api",
             Error::InvalidResponse(_) => "invalid_response",

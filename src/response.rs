@@ -177,12 +177,13 @@ fn invalid(ctx: CallContext<'_>, head: Option<&ResponseHead>, reason: String, bo
 fn transport(ctx: CallContext<'_>, e: reqwest::Error, connect: bool, timeout: bool) -> Error {
     let timeout = timeout || e.is_timeout();
     let failure = if connect { Failure::Connect } else { Failure::AfterSend };
+    let judgement = ctx.judge(failure);
     let error = TransportError {
         connect,
         operation: ctx.operation,
         message: ctx.secret.scrub(describe(&e)),
-        retryable: ctx.judge(failure).retryable,
-        outcome: ctx.judge(failure).outcome,
+        retryable: judgement.retryable,
+        outcome: judgement.outcome,
         source: Some(Box::new(e)),
     };
     if timeout {

@@ -38,7 +38,7 @@ impl Failure {
                 let (kind, title, detail) = match error {
                     Error::Api(api) => (api.code.as_str().to_string(), api.title.clone(), api.detail.clone()),
                     other => (
-                        kind(other).to_string(),
+                        other.kind().to_string(),
                         title(other).to_string(),
                         Some(other.to_string()),
                     ),
@@ -58,17 +58,6 @@ impl Failure {
         let mut result = CallToolResult::error(vec![ContentBlock::text(line)]);
         result.structured_content = Some(structured);
         result
-    }
-}
-
-fn kind(error: &Error) -> &'static str {
-    match error {
-        Error::Api(_) => "api",
-        Error::InvalidResponse(_) => "invalid_response",
-        Error::Timeout(_) => "timeout",
-        Error::Transport(_) => "transport",
-        Error::InvalidInput(_) => "invalid_input",
-        _ => "error",
     }
 }
 
