@@ -7,7 +7,7 @@ use reqwest::header::HeaderValue;
 use crate::client::{Client, Config};
 use crate::error::Error;
 use crate::generated::spec_info;
-use crate::hooks::header_value_for_key;
+use crate::head::header_value_for_key;
 
 /// The environment variable [`Client::from_env`] reads the API key from.
 pub const API_KEY_ENV: &str = "POSTPRESS_API_KEY";
@@ -153,8 +153,7 @@ impl ClientBuilder {
                 return Err(Error::config("no API key: set one with api_key() or POSTPRESS_API_KEY"));
             }
             Some("") => return Err(Error::config("the API key is empty")),
-            Some(key) => header_value_for_key(key)
-                .map_err(|_| Error::config("the API key holds characters an HTTP header cannot carry"))?,
+            Some(key) => header_value_for_key(key).map_err(|e| Error::config(e.to_string()))?,
         };
         let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(spec_info::SERVER_URL))?;
         if base_url.scheme() == "http" && !is_loopback(&base_url) && !self.allow_cleartext {
@@ -282,6 +281,13 @@ mod tests {
         let message = config_error(ClientBuilder::default().api_key("pp_secret\nInjected: 1"));
         assert!(
             message.contains("cannot carry") && !message.contains("pp_secret"),
+            "{message}"
+        );
+        // Bytes a header takes but `HeaderValue::to_str` does not: the key could not be scrubbed
+        // from what a server sends back, so it is refused.
+        let message = config_error(ClientBuilder::default().api_key("pp_sécret"));
+        assert!(
+            message.contains("visible ASCII") && !message.contains("pp_s"),
             "{message}"
         );
         for url in [

@@ -1,18 +1,20 @@
-//! [`Client`]: one method per thing a user wants to do, with retries and tracing.
+//! [`Client`]: the configured connection to the API. Its methods, one per operation of the spec,
+//! are generated (`build/codegen/requests.rs`); the ones here add what the spec cannot say:
+//! [`ChatAction`] over `patch_chat`, and [`invite_link`](Client::invite_link).
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
 use crate::builder::ClientBuilder;
-use crate::call::{Call, CallOptions};
+use crate::call::CallOptions;
 use crate::chat_action::ChatAction;
 use crate::error::Error;
 use crate::execute::Plan;
-use crate::generated::{self, operations::OperationId};
-use crate::hooks::Hooks;
-use crate::json_ops::JsonRequest;
+use crate::generated::operations::OperationId;
+use crate::requests;
 use crate::response::Secret;
 use crate::types;
 
@@ -87,81 +89,27 @@ impl Client {
         &self.config
     }
 
-    /// Retrieves a message by its postpress id (`GET /messages/{message_id}`).
-    pub fn get_message<'a>(&'a self, message_id: &'a str) -> Call<'a, types::Message> {
-        let request = check_id("message_id", message_id).map(|()| JsonRequest::GetMessage { message_id });
-        Call::new(self, request)
-    }
-
-    /// Forwards a message to another chat (`POST /messages/{message_id}/forward`). WhatsApp only.
-    ///
-    /// The answer's `message_id` is `None` when the provider does not return the new id at once.
-    /// Not idempotent: retried only when the attempt provably did not take effect.
-    pub fn forward_message<'a>(&'a self, message_id: &'a str, to_chat_id: &str) -> Call<'a, types::MessageForwarded> {
-        let request = check_id("message_id", message_id)
-            .and_then(|()| check_non_empty("chat_id", to_chat_id))
-            .map(|()| JsonRequest::ForwardMessage {
-                message_id,
-                body: types::ForwardMessageRequest {
-                    chat_id: to_chat_id.to_string(),
-                },
-            });
-        Call::new(self, request)
-    }
-
-    /// Reacts to a message with an emoji (`POST /messages/{message_id}/reaction`). WhatsApp and
-    /// LinkedIn only. A new reaction from the same account replaces the previous one.
-    pub fn add_reaction<'a>(&'a self, message_id: &'a str, reaction: &str) -> Call<'a, types::MessageReactionAdded> {
-        let request = check_id("message_id", message_id)
-            .and_then(|()| check_non_empty("reaction", reaction))
-            .and_then(|()| {
-                // The spec's constraints (a non-empty emoji), as its generated type checks them.
-                types::AddReactionRequestReaction::try_from(reaction)
-                    .map_err(|e| Error::invalid_input(format!("reaction: {e}")))
-            })
-            .map(|reaction| JsonRequest::AddReaction {
-                message_id,
-                body: types::AddReactionRequest { reaction },
-            });
-        Call::new(self, request)
-    }
-
-    /// Performs an action on a chat (`PATCH /chats/{chat_id}`). See [`ChatAction`] for the actions
-    /// and the providers that support each.
-    pub fn chat_action<'a>(&'a self, chat_id: &'a str, action: ChatAction) -> Call<'a, types::ChatPatched> {
-        let checked = check_id("chat_id", chat_id).and_then(|()| match action.text_value() {
-            Some(value) => check_non_empty(&format!("the value of {}", action.name()), value),
-            None => Ok(()),
-        });
-        let request = checked.map(|()| JsonRequest::PatchChat {
-            chat_id,
-            body: types::ChatActionRequest::from(action),
-        });
-        Call::new(self, request)
+    /// Performs an action on a chat (`PATCH /chats/{chat_id}`), over the generated
+    /// [`patch_chat`](Self::patch_chat). See [`ChatAction`] for the actions and the providers
+    /// that support each.
+    pub fn chat_action(&self, chat_id: impl AsRef<str>, action: ChatAction) -> requests::PatchChat {
+        let empty_value = match action.text_value() {
+            Some("") => Some(format!("the value of {} is empty", action.name())),
+            _ => None,
+        };
+        let mut request = self.patch_chat(chat_id).body(types::ChatActionRequest::from(action));
+        request.core.refused = empty_value;
+        request
     }
 
     /// Generates or retrieves a group chat's invite link (`getInviteLink`). WhatsApp and Telegram.
-    pub async fn invite_link(&self, chat_id: &str) -> Result<String, Error> {
-        let patched = self.chat_action(chat_id, ChatAction::GetInviteLink).await?;
-        patched.invite_link.ok_or_else(|| {
-            Error::InvalidResponse(Box::new(crate::error::InvalidResponse {
-                status: Some(200),
-                content_type: None,
-                reason: "the answer to getInviteLink has no invite_link".into(),
-                snippet: String::new(),
-                retry_after: None,
-                operation: OperationId::PatchChat,
-                retryable: false,
-                // A 200 to getInviteLink: the action was performed, its answer lacks the link.
-                outcome: crate::retry::Outcome::Unknown,
-            }))
-        })
-    }
-
-    /// The generated client for one attempt: its hooks record the answer of this attempt only.
-    pub(crate) fn api(&self, timeout: Duration) -> generated::Client {
-        let hooks = Hooks::for_call(self.config.api_key.clone(), timeout);
-        generated::Client::new_with_client(&self.config.base_url, self.config.http.clone(), hooks)
+    /// The future owns what it needs (`Send + 'static`).
+    pub fn invite_link(
+        &self,
+        chat_id: impl AsRef<str>,
+    ) -> impl Future<Output = Result<String, Error>> + Send + 'static {
+        let request = self.chat_action(chat_id, ChatAction::GetInviteLink);
+        async move { invite_link_of(request.await?) }
     }
 
     /// The client's settings with the call's own laid over them. A send that carries files has the
@@ -186,17 +134,19 @@ impl Client {
     }
 }
 
-pub(crate) fn check_id(name: &str, id: &str) -> Result<(), Error> {
-    match crate::path::check_id(id) {
-        None => Ok(()),
-        Some(problem) => Err(Error::invalid_input(format!("{name} {problem}"))),
-    }
-}
-
-fn check_non_empty(name: &str, value: &str) -> Result<(), Error> {
-    if value.is_empty() {
-        Err(Error::invalid_input(format!("{name} is empty")))
-    } else {
-        Ok(())
-    }
+/// The link of an answer to `getInviteLink`.
+fn invite_link_of(patched: types::ChatPatched) -> Result<String, Error> {
+    patched.invite_link.ok_or_else(|| {
+        Error::InvalidResponse(Box::new(crate::error::InvalidResponse {
+            status: Some(200),
+            content_type: None,
+            reason: "the answer to getInviteLink has no invite_link".into(),
+            snippet: String::new(),
+            retry_after: None,
+            operation: OperationId::PatchChat,
+            retryable: false,
+            // A 200 to getInviteLink: the action was performed, its answer lacks the link.
+            outcome: crate::retry::Outcome::Unknown,
+        }))
+    })
 }

@@ -1,6 +1,5 @@
-//! Executes one call: the SDK's only attempt loop, used by all five operations. Each attempt is
-//! prepared and sent by the operation (`client.rs` through the generated client, `send.rs` as
-//! multipart); everything after that is here: classify the answer, decide whether to try again by
+//! Executes one call: the SDK's only attempt loop, used by every operation. Each attempt is built
+//! and sent by `request.rs`; everything after that is here: classify the answer, decide whether to try again by
 //! the rule in [`crate::retry`] (which never repeats a send that may have taken effect), wait, and
 //! record it all in one tracing span.
 
@@ -10,7 +9,7 @@ use progenitor_client::{Error as GenError, ResponseValue};
 use tracing::Instrument as _;
 
 use crate::error::Error;
-use crate::hooks::ResponseHead;
+use crate::head::ResponseHead;
 use crate::operations::OperationId;
 use crate::response::{self, CallContext, Secret};
 use crate::retry::{self, Outcome};
@@ -47,7 +46,7 @@ where
         idempotency: retry::idempotency(plan.operation),
         secret: plan.secret,
     };
-    let deadline = tokio::time::Instant::now() + plan.deadline;
+    let deadline = deadline_after(plan.deadline);
     let mut retries = Retries::new(plan.max_retries, call_span(plan.operation));
     // Whether an earlier attempt may have taken effect: then so may the call, whatever comes next.
     let mut maybe_applied = false;
@@ -85,7 +84,7 @@ where
             maybe_applied = error.outcome() == Outcome::Unknown;
         }
         match retries.after_attempt(started, status, &result) {
-            Some(wait) if tokio::time::Instant::now() + wait < deadline => tokio::time::sleep(wait).await,
+            Some(wait) if deadline_after(wait) < deadline => tokio::time::sleep(wait).await,
             Some(_) => {
                 retries.log_no_time_left();
                 return result.map(keep);
@@ -93,6 +92,15 @@ where
             None => return result.map(keep),
         }
     }
+}
+
+/// The instant `duration` from now; a duration past what the clock can count (`Duration::MAX`)
+/// means "never", not a panic.
+fn deadline_after(duration: Duration) -> tokio::time::Instant {
+    /// About thirty years: later than any call, and within what every platform's clock can add.
+    const NEVER: Duration = Duration::from_secs(86_400 * 365 * 30);
+    let now = tokio::time::Instant::now();
+    now.checked_add(duration).unwrap_or_else(|| now + NEVER)
 }
 
 /// The span of one call: operation, method, and (recorded as the call goes) the request path,

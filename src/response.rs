@@ -7,7 +7,7 @@ use progenitor_client::{Error as GenError, ResponseValue};
 
 use crate::ErrorCode;
 use crate::error::{ApiError, Error, InvalidResponse, TransportError, snippet};
-use crate::hooks::ResponseHead;
+use crate::head::ResponseHead;
 use crate::operations::OperationId;
 use crate::retry::{self, Failure, Idempotency};
 use crate::types::ErrorEnvelope;

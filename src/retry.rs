@@ -50,18 +50,20 @@ pub(crate) enum Idempotency {
     NotIdempotent,
 }
 
-/// Whether `operation` can be repeated without doing it twice: reading a message, setting a
-/// reaction (a new one replaces the old) and the chat actions can; sending and forwarding cannot.
+/// Whether `operation` can be repeated without doing it twice: the spec's word, see
+/// [`Operation::idempotent`](crate::operations::Operation::idempotent) (GET, HEAD, PUT and DELETE,
+/// and the operations marked `x-idempotent: true`: setting a reaction, which replaces the previous
+/// one, and the chat actions; not sending or forwarding).
 pub fn is_idempotent(operation: OperationId) -> bool {
-    idempotency(operation) == Idempotency::Idempotent
+    operation.spec().idempotent
 }
 
-/// Whether repeating `operation` can duplicate its effect. Every operation must be named here: a
-/// new one in the spec fails to compile until it is classified.
+/// Whether repeating `operation` can duplicate its effect, from the operation table.
 pub(crate) fn idempotency(operation: OperationId) -> Idempotency {
-    match operation {
-        OperationId::GetMessage | OperationId::AddReaction | OperationId::PatchChat => Idempotency::Idempotent,
-        OperationId::SendMessage | OperationId::ForwardMessage => Idempotency::NotIdempotent,
+    if is_idempotent(operation) {
+        Idempotency::Idempotent
+    } else {
+        Idempotency::NotIdempotent
     }
 }
 

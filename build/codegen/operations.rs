@@ -1,5 +1,5 @@
 //! The operation table: each operation's id, method, path, documented statuses, summary,
-//! description, path parameter and body and answer types, for the code that must agree with the
+//! description, parameters, retry rule, and body and answer types, for the code that must agree with the
 //! spec (the retry rule, the fake server, the CLI and its MCP server, the tests); and, behind the
 //! `schemars` feature, the JSON Schemas of each operation's body and answer.
 
@@ -48,10 +48,15 @@ pub fn generate(raw: &Value) -> Result<TokenStream, String> {
             let text = |field: &str| op.get(field).and_then(Value::as_str).unwrap_or("").trim().to_string();
             let (summary, description) = (text("summary"), text("description"));
             let mut parameters = Vec::new();
-            for parameter in op.get("parameters").and_then(Value::as_array).into_iter().flatten() {
-                if parameter.get("in").and_then(Value::as_str) != Some("path") {
-                    return Err(format!("{id}: only path parameters are supported"));
-                }
+            let mut query_parameters = Vec::new();
+            let shared = item.get("parameters").and_then(Value::as_array).into_iter().flatten();
+            for parameter in shared.chain(op.get("parameters").and_then(Value::as_array).into_iter().flatten()) {
+                let parameter = match parameter.get("$ref").and_then(Value::as_str) {
+                    Some(reference) => raw
+                        .pointer(reference.trim_start_matches('#'))
+                        .ok_or(format!("{id}: {reference} does not resolve"))?,
+                    None => parameter,
+                };
                 let name = parameter
                     .get("name")
                     .and_then(Value::as_str)
@@ -61,8 +66,24 @@ pub fn generate(raw: &Value) -> Result<TokenStream, String> {
                     .and_then(Value::as_str)
                     .unwrap_or("")
                     .trim();
-                parameters.push(quote! { Parameter { name: #name, description: #doc } });
+                let row = quote! { Parameter { name: #name, description: #doc } };
+                match parameter.get("in").and_then(Value::as_str) {
+                    Some("path") => parameters.push(row),
+                    Some("query") => query_parameters.push(row),
+                    _ => {
+                        return Err(format!(
+                            "{id}: parameter {name} is neither in the path nor in the query"
+                        ));
+                    }
+                }
             }
+            // The retry rule's input: GET, HEAD, PUT and DELETE are idempotent by HTTP's
+            // definition; `x-idempotent` says so for any other method, or overrides it.
+            let idempotent = match op.get("x-idempotent") {
+                Some(Value::Bool(declared)) => *declared,
+                Some(other) => return Err(format!("{id}: x-idempotent must be true or false, not {other}")),
+                None => matches!(method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE"),
+            };
             let schema_name = |pointer: &str| -> Option<String> {
                 let reference = op.pointer(pointer)?.as_str()?;
                 reference.strip_prefix("#/components/schemas/").map(str::to_string)
@@ -88,6 +109,8 @@ pub fn generate(raw: &Value) -> Result<TokenStream, String> {
                     id: #id, operation: OperationId::#variant, method: #method, path: #path, success: #success,
                     errors: &[#(#errors),*], multipart: #multipart, summary: #summary, description: #description,
                     path_parameters: &[#(#parameters),*],
+                    query_parameters: &[#(#query_parameters),*],
+                    idempotent: #idempotent,
                     body: #body_row,
                     answer: #answer,
                 }
@@ -128,7 +151,7 @@ pub fn generate(raw: &Value) -> Result<TokenStream, String> {
                     f.write_str(self.as_str())
                 }
             }
-            /// A path parameter of an operation.
+            /// A path or query parameter of an operation.
             #[derive(Clone, Copy, Debug, PartialEq, Eq)]
             #[non_exhaustive]
             pub struct Parameter {
@@ -159,8 +182,14 @@ pub fn generate(raw: &Value) -> Result<TokenStream, String> {
                 pub summary: &'static str,
                 /// The spec's description.
                 pub description: &'static str,
-                /// The path parameters, in the path's order.
+                /// The path parameters, in the order the spec lists them.
                 pub path_parameters: &'static [Parameter],
+                /// The query parameters, in the order the spec lists them.
+                pub query_parameters: &'static [Parameter],
+                /// Whether repeating the operation has the effect of doing it once: its method is
+                /// GET, HEAD, PUT or DELETE, or it carries `x-idempotent: true` (and not
+                /// `x-idempotent: false`). The retry rule in [`crate::retry`] reads this.
+                pub idempotent: bool,
                 /// The schema (a type of `postpress::types`) of the request body, if it has one.
                 pub body: ::std::option::Option<&'static str>,
                 /// The schema (a type of `postpress::types`) of the success answer.

@@ -1,59 +1,30 @@
-//! Reads `openapi.yaml`, and the one edit made to progenitor's view of it.
+//! Reads `openapi.yaml`.
 
 use serde_json::Value;
 
 use super::SPEC_PATH;
 
-/// The spec twice: as plain JSON (for the generators that read what progenitor ignores: examples,
-/// discriminators, `x-` extensions) and as typed OpenAPI (for progenitor).
+/// The spec three times: as plain JSON (for the generators that read what progenitor ignores:
+/// examples, discriminators, `x-` extensions), as typed OpenAPI read from that JSON (for
+/// progenitor, whose types then list their fields by name), and as typed OpenAPI read from the
+/// text, which keeps the order of every map (JSON's objects here are sorted by key): the order of
+/// the fields of a multipart form is the order its parts go out in.
 pub struct Spec {
     pub raw: Value,
     pub openapi: openapiv3::OpenAPI,
+    pub ordered: openapiv3::OpenAPI,
 }
 
 /// Reads the spec as YAML 1.2 (which OpenAPI 3.x asks for): only `true`/`false` are booleans, so
 /// a value such as `NO` in `x-enum-varnames` stays a string (YAML 1.1 would read it as `false`).
 pub fn load(spec_text: &str) -> Result<Spec, String> {
     let yaml_1_2 = serde_saphyr::options! { strict_booleans: true };
-    let raw: Value = serde_saphyr::from_str_with_options(spec_text, yaml_1_2)
+    let raw: Value = serde_saphyr::from_str_with_options(spec_text, yaml_1_2.clone())
         .map_err(|e| format!("{SPEC_PATH} is not valid YAML: {e}"))?;
     let openapi = serde_json::from_value(raw.clone()).map_err(|e| format!("{SPEC_PATH} is not OpenAPI 3.0: {e}"))?;
-    Ok(Spec { raw, openapi })
-}
-
-/// progenitor 0.15 stops with "unexpected content type: multipart/form-data", so the multipart
-/// operations are taken out of its view (the spec itself keeps them; `src/send.rs` implements
-/// send-message by hand). Returns the operationIds dropped.
-pub fn drop_multipart_operations(spec: &mut openapiv3::OpenAPI) -> Vec<String> {
-    let mut dropped = Vec::new();
-    for (_, item) in spec.paths.paths.iter_mut() {
-        let openapiv3::ReferenceOr::Item(item) = item else {
-            continue;
-        };
-        for op in [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-        ] {
-            let is_multipart = op.as_ref().and_then(|o| o.request_body.as_ref()).is_some_and(
-                |body| matches!(body, openapiv3::ReferenceOr::Item(b) if b.content.contains_key("multipart/form-data")),
-            );
-            if let Some(o) = op.take_if(|_| is_multipart) {
-                dropped.push(o.operation_id.unwrap_or_default());
-            }
-        }
-    }
-    dropped
-}
-
-/// The path parameters of the operations progenitor generates (each is one `encode_path` call).
-pub fn path_parameter_count(spec: &openapiv3::OpenAPI) -> usize {
-    spec.operations()
-        .flat_map(|(_, _, op)| &op.parameters)
-        .filter(|p| matches!(p, openapiv3::ReferenceOr::Item(openapiv3::Parameter::Path { .. })))
-        .count()
+    let ordered = serde_saphyr::from_str_with_options(spec_text, yaml_1_2)
+        .map_err(|e| format!("{SPEC_PATH} is not OpenAPI 3.0: {e}"))?;
+    Ok(Spec { raw, openapi, ordered })
 }
 
 /// A schema's `description`, trimmed (empty when it has none).
@@ -64,4 +35,17 @@ pub fn doc_of(schema: &Value) -> String {
         .unwrap_or("")
         .trim()
         .to_string()
+}
+
+/// The properties of the component schema `name`, in the order the spec writes them (empty when it
+/// is not an object schema of the spec's components).
+pub fn property_order(ordered: &openapiv3::OpenAPI, name: &str) -> Vec<String> {
+    let schema = ordered.components.as_ref().and_then(|c| c.schemas.get(name));
+    match schema {
+        Some(openapiv3::ReferenceOr::Item(openapiv3::Schema {
+            schema_kind: openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)),
+            ..
+        })) => object.properties.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
 }

@@ -7,12 +7,12 @@ use postpress::{Client, SendMessage, Upload, types};
 
 /// The message `request` describes, to `chat_id`. `file` turns each path of the request into the
 /// file to stream; every path is checked before the message is built (so before anything is read).
-pub fn compose<'a>(
-    client: &'a Client,
+pub fn compose(
+    client: &Client,
     chat_id: String,
     request: types::SendMessageRequest,
     file: impl Fn(&str) -> Result<PathBuf, String>,
-) -> Result<SendMessage<'a>, String> {
+) -> Result<SendMessage, String> {
     let attachments = request
         .attachments
         .iter()
