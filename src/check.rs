@@ -1,43 +1,12 @@
 //! The spec's constraints on a parameter or a body field, checked before anything is sent. The
 //! generated request types hold one [`Rule`] per constrained value (written out from the spec by
-//! `build/codegen/requests.rs`) and call the checks here when they are awaited; a violation is an
+//! `build/codegen/model.rs`) and call the checks here when they are awaited; a violation is an
 //! [`Error::InvalidInput`] naming the value, whose outcome is `NotApplied`.
 
 use crate::error::Error;
 
-/// What the spec allows for one value. Absent bounds are `None`; `values` is the `enum` list as
-/// wire text (empty: any value).
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Rule {
-    pub min_length: Option<u64>,
-    pub max_length: Option<u64>,
-    /// An ECMA 262 regular expression, matched anywhere in the value (JSON Schema's `pattern`),
-    /// with `regress`, as typify's generated types do.
-    pub pattern: Option<&'static str>,
-    pub minimum: Option<f64>,
-    pub maximum: Option<f64>,
-    pub exclusive_minimum: bool,
-    pub exclusive_maximum: bool,
-    pub values: &'static [&'static str],
-    pub min_items: Option<u64>,
-    pub max_items: Option<u64>,
-}
-
-impl Rule {
-    /// No constraint at all.
-    pub const NONE: Rule = Rule {
-        min_length: None,
-        max_length: None,
-        pattern: None,
-        minimum: None,
-        maximum: None,
-        exclusive_minimum: false,
-        exclusive_maximum: false,
-        values: &[],
-        min_items: None,
-        max_items: None,
-    };
-}
+/// What the spec allows for one value (the operation table's type).
+pub(crate) use crate::operations::Constraints as Rule;
 
 fn refuse(name: &str, problem: impl std::fmt::Display) -> Error {
     Error::invalid_input(format!("{name} {problem}"))

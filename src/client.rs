@@ -93,13 +93,7 @@ impl Client {
     /// [`patch_chat`](Self::patch_chat). See [`ChatAction`] for the actions and the providers
     /// that support each.
     pub fn chat_action(&self, chat_id: impl AsRef<str>, action: ChatAction) -> requests::PatchChat {
-        let empty_value = match action.text_value() {
-            Some("") => Some(format!("the value of {} is empty", action.name())),
-            _ => None,
-        };
-        let mut request = self.patch_chat(chat_id).body(types::ChatActionRequest::from(action));
-        request.core.refused = empty_value;
-        request
+        self.patch_chat(chat_id).body(types::ChatActionRequest::from(action))
     }
 
     /// Generates or retrieves a group chat's invite link (`getInviteLink`). WhatsApp and Telegram.

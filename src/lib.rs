@@ -36,6 +36,7 @@ mod chat_action;
 #[allow(dead_code)]
 mod check;
 mod client;
+mod dynamic;
 mod error;
 mod execute;
 #[cfg(feature = "fake")]
@@ -47,6 +48,7 @@ mod multipart;
 mod path;
 mod request;
 mod response;
+mod rules;
 pub mod retry;
 mod send;
 mod upload;

@@ -34,14 +34,12 @@ use crate::upload::Upload;
 pub(crate) type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 
 /// What every request holds besides its values: the client (a clone: one `Arc`), the per-call
-/// options, an upload progress callback (multipart only), and a refusal made before the request
-/// was handed to the user (a hand-written convenience that found its input invalid).
+/// options, and an upload progress callback (multipart only).
 #[derive(Clone)]
 pub(crate) struct Core {
     pub client: Client,
     pub options: CallOptions,
     pub progress: Option<ProgressFn>,
-    pub refused: Option<String>,
 }
 
 impl Core {
@@ -50,7 +48,6 @@ impl Core {
             client: client.clone(),
             options: CallOptions::default(),
             progress: None,
-            refused: None,
         }
     }
 }
@@ -59,7 +56,6 @@ impl std::fmt::Debug for Core {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Core")
             .field("options", &self.options)
-            .field("refused", &self.refused)
             .finish_non_exhaustive()
     }
 }
@@ -120,13 +116,8 @@ pub(crate) async fn run<T, R>(
 where
     T: DeserializeOwned + Send,
 {
-    if let Some(refused) = &core.refused {
-        return Err(Error::invalid_input(refused.clone()));
-    }
     let prepared = prepared?;
-    if prepared.operation == OperationId::SendMessage {
-        crate::send::check_content(&prepared)?;
-    }
+    crate::rules::check(&prepared)?;
     let client = &core.client;
     let uploads = prepared.body.has_files();
     let mut plan = client.plan(prepared.operation, &core.options, uploads);

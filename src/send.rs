@@ -1,13 +1,13 @@
 //! What send-message adds to its generated request ([`SendMessage`], `POST
-//! /chats/{chat_id}/messages`, `multipart/form-data`): upload progress, the names `send` and
-//! `attachment` it has always had, and the rule that a message carries text or a file.
+//! /chats/{chat_id}/messages`, `multipart/form-data`): upload progress, and the names `send` and
+//! `attachment` it has always had. (Its rule that a message carries text or a file is in
+//! `rules.rs`.)
 
 use std::sync::Arc;
 
 use crate::call::Response;
 use crate::error::Error;
 use crate::multipart::Progress;
-use crate::request::{Body, Prepared};
 use crate::requests::SendMessage;
 use crate::types::MessageSent;
 use crate::upload::Upload;
@@ -59,19 +59,5 @@ impl SendMessage {
     /// Like [`send`](Self::send), and returns the answer with its status and headers.
     pub async fn send_with_metadata(self) -> Result<Response<MessageSent>, Error> {
         self.with_metadata().await
-    }
-}
-
-/// A message needs text or at least one file (the API refuses an empty one; refusing it here
-/// spends no request).
-pub(crate) fn check_content(prepared: &Prepared<'_>) -> Result<(), Error> {
-    let Body::Form { texts, files } = &prepared.body else {
-        return Ok(());
-    };
-    let has_text = texts.iter().any(|(name, value)| *name == "text" && !value.is_empty());
-    if has_text || !files.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::invalid_input("a message needs text or at least one file"))
     }
 }

@@ -38,6 +38,8 @@ pub struct Upload {
 
 pub(crate) enum Source {
     Path(PathBuf),
+    /// Opened by the caller; every attempt reads it from its start.
+    File(std::sync::Arc<std::fs::File>),
     Bytes(Bytes),
     /// Taken by the first attempt.
     Stream(Mutex<Option<ByteStream>>, Option<u64>),
@@ -47,6 +49,7 @@ impl std::fmt::Debug for Upload {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let source = match &self.source {
             Source::Path(path) => format!("path {}", path.display()),
+            Source::File(_) => "open file".to_string(),
             Source::Bytes(bytes) => format!("{} bytes", bytes.len()),
             Source::Stream(_, Some(len)) => format!("stream of {len} bytes"),
             Source::Stream(_, None) => "stream".to_string(),
@@ -67,6 +70,17 @@ impl Upload {
         Upload {
             source: Source::Path(path.as_ref().to_path_buf()),
             file_name: None,
+            content_type: None,
+        }
+    }
+
+    /// A file the caller has opened, sent as a file named `file_name`. What is sent is this
+    /// file, whatever its path names by the time it is read (a tool that checks where a path leads
+    /// opens it once, and sends what it checked); every attempt reads it from its start.
+    pub fn file(file_name: impl Into<String>, file: std::fs::File) -> Upload {
+        Upload {
+            source: Source::File(std::sync::Arc::new(file)),
+            file_name: Some(file_name.into()),
             content_type: None,
         }
     }
@@ -157,6 +171,26 @@ impl Upload {
                         path.display()
                     )));
                 }
+                let stream = tokio_util::io::ReaderStream::with_capacity(file, crate::multipart::CHUNK_SIZE);
+                (Box::pin(stream), Some(metadata.len()))
+            }
+            Source::File(file) => {
+                use std::io::Seek;
+                let unreadable = |e: std::io::Error| {
+                    Error::invalid_input(format!("{field}: cannot read {}: {e}", self.resolved_file_name()))
+                };
+                // A second handle on the same open file (the path is not looked up again); fstat
+                // and lseek do not block, so they are made here rather than on a blocking thread.
+                let mut handle = file.try_clone().map_err(unreadable)?;
+                let metadata = handle.metadata().map_err(unreadable)?;
+                if !metadata.is_file() {
+                    return Err(Error::invalid_input(format!(
+                        "{field}: {} is not a file",
+                        self.resolved_file_name()
+                    )));
+                }
+                handle.seek(std::io::SeekFrom::Start(0)).map_err(unreadable)?;
+                let file = tokio::fs::File::from_std(handle);
                 let stream = tokio_util::io::ReaderStream::with_capacity(file, crate::multipart::CHUNK_SIZE);
                 (Box::pin(stream), Some(metadata.len()))
             }

@@ -8,8 +8,57 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use super::model::{BodyShape, Kind, Op, Value_};
+
+/// One row of `Field`.
+fn field_row(value: &Value_, location: TokenStream, positional: bool) -> TokenStream {
+    let Value_ { name, list, required, doc, table_rule, .. } = value;
+    let kind = match value.kind {
+        Kind::Text => quote!(ValueKind::Text),
+        Kind::Enum => quote!(ValueKind::Enum),
+        Kind::Integer => quote!(ValueKind::Integer),
+        Kind::Number => quote!(ValueKind::Number),
+        Kind::Boolean => quote!(ValueKind::Boolean),
+        Kind::Binary => quote!(ValueKind::Binary),
+        Kind::Typed(_) | Kind::Json => quote!(ValueKind::Json),
+    };
+    quote! {
+        Field {
+            name: #name, location: #location, kind: #kind, list: #list, required: #required,
+            positional: #positional, description: #doc, constraints: #table_rule,
+        }
+    }
+}
+
+/// The fields of `op`, in the order its request takes them: path parameters, query parameters,
+/// then the body's fields (or the whole body, named `body`).
+fn field_rows(op: &Op) -> Vec<TokenStream> {
+    let mut rows: Vec<TokenStream> = op
+        .path_params
+        .iter()
+        .map(|p| field_row(p, quote!(Location::Path), true))
+        .collect();
+    rows.extend(op.query.iter().map(|q| field_row(q, quote!(Location::Query), false)));
+    match &op.body {
+        BodyShape::None => {}
+        BodyShape::Fields { fields, .. } => rows.extend(
+            fields
+                .iter()
+                .map(|f| field_row(f, quote!(Location::Body), op.positional.contains(&f.name))),
+        ),
+        BodyShape::Whole { required, .. } => rows.push(quote! {
+            Field {
+                name: "body", location: Location::Body, kind: ValueKind::Json, list: false,
+                required: #required, positional: false, description: "The request body.",
+                constraints: Constraints::NONE,
+            }
+        }),
+    }
+    rows
+}
+
 /// Method, path, success status and documented error statuses of every operation, multipart included.
-pub fn generate(raw: &Value) -> Result<TokenStream, String> {
+pub fn generate(raw: &Value, ops: &[Op]) -> Result<TokenStream, String> {
     let mut rows = Vec::new();
     let mut variants = Vec::new();
     let mut ids = Vec::new();
@@ -99,6 +148,12 @@ pub fn generate(raw: &Value) -> Result<TokenStream, String> {
                 Some(name) => quote! { Some(#name) },
                 None => quote! { None },
             };
+            let model = ops
+                .iter()
+                .find(|o| o.id == id)
+                .ok_or(format!("{id}: not read by the model"))?;
+            let fields = field_rows(model);
+            let paginated = model.page.is_some();
             bodies.push(body.map(|b| format_ident!("{b}")));
             answers.push(format_ident!("{answer}"));
             variants.push(variant.clone());
@@ -111,6 +166,8 @@ pub fn generate(raw: &Value) -> Result<TokenStream, String> {
                     path_parameters: &[#(#parameters),*],
                     query_parameters: &[#(#query_parameters),*],
                     idempotent: #idempotent,
+                    fields: &[#(#fields),*],
+                    paginated: #paginated,
                     body: #body_row,
                     answer: #answer,
                 }
@@ -160,8 +217,93 @@ pub fn generate(raw: &Value) -> Result<TokenStream, String> {
                 /// The spec's description of it.
                 pub description: &'static str,
             }
-            /// One operation of the spec.
+            /// One value a request takes.
+            #[derive(Clone, Copy, Debug, PartialEq)]
+            #[non_exhaustive]
+            pub struct Field {
+                /// The name the spec gives it (and the request's setter, in snake case).
+                pub name: &'static str,
+                /// Where it travels.
+                pub location: Location,
+                /// What it holds (of each item, for a list).
+                pub kind: ValueKind,
+                /// A list: its setter appends one item per call.
+                pub list: bool,
+                /// Whether the spec requires it.
+                pub required: bool,
+                /// Taken as an argument of the `Client` method rather than by a setter (path
+                /// parameters, and body fields named by `x-positional`).
+                pub positional: bool,
+                /// The spec's description of it.
+                pub description: &'static str,
+                /// The spec's constraints on it, checked before a request is sent.
+                pub constraints: Constraints,
+            }
+            /// Where a [`Field`] travels.
             #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+            #[non_exhaustive]
+            pub enum Location {
+                /// A parameter of the path.
+                Path,
+                /// A parameter of the query string.
+                Query,
+                /// A field of the body (or, named `body`, the whole body).
+                Body,
+            }
+            /// What a [`Field`] holds.
+            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+            #[non_exhaustive]
+            pub enum ValueKind {
+                /// A string.
+                Text,
+                /// A string from the spec's `enum` ([`Constraints::values`]).
+                Enum,
+                /// An integer.
+                Integer,
+                /// A number.
+                Number,
+                /// `true` or `false`.
+                Boolean,
+                /// A file (`format: binary`), a part of a multipart form.
+                Binary,
+                /// Any other JSON value (an object or a union of the spec's types).
+                Json,
+            }
+            /// The spec's constraints on a value; `None` / empty where it sets none.
+            #[derive(Clone, Copy, Debug, PartialEq)]
+            #[non_exhaustive]
+            pub struct Constraints {
+                /// `minLength`, in characters.
+                pub min_length: ::std::option::Option<u64>,
+                /// `maxLength`, in characters.
+                pub max_length: ::std::option::Option<u64>,
+                /// `pattern`: an ECMA 262 regular expression the value must match somewhere.
+                pub pattern: ::std::option::Option<&'static str>,
+                /// `minimum`.
+                pub minimum: ::std::option::Option<f64>,
+                /// `maximum`.
+                pub maximum: ::std::option::Option<f64>,
+                /// `exclusiveMinimum`: the minimum itself is not allowed.
+                pub exclusive_minimum: bool,
+                /// `exclusiveMaximum`: the maximum itself is not allowed.
+                pub exclusive_maximum: bool,
+                /// `enum`, as wire text; empty: any value.
+                pub values: &'static [&'static str],
+                /// `minItems` of a list.
+                pub min_items: ::std::option::Option<u64>,
+                /// `maxItems` of a list.
+                pub max_items: ::std::option::Option<u64>,
+            }
+            impl Constraints {
+                /// No constraint at all.
+                pub const NONE: Constraints = Constraints {
+                    min_length: None, max_length: None, pattern: None, minimum: None, maximum: None,
+                    exclusive_minimum: false, exclusive_maximum: false, values: &[], min_items: None,
+                    max_items: None,
+                };
+            }
+            /// One operation of the spec.
+            #[derive(Clone, Copy, Debug, PartialEq)]
             #[non_exhaustive]
             pub struct Operation {
                 /// The `operationId`.
@@ -190,6 +332,13 @@ pub fn generate(raw: &Value) -> Result<TokenStream, String> {
                 /// GET, HEAD, PUT or DELETE, or it carries `x-idempotent: true` (and not
                 /// `x-idempotent: false`). The retry rule in [`crate::retry`] reads this.
                 pub idempotent: bool,
+                /// What the request takes: the path parameters (in the path's order), the query
+                /// parameters, then the body's fields (or the whole body, named `body`).
+                pub fields: &'static [Field],
+                /// Whether the operation is a list of the API's cursor convention (an optional
+                /// `cursor` query parameter; an answer with `items` and a nullable `cursor`): its
+                /// request has `.pages()` and `.items()`.
+                pub paginated: bool,
                 /// The schema (a type of `postpress::types`) of the request body, if it has one.
                 pub body: ::std::option::Option<&'static str>,
                 /// The schema (a type of `postpress::types`) of the success answer.

@@ -112,7 +112,7 @@ getInviteLink (no VALUE)"
         /// Offer only the tools that change nothing (get_message)
         #[arg(long)]
         read_only: bool,
-        /// The only directory tree files may be attached from [default: the current directory]
+        /// The only directory tree files may be attached from [default: none, no file is sent]
         #[arg(long, value_name = "DIR")]
         files_root: Option<PathBuf>,
     },
@@ -255,8 +255,7 @@ async fn run(cli: &Cli) -> Result<serde_json::Value, postpress::Error> {
         }
         Command::FakeServer { port } => Ok(fake_server(*port).await),
         Command::Mcp { read_only, files_root } => {
-            let root = files_root.clone().unwrap_or_else(|| PathBuf::from("."));
-            match mcp::serve(client(cli), *read_only, &root).await {
+            match mcp::serve(client(cli), *read_only, files_root.as_deref()).await {
                 Ok(()) => Ok(serde_json::Value::Null),
                 Err(message) => {
                     output::error_line(&message);

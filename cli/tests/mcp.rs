@@ -236,3 +236,24 @@ async fn read_only_offers_only_get_message_and_verbose_logs_never_show_the_key()
     assert!(log.contains("postpress"), "-vvv logs to stderr: {log}");
     assert!(!log.contains("MCP_SECRET"), "the key is in the log");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the Python mcp package: run .ci/mcp-contract"]
+async fn without_a_files_root_no_file_is_sent() {
+    let fake = FakeServer::builder().api_key(KEY).start().await.unwrap();
+    let chat = fake.add_chat(Provider::WhatsApp);
+    let dir = scratch("no-root");
+    // The server's working directory holds the file: without --files-root it is still refused.
+    let calls = json!([
+        ["send_message", {"chat_id": chat, "text": "with a file", "attachments": ["docs/report.pdf"]}],
+        ["send_message", {"chat_id": chat, "text": "text only"}],
+    ]);
+    let (seen, _) = session(&fake, &[], &[], &dir.join("root"), calls).await;
+    let calls = seen["calls"].as_array().unwrap();
+    assert!(is_error(&calls[0]), "{}", calls[0]);
+    let detail = structured(&calls[0])["detail"].as_str().unwrap();
+    assert!(detail.contains("without --files-root"), "{detail}");
+    assert!(!is_error(&calls[1]), "{}", calls[1]);
+    let texts: Vec<Option<String>> = fake.messages_in(&chat).into_iter().map(|m| m.text).collect();
+    assert_eq!(texts, [Some("text only".to_string())], "only the send without a file went out");
+}

@@ -1,18 +1,18 @@
-//! One tool call: the arguments decoded into the operation's request types (the spec's, as
-//! generated), the call made through the SDK (its retry rule, streamed uploads, typed errors),
-//! and the answer or the error as a tool result.
+//! One tool call: the arguments read into the operation's request (`AnyRequest`, generated from
+//! the spec for every operation), the call made through the SDK (its checks, its retry rule,
+//! streamed uploads, typed errors), and the answer or the error as a tool result.
 
-use postpress::operations::{Operation, OperationId};
-use postpress::{ChatAction, Client, Error, Outcome, types};
+use postpress::operations::Operation;
+use postpress::requests::AnyRequest;
+use postpress::{Client, Error, Outcome};
 use rmcp::model::{CallToolResult, ContentBlock, JsonObject};
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::files::FilesRoot;
 
 /// Calls `op` with `arguments`. Every failure, the API's included, is a tool result with
 /// `isError`; the protocol's errors are left to protocol faults.
-pub async fn call(client: &Client, files: &FilesRoot, op: &Operation, arguments: JsonObject) -> CallToolResult {
+pub async fn call(client: &Client, files: Option<&FilesRoot>, op: &Operation, arguments: JsonObject) -> CallToolResult {
     match dispatch(client, files, op, arguments).await {
         Ok(answer) => CallToolResult::structured(answer),
         Err(failure) => failure.into_result(),
@@ -79,64 +79,22 @@ fn outcome(outcome: Outcome) -> &'static str {
     }
 }
 
-/// The path parameter `name` of the arguments (removed from them, leaving the body's fields).
-fn path_parameter(arguments: &mut JsonObject, name: &str) -> Result<String, Failure> {
-    match arguments.remove(name) {
-        Some(Value::String(value)) => Ok(value),
-        Some(_) => Err(Failure::Arguments(format!("{name} must be a string"))),
-        None => Err(Failure::Arguments(format!("{name} is required"))),
-    }
-}
-
-/// The body's fields, decoded into the operation's generated request type.
-fn body<T: DeserializeOwned>(arguments: JsonObject) -> Result<T, Failure> {
-    serde_json::from_value(Value::Object(arguments)).map_err(|e| Failure::Arguments(e.to_string()))
-}
-
-fn answer<T: serde::Serialize>(result: Result<T, Error>) -> Result<Value, Failure> {
-    let value = result.map_err(Failure::Call)?;
-    serde_json::to_value(value).map_err(|e| Failure::Arguments(format!("the answer could not be encoded: {e}")))
-}
-
 async fn dispatch(
     client: &Client,
-    files: &FilesRoot,
+    files: Option<&FilesRoot>,
     op: &Operation,
-    mut arguments: JsonObject,
+    arguments: JsonObject,
 ) -> Result<Value, Failure> {
-    let id = match op.path_parameters {
-        [parameter] => path_parameter(&mut arguments, parameter.name)?,
-        _ => return Err(Failure::Arguments(format!("{} has no single path parameter", op.id))),
+    // Every file is opened beneath the files root before anything is sent.
+    let open = |field: &str, path: &str| match files {
+        Some(files) => files.open(path),
+        None => Err(format!(
+            "{field}: this server takes no files (it was started without --files-root)"
+        )),
     };
-    match op.operation {
-        OperationId::GetMessage => {
-            if let Some(extra) = arguments.keys().next() {
-                return Err(Failure::Arguments(format!("unknown argument {extra}")));
-            }
-            answer(client.get_message(&id).await)
-        }
-        OperationId::ForwardMessage => {
-            let request: types::ForwardMessageRequest = body(arguments)?;
-            answer(client.forward_message(&id, &request.chat_id).await)
-        }
-        OperationId::AddReaction => {
-            let request: types::AddReactionRequest = body(arguments)?;
-            answer(client.add_reaction(&id, &request.reaction).await)
-        }
-        OperationId::PatchChat => {
-            let request: types::ChatActionRequest = body(arguments)?;
-            let action = ChatAction::try_from(request).map_err(|e| Failure::Arguments(e.to_string()))?;
-            answer(client.chat_action(&id, action).await)
-        }
-        OperationId::SendMessage => {
-            let request: types::SendMessageRequest = body(arguments)?;
-            // Every file is checked against the files root before anything is read or sent.
-            let send =
-                crate::compose::compose(client, id, request, |path| files.resolve(path)).map_err(Failure::Arguments)?;
-            answer(send.send().await)
-        }
-        other => Err(Failure::Arguments(format!(
-            "{other} is not supported by this version of postpress"
-        ))),
-    }
+    let request = AnyRequest::from_json(client, op.operation, arguments, &open).map_err(|e| match e {
+        Error::InvalidInput(invalid) => Failure::Arguments(invalid.message),
+        other => Failure::Call(other),
+    })?;
+    request.send().await.map_err(Failure::Call)
 }

@@ -3,7 +3,7 @@
 //!
 //! - `tools`: one tool per operation of the spec, everything about it derived from the spec;
 //! - `call`: a tool call made through the SDK, its answer or error as a tool result;
-//! - `files`: the directory tree files may be attached from.
+//! - `files`: the directory tree files may be attached from, opened beneath it.
 
 mod call;
 mod files;
@@ -26,7 +26,7 @@ pub use files::FilesRoot;
 #[derive(Clone)]
 struct Server {
     client: Client,
-    files: FilesRoot,
+    files: Option<Arc<FilesRoot>>,
     tools: Arc<Vec<tools::Entry>>,
 }
 
@@ -38,9 +38,11 @@ impl ServerHandler for Server {
             .with_instructions(format!(
                 "Tools of the postpress messaging API (WhatsApp, LinkedIn, Telegram). A failed call returns \
                  isError with `outcome`: `not_applied` means nothing happened (retry freely), `unknown` that \
-                 it may have happened (look before retrying a send or forward). Files to send are local paths \
-                 inside {}.",
-                self.files.path().display()
+                 it may have happened (look before retrying a send or forward). {}",
+                match &self.files {
+                    Some(files) => format!("Files to send are local paths inside {}.", files.path().display()),
+                    None => "This server sends no files (it was started without --files-root).".to_string(),
+                }
             ))
     }
 
@@ -70,15 +72,21 @@ impl ServerHandler for Server {
             return Ok(CallToolResult::error(vec![ContentBlock::text(text)]).into());
         };
         let arguments = request.arguments.unwrap_or_default();
-        Ok(call::call(&self.client, &self.files, entry.operation, arguments)
+        Ok(call::call(&self.client, self.files.as_deref(), entry.operation, arguments)
             .await
             .into())
     }
 }
 
-/// Serves MCP on stdin/stdout until the client closes it.
-pub async fn serve(client: Client, read_only: bool, files_root: &Path) -> Result<(), String> {
-    let files = FilesRoot::new(files_root).map_err(|e| format!("--files-root {}: {e}", files_root.display()))?;
+/// Serves MCP on stdin/stdout until the client closes it. Without a files root, binary fields are
+/// refused: an MCP host often starts its servers in the user's home or in `/`.
+pub async fn serve(client: Client, read_only: bool, files_root: Option<&Path>) -> Result<(), String> {
+    let files = match files_root {
+        Some(root) => Some(Arc::new(
+            FilesRoot::new(root).map_err(|e| format!("--files-root {}: {e}", root.display()))?,
+        )),
+        None => None,
+    };
     let server = Server {
         client,
         files,

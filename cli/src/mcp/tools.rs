@@ -4,13 +4,10 @@
 
 use std::sync::Arc;
 
-use postpress::operations::{OPERATIONS, Operation, OperationId};
+use postpress::operations::{Constraints, Field, Location, OPERATIONS, Operation, ValueKind};
 use rmcp::model::{JsonObject, Tool, ToolAnnotations};
 use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
-
-/// The form fields of a multipart operation that carry files: the agent gives local paths.
-pub const FILE_FIELDS: [&str; 3] = ["attachments", "voice_message", "video_message"];
 
 /// A tool and the operation it calls.
 #[derive(Clone, Debug)]
@@ -45,12 +42,13 @@ fn tool(op: &'static Operation) -> Tool {
     } else {
         format!("{}\n\n{}", op.summary, op.description)
     };
-    // Hints for agents. A chat action can remove a participant: destructive. A new reaction
-    // replaces the old one, and a chat action set twice is set: idempotent (the SDK's retry rule
-    // says the same). A send or a forward twice is two messages.
+    // Hints for agents, from the method and the spec's retry rule: what changes or removes state
+    // in place (PATCH, PUT, DELETE: a chat action can remove a participant) is destructive; what
+    // the spec calls idempotent (a new reaction replaces the old one, a chat action set twice is
+    // set) is idempotent. A send or a forward twice is two messages.
     let annotations = ToolAnnotations::with_title(op.summary)
         .read_only(is_read_only(op))
-        .destructive(op.operation == OperationId::PatchChat)
+        .destructive(matches!(op.method, "PATCH" | "PUT" | "DELETE"))
         .idempotent(postpress::retry::is_idempotent(op.operation))
         .open_world(true);
     Tool::new(op.id, description, Arc::new(input_schema(op, body, &definitions)))
@@ -68,18 +66,82 @@ fn resolve<'a>(schema: &'a Value, definitions: &'a Map<String, Value>) -> &'a Va
         .unwrap_or(schema)
 }
 
-/// Flat arguments: the path parameters, then the body's fields. A body that is a `oneOf` (the
-/// chat action: an action with its value, or `getInviteLink`) stays one, beside the path
-/// parameter.
+/// The JSON Schema of a path or query parameter, with the spec's constraints.
+fn parameter_schema(field: &Field) -> Value {
+    let ty = match field.kind {
+        ValueKind::Integer => "integer",
+        ValueKind::Number => "number",
+        ValueKind::Boolean => "boolean",
+        _ => "string",
+    };
+    let mut schema = Map::new();
+    schema.insert("type".into(), ty.into());
+    let Constraints {
+        min_length,
+        max_length,
+        pattern,
+        minimum,
+        maximum,
+        exclusive_minimum,
+        exclusive_maximum,
+        values,
+        min_items,
+        max_items,
+        ..
+    } = field.constraints;
+    // A path parameter is never empty (no URL can carry an empty segment).
+    let min_length = if field.location == Location::Path { min_length.or(Some(1)) } else { min_length };
+    let mut set = |key: &str, value: Option<Value>| {
+        if let Some(value) = value {
+            schema.insert(key.into(), value);
+        }
+    };
+    set("minLength", min_length.map(Value::from));
+    set("maxLength", max_length.map(Value::from));
+    set("pattern", pattern.map(Value::from));
+    let (min_key, max_key) = (
+        if exclusive_minimum { "exclusiveMinimum" } else { "minimum" },
+        if exclusive_maximum { "exclusiveMaximum" } else { "maximum" },
+    );
+    let number = |n: f64| if n.fract() == 0.0 && n.abs() < 9e15 { Value::from(n as i64) } else { Value::from(n) };
+    set(min_key, minimum.map(number));
+    set(max_key, maximum.map(number));
+    if !values.is_empty() {
+        let listed = values
+            .iter()
+            .map(|v| match field.kind {
+                ValueKind::Integer | ValueKind::Number => v.parse::<i64>().map(Value::from).unwrap_or(Value::from(*v)),
+                _ => Value::from(*v),
+            })
+            .collect();
+        schema.insert("enum".into(), Value::Array(listed));
+    }
+    schema.insert("description".into(), field.description.into());
+    if !field.list {
+        return Value::Object(schema);
+    }
+    let description = schema.remove("description").unwrap_or_default();
+    let mut list = json!({"type": "array", "items": Value::Object(schema), "description": description});
+    if let Some(min) = min_items {
+        list["minItems"] = min.into();
+    }
+    if let Some(max) = max_items {
+        list["maxItems"] = max.into();
+    }
+    list
+}
+
+/// Flat arguments: the path parameters, the query parameters, then the body's fields. A body
+/// that is a `oneOf` (the chat action: an action with its value, or `getInviteLink`) stays one,
+/// beside the parameters.
 fn input_schema(op: &Operation, body: Option<Value>, definitions: &Map<String, Value>) -> JsonObject {
     let mut properties = Map::new();
     let mut required = Vec::new();
-    for parameter in op.path_parameters {
-        properties.insert(
-            parameter.name.to_string(),
-            json!({"type": "string", "minLength": 1, "description": parameter.description}),
-        );
-        required.push(Value::from(parameter.name));
+    for field in op.fields.iter().filter(|f| f.location != Location::Body) {
+        properties.insert(field.name.to_string(), parameter_schema(field));
+        if field.required {
+            required.push(Value::from(field.name));
+        }
     }
     let mut root = Map::new();
     root.insert("type".into(), "object".into());
@@ -103,7 +165,8 @@ fn input_schema(op: &Operation, body: Option<Value>, definitions: &Map<String, V
         }
     }
     if op.multipart {
-        for field in FILE_FIELDS {
+        let files = op.fields.iter().filter(|f| f.kind == ValueKind::Binary);
+        for field in files.map(|f| f.name) {
             let Some(property) = properties.get_mut(field).and_then(Value::as_object_mut) else {
                 continue;
             };
