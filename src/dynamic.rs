@@ -126,7 +126,8 @@ pub(crate) trait Answered {
 }
 
 fn to_value(answer: impl serde::Serialize) -> Result<Value, Error> {
-    serde_json::to_value(answer).map_err(|e| Error::invalid_input(format!("the answer could not be written as JSON: {e}")))
+    serde_json::to_value(answer)
+        .map_err(|e| Error::invalid_input(format!("the answer could not be written as JSON: {e}")))
 }
 
 /// Every item of a paginated request, as JSON.
@@ -222,7 +223,11 @@ pub(crate) fn json(_name: &str, value: Value) -> Result<Value, Error> {
 }
 
 /// The items of a list argument (one value stands for a list of one).
-pub(crate) fn list<T>(name: &str, value: Value, item: impl Fn(&str, Value) -> Result<T, Error>) -> Result<Vec<T>, Error> {
+pub(crate) fn list<T>(
+    name: &str,
+    value: Value,
+    item: impl Fn(&str, Value) -> Result<T, Error>,
+) -> Result<Vec<T>, Error> {
     match value {
         Value::Array(items) => items.into_iter().map(|v| item(name, v)).collect(),
         one => Ok(vec![item(name, one)?]),
@@ -247,7 +252,12 @@ mod tests {
     fn values_from_json_and_from_text() {
         assert_eq!(integer("limit", json!(3)).unwrap(), 3);
         assert_eq!(integer("limit", json!("3")).unwrap(), 3);
-        assert!(integer("limit", json!(3.5)).unwrap_err().to_string().contains("limit must be an integer, not 3.5"));
+        assert!(
+            integer("limit", json!(3.5))
+                .unwrap_err()
+                .to_string()
+                .contains("limit must be an integer, not 3.5")
+        );
         assert_eq!(number("ratio", json!("0.5")).unwrap(), 0.5);
         assert!(number("ratio", json!("NaN")).is_err());
         assert!(boolean("archived", json!("true")).unwrap());
@@ -255,9 +265,19 @@ mod tests {
         assert_eq!(wire("flag", json!(1)).unwrap(), "1");
         assert_eq!(list("labels", json!(["a", "b"]), text).unwrap(), ["a", "b"]);
         assert_eq!(list("labels", json!("a"), text).unwrap(), ["a"]);
-        assert!(text("id", json!(5)).unwrap_err().to_string().contains("id must be a string, not 5"));
+        assert!(
+            text("id", json!(5))
+                .unwrap_err()
+                .to_string()
+                .contains("id must be a string, not 5")
+        );
         assert!(required("id", None).unwrap_err().to_string().contains("id is required"));
         let refuse = |field: &str, path: &str| Err(format!("{field}: {path} refused"));
-        assert!(file("voice", json!("/etc/passwd"), &refuse).unwrap_err().to_string().contains("voice: /etc/passwd refused"));
+        assert!(
+            file("voice", json!("/etc/passwd"), &refuse)
+                .unwrap_err()
+                .to_string()
+                .contains("voice: /etc/passwd refused")
+        );
     }
 }

@@ -48,8 +48,8 @@ mod multipart;
 mod path;
 mod request;
 mod response;
-mod rules;
 pub mod retry;
+mod rules;
 mod send;
 mod upload;
 

@@ -41,7 +41,9 @@ fn read_setter(value: &Value_) -> TokenStream {
 }
 
 fn generate_op(op: &Op) -> TokenStream {
-    let Op { id, variant, answer, .. } = op;
+    let Op {
+        id, variant, answer, ..
+    } = op;
     let id_ident = quote::format_ident!("{id}");
     let body_fields: &[Value_] = match &op.body {
         BodyShape::Fields { fields, .. } => fields,
@@ -51,7 +53,11 @@ fn generate_op(op: &Op) -> TokenStream {
     let positional: Vec<&Value_> = op
         .path_params
         .iter()
-        .chain(op.positional.iter().filter_map(|name| body_fields.iter().find(|f| &f.name == name)))
+        .chain(
+            op.positional
+                .iter()
+                .filter_map(|name| body_fields.iter().find(|f| &f.name == name)),
+        )
         .collect();
     let reads: Vec<TokenStream> = positional
         .iter()

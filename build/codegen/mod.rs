@@ -18,9 +18,9 @@
 mod builders;
 mod dynamic;
 mod error_codes;
+mod model;
 mod open_enums;
 mod operations;
-mod model;
 mod patches;
 mod requests;
 mod spec;

@@ -218,8 +218,7 @@ fn value(raw: &Value, name: &str, node: &Value, required: bool, doc: String, con
         required,
         rule: constraints(&rule),
         list_rule: constraints(&list_rule),
-        table_rule: constraints(&[rule, list_rule].concat())
-            .unwrap_or(quote!(crate::operations::Constraints::NONE)),
+        table_rule: constraints(&[rule, list_rule].concat()).unwrap_or(quote!(crate::operations::Constraints::NONE)),
         doc,
     })
 }
@@ -550,7 +549,6 @@ fn qualify(ty: &syn::Type) -> TokenStream {
         other => quote!(#other),
     }
 }
-
 
 /// Every operation of the spec, sorted by path. `types` is the generated `types` module's items
 /// (for the item types of paginated answers).

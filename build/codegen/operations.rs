@@ -12,7 +12,14 @@ use super::model::{BodyShape, Kind, Op, Value_};
 
 /// One row of `Field`.
 fn field_row(value: &Value_, location: TokenStream, positional: bool) -> TokenStream {
-    let Value_ { name, list, required, doc, table_rule, .. } = value;
+    let Value_ {
+        name,
+        list,
+        required,
+        doc,
+        table_rule,
+        ..
+    } = value;
     let kind = match value.kind {
         Kind::Text => quote!(ValueKind::Text),
         Kind::Enum => quote!(ValueKind::Enum),

@@ -1,6 +1,7 @@
 //! `postpress`: the postpress messaging API from the command line. A thin front over the SDK:
 //! same errors, same retry rule, same redaction of the API key.
 
+mod commands;
 mod compose;
 mod mcp;
 mod output;
@@ -10,12 +11,19 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use postpress::{ChatAction, Client};
 
 /// Call the postpress messaging API: look at a message, send files, act on a chat.
 #[derive(Parser)]
-#[command(name = "postpress", version, about, max_term_width = 100)]
+#[command(
+    name = "postpress",
+    version,
+    about,
+    max_term_width = 100,
+    subcommand_required = true,
+    arg_required_else_help = true
+)]
 struct Cli {
     /// Base URL of the API [default: the spec's server, https://api.postpress.ai/api/v1]
     #[arg(long, value_name = "URL", env = "POSTPRESS_BASE_URL")]
@@ -32,8 +40,14 @@ struct Cli {
     /// Log each request to stderr (-v), with more detail (-vv, -vvv)
     #[arg(short, action = clap::ArgAction::Count)]
     verbose: u8,
+    /// The hand-written commands; `None` for a generated one (see `commands.rs`).
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+}
+
+/// The whole command line: the hand-written commands and one for every other operation.
+fn full_command() -> clap::Command {
+    Cli::command().subcommands(commands::commands())
 }
 
 #[derive(Subcommand)]
@@ -201,8 +215,21 @@ fn json<T: serde::Serialize>(value: &T) -> serde_json::Value {
     serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
 }
 
-async fn run(cli: &Cli) -> Result<serde_json::Value, postpress::Error> {
-    match &cli.command {
+async fn run(
+    cli: &Cli,
+    generated: Option<(&postpress::operations::Operation, clap::ArgMatches)>,
+) -> Result<serde_json::Value, postpress::Error> {
+    let Some(command) = &cli.command else {
+        let Some((op, matches)) = generated else {
+            usage_error(clap::error::ErrorKind::MissingSubcommand, "a command is required")
+        };
+        return match commands::run(&client(cli), op, &matches).await {
+            Ok(answer) => Ok(answer.unwrap_or(serde_json::Value::Null)),
+            Err(commands::Failure::Usage(message)) => usage_error(clap::error::ErrorKind::InvalidValue, message),
+            Err(commands::Failure::Call(error)) => Err(error),
+        };
+    };
+    match command {
         Command::Get { message_id } => Ok(json(&client(cli).get_message(message_id).await?)),
         Command::Send {
             chat_id,
@@ -265,7 +292,7 @@ async fn run(cli: &Cli) -> Result<serde_json::Value, postpress::Error> {
         }
         Command::Completions { shell } => {
             let mut script = Vec::new();
-            clap_complete::generate(*shell, &mut Cli::command(), "postpress", &mut script);
+            clap_complete::generate(*shell, &mut full_command(), "postpress", &mut script);
             output::write_stdout(&script);
             Ok(serde_json::Value::Null)
         }
@@ -294,7 +321,12 @@ async fn fake_server(port: Option<u16>) -> serde_json::Value {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut matches = full_command().get_matches();
+    let generated = match matches.subcommand_name().and_then(commands::operation) {
+        Some(op) => matches.remove_subcommand().map(|(_, sub)| (op, sub)),
+        None => None,
+    };
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     output::init_logging(cli.verbose);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -303,7 +335,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(&cli)) {
+    match runtime.block_on(run(&cli, generated)) {
         Ok(serde_json::Value::Null) => ExitCode::SUCCESS,
         Ok(body) => {
             output::print_json(&body);

@@ -16,6 +16,12 @@ pub fn print_json(body: &serde_json::Value) {
     let _ = writeln!(stdout, "{}", text.unwrap_or_default());
 }
 
+/// The value as JSON on one line, whatever stdout is (one item of a stream).
+pub fn print_line_json(value: &serde_json::Value) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{}", serde_json::to_string(value).unwrap_or_default()).and_then(|()| stdout.flush());
+}
+
 /// `bytes` on stdout, as they are.
 pub fn write_stdout(bytes: &[u8]) {
     let mut stdout = std::io::stdout().lock();

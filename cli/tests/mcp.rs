@@ -255,5 +255,9 @@ async fn without_a_files_root_no_file_is_sent() {
     assert!(detail.contains("without --files-root"), "{detail}");
     assert!(!is_error(&calls[1]), "{}", calls[1]);
     let texts: Vec<Option<String>> = fake.messages_in(&chat).into_iter().map(|m| m.text).collect();
-    assert_eq!(texts, [Some("text only".to_string())], "only the send without a file went out");
+    assert_eq!(
+        texts,
+        [Some("text only".to_string())],
+        "only the send without a file went out"
+    );
 }

@@ -118,7 +118,12 @@ mod tests {
         let chat = fake.add_chat(Provider::WhatsApp);
         // The first attempt is refused before the API acts: the retry reads the file again.
         fake.inject(Fault::error(OperationId::SendMessage, 503, "errors/no_client_session").times(1));
-        fake.client().send_message(&chat).attachment(upload).send().await.unwrap();
+        fake.client()
+            .send_message(&chat)
+            .attachment(upload)
+            .send()
+            .await
+            .unwrap();
         let stored = fake.messages_in(&chat).pop().unwrap();
         assert!(
             matches!(&stored.attachments[0], Attachment::File(f) if f.file_size == Some(6.0)),

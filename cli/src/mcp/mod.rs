@@ -72,9 +72,11 @@ impl ServerHandler for Server {
             return Ok(CallToolResult::error(vec![ContentBlock::text(text)]).into());
         };
         let arguments = request.arguments.unwrap_or_default();
-        Ok(call::call(&self.client, self.files.as_deref(), entry.operation, arguments)
-            .await
-            .into())
+        Ok(
+            call::call(&self.client, self.files.as_deref(), entry.operation, arguments)
+                .await
+                .into(),
+        )
     }
 }
 

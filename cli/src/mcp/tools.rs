@@ -90,7 +90,11 @@ fn parameter_schema(field: &Field) -> Value {
         ..
     } = field.constraints;
     // A path parameter is never empty (no URL can carry an empty segment).
-    let min_length = if field.location == Location::Path { min_length.or(Some(1)) } else { min_length };
+    let min_length = if field.location == Location::Path {
+        min_length.or(Some(1))
+    } else {
+        min_length
+    };
     let mut set = |key: &str, value: Option<Value>| {
         if let Some(value) = value {
             schema.insert(key.into(), value);
@@ -100,10 +104,24 @@ fn parameter_schema(field: &Field) -> Value {
     set("maxLength", max_length.map(Value::from));
     set("pattern", pattern.map(Value::from));
     let (min_key, max_key) = (
-        if exclusive_minimum { "exclusiveMinimum" } else { "minimum" },
-        if exclusive_maximum { "exclusiveMaximum" } else { "maximum" },
+        if exclusive_minimum {
+            "exclusiveMinimum"
+        } else {
+            "minimum"
+        },
+        if exclusive_maximum {
+            "exclusiveMaximum"
+        } else {
+            "maximum"
+        },
     );
-    let number = |n: f64| if n.fract() == 0.0 && n.abs() < 9e15 { Value::from(n as i64) } else { Value::from(n) };
+    let number = |n: f64| {
+        if n.fract() == 0.0 && n.abs() < 9e15 {
+            Value::from(n as i64)
+        } else {
+            Value::from(n)
+        }
+    };
     set(min_key, minimum.map(number));
     set(max_key, maximum.map(number));
     if !values.is_empty() {
