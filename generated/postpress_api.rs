@@ -6276,6 +6276,15 @@ pub mod error_codes {
         }
     }
 }
+/// Facts about the spec this crate was built from.
+pub mod spec_info {
+    /// The server URL of the spec (`servers[0].url`): the default base URL.
+    pub const SERVER_URL: &str = "https://api.postpress.ai/api/v1";
+    /// The spec's `info.version`.
+    pub const VERSION: &str = "1.0.0";
+    /// A short fingerprint of the spec text (FNV-1a, 8 hex digits), named in the user agent.
+    pub const FINGERPRINT: &str = "48cafc22";
+}
 /// What the spec says about each operation, for code that must agree with it (the retry
 /// rules, the fake server, the tests).
 pub mod operations {
@@ -6324,8 +6333,100 @@ pub mod operations {
         /// The spec's description of it.
         pub description: &'static str,
     }
-    /// One operation of the spec.
+    /// One value a request takes.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Field {
+        /// The name the spec gives it (and the request's setter, in snake case).
+        pub name: &'static str,
+        /// Where it travels.
+        pub location: Location,
+        /// What it holds (of each item, for a list).
+        pub kind: ValueKind,
+        /// A list: its setter appends one item per call.
+        pub list: bool,
+        /// Whether the spec requires it.
+        pub required: bool,
+        /// Taken as an argument of the `Client` method rather than by a setter (path
+        /// parameters, and body fields named by `x-positional`).
+        pub positional: bool,
+        /// The spec's description of it.
+        pub description: &'static str,
+        /// The spec's constraints on it, checked before a request is sent.
+        pub constraints: Constraints,
+    }
+    /// Where a [`Field`] travels.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    #[non_exhaustive]
+    pub enum Location {
+        /// A parameter of the path.
+        Path,
+        /// A parameter of the query string.
+        Query,
+        /// A field of the body (or, named `body`, the whole body).
+        Body,
+    }
+    /// What a [`Field`] holds.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    #[non_exhaustive]
+    pub enum ValueKind {
+        /// A string.
+        Text,
+        /// A string from the spec's `enum` ([`Constraints::values`]).
+        Enum,
+        /// An integer.
+        Integer,
+        /// A number.
+        Number,
+        /// `true` or `false`.
+        Boolean,
+        /// A file (`format: binary`), a part of a multipart form.
+        Binary,
+        /// Any other JSON value (an object or a union of the spec's types).
+        Json,
+    }
+    /// The spec's constraints on a value; `None` / empty where it sets none.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct Constraints {
+        /// `minLength`, in characters.
+        pub min_length: ::std::option::Option<u64>,
+        /// `maxLength`, in characters.
+        pub max_length: ::std::option::Option<u64>,
+        /// `pattern`: an ECMA 262 regular expression the value must match somewhere.
+        pub pattern: ::std::option::Option<&'static str>,
+        /// `minimum`.
+        pub minimum: ::std::option::Option<f64>,
+        /// `maximum`.
+        pub maximum: ::std::option::Option<f64>,
+        /// `exclusiveMinimum`: the minimum itself is not allowed.
+        pub exclusive_minimum: bool,
+        /// `exclusiveMaximum`: the maximum itself is not allowed.
+        pub exclusive_maximum: bool,
+        /// `enum`, as wire text; empty: any value.
+        pub values: &'static [&'static str],
+        /// `minItems` of a list.
+        pub min_items: ::std::option::Option<u64>,
+        /// `maxItems` of a list.
+        pub max_items: ::std::option::Option<u64>,
+    }
+    impl Constraints {
+        /// No constraint at all.
+        pub const NONE: Constraints = Constraints {
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            minimum: None,
+            maximum: None,
+            exclusive_minimum: false,
+            exclusive_maximum: false,
+            values: &[],
+            min_items: None,
+            max_items: None,
+        };
+    }
+    /// One operation of the spec.
+    #[derive(Clone, Copy, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Operation {
         /// The `operationId`.
@@ -6354,6 +6455,16 @@ pub mod operations {
         /// GET, HEAD, PUT or DELETE, or it carries `x-idempotent: true` (and not
         /// `x-idempotent: false`). The retry rule in [`crate::retry`] reads this.
         pub idempotent: bool,
+        /// What the request takes: the path parameters (in the path's order), the query
+        /// parameters, then the body's fields (or the whole body, named `body`).
+        pub fields: &'static [Field],
+        /// Whether the operation is a list of the API's cursor convention (an optional
+        /// `cursor` query parameter; an answer with `items` and a nullable `cursor`): its
+        /// request has `.pages()` and `.items()`.
+        pub paginated: bool,
+        /// A success answer as JSON text: the spec's example, or a value built from the
+        /// answer's schema (what the fake server answers for an operation it does not model).
+        pub example: &'static str,
         /// The schema (a type of `postpress::types`) of the request body, if it has one.
         pub body: ::std::option::Option<&'static str>,
         /// The schema (a type of `postpress::types`) of the success answer.
@@ -6379,6 +6490,30 @@ pub mod operations {
             ],
             query_parameters: &[],
             idempotent: true,
+            fields: &[
+                Field {
+                    name: "chat_id",
+                    location: Location::Path,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: true,
+                    positional: true,
+                    description: "The id of the chat to act on.",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+                Field {
+                    name: "body",
+                    location: Location::Body,
+                    kind: ValueKind::Json,
+                    list: false,
+                    required: true,
+                    positional: false,
+                    description: "The request body.",
+                    constraints: Constraints::NONE,
+                },
+            ],
+            paginated: false,
+            example: "{\"invite_link\":\"https://chat.whatsapp.com/AbCdEfGhIjK\",\"object\":\"ChatPatched\"}",
             body: Some("ChatActionRequest"),
             answer: "ChatPatched",
         },
@@ -6402,6 +6537,100 @@ pub mod operations {
             ],
             query_parameters: &[],
             idempotent: false,
+            fields: &[
+                Field {
+                    name: "chat_id",
+                    location: Location::Path,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: true,
+                    positional: true,
+                    description: "The id of the chat to send the message to (from the page's curl example; the page lists no path parameters).",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+                Field {
+                    name: "text",
+                    location: Location::Body,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+                Field {
+                    name: "account_id",
+                    location: Location::Body,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+                Field {
+                    name: "thread_id",
+                    location: Location::Body,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+                Field {
+                    name: "quote_id",
+                    location: Location::Body,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+                Field {
+                    name: "voice_message",
+                    location: Location::Body,
+                    kind: ValueKind::Binary,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+                Field {
+                    name: "video_message",
+                    location: Location::Body,
+                    kind: ValueKind::Binary,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+                Field {
+                    name: "attachments",
+                    location: Location::Body,
+                    kind: ValueKind::Binary,
+                    list: true,
+                    required: false,
+                    positional: false,
+                    description: "",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+                Field {
+                    name: "typing_duration",
+                    location: Location::Body,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+            ],
+            paginated: false,
+            example: "{\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"object\":\"MessageSent\"}",
             body: Some("SendMessageRequest"),
             answer: "MessageSent",
         },
@@ -6423,6 +6652,20 @@ pub mod operations {
             ],
             query_parameters: &[],
             idempotent: true,
+            fields: &[
+                Field {
+                    name: "message_id",
+                    location: Location::Path,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: true,
+                    positional: true,
+                    description: "The postpress id of the message to retrieve.",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+            ],
+            paginated: false,
+            example: "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"attachments\":[{\"file_size\":48213,\"id\":\"att_img_1\",\"mimetype\":\"image/jpeg\",\"size\":{\"height\":720,\"width\":1280},\"sticker\":false,\"type\":\"img\",\"unavailable\":false,\"url\":\"https://files.example.com/img_1.jpg\",\"url_expires_at\":1779010931},{\"gif\":true,\"id\":\"att_video_1\",\"size\":{\"height\":360,\"width\":640},\"type\":\"video\",\"unavailable\":false},{\"duration\":4.5,\"id\":\"att_audio_1\",\"mimetype\":\"audio/ogg\",\"type\":\"audio\",\"unavailable\":false,\"voice_note\":true},{\"file_name\":\"report.pdf\",\"file_size\":1048576,\"id\":\"att_file_1\",\"mimetype\":\"application/pdf\",\"type\":\"file\",\"unavailable\":false},{\"id\":\"att_post_1\",\"type\":\"linkedin_post\",\"unavailable\":true},{\"expires_at\":null,\"id\":\"att_meeting_1\",\"starts_at\":1779010931,\"time_range\":null,\"type\":\"video_meeting\",\"unavailable\":false}],\"attendee_distance\":-1,\"attendee_type\":\"MEMBER\",\"behavior\":null,\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"chat_provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"deleted\":0,\"delivered\":1,\"edited\":1,\"event_type\":3,\"hidden\":0,\"id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"is_event\":1,\"is_forwarded\":false,\"is_sender\":1,\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"message_type\":\"INMAIL\",\"object\":\"Message\",\"original\":\"{...raw provider payload...}\",\"parent\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GP\",\"provider_id\":\"urn:li:msg:2-NTRkZDA4...\",\"quoted\":{\"attachments\":[],\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GQ\",\"provider_id\":\"urn:li:msg:2-QUOTED...\",\"sender_id\":\"ACoAACr-2fZCm...\",\"text\":\"Can we talk tomorrow?\"},\"reactions\":[{\"is_sender\":false,\"sender_id\":\"ACoAACr-2fZCm...\",\"value\":\"👍\"}],\"replies\":2,\"reply_by\":[\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"],\"reply_to\":{\"id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GQ\",\"provider_id\":\"urn:li:msg:2-QUOTED...\",\"sender_attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"sender_id\":\"ACoAACr-2fZCm...\",\"text\":null,\"timestamp\":\"2026-05-16T18:00:00.000Z\"},\"seen\":1,\"seen_by\":{\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\":\"2026-05-17T09:45:00.000Z\",\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\":false},\"sender_attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"sender_id\":\"ACoAACr-1eYBl...\",\"sender_urn\":\"urn:li:member:123456\",\"subject\":null,\"text\":null,\"timestamp\":\"2026-05-17T09:42:11.000Z\"}",
             body: None,
             answer: "Message",
         },
@@ -6444,6 +6687,33 @@ pub mod operations {
             ],
             query_parameters: &[],
             idempotent: false,
+            fields: &[
+                Field {
+                    name: "message_id",
+                    location: Location::Path,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: true,
+                    positional: true,
+                    description: "The id of the message to forward.",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+                Field {
+                    name: "chat_id",
+                    location: Location::Body,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: true,
+                    positional: true,
+                    description: "The id of the chat to forward the message to.",
+                    constraints: crate::operations::Constraints {
+                        min_length: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+            ],
+            paginated: false,
+            example: "{\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"object\":\"MessageForwarded\"}",
             body: Some("ForwardMessageRequest"),
             answer: "MessageForwarded",
         },
@@ -6465,6 +6735,33 @@ pub mod operations {
             ],
             query_parameters: &[],
             idempotent: true,
+            fields: &[
+                Field {
+                    name: "message_id",
+                    location: Location::Path,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: true,
+                    positional: true,
+                    description: "The id of the message to react to.",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+                Field {
+                    name: "reaction",
+                    location: Location::Body,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: true,
+                    positional: true,
+                    description: "Native emoji to react with, e.g. 👍. Provider rules apply (WhatsApp allows any emoji; LinkedIn accepts a fixed set).",
+                    constraints: crate::operations::Constraints {
+                        min_length: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+            ],
+            paginated: false,
+            example: "{\"object\":\"MessageReactionAdded\",\"success\":true}",
             body: Some("AddReactionRequest"),
             answer: "MessageReactionAdded",
         },
@@ -6522,15 +6819,6 @@ pub mod operations {
         }
     }
 }
-/// Facts about the spec this crate was built from.
-pub mod spec_info {
-    /// The server URL of the spec (`servers[0].url`): the default base URL.
-    pub const SERVER_URL: &str = "https://api.postpress.ai/api/v1";
-    /// The spec's `info.version`.
-    pub const VERSION: &str = "1.0.0";
-    /// A short fingerprint of the spec text (FNV-1a, 8 hex digits), named in the user agent.
-    pub const FINGERPRINT: &str = "48cafc22";
-}
 /// One request type per operation of the spec, started by the [`Client`](crate::Client)
 /// method of the same name. A request owns a clone of its client and its values: it can be
 /// stored, moved into `tokio::spawn`, and awaited where it is needed. Nothing is sent
@@ -6583,7 +6871,11 @@ Perform a mutating action on a chat: change its read or mute status, archive or 
         fn prepare(
             &self,
         ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
-            crate::check::path("chat_id", &self.chat_id, &crate::check::Rule::NONE)?;
+            crate::check::path(
+                "chat_id",
+                &self.chat_id,
+                &crate::operations::Constraints::NONE,
+            )?;
             let path = format!("/chats/{}", crate ::path::encode_path(& self.chat_id));
             let query = ::std::vec::Vec::new();
             let body = match &self.body {
@@ -6720,7 +7012,11 @@ Send a message to a chat with optional attachments. The body is sent as `multipa
         fn prepare(
             &self,
         ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
-            crate::check::path("chat_id", &self.chat_id, &crate::check::Rule::NONE)?;
+            crate::check::path(
+                "chat_id",
+                &self.chat_id,
+                &crate::operations::Constraints::NONE,
+            )?;
             let path = format!(
                 "/chats/{}/messages", crate ::path::encode_path(& self.chat_id)
             );
@@ -6820,7 +7116,7 @@ Retrieve the full details of a single message by its postpress id.
             crate::check::path(
                 "message_id",
                 &self.message_id,
-                &crate::check::Rule::NONE,
+                &crate::operations::Constraints::NONE,
             )?;
             let path = format!(
                 "/messages/{}", crate ::path::encode_path(& self.message_id)
@@ -6896,7 +7192,7 @@ Forward an existing message to another chat. WhatsApp only.
             crate::check::path(
                 "message_id",
                 &self.message_id,
-                &crate::check::Rule::NONE,
+                &crate::operations::Constraints::NONE,
             )?;
             let path = format!(
                 "/messages/{}/forward", crate ::path::encode_path(& self.message_id)
@@ -6909,9 +7205,9 @@ Forward an existing message to another chat. WhatsApp only.
                         crate::check::text(
                             "chat_id",
                             v,
-                            &crate::check::Rule {
+                            &crate::operations::Constraints {
                                 min_length: Some(1u64),
-                                ..crate::check::Rule::NONE
+                                ..crate::operations::Constraints::NONE
                             },
                         )?;
                     }
@@ -6995,7 +7291,7 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
             crate::check::path(
                 "message_id",
                 &self.message_id,
-                &crate::check::Rule::NONE,
+                &crate::operations::Constraints::NONE,
             )?;
             let path = format!(
                 "/messages/{}/reaction", crate ::path::encode_path(& self.message_id)
@@ -7008,9 +7304,9 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
                         crate::check::text(
                             "reaction",
                             v,
-                            &crate::check::Rule {
+                            &crate::operations::Constraints {
                                 min_length: Some(1u64),
-                                ..crate::check::Rule::NONE
+                                ..crate::operations::Constraints::NONE
                             },
                         )?;
                     }
@@ -7045,6 +7341,323 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
                     )
                     .await
             })
+        }
+    }
+    impl PatchChat {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            let chat_id = crate::dynamic::text(
+                "chat_id",
+                crate::dynamic::required("chat_id", arguments.remove("chat_id"))?,
+            )?;
+            #[allow(unused_mut)]
+            let mut request = client.patch_chat(chat_id);
+            if !arguments.is_empty() {
+                request.body = Some(crate::dynamic::whole_body(arguments)?);
+            }
+            Ok(request)
+        }
+    }
+    impl crate::dynamic::Answered for PatchChat {
+        type Answer = types::ChatPatched;
+    }
+    impl crate::dynamic::DynRequest for PatchChat {
+        fn core_mut(&mut self) -> &mut crate::request::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::rules::check(&self.prepare()?)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Err(self)
+        }
+    }
+    impl SendMessage {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            let chat_id = crate::dynamic::text(
+                "chat_id",
+                crate::dynamic::required("chat_id", arguments.remove("chat_id"))?,
+            )?;
+            #[allow(unused_mut)]
+            let mut request = client.send_message(chat_id);
+            if let Some(v) = arguments.remove("text") {
+                request.text = Some((crate::dynamic::text)("text", v)?);
+            }
+            if let Some(v) = arguments.remove("account_id") {
+                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
+            }
+            if let Some(v) = arguments.remove("thread_id") {
+                request.thread_id = Some((crate::dynamic::text)("thread_id", v)?);
+            }
+            if let Some(v) = arguments.remove("quote_id") {
+                request.quote_id = Some((crate::dynamic::text)("quote_id", v)?);
+            }
+            if let Some(v) = arguments.remove("voice_message") {
+                request.voice_message = Some(
+                    (|name: &str, v| crate::dynamic::file(
+                        name,
+                        v,
+                        open,
+                    ))("voice_message", v)?,
+                );
+            }
+            if let Some(v) = arguments.remove("video_message") {
+                request.video_message = Some(
+                    (|name: &str, v| crate::dynamic::file(
+                        name,
+                        v,
+                        open,
+                    ))("video_message", v)?,
+                );
+            }
+            if let Some(v) = arguments.remove("attachments") {
+                request.attachments = crate::dynamic::list(
+                    "attachments",
+                    v,
+                    |name: &str, v| crate::dynamic::file(name, v, open),
+                )?;
+            }
+            if let Some(v) = arguments.remove("typing_duration") {
+                request.typing_duration = Some(
+                    (crate::dynamic::text)("typing_duration", v)?,
+                );
+            }
+            Ok(request)
+        }
+    }
+    impl crate::dynamic::Answered for SendMessage {
+        type Answer = types::MessageSent;
+    }
+    impl crate::dynamic::DynRequest for SendMessage {
+        fn core_mut(&mut self) -> &mut crate::request::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::rules::check(&self.prepare()?)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Err(self)
+        }
+    }
+    impl GetMessage {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            let message_id = crate::dynamic::text(
+                "message_id",
+                crate::dynamic::required("message_id", arguments.remove("message_id"))?,
+            )?;
+            #[allow(unused_mut)]
+            let mut request = client.get_message(message_id);
+            Ok(request)
+        }
+    }
+    impl crate::dynamic::Answered for GetMessage {
+        type Answer = types::Message;
+    }
+    impl crate::dynamic::DynRequest for GetMessage {
+        fn core_mut(&mut self) -> &mut crate::request::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::rules::check(&self.prepare()?)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Err(self)
+        }
+    }
+    impl ForwardMessage {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            let message_id = crate::dynamic::text(
+                "message_id",
+                crate::dynamic::required("message_id", arguments.remove("message_id"))?,
+            )?;
+            let chat_id = crate::dynamic::text(
+                "chat_id",
+                crate::dynamic::required("chat_id", arguments.remove("chat_id"))?,
+            )?;
+            #[allow(unused_mut)]
+            let mut request = client.forward_message(message_id, chat_id);
+            Ok(request)
+        }
+    }
+    impl crate::dynamic::Answered for ForwardMessage {
+        type Answer = types::MessageForwarded;
+    }
+    impl crate::dynamic::DynRequest for ForwardMessage {
+        fn core_mut(&mut self) -> &mut crate::request::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::rules::check(&self.prepare()?)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Err(self)
+        }
+    }
+    impl AddReaction {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            let message_id = crate::dynamic::text(
+                "message_id",
+                crate::dynamic::required("message_id", arguments.remove("message_id"))?,
+            )?;
+            let reaction = crate::dynamic::text(
+                "reaction",
+                crate::dynamic::required("reaction", arguments.remove("reaction"))?,
+            )?;
+            #[allow(unused_mut)]
+            let mut request = client.add_reaction(message_id, reaction);
+            Ok(request)
+        }
+    }
+    impl crate::dynamic::Answered for AddReaction {
+        type Answer = types::MessageReactionAdded;
+    }
+    impl crate::dynamic::DynRequest for AddReaction {
+        fn core_mut(&mut self) -> &mut crate::request::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::rules::check(&self.prepare()?)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Err(self)
+        }
+    }
+    pub use crate::dynamic::AnyRequest;
+    /// The request of `operation`, read from `arguments` (see [`AnyRequest::from_json`]).
+    pub(crate) fn from_json(
+        client: &crate::Client,
+        operation: OperationId,
+        arguments: &mut ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        open: crate::dynamic::OpenFile<'_>,
+    ) -> ::std::result::Result<Box<dyn crate::dynamic::DynRequest>, crate::Error> {
+        match operation {
+            OperationId::PatchChat => {
+                PatchChat::from_json(client, arguments, open).map(crate::dynamic::boxed)
+            }
+            OperationId::SendMessage => {
+                SendMessage::from_json(client, arguments, open)
+                    .map(crate::dynamic::boxed)
+            }
+            OperationId::GetMessage => {
+                GetMessage::from_json(client, arguments, open).map(crate::dynamic::boxed)
+            }
+            OperationId::ForwardMessage => {
+                ForwardMessage::from_json(client, arguments, open)
+                    .map(crate::dynamic::boxed)
+            }
+            OperationId::AddReaction => {
+                AddReaction::from_json(client, arguments, open)
+                    .map(crate::dynamic::boxed)
+            }
         }
     }
 }

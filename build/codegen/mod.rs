@@ -18,6 +18,7 @@
 mod builders;
 mod dynamic;
 mod error_codes;
+mod examples;
 mod model;
 mod open_enums;
 mod operations;

@@ -65,7 +65,7 @@ pub struct Value_ {
     pub doc: String,
 }
 
-fn resolve<'a>(raw: &'a Value, node: &'a Value) -> Result<&'a Value, String> {
+pub fn resolve<'a>(raw: &'a Value, node: &'a Value) -> Result<&'a Value, String> {
     match node.get("$ref").and_then(Value::as_str) {
         Some(reference) => {
             let pointer = reference

@@ -160,6 +160,7 @@ pub fn generate(raw: &Value, ops: &[Op]) -> Result<TokenStream, String> {
                 .find(|o| o.id == id)
                 .ok_or(format!("{id}: not read by the model"))?;
             let fields = field_rows(model);
+            let example = super::examples::answer(raw, op)?.to_string();
             let paginated = model.page.is_some();
             bodies.push(body.map(|b| format_ident!("{b}")));
             answers.push(format_ident!("{answer}"));
@@ -175,6 +176,7 @@ pub fn generate(raw: &Value, ops: &[Op]) -> Result<TokenStream, String> {
                     idempotent: #idempotent,
                     fields: &[#(#fields),*],
                     paginated: #paginated,
+                    example: #example,
                     body: #body_row,
                     answer: #answer,
                 }
@@ -346,6 +348,9 @@ pub fn generate(raw: &Value, ops: &[Op]) -> Result<TokenStream, String> {
                 /// `cursor` query parameter; an answer with `items` and a nullable `cursor`): its
                 /// request has `.pages()` and `.items()`.
                 pub paginated: bool,
+                /// A success answer as JSON text: the spec's example, or a value built from the
+                /// answer's schema (what the fake server answers for an operation it does not model).
+                pub example: &'static str,
                 /// The schema (a type of `postpress::types`) of the request body, if it has one.
                 pub body: ::std::option::Option<&'static str>,
                 /// The schema (a type of `postpress::types`) of the success answer.

@@ -1,5 +1,6 @@
-//! The fake's HTTP/1.1 server: routing by the spec's paths, the API key check, faults, and the
-//! decoding of JSON and multipart bodies.
+//! The fake's HTTP/1.1 server: routing by the spec's table, the API key check, faults, the
+//! decoding of JSON and multipart bodies (bounded), the modelled operations handed to the state,
+//! and every other operation checked against the spec and answered with its example.
 
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
@@ -16,7 +17,16 @@ use tokio::sync::{Notify, oneshot};
 use tokio::task::JoinSet;
 
 use super::state::{Answer, ConnectionFault, RecordedRequest, SendForm, State, UploadedPart};
-use crate::operations::OperationId;
+use crate::operations::{Location, OPERATIONS, OperationId, ValueKind};
+
+/// The largest JSON body the fake reads; a larger one is refused with 413.
+const MAX_JSON_BODY: usize = 4 * 1024 * 1024;
+/// The largest multipart body the fake reads (file parts of a send are counted, not kept; those of
+/// an operation it does not model are kept until answered).
+const MAX_FORM_BODY: u64 = 1024 * 1024 * 1024;
+/// Time allowed for a request's headers to arrive, so an idle or trickling client cannot hold a
+/// connection open for ever.
+const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The path under which the fake serves the API, as the real server does (`/api/v1`).
 pub(crate) const BASE_PATH: &str = "/api/v1";
@@ -26,6 +36,7 @@ pub(crate) async fn serve(
     listener: TcpListener,
     state: Arc<Mutex<State>>,
     api_key: Arc<str>,
+    validator: crate::Client,
     mut shutdown: oneshot::Receiver<()>,
 ) {
     let mut connections = JoinSet::new();
@@ -37,7 +48,7 @@ pub(crate) async fn serve(
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
             accepted = listener.accept() => {
                 let Ok((stream, _)) = accepted else { continue };
-                let (state, api_key) = (state.clone(), api_key.clone());
+                let (state, api_key, validator) = (state.clone(), api_key.clone(), validator.clone());
                 connections.spawn(async move {
                     // A fault closes the connection by notifying `close`: the connection is
                     // dropped, whatever it was doing.
@@ -45,9 +56,13 @@ pub(crate) async fn serve(
                     let closer = close.clone();
                     let service = hyper::service::service_fn(move |request| {
                         let (state, api_key, close) = (state.clone(), api_key.clone(), closer.clone());
-                        async move { Ok::<_, Infallible>(handle(&state, &api_key, &close, request).await) }
+                        let validator = validator.clone();
+                        async move { Ok::<_, Infallible>(handle(&state, &api_key, &validator, &close, request).await) }
                     });
-                    let connection = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+                    let connection = hyper::server::conn::http1::Builder::new()
+                        .timer(hyper_util::rt::TokioTimer::new())
+                        .header_read_timeout(HEADER_READ_TIMEOUT)
+                        .serve_connection(TokioIo::new(stream), service);
                     tokio::select! {
                         _ = connection => {}
                         _ = close.notified() => {}
@@ -64,24 +79,61 @@ fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
     state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// The operation and its path parameter, from the method and the (decoded) path segments.
-fn route(method: &hyper::Method, path: &str) -> Option<(OperationId, String)> {
+/// The operation a request is for, and its path parameters by name (decoded).
+#[derive(Clone, Debug)]
+struct Route {
+    operation: OperationId,
+    params: Vec<(&'static str, String)>,
+}
+
+impl Route {
+    /// The first path parameter: the id the modelled operations act on.
+    fn id(&self) -> &str {
+        self.params.first().map_or("", |(_, value)| value.as_str())
+    }
+}
+
+/// The operation whose method and path template match, from the spec's table. Where two
+/// templates match (`/chats/{chat_id}` and `/chats/archived`), the one with more literal segments
+/// wins, as routers do.
+fn route(method: &hyper::Method, path: &str) -> Option<Route> {
     let rest = path.strip_prefix(BASE_PATH)?;
     let segments: Vec<String> = rest
         .split('/')
         .skip(1)
         .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
         .collect();
-    let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
-    let found = match (method.as_str(), segments.as_slice()) {
-        ("GET", ["messages", id]) => (OperationId::GetMessage, id),
-        ("POST", ["messages", id, "forward"]) => (OperationId::ForwardMessage, id),
-        ("POST", ["messages", id, "reaction"]) => (OperationId::AddReaction, id),
-        ("POST", ["chats", id, "messages"]) => (OperationId::SendMessage, id),
-        ("PATCH", ["chats", id]) => (OperationId::PatchChat, id),
-        _ => return None,
-    };
-    Some((found.0, found.1.to_string()))
+    let mut best: Option<(usize, Route)> = None;
+    for op in OPERATIONS.iter().filter(|op| op.method == method.as_str()) {
+        let template: Vec<&str> = op.path.split('/').skip(1).collect();
+        if template.len() != segments.len() {
+            continue;
+        }
+        let mut params = Vec::new();
+        let mut literals = 0;
+        let matched = template.iter().zip(&segments).all(|(part, segment)| {
+            match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+                Some(_) if segment.is_empty() => false,
+                Some(name) => {
+                    let name = op.fields.iter().find(|f| f.name == name).map_or("", |f| f.name);
+                    params.push((name, segment.clone()));
+                    true
+                }
+                None => {
+                    literals += 1;
+                    part == segment
+                }
+            }
+        });
+        if matched && best.as_ref().is_none_or(|(most, _)| literals > *most) {
+            let route = Route {
+                operation: op.operation,
+                params,
+            };
+            best = Some((literals, route));
+        }
+    }
+    best.map(|(_, route)| route)
 }
 
 type Body = BoxBody<Bytes, std::io::Error>;
@@ -92,16 +144,23 @@ async fn close_connection(close: &Notify) -> Response<Body> {
     std::future::pending().await
 }
 
-async fn handle(state: &Mutex<State>, api_key: &str, close: &Notify, request: Request<Incoming>) -> Response<Body> {
+async fn handle(
+    state: &Mutex<State>,
+    api_key: &str,
+    validator: &crate::Client,
+    close: &Notify,
+    request: Request<Incoming>,
+) -> Response<Body> {
     let method = request.method().clone();
     let path = request.uri().path().to_string();
     let route = route(&method, &path);
-    let (answer, after) = answer(state, api_key, route.clone(), request).await;
+    let operation = route.as_ref().map(|r| r.operation);
+    let (answer, after) = answer(state, api_key, validator, route, request).await;
     if after == Some(ConnectionFault::ResetBeforeReading) {
         return close_connection(close).await;
     }
-    lock(state).requests.push(RecordedRequest {
-        operation: route.map(|(op, _)| op),
+    lock(state).record(RecordedRequest {
+        operation,
         method: method.to_string(),
         path,
         status: answer.status,
@@ -143,10 +202,11 @@ async fn handle(state: &Mutex<State>, api_key: &str, close: &Notify, request: Re
 async fn answer(
     state: &Mutex<State>,
     api_key: &str,
-    route: Option<(OperationId, String)>,
+    validator: &crate::Client,
+    route: Option<Route>,
     request: Request<Incoming>,
 ) -> (Answer, Option<ConnectionFault>) {
-    let Some((operation, id)) = route else {
+    let Some(route) = route else {
         return (
             lock(state).error(404, "errors/resource_not_found", Some("No such endpoint.")),
             None,
@@ -159,23 +219,23 @@ async fn answer(
         }
         Some(_) => {}
     }
-    let fault = lock(state).take_fault(operation);
+    let fault = lock(state).take_fault(route.operation);
     let after = fault.as_ref().and_then(|f| f.connection);
     if after == Some(ConnectionFault::ResetBeforeReading) {
         return (lock(state).error(500, "errors/unexpected_error", None), after);
     }
-    (apply(state, operation, &id, fault, request).await, after)
+    (apply(state, validator, &route, fault, request).await, after)
 }
 
 /// Applies the operation (or the fault's error instead) and returns the answer.
 async fn apply(
     state: &Mutex<State>,
-    operation: OperationId,
-    id: &str,
+    validator: &crate::Client,
+    route: &Route,
     fault: Option<super::state::Fault>,
     request: Request<Incoming>,
 ) -> Answer {
-    let id = id.to_string();
+    let (operation, id) = (route.operation, route.id().to_string());
     if let Some(delay) = fault.as_ref().and_then(|f| f.delay) {
         tokio::time::sleep(delay).await;
     }
@@ -192,7 +252,7 @@ async fn apply(
             Ok(form) => lock(state).send_message(&id, form),
             Err(problem) => lock(state).error(400, "errors/invalid_request", Some(&problem)),
         },
-        _ => {
+        OperationId::ForwardMessage | OperationId::AddReaction | OperationId::PatchChat => {
             let body = match read_json(request).await {
                 Ok(body) => body,
                 Err(problem) => {
@@ -216,28 +276,183 @@ async fn apply(
                 },
             }
         }
+        // Every other operation of the spec: its request checked against the spec, its answer the
+        // spec's example (or one built from its schema). (Unreachable while the spec has only the
+        // modelled operations.)
+        #[allow(unreachable_patterns)]
+        _ => match unmodelled(validator, route, request).await {
+            Ok(()) => {
+                let spec = operation.spec();
+                let body = serde_json::from_str(spec.example).unwrap_or(Value::Null);
+                Answer {
+                    status: spec.success,
+                    body,
+                    retry_after: None,
+                }
+            }
+            Err((status, problem)) => lock(state).error(status, "errors/invalid_request", Some(&problem)),
+        },
     }
 }
 
-async fn read_json(request: Request<Incoming>) -> Result<Value, String> {
-    let body = request
-        .into_body()
-        .collect()
-        .await
-        .map_err(|e| format!("unreadable body: {e}"))?
-        .to_bytes();
-    serde_json::from_slice(&body).map_err(|e| format!("the body is not JSON: {e}"))
+/// Checks a request of an operation the fake does not model against the spec (the same checks
+/// the SDK makes before sending): its path and query parameters and its body, by the spec's
+/// names. `Err` holds the status and the reason.
+async fn unmodelled(validator: &crate::Client, route: &Route, request: Request<Incoming>) -> Result<(), (u16, String)> {
+    let spec = route.operation.spec();
+    let mut arguments = serde_json::Map::new();
+    for (name, value) in &route.params {
+        arguments.insert(name.to_string(), Value::String(value.clone()));
+    }
+    let query = request.uri().query().unwrap_or("").to_string();
+    for (name, value) in form_pairs(&query) {
+        let field = spec
+            .fields
+            .iter()
+            .find(|f| f.location == Location::Query && f.name == name)
+            .ok_or((400, format!("unknown query parameter {name}")))?;
+        add(&mut arguments, field.name, field.list, Value::String(value));
+    }
+    let has_body = spec.fields.iter().any(|f| f.location == Location::Body);
+    let mut files = Vec::new();
+    if has_body && spec.multipart {
+        read_any_form(request, spec, &mut arguments, &mut files).await?;
+    } else if has_body {
+        let body = read_json(request).await.map_err(|problem| (400, problem))?;
+        match body {
+            Value::Object(fields)
+                if !spec
+                    .fields
+                    .iter()
+                    .any(|f| f.name == "body" && f.location == Location::Body) =>
+            {
+                arguments.extend(fields)
+            }
+            whole => {
+                arguments.insert("body".into(), whole);
+            }
+        }
+    }
+    // A file part stands for itself: its argument is its index among the parts.
+    let open = |_: &str, index: &str| {
+        let (name, data): &(Option<String>, Bytes) = index
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| files.get(i))
+            .ok_or_else(|| "a file part that was not sent".to_string())?;
+        Ok(crate::Upload::bytes(
+            name.clone().unwrap_or_else(|| "file".into()),
+            data.clone(),
+        ))
+    };
+    crate::requests::AnyRequest::from_json(validator, route.operation, arguments, &open)
+        .map(drop)
+        .map_err(|e| match e {
+            crate::Error::InvalidInput(invalid) => (400, invalid.message),
+            other => (400, other.to_string()),
+        })
 }
 
-/// Reads a send-message form, counting file bytes without keeping them.
-async fn read_form(request: Request<Incoming>) -> Result<SendForm, String> {
+/// `name=value` pairs of a query string, decoded.
+fn form_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let decode = |text: &str| {
+                percent_encoding::percent_decode_str(&text.replace('+', " "))
+                    .decode_utf8_lossy()
+                    .into_owned()
+            };
+            (decode(name), decode(value))
+        })
+        .collect()
+}
+
+/// Sets an argument, appending to it for a list.
+fn add(arguments: &mut serde_json::Map<String, Value>, name: &str, list: bool, value: Value) {
+    if !list {
+        arguments.insert(name.to_string(), value);
+        return;
+    }
+    match arguments
+        .entry(name.to_string())
+        .or_insert_with(|| Value::Array(Vec::new()))
+    {
+        Value::Array(items) => items.push(value),
+        other => *other = Value::Array(vec![value]),
+    }
+}
+
+/// Reads the multipart form of an operation the fake does not model: text parts as arguments,
+/// file parts kept (bounded by [`MAX_FORM_BODY`]) and named by their index.
+async fn read_any_form(
+    request: Request<Incoming>,
+    spec: &crate::operations::Operation,
+    arguments: &mut serde_json::Map<String, Value>,
+    files: &mut Vec<(Option<String>, Bytes)>,
+) -> Result<(), (u16, String)> {
+    let mut multipart = multipart_of(request).map_err(|problem| (400, problem))?;
+    let bad = |e: multer::Error| match e {
+        multer::Error::StreamSizeExceeded { .. } => (413, format!("the body is larger than {MAX_FORM_BODY} bytes")),
+        other => (400, format!("bad multipart body: {other}")),
+    };
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or("").to_string();
+        let Some(spec_field) = spec
+            .fields
+            .iter()
+            .find(|f| f.location == Location::Body && f.name == name)
+        else {
+            return Err((400, format!("unknown form field {name}")));
+        };
+        if spec_field.kind == ValueKind::Binary {
+            let file_name = field.file_name().map(str::to_string);
+            let data = field.bytes().await.map_err(bad)?;
+            add(
+                arguments,
+                spec_field.name,
+                spec_field.list,
+                Value::String(files.len().to_string()),
+            );
+            files.push((file_name, data));
+        } else {
+            let text = field.text().await.map_err(bad)?;
+            add(arguments, spec_field.name, spec_field.list, Value::String(text));
+        }
+    }
+    Ok(())
+}
+
+/// A multipart reader of `request`'s body, bounded by [`MAX_FORM_BODY`].
+fn multipart_of(request: Request<Incoming>) -> Result<multer::Multipart<'static>, String> {
     let content_type = request
         .headers()
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let boundary = multer::parse_boundary(content_type).map_err(|e| format!("not multipart/form-data: {e}"))?;
-    let mut multipart = multer::Multipart::new(request.into_body().into_data_stream(), boundary);
+    let constraints = multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(MAX_FORM_BODY));
+    Ok(multer::Multipart::with_constraints(
+        request.into_body().into_data_stream(),
+        boundary,
+        constraints,
+    ))
+}
+
+async fn read_json(request: Request<Incoming>) -> Result<Value, String> {
+    let body = http_body_util::Limited::new(request.into_body(), MAX_JSON_BODY)
+        .collect()
+        .await
+        .map_err(|e| format!("unreadable body (at most {MAX_JSON_BODY} bytes are read): {e}"))?
+        .to_bytes();
+    serde_json::from_slice(&body).map_err(|e| format!("the body is not JSON: {e}"))
+}
+
+/// Reads a send-message form, counting file bytes without keeping them.
+async fn read_form(request: Request<Incoming>) -> Result<SendForm, String> {
+    let mut multipart = multipart_of(request)?;
     let mut form = SendForm::default();
     while let Some(mut field) = multipart
         .next_field()

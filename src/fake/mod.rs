@@ -26,7 +26,13 @@
 //!   reaction pages list no 404, so the real API may answer differently there);
 //! - a missing key answers 401 `errors/missing_credentials`, a wrong one `errors/invalid_credentials`;
 //! - a malformed request body answers 400 `errors/invalid_request` (the pages document no 400);
-//! - [`Fault`]s make the next calls of an operation fail or wait.
+//! - [`Fault`]s make the next calls of an operation fail or wait, for every operation;
+//! - every other operation of the spec is served too: its request is checked against the spec
+//!   (a violation answers 400 `errors/invalid_request` naming the value) and its answer is the
+//!   spec's example of the success answer, or a value built from its schema (a list's `cursor` is
+//!   `null`, so a client following pages stops);
+//! - it bounds what it reads (a JSON body of 4 MiB, a multipart body of 1 GiB, 30 s for a
+//!   request's headers) and what it keeps (the last [`MAX_RECORDED`] requests).
 //!
 //! Every body it answers validates against the crate's `openapi.yaml` (a test checks each).
 
@@ -36,7 +42,7 @@ mod state;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-pub use state::{Chat, Fault, Provider, RecordedRequest};
+pub use state::{Chat, Fault, MAX_RECORDED, Provider, RecordedRequest};
 use tokio::sync::oneshot;
 
 use crate::Client;
@@ -92,7 +98,19 @@ impl FakeServerBuilder {
         let state = State::new(format!("http://{addr}{}", http::BASE_PATH));
         let state = Arc::new(Mutex::new(state));
         let (shutdown, stopped) = oneshot::channel();
-        tokio::spawn(http::serve(listener, state.clone(), api_key.clone(), stopped));
+        // Checks the requests of the operations the fake does not model (never sends anything).
+        let validator = Client::builder()
+            .api_key(api_key.to_string())
+            .base_url(format!("http://{addr}{}", http::BASE_PATH))
+            .build()
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        tokio::spawn(http::serve(
+            listener,
+            state.clone(),
+            api_key.clone(),
+            validator,
+            stopped,
+        ));
         Ok(FakeServer {
             addr,
             api_key,

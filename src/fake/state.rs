@@ -250,6 +250,10 @@ pub(crate) struct State {
 }
 
 /// The error answer of `status` with `error_type`, as the spec's envelope.
+/// The most requests the fake keeps for [`crate::fake::FakeServer::requests`]; older ones are
+/// dropped.
+pub const MAX_RECORDED: usize = 10_000;
+
 pub(crate) fn error(status: u16, error_type: &str, detail: Option<&str>, instance: u64) -> Answer {
     let code = crate::ErrorCode::from(error_type);
     let detail = detail.unwrap_or(code.description());
@@ -423,6 +427,16 @@ impl State {
     }
 
     /// Takes one use of the first fault for `operation`, if any.
+    /// Records a request, keeping the last [`MAX_RECORDED`] (a fake in a long test suite must
+    /// not grow without end).
+    pub(crate) fn record(&mut self, request: RecordedRequest) {
+        if self.requests.len() >= MAX_RECORDED {
+            let excess = self.requests.len() + 1 - MAX_RECORDED;
+            self.requests.drain(..excess);
+        }
+        self.requests.push(request);
+    }
+
     pub(crate) fn take_fault(&mut self, operation: OperationId) -> Option<Fault> {
         let index = self.faults.iter().position(|f| f.operation == operation)?;
         let fault = &mut self.faults[index];
