@@ -30,10 +30,10 @@ pub fn answer(raw: &Value, op: &Value) -> Result<Value, String> {
         .get("examples")
         .and_then(Value::as_object)
         .and_then(|examples| examples.values().next());
-    if let Some(example) = first {
-        if let Some(value) = resolve(raw, example)?.get("value") {
-            return Ok(value.clone());
-        }
+    if let Some(example) = first
+        && let Some(value) = resolve(raw, example)?.get("value")
+    {
+        return Ok(value.clone());
     }
     let schema = media
         .get("schema")
