@@ -6651,7 +6651,7 @@ pub mod operations {
                 },
             ],
             query_parameters: &[],
-            idempotent: true,
+            idempotent: false,
             fields: &[
                 Field {
                     name: "message_id",
@@ -6997,6 +6997,17 @@ Send a message to a chat with optional attachments. The body is sent as `multipa
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.typing_duration = ::std::option::Option::Some(value.into());
+            self
+        }
+        /// Calls `progress` as the body goes out (for a progress bar). A retry starts again
+        /// from 0.
+        pub fn on_progress(
+            mut self,
+            progress: impl Fn(crate::Progress) + Send + Sync + 'static,
+        ) -> Self {
+            self.core.progress = ::std::option::Option::Some(
+                ::std::sync::Arc::new(progress),
+            );
             self
         }
         crate::call::per_call_options!(core.options);
@@ -7660,4 +7671,6 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
             }
         }
     }
+    /// The enums of query parameters the spec writes in place (re-exported in `types`).
+    pub mod query_enums {}
 }

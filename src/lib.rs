@@ -73,6 +73,9 @@ pub use upload::Upload;
 /// The types of the spec's schemas.
 pub mod types {
     pub use crate::generated::open::*;
+    // Empty while no query parameter of the spec has an enum of its own.
+    #[allow(unused_imports)]
+    pub use crate::generated::requests::query_enums::*;
     pub use crate::generated::types::*;
 }
 

@@ -1,13 +1,10 @@
 //! What send-message adds to its generated request ([`SendMessage`], `POST
-//! /chats/{chat_id}/messages`, `multipart/form-data`): upload progress, and the names `send` and
-//! `attachment` it has always had. (Its rule that a message carries text or a file is in
+//! /chats/{chat_id}/messages`, `multipart/form-data`): the names `send` and `attachment` it has
+//! always had. (Its rule that a message carries text or a file is in
 //! `rules.rs`.)
-
-use std::sync::Arc;
 
 use crate::call::Response;
 use crate::error::Error;
-use crate::multipart::Progress;
 use crate::requests::SendMessage;
 use crate::types::MessageSent;
 use crate::upload::Upload;
@@ -43,12 +40,6 @@ impl SendMessage {
     /// as repeated `attachments` parts, in this order.
     pub fn attachment(self, upload: Upload) -> Self {
         self.attachments(upload)
-    }
-
-    /// Calls `progress` as the body goes out (for a progress bar). A retry starts again from 0.
-    pub fn on_progress(mut self, progress: impl Fn(Progress) + Send + Sync + 'static) -> Self {
-        self.core.progress = Some(Arc::new(progress));
-        self
     }
 
     /// Sends the message (the same as awaiting it). Returns the new message's id.

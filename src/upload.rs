@@ -230,3 +230,38 @@ pub(crate) struct OpenedUpload {
     pub len: Option<u64>,
     pub data: ByteStream,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::StreamExt;
+
+    async fn read_all(upload: &Upload) -> Vec<u8> {
+        let mut opened = upload.open("file").await.unwrap();
+        let mut out = Vec::new();
+        while let Some(chunk) = opened.data.next().await {
+            out.extend_from_slice(&chunk.unwrap());
+        }
+        out
+    }
+
+    /// Every attempt reads an opened file from its start, whatever the one before read, and the
+    /// path is not looked up again.
+    #[tokio::test]
+    async fn an_opened_file_is_read_whole_by_every_attempt() {
+        let path = std::env::temp_dir().join(format!("postpress-upload-file-{}", std::process::id()));
+        std::fs::write(&path, vec![5u8; 3 * crate::multipart::CHUNK_SIZE + 7]).unwrap();
+        let upload = Upload::file("data.bin", std::fs::File::open(&path).unwrap());
+        std::fs::remove_file(&path).unwrap();
+        assert!(upload.is_replayable());
+        let first = read_all(&upload).await;
+        let second = read_all(&upload).await;
+        assert_eq!(first.len(), 3 * crate::multipart::CHUNK_SIZE + 7);
+        assert_eq!(first, second);
+        // A half-read attempt (a cancelled send) does not shift the next one.
+        let mut partial = upload.open("file").await.unwrap();
+        let _ = partial.data.next().await;
+        drop(partial);
+        assert_eq!(read_all(&upload).await, first);
+    }
+}

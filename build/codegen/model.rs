@@ -29,6 +29,8 @@ const RESERVED: &[&str] = &[
     "send_with_metadata",
     "on_progress",
     "attachment",
+    "from_json",
+    "check",
 ];
 
 /// What a value is in Rust, and how it goes on the wire.
@@ -62,6 +64,11 @@ pub struct Value_ {
     pub list_rule: Option<TokenStream>,
     /// Both, for the operation table.
     pub table_rule: TokenStream,
+    /// The `enum` values, as wire text.
+    pub values: Vec<String>,
+    /// Whether the schema is written in place (not a `$ref` to a component, which has a
+    /// generated type of its own).
+    pub inline: bool,
     pub doc: String,
 }
 
@@ -151,6 +158,21 @@ fn rule_of(schema: &Value) -> Result<Vec<TokenStream>, String> {
     Ok(fields)
 }
 
+fn enum_values(schema: &Value) -> Result<Vec<String>, String> {
+    let Some(values) = schema.get("enum").and_then(Value::as_array) else {
+        return Ok(Vec::new());
+    };
+    values
+        .iter()
+        .map(|v| match v {
+            Value::String(s) => Ok(s.clone()),
+            Value::Number(n) => Ok(n.to_string()),
+            Value::Bool(b) => Ok(b.to_string()),
+            other => Err(format!("an enum value {other} that is not a string, number or boolean")),
+        })
+        .collect()
+}
+
 fn ident_for(name: &str) -> syn::Ident {
     let snake = name.to_snake_case();
     match syn::parse_str::<syn::Ident>(&snake) {
@@ -219,6 +241,12 @@ fn value(raw: &Value, name: &str, node: &Value, required: bool, doc: String, con
         rule: constraints(&rule),
         list_rule: constraints(&list_rule),
         table_rule: constraints(&[rule, list_rule].concat()).unwrap_or(quote!(crate::operations::Constraints::NONE)),
+        values: enum_values(if list {
+            resolve(raw, schema.get("items").unwrap_or(schema))?
+        } else {
+            schema
+        })?,
+        inline: node.get("$ref").is_none(),
         doc,
     })
 }

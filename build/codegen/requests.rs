@@ -157,6 +157,16 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
             pub fn #ident(mut self, value: #input) -> Self { #store self }
         });
     }
+    if has_binary {
+        setters.push(quote! {
+            /// Calls `progress` as the body goes out (for a progress bar). A retry starts again
+            /// from 0.
+            pub fn on_progress(mut self, progress: impl Fn(crate::Progress) + Send + Sync + 'static) -> Self {
+                self.core.progress = ::std::option::Option::Some(::std::sync::Arc::new(progress));
+                self
+            }
+        });
+    }
     if let BodyShape::Whole { ty, required } = &op.body {
         fields.push(quote!(body: ::std::option::Option<types::#ty>));
         inits.push(quote!(body: ::std::option::Option::None));
@@ -371,10 +381,55 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
     }
 }
 
+/// The enums of the query parameters whose schema is written in place (progenitor sees no
+/// paths, so it makes no type for them): `{Operation}{Parameter}`, e.g. `ListAccountsAccountType`,
+/// shown as its wire text, so a setter takes it or the text.
+fn query_enums(ops: &[Op]) -> TokenStream {
+    let mut out = TokenStream::new();
+    for op in ops {
+        for value in op.query.iter().filter(|v| matches!(v.kind, Kind::Enum) && v.inline) {
+            let name = format_ident!(
+                "{}{}",
+                op.variant,
+                heck::ToUpperCamelCase::to_upper_camel_case(value.name.as_str())
+            );
+            let variants: Vec<syn::Ident> = value
+                .values
+                .iter()
+                .map(|v| format_ident!("{}", heck::ToUpperCamelCase::to_upper_camel_case(v.as_str())))
+                .collect();
+            let wires = &value.values;
+            let doc = format!("The values of `{}` of `{}`.", value.name, op.id);
+            let docs = wires.iter().map(|w| format!("`{w}`"));
+            out.extend(quote! {
+                #[doc = #doc]
+                #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                #[non_exhaustive]
+                pub enum #name {
+                    #( #[doc = #docs] #variants, )*
+                }
+                impl #name {
+                    /// The value as the API writes it.
+                    pub fn as_str(self) -> &'static str {
+                        match self { #( Self::#variants => #wires, )* }
+                    }
+                }
+                impl ::std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+            });
+        }
+    }
+    out
+}
+
 /// The `requests` module and the `Client` methods, for every operation of the spec.
 pub fn generate(ops: &[Op]) -> TokenStream {
     let out: TokenStream = ops.iter().map(|op| generate_op(op, op.page.as_ref())).collect();
     let dynamic = super::dynamic::generate(ops);
+    let enums = query_enums(ops);
     quote! {
         /// One request type per operation of the spec, started by the [`Client`](crate::Client)
         /// method of the same name. A request owns a clone of its client and its values: it can be
@@ -385,6 +440,11 @@ pub fn generate(ops: &[Op]) -> TokenStream {
             use super::types;
             #out
             #dynamic
+
+            /// The enums of query parameters the spec writes in place (re-exported in `types`).
+            pub mod query_enums {
+                #enums
+            }
         }
     }
 }

@@ -30,15 +30,25 @@ fn derive(root: &Path) -> Result<Vec<Artefact>, String> {
     }])
 }
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
+/// The workspace the command is run in: the nearest directory at or above the current one whose
+/// `Cargo.toml` has a `[workspace]` table. Found at run time, not from `CARGO_MANIFEST_DIR`: with
+/// a target directory shared by two checkouts, cargo may run the binary built in the other one.
+fn workspace_root() -> Result<PathBuf, String> {
+    let start = std::env::current_dir().map_err(|e| format!("the current directory: {e}"))?;
+    for dir in start.ancestors() {
+        let manifest = dir.join("Cargo.toml");
+        let Ok(text) = std::fs::read_to_string(&manifest) else {
+            continue;
+        };
+        if text.lines().any(|line| line.trim() == "[workspace]") {
+            return Ok(dir.to_path_buf());
+        }
+    }
+    Err(format!("no workspace Cargo.toml at or above {}", start.display()))
 }
 
 fn generate_artefacts(check: bool) -> Result<(), String> {
-    let root = workspace_root();
+    let root = workspace_root()?;
     let artefacts = derive(&root)?;
     let mut stale = Vec::new();
     for artefact in &artefacts {
@@ -80,9 +90,9 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["gen"] => generate_artefacts(false),
         ["gen", "--check"] => generate_artefacts(true),
-        ["bench"] => bench::run(&workspace_root(), false),
-        ["bench", "--smoke"] => bench::run(&workspace_root(), true),
-        ["soak", rest @ ..] => bench::soak(&workspace_root(), rest),
+        ["bench"] => workspace_root().and_then(|root| bench::run(&root, false)),
+        ["bench", "--smoke"] => workspace_root().and_then(|root| bench::run(&root, true)),
+        ["soak", rest @ ..] => workspace_root().and_then(|root| bench::soak(&root, rest)),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())

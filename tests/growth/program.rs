@@ -1,0 +1,277 @@
+//! The growth test's program (copied into a grown copy of the workspace as `examples/growth.rs`
+//! by `tests/growth.rs`): written against the contract for any operation (issue rules 1-7), it
+//! calls the fixture's operations, which exist only in that copy's spec, against a server of its
+//! own on loopback. It panics on the first broken promise.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use postpress::operations::OperationId;
+use postpress::{Client, Error, Outcome, Upload};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// A request the server received.
+#[derive(Clone, Debug)]
+struct Seen {
+    method: String,
+    path: String,
+    query: HashMap<String, Vec<String>>,
+    body: Vec<u8>,
+}
+
+type Log = Arc<Mutex<Vec<Seen>>>;
+
+fn json(status: u16, body: serde_json::Value) -> (u16, &'static str, String) {
+    (status, "application/json", body.to_string())
+}
+
+fn account(id: &str) -> serde_json::Value {
+    serde_json::json!({"object": "Account", "id": id, "name": id, "type": "LINKEDIN"})
+}
+
+/// What the server answers: pages of accounts (a repeated cursor for TELEGRAM), a flaky account
+/// (502 once), a start-chat that always fails with 502, an upload that counts its parts.
+fn answer(seen: &Seen, log: &[Seen]) -> (u16, &'static str, String) {
+    let first = |name: &str| seen.query.get(name).and_then(|v| v.first()).map(String::as_str);
+    match (seen.method.as_str(), seen.path.as_str()) {
+        ("GET", "/accounts") if first("account_type") == Some("TELEGRAM") => json(
+            200,
+            serde_json::json!({"object": "AccountList", "items": [account("acc_t")], "cursor": "same"}),
+        ),
+        ("GET", "/accounts") => {
+            let (items, next) = match first("cursor") {
+                None => (vec![account("acc_1"), account("acc_2")], serde_json::json!("p2")),
+                Some("p2") => (vec![account("acc_3"), account("acc_4")], serde_json::json!("p3")),
+                Some("p3") => (vec![account("acc_5")], serde_json::Value::Null),
+                Some(other) => panic!("unexpected cursor {other}"),
+            };
+            json(200, serde_json::json!({"object": "AccountList", "items": items, "cursor": next}))
+        }
+        ("GET", "/accounts/acc_flaky") => {
+            let earlier = log.iter().filter(|s| s.path == seen.path).count();
+            if earlier == 0 {
+                (502, "text/html", "<html><h1>502 Bad Gateway</h1></html>".into())
+            } else {
+                json(200, account("acc_flaky"))
+            }
+        }
+        ("GET", "/accounts/acc_1") => json(200, account("acc_1")),
+        ("POST", "/chats") => (502, "text/html", "<html><h1>502 Bad Gateway</h1></html>".into()),
+        ("POST", "/accounts/acc_1/documents") => {
+            let text = String::from_utf8_lossy(&seen.body);
+            let parts = text.matches("Content-Disposition: form-data").count();
+            json(
+                201,
+                serde_json::json!({"object": "DocumentUploaded", "document_id": "doc_1", "parts": parts}),
+            )
+        }
+        ("DELETE", "/messages/msg_1") => json(200, serde_json::json!({"object": "MessageDeleted", "deleted": true})),
+        ("GET", "/chats/chat_1/attendees") => json(
+            200,
+            serde_json::json!({"object": "AttendeeList", "items": [{"object": "Attendee", "id": "att_1"}]}),
+        ),
+        _ => json(404, serde_json::json!({"type": "errors/resource_not_found", "status": 404, "title": "Not Found"})),
+    }
+}
+
+fn parse_query(query: &str) -> HashMap<String, Vec<String>> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        out.entry(name.to_string()).or_default().push(value.replace('+', " "));
+    }
+    out
+}
+
+/// One HTTP/1.1 exchange per connection, answered by [`answer`].
+async fn serve(listener: tokio::net::TcpListener, log: Log) {
+    loop {
+        let Ok((mut stream, _)) = listener.accept().await else { return };
+        let log = log.clone();
+        tokio::spawn(async move {
+            let mut buffer = Vec::new();
+            let mut chunk = [0u8; 64 * 1024];
+            let head_end = loop {
+                let n = stream.read(&mut chunk).await.unwrap_or(0);
+                if n == 0 {
+                    return;
+                }
+                buffer.extend_from_slice(&chunk[..n]);
+                if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                    break at + 4;
+                }
+            };
+            let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap_or(0)))
+                .unwrap_or(0);
+            while buffer.len() < head_end + length {
+                let n = stream.read(&mut chunk).await.unwrap_or(0);
+                if n == 0 {
+                    break;
+                }
+                buffer.extend_from_slice(&chunk[..n]);
+            }
+            let mut request_line = head.lines().next().unwrap_or("").split(' ');
+            let method = request_line.next().unwrap_or("").to_string();
+            let target = request_line.next().unwrap_or("");
+            let (path, query) = target.split_once('?').unwrap_or((target, ""));
+            let seen = Seen {
+                method,
+                path: path.to_string(),
+                query: parse_query(query),
+                body: buffer[head_end..].to_vec(),
+            };
+            let (status, content_type, body) = {
+                let mut log = log.lock().unwrap();
+                let answer = answer(&seen, &log);
+                log.push(seen);
+                answer
+            };
+            let response = format!(
+                "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(response.as_bytes()).await;
+        });
+    }
+}
+
+fn requests(log: &Log, path: &str) -> Vec<Seen> {
+    log.lock().unwrap().iter().filter(|s| s.path == path).cloned().collect()
+}
+
+fn invalid_input(result: Result<impl std::fmt::Debug, Error>, naming: &str) {
+    match result {
+        Err(Error::InvalidInput(e)) => assert!(e.message.contains(naming), "{e}"),
+        other => panic!("expected invalid input naming {naming}, got {other:?}"),
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let log: Log = Arc::default();
+    tokio::spawn(serve(listener, log.clone()));
+    let client = Client::builder().api_key("pp_growth_key").base_url(&url).build().unwrap();
+
+    // Rule 6: pages and items, each page with the request's filters.
+    let ids: Vec<String> = client
+        .list_accounts()
+        .limit(2)
+        .account_type("LINKEDIN")
+        .items()
+        .map(|item| item.unwrap().id)
+        .collect()
+        .await;
+    assert_eq!(ids, ["acc_1", "acc_2", "acc_3", "acc_4", "acc_5"]);
+    let pages = requests(&log, "/accounts");
+    assert_eq!(pages.len(), 3, "three pages");
+    for page in &pages {
+        assert_eq!(page.query["limit"], ["2"]);
+        assert_eq!(page.query["account_type"], ["LINKEDIN"]);
+    }
+    assert_eq!(pages[1].query["cursor"], ["p2"]);
+    let pages: Vec<_> = client.list_accounts().pages().collect().await;
+    assert_eq!(pages.len(), 3);
+    assert!(pages[2].as_ref().unwrap().cursor.is_none());
+
+    // A server that repeats its cursor: the stream ends with an error, it does not loop.
+    let results: Vec<_> = client
+        .list_accounts()
+        .account_type(postpress::types::ListAccountsAccountType::Telegram)
+        .items()
+        .collect()
+        .await;
+    assert_eq!(results.len(), 2, "{results:?}");
+    assert!(results[0].is_ok());
+    match &results[1] {
+        Err(Error::InvalidResponse(e)) => assert!(e.reason.contains("repeats"), "{e}"),
+        other => panic!("expected the repeated cursor to end the stream, got {other:?}"),
+    }
+
+    // Rule 3: constraints checked before anything is sent.
+    let before = log.lock().unwrap().len();
+    invalid_input(client.list_accounts().limit(0).await, "limit");
+    invalid_input(client.list_accounts().limit(101).await, "limit");
+    invalid_input(client.list_accounts().account_type("FAX").await, "account_type");
+    invalid_input(client.list_accounts().name_prefix("Bad!").await, "name_prefix");
+    invalid_input(client.get_account("..").await, "account_id");
+    invalid_input(client.start_chat().account_id("acc_1").await, "attendees_ids");
+    invalid_input(client.upload_document("acc_1").title("no file").await, "file");
+    let error = client.list_accounts().limit(0).await.unwrap_err();
+    assert_eq!(error.outcome(), Outcome::NotApplied);
+    assert_eq!(log.lock().unwrap().len(), before, "nothing was sent");
+
+    // Rule 1: owned requests, spawned and awaited elsewhere; ids of answers as path arguments.
+    let request = client.get_account("acc_1");
+    let account = tokio::spawn(async move { request.await }).await.unwrap().unwrap();
+    let again = client.get_account(&account.id).await.unwrap();
+    assert_eq!(again.id, "acc_1");
+
+    // Rule 7: a 502 on a GET is retried; on a POST that is not idempotent, it is not.
+    let flaky = client.get_account("acc_flaky").await.unwrap();
+    assert_eq!(flaky.id, "acc_flaky");
+    assert_eq!(requests(&log, "/accounts/acc_flaky").len(), 2, "the GET was retried once");
+    let failed = client
+        .start_chat()
+        .account_id("acc_1")
+        .attendees_ids("att_1")
+        .attendees_ids("att_2")
+        .await
+        .unwrap_err();
+    assert_eq!(failed.status(), Some(502));
+    assert_eq!(failed.outcome(), Outcome::Unknown);
+    let chats = requests(&log, "/chats");
+    assert_eq!(chats.len(), 1, "the POST was not retried");
+    let body: serde_json::Value = serde_json::from_slice(&chats[0].body).unwrap();
+    assert_eq!(body, serde_json::json!({"account_id": "acc_1", "attendees_ids": ["att_1", "att_2"]}));
+    assert!(postpress::retry::is_idempotent(OperationId::DeleteMessage));
+    assert!(postpress::retry::is_idempotent(OperationId::GetAccount));
+    assert!(!postpress::retry::is_idempotent(OperationId::StartChat));
+    assert!(!postpress::retry::is_idempotent(OperationId::ArchiveMessage), "x-idempotent: false overrides PUT");
+
+    // Rule 4: per-call options and metadata on a new operation; a deadline past the clock's range.
+    let response = client
+        .delete_message("msg_1")
+        .timeout(Duration::from_secs(5))
+        .deadline(Duration::MAX)
+        .max_retries(0)
+        .with_metadata()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.body().deleted);
+
+    // Rule 5: multipart, a repeated text field and a streamed file, with progress.
+    let sent = Arc::new(Mutex::new(0u64));
+    let counter = sent.clone();
+    let uploaded = client
+        .upload_document("acc_1")
+        .title("Q3 report")
+        .tags("finance")
+        .tags("2026")
+        .file(Upload::bytes("q3.pdf", vec![7u8; 300_000]))
+        .on_progress(move |p| *counter.lock().unwrap() = p.sent)
+        .await
+        .unwrap();
+    assert_eq!(uploaded.parts, 4, "title, two tags, the file");
+    let upload = &requests(&log, "/accounts/acc_1/documents")[0];
+    let text = String::from_utf8_lossy(&upload.body);
+    assert_eq!(text.matches("name=\"tags\"").count(), 2);
+    assert!(text.contains("filename=\"q3.pdf\""));
+    assert_eq!(*sent.lock().unwrap(), upload.body.len() as u64, "progress counted the whole body");
+
+    // A list without pagination has no .pages(): the table says so (and the method does not
+    // exist: `client.list_chat_attendees("chat_1").pages()` does not compile).
+    assert!(!OperationId::ListChatAttendees.spec().paginated);
+    assert!(OperationId::ListAccounts.spec().paginated);
+    let attendees = client.list_chat_attendees("chat_1").await.unwrap();
+    assert_eq!(attendees.items.len(), 1);
+
+    println!("growth program: every rule held");
+}
