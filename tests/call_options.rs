@@ -165,3 +165,23 @@ async fn a_success_comes_with_its_status_and_headers_when_asked() {
     );
     assert_eq!(sent.body().message_id, "msg_9");
 }
+
+/// No option value panics: a deadline or a timeout past what the clock can count means "never"
+/// (`Instant + Duration::MAX` overflowed in the attempt loop).
+#[tokio::test]
+async fn durations_past_the_clocks_range_do_not_panic() {
+    let fake = postpress::fake::FakeServer::start().await;
+    let chat = fake.add_chat(postpress::fake::Provider::WhatsApp);
+    let message = fake.add_message(&chat, "hi").unwrap();
+    let client = fake.client();
+    client.get_message(&message).deadline(Duration::MAX).await.unwrap();
+    // Under the default deadline, which is never shorter than the timeout.
+    client.get_message(&message).timeout(Duration::MAX).await.unwrap();
+    let built = fake
+        .client_builder()
+        .deadline(Duration::MAX)
+        .timeout(Duration::MAX)
+        .build()
+        .unwrap();
+    built.get_message(&message).await.unwrap();
+}

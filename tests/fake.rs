@@ -384,19 +384,7 @@ async fn every_body_the_fake_sends_validates_against_the_spec() {
             .filter(|op| op.errors.contains(&status))
         {
             let fault = Fault::error(op.operation, status, code.as_str());
-            let request = match op.operation {
-                OperationId::GetMessage => http.get(format!("{base}/messages/{message}")),
-                OperationId::SendMessage => http.post(format!("{base}/chats/{wa}/messages")).multipart(form()),
-                OperationId::ForwardMessage => http
-                    .post(format!("{base}/messages/{message}/forward"))
-                    .json(&json!({"chat_id": wa})),
-                OperationId::AddReaction => http
-                    .post(format!("{base}/messages/{message}/reaction"))
-                    .json(&json!({"reaction": "x"})),
-                _ => http
-                    .patch(format!("{base}/chats/{wa}"))
-                    .json(&json!({"action": "setReadStatus", "value": true})),
-            };
+            let request = example_request(&http, &base, op, &[("message_id", &message), ("chat_id", &wa)]);
             cases.push((op.operation, request, Some(fault)));
             injected += 1;
         }
@@ -437,6 +425,60 @@ async fn every_body_the_fake_sends_validates_against_the_spec() {
         ("add_reaction", 403),
     ] {
         assert!(statuses.contains(&expected), "{expected:?} not exercised");
+    }
+}
+
+/// A valid raw request of `op`: the table's example, with the path parameters named in `ids` set
+/// to those values (any other from the example), a multipart body as a form of text parts and
+/// one small file per binary field.
+fn example_request(
+    http: &reqwest::Client,
+    base: &str,
+    op: &postpress::operations::Operation,
+    ids: &[(&str, &str)],
+) -> reqwest::RequestBuilder {
+    use postpress::operations::{Location, ValueKind};
+    let Value::Object(mut arguments) = serde_json::from_str(op.request_example).unwrap() else {
+        panic!("{}: the example request is not an object", op.id);
+    };
+    let mut path = op.path.to_string();
+    for field in op.fields.iter().filter(|f| f.location == Location::Path) {
+        let example = arguments.remove(field.name);
+        let value = match ids.iter().find(|(name, _)| *name == field.name) {
+            Some((_, id)) => id.to_string(),
+            None => example
+                .and_then(|v| v.as_str().map(str::to_string))
+                .expect("an example id"),
+        };
+        path = path.replace(&format!("{{{}}}", field.name), &value);
+    }
+    let method = reqwest::Method::from_bytes(op.method.as_bytes()).unwrap();
+    let request = http.request(method, format!("{base}{path}"));
+    if op.multipart {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, value) in arguments {
+            let binary = op.fields.iter().any(|f| f.name == name && f.kind == ValueKind::Binary);
+            let values = match value {
+                Value::Array(items) => items,
+                one => vec![one],
+            };
+            for value in values {
+                form = if binary {
+                    form.part(
+                        name.clone(),
+                        reqwest::multipart::Part::bytes(b"%PDF".to_vec()).file_name("a.pdf"),
+                    )
+                } else {
+                    form.text(name.clone(), value.as_str().map_or(value.to_string(), str::to_string))
+                };
+            }
+        }
+        return request.multipart(form);
+    }
+    match arguments.remove("body") {
+        Some(body) => request.json(&body),
+        None if arguments.is_empty() => request,
+        None => request.json(&arguments),
     }
 }
 

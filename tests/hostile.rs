@@ -6,7 +6,9 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use postpress::{ChatAction, Client, Error, ErrorCode, InvalidResponse, Upload};
+use postpress::requests::AnyRequest;
+use postpress::{Client, Error, ErrorCode, InvalidResponse, Upload};
+use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -145,32 +147,22 @@ fn client(url: &str, max_retries: u32) -> Client {
     builder.max_retries(max_retries).build().unwrap()
 }
 
-/// The five operations, each as a call with valid input.
-const OPERATIONS: [&str; 5] = [
-    "get_message",
-    "send_message",
-    "forward_message",
-    "add_reaction",
-    "patch_chat",
-];
+/// Every operation of the spec, by id (from the generated table).
+fn operations() -> Vec<&'static str> {
+    postpress::operations::OPERATIONS.iter().map(|op| op.id).collect()
+}
 
+/// A call of `operation` with valid input: the table's example request, any file a small upload.
 async fn call(client: &Client, operation: &str) -> Result<(), Error> {
-    match operation {
-        "get_message" => client.get_message("msg_1").await.map(drop),
-        "send_message" => client
-            .send_message("chat_1")
-            .text("hi")
-            .attachment(Upload::bytes("a.txt", &b"x"[..]))
-            .send()
-            .await
-            .map(drop),
-        "forward_message" => client.forward_message("msg_1", "chat_2").await.map(drop),
-        "add_reaction" => client.add_reaction("msg_1", "👍").await.map(drop),
-        _ => client
-            .chat_action("chat_1", ChatAction::SetReadStatus(true))
-            .await
-            .map(drop),
-    }
+    let op = postpress::operations::by_id(operation).expect("an operation of the table");
+    let Value::Object(arguments) = serde_json::from_str(op.request_example).unwrap() else {
+        panic!("{operation}: the example request is not an object");
+    };
+    let file = |_: &str, _: &str| Ok(Upload::bytes("a.txt", &b"x"[..]));
+    AnyRequest::from_json(client, op.operation, arguments, &file)?
+        .send()
+        .await
+        .map(drop)
 }
 
 /// Runs `operation` against `behaviour`; returns the error and how long it took.
@@ -197,7 +189,7 @@ fn invalid(error: &Error, operation: &str) -> InvalidResponse {
 #[tokio::test]
 async fn an_html_502_from_a_proxy() {
     let page = b"<html><head><title>502 Bad Gateway</title></head><body><center>nginx</center></body></html>";
-    for op in OPERATIONS {
+    for op in operations() {
         let (error, elapsed, _) = fails(reply("502 Bad Gateway", "text/html", page, ""), op, 0).await;
         let e = invalid(&error, op);
         assert_eq!(e.status, Some(502), "{op}");
@@ -208,24 +200,25 @@ async fn an_html_502_from_a_proxy() {
 
 #[tokio::test]
 async fn an_empty_500() {
-    for op in OPERATIONS {
+    for op in operations() {
         let (error, _, _) = fails(reply("500 Internal Server Error", "application/json", b"", ""), op, 0).await;
         let e = invalid(&error, op);
         assert_eq!((e.status, e.reason.as_str()), (Some(500), "empty body"), "{op}");
     }
 }
 
-fn success_status(operation: &str) -> &'static str {
-    if operation == "send_message" {
-        "201 Created"
-    } else {
-        "200 OK"
-    }
+fn success_status(operation: &str) -> String {
+    let status = postpress::operations::by_id(operation).unwrap().success;
+    let reason = reqwest::StatusCode::from_u16(status)
+        .unwrap()
+        .canonical_reason()
+        .unwrap_or("");
+    format!("{status} {reason}")
 }
 
 #[tokio::test]
 async fn json_truncated_mid_body() {
-    for op in OPERATIONS {
+    for op in operations() {
         // The connection closes before Content-Length bytes arrived.
         let head = format!(
             "HTTP/1.1 {}\r\ncontent-type: application/json\r\ncontent-length: 400\r\n\r\n",
@@ -247,7 +240,7 @@ async fn json_truncated_mid_body() {
 
         // The body is complete by its length, but the JSON in it stops half way.
         let half = br#"{"object": "#;
-        let (error, _, _) = fails(reply(success_status(op), "application/json", half, ""), op, 0).await;
+        let (error, _, _) = fails(reply(&success_status(op), "application/json", half, ""), op, 0).await;
         let e = invalid(&error, op);
         assert!(e.reason.starts_with("truncated JSON"), "{op}: {e}");
     }
@@ -255,9 +248,9 @@ async fn json_truncated_mid_body() {
 
 #[tokio::test]
 async fn a_success_status_with_a_body_of_another_schema() {
-    for op in OPERATIONS {
+    for op in operations() {
         let (error, _, _) = fails(
-            reply(success_status(op), "application/json", br#"{"hello": "world"}"#, ""),
+            reply(&success_status(op), "application/json", br#"{"hello": "world"}"#, ""),
             op,
             0,
         )
@@ -270,8 +263,8 @@ async fn a_success_status_with_a_body_of_another_schema() {
 
 #[tokio::test]
 async fn a_wrong_content_type() {
-    for op in OPERATIONS {
-        let (error, _, _) = fails(reply(success_status(op), "text/plain", b"OK", ""), op, 0).await;
+    for op in operations() {
+        let (error, _, _) = fails(reply(&success_status(op), "text/plain", b"OK", ""), op, 0).await;
         let e = invalid(&error, op);
         assert!(e.reason.contains("text/plain"), "{op}: {e}");
         // A documented error status with an HTML body keeps its status too.
@@ -287,7 +280,7 @@ async fn a_wrong_content_type() {
 
 #[tokio::test]
 async fn headers_then_the_connection_closes() {
-    for op in OPERATIONS {
+    for op in operations() {
         let head = format!(
             "HTTP/1.1 {}\r\ncontent-type: application/json\r\ncontent-length: 2048\r\n\r\n",
             success_status(op)
@@ -303,7 +296,7 @@ async fn headers_then_the_connection_closes() {
 
 #[tokio::test]
 async fn a_body_that_trickles_slower_than_the_timeout() {
-    for op in OPERATIONS {
+    for op in operations() {
         let head = format!(
             "HTTP/1.1 {}\r\ncontent-type: application/json\r\ncontent-length: 200\r\n\r\n",
             success_status(op)
@@ -322,7 +315,7 @@ async fn a_body_that_trickles_slower_than_the_timeout() {
 
 #[tokio::test]
 async fn a_body_of_100_mib_is_refused_within_the_cap() {
-    for op in OPERATIONS {
+    for op in operations() {
         // Declared: refused before reading it.
         let head = format!(
             "HTTP/1.1 {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{{",
@@ -367,7 +360,7 @@ async fn a_body_of_100_mib_is_refused_within_the_cap() {
 #[tokio::test]
 async fn a_redirect_to_another_host_does_not_take_the_key() {
     let elsewhere = hostile(reply("200 OK", "application/json", b"{}", "")).await;
-    for op in OPERATIONS {
+    for op in operations() {
         let location = format!("location: {}/steal\r\n", elsewhere.url);
         let (error, _, server) = fails(reply("307 Temporary Redirect", "text/plain", b"", &location), op, 0).await;
         let e = invalid(&error, op);
@@ -388,7 +381,7 @@ async fn a_redirect_to_another_host_does_not_take_the_key() {
 #[tokio::test]
 async fn retry_after_that_is_huge_negative_or_garbage_never_hangs() {
     let envelope = br#"{"type": "errors/service_unavailable", "status": 503, "title": "Service Unavailable"}"#;
-    for op in OPERATIONS {
+    for op in operations() {
         for (value, expected_wait, attempts) in [
             ("86400", Some(Duration::from_secs(86400)), 1),
             ("-30", None, 2),
@@ -505,12 +498,12 @@ async fn every_case_reports_whether_the_action_may_have_taken_effect() {
         ),
         (
             "success of another schema",
-            Box::new(|op| reply(success_status(op), json, br#"{"hello": 1}"#, "")),
+            Box::new(|op| reply(&success_status(op), json, br#"{"hello": 1}"#, "")),
             Unknown,
         ),
         (
             "success with a wrong content type",
-            Box::new(|op| reply(success_status(op), "text/plain", b"OK", "")),
+            Box::new(|op| reply(&success_status(op), "text/plain", b"OK", "")),
             Unknown,
         ),
         (
@@ -605,11 +598,13 @@ async fn every_case_reports_whether_the_action_may_have_taken_effect() {
         ),
     ];
     for (name, behaviour, expected) in &cases {
-        for op in OPERATIONS {
+        for op in operations() {
             let (error, _, _) = fails(behaviour(op), op, 0).await;
             assert_eq!(error.outcome(), *expected, "{name}, {op}: {error}");
             // One decision: a send or forward is retried only when nothing can have happened.
-            if matches!(op, "send_message" | "forward_message") && error.is_retryable() {
+            if !postpress::retry::is_idempotent(postpress::operations::by_id(op).unwrap().operation)
+                && error.is_retryable()
+            {
                 assert_eq!(error.outcome(), NotApplied, "{name}, {op}");
             }
         }
@@ -621,7 +616,7 @@ async fn every_case_reports_whether_the_action_may_have_taken_effect() {
         .unwrap()
         .port();
     let nowhere = client(&format!("http://127.0.0.1:{port}"), 0);
-    for op in OPERATIONS {
+    for op in operations() {
         let error = call(&nowhere, op).await.unwrap_err();
         assert_eq!(error.outcome(), NotApplied, "refused connection, {op}: {error}");
     }

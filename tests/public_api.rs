@@ -30,6 +30,37 @@ fn the_client_its_errors_and_every_future_can_cross_threads() {
     send(&client.send_message("chat_1").text("hi").send_with_metadata());
 }
 
+fn owned<T: Send + 'static>(_: &T) {}
+
+/// A request holds a clone of its client and its values: built in one function, stored, moved
+/// into a task and awaited there.
+#[tokio::test]
+async fn requests_are_owned_and_can_be_spawned() {
+    fn build(client: &Client) -> postpress::requests::GetMessage {
+        let id = String::from("msg_1");
+        client.get_message(&id) // `id` is dropped here; the request keeps its own copy.
+    }
+    let fake = postpress::fake::FakeServer::start().await;
+    let chat = fake.add_chat(postpress::fake::Provider::WhatsApp);
+    let message = fake.add_message(&chat, "hello").unwrap();
+    let client = fake.client();
+    let request = build(&client);
+    owned(&request);
+    owned(&client.send_message("chat_1").text("hi"));
+    owned(&client.patch_chat("chat_1"));
+    owned(&client.invite_link("chat_1"));
+    drop(request);
+    // Ids of the crate's own answers are path arguments as they are.
+    let got = client.get_message(&message);
+    let got = tokio::spawn(async move { got.await }).await.unwrap().unwrap();
+    let again = client.get_message(&got.id).await.unwrap();
+    assert_eq!(again.chat_id, got.chat_id);
+    client
+        .chat_action(&got.chat_id, postpress::ChatAction::SetReadStatus(true))
+        .await
+        .unwrap();
+}
+
 #[test]
 fn response_values_are_built_with_builders() {
     let sent: MessageSent = MessageSent::builder()

@@ -161,3 +161,59 @@ fn the_operation_table_lists_exactly_the_documented_statuses() {
         assert_eq!(op.multipart, op.id == "send_message");
     }
 }
+
+/// The retry rule comes from the spec: GET, HEAD, PUT and DELETE are idempotent, `x-idempotent`
+/// says so for other methods or overrides them; the documented operations keep their
+/// classification.
+#[test]
+fn idempotency_follows_the_method_and_x_idempotent() {
+    let spec = common::spec();
+    for op in postpress::operations::OPERATIONS {
+        let node = &spec["paths"][op.path][op.method.to_lowercase()];
+        let expected = match node.get("x-idempotent") {
+            Some(declared) => declared.as_bool().unwrap(),
+            None => matches!(op.method, "GET" | "HEAD" | "PUT" | "DELETE"),
+        };
+        assert_eq!(op.idempotent, expected, "{}", op.id);
+        assert_eq!(postpress::retry::is_idempotent(op.operation), expected, "{}", op.id);
+    }
+    for (id, idempotent) in [
+        ("get_message", true),
+        ("add_reaction", true),
+        ("patch_chat", true),
+        ("send_message", false),
+        ("forward_message", false),
+    ] {
+        let op = postpress::operations::by_id(id).unwrap();
+        assert_eq!(op.idempotent, idempotent, "{id} keeps its classification");
+    }
+}
+
+/// Every field of the table is a value of the spec, in the spec's own place.
+#[test]
+fn the_operation_table_lists_every_parameter_and_body_field() {
+    use postpress::operations::Location;
+    let spec = common::spec();
+    for op in postpress::operations::OPERATIONS {
+        let node = &spec["paths"][op.path][op.method.to_lowercase()];
+        for parameter in node["parameters"].as_array().into_iter().flatten() {
+            let name = parameter["name"].as_str().unwrap();
+            let field = op
+                .fields
+                .iter()
+                .find(|f| f.name == name)
+                .unwrap_or_else(|| panic!("{}: {name}", op.id));
+            let location = match parameter["in"].as_str().unwrap() {
+                "path" => Location::Path,
+                _ => Location::Query,
+            };
+            assert_eq!(field.location, location, "{}: {name}", op.id);
+        }
+        let body = op.fields.iter().filter(|f| f.location == Location::Body).count();
+        assert_eq!(body > 0, node.get("requestBody").is_some(), "{}", op.id);
+    }
+    let reaction = postpress::operations::by_id("add_reaction").unwrap();
+    let field = reaction.fields.iter().find(|f| f.name == "reaction").unwrap();
+    assert_eq!(field.constraints.min_length, Some(1));
+    assert!(field.required && field.positional);
+}

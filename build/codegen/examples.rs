@@ -1,8 +1,10 @@
-//! The body the fake server answers for an operation it does not model: the spec's example of the
-//! success answer when it has one, otherwise a value built from the answer's schema (every required
+//! Examples for the operation table. The body the fake server answers for an operation it does
+//! not model: the spec's example of the success answer when it has one, otherwise a value built
+//! from the answer's schema (every required
 //! field, the first of an enum, the smallest allowed number, an empty list, `null` where allowed),
 //! so that it validates against the schema. A list's `cursor` is `null`: a client following pages
-//! stops.
+//! stops. And a valid request of each operation, by its arguments' names, for tests and tools
+//! that exercise every operation.
 
 use serde_json::{Map, Value};
 
@@ -39,6 +41,63 @@ pub fn answer(raw: &Value, op: &Value) -> Result<Value, String> {
         .get("schema")
         .ok_or(format!("{id}: a success answer without a schema"))?;
     build(raw, schema, 0).map_err(|e| format!("{id}: {e}"))
+}
+
+/// Arguments of a valid request by name (what `AnyRequest::from_json` takes): each path parameter
+/// and each required query parameter from its example (or one built from its schema), and the
+/// body's example (or one built from its schema), flat when it is an object.
+pub fn request(raw: &Value, item: &Value, op: &Value) -> Result<Value, String> {
+    let id = op.get("operationId").and_then(Value::as_str).unwrap_or("?");
+    let mut arguments = Map::new();
+    let parameters = item
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .chain(op.get("parameters").and_then(Value::as_array).into_iter().flatten());
+    for parameter in parameters {
+        let parameter = resolve(raw, parameter)?;
+        let required = parameter.get("required").and_then(Value::as_bool) == Some(true);
+        let name = parameter.get("name").and_then(Value::as_str).unwrap_or("");
+        let example = match parameter.get("example") {
+            Some(example) => example.clone(),
+            None if required => build(raw, parameter.get("schema").unwrap_or(&Value::Null), 0)
+                .map_err(|e| format!("{id}: {name}: {e}"))?,
+            None => continue,
+        };
+        arguments.insert(name.to_string(), example);
+    }
+    let media = op
+        .pointer("/requestBody/content/application~1json")
+        .or_else(|| op.pointer("/requestBody/content/multipart~1form-data"));
+    if let Some(media) = media {
+        let example = match media.get("example") {
+            Some(example) => Some(example.clone()),
+            None => match media
+                .get("examples")
+                .and_then(Value::as_object)
+                .and_then(|e| e.values().next())
+            {
+                Some(example) => resolve(raw, example)?.get("value").cloned(),
+                None => None,
+            },
+        };
+        let body = match example {
+            Some(example) => example,
+            None => build(raw, media.get("schema").unwrap_or(&Value::Null), 0)
+                .map_err(|e| format!("{id}: the body: {e}"))?,
+        };
+        let schema = resolve(raw, media.get("schema").unwrap_or(&Value::Null))?;
+        let has_fields =
+            schema.get("properties").is_some() && schema.get("type").and_then(Value::as_str) == Some("object");
+        match body {
+            Value::Object(fields) if has_fields => arguments.extend(fields),
+            whole => {
+                arguments.insert("body".into(), whole);
+            }
+        }
+    }
+    Ok(Value::Object(arguments))
 }
 
 /// A value valid against `schema`.

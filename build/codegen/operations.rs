@@ -161,6 +161,7 @@ pub fn generate(raw: &Value, ops: &[Op]) -> Result<TokenStream, String> {
                 .ok_or(format!("{id}: not read by the model"))?;
             let fields = field_rows(model);
             let example = super::examples::answer(raw, op)?.to_string();
+            let request_example = super::examples::request(raw, item, op)?.to_string();
             let paginated = model.page.is_some();
             bodies.push(body.map(|b| format_ident!("{b}")));
             answers.push(format_ident!("{answer}"));
@@ -177,6 +178,7 @@ pub fn generate(raw: &Value, ops: &[Op]) -> Result<TokenStream, String> {
                     fields: &[#(#fields),*],
                     paginated: #paginated,
                     example: #example,
+                    request_example: #request_example,
                     body: #body_row,
                     answer: #answer,
                 }
@@ -351,6 +353,11 @@ pub fn generate(raw: &Value, ops: &[Op]) -> Result<TokenStream, String> {
                 /// A success answer as JSON text: the spec's example, or a value built from the
                 /// answer's schema (what the fake server answers for an operation it does not model).
                 pub example: &'static str,
+                /// A valid request as JSON text: its arguments by name, as
+                /// [`AnyRequest::from_json`](crate::requests::AnyRequest::from_json) takes them,
+                /// from the spec's examples (or built from the schemas). A binary field holds a
+                /// path, to be opened by the caller.
+                pub request_example: &'static str,
                 /// The schema (a type of `postpress::types`) of the request body, if it has one.
                 pub body: ::std::option::Option<&'static str>,
                 /// The schema (a type of `postpress::types`) of the success answer.
