@@ -17,6 +17,19 @@ pub(crate) fn missing(name: &str) -> Error {
     refuse(name, "is required")
 }
 
+/// The first refusal of `checks`, as its message (what a request keeps until it is awaited).
+pub(crate) fn all<const N: usize>(checks: [Result<(), Error>; N]) -> Result<(), String> {
+    for check in checks {
+        if let Err(error) = check {
+            return Err(match error {
+                Error::InvalidInput(invalid) => invalid.message,
+                other => other.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// A path parameter: never empty or a dot segment (no URL can carry those), and the spec's rule.
 pub(crate) fn path(name: &str, value: &str, rule: &Rule) -> Result<(), Error> {
     if let Some(problem) = crate::path::check_id(value) {

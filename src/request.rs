@@ -64,8 +64,8 @@ impl std::fmt::Debug for Core {
 #[derive(Debug)]
 pub(crate) struct Prepared<'a> {
     pub operation: OperationId,
-    /// The path under the base URL, parameters encoded (`/messages/msg_1`).
-    pub path: String,
+    /// The base URL and the path, parameters encoded (`https://host/api/v1/messages/msg_1`).
+    pub url: &'a str,
     /// Query parameters in the spec's order; a list repeats its name.
     pub query: Vec<(&'static str, String)>,
     pub body: Body<'a>,
@@ -127,21 +127,33 @@ where
         // A reader or a stream can be read only once.
         plan.max_retries = 0;
     }
-    let url = format!("{}{}", client.base_url(), prepared.path);
-    let mut url = reqwest::Url::parse(&url).map_err(|e| Error::invalid_input(format!("the request URL: {e}")))?;
-    if !prepared.query.is_empty() {
-        url.query_pairs_mut().extend_pairs(prepared.query.iter());
-    }
+    let url = request_url(&prepared)?;
     let method = reqwest::Method::from_bytes(prepared.operation.spec().method.as_bytes())
         .map_err(|e| Error::invalid_input(format!("the spec's method: {e}")))?;
     let progress = core.progress.as_ref();
-    let (prepared, url, method) = (&prepared, &url, &method);
+    // The first attempt takes the parsed URL; a retry (rare) parses it again, which the first
+    // attempt proved it can: no copy is made for the calls that need none.
+    let mut first = Some(url);
+    let (prepared, method) = (&prepared, &method);
     execute::execute(
         plan,
-        move |timeout| attempt(client, prepared, url, method, progress, timeout),
+        move |timeout| {
+            let url = first.take().ok_or(()).or_else(|()| request_url(prepared));
+            attempt(client, prepared, url, method, progress, timeout)
+        },
         keep,
     )
     .await
+}
+
+/// The request's URL with its query.
+fn request_url(prepared: &Prepared<'_>) -> Result<reqwest::Url, Error> {
+    let mut url =
+        reqwest::Url::parse(prepared.url).map_err(|e| Error::invalid_input(format!("the request URL: {e}")))?;
+    if !prepared.query.is_empty() {
+        url.query_pairs_mut().extend_pairs(prepared.query.iter());
+    }
+    Ok(url)
 }
 
 /// One attempt: builds the request anew (opening every file, refusing before sending when one
@@ -149,19 +161,20 @@ where
 async fn attempt<T: DeserializeOwned>(
     client: &Client,
     prepared: &Prepared<'_>,
-    url: &reqwest::Url,
+    url: Result<reqwest::Url, Error>,
     method: &reqwest::Method,
     progress: Option<&ProgressFn>,
     timeout: Duration,
 ) -> Attempt<T> {
     let config = client.config();
+    let url = url?;
     if tracing::level_enabled!(tracing::Level::INFO) {
         // The path holds ids, never the key (which only travels in a header).
         tracing::Span::current().record("path", url.path());
     }
     let mut request = config
         .http
-        .request(method.clone(), url.clone())
+        .request(method.clone(), url)
         .header(API_KEY_HEADER, config.api_key.clone())
         .header(ACCEPT, HeaderValue::from_static("application/json"))
         .timeout(timeout);

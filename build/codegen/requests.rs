@@ -103,11 +103,13 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
     let mut fields = Vec::new();
     let mut inits = Vec::new();
     let mut args = Vec::new();
+    // The path parameters go straight into the URL, checked and encoded, when the request is
+    // made (no copy of them is kept): `url` is the URL, or why a parameter was refused.
+    fields.push(quote!(url: ::std::result::Result<::std::string::String, ::std::string::String>));
+    inits.push(quote!(url));
     for p in &op.path_params {
         let ident = &p.ident;
-        fields.push(quote!(#ident: ::std::string::String));
         args.push(quote!(#ident: impl ::std::convert::AsRef<str>));
-        inits.push(quote!(#ident: #ident.as_ref().to_owned()));
     }
     let positional: Vec<&Value_> = op
         .positional
@@ -187,13 +189,16 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
     // `prepare`: the checks, the path, the query and the body.
     let mut checks = Vec::new();
     let mut format_args = Vec::new();
+    let mut path_refs = Vec::new();
     for p in &op.path_params {
         let (ident, name) = (&p.ident, &p.name);
         let rule = p.rule.clone().unwrap_or(quote!(crate::operations::Constraints::NONE));
-        checks.push(quote!(crate::check::path(#name, &self.#ident, &#rule)?;));
-        format_args.push(quote!(crate::path::encode_path(&self.#ident)));
+        path_refs.push(quote!(let #ident = #ident.as_ref();));
+        checks.push(quote!(crate::check::path(#name, #ident, &#rule)));
+        format_args.push(quote!(crate::path::encode_path(#ident)));
     }
-    let mut template = String::new();
+    // The base URL, then the path with each parameter encoded: one string, one allocation.
+    let mut template = String::from("{}");
     for (i, part) in path.split('{').enumerate() {
         if i == 0 {
             template.push_str(part);
@@ -332,6 +337,9 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
         impl crate::Client {
             #[doc = #doc]
             pub fn #id_ident(&self, #(#args),*) -> #variant {
+                #(#path_refs)*
+                let url = crate::check::all([#(#checks),*])
+                    .map(|()| format!(#template, self.base_url(), #(#format_args),*));
                 #variant { core: crate::request::Core::new(self), #(#inits,)* }
             }
         }
@@ -358,12 +366,11 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
 
             /// Checks every value against the spec and lays out the request.
             fn prepare(&self) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
-                #(#checks)*
-                let path = format!(#template, #(#format_args),*);
+                let url = self.url.as_deref().map_err(|refused| crate::Error::invalid_input(refused))?;
                 #query_decl
                 #(#query_pushes)*
                 let body = #body;
-                Ok(crate::request::Prepared { operation: OperationId::#variant, path, query, body })
+                Ok(crate::request::Prepared { operation: OperationId::#variant, url, query, body })
             }
         }
 
