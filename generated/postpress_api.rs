@@ -6465,6 +6465,11 @@ pub mod operations {
         /// A success answer as JSON text: the spec's example, or a value built from the
         /// answer's schema (what the fake server answers for an operation it does not model).
         pub example: &'static str,
+        /// A valid request as JSON text: its arguments by name, as
+        /// [`AnyRequest::from_json`](crate::requests::AnyRequest::from_json) takes them,
+        /// from the spec's examples (or built from the schemas). A binary field holds a
+        /// path, to be opened by the caller.
+        pub request_example: &'static str,
         /// The schema (a type of `postpress::types`) of the request body, if it has one.
         pub body: ::std::option::Option<&'static str>,
         /// The schema (a type of `postpress::types`) of the success answer.
@@ -6514,6 +6519,7 @@ pub mod operations {
             ],
             paginated: false,
             example: "{\"invite_link\":\"https://chat.whatsapp.com/AbCdEfGhIjK\",\"object\":\"ChatPatched\"}",
+            request_example: "{\"body\":{\"action\":\"getInviteLink\"},\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
             body: Some("ChatActionRequest"),
             answer: "ChatPatched",
         },
@@ -6631,6 +6637,7 @@ pub mod operations {
             ],
             paginated: false,
             example: "{\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"object\":\"MessageSent\"}",
+            request_example: "{\"attachments\":[\"/path/to/file.pdf\"],\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"text\":\"Got it - thanks!\"}",
             body: Some("SendMessageRequest"),
             answer: "MessageSent",
         },
@@ -6651,7 +6658,7 @@ pub mod operations {
                 },
             ],
             query_parameters: &[],
-            idempotent: false,
+            idempotent: true,
             fields: &[
                 Field {
                     name: "message_id",
@@ -6666,6 +6673,7 @@ pub mod operations {
             ],
             paginated: false,
             example: "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"attachments\":[{\"file_size\":48213,\"id\":\"att_img_1\",\"mimetype\":\"image/jpeg\",\"size\":{\"height\":720,\"width\":1280},\"sticker\":false,\"type\":\"img\",\"unavailable\":false,\"url\":\"https://files.example.com/img_1.jpg\",\"url_expires_at\":1779010931},{\"gif\":true,\"id\":\"att_video_1\",\"size\":{\"height\":360,\"width\":640},\"type\":\"video\",\"unavailable\":false},{\"duration\":4.5,\"id\":\"att_audio_1\",\"mimetype\":\"audio/ogg\",\"type\":\"audio\",\"unavailable\":false,\"voice_note\":true},{\"file_name\":\"report.pdf\",\"file_size\":1048576,\"id\":\"att_file_1\",\"mimetype\":\"application/pdf\",\"type\":\"file\",\"unavailable\":false},{\"id\":\"att_post_1\",\"type\":\"linkedin_post\",\"unavailable\":true},{\"expires_at\":null,\"id\":\"att_meeting_1\",\"starts_at\":1779010931,\"time_range\":null,\"type\":\"video_meeting\",\"unavailable\":false}],\"attendee_distance\":-1,\"attendee_type\":\"MEMBER\",\"behavior\":null,\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"chat_provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"deleted\":0,\"delivered\":1,\"edited\":1,\"event_type\":3,\"hidden\":0,\"id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"is_event\":1,\"is_forwarded\":false,\"is_sender\":1,\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"message_type\":\"INMAIL\",\"object\":\"Message\",\"original\":\"{...raw provider payload...}\",\"parent\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GP\",\"provider_id\":\"urn:li:msg:2-NTRkZDA4...\",\"quoted\":{\"attachments\":[],\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GQ\",\"provider_id\":\"urn:li:msg:2-QUOTED...\",\"sender_id\":\"ACoAACr-2fZCm...\",\"text\":\"Can we talk tomorrow?\"},\"reactions\":[{\"is_sender\":false,\"sender_id\":\"ACoAACr-2fZCm...\",\"value\":\"👍\"}],\"replies\":2,\"reply_by\":[\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"],\"reply_to\":{\"id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GQ\",\"provider_id\":\"urn:li:msg:2-QUOTED...\",\"sender_attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"sender_id\":\"ACoAACr-2fZCm...\",\"text\":null,\"timestamp\":\"2026-05-16T18:00:00.000Z\"},\"seen\":1,\"seen_by\":{\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\":\"2026-05-17T09:45:00.000Z\",\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\":false},\"sender_attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"sender_id\":\"ACoAACr-1eYBl...\",\"sender_urn\":\"urn:li:member:123456\",\"subject\":null,\"text\":null,\"timestamp\":\"2026-05-17T09:42:11.000Z\"}",
+            request_example: "{\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
             body: None,
             answer: "Message",
         },
@@ -6714,6 +6722,7 @@ pub mod operations {
             ],
             paginated: false,
             example: "{\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"object\":\"MessageForwarded\"}",
+            request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
             body: Some("ForwardMessageRequest"),
             answer: "MessageForwarded",
         },
@@ -6762,6 +6771,7 @@ pub mod operations {
             ],
             paginated: false,
             example: "{\"object\":\"MessageReactionAdded\",\"success\":true}",
+            request_example: "{\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"reaction\":\"👍\"}",
             body: Some("AddReactionRequest"),
             answer: "MessageReactionAdded",
         },
@@ -6833,9 +6843,23 @@ Perform a mutating action on a chat: change its read or mute status, archive or 
 
 `PATCH /chats/{chat_id}` (`patch_chat`). Nothing is sent until the request is awaited.*/
         pub fn patch_chat(&self, chat_id: impl ::std::convert::AsRef<str>) -> PatchChat {
+            let chat_id = chat_id.as_ref();
+            let url = crate::check::all([
+                    crate::check::path(
+                        "chat_id",
+                        chat_id,
+                        &crate::operations::Constraints::NONE,
+                    ),
+                ])
+                .map(|()| {
+                    format!(
+                        "{}/chats/{}", self.base_url(), crate
+                        ::path::encode_path(chat_id)
+                    )
+                });
             PatchChat {
                 core: crate::request::Core::new(self),
-                chat_id: chat_id.as_ref().to_owned(),
+                url,
                 body: ::std::option::Option::None,
             }
         }
@@ -6846,7 +6870,7 @@ Perform a mutating action on a chat: change its read or mute status, archive or 
     #[derive(Debug)]
     pub struct PatchChat {
         pub(crate) core: crate::request::Core,
-        chat_id: ::std::string::String,
+        url: ::std::result::Result<::std::string::String, ::std::string::String>,
         body: ::std::option::Option<types::ChatActionRequest>,
     }
     impl PatchChat {
@@ -6871,12 +6895,10 @@ Perform a mutating action on a chat: change its read or mute status, archive or 
         fn prepare(
             &self,
         ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
-            crate::check::path(
-                "chat_id",
-                &self.chat_id,
-                &crate::operations::Constraints::NONE,
-            )?;
-            let path = format!("/chats/{}", crate ::path::encode_path(& self.chat_id));
+            let url = self
+                .url
+                .as_deref()
+                .map_err(|refused| crate::Error::invalid_input(refused))?;
             let query = ::std::vec::Vec::new();
             let body = match &self.body {
                 Some(body) => crate::request::json_value(body)?,
@@ -6884,7 +6906,7 @@ Perform a mutating action on a chat: change its read or mute status, archive or 
             };
             Ok(crate::request::Prepared {
                 operation: OperationId::PatchChat,
-                path,
+                url,
                 query,
                 body,
             })
@@ -6914,9 +6936,23 @@ Send a message to a chat with optional attachments. The body is sent as `multipa
             &self,
             chat_id: impl ::std::convert::AsRef<str>,
         ) -> SendMessage {
+            let chat_id = chat_id.as_ref();
+            let url = crate::check::all([
+                    crate::check::path(
+                        "chat_id",
+                        chat_id,
+                        &crate::operations::Constraints::NONE,
+                    ),
+                ])
+                .map(|()| {
+                    format!(
+                        "{}/chats/{}/messages", self.base_url(), crate
+                        ::path::encode_path(chat_id)
+                    )
+                });
             SendMessage {
                 core: crate::request::Core::new(self),
-                chat_id: chat_id.as_ref().to_owned(),
+                url,
                 text: ::std::option::Option::None,
                 account_id: ::std::option::Option::None,
                 thread_id: ::std::option::Option::None,
@@ -6933,7 +6969,7 @@ Send a message to a chat with optional attachments. The body is sent as `multipa
     #[derive(Debug)]
     pub struct SendMessage {
         pub(crate) core: crate::request::Core,
-        chat_id: ::std::string::String,
+        url: ::std::result::Result<::std::string::String, ::std::string::String>,
         text: ::std::option::Option<::std::string::String>,
         account_id: ::std::option::Option<::std::string::String>,
         thread_id: ::std::option::Option<::std::string::String>,
@@ -7023,14 +7059,10 @@ Send a message to a chat with optional attachments. The body is sent as `multipa
         fn prepare(
             &self,
         ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
-            crate::check::path(
-                "chat_id",
-                &self.chat_id,
-                &crate::operations::Constraints::NONE,
-            )?;
-            let path = format!(
-                "/chats/{}/messages", crate ::path::encode_path(& self.chat_id)
-            );
+            let url = self
+                .url
+                .as_deref()
+                .map_err(|refused| crate::Error::invalid_input(refused))?;
             let query = ::std::vec::Vec::new();
             let body = {
                 let mut texts = ::std::vec::Vec::new();
@@ -7066,7 +7098,7 @@ Send a message to a chat with optional attachments. The body is sent as `multipa
             };
             Ok(crate::request::Prepared {
                 operation: OperationId::SendMessage,
-                path,
+                url,
                 query,
                 body,
             })
@@ -7096,9 +7128,23 @@ Retrieve the full details of a single message by its postpress id.
             &self,
             message_id: impl ::std::convert::AsRef<str>,
         ) -> GetMessage {
+            let message_id = message_id.as_ref();
+            let url = crate::check::all([
+                    crate::check::path(
+                        "message_id",
+                        message_id,
+                        &crate::operations::Constraints::NONE,
+                    ),
+                ])
+                .map(|()| {
+                    format!(
+                        "{}/messages/{}", self.base_url(), crate
+                        ::path::encode_path(message_id)
+                    )
+                });
             GetMessage {
                 core: crate::request::Core::new(self),
-                message_id: message_id.as_ref().to_owned(),
+                url,
             }
         }
     }
@@ -7108,7 +7154,7 @@ Retrieve the full details of a single message by its postpress id.
     #[derive(Debug)]
     pub struct GetMessage {
         pub(crate) core: crate::request::Core,
-        message_id: ::std::string::String,
+        url: ::std::result::Result<::std::string::String, ::std::string::String>,
     }
     impl GetMessage {
         crate::call::per_call_options!(core.options);
@@ -7124,19 +7170,15 @@ Retrieve the full details of a single message by its postpress id.
         fn prepare(
             &self,
         ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
-            crate::check::path(
-                "message_id",
-                &self.message_id,
-                &crate::operations::Constraints::NONE,
-            )?;
-            let path = format!(
-                "/messages/{}", crate ::path::encode_path(& self.message_id)
-            );
+            let url = self
+                .url
+                .as_deref()
+                .map_err(|refused| crate::Error::invalid_input(refused))?;
             let query = ::std::vec::Vec::new();
             let body = crate::request::Body::None;
             Ok(crate::request::Prepared {
                 operation: OperationId::GetMessage,
-                path,
+                url,
                 query,
                 body,
             })
@@ -7167,9 +7209,23 @@ Forward an existing message to another chat. WhatsApp only.
             message_id: impl ::std::convert::AsRef<str>,
             chat_id: impl ::std::convert::AsRef<str>,
         ) -> ForwardMessage {
+            let message_id = message_id.as_ref();
+            let url = crate::check::all([
+                    crate::check::path(
+                        "message_id",
+                        message_id,
+                        &crate::operations::Constraints::NONE,
+                    ),
+                ])
+                .map(|()| {
+                    format!(
+                        "{}/messages/{}/forward", self.base_url(), crate
+                        ::path::encode_path(message_id)
+                    )
+                });
             ForwardMessage {
                 core: crate::request::Core::new(self),
-                message_id: message_id.as_ref().to_owned(),
+                url,
                 chat_id: ::std::option::Option::Some(chat_id.as_ref().to_owned()),
             }
         }
@@ -7180,7 +7236,7 @@ Forward an existing message to another chat. WhatsApp only.
     #[derive(Debug)]
     pub struct ForwardMessage {
         pub(crate) core: crate::request::Core,
-        message_id: ::std::string::String,
+        url: ::std::result::Result<::std::string::String, ::std::string::String>,
         chat_id: ::std::option::Option<::std::string::String>,
     }
     impl ForwardMessage {
@@ -7200,14 +7256,10 @@ Forward an existing message to another chat. WhatsApp only.
         fn prepare(
             &self,
         ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
-            crate::check::path(
-                "message_id",
-                &self.message_id,
-                &crate::operations::Constraints::NONE,
-            )?;
-            let path = format!(
-                "/messages/{}/forward", crate ::path::encode_path(& self.message_id)
-            );
+            let url = self
+                .url
+                .as_deref()
+                .map_err(|refused| crate::Error::invalid_input(refused))?;
             let query = ::std::vec::Vec::new();
             let body = {
                 let mut object = ::serde_json::Map::new();
@@ -7235,7 +7287,7 @@ Forward an existing message to another chat. WhatsApp only.
             };
             Ok(crate::request::Prepared {
                 operation: OperationId::ForwardMessage,
-                path,
+                url,
                 query,
                 body,
             })
@@ -7266,9 +7318,23 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
             message_id: impl ::std::convert::AsRef<str>,
             reaction: impl ::std::convert::AsRef<str>,
         ) -> AddReaction {
+            let message_id = message_id.as_ref();
+            let url = crate::check::all([
+                    crate::check::path(
+                        "message_id",
+                        message_id,
+                        &crate::operations::Constraints::NONE,
+                    ),
+                ])
+                .map(|()| {
+                    format!(
+                        "{}/messages/{}/reaction", self.base_url(), crate
+                        ::path::encode_path(message_id)
+                    )
+                });
             AddReaction {
                 core: crate::request::Core::new(self),
-                message_id: message_id.as_ref().to_owned(),
+                url,
                 reaction: ::std::option::Option::Some(reaction.as_ref().to_owned()),
             }
         }
@@ -7279,7 +7345,7 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
     #[derive(Debug)]
     pub struct AddReaction {
         pub(crate) core: crate::request::Core,
-        message_id: ::std::string::String,
+        url: ::std::result::Result<::std::string::String, ::std::string::String>,
         reaction: ::std::option::Option<::std::string::String>,
     }
     impl AddReaction {
@@ -7299,14 +7365,10 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         fn prepare(
             &self,
         ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
-            crate::check::path(
-                "message_id",
-                &self.message_id,
-                &crate::operations::Constraints::NONE,
-            )?;
-            let path = format!(
-                "/messages/{}/reaction", crate ::path::encode_path(& self.message_id)
-            );
+            let url = self
+                .url
+                .as_deref()
+                .map_err(|refused| crate::Error::invalid_input(refused))?;
             let query = ::std::vec::Vec::new();
             let body = {
                 let mut object = ::serde_json::Map::new();
@@ -7334,7 +7396,7 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
             };
             Ok(crate::request::Prepared {
                 operation: OperationId::AddReaction,
-                path,
+                url,
                 query,
                 body,
             })
