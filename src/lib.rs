@@ -17,7 +17,8 @@
 //! - Calls are retried by the rule in [`retry`], which never repeats a send that may have taken effect.
 //! - Each call runs in a `tracing` span named `postpress`; neither bodies nor the key are logged.
 //!
-//! The types and the JSON operations are generated at build time from the crate's `openapi.yaml`.
+//! The types and a request type per operation ([`requests`]) are generated at build time from the
+//! crate's `openapi.yaml`.
 
 #![warn(missing_docs)]
 // docs.rs builds with `--cfg docsrs` (see `[package.metadata.docs.rs]`): feature-gated items show
