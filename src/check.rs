@@ -1,6 +1,6 @@
 //! The spec's constraints on a parameter or a body field, checked before anything is sent. The
 //! generated request types hold one [`Rule`] per constrained value (written out from the spec by
-//! `build/codegen/model.rs`) and call the checks here when they are awaited; a violation is an
+//! `codegen/model.rs`) and call the checks here when they are awaited; a violation is an
 //! [`Error::InvalidInput`] naming the value, whose outcome is `NotApplied`.
 
 use crate::error::Error;

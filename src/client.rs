@@ -1,5 +1,5 @@
 //! [`Client`]: the configured connection to the API. Its methods, one per operation of the spec,
-//! are generated (`build/codegen/requests.rs`); the ones here add what the spec cannot say:
+//! are generated (`codegen/requests.rs`); the ones here add what the spec cannot say:
 //! [`ChatAction`] over `patch_chat`, and [`invite_link`](Client::invite_link).
 
 use std::future::Future;

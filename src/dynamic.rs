@@ -1,7 +1,7 @@
 //! [`AnyRequest`]: any operation's request, made from arguments by name as JSON, for the tools that
 //! take them that way (the `postpress` CLI, its MCP server, the fake server's checks). Each
 //! generated request type reads its own values (`from_json`, written by
-//! `build/codegen/dynamic.rs`); what they share is here: turning a JSON value into a value of a
+//! `codegen/dynamic.rs`); what they share is here: turning a JSON value into a value of a
 //! field's kind, and running a request whose answer is handed back as JSON.
 
 use std::future::IntoFuture;

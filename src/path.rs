@@ -2,7 +2,7 @@
 //!
 //! progenitor's own encoder leaves `\` and `.` as they are. A URL parser turns `\` into `/` in
 //! `http(s)` URLs and resolves `.` and `..` segments (also when written `%2e`), so an id such as
-//! `x\..\..\admin` would reach another endpoint. `build/codegen/patches.rs` points the generated
+//! `x\..\..\admin` would reach another endpoint. `codegen/patches.rs` points the generated
 //! code here instead.
 
 use std::borrow::Cow;

@@ -1,5 +1,5 @@
 //! Runs a request of any operation. The generated request types (`postpress::requests`, written
-//! by `build/codegen/requests.rs`) hold a [`Core`] and their typed values; awaited, they check the
+//! by `codegen/requests.rs`) hold a [`Core`] and their typed values; awaited, they check the
 //! spec's constraints and hand over a [`Prepared`] request, which [`run`] sends through the one
 //! attempt loop in [`crate::execute`].
 //!

@@ -121,46 +121,34 @@ async fn each_operation_succeeds_with_the_right_request() {
     assert_eq!(body(10), json!({"action": "setLabel", "value": "VIP"}));
 }
 
-/// (operation id, method, path on the mock) of the four JSON operations.
-const JSON_OPERATIONS: [(&str, &str, &str); 4] = [
-    ("get_message", "GET", "/messages/msg_1"),
-    ("forward_message", "POST", "/messages/msg_1/forward"),
-    ("add_reaction", "POST", "/messages/msg_1/reaction"),
-    ("patch_chat", "PATCH", "/chats/chat_1"),
-];
-
-async fn call(client: &Client, operation: &str) -> Result<(), Error> {
-    match operation {
-        "get_message" => client.get_message("msg_1").await.map(drop),
-        "forward_message" => client.forward_message("msg_1", "chat_2").await.map(drop),
-        "add_reaction" => client.add_reaction("msg_1", "👍").await.map(drop),
-        "patch_chat" => client
-            .chat_action("chat_1", ChatAction::SetMuteStatus(true))
-            .await
-            .map(drop),
-        other => panic!("unknown operation {other}"),
-    }
+/// A call of `op` with valid input: the table's example request, any file a small upload.
+async fn call(client: &Client, op: &postpress::operations::Operation) -> Result<(), Error> {
+    let Value::Object(arguments) = serde_json::from_str(op.request_example).unwrap() else {
+        panic!("{}: the example request is not an object", op.id);
+    };
+    let file = |_: &str, _: &str| Ok(postpress::Upload::bytes("a.txt", &b"x"[..]));
+    postpress::requests::AnyRequest::from_json(client, op.operation, arguments, &file)?
+        .send()
+        .await
+        .map(drop)
 }
 
 #[tokio::test]
 async fn every_documented_error_type_of_every_operation_decodes_to_its_code() {
     let mut checked = 0;
-    for (operation, verb, at) in JSON_OPERATIONS {
-        let op = postpress::operations::by_id(operation).unwrap();
+    for op in postpress::operations::OPERATIONS {
+        let operation = op.id;
         for code in ErrorCode::DOCUMENTED
             .iter()
             .filter(|c| op.errors.contains(&c.documented_status().unwrap()))
         {
             let status = code.documented_status().unwrap();
             let server = MockServer::start().await;
-            mount(
-                &server,
-                verb,
-                at,
-                ResponseTemplate::new(status).set_body_json(envelope(code.as_str(), status)),
-            )
-            .await;
-            let error = call(&client_with(&server, 0), operation).await.unwrap_err();
+            Mock::given(method(op.method))
+                .respond_with(ResponseTemplate::new(status).set_body_json(envelope(code.as_str(), status)))
+                .mount(&server)
+                .await;
+            let error = call(&client_with(&server, 0), op).await.unwrap_err();
             match &error {
                 Error::Api(api) => {
                     assert_eq!(
@@ -176,23 +164,16 @@ async fn every_documented_error_type_of_every_operation_decodes_to_its_code() {
             checked += 1;
         }
     }
-    // Every error status every page lists, for the four JSON operations.
+    // Every error status every page lists, for every operation.
     let per_status = |s: u16| {
         ErrorCode::DOCUMENTED
             .iter()
             .filter(|c| c.documented_status() == Some(s))
             .count()
     };
-    let expected: usize = JSON_OPERATIONS
+    let expected: usize = postpress::operations::OPERATIONS
         .iter()
-        .map(|(op, _, _)| {
-            postpress::operations::by_id(op)
-                .unwrap()
-                .errors
-                .iter()
-                .map(|s| per_status(*s))
-                .sum::<usize>()
-        })
+        .map(|op| op.errors.iter().map(|s| per_status(*s)).sum::<usize>())
         .sum();
     assert_eq!(checked, expected);
     assert!(checked > 120, "{checked}");

@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-#[path = "../../build/codegen/mod.rs"]
+#[path = "../../codegen/mod.rs"]
 mod codegen;
 
 /// One checked-in file derived from the spec: its path (from the workspace root) and content.

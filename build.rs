@@ -6,7 +6,8 @@ mod codegen;
 
 fn main() {
     println!("cargo::rerun-if-changed={}", codegen::SPEC_PATH);
-    println!("cargo::rerun-if-changed=build");
+    println!("cargo::rerun-if-changed=build.rs");
+    println!("cargo::rerun-if-changed=codegen");
     let spec = std::fs::read_to_string(codegen::SPEC_PATH)
         .unwrap_or_else(|e| fail(format!("read {}: {e}", codegen::SPEC_PATH)));
     let code = codegen::generate(&spec).unwrap_or_else(|e| fail(e));
