@@ -537,3 +537,24 @@ async fn a_reset_before_reading_applies_nothing() {
     client.send_message(&chat).text("now").send().await.unwrap();
     assert_eq!(fake.messages_in(&chat).len(), 1);
 }
+
+/// The fake bounds what it reads: a JSON body past its limit is refused, not buffered whole.
+#[tokio::test]
+async fn a_body_past_the_fakes_limit_is_refused() {
+    let fake = FakeServer::start().await;
+    let chat = fake.add_chat(Provider::WhatsApp);
+    let message = fake.add_message(&chat, "hi").unwrap();
+    let huge = format!("{{\"chat_id\": \"{}\"}}", "x".repeat(5 * 1024 * 1024));
+    let response = reqwest::Client::new()
+        .post(format!("{}/messages/{message}/forward", fake.base_url()))
+        .header("x-api-key", fake.api_key())
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let envelope: Value = response.json().await.unwrap();
+    assert!(envelope["detail"].as_str().unwrap().contains("at most"), "{envelope}");
+    assert_eq!(fake.messages_in(&chat).len(), 1, "nothing was forwarded");
+}
