@@ -6,6 +6,7 @@
 //! - `postpress-bench retrieve`: the wall-clock retrieve rows alone (full size).
 //! - `postpress-bench decode`: the decode row alone (full size).
 //! - `postpress-bench instructions`: the instructions-per-call row alone (needs valgrind).
+//! - `postpress-allocs URL CALLS` (its own binary): allocations per retrieve, for the table.
 //! - internal: `serve-message`, `retrieve-client`, `upload-client` (child processes).
 
 mod decode;
@@ -68,6 +69,42 @@ fn instructions_row(table: &mut table::Table, url: &str, short: usize, long: usi
         "1. retrieve, instructions per call",
         &[vec![sdk], vec![raw]],
         Some(1.05),
+    );
+    Ok(())
+}
+
+/// Row 1's allocations per call, counted by `postpress-allocs` (a binary of its own, so no other
+/// row runs with a counting allocator). Reported, no target yet.
+fn allocations_rows(table: &mut table::Table, url: &str, calls: usize) -> Result<(), String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let output = std::process::Command::new(exe.with_file_name("postpress-allocs"))
+        .args([url, &calls.to_string()])
+        .output()
+        .map_err(|e| format!("postpress-allocs: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "postpress-allocs failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    let figures = |kind: &str| -> Result<(f64, f64), String> {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(kind))
+            .ok_or(format!("postpress-allocs printed no {kind} line"))?;
+        let mut numbers = line.split_whitespace().skip(1).map(str::parse::<f64>);
+        match (numbers.next(), numbers.next()) {
+            (Some(Ok(count)), Some(Ok(bytes))) => Ok((count, bytes)),
+            _ => Err(format!("postpress-allocs: unreadable line {line:?}")),
+        }
+    };
+    let (sdk, raw) = (figures("sdk")?, figures("raw")?);
+    table.lower_is_better("1. retrieve, allocations per call", &[vec![sdk.0], vec![raw.0]], None);
+    table.lower_is_better(
+        "1. retrieve, bytes allocated per call",
+        &[vec![sdk.1], vec![raw.1]],
+        None,
     );
     Ok(())
 }
@@ -143,6 +180,7 @@ fn all(smoke: bool) -> Result<(), String> {
         Some((short, long)) => instructions_row(&mut table, &server.url, short, long)?,
         None => table.unmeasured("1. retrieve, instructions per call", "valgrind is not installed"),
     }
+    allocations_rows(&mut table, &server.url, if smoke { 50 } else { 1_000 })?;
     drop(server);
 
     let [(_, sdk), (_, raw)] = upload::measure(sizes.upload_bytes, sizes.upload_runs)?;
