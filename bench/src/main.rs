@@ -45,7 +45,7 @@ fn main() -> ExitCode {
 
 fn retrieve_only() -> Result<(), String> {
     let server = retrieve::Server::start()?;
-    let wall = retrieve::wall(&server.url, 3_000, 4)?;
+    let wall = retrieve::wall(&server.url, 3_000, 5, "sdk")?;
     let mut table = table::Table::default();
     table.lower_is_better("1. retrieve p50 latency (µs)", &wall.p50, None);
     table.lower_is_better("1. retrieve p99 latency (µs)", &wall.p99, None);
@@ -158,7 +158,7 @@ fn all(smoke: bool) -> Result<(), String> {
     } else {
         Sizes {
             sequential_calls: 3_000,
-            rounds: 3,
+            rounds: 5,
             callgrind: Some((200, 1_200)),
             upload_bytes: 1 << 30,
             upload_runs: 3,
@@ -172,10 +172,19 @@ fn all(smoke: bool) -> Result<(), String> {
     let mut table = table::Table::default();
 
     let server = retrieve::Server::start()?;
-    let wall = retrieve::wall(&server.url, sizes.sequential_calls, sizes.rounds)?;
+    let wall = retrieve::wall(&server.url, sizes.sequential_calls, sizes.rounds, "sdk")?;
     table.lower_is_better("1. retrieve p50 latency (µs)", &wall.p50, None);
     table.lower_is_better("1. retrieve p99 latency (µs)", &wall.p99, None);
     table.higher_is_better("1. retrieve, 64 in flight (calls/s)", &wall.throughput, None);
+    // The control: raw against raw, the same rounds, so a reader sees whether a difference in
+    // the wall-clock rows above is real or the machine's.
+    let control = retrieve::wall(&server.url, sizes.sequential_calls, sizes.rounds, "raw")?;
+    table.higher_is_better(
+        "1. 64 in flight, control: raw vs raw (calls/s)",
+        &control.throughput,
+        None,
+    );
+    table.lower_is_better("1. p50 latency, control: raw vs raw (µs)", &control.p50, None);
     match sizes.callgrind.filter(|_| valgrind) {
         Some((short, long)) => instructions_row(&mut table, &server.url, short, long)?,
         None => table.unmeasured("1. retrieve, instructions per call", "valgrind is not installed"),
