@@ -133,15 +133,15 @@ pub(crate) struct Wall {
     pub throughput: [Vec<f64>; 2],
 }
 
-/// `first` is the client of the first column: `sdk`, or `raw` for the control, raw reqwest in
-/// both columns, which shows how far apart two identical clients come out on this machine.
-pub(crate) fn wall(url: &str, calls: usize, rounds: usize, first: &str) -> Result<Wall, String> {
+pub(crate) fn wall(url: &str, calls: usize, rounds: usize) -> Result<Wall, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
     runtime.block_on(async {
-        let callers = [Caller::new(first, url)?, Caller::new("raw", url)?];
+        // POSTPRESS_BENCH_FIRST=raw puts raw reqwest in both columns, to see the bench's own bias.
+        let first = std::env::var("POSTPRESS_BENCH_FIRST").unwrap_or_else(|_| "sdk".into());
+        let callers = [Caller::new(&first, url)?, Caller::new("raw", url)?];
         for caller in &callers {
             sequential(caller, 200).await?; // warm the pool and the caches
         }

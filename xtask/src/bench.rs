@@ -1,15 +1,16 @@
 //! `cargo xtask bench`: builds the bench in release mode, runs it (rows 1-3), then measures row 4,
-//! the library's build cost, on a copy of the workspace so the repository is never touched.
+//! the library's build cost, and row 6, the cost of one operation (`op_cost.rs`), on copies of the
+//! workspace so the repository is never touched.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-fn cargo() -> Command {
+pub(crate) fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
 
-fn run_ok(command: &mut Command, what: &str) -> Result<(), String> {
+pub(crate) fn run_ok(command: &mut Command, what: &str) -> Result<(), String> {
     let status = command.status().map_err(|e| format!("{what}: {e}"))?;
     if status.success() {
         Ok(())
@@ -62,12 +63,18 @@ fn build_cost(root: &Path, smoke: bool) -> Result<(), String> {
     println!("{:<44} {:>14}", "4. crates, build-dependencies included", with_build);
     if smoke {
         println!("4. build times: skipped in the smoke run");
+        crate::op_cost::lines_only(root)?;
+        println!("6. build time per operation: skipped in the smoke run");
         return Ok(());
     }
     let copy = std::env::temp_dir().join(format!("postpress-build-cost-{}", std::process::id()));
     copy_workspace(root, &copy)?;
     let result = build_times(&copy);
     let _ = std::fs::remove_dir_all(&copy);
+    result?;
+    let scratch = std::env::temp_dir().join(format!("postpress-op-cost-{}", std::process::id()));
+    let result = crate::op_cost::measure(root, &scratch);
+    let _ = std::fs::remove_dir_all(&scratch);
     result
 }
 
@@ -168,7 +175,7 @@ fn small_app(dir: &Path, dependencies: &str, body: &str) -> Result<PathBuf, Stri
 }
 
 /// Copies the tracked files of the workspace (not `target/`, `.git/` or `.tools/`).
-fn copy_workspace(root: &Path, to: &Path) -> Result<(), String> {
+pub(crate) fn copy_workspace(root: &Path, to: &Path) -> Result<(), String> {
     let listed = Command::new("git")
         .current_dir(root)
         .args(["ls-files", "-z"])

@@ -4,6 +4,7 @@
 //! - `cargo xtask gen --check`: exit non-zero, naming each stale artefact, when one differs.
 //! - `cargo xtask bench [--smoke]`: the SDK against raw reqwest, one table (see `bench/`), plus
 //!   the library's build cost.
+//! - `cargo xtask op-cost`: row 6 of the bench alone, what one operation of the spec costs.
 //! - `cargo xtask soak [--sends N] [--concurrency C] [--seed S]`: the chaos soak (see
 //!   `bench/src/soak/`): sends through a fault-injecting proxy, reconciled against the fake.
 
@@ -80,9 +81,10 @@ fn generate_artefacts(check: bool) -> Result<(), String> {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask gen [--check] | cargo xtask bench [--smoke] | cargo xtask soak [--sends N] [--concurrency C] [--seed S]";
+const USAGE: &str = "usage: cargo xtask gen [--check] | cargo xtask bench [--smoke] | cargo xtask op-cost | cargo xtask soak [--sends N] [--concurrency C] [--seed S]";
 
 mod bench;
+mod op_cost;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -93,6 +95,12 @@ fn main() -> ExitCode {
         ["bench"] => workspace_root().and_then(|root| bench::run(&root, false)),
         ["bench", "--smoke"] => workspace_root().and_then(|root| bench::run(&root, true)),
         ["soak", rest @ ..] => workspace_root().and_then(|root| bench::soak(&root, rest)),
+        ["op-cost"] => workspace_root().and_then(|root| {
+            let scratch = std::env::temp_dir().join(format!("postpress-op-cost-{}", std::process::id()));
+            let result = op_cost::measure(&root, &scratch);
+            let _ = std::fs::remove_dir_all(&scratch);
+            result
+        }),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())
