@@ -140,7 +140,16 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
             continue;
         }
         let (input, convert) = setter_input(&value.kind);
-        let mut doc = value.doc.clone();
+        let place = if op.query.iter().any(|q| q.name == value.name) {
+            "query parameter"
+        } else {
+            "body field"
+        };
+        let mut doc = if value.doc.is_empty() {
+            format!("Sets the {place} `{}`.", value.name)
+        } else {
+            value.doc.clone()
+        };
         if value.list {
             doc = format!("{doc}\n\nAppends one item; call it once per item, in order.")
                 .trim()

@@ -6980,7 +6980,7 @@ Send a message to a chat with optional attachments. The body is sent as `multipa
         typing_duration: ::std::option::Option<::std::string::String>,
     }
     impl SendMessage {
-        ///
+        ///Sets the body field `text`.
         pub fn text(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -6988,7 +6988,7 @@ Send a message to a chat with optional attachments. The body is sent as `multipa
             self.text = ::std::option::Option::Some(value.into());
             self
         }
-        ///
+        ///Sets the body field `account_id`.
         pub fn account_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -6996,7 +6996,7 @@ Send a message to a chat with optional attachments. The body is sent as `multipa
             self.account_id = ::std::option::Option::Some(value.into());
             self
         }
-        ///
+        ///Sets the body field `thread_id`.
         pub fn thread_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -7004,7 +7004,7 @@ Send a message to a chat with optional attachments. The body is sent as `multipa
             self.thread_id = ::std::option::Option::Some(value.into());
             self
         }
-        ///
+        ///Sets the body field `quote_id`.
         pub fn quote_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -7012,22 +7012,24 @@ Send a message to a chat with optional attachments. The body is sent as `multipa
             self.quote_id = ::std::option::Option::Some(value.into());
             self
         }
-        ///
+        ///Sets the body field `voice_message`.
         pub fn voice_message(mut self, value: crate::Upload) -> Self {
             self.voice_message = ::std::option::Option::Some(value);
             self
         }
-        ///
+        ///Sets the body field `video_message`.
         pub fn video_message(mut self, value: crate::Upload) -> Self {
             self.video_message = ::std::option::Option::Some(value);
             self
         }
-        ///Appends one item; call it once per item, in order.
+        /**Sets the body field `attachments`.
+
+Appends one item; call it once per item, in order.*/
         pub fn attachments(mut self, value: crate::Upload) -> Self {
             self.attachments.push(value);
             self
         }
-        ///
+        ///Sets the body field `typing_duration`.
         pub fn typing_duration(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
