@@ -49,13 +49,7 @@ pub fn answer(raw: &Value, op: &Value) -> Result<Value, String> {
 pub fn request(raw: &Value, item: &Value, op: &Value) -> Result<Value, String> {
     let id = op.get("operationId").and_then(Value::as_str).unwrap_or("?");
     let mut arguments = Map::new();
-    let parameters = item
-        .get("parameters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .chain(op.get("parameters").and_then(Value::as_array).into_iter().flatten());
-    for parameter in parameters {
+    for parameter in super::model::parameters(item, op) {
         let parameter = resolve(raw, parameter)?;
         let required = parameter.get("required").and_then(Value::as_bool) == Some(true);
         let name = parameter.get("name").and_then(Value::as_str).unwrap_or("");

@@ -72,6 +72,12 @@ pub struct Value_ {
     pub doc: String,
 }
 
+/// The parameters of an operation: its path item's, then its own (each maybe a `$ref`).
+pub fn parameters<'a>(item: &'a Value, op: &'a Value) -> impl Iterator<Item = &'a Value> {
+    let of = |node: &'a Value| node.get("parameters").and_then(Value::as_array).into_iter().flatten();
+    of(item).chain(of(op))
+}
+
 pub fn resolve<'a>(raw: &'a Value, node: &'a Value) -> Result<&'a Value, String> {
     match node.get("$ref").and_then(Value::as_str) {
         Some(reference) => {
@@ -143,16 +149,8 @@ fn rule_of(schema: &Value) -> Result<Vec<TokenStream>, String> {
             fields.push(quote!(#field: true));
         }
     }
-    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-        let values = values
-            .iter()
-            .map(|v| match v {
-                Value::String(s) => Ok(s.clone()),
-                Value::Number(n) => Ok(n.to_string()),
-                Value::Bool(b) => Ok(b.to_string()),
-                other => Err(format!("an enum value {other} that is not a string, number or boolean")),
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+    let values = enum_values(schema)?;
+    if !values.is_empty() {
         fields.push(quote!(values: &[#(#values),*]));
     }
     Ok(fields)
@@ -298,13 +296,7 @@ fn read_op(
         .to_string();
     let mut path_params = Vec::new();
     let mut query = Vec::new();
-    let parameters = item
-        .get("parameters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .chain(op.get("parameters").and_then(Value::as_array).into_iter().flatten());
-    for parameter in parameters {
+    for parameter in parameters(item, op) {
         let parameter = resolve(raw, parameter)?;
         let name = parameter
             .get("name")

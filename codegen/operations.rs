@@ -103,36 +103,6 @@ pub fn generate(raw: &Value, ops: &[Op]) -> Result<TokenStream, String> {
             let variant = format_ident!("{}", id.to_upper_camel_case());
             let text = |field: &str| op.get(field).and_then(Value::as_str).unwrap_or("").trim().to_string();
             let (summary, description) = (text("summary"), text("description"));
-            let mut parameters = Vec::new();
-            let mut query_parameters = Vec::new();
-            let shared = item.get("parameters").and_then(Value::as_array).into_iter().flatten();
-            for parameter in shared.chain(op.get("parameters").and_then(Value::as_array).into_iter().flatten()) {
-                let parameter = match parameter.get("$ref").and_then(Value::as_str) {
-                    Some(reference) => raw
-                        .pointer(reference.trim_start_matches('#'))
-                        .ok_or(format!("{id}: {reference} does not resolve"))?,
-                    None => parameter,
-                };
-                let name = parameter
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .ok_or(format!("{id}: a parameter without a name"))?;
-                let doc = parameter
-                    .get("description")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .trim();
-                let row = quote! { Parameter { name: #name, description: #doc } };
-                match parameter.get("in").and_then(Value::as_str) {
-                    Some("path") => parameters.push(row),
-                    Some("query") => query_parameters.push(row),
-                    _ => {
-                        return Err(format!(
-                            "{id}: parameter {name} is neither in the path nor in the query"
-                        ));
-                    }
-                }
-            }
             // The retry rule's input: GET, HEAD, PUT and DELETE are idempotent by HTTP's
             // definition; `x-idempotent` says so for any other method, or overrides it.
             let idempotent = match op.get("x-idempotent") {
@@ -159,6 +129,10 @@ pub fn generate(raw: &Value, ops: &[Op]) -> Result<TokenStream, String> {
                 .iter()
                 .find(|o| o.id == id)
                 .ok_or(format!("{id}: not read by the model"))?;
+            let parameters = model.path_params.iter().map(|p| {
+                let (name, doc) = (&p.name, &p.doc);
+                quote! { Parameter { name: #name, description: #doc } }
+            });
             let fields = field_rows(model);
             let example = super::examples::answer(raw, op)?.to_string();
             let request_example = super::examples::request(raw, item, op)?.to_string();
@@ -173,7 +147,6 @@ pub fn generate(raw: &Value, ops: &[Op]) -> Result<TokenStream, String> {
                     id: #id, operation: OperationId::#variant, method: #method, path: #path, success: #success,
                     errors: &[#(#errors),*], multipart: #multipart, summary: #summary, description: #description,
                     path_parameters: &[#(#parameters),*],
-                    query_parameters: &[#(#query_parameters),*],
                     idempotent: #idempotent,
                     fields: &[#(#fields),*],
                     paginated: #paginated,
@@ -219,7 +192,7 @@ pub fn generate(raw: &Value, ops: &[Op]) -> Result<TokenStream, String> {
                     f.write_str(self.as_str())
                 }
             }
-            /// A path or query parameter of an operation.
+            /// A path parameter of an operation.
             #[derive(Clone, Copy, Debug, PartialEq, Eq)]
             #[non_exhaustive]
             pub struct Parameter {
@@ -335,10 +308,8 @@ pub fn generate(raw: &Value, ops: &[Op]) -> Result<TokenStream, String> {
                 pub summary: &'static str,
                 /// The spec's description.
                 pub description: &'static str,
-                /// The path parameters, in the order the spec lists them.
+                /// The path parameters, in the path's order.
                 pub path_parameters: &'static [Parameter],
-                /// The query parameters, in the order the spec lists them.
-                pub query_parameters: &'static [Parameter],
                 /// Whether repeating the operation has the effect of doing it once: its method is
                 /// GET, HEAD, PUT or DELETE, or it carries `x-idempotent: true` (and not
                 /// `x-idempotent: false`). The retry rule in [`crate::retry`] reads this.

@@ -257,7 +257,7 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
             quote! {{
                 let mut object = ::serde_json::Map::new();
                 #(#inserts)*
-                crate::request::json_object(object)?
+                crate::request::json_value(&object)?
             }}
         }
         BodyShape::Fields {
@@ -365,7 +365,7 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
         impl #variant {
             #(#setters)*
 
-            crate::call::per_call_options!(core.options);
+            crate::call::per_call_options!();
 
             /// Runs the request and returns the answer with its status and headers (a request id,
             /// rate-limit headers), instead of the body alone.

@@ -6324,7 +6324,7 @@ pub mod operations {
             f.write_str(self.as_str())
         }
     }
-    /// A path or query parameter of an operation.
+    /// A path parameter of an operation.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     #[non_exhaustive]
     pub struct Parameter {
@@ -6447,10 +6447,8 @@ pub mod operations {
         pub summary: &'static str,
         /// The spec's description.
         pub description: &'static str,
-        /// The path parameters, in the order the spec lists them.
+        /// The path parameters, in the path's order.
         pub path_parameters: &'static [Parameter],
-        /// The query parameters, in the order the spec lists them.
-        pub query_parameters: &'static [Parameter],
         /// Whether repeating the operation has the effect of doing it once: its method is
         /// GET, HEAD, PUT or DELETE, or it carries `x-idempotent: true` (and not
         /// `x-idempotent: false`). The retry rule in [`crate::retry`] reads this.
@@ -6493,7 +6491,6 @@ pub mod operations {
                     description: "The id of the chat to act on.",
                 },
             ],
-            query_parameters: &[],
             idempotent: true,
             fields: &[
                 Field {
@@ -6541,7 +6538,6 @@ pub mod operations {
                     description: "The id of the chat to send the message to (from the page's curl example; the page lists no path parameters).",
                 },
             ],
-            query_parameters: &[],
             idempotent: false,
             fields: &[
                 Field {
@@ -6657,7 +6653,6 @@ pub mod operations {
                     description: "The postpress id of the message to retrieve.",
                 },
             ],
-            query_parameters: &[],
             idempotent: true,
             fields: &[
                 Field {
@@ -6693,7 +6688,6 @@ pub mod operations {
                     description: "The id of the message to forward.",
                 },
             ],
-            query_parameters: &[],
             idempotent: false,
             fields: &[
                 Field {
@@ -6742,7 +6736,6 @@ pub mod operations {
                     description: "The id of the message to react to.",
                 },
             ],
-            query_parameters: &[],
             idempotent: true,
             fields: &[
                 Field {
@@ -6882,7 +6875,7 @@ Perform a mutating action on a chat: change its read or mute status, archive or 
             self.body = ::std::option::Option::Some(value.into());
             self
         }
-        crate::call::per_call_options!(core.options);
+        crate::call::per_call_options!();
         /// Runs the request and returns the answer with its status and headers (a request id,
         /// rate-limit headers), instead of the body alone.
         pub async fn with_metadata(
@@ -7048,7 +7041,7 @@ Appends one item; call it once per item, in order.*/
             );
             self
         }
-        crate::call::per_call_options!(core.options);
+        crate::call::per_call_options!();
         /// Runs the request and returns the answer with its status and headers (a request id,
         /// rate-limit headers), instead of the body alone.
         pub async fn with_metadata(
@@ -7159,7 +7152,7 @@ Retrieve the full details of a single message by its postpress id.
         url: ::std::result::Result<::std::string::String, ::std::string::String>,
     }
     impl GetMessage {
-        crate::call::per_call_options!(core.options);
+        crate::call::per_call_options!();
         /// Runs the request and returns the answer with its status and headers (a request id,
         /// rate-limit headers), instead of the body alone.
         pub async fn with_metadata(
@@ -7242,7 +7235,7 @@ Forward an existing message to another chat. WhatsApp only.
         chat_id: ::std::option::Option<::std::string::String>,
     }
     impl ForwardMessage {
-        crate::call::per_call_options!(core.options);
+        crate::call::per_call_options!();
         /// Runs the request and returns the answer with its status and headers (a request id,
         /// rate-limit headers), instead of the body alone.
         pub async fn with_metadata(
@@ -7285,7 +7278,7 @@ Forward an existing message to another chat. WhatsApp only.
                             crate::request::to_json("chat_id", v)?,
                         );
                 }
-                crate::request::json_object(object)?
+                crate::request::json_value(&object)?
             };
             Ok(crate::request::Prepared {
                 operation: OperationId::ForwardMessage,
@@ -7351,7 +7344,7 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         reaction: ::std::option::Option<::std::string::String>,
     }
     impl AddReaction {
-        crate::call::per_call_options!(core.options);
+        crate::call::per_call_options!();
         /// Runs the request and returns the answer with its status and headers (a request id,
         /// rate-limit headers), instead of the body alone.
         pub async fn with_metadata(
@@ -7394,7 +7387,7 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
                             crate::request::to_json("reaction", v)?,
                         );
                 }
-                crate::request::json_object(object)?
+                crate::request::json_value(&object)?
             };
             Ok(crate::request::Prepared {
                 operation: OperationId::AddReaction,

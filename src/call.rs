@@ -5,22 +5,22 @@ use std::time::Duration;
 
 use progenitor_client::ResponseValue;
 
-/// The per-call option setters of every request type; `$options` is the path of its
-/// `CallOptions` field (`core.options`).
+/// The per-call option setters of every request type (each holds its `CallOptions` in
+/// `core.options`).
 macro_rules! per_call_options {
-    ($($options:ident).+) => {
+    () => {
         /// Time allowed for each attempt of this call, until the whole answer is read. Default:
         /// the client's [`timeout`](crate::ClientBuilder::timeout) (for a send that carries files,
         /// its [`upload_timeout`](crate::ClientBuilder::upload_timeout)).
         pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.$($options).+.timeout = Some(timeout);
+            self.core.options.timeout = Some(timeout);
             self
         }
 
         /// Time allowed for the whole call, retries and the waits between them included.
         /// Default: the client's [`deadline`](crate::ClientBuilder::deadline).
         pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-            self.$($options).+.deadline = Some(deadline);
+            self.core.options.deadline = Some(deadline);
             self
         }
 
@@ -28,7 +28,7 @@ macro_rules! per_call_options {
         /// or a forward only when the attempt provably did not take effect). Default: the
         /// client's [`max_retries`](crate::ClientBuilder::max_retries); `0` disables retries.
         pub fn max_retries(mut self, max_retries: u32) -> Self {
-            self.$($options).+.max_retries = Some(max_retries);
+            self.core.options.max_retries = Some(max_retries);
             self
         }
     };

@@ -90,12 +90,8 @@ impl Body<'_> {
     }
 }
 
-/// A JSON body from its top-level fields (unset optional fields are left out).
-pub(crate) fn json_object(fields: serde_json::Map<String, serde_json::Value>) -> Result<Body<'static>, Error> {
-    json_value(&fields)
-}
-
-/// A JSON body from a value of a generated type.
+/// A JSON body: a value of a generated type, or the object of a body's fields (unset optional
+/// fields left out).
 pub(crate) fn json_value(value: &impl serde::Serialize) -> Result<Body<'static>, Error> {
     serde_json::to_vec(value)
         .map(|bytes| Body::Json(bytes.into()))

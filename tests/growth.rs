@@ -10,8 +10,8 @@
 //! other file of the copy is touched, so any surface that needed a hand-written line for a new
 //! operation would fail to compile or fail its test.
 //!
-//! It builds the copy (sharing this workspace's target directory, so only the crates of the copy
-//! are compiled again): run it with `.ci/growth`.
+//! It builds the copy in a target directory of its own (`target/growth`, kept between local runs):
+//! run it with `.ci/growth`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -79,7 +79,13 @@ fn every_surface_follows_the_spec_alone() {
     std::fs::copy(fixture.join("program.rs"), copy.join("examples/growth.rs")).unwrap();
     std::fs::copy(fixture.join("surfaces.rs"), copy.join("cli/tests/growth.rs")).unwrap();
 
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    // A target directory of the copy's own: cargo names a path package's artefacts without its
+    // path, so a copy building into this workspace's target directory overwrote its `postpress`
+    // binary and build-script output with the grown ones (found when `.ci/mcp-contract`, run after
+    // this test, saw the fixture's tools).
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root.join("target"), PathBuf::from)
+        .join("growth");
     let snapshot = Path::new("generated/postpress_api.rs");
     run(&copy, &target, &["xtask", "gen"]);
     // The snapshot of the copy was regenerated from the copy's spec (not this workspace's).

@@ -78,17 +78,8 @@ fn instructions_row(table: &mut table::Table, url: &str, short: usize, long: usi
 /// row runs with a counting allocator). Reported, no target yet.
 fn allocations_rows(table: &mut table::Table, url: &str, calls: usize) -> Result<(), String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let output = std::process::Command::new(exe.with_file_name("postpress-allocs"))
-        .args([url, &calls.to_string()])
-        .output()
-        .map_err(|e| format!("postpress-allocs: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "postpress-allocs failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    let text = String::from_utf8_lossy(&output.stdout);
+    let mut command = std::process::Command::new(exe.with_file_name("postpress-allocs"));
+    let text = child_stdout(command.args([url, &calls.to_string()]), "postpress-allocs")?;
     let figures = |kind: &str| -> Result<(f64, f64), String> {
         let line = text
             .lines()
@@ -110,6 +101,15 @@ fn allocations_rows(table: &mut table::Table, url: &str, calls: usize) -> Result
     Ok(())
 }
 
+/// What a child measurement printed, or why it failed.
+fn child_stdout(command: &mut std::process::Command, what: &str) -> Result<String, String> {
+    let output = command.output().map_err(|e| format!("{what}: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("{what} failed: {}", String::from_utf8_lossy(&output.stderr)));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
 /// Per-round figures of the two columns.
 type Columns = [Vec<f64>; 2];
 
@@ -118,18 +118,12 @@ type Columns = [Vec<f64>; 2];
 /// 1.5% when `retrieve.rs` was changed for this, code layout alone). Throughputs, then p50s.
 fn control(url: &str, calls: usize, rounds: usize) -> Result<(Columns, Columns), String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let output = std::process::Command::new(exe)
+    let mut command = std::process::Command::new(exe);
+    command
         .args(["wall-control", url, &calls.to_string(), &rounds.to_string()])
-        .env("POSTPRESS_BENCH_FIRST", "raw")
-        .output()
-        .map_err(|e| format!("wall-control: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "wall-control failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    let lines: Vec<Vec<f64>> = String::from_utf8_lossy(&output.stdout)
+        .env("POSTPRESS_BENCH_FIRST", "raw");
+    let text = child_stdout(&mut command, "wall-control")?;
+    let lines: Vec<Vec<f64>> = text
         .lines()
         .map(|line| line.split_whitespace().filter_map(|v| v.parse().ok()).collect())
         .collect();

@@ -4,27 +4,12 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
+mod common;
+use common::{BIN, postpress};
+
 use postpress::fake::{FakeServer, Fault, Provider};
 use postpress::operations::OperationId;
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_postpress");
-
-/// Runs the CLI with the fake's URL and key (through the environment, as scripts do).
-async fn postpress(fake: &FakeServer, args: &[&str]) -> Output {
-    let (url, key) = (fake.base_url(), fake.api_key().to_string());
-    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    tokio::task::spawn_blocking(move || {
-        Command::new(BIN)
-            .args(&args)
-            .env("POSTPRESS_BASE_URL", url)
-            .env("POSTPRESS_API_KEY", key)
-            .output()
-            .expect("run postpress")
-    })
-    .await
-    .unwrap()
-}
 
 fn stdout_json(output: &Output) -> Value {
     assert!(

@@ -28,6 +28,36 @@ const MAX_FORM_BODY: u64 = 1024 * 1024 * 1024;
 /// connection open for ever.
 const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// Checks the requests of the operations the fake does not model, with the SDK's own checks: a
+/// client that never sends anything, built on the first such request (most fakes never see one,
+/// and a client's TLS set-up is not free). Cheap to clone.
+#[derive(Clone)]
+pub(crate) struct Validator {
+    settings: Arc<(String, String)>,
+    client: Arc<std::sync::OnceLock<Result<crate::Client, String>>>,
+}
+
+impl Validator {
+    pub(crate) fn new(api_key: &str, base_url: String) -> Validator {
+        Validator {
+            settings: Arc::new((api_key.to_string(), base_url)),
+            client: Arc::default(),
+        }
+    }
+
+    fn client(&self) -> Result<&crate::Client, String> {
+        let (api_key, base_url) = &*self.settings;
+        let built = self.client.get_or_init(|| {
+            crate::Client::builder()
+                .api_key(api_key.clone())
+                .base_url(base_url.clone())
+                .build()
+                .map_err(|e| e.to_string())
+        });
+        built.as_ref().map_err(Clone::clone)
+    }
+}
+
 /// The path under which the fake serves the API, as the real server does (`/api/v1`).
 pub(crate) const BASE_PATH: &str = "/api/v1";
 
@@ -36,7 +66,7 @@ pub(crate) async fn serve(
     listener: TcpListener,
     state: Arc<Mutex<State>>,
     api_key: Arc<str>,
-    validator: crate::Client,
+    validator: Validator,
     mut shutdown: oneshot::Receiver<()>,
 ) {
     let mut connections = JoinSet::new();
@@ -147,7 +177,7 @@ async fn close_connection(close: &Notify) -> Response<Body> {
 async fn handle(
     state: &Mutex<State>,
     api_key: &str,
-    validator: &crate::Client,
+    validator: &Validator,
     close: &Notify,
     request: Request<Incoming>,
 ) -> Response<Body> {
@@ -202,7 +232,7 @@ async fn handle(
 async fn answer(
     state: &Mutex<State>,
     api_key: &str,
-    validator: &crate::Client,
+    validator: &Validator,
     route: Option<Route>,
     request: Request<Incoming>,
 ) -> (Answer, Option<ConnectionFault>) {
@@ -230,7 +260,7 @@ async fn answer(
 /// Applies the operation (or the fault's error instead) and returns the answer.
 async fn apply(
     state: &Mutex<State>,
-    validator: &crate::Client,
+    validator: &Validator,
     route: &Route,
     fault: Option<super::state::Fault>,
     request: Request<Incoming>,
@@ -298,7 +328,7 @@ async fn apply(
 /// Checks a request of an operation the fake does not model against the spec (the same checks
 /// the SDK makes before sending): its path and query parameters and its body, by the spec's
 /// names. `Err` holds the status and the reason.
-async fn unmodelled(validator: &crate::Client, route: &Route, request: Request<Incoming>) -> Result<(), (u16, String)> {
+async fn unmodelled(validator: &Validator, route: &Route, request: Request<Incoming>) -> Result<(), (u16, String)> {
     let spec = route.operation.spec();
     let mut arguments = serde_json::Map::new();
     for (name, value) in &route.params {
@@ -345,7 +375,8 @@ async fn unmodelled(validator: &crate::Client, route: &Route, request: Request<I
             data.clone(),
         ))
     };
-    crate::requests::AnyRequest::from_json(validator, route.operation, arguments, &open)
+    let client = validator.client().map_err(|problem| (500, problem))?;
+    crate::requests::AnyRequest::from_json(client, route.operation, arguments, &open)
         .map(drop)
         .map_err(|e| match e {
             crate::Error::InvalidInput(invalid) => (400, invalid.message),

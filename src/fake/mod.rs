@@ -98,12 +98,7 @@ impl FakeServerBuilder {
         let state = State::new(format!("http://{addr}{}", http::BASE_PATH));
         let state = Arc::new(Mutex::new(state));
         let (shutdown, stopped) = oneshot::channel();
-        // Checks the requests of the operations the fake does not model (never sends anything).
-        let validator = Client::builder()
-            .api_key(api_key.to_string())
-            .base_url(format!("http://{addr}{}", http::BASE_PATH))
-            .build()
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        let validator = http::Validator::new(&api_key, format!("http://{addr}{}", http::BASE_PATH));
         tokio::spawn(http::serve(
             listener,
             state.clone(),

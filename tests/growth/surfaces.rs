@@ -10,22 +10,9 @@ use postpress::fake::{FakeServer, Fault};
 use postpress::operations::OperationId;
 use serde_json::{Value, json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_postpress");
-
-async fn postpress(fake: &FakeServer, args: &[&str]) -> Output {
-    let (url, key) = (fake.base_url(), fake.api_key().to_string());
-    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    tokio::task::spawn_blocking(move || {
-        Command::new(BIN)
-            .args(&args)
-            .env("POSTPRESS_BASE_URL", url)
-            .env("POSTPRESS_API_KEY", key)
-            .output()
-            .expect("run postpress")
-    })
-    .await
-    .unwrap()
-}
+// `cli/tests/common`, beside this file once it is copied to `cli/tests/growth.rs`.
+mod common;
+use common::{BIN, postpress};
 
 fn stdout(output: &Output) -> String {
     assert!(
