@@ -103,10 +103,11 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
     let mut fields = Vec::new();
     let mut inits = Vec::new();
     let mut args = Vec::new();
-    // The path parameters go straight into the URL, checked and encoded, when the request is
-    // made (no copy of them is kept): `url` is the URL, or why a parameter was refused.
-    fields.push(quote!(url: ::std::result::Result<::std::string::String, ::std::string::String>));
-    inits.push(quote!(url));
+    // The path parameters go straight into the path, checked and encoded, when the request is
+    // made (no copy of them is kept): `path` is the base URL's path and the operation's, or why
+    // a parameter was refused.
+    fields.push(quote!(path: ::std::result::Result<::std::string::String, ::std::string::String>));
+    inits.push(quote!(path));
     for p in &op.path_params {
         let ident = &p.ident;
         args.push(quote!(#ident: impl ::std::convert::AsRef<str>));
@@ -347,8 +348,8 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
             #[doc = #doc]
             pub fn #id_ident(&self, #(#args),*) -> #variant {
                 #(#path_refs)*
-                let url = crate::check::all([#(#checks),*])
-                    .map(|()| format!(#template, self.base_url(), #(#format_args),*));
+                let path = crate::check::all([#(#checks),*])
+                    .map(|()| format!(#template, self.base_path(), #(#format_args),*));
                 #variant { core: crate::request::Core::new(self), #(#inits,)* }
             }
         }
@@ -370,16 +371,16 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
             /// Runs the request and returns the answer with its status and headers (a request id,
             /// rate-limit headers), instead of the body alone.
             pub async fn with_metadata(self) -> ::std::result::Result<crate::Response<types::#answer>, crate::Error> {
-                crate::request::run(&self.core, self.prepare(), crate::Response::from_value).await
+                crate::request::run(&self.core, self.prepare(), crate::Response::new).await
             }
 
             /// Checks every value against the spec and lays out the request.
             fn prepare(&self) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
-                let url = self.url.as_deref().map_err(|refused| crate::Error::invalid_input(refused))?;
+                let path = self.path.as_deref().map_err(|refused| crate::Error::invalid_input(refused))?;
                 #query_decl
                 #(#query_pushes)*
                 let body = #body;
-                Ok(crate::request::Prepared { operation: OperationId::#variant, url, query, body })
+                Ok(crate::request::Prepared { operation: OperationId::#variant, path, query, body })
             }
         }
 
@@ -388,7 +389,7 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
             type IntoFuture = crate::request::BoxFuture<Self::Output>;
             fn into_future(self) -> Self::IntoFuture {
                 Box::pin(async move {
-                    crate::request::run(&self.core, self.prepare(), ::progenitor_client::ResponseValue::into_inner).await
+                    crate::request::run(&self.core, self.prepare(), crate::request::body_only).await
                 })
             }
         }

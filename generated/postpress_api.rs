@@ -6837,7 +6837,7 @@ Perform a mutating action on a chat: change its read or mute status, archive or 
 `PATCH /chats/{chat_id}` (`patch_chat`). Nothing is sent until the request is awaited.*/
         pub fn patch_chat(&self, chat_id: impl ::std::convert::AsRef<str>) -> PatchChat {
             let chat_id = chat_id.as_ref();
-            let url = crate::check::all([
+            let path = crate::check::all([
                     crate::check::path(
                         "chat_id",
                         chat_id,
@@ -6846,13 +6846,13 @@ Perform a mutating action on a chat: change its read or mute status, archive or 
                 ])
                 .map(|()| {
                     format!(
-                        "{}/chats/{}", self.base_url(), crate
+                        "{}/chats/{}", self.base_path(), crate
                         ::path::encode_path(chat_id)
                     )
                 });
             PatchChat {
                 core: crate::request::Core::new(self),
-                url,
+                path,
                 body: ::std::option::Option::None,
             }
         }
@@ -6863,7 +6863,7 @@ Perform a mutating action on a chat: change its read or mute status, archive or 
     #[derive(Debug)]
     pub struct PatchChat {
         pub(crate) core: crate::request::Core,
-        url: ::std::result::Result<::std::string::String, ::std::string::String>,
+        path: ::std::result::Result<::std::string::String, ::std::string::String>,
         body: ::std::option::Option<types::ChatActionRequest>,
     }
     impl PatchChat {
@@ -6881,15 +6881,14 @@ Perform a mutating action on a chat: change its read or mute status, archive or 
         pub async fn with_metadata(
             self,
         ) -> ::std::result::Result<crate::Response<types::ChatPatched>, crate::Error> {
-            crate::request::run(&self.core, self.prepare(), crate::Response::from_value)
-                .await
+            crate::request::run(&self.core, self.prepare(), crate::Response::new).await
         }
         /// Checks every value against the spec and lays out the request.
         fn prepare(
             &self,
         ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
-            let url = self
-                .url
+            let path = self
+                .path
                 .as_deref()
                 .map_err(|refused| crate::Error::invalid_input(refused))?;
             let query = ::std::vec::Vec::new();
@@ -6899,7 +6898,7 @@ Perform a mutating action on a chat: change its read or mute status, archive or 
             };
             Ok(crate::request::Prepared {
                 operation: OperationId::PatchChat,
-                url,
+                path,
                 query,
                 body,
             })
@@ -6913,7 +6912,7 @@ Perform a mutating action on a chat: change its read or mute status, archive or 
                 crate::request::run(
                         &self.core,
                         self.prepare(),
-                        ::progenitor_client::ResponseValue::into_inner,
+                        crate::request::body_only,
                     )
                     .await
             })
@@ -6930,7 +6929,7 @@ Send a message to a chat with optional attachments. The body is sent as `multipa
             chat_id: impl ::std::convert::AsRef<str>,
         ) -> SendMessage {
             let chat_id = chat_id.as_ref();
-            let url = crate::check::all([
+            let path = crate::check::all([
                     crate::check::path(
                         "chat_id",
                         chat_id,
@@ -6939,13 +6938,13 @@ Send a message to a chat with optional attachments. The body is sent as `multipa
                 ])
                 .map(|()| {
                     format!(
-                        "{}/chats/{}/messages", self.base_url(), crate
+                        "{}/chats/{}/messages", self.base_path(), crate
                         ::path::encode_path(chat_id)
                     )
                 });
             SendMessage {
                 core: crate::request::Core::new(self),
-                url,
+                path,
                 text: ::std::option::Option::None,
                 account_id: ::std::option::Option::None,
                 thread_id: ::std::option::Option::None,
@@ -6962,7 +6961,7 @@ Send a message to a chat with optional attachments. The body is sent as `multipa
     #[derive(Debug)]
     pub struct SendMessage {
         pub(crate) core: crate::request::Core,
-        url: ::std::result::Result<::std::string::String, ::std::string::String>,
+        path: ::std::result::Result<::std::string::String, ::std::string::String>,
         text: ::std::option::Option<::std::string::String>,
         account_id: ::std::option::Option<::std::string::String>,
         thread_id: ::std::option::Option<::std::string::String>,
@@ -7047,15 +7046,14 @@ Appends one item; call it once per item, in order.*/
         pub async fn with_metadata(
             self,
         ) -> ::std::result::Result<crate::Response<types::MessageSent>, crate::Error> {
-            crate::request::run(&self.core, self.prepare(), crate::Response::from_value)
-                .await
+            crate::request::run(&self.core, self.prepare(), crate::Response::new).await
         }
         /// Checks every value against the spec and lays out the request.
         fn prepare(
             &self,
         ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
-            let url = self
-                .url
+            let path = self
+                .path
                 .as_deref()
                 .map_err(|refused| crate::Error::invalid_input(refused))?;
             let query = ::std::vec::Vec::new();
@@ -7093,7 +7091,7 @@ Appends one item; call it once per item, in order.*/
             };
             Ok(crate::request::Prepared {
                 operation: OperationId::SendMessage,
-                url,
+                path,
                 query,
                 body,
             })
@@ -7107,7 +7105,7 @@ Appends one item; call it once per item, in order.*/
                 crate::request::run(
                         &self.core,
                         self.prepare(),
-                        ::progenitor_client::ResponseValue::into_inner,
+                        crate::request::body_only,
                     )
                     .await
             })
@@ -7124,7 +7122,7 @@ Retrieve the full details of a single message by its postpress id.
             message_id: impl ::std::convert::AsRef<str>,
         ) -> GetMessage {
             let message_id = message_id.as_ref();
-            let url = crate::check::all([
+            let path = crate::check::all([
                     crate::check::path(
                         "message_id",
                         message_id,
@@ -7133,13 +7131,13 @@ Retrieve the full details of a single message by its postpress id.
                 ])
                 .map(|()| {
                     format!(
-                        "{}/messages/{}", self.base_url(), crate
+                        "{}/messages/{}", self.base_path(), crate
                         ::path::encode_path(message_id)
                     )
                 });
             GetMessage {
                 core: crate::request::Core::new(self),
-                url,
+                path,
             }
         }
     }
@@ -7149,7 +7147,7 @@ Retrieve the full details of a single message by its postpress id.
     #[derive(Debug)]
     pub struct GetMessage {
         pub(crate) core: crate::request::Core,
-        url: ::std::result::Result<::std::string::String, ::std::string::String>,
+        path: ::std::result::Result<::std::string::String, ::std::string::String>,
     }
     impl GetMessage {
         crate::call::per_call_options!();
@@ -7158,22 +7156,21 @@ Retrieve the full details of a single message by its postpress id.
         pub async fn with_metadata(
             self,
         ) -> ::std::result::Result<crate::Response<types::Message>, crate::Error> {
-            crate::request::run(&self.core, self.prepare(), crate::Response::from_value)
-                .await
+            crate::request::run(&self.core, self.prepare(), crate::Response::new).await
         }
         /// Checks every value against the spec and lays out the request.
         fn prepare(
             &self,
         ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
-            let url = self
-                .url
+            let path = self
+                .path
                 .as_deref()
                 .map_err(|refused| crate::Error::invalid_input(refused))?;
             let query = ::std::vec::Vec::new();
             let body = crate::request::Body::None;
             Ok(crate::request::Prepared {
                 operation: OperationId::GetMessage,
-                url,
+                path,
                 query,
                 body,
             })
@@ -7187,7 +7184,7 @@ Retrieve the full details of a single message by its postpress id.
                 crate::request::run(
                         &self.core,
                         self.prepare(),
-                        ::progenitor_client::ResponseValue::into_inner,
+                        crate::request::body_only,
                     )
                     .await
             })
@@ -7205,7 +7202,7 @@ Forward an existing message to another chat. WhatsApp only.
             chat_id: impl ::std::convert::AsRef<str>,
         ) -> ForwardMessage {
             let message_id = message_id.as_ref();
-            let url = crate::check::all([
+            let path = crate::check::all([
                     crate::check::path(
                         "message_id",
                         message_id,
@@ -7214,13 +7211,13 @@ Forward an existing message to another chat. WhatsApp only.
                 ])
                 .map(|()| {
                     format!(
-                        "{}/messages/{}/forward", self.base_url(), crate
+                        "{}/messages/{}/forward", self.base_path(), crate
                         ::path::encode_path(message_id)
                     )
                 });
             ForwardMessage {
                 core: crate::request::Core::new(self),
-                url,
+                path,
                 chat_id: ::std::option::Option::Some(chat_id.as_ref().to_owned()),
             }
         }
@@ -7231,7 +7228,7 @@ Forward an existing message to another chat. WhatsApp only.
     #[derive(Debug)]
     pub struct ForwardMessage {
         pub(crate) core: crate::request::Core,
-        url: ::std::result::Result<::std::string::String, ::std::string::String>,
+        path: ::std::result::Result<::std::string::String, ::std::string::String>,
         chat_id: ::std::option::Option<::std::string::String>,
     }
     impl ForwardMessage {
@@ -7244,15 +7241,14 @@ Forward an existing message to another chat. WhatsApp only.
             crate::Response<types::MessageForwarded>,
             crate::Error,
         > {
-            crate::request::run(&self.core, self.prepare(), crate::Response::from_value)
-                .await
+            crate::request::run(&self.core, self.prepare(), crate::Response::new).await
         }
         /// Checks every value against the spec and lays out the request.
         fn prepare(
             &self,
         ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
-            let url = self
-                .url
+            let path = self
+                .path
                 .as_deref()
                 .map_err(|refused| crate::Error::invalid_input(refused))?;
             let query = ::std::vec::Vec::new();
@@ -7282,7 +7278,7 @@ Forward an existing message to another chat. WhatsApp only.
             };
             Ok(crate::request::Prepared {
                 operation: OperationId::ForwardMessage,
-                url,
+                path,
                 query,
                 body,
             })
@@ -7296,7 +7292,7 @@ Forward an existing message to another chat. WhatsApp only.
                 crate::request::run(
                         &self.core,
                         self.prepare(),
-                        ::progenitor_client::ResponseValue::into_inner,
+                        crate::request::body_only,
                     )
                     .await
             })
@@ -7314,7 +7310,7 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
             reaction: impl ::std::convert::AsRef<str>,
         ) -> AddReaction {
             let message_id = message_id.as_ref();
-            let url = crate::check::all([
+            let path = crate::check::all([
                     crate::check::path(
                         "message_id",
                         message_id,
@@ -7323,13 +7319,13 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
                 ])
                 .map(|()| {
                     format!(
-                        "{}/messages/{}/reaction", self.base_url(), crate
+                        "{}/messages/{}/reaction", self.base_path(), crate
                         ::path::encode_path(message_id)
                     )
                 });
             AddReaction {
                 core: crate::request::Core::new(self),
-                url,
+                path,
                 reaction: ::std::option::Option::Some(reaction.as_ref().to_owned()),
             }
         }
@@ -7340,7 +7336,7 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
     #[derive(Debug)]
     pub struct AddReaction {
         pub(crate) core: crate::request::Core,
-        url: ::std::result::Result<::std::string::String, ::std::string::String>,
+        path: ::std::result::Result<::std::string::String, ::std::string::String>,
         reaction: ::std::option::Option<::std::string::String>,
     }
     impl AddReaction {
@@ -7353,15 +7349,14 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
             crate::Response<types::MessageReactionAdded>,
             crate::Error,
         > {
-            crate::request::run(&self.core, self.prepare(), crate::Response::from_value)
-                .await
+            crate::request::run(&self.core, self.prepare(), crate::Response::new).await
         }
         /// Checks every value against the spec and lays out the request.
         fn prepare(
             &self,
         ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
-            let url = self
-                .url
+            let path = self
+                .path
                 .as_deref()
                 .map_err(|refused| crate::Error::invalid_input(refused))?;
             let query = ::std::vec::Vec::new();
@@ -7391,7 +7386,7 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
             };
             Ok(crate::request::Prepared {
                 operation: OperationId::AddReaction,
-                url,
+                path,
                 query,
                 body,
             })
@@ -7405,7 +7400,7 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
                 crate::request::run(
                         &self.core,
                         self.prepare(),
-                        ::progenitor_client::ResponseValue::into_inner,
+                        crate::request::body_only,
                     )
                     .await
             })

@@ -191,6 +191,7 @@ impl ClientBuilder {
 
         Ok(Client::from_config(Config {
             base_url: base_url.as_str().trim_end_matches('/').to_string(),
+            base: base_url,
             http,
             api_key,
             timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),

@@ -3,8 +3,6 @@
 
 use std::time::Duration;
 
-use progenitor_client::ResponseValue;
-
 /// The per-call option setters of every request type (each holds its `CallOptions` in
 /// `core.options`).
 macro_rules! per_call_options {
@@ -53,11 +51,11 @@ pub struct Response<T> {
 }
 
 impl<T> Response<T> {
-    pub(crate) fn from_value(value: ResponseValue<T>) -> Self {
+    pub(crate) fn new(body: T, success: crate::request::Success) -> Self {
         Response {
-            status: value.status().as_u16(),
-            headers: value.headers().clone(),
-            body: value.into_inner(),
+            status: success.status,
+            headers: success.headers,
+            body,
         }
     }
 

@@ -5,21 +5,20 @@
 
 use std::time::{Duration, Instant};
 
-use progenitor_client::{Error as GenError, ResponseValue};
 use tracing::Instrument as _;
 
 use crate::error::Error;
-use crate::head::ResponseHead;
 use crate::operations::OperationId;
-use crate::response::{self, CallContext, Secret};
+use crate::request::Success;
+use crate::response::{CallContext, Secret};
 use crate::retry::{self, Outcome};
-use crate::types::ErrorEnvelope;
 
-/// What one attempt produced: the generated code's result and the head of the answer, when one
-/// arrived. `Err` when the attempt was refused before anything was sent (an unreadable file).
-pub(crate) type Attempt<T> = Result<(Result<ResponseValue<T>, GenError<ErrorEnvelope>>, Option<ResponseHead>), Error>;
+/// What one attempt produced, already judged (`crate::response`), and the status of its answer
+/// when one arrived.
+pub(crate) type Attempt = (Result<Success, Error>, Option<u16>);
 
 /// How one call is run, with the client's settings and the call's own already merged.
+#[derive(Clone, Copy)]
 pub(crate) struct Plan<'a> {
     pub operation: OperationId,
     /// Time allowed for each attempt (handed to `attempt`, which sets it on its request).
@@ -30,24 +29,27 @@ pub(crate) struct Plan<'a> {
     pub secret: Secret<'a>,
 }
 
+impl<'a> Plan<'a> {
+    /// What judging an answer of this call needs.
+    pub(crate) fn context(&self) -> CallContext<'a> {
+        CallContext {
+            operation: self.operation,
+            idempotency: retry::idempotency(self.operation),
+            secret: self.secret,
+        }
+    }
+}
+
 /// Runs `attempt` until it succeeds, fails for good, `max_retries` retries are spent, or the
 /// deadline passes. `attempt` is called once per attempt (with the per-attempt timeout), so each
-/// attempt builds its request anew; `keep` takes what the caller wants of a success.
-pub(crate) async fn execute<T, F, R>(
-    plan: Plan<'_>,
-    mut attempt: impl FnMut(Duration) -> F,
-    keep: impl FnOnce(ResponseValue<T>) -> R,
-) -> Result<R, Error>
+/// attempt builds its request anew.
+pub(crate) async fn execute<F>(plan: Plan<'_>, mut attempt: impl FnMut(Duration) -> F) -> Result<Success, Error>
 where
-    F: Future<Output = Attempt<T>>,
+    F: Future<Output = Attempt>,
 {
-    let ctx = CallContext {
-        operation: plan.operation,
-        idempotency: retry::idempotency(plan.operation),
-        secret: plan.secret,
-    };
+    let operation = plan.operation;
     let deadline = deadline_after(plan.deadline);
-    let mut retries = Retries::new(plan.max_retries, call_span(plan.operation));
+    let mut retries = Retries::new(plan.max_retries, call_span(operation));
     // Whether an earlier attempt may have taken effect: then so may the call, whatever comes next.
     let mut maybe_applied = false;
     loop {
@@ -56,18 +58,7 @@ where
         // rather than adding a timer of its own: one timer per attempt, not two.
         let left = deadline.saturating_duration_since(tokio::time::Instant::now());
         let clipped = left < plan.timeout;
-        let one = async {
-            match attempt(plan.timeout.min(left)).await {
-                Ok((result, head)) => {
-                    let converted = match response::convert(result, head.as_ref(), ctx) {
-                        Ok(converted) => converted,
-                        Err(undocumented) => Err(response::undocumented(ctx, head.as_ref(), undocumented).await),
-                    };
-                    (converted, head.map(|h| h.status))
-                }
-                Err(refused) => (Err(refused), None),
-            }
-        };
+        let one = attempt(plan.timeout.min(left));
         // No span work when no subscriber listens: entering a disabled span on every poll costs
         // without telling anyone anything.
         let (mut result, status) = match retries.span() {
@@ -75,7 +66,7 @@ where
             Some(span) => one.instrument(span.clone()).await,
         };
         if clipped && matches!(result, Err(Error::Timeout(_))) {
-            result = Err(Error::deadline(ctx.operation, plan.deadline));
+            result = Err(Error::deadline(operation, plan.deadline));
         }
         if let Err(error) = &mut result {
             if maybe_applied {
@@ -87,9 +78,9 @@ where
             Some(wait) if deadline_after(wait) < deadline => tokio::time::sleep(wait).await,
             Some(_) => {
                 retries.log_no_time_left();
-                return result.map(keep);
+                return result;
             }
-            None => return result.map(keep),
+            None => return result,
         }
     }
 }
@@ -222,8 +213,7 @@ impl Retries {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::Message;
-    use reqwest::header::{HeaderMap, HeaderValue};
+    use crate::types::ErrorEnvelope;
 
     fn plan(max_retries: u32, deadline: Duration) -> Plan<'static> {
         Plan {
@@ -235,8 +225,9 @@ mod tests {
         }
     }
 
-    /// A 503 `errors/service_unavailable` (retryable), with this `Retry-After`.
-    fn unavailable(retry_after: Option<String>) -> Attempt<Message> {
+    /// A 503 `errors/service_unavailable` (retryable), with this `Retry-After`, judged as an
+    /// attempt of `plan` judges it.
+    fn unavailable(plan: &Plan<'static>, retry_after: Option<String>) -> Attempt {
         let envelope = ErrorEnvelope {
             type_: "errors/service_unavailable".into(),
             status: 503.0,
@@ -244,36 +235,21 @@ mod tests {
             detail: None,
             instance: None,
         };
-        let status = reqwest::StatusCode::SERVICE_UNAVAILABLE;
-        let head = ResponseHead {
-            status: 503,
-            content_type: Some(HeaderValue::from_static("application/json")),
-            retry_after: retry_after.map(|v| HeaderValue::from_str(&v).unwrap()),
-            location_origin: None,
-        };
-        Ok((
-            Err(GenError::ErrorResponse(ResponseValue::new(
-                envelope,
-                status,
-                HeaderMap::new(),
-            ))),
-            Some(head),
-        ))
+        let retry_after = retry_after.and_then(|v| retry::parse_retry_after(&v, std::time::SystemTime::now()));
+        let error = crate::response::api_error(plan.context(), 503, envelope, retry_after);
+        (Err(error), Some(503))
     }
 
     /// Runs a call whose every attempt answers `answer()`; returns when each attempt started
     /// (on the paused clock, from the call's start) and the call's error.
-    async fn attempts(plan: Plan<'static>, answer: impl Fn() -> Attempt<Message>) -> (Vec<Duration>, Error) {
+    async fn attempts(plan: Plan<'static>, answer: impl Fn(&Plan<'static>) -> Attempt) -> (Vec<Duration>, Error) {
         let start = tokio::time::Instant::now();
         let mut starts = Vec::new();
-        let result = execute(
-            plan,
-            |_| {
-                starts.push(start.elapsed());
-                std::future::ready(answer())
-            },
-            ResponseValue::into_inner,
-        )
+        let copy = plan;
+        let result = execute(plan, |_| {
+            starts.push(start.elapsed());
+            std::future::ready(answer(&copy))
+        })
         .await;
         (starts, result.expect_err("every attempt fails"))
     }
@@ -285,7 +261,10 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn retry_after_in_seconds_is_waited_exactly() {
         let real = std::time::Instant::now();
-        let (starts, error) = attempts(plan(2, Duration::from_secs(60)), || unavailable(Some("3".into()))).await;
+        let (starts, error) = attempts(plan(2, Duration::from_secs(60)), |plan| {
+            unavailable(plan, Some("3".into()))
+        })
+        .await;
         assert_eq!(starts, secs(&[0, 3, 6]));
         assert_eq!(error.retry_after(), Some(Duration::from_secs(3)));
         assert!(real.elapsed() < Duration::from_secs(1), "no real sleeping");
@@ -294,7 +273,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn retry_after_as_an_http_date_is_waited() {
         let at = || httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(5));
-        let (starts, _) = attempts(plan(1, Duration::from_secs(60)), || unavailable(Some(at()))).await;
+        let (starts, _) = attempts(plan(1, Duration::from_secs(60)), |plan| unavailable(plan, Some(at()))).await;
         // An HTTP date has whole seconds: the wait is 5 s less the part of a second already gone.
         assert_eq!(starts.len(), 2);
         assert!(
@@ -306,22 +285,25 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_retry_after_over_the_cap_is_returned_not_waited() {
         let over = retry::MAX_RETRY_AFTER + Duration::from_secs(1);
-        let (starts, error) = attempts(plan(2, Duration::from_secs(600)), || {
-            unavailable(Some(over.as_secs().to_string()))
+        let (starts, error) = attempts(plan(2, Duration::from_secs(600)), |plan| {
+            unavailable(plan, Some(over.as_secs().to_string()))
         })
         .await;
         assert_eq!(starts, secs(&[0]));
         assert_eq!(error.retry_after(), Some(over));
         // At the cap it is waited.
         let cap = retry::MAX_RETRY_AFTER.as_secs().to_string();
-        let (starts, _) = attempts(plan(1, Duration::from_secs(600)), || unavailable(Some(cap.clone()))).await;
+        let (starts, _) = attempts(plan(1, Duration::from_secs(600)), |plan| {
+            unavailable(plan, Some(cap.clone()))
+        })
+        .await;
         assert_eq!(starts, secs(&[0, 30]));
     }
 
     #[tokio::test(start_paused = true)]
     async fn backoff_without_retry_after_stays_within_its_bound() {
         for _ in 0..20 {
-            let (starts, _) = attempts(plan(6, Duration::from_secs(600)), || unavailable(None)).await;
+            let (starts, _) = attempts(plan(6, Duration::from_secs(600)), |plan| unavailable(plan, None)).await;
             assert_eq!(starts.len(), 7);
             for (retry, pair) in starts.windows(2).enumerate() {
                 let wait = pair[1] - pair[0];
@@ -333,7 +315,10 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn no_retry_starts_after_the_deadline() {
-        let (starts, error) = attempts(plan(5, Duration::from_secs(25)), || unavailable(Some("10".into()))).await;
+        let (starts, error) = attempts(plan(5, Duration::from_secs(25)), |plan| {
+            unavailable(plan, Some("10".into()))
+        })
+        .await;
         assert_eq!(
             starts,
             secs(&[0, 10, 20]),

@@ -7,7 +7,7 @@
 //! bodies alike: progenitor's generated methods borrow their client and arguments (a request
 //! cannot be stored or spawned), check no constraint of a query parameter, and cannot send
 //! `multipart/form-data` at all (progenitor issue #402). Its types are what the answers decode
-//! into; its decoding of an answer (`ResponseValue::from_response`) is used as it is.
+//! into.
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
@@ -16,7 +16,6 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::Stream;
-use progenitor_client::{Error as GenError, ResponseValue};
 use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use serde::de::DeserializeOwned;
 
@@ -27,7 +26,7 @@ use crate::execute::{self, Attempt};
 use crate::head::{API_KEY_HEADER, ResponseHead};
 use crate::multipart::{Multipart, ProgressFn};
 use crate::operations::OperationId;
-use crate::types::ErrorEnvelope;
+use crate::response::{self, CallContext};
 use crate::upload::Upload;
 
 /// The future a request hands out when awaited.
@@ -64,8 +63,8 @@ impl std::fmt::Debug for Core {
 #[derive(Debug)]
 pub(crate) struct Prepared<'a> {
     pub operation: OperationId,
-    /// The base URL and the path, parameters encoded (`https://host/api/v1/messages/msg_1`).
-    pub url: &'a str,
+    /// The base URL's path and the operation's, parameters encoded (`/api/v1/messages/msg_1`).
+    pub path: &'a str,
     /// Query parameters in the spec's order; a list repeats its name.
     pub query: Vec<(&'static str, String)>,
     pub body: Body<'a>,
@@ -103,16 +102,61 @@ pub(crate) fn to_json(name: &str, value: &impl serde::Serialize) -> Result<serde
     serde_json::to_value(value).map_err(|e| Error::invalid_input(format!("{name} cannot be written as JSON: {e}")))
 }
 
-/// Runs a prepared request through the attempt loop; `keep` takes what the caller wants of a success.
+/// What a success carries besides its body: the status and the headers.
+#[derive(Debug)]
+pub(crate) struct Success {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+/// Decodes a success body into the caller's value; the call path below it is not generic, so it
+/// is compiled once for every operation, and the decoded value is not moved through its futures.
+/// Shared (`Fn`), so that every attempt's future can hold it.
+pub(crate) type Decode<'a> = &'a (dyn Fn(&[u8]) -> Result<(), serde_json::Error> + Sync);
+
+/// What [`run`] keeps of a success when only the body is wanted.
+pub(crate) fn body_only<T>(body: T, _: Success) -> T {
+    body
+}
+
+/// Runs a prepared request through the attempt loop; `keep` takes what the caller wants of a
+/// success (its decoded body, and the status and headers).
 pub(crate) async fn run<T, R>(
     core: &Core,
     prepared: Result<Prepared<'_>, Error>,
-    keep: impl FnOnce(ResponseValue<T>) -> R,
+    keep: impl FnOnce(T, Success) -> R,
 ) -> Result<R, Error>
 where
     T: DeserializeOwned + Send,
 {
     let prepared = prepared?;
+    let operation = prepared.operation;
+    // Written by the one attempt that succeeds (a lock nobody else takes: a few instructions).
+    let slot = std::sync::Mutex::new(None);
+    let success = call(core, prepared, &|body| {
+        let body = serde_json::from_slice(body)?;
+        *slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(body);
+        Ok(())
+    })
+    .await?;
+    match slot.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
+        Some(body) => Ok(keep(body, success)),
+        // `call` succeeds only after the body was decoded.
+        None => Err(Error::InvalidResponse(Box::new(crate::error::InvalidResponse {
+            status: Some(success.status),
+            content_type: None,
+            reason: "the answer was not decoded".into(),
+            snippet: String::new(),
+            retry_after: None,
+            operation,
+            retryable: false,
+            outcome: crate::retry::Outcome::Unknown,
+        }))),
+    }
+}
+
+/// [`run`] without its answer type: checks the rules, plans the call and runs its attempts.
+async fn call(core: &Core, prepared: Prepared<'_>, decode: Decode<'_>) -> Result<Success, Error> {
     crate::rules::check(&prepared)?;
     let client = &core.client;
     let uploads = prepared.body.has_files();
@@ -123,60 +167,67 @@ where
         // A reader or a stream can be read only once.
         plan.max_retries = 0;
     }
-    let url = request_url(&prepared)?;
+    let ctx = plan.context();
+    let url = request_url(client, &prepared);
     let method = reqwest::Method::from_bytes(prepared.operation.spec().method.as_bytes())
         .map_err(|e| Error::invalid_input(format!("the spec's method: {e}")))?;
     let progress = core.progress.as_ref();
-    // The first attempt takes the parsed URL; a retry (rare) parses it again, which the first
-    // attempt proved it can: no copy is made for the calls that need none.
+    // The first attempt takes the URL; a retry (rare) builds it again: no copy is made for the
+    // calls that need none.
     let mut first = Some(url);
     let (prepared, method) = (&prepared, &method);
-    execute::execute(
-        plan,
-        move |timeout| {
-            let url = first.take().ok_or(()).or_else(|()| request_url(prepared));
-            attempt(client, prepared, url, method, progress, timeout)
-        },
-        keep,
-    )
+    execute::execute(plan, move |timeout| {
+        let url = first.take().unwrap_or_else(|| request_url(client, prepared));
+        let sent = Sent {
+            client,
+            prepared,
+            method,
+            progress,
+            timeout,
+        };
+        attempt(sent, url, ctx, decode)
+    })
     .await
 }
 
-/// The request's URL with its query.
-fn request_url(prepared: &Prepared<'_>) -> Result<reqwest::Url, Error> {
-    let mut url =
-        reqwest::Url::parse(prepared.url).map_err(|e| Error::invalid_input(format!("the request URL: {e}")))?;
+/// The request's URL: the base URL with the request's path and query. The path's parameters
+/// are encoded already and dot segments refused (`crate::path`), so setting it cannot lead
+/// elsewhere.
+fn request_url(client: &Client, prepared: &Prepared<'_>) -> reqwest::Url {
+    let mut url = client.config().base.clone();
+    url.set_path(prepared.path);
     if !prepared.query.is_empty() {
         url.query_pairs_mut().extend_pairs(prepared.query.iter());
     }
-    Ok(url)
+    url
+}
+
+/// What every attempt of a call sends.
+struct Sent<'a> {
+    client: &'a Client,
+    prepared: &'a Prepared<'a>,
+    method: &'a reqwest::Method,
+    progress: Option<&'a ProgressFn>,
+    timeout: Duration,
 }
 
 /// One attempt: builds the request anew (opening every file, refusing before sending when one
-/// cannot be read), sends it, and returns the answer as progenitor's generated methods would.
-async fn attempt<T: DeserializeOwned>(
-    client: &Client,
-    prepared: &Prepared<'_>,
-    url: Result<reqwest::Url, Error>,
-    method: &reqwest::Method,
-    progress: Option<&ProgressFn>,
-    timeout: Duration,
-) -> Attempt<T> {
-    let config = client.config();
-    let url = url?;
+/// cannot be read), sends it and reads the answer; with the answer's status, when one came.
+async fn attempt(sent: Sent<'_>, url: reqwest::Url, ctx: CallContext<'_>, decode: Decode<'_>) -> Attempt {
+    let config = sent.client.config();
     if tracing::level_enabled!(tracing::Level::INFO) {
         // The path holds ids, never the key (which only travels in a header).
         tracing::Span::current().record("path", url.path());
     }
     let mut request = config
         .http
-        .request(method.clone(), url)
+        .request(sent.method.clone(), url)
         .header(API_KEY_HEADER, config.api_key.clone())
         .header(ACCEPT, HeaderValue::from_static("application/json"))
-        .timeout(timeout);
+        .timeout(sent.timeout);
     // Held until this attempt ends or is dropped; see `Multipart::into_body`.
     let sender = Arc::new(());
-    match &prepared.body {
+    match &sent.prepared.body {
         Body::None => {}
         Body::Json(bytes) => {
             request = request
@@ -184,16 +235,13 @@ async fn attempt<T: DeserializeOwned>(
                 .body(bytes.clone());
         }
         Body::Form { texts, files } => {
-            let mut form = Multipart::new();
-            for (name, value) in texts {
-                form.text(name, value);
-            }
-            for (name, upload) in files {
-                form.file(name, upload.open(name).await?)?;
-            }
-            let content_type =
-                HeaderValue::from_str(&form.content_type()).map_err(|e| Error::invalid_input(e.to_string()))?;
-            let (body, len) = form.into_body(progress.cloned(), Arc::downgrade(&sender));
+            // Boxed: the files' opening is the largest state of an attempt, and only uploads
+            // need it.
+            let form = Box::pin(form(texts, files, sent.progress, &sender)).await;
+            let (content_type, body, len) = match form {
+                Ok(form) => form,
+                Err(refused) => return (Err(refused), None),
+            };
             request = request.header(CONTENT_TYPE, content_type).body(body);
             if let Some(len) = len {
                 request = request.header(CONTENT_LENGTH, len);
@@ -202,23 +250,31 @@ async fn attempt<T: DeserializeOwned>(
     }
     let response = match request.send().await {
         Ok(response) => crate::limit::limit_body(response),
-        Err(e) => return Ok((Err(GenError::CommunicationError(e)), None)),
+        Err(e) => return (Err(response::send_error(ctx, e)), None),
     };
     let head = ResponseHead::of(&response);
-    let operation = prepared.operation.spec();
-    let status = head.status;
-    let result = if status == operation.success {
-        ResponseValue::from_response(response).await
-    } else if operation.errors.contains(&status) {
-        match ResponseValue::<ErrorEnvelope>::from_response::<ErrorEnvelope>(response).await {
-            Ok(envelope) => Err(GenError::ErrorResponse(envelope)),
-            Err(e) => Err(e),
-        }
-    } else {
-        Err(GenError::UnexpectedResponse(response))
-    };
+    let result = response::read(ctx, &head, response, decode).await;
     drop(sender);
-    Ok((result, Some(head)))
+    (result, Some(head.status))
+}
+
+/// A multipart body: its content type, the body and its length when known.
+async fn form(
+    texts: &[(&'static str, String)],
+    files: &[(&'static str, &Upload)],
+    progress: Option<&ProgressFn>,
+    sender: &Arc<()>,
+) -> Result<(HeaderValue, reqwest::Body, Option<u64>), Error> {
+    let mut form = Multipart::new();
+    for (name, value) in texts {
+        form.text(name, value);
+    }
+    for (name, upload) in files {
+        form.file(name, upload.open(name).await?)?;
+    }
+    let content_type = HeaderValue::from_str(&form.content_type()).map_err(|e| Error::invalid_input(e.to_string()))?;
+    let (body, len) = form.into_body(progress.cloned(), Arc::downgrade(sender));
+    Ok((content_type, body, len))
 }
 
 // Pagination is generated for the list operations of the API's cursor convention; a spec may

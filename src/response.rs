@@ -1,14 +1,13 @@
-//! Turns what progenitor's generated methods return into the SDK's `Result`, without losing the
-//! status, the `Retry-After` or the start of a body that could not be decoded.
+//! Reads the answer to an attempt into the SDK's `Result`, without losing the status, the
+//! `Retry-After` or the start of a body that could not be decoded.
 
 use std::time::{Duration, SystemTime};
-
-use progenitor_client::{Error as GenError, ResponseValue};
 
 use crate::ErrorCode;
 use crate::error::{ApiError, Error, InvalidResponse, TransportError, snippet};
 use crate::head::ResponseHead;
 use crate::operations::OperationId;
+use crate::request::{Decode, Success};
 use crate::retry::{self, Failure, Idempotency};
 use crate::types::ErrorEnvelope;
 
@@ -56,6 +55,10 @@ impl Secret<'_> {
 /// given the benefit of the doubt and the body is tried.
 fn is_json(content_type: Option<&str>) -> bool {
     let Some(content_type) = content_type else { return true };
+    if content_type == "application/json" {
+        // What the API sends: no parsing needed.
+        return true;
+    }
     let essence = content_type.split(';').next().unwrap_or("").trim();
     let (kind, subtype) = essence.split_once('/').unwrap_or((essence, ""));
     kind.eq_ignore_ascii_case("application")
@@ -72,66 +75,90 @@ fn content_type(head: Option<&ResponseHead>) -> Option<&str> {
     head.and_then(ResponseHead::content_type)
 }
 
-/// The answer to one attempt, as the SDK's result; `Err(response)` for an answer with a status
-/// the operation does not document, to be read by [`undocumented`] (its body is not read yet).
-/// Synchronous, so a large success value is not moved through the state of several futures.
-pub(crate) fn convert<T>(
-    result: Result<ResponseValue<T>, GenError<ErrorEnvelope>>,
-    head: Option<&ResponseHead>,
+/// Reads the answer to one attempt: a documented success is decoded by `decode`, a documented
+/// error status gives its envelope, any other status is read by [`undocumented`]. The body is
+/// read whole (within [`crate::limit`]) before it is decoded.
+pub(crate) async fn read(
     ctx: CallContext<'_>,
-) -> Result<Result<ResponseValue<T>, Error>, Box<reqwest::Response>> {
-    Ok(match result {
-        Ok(value) => match content_type(head) {
-            Some(other) if !is_json(Some(other)) => Err(invalid(ctx, head, format!("expected JSON, got {other}"), &[])),
-            _ => Ok(value),
-        },
-        Err(GenError::ErrorResponse(value)) => match content_type(head) {
-            Some(other) if !is_json(Some(other)) => Err(invalid(
+    head: &ResponseHead,
+    mut response: reqwest::Response,
+    decode: Decode<'_>,
+) -> Result<Success, Error> {
+    let operation = ctx.operation.spec();
+    let status = head.status;
+    if status == operation.success {
+        // Taken, not copied: the answer is not read for anything else.
+        let headers = std::mem::take(response.headers_mut());
+        let body = response.bytes().await.map_err(|e| body_error(ctx, head, e))?;
+        decode(&body).map_err(|e| payload_error(ctx, head, &body, e))?;
+        match head.content_type() {
+            Some(other) if !is_json(Some(other)) => {
+                Err(invalid(ctx, Some(head), format!("expected JSON, got {other}"), &[]))
+            }
+            _ => Ok(Success { status, headers }),
+        }
+    } else if operation.errors.contains(&status) {
+        let body = response.bytes().await.map_err(|e| body_error(ctx, head, e))?;
+        let envelope =
+            serde_json::from_slice::<ErrorEnvelope>(&body).map_err(|e| payload_error(ctx, head, &body, e))?;
+        Err(match head.content_type() {
+            Some(other) if !is_json(Some(other)) => invalid(
                 ctx,
-                head,
+                Some(head),
                 format!("expected a JSON error envelope, got {other}"),
                 &[],
-            )),
-            _ => Err(api_error(
-                ctx,
-                value.status().as_u16(),
-                value.into_inner(),
-                retry_after(head),
-            )),
-        },
-        Err(GenError::InvalidResponsePayload(body, e)) => {
-            let reason = if body.is_empty() {
-                "empty body".to_string()
-            } else if !is_json(content_type(head)) {
-                format!("expected JSON, got {}", content_type(head).unwrap_or(""))
-            } else if e.is_eof() {
-                format!("truncated JSON: {e}")
-            } else {
-                format!("the body is not the documented JSON: {e}")
-            };
-            Err(invalid(ctx, head, reason, &body))
-        }
-        Err(GenError::ResponseBodyError(e)) if e.is_timeout() => Err(transport(ctx, e, false, true)),
-        Err(GenError::ResponseBodyError(e)) if crate::limit::is_body_too_large(&e) => {
-            Err(invalid(ctx, head, crate::limit::BodyTooLarge.to_string(), &[]))
-        }
-        Err(GenError::ResponseBodyError(e)) => Err(invalid(
-            ctx,
-            head,
-            format!("the body could not be read: {}", describe(&e)),
-            &[],
-        )),
-        Err(GenError::CommunicationError(e)) => {
-            let connect = e.is_connect();
-            Err(transport(ctx, e, connect, false))
-        }
-        Err(GenError::UnexpectedResponse(response)) => return Err(Box::new(response)),
-        Err(GenError::InvalidRequest(message)) | Err(GenError::Custom(message)) => Err(Error::invalid_input(message)),
-        Err(GenError::InvalidUpgrade(e)) => Err(transport(ctx, e, false, false)),
-    })
+            ),
+            _ => api_error(ctx, status, envelope, retry_after(Some(head))),
+        })
+    } else {
+        // Boxed: a rare answer, whose reading should not enlarge every call's future.
+        Err(Box::pin(undocumented(ctx, Some(head), response)).await)
+    }
 }
 
-fn api_error(ctx: CallContext<'_>, status: u16, envelope: ErrorEnvelope, retry_after: Option<Duration>) -> Error {
+/// A request that could not be sent, or whose answer never came.
+pub(crate) fn send_error(ctx: CallContext<'_>, e: reqwest::Error) -> Error {
+    let connect = e.is_connect();
+    transport(ctx, e, connect, false)
+}
+
+/// A documented answer whose body could not be read.
+fn body_error(ctx: CallContext<'_>, head: &ResponseHead, e: reqwest::Error) -> Error {
+    if e.is_timeout() {
+        transport(ctx, e, false, true)
+    } else if crate::limit::is_body_too_large(&e) {
+        invalid(ctx, Some(head), crate::limit::BodyTooLarge.to_string(), &[])
+    } else {
+        invalid(
+            ctx,
+            Some(head),
+            format!("the body could not be read: {}", describe(&e)),
+            &[],
+        )
+    }
+}
+
+/// A documented answer whose body is not the documented JSON.
+fn payload_error(ctx: CallContext<'_>, head: &ResponseHead, body: &[u8], e: serde_json::Error) -> Error {
+    let head = Some(head);
+    let reason = if body.is_empty() {
+        "empty body".to_string()
+    } else if !is_json(content_type(head)) {
+        format!("expected JSON, got {}", content_type(head).unwrap_or(""))
+    } else if e.is_eof() {
+        format!("truncated JSON: {e}")
+    } else {
+        format!("the body is not the documented JSON: {e}")
+    };
+    invalid(ctx, head, reason, body)
+}
+
+pub(crate) fn api_error(
+    ctx: CallContext<'_>,
+    status: u16,
+    envelope: ErrorEnvelope,
+    retry_after: Option<Duration>,
+) -> Error {
     let scrub = |text| ctx.secret.scrub(text);
     let code = ErrorCode::from(scrub(envelope.type_).as_str());
     let judgement = ctx.judge(Failure::Status {
@@ -211,9 +238,8 @@ fn describe(e: &reqwest::Error) -> String {
 pub(crate) async fn undocumented(
     ctx: CallContext<'_>,
     head: Option<&ResponseHead>,
-    response: Box<reqwest::Response>,
+    mut response: reqwest::Response,
 ) -> Error {
-    let mut response = *response;
     let status = response.status().as_u16();
     if let Some(origin) = head.and_then(|h| h.location_origin.as_deref()) {
         let reason = format!("redirect to {origin} not followed: the API key is only sent to the configured base URL");
