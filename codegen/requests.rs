@@ -16,7 +16,7 @@ fn stored(kind: &Kind) -> TokenStream {
         Kind::Integer => quote!(i64),
         Kind::Number => quote!(f64),
         Kind::Boolean => quote!(bool),
-        Kind::Binary => quote!(crate::Upload),
+        Kind::Binary => quote!(::std::sync::Arc<crate::Upload>),
         Kind::Typed(ty) => quote!(types::#ty),
         Kind::Json => quote!(::serde_json::Value),
     }
@@ -33,7 +33,7 @@ fn setter_input(kind: &Kind) -> (TokenStream, TokenStream) {
         Kind::Integer => (quote!(i64), quote!(value)),
         Kind::Number => (quote!(f64), quote!(value)),
         Kind::Boolean => (quote!(bool), quote!(value)),
-        Kind::Binary => (quote!(crate::Upload), quote!(value)),
+        Kind::Binary => (quote!(crate::Upload), quote!(::std::sync::Arc::new(value))),
         Kind::Typed(ty) => (quote!(impl ::std::convert::Into<types::#ty>), quote!(value.into())),
         Kind::Json => (
             quote!(impl ::std::convert::Into<::serde_json::Value>),
@@ -270,7 +270,7 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
                 .map(|value| {
                     let name = &value.name;
                     let each = match value.kind {
-                        Kind::Binary => quote!(files.push((#name, v));),
+                        Kind::Binary => quote!(files.push((#name, ::std::sync::Arc::clone(v)));),
                         _ => quote!(texts.push((#name, v.to_string()));),
                     };
                     for_each_item(value, each)
@@ -280,7 +280,7 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
                 let mut texts = ::std::vec::Vec::new();
                 let mut files = ::std::vec::Vec::new();
                 #(#parts)*
-                crate::request::Body::Form { texts, files }
+                crate::request::Body::Form { texts: texts.into(), files: files.into() }
             }}
         }
     };
@@ -371,7 +371,7 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
             /// Runs the request and returns the answer with its status and headers (a request id,
             /// rate-limit headers), instead of the body alone.
             pub async fn with_metadata(self) -> ::std::result::Result<crate::Response<types::#answer>, crate::Error> {
-                crate::request::run(&self.core, self.prepare(), crate::Response::new).await
+                crate::request::Pending::new(&self.core, self.prepare()).with_metadata().await
             }
 
             /// Checks every value against the spec and lays out the request.
@@ -386,11 +386,9 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
 
         impl ::std::future::IntoFuture for #variant {
             type Output = ::std::result::Result<types::#answer, crate::Error>;
-            type IntoFuture = crate::request::BoxFuture<Self::Output>;
+            type IntoFuture = crate::Pending<types::#answer>;
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(async move {
-                    crate::request::run(&self.core, self.prepare(), crate::request::body_only).await
-                })
+                crate::request::Pending::new(&self.core, self.prepare())
             }
         }
 

@@ -6881,7 +6881,9 @@ Perform a mutating action on a chat: change its read or mute status, archive or 
         pub async fn with_metadata(
             self,
         ) -> ::std::result::Result<crate::Response<types::ChatPatched>, crate::Error> {
-            crate::request::run(&self.core, self.prepare(), crate::Response::new).await
+            crate::request::Pending::new(&self.core, self.prepare())
+                .with_metadata()
+                .await
         }
         /// Checks every value against the spec and lays out the request.
         fn prepare(
@@ -6906,16 +6908,9 @@ Perform a mutating action on a chat: change its read or mute status, archive or 
     }
     impl ::std::future::IntoFuture for PatchChat {
         type Output = ::std::result::Result<types::ChatPatched, crate::Error>;
-        type IntoFuture = crate::request::BoxFuture<Self::Output>;
+        type IntoFuture = crate::Pending<types::ChatPatched>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(async move {
-                crate::request::run(
-                        &self.core,
-                        self.prepare(),
-                        crate::request::body_only,
-                    )
-                    .await
-            })
+            crate::request::Pending::new(&self.core, self.prepare())
         }
     }
     impl crate::Client {
@@ -6966,9 +6961,9 @@ Send a message to a chat with optional attachments. The body is sent as `multipa
         account_id: ::std::option::Option<::std::string::String>,
         thread_id: ::std::option::Option<::std::string::String>,
         quote_id: ::std::option::Option<::std::string::String>,
-        voice_message: ::std::option::Option<crate::Upload>,
-        video_message: ::std::option::Option<crate::Upload>,
-        attachments: ::std::vec::Vec<crate::Upload>,
+        voice_message: ::std::option::Option<::std::sync::Arc<crate::Upload>>,
+        video_message: ::std::option::Option<::std::sync::Arc<crate::Upload>>,
+        attachments: ::std::vec::Vec<::std::sync::Arc<crate::Upload>>,
         typing_duration: ::std::option::Option<::std::string::String>,
     }
     impl SendMessage {
@@ -7006,19 +7001,23 @@ Send a message to a chat with optional attachments. The body is sent as `multipa
         }
         ///Sets the body field `voice_message`.
         pub fn voice_message(mut self, value: crate::Upload) -> Self {
-            self.voice_message = ::std::option::Option::Some(value);
+            self.voice_message = ::std::option::Option::Some(
+                ::std::sync::Arc::new(value),
+            );
             self
         }
         ///Sets the body field `video_message`.
         pub fn video_message(mut self, value: crate::Upload) -> Self {
-            self.video_message = ::std::option::Option::Some(value);
+            self.video_message = ::std::option::Option::Some(
+                ::std::sync::Arc::new(value),
+            );
             self
         }
         /**Sets the body field `attachments`.
 
 Appends one item; call it once per item, in order.*/
         pub fn attachments(mut self, value: crate::Upload) -> Self {
-            self.attachments.push(value);
+            self.attachments.push(::std::sync::Arc::new(value));
             self
         }
         ///Sets the body field `typing_duration`.
@@ -7046,7 +7045,9 @@ Appends one item; call it once per item, in order.*/
         pub async fn with_metadata(
             self,
         ) -> ::std::result::Result<crate::Response<types::MessageSent>, crate::Error> {
-            crate::request::run(&self.core, self.prepare(), crate::Response::new).await
+            crate::request::Pending::new(&self.core, self.prepare())
+                .with_metadata()
+                .await
         }
         /// Checks every value against the spec and lays out the request.
         fn prepare(
@@ -7073,20 +7074,20 @@ Appends one item; call it once per item, in order.*/
                     texts.push(("quote_id", v.to_string()));
                 }
                 if let Some(v) = &self.voice_message {
-                    files.push(("voice_message", v));
+                    files.push(("voice_message", ::std::sync::Arc::clone(v)));
                 }
                 if let Some(v) = &self.video_message {
-                    files.push(("video_message", v));
+                    files.push(("video_message", ::std::sync::Arc::clone(v)));
                 }
                 for v in &self.attachments {
-                    files.push(("attachments", v));
+                    files.push(("attachments", ::std::sync::Arc::clone(v)));
                 }
                 if let Some(v) = &self.typing_duration {
                     texts.push(("typing_duration", v.to_string()));
                 }
                 crate::request::Body::Form {
-                    texts,
-                    files,
+                    texts: texts.into(),
+                    files: files.into(),
                 }
             };
             Ok(crate::request::Prepared {
@@ -7099,16 +7100,9 @@ Appends one item; call it once per item, in order.*/
     }
     impl ::std::future::IntoFuture for SendMessage {
         type Output = ::std::result::Result<types::MessageSent, crate::Error>;
-        type IntoFuture = crate::request::BoxFuture<Self::Output>;
+        type IntoFuture = crate::Pending<types::MessageSent>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(async move {
-                crate::request::run(
-                        &self.core,
-                        self.prepare(),
-                        crate::request::body_only,
-                    )
-                    .await
-            })
+            crate::request::Pending::new(&self.core, self.prepare())
         }
     }
     impl crate::Client {
@@ -7156,7 +7150,9 @@ Retrieve the full details of a single message by its postpress id.
         pub async fn with_metadata(
             self,
         ) -> ::std::result::Result<crate::Response<types::Message>, crate::Error> {
-            crate::request::run(&self.core, self.prepare(), crate::Response::new).await
+            crate::request::Pending::new(&self.core, self.prepare())
+                .with_metadata()
+                .await
         }
         /// Checks every value against the spec and lays out the request.
         fn prepare(
@@ -7178,16 +7174,9 @@ Retrieve the full details of a single message by its postpress id.
     }
     impl ::std::future::IntoFuture for GetMessage {
         type Output = ::std::result::Result<types::Message, crate::Error>;
-        type IntoFuture = crate::request::BoxFuture<Self::Output>;
+        type IntoFuture = crate::Pending<types::Message>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(async move {
-                crate::request::run(
-                        &self.core,
-                        self.prepare(),
-                        crate::request::body_only,
-                    )
-                    .await
-            })
+            crate::request::Pending::new(&self.core, self.prepare())
         }
     }
     impl crate::Client {
@@ -7241,7 +7230,9 @@ Forward an existing message to another chat. WhatsApp only.
             crate::Response<types::MessageForwarded>,
             crate::Error,
         > {
-            crate::request::run(&self.core, self.prepare(), crate::Response::new).await
+            crate::request::Pending::new(&self.core, self.prepare())
+                .with_metadata()
+                .await
         }
         /// Checks every value against the spec and lays out the request.
         fn prepare(
@@ -7286,16 +7277,9 @@ Forward an existing message to another chat. WhatsApp only.
     }
     impl ::std::future::IntoFuture for ForwardMessage {
         type Output = ::std::result::Result<types::MessageForwarded, crate::Error>;
-        type IntoFuture = crate::request::BoxFuture<Self::Output>;
+        type IntoFuture = crate::Pending<types::MessageForwarded>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(async move {
-                crate::request::run(
-                        &self.core,
-                        self.prepare(),
-                        crate::request::body_only,
-                    )
-                    .await
-            })
+            crate::request::Pending::new(&self.core, self.prepare())
         }
     }
     impl crate::Client {
@@ -7349,7 +7333,9 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
             crate::Response<types::MessageReactionAdded>,
             crate::Error,
         > {
-            crate::request::run(&self.core, self.prepare(), crate::Response::new).await
+            crate::request::Pending::new(&self.core, self.prepare())
+                .with_metadata()
+                .await
         }
         /// Checks every value against the spec and lays out the request.
         fn prepare(
@@ -7394,16 +7380,9 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
     }
     impl ::std::future::IntoFuture for AddReaction {
         type Output = ::std::result::Result<types::MessageReactionAdded, crate::Error>;
-        type IntoFuture = crate::request::BoxFuture<Self::Output>;
+        type IntoFuture = crate::Pending<types::MessageReactionAdded>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(async move {
-                crate::request::run(
-                        &self.core,
-                        self.prepare(),
-                        crate::request::body_only,
-                    )
-                    .await
-            })
+            crate::request::Pending::new(&self.core, self.prepare())
         }
     }
     impl PatchChat {

@@ -193,6 +193,7 @@ impl ClientBuilder {
             base_url: base_url.as_str().trim_end_matches('/').to_string(),
             base: base_url,
             http,
+            api_key_text: api_key.to_str().unwrap_or_default().to_string(),
             api_key,
             timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
             upload_timeout: self.upload_timeout.unwrap_or(DEFAULT_UPLOAD_TIMEOUT),

@@ -48,6 +48,9 @@ pub(crate) struct Config {
     pub base: reqwest::Url,
     pub http: reqwest::Client,
     pub api_key: HeaderValue,
+    /// The key as text (which `header_value_for_key` checked it is), to scrub from what a server
+    /// sends back without checking it again on every call.
+    pub api_key_text: String,
     pub timeout: Duration,
     pub upload_timeout: Duration,
     /// `None`: [`DEFAULT_DEADLINE`](crate::DEFAULT_DEADLINE), and never less than the timeout.
@@ -133,7 +136,7 @@ impl Client {
             timeout,
             deadline,
             max_retries: options.max_retries.unwrap_or(config.max_retries),
-            secret: Secret(config.api_key.to_str().unwrap_or_default()),
+            secret: Secret(&config.api_key_text),
         }
     }
 }

@@ -206,9 +206,9 @@ pub(crate) fn boolean(name: &str, value: Value) -> Result<bool, Error> {
 }
 
 /// A file, from the path a binary field gives.
-pub(crate) fn file(name: &str, value: Value, open: OpenFile<'_>) -> Result<Upload, Error> {
+pub(crate) fn file(name: &str, value: Value, open: OpenFile<'_>) -> Result<std::sync::Arc<Upload>, Error> {
     let path = text(name, value)?;
-    open(name, &path).map_err(Error::invalid_input)
+    open(name, &path).map(std::sync::Arc::new).map_err(Error::invalid_input)
 }
 
 /// A value of a generated type.

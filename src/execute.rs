@@ -1,15 +1,21 @@
-//! Executes one call: the SDK's only attempt loop, used by every operation. Each attempt is built
-//! and sent by `request.rs`; everything after that is here: classify the answer, decide whether to try again by
-//! the rule in [`crate::retry`] (which never repeats a send that may have taken effect), wait, and
-//! record it all in one tracing span.
+//! Executes one call: the SDK's only attempt loop, used by every operation. Each attempt is built,
+//! sent and read by `request.rs`; everything between attempts is here: classify the answer,
+//! decide whether to try again by the rule in [`crate::retry`] (which never repeats a send that
+//! may have taken effect), wait, and record it all in one tracing span.
+//!
+//! The loop is a hand-written future ([`Exchange`]) rather than an `async fn`: an awaited request
+//! must have a type a user can name (its `IntoFuture`), which an `async fn`'s future only gets
+//! boxed, and the box (the whole state of every layer, a few KiB moved into a fresh allocation)
+//! was the largest cost a call added over raw reqwest. It is not generic over the answer's type:
+//! the body is decoded by a callback, so this code is compiled once for every operation.
 
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
 use std::time::{Duration, Instant};
-
-use tracing::Instrument as _;
 
 use crate::error::Error;
 use crate::operations::OperationId;
-use crate::request::Success;
+use crate::request::{Decode, Success};
 use crate::response::{CallContext, Secret};
 use crate::retry::{self, Outcome};
 
@@ -40,47 +46,147 @@ impl<'a> Plan<'a> {
     }
 }
 
-/// Runs `attempt` until it succeeds, fails for good, `max_retries` retries are spent, or the
-/// deadline passes. `attempt` is called once per attempt (with the per-attempt timeout), so each
-/// attempt builds its request anew.
-pub(crate) async fn execute<F>(plan: Plan<'_>, mut attempt: impl FnMut(Duration) -> F) -> Result<Success, Error>
-where
-    F: Future<Output = Attempt>,
-{
-    let operation = plan.operation;
-    let deadline = deadline_after(plan.deadline);
-    let mut retries = Retries::new(plan.max_retries, call_span(operation));
-    // Whether an earlier attempt may have taken effect: then so may the call, whatever comes next.
-    let mut maybe_applied = false;
-    loop {
-        let started = Instant::now();
-        // The deadline clips the attempt's own timeout (reqwest's, which covers the whole answer)
-        // rather than adding a timer of its own: one timer per attempt, not two.
-        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-        let clipped = left < plan.timeout;
-        let one = attempt(plan.timeout.min(left));
-        // No span work when no subscriber listens: entering a disabled span on every poll costs
-        // without telling anyone anything.
-        let (mut result, status) = match retries.span() {
-            None => one.await,
-            Some(span) => one.instrument(span.clone()).await,
-        };
+/// The attempts of one call: how each is started and driven. The HTTP ones are
+/// `crate::request::HttpAttempts`; the tests below script theirs.
+pub(crate) trait Attempts: Unpin {
+    type Attempt: Unpin;
+    /// The call's plan (its secret borrowed from `self`).
+    fn plan(&self) -> Plan<'_>;
+    /// Starts an attempt with this timeout; nothing is awaited yet.
+    fn start(&mut self, timeout: Duration) -> Self::Attempt;
+    /// Drives `attempt`; a success's body is handed to `decode`.
+    fn poll_attempt(&mut self, attempt: &mut Self::Attempt, cx: &mut Context<'_>, decode: Decode<'_>) -> Poll<Attempt>;
+}
+
+/// One call: its attempts, until one succeeds, one fails for good, `max_retries` retries are
+/// spent, or the deadline passes.
+pub(crate) struct Exchange<A: Attempts> {
+    attempts: A,
+    deadline: tokio::time::Instant,
+    retries: Retries,
+    /// Whether an earlier attempt may have taken effect: then so may the call, whatever comes next.
+    maybe_applied: bool,
+    state: State<A::Attempt>,
+}
+
+enum State<F> {
+    /// The next attempt starts at the next poll.
+    Start,
+    Running {
+        attempt: F,
+        started: Instant,
+        /// The deadline, not the per-attempt timeout, limits this attempt.
+        clipped: bool,
+    },
+    /// Between two attempts (boxed: only a retry needs a timer).
+    Waiting(Pin<Box<tokio::time::Sleep>>),
+    Done,
+}
+
+impl<A: Attempts> Exchange<A> {
+    pub(crate) fn new(attempts: A) -> Self {
+        let plan = attempts.plan();
+        let deadline = deadline_after(plan.deadline);
+        let retries = Retries::new(plan.max_retries, call_span(plan.operation));
+        Exchange {
+            attempts,
+            deadline,
+            retries,
+            maybe_applied: false,
+            state: State::Start,
+        }
+    }
+
+    pub(crate) fn attempts_mut(&mut self) -> &mut A {
+        &mut self.attempts
+    }
+
+    pub(crate) fn operation(&self) -> OperationId {
+        self.attempts.plan().operation
+    }
+
+    /// Drives the call; a success's body is handed to `decode` before the attempt is judged a
+    /// success. After `Ready`, the call is over (polling again gives an error, not a panic).
+    pub(crate) fn poll_call(&mut self, cx: &mut Context<'_>, decode: Decode<'_>) -> Poll<Result<Success, Error>> {
+        loop {
+            match &mut self.state {
+                State::Done => {
+                    let operation = self.attempts.plan().operation;
+                    return Poll::Ready(Err(Error::invalid_input(format!("{operation}: the call is over"))));
+                }
+                State::Start => {
+                    let timeout = self.attempts.plan().timeout;
+                    // The deadline clips the attempt's own timeout (reqwest's, which covers the
+                    // whole answer) rather than adding a timer of its own: one timer per attempt.
+                    let left = self.deadline.saturating_duration_since(tokio::time::Instant::now());
+                    let started = Instant::now();
+                    let attempt = match self.retries.span() {
+                        None => self.attempts.start(timeout.min(left)),
+                        Some(span) => span.in_scope(|| self.attempts.start(timeout.min(left))),
+                    };
+                    self.state = State::Running {
+                        attempt,
+                        started,
+                        clipped: left < timeout,
+                    };
+                }
+                State::Waiting(sleep) => {
+                    ready!(sleep.as_mut().poll(cx));
+                    self.state = State::Start;
+                }
+                State::Running {
+                    attempt,
+                    started,
+                    clipped,
+                } => {
+                    // No span work when no subscriber listens.
+                    let polled = match self.retries.span() {
+                        None => self.attempts.poll_attempt(attempt, cx, &mut *decode),
+                        Some(span) => {
+                            let _entered = span.enter();
+                            self.attempts.poll_attempt(attempt, cx, &mut *decode)
+                        }
+                    };
+                    let (result, status) = ready!(polled);
+                    let (started, clipped) = (*started, *clipped);
+                    match self.after_attempt(result, status, started, clipped) {
+                        Ok(wait) => self.state = State::Waiting(Box::pin(tokio::time::sleep(wait))),
+                        Err(result) => {
+                            self.state = State::Done;
+                            return Poll::Ready(result);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Judges a finished attempt: `Ok(wait)` to try again after `wait`, `Err(result)` when the
+    /// call ends with `result`.
+    fn after_attempt(
+        &mut self,
+        mut result: Result<Success, Error>,
+        status: Option<u16>,
+        started: Instant,
+        clipped: bool,
+    ) -> Result<Duration, Result<Success, Error>> {
+        let plan = self.attempts.plan();
         if clipped && matches!(result, Err(Error::Timeout(_))) {
-            result = Err(Error::deadline(operation, plan.deadline));
+            result = Err(Error::deadline(plan.operation, plan.deadline));
         }
         if let Err(error) = &mut result {
-            if maybe_applied {
+            if self.maybe_applied {
                 error.set_outcome_unknown();
             }
-            maybe_applied = error.outcome() == Outcome::Unknown;
+            self.maybe_applied = error.outcome() == Outcome::Unknown;
         }
-        match retries.after_attempt(started, status, &result) {
-            Some(wait) if deadline_after(wait) < deadline => tokio::time::sleep(wait).await,
+        match self.retries.after_attempt(started, status, &result) {
+            Some(wait) if deadline_after(wait) < self.deadline => Ok(wait),
             Some(_) => {
-                retries.log_no_time_left();
-                return result;
+                self.retries.log_no_time_left();
+                Err(result)
             }
-            None => return result,
+            None => Err(result),
         }
     }
 }
@@ -240,18 +346,42 @@ mod tests {
         (Err(error), Some(503))
     }
 
+    /// Attempts that answer `answer(plan)` at once, recording when each started.
+    struct Script<F> {
+        plan: Plan<'static>,
+        answer: F,
+        start: tokio::time::Instant,
+        starts: Vec<Duration>,
+    }
+
+    impl<F: Fn(&Plan<'static>) -> Attempt + Unpin> Attempts for Script<F> {
+        type Attempt = Option<Attempt>;
+        fn plan(&self) -> Plan<'_> {
+            self.plan
+        }
+        fn start(&mut self, _timeout: Duration) -> Option<Attempt> {
+            self.starts.push(self.start.elapsed());
+            Some((self.answer)(&self.plan))
+        }
+        fn poll_attempt(&mut self, attempt: &mut Option<Attempt>, _: &mut Context<'_>, _: Decode<'_>) -> Poll<Attempt> {
+            Poll::Ready(attempt.take().expect("an attempt is polled until it is ready, once"))
+        }
+    }
+
     /// Runs a call whose every attempt answers `answer()`; returns when each attempt started
     /// (on the paused clock, from the call's start) and the call's error.
-    async fn attempts(plan: Plan<'static>, answer: impl Fn(&Plan<'static>) -> Attempt) -> (Vec<Duration>, Error) {
-        let start = tokio::time::Instant::now();
-        let mut starts = Vec::new();
-        let copy = plan;
-        let result = execute(plan, |_| {
-            starts.push(start.elapsed());
-            std::future::ready(answer(&copy))
-        })
-        .await;
-        (starts, result.expect_err("every attempt fails"))
+    async fn attempts(
+        plan: Plan<'static>,
+        answer: impl Fn(&Plan<'static>) -> Attempt + Unpin,
+    ) -> (Vec<Duration>, Error) {
+        let mut exchange = Exchange::new(Script {
+            plan,
+            answer,
+            start: tokio::time::Instant::now(),
+            starts: Vec::new(),
+        });
+        let result = std::future::poll_fn(|cx| exchange.poll_call(cx, &mut |_| Ok(()))).await;
+        (exchange.attempts.starts, result.expect_err("every attempt fails"))
     }
 
     fn secs(s: &[u64]) -> Vec<Duration> {

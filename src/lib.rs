@@ -29,6 +29,7 @@ mod generated {
     #![allow(missing_docs, clippy::all, unused_imports, dead_code)]
     include!(concat!(env!("OUT_DIR"), "/postpress_api.rs"));
 }
+mod attempt;
 mod builder;
 mod call;
 mod chat_action;
@@ -66,6 +67,7 @@ pub use generated::error_codes::ErrorCode;
 pub use generated::{operations, requests, spec_info};
 pub use limit::MAX_RESPONSE_BODY;
 pub use multipart::Progress;
+pub use request::Pending;
 pub use requests::SendMessage;
 pub use retry::Outcome;
 pub use types::{Attachment, ChatPatched, Message, MessageForwarded, MessageReactionAdded, MessageSent};

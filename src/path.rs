@@ -12,14 +12,25 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 /// Everything but RFC 3986's unreserved characters (`A-Z a-z 0-9 - . _ ~`) is encoded.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
+/// RFC 3986's unreserved bytes, as a table: the check runs on every id of every call.
+static UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~');
+        b += 1;
+    }
+    table
+};
+
 /// Encodes one path segment. Called by the generated client for every path parameter.
 ///
 /// `.` and `..` cannot be encoded safely (URL parsers decode `%2e` before resolving dot segments);
 /// the client rejects them before a request is built, see [`check_id`]. An id made only of
 /// unreserved characters (the usual `msg_01HX...`) is borrowed, not copied.
 pub(crate) fn encode_path(segment: &str) -> Cow<'_, str> {
-    let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
-    if segment.bytes().all(unreserved) {
+    if segment.bytes().all(|b| UNRESERVED[usize::from(b)]) {
         Cow::Borrowed(segment)
     } else {
         Cow::Owned(utf8_percent_encode(segment, SEGMENT).to_string())

@@ -1,35 +1,33 @@
 //! Runs a request of any operation. The generated request types (`postpress::requests`, written
 //! by `codegen/requests.rs`) hold a [`Core`] and their typed values; awaited, they check the
-//! spec's constraints and hand over a [`Prepared`] request, which [`run`] sends through the one
-//! attempt loop in [`crate::execute`].
+//! spec's constraints and hand over a [`Prepared`] request, which a [`Pending`] call sends
+//! through the one attempt loop in [`crate::execute`], each attempt made by [`crate::attempt`].
 //!
-//! Each attempt is built here, on the application's `reqwest::Client`, for JSON and multipart
-//! bodies alike: progenitor's generated methods borrow their client and arguments (a request
-//! cannot be stored or spawned), check no constraint of a query parameter, and cannot send
-//! `multipart/form-data` at all (progenitor issue #402). Its types are what the answers decode
-//! into.
+//! The requests are the SDK's own, not progenitor's generated methods: those borrow their client
+//! and arguments (a request cannot be stored or spawned), check no constraint of a query
+//! parameter, and cannot send `multipart/form-data` at all (progenitor issue #402). progenitor's
+//! types are what the answers decode into.
 
 use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
+use std::task::{Context, Poll, ready};
 
 use bytes::Bytes;
 use futures_util::Stream;
-use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use serde::de::DeserializeOwned;
 
+use crate::attempt::HttpAttempts;
 use crate::call::CallOptions;
 use crate::client::Client;
 use crate::error::Error;
-use crate::execute::{self, Attempt};
-use crate::head::{API_KEY_HEADER, ResponseHead};
-use crate::multipart::{Multipart, ProgressFn};
+use crate::execute::Exchange;
+use crate::multipart::ProgressFn;
 use crate::operations::OperationId;
-use crate::response::{self, CallContext};
 use crate::upload::Upload;
 
-/// The future a request hands out when awaited.
+/// A boxed future (the dynamic requests' answers).
 pub(crate) type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 
 /// What every request holds besides its values: the client (a clone: one `Arc`), the per-call
@@ -67,31 +65,32 @@ pub(crate) struct Prepared<'a> {
     pub path: &'a str,
     /// Query parameters in the spec's order; a list repeats its name.
     pub query: Vec<(&'static str, String)>,
-    pub body: Body<'a>,
+    pub body: Body,
 }
 
-/// A request body.
+/// A request body, owned by the call (which can outlive the request it was made from).
 #[derive(Debug)]
-pub(crate) enum Body<'a> {
+pub(crate) enum Body {
     None,
     /// Serialized once, sent by every attempt.
     Json(Bytes),
-    /// Text parts, then file parts (opened anew by every attempt), each in the spec's order.
+    /// Text parts, then file parts (opened anew by every attempt), each in the spec's order;
+    /// shared with each attempt's opening of the files.
     Form {
-        texts: Vec<(&'static str, String)>,
-        files: Vec<(&'static str, &'a Upload)>,
+        texts: Arc<[(&'static str, String)]>,
+        files: Arc<[(&'static str, Arc<Upload>)]>,
     },
 }
 
-impl Body<'_> {
-    fn has_files(&self) -> bool {
+impl Body {
+    pub(crate) fn has_files(&self) -> bool {
         matches!(self, Body::Form { files, .. } if !files.is_empty())
     }
 }
 
 /// A JSON body: a value of a generated type, or the object of a body's fields (unset optional
 /// fields left out).
-pub(crate) fn json_value(value: &impl serde::Serialize) -> Result<Body<'static>, Error> {
+pub(crate) fn json_value(value: &impl serde::Serialize) -> Result<Body, Error> {
     serde_json::to_vec(value)
         .map(|bytes| Body::Json(bytes.into()))
         .map_err(|e| Error::invalid_input(format!("the body cannot be written as JSON: {e}")))
@@ -109,172 +108,97 @@ pub(crate) struct Success {
     pub headers: reqwest::header::HeaderMap,
 }
 
-/// Decodes a success body into the caller's value; the call path below it is not generic, so it
-/// is compiled once for every operation, and the decoded value is not moved through its futures.
-/// Shared (`Fn`), so that every attempt's future can hold it.
-pub(crate) type Decode<'a> = &'a (dyn Fn(&[u8]) -> Result<(), serde_json::Error> + Sync);
+/// Decodes a success body into the caller's value. The call path below [`Pending`] is not
+/// generic: it is compiled once for every operation, and the decoded value is written once, where
+/// the caller keeps it, instead of being moved through the layers of the call.
+pub(crate) type Decode<'a> = &'a mut dyn FnMut(&[u8]) -> Result<(), serde_json::Error>;
 
-/// What [`run`] keeps of a success when only the body is wanted.
-pub(crate) fn body_only<T>(body: T, _: Success) -> T {
-    body
+/// An awaited request: the future `client.get_message(id).await` runs. It owns everything it
+/// needs (`Send + 'static`), so it can be spawned; dropping it cancels the call (an attempt in
+/// flight is abandoned, nothing more is sent).
+///
+/// Every request type's [`IntoFuture`](std::future::IntoFuture) is a `Pending` of its answer.
+#[must_use = "futures do nothing unless awaited"]
+pub struct Pending<T> {
+    /// `Err`: refused before any attempt (a value the spec does not allow), until polled.
+    call: Result<Exchange<HttpAttempts>, Option<Error>>,
+    answer: PhantomData<fn() -> T>,
 }
 
-/// Runs a prepared request through the attempt loop; `keep` takes what the caller wants of a
-/// success (its decoded body, and the status and headers).
-pub(crate) async fn run<T, R>(
-    core: &Core,
-    prepared: Result<Prepared<'_>, Error>,
-    keep: impl FnOnce(T, Success) -> R,
-) -> Result<R, Error>
-where
-    T: DeserializeOwned + Send,
-{
-    let prepared = prepared?;
-    let operation = prepared.operation;
-    // Written by the one attempt that succeeds (a lock nobody else takes: a few instructions).
-    let slot = std::sync::Mutex::new(None);
-    let success = call(core, prepared, &|body| {
-        let body = serde_json::from_slice(body)?;
-        *slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(body);
-        Ok(())
-    })
-    .await?;
-    match slot.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
-        Some(body) => Ok(keep(body, success)),
-        // `call` succeeds only after the body was decoded.
-        None => Err(Error::InvalidResponse(Box::new(crate::error::InvalidResponse {
-            status: Some(success.status),
-            content_type: None,
-            reason: "the answer was not decoded".into(),
-            snippet: String::new(),
-            retry_after: None,
-            operation,
-            retryable: false,
-            outcome: crate::retry::Outcome::Unknown,
-        }))),
+impl<T> std::fmt::Debug for Pending<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pending").finish_non_exhaustive()
     }
 }
 
-/// [`run`] without its answer type: checks the rules, plans the call and runs its attempts.
-async fn call(core: &Core, prepared: Prepared<'_>, decode: Decode<'_>) -> Result<Success, Error> {
-    crate::rules::check(&prepared)?;
-    let client = &core.client;
-    let uploads = prepared.body.has_files();
-    let mut plan = client.plan(prepared.operation, &core.options, uploads);
-    if let Body::Form { files, .. } = &prepared.body
-        && !files.iter().all(|(_, upload)| upload.is_replayable())
-    {
-        // A reader or a stream can be read only once.
-        plan.max_retries = 0;
-    }
-    let ctx = plan.context();
-    let url = request_url(client, &prepared);
-    let method = reqwest::Method::from_bytes(prepared.operation.spec().method.as_bytes())
-        .map_err(|e| Error::invalid_input(format!("the spec's method: {e}")))?;
-    let progress = core.progress.as_ref();
-    // The first attempt takes the URL; a retry (rare) builds it again: no copy is made for the
-    // calls that need none.
-    let mut first = Some(url);
-    let (prepared, method) = (&prepared, &method);
-    execute::execute(plan, move |timeout| {
-        let url = first.take().unwrap_or_else(|| request_url(client, prepared));
-        let sent = Sent {
-            client,
-            prepared,
-            method,
-            progress,
-            timeout,
-        };
-        attempt(sent, url, ctx, decode)
-    })
-    .await
-}
-
-/// The request's URL: the base URL with the request's path and query. The path's parameters
-/// are encoded already and dot segments refused (`crate::path`), so setting it cannot lead
-/// elsewhere.
-fn request_url(client: &Client, prepared: &Prepared<'_>) -> reqwest::Url {
-    let mut url = client.config().base.clone();
-    url.set_path(prepared.path);
-    if !prepared.query.is_empty() {
-        url.query_pairs_mut().extend_pairs(prepared.query.iter());
-    }
-    url
-}
-
-/// What every attempt of a call sends.
-struct Sent<'a> {
-    client: &'a Client,
-    prepared: &'a Prepared<'a>,
-    method: &'a reqwest::Method,
-    progress: Option<&'a ProgressFn>,
-    timeout: Duration,
-}
-
-/// One attempt: builds the request anew (opening every file, refusing before sending when one
-/// cannot be read), sends it and reads the answer; with the answer's status, when one came.
-async fn attempt(sent: Sent<'_>, url: reqwest::Url, ctx: CallContext<'_>, decode: Decode<'_>) -> Attempt {
-    let config = sent.client.config();
-    if tracing::level_enabled!(tracing::Level::INFO) {
-        // The path holds ids, never the key (which only travels in a header).
-        tracing::Span::current().record("path", url.path());
-    }
-    let mut request = config
-        .http
-        .request(sent.method.clone(), url)
-        .header(API_KEY_HEADER, config.api_key.clone())
-        .header(ACCEPT, HeaderValue::from_static("application/json"))
-        .timeout(sent.timeout);
-    // Held until this attempt ends or is dropped; see `Multipart::into_body`.
-    let sender = Arc::new(());
-    match &sent.prepared.body {
-        Body::None => {}
-        Body::Json(bytes) => {
-            request = request
-                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                .body(bytes.clone());
+impl<T: DeserializeOwned> Pending<T> {
+    /// The call of `prepared` (or its refusal), sent at the first poll.
+    pub(crate) fn new(core: &Core, prepared: Result<Prepared<'_>, Error>) -> Pending<T> {
+        let call = prepared
+            .and_then(|prepared| HttpAttempts::new(core, prepared))
+            .map(Exchange::new)
+            .map_err(Some);
+        Pending {
+            call,
+            answer: PhantomData,
         }
-        Body::Form { texts, files } => {
-            // Boxed: the files' opening is the largest state of an attempt, and only uploads
-            // need it.
-            let form = Box::pin(form(texts, files, sent.progress, &sender)).await;
-            let (content_type, body, len) = match form {
-                Ok(form) => form,
-                Err(refused) => return (Err(refused), None),
-            };
-            request = request.header(CONTENT_TYPE, content_type).body(body);
-            if let Some(len) = len {
-                request = request.header(CONTENT_LENGTH, len);
+    }
+
+    /// The answer with its status and headers.
+    pub(crate) async fn with_metadata(mut self) -> Result<crate::Response<T>, Error> {
+        if let Ok(exchange) = &mut self.call {
+            exchange.attempts_mut().keep_headers = true;
+        }
+        std::future::poll_fn(|cx| self.poll_answer(cx, crate::Response::new)).await
+    }
+
+    /// Drives the call; `keep` makes the output of a success (called once, with the decoded
+    /// body written where it is kept, not moved through the layers of the call).
+    fn poll_answer<R>(&mut self, cx: &mut Context<'_>, keep: impl FnOnce(T, Success) -> R) -> Poll<Result<R, Error>> {
+        let exchange = match &mut self.call {
+            Ok(exchange) => exchange,
+            Err(refused) => {
+                let refused = refused
+                    .take()
+                    .unwrap_or_else(|| Error::invalid_input("the call is over"));
+                return Poll::Ready(Err(refused));
             }
+        };
+        let mut slot = None;
+        let polled = exchange.poll_call(cx, &mut |body| {
+            slot = Some(serde_json::from_slice(body)?);
+            Ok(())
+        });
+        match ready!(polled) {
+            Ok(success) => match slot {
+                Some(body) => Poll::Ready(Ok(keep(body, success))),
+                // `poll_call` succeeds only after the body was decoded.
+                None => Poll::Ready(Err(not_decoded(exchange.operation(), success.status))),
+            },
+            Err(error) => Poll::Ready(Err(error)),
         }
     }
-    let response = match request.send().await {
-        Ok(response) => crate::limit::limit_body(response),
-        Err(e) => return (Err(response::send_error(ctx, e)), None),
-    };
-    let head = ResponseHead::of(&response);
-    let result = response::read(ctx, &head, response, decode).await;
-    drop(sender);
-    (result, Some(head.status))
 }
 
-/// A multipart body: its content type, the body and its length when known.
-async fn form(
-    texts: &[(&'static str, String)],
-    files: &[(&'static str, &Upload)],
-    progress: Option<&ProgressFn>,
-    sender: &Arc<()>,
-) -> Result<(HeaderValue, reqwest::Body, Option<u64>), Error> {
-    let mut form = Multipart::new();
-    for (name, value) in texts {
-        form.text(name, value);
+impl<T: DeserializeOwned> Future for Pending<T> {
+    type Output = Result<T, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.get_mut().poll_answer(cx, |body, _| body)
     }
-    for (name, upload) in files {
-        form.file(name, upload.open(name).await?)?;
-    }
-    let content_type = HeaderValue::from_str(&form.content_type()).map_err(|e| Error::invalid_input(e.to_string()))?;
-    let (body, len) = form.into_body(progress.cloned(), Arc::downgrade(sender));
-    Ok((content_type, body, len))
+}
+
+fn not_decoded(operation: OperationId, status: u16) -> Error {
+    Error::InvalidResponse(Box::new(crate::error::InvalidResponse {
+        status: Some(status),
+        content_type: None,
+        reason: "the answer was not decoded".into(),
+        snippet: String::new(),
+        retry_after: None,
+        operation,
+        retryable: false,
+        outcome: crate::retry::Outcome::Unknown,
+    }))
 }
 
 // Pagination is generated for the list operations of the API's cursor convention; a spec may

@@ -1,4 +1,4 @@
-//! Reads the answer to an attempt into the SDK's `Result`, without losing the status, the
+//! Judges the answer to an attempt: the SDK's `Result`, without losing the status, the
 //! `Retry-After` or the start of a body that could not be decoded.
 
 use std::time::{Duration, SystemTime};
@@ -75,32 +75,26 @@ fn content_type(head: Option<&ResponseHead>) -> Option<&str> {
     head.and_then(ResponseHead::content_type)
 }
 
-/// Reads the answer to one attempt: a documented success is decoded by `decode`, a documented
-/// error status gives its envelope, any other status is read by [`undocumented`]. The body is
-/// read whole (within [`crate::limit`]) before it is decoded.
-pub(crate) async fn read(
+/// The answer to one attempt, with a documented status and its body read whole: a success is
+/// decoded by `decode`, a documented error status gives its envelope.
+pub(crate) fn documented(
     ctx: CallContext<'_>,
     head: &ResponseHead,
-    mut response: reqwest::Response,
+    headers: reqwest::header::HeaderMap,
+    body: &[u8],
     decode: Decode<'_>,
 ) -> Result<Success, Error> {
-    let operation = ctx.operation.spec();
     let status = head.status;
-    if status == operation.success {
-        // Taken, not copied: the answer is not read for anything else.
-        let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await.map_err(|e| body_error(ctx, head, e))?;
-        decode(&body).map_err(|e| payload_error(ctx, head, &body, e))?;
+    if status == ctx.operation.spec().success {
+        decode(body).map_err(|e| payload_error(ctx, head, body, e))?;
         match head.content_type() {
             Some(other) if !is_json(Some(other)) => {
                 Err(invalid(ctx, Some(head), format!("expected JSON, got {other}"), &[]))
             }
             _ => Ok(Success { status, headers }),
         }
-    } else if operation.errors.contains(&status) {
-        let body = response.bytes().await.map_err(|e| body_error(ctx, head, e))?;
-        let envelope =
-            serde_json::from_slice::<ErrorEnvelope>(&body).map_err(|e| payload_error(ctx, head, &body, e))?;
+    } else {
+        let envelope = serde_json::from_slice::<ErrorEnvelope>(body).map_err(|e| payload_error(ctx, head, body, e))?;
         Err(match head.content_type() {
             Some(other) if !is_json(Some(other)) => invalid(
                 ctx,
@@ -110,9 +104,6 @@ pub(crate) async fn read(
             ),
             _ => api_error(ctx, status, envelope, retry_after(Some(head))),
         })
-    } else {
-        // Boxed: a rare answer, whose reading should not enlarge every call's future.
-        Err(Box::pin(undocumented(ctx, Some(head), response)).await)
     }
 }
 
@@ -123,11 +114,9 @@ pub(crate) fn send_error(ctx: CallContext<'_>, e: reqwest::Error) -> Error {
 }
 
 /// A documented answer whose body could not be read.
-fn body_error(ctx: CallContext<'_>, head: &ResponseHead, e: reqwest::Error) -> Error {
+pub(crate) fn body_error(ctx: CallContext<'_>, head: &ResponseHead, e: reqwest::Error) -> Error {
     if e.is_timeout() {
         transport(ctx, e, false, true)
-    } else if crate::limit::is_body_too_large(&e) {
-        invalid(ctx, Some(head), crate::limit::BodyTooLarge.to_string(), &[])
     } else {
         invalid(
             ctx,
@@ -178,7 +167,7 @@ pub(crate) fn api_error(
     }))
 }
 
-fn invalid(ctx: CallContext<'_>, head: Option<&ResponseHead>, reason: String, body: &[u8]) -> Error {
+pub(crate) fn invalid(ctx: CallContext<'_>, head: Option<&ResponseHead>, reason: String, body: &[u8]) -> Error {
     let status = head.map(|h| h.status);
     let judgement = match status {
         Some(status) => ctx.judge(Failure::Status { status, code: None }),

@@ -23,7 +23,7 @@ pub(crate) fn check(prepared: &Prepared<'_>) -> Result<(), Error> {
 
 /// A message needs text or at least one file (the API refuses an empty one; refusing it here
 /// spends no request).
-fn message_has_content(body: &Body<'_>) -> Result<(), Error> {
+fn message_has_content(body: &Body) -> Result<(), Error> {
     let Body::Form { texts, files } = body else {
         return Ok(());
     };
@@ -35,7 +35,7 @@ fn message_has_content(body: &Body<'_>) -> Result<(), Error> {
     }
 }
 
-fn value_fits_action(body: &Body<'_>) -> Result<(), Error> {
+fn value_fits_action(body: &Body) -> Result<(), Error> {
     let Body::Json(bytes) = body else {
         return Ok(());
     };

@@ -1,0 +1,381 @@
+//! One HTTP attempt of a call: the request built anew on the application's `reqwest::Client`
+//! (for JSON and multipart bodies alike), sent, and its answer read and judged
+//! (`crate::response`). [`crate::execute`] decides whether there is another.
+//!
+//! Written as a state machine polled by the attempt loop rather than an `async fn`, for the
+//! reason given in `execute.rs`; what would be awaits are its states. The rare paths (opening the
+//! files of an upload, reading an answer the spec does not document) are `async fn`s, boxed.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Weak};
+use std::task::{Context, Poll, ready};
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderValue};
+use tower_service::Service as _;
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::execute::{Attempt, Attempts, Plan};
+use crate::head::{API_KEY_HEADER, ResponseHead};
+use crate::limit::{BodyTooLarge, MAX_RESPONSE_BODY};
+use crate::multipart::{Multipart, ProgressFn};
+use crate::operations::OperationId;
+use crate::request::{Body, Core, Decode, Prepared, Success};
+use crate::response::{self, CallContext, Secret};
+use crate::upload::Upload;
+
+/// Everything the attempts of one call send: owned, so the call can be spawned.
+pub(crate) struct HttpAttempts {
+    client: Client,
+    operation: OperationId,
+    timeout: Duration,
+    deadline: Duration,
+    max_retries: u32,
+    url: reqwest::Url,
+    method: reqwest::Method,
+    body: Body,
+    progress: Option<ProgressFn>,
+    /// Whether the caller wants the answer's headers; when not, they are let go as soon as the
+    /// head is judged, as a hand-written call reading the body would.
+    pub(crate) keep_headers: bool,
+}
+
+impl HttpAttempts {
+    /// The attempts of `prepared`, after the rules the spec cannot state (`crate::rules`).
+    pub(crate) fn new(core: &Core, prepared: Prepared<'_>) -> Result<HttpAttempts, Error> {
+        crate::rules::check(&prepared)?;
+        let client = &core.client;
+        let mut plan = client.plan(prepared.operation, &core.options, prepared.body.has_files());
+        if let Body::Form { files, .. } = &prepared.body
+            && !files.iter().all(|(_, upload)| upload.is_replayable())
+        {
+            // A reader or a stream can be read only once.
+            plan.max_retries = 0;
+        }
+        let method = reqwest::Method::from_bytes(prepared.operation.spec().method.as_bytes())
+            .map_err(|e| Error::invalid_input(format!("the spec's method: {e}")))?;
+        Ok(HttpAttempts {
+            operation: plan.operation,
+            timeout: plan.timeout,
+            deadline: plan.deadline,
+            max_retries: plan.max_retries,
+            url: request_url(client, &prepared),
+            method,
+            body: prepared.body,
+            progress: core.progress.clone(),
+            client: client.clone(),
+            keep_headers: false,
+        })
+    }
+
+    fn context(&self) -> CallContext<'_> {
+        self.plan().context()
+    }
+}
+
+/// The request's URL: the base URL with the request's path and query. The base URL is parsed
+/// once, when the client is built: setting a path costs a fraction of parsing a whole URL (the
+/// largest part of building a request). The path's parameters are encoded already and dot
+/// segments refused (`crate::path`), so setting it cannot lead elsewhere.
+fn request_url(client: &Client, prepared: &Prepared<'_>) -> reqwest::Url {
+    let mut url = client.config().base.clone();
+    url.set_path(prepared.path);
+    if !prepared.query.is_empty() {
+        url.query_pairs_mut().extend_pairs(prepared.query.iter());
+    }
+    url
+}
+
+/// One attempt, from the request being built to its answer judged.
+// Reading is the common state, and the attempt lives inside the caller's future: boxing it
+// would add an allocation to every call to save a few hundred bytes of stack.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum HttpAttempt {
+    /// Over before anything more is read: refused before sending, or on the answer's head.
+    Finished(Option<Attempt>),
+    /// Opening the files of a multipart body (boxed: only uploads open files).
+    Opening(BoxFuture<Result<reqwest::Request, Error>>, Arc<()>),
+    /// The request is out; the answer's head has not come yet. The `Arc` lives as long as the
+    /// attempt, so an upload's progress stops being reported once the attempt is over (see
+    /// `Multipart::into_body`).
+    Sending(reqwest_pending::Pending, Option<Arc<()>>),
+    /// Reading a documented answer's body.
+    Reading(Reading),
+    /// Reading an answer the spec does not document (boxed: rare).
+    Undocumented(BoxFuture<Error>, u16),
+    Done,
+}
+
+type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+
+/// The name of reqwest's future of a sent request, which its `send` hides behind `impl Future`
+/// and its `tower::Service` impl names.
+mod reqwest_pending {
+    pub(crate) type Pending = <reqwest::Client as tower_service::Service<reqwest::Request>>::Future;
+}
+
+/// A documented answer whose body is being read, whole, within [`MAX_RESPONSE_BODY`].
+pub(crate) struct Reading {
+    head: ResponseHead,
+    /// Taken from the answer, not copied; empty when the caller does not want them.
+    headers: HeaderMap,
+    response: reqwest::Response,
+    read: Collected,
+    _sender: Option<Arc<()>>,
+}
+
+/// A body as it arrives: most answers come in one piece, which is kept as it is.
+enum Collected {
+    Nothing,
+    One(Bytes),
+    Many(BytesMut),
+}
+
+impl Collected {
+    fn len(&self) -> usize {
+        match self {
+            Collected::Nothing => 0,
+            Collected::One(bytes) => bytes.len(),
+            Collected::Many(bytes) => bytes.len(),
+        }
+    }
+
+    fn push(&mut self, data: Bytes) {
+        *self = match std::mem::replace(self, Collected::Nothing) {
+            Collected::Nothing => Collected::One(data),
+            Collected::One(first) => {
+                let mut many = BytesMut::with_capacity(first.len() + data.len());
+                many.extend_from_slice(&first);
+                many.extend_from_slice(&data);
+                Collected::Many(many)
+            }
+            Collected::Many(mut many) => {
+                many.extend_from_slice(&data);
+                Collected::Many(many)
+            }
+        }
+    }
+
+    fn into_bytes(self) -> Bytes {
+        match self {
+            Collected::Nothing => Bytes::new(),
+            Collected::One(bytes) => bytes,
+            Collected::Many(bytes) => bytes.freeze(),
+        }
+    }
+}
+
+impl Attempts for HttpAttempts {
+    type Attempt = HttpAttempt;
+
+    fn plan(&self) -> Plan<'_> {
+        Plan {
+            operation: self.operation,
+            timeout: self.timeout,
+            deadline: self.deadline,
+            max_retries: self.max_retries,
+            secret: Secret(&self.client.config().api_key_text),
+        }
+    }
+
+    fn start(&mut self, timeout: Duration) -> HttpAttempt {
+        let config = self.client.config();
+        let url = self.url.clone();
+        if tracing::level_enabled!(tracing::Level::INFO) {
+            // The path holds ids, never the key (which only travels in a header).
+            tracing::Span::current().record("path", url.path());
+        }
+        let request = config
+            .http
+            .request(self.method.clone(), url)
+            .header(API_KEY_HEADER, config.api_key.clone())
+            .header(ACCEPT, HeaderValue::from_static("application/json"))
+            .timeout(timeout);
+        match &self.body {
+            Body::None => self.send(request, None),
+            Body::Json(bytes) => {
+                let request = request
+                    .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                    .body(bytes.clone());
+                self.send(request, None)
+            }
+            Body::Form { texts, files } => {
+                let sender = Arc::new(());
+                let form = form(
+                    request,
+                    texts.clone(),
+                    files.clone(),
+                    self.progress.clone(),
+                    Arc::downgrade(&sender),
+                );
+                HttpAttempt::Opening(Box::pin(form), sender)
+            }
+        }
+    }
+
+    fn poll_attempt(&mut self, attempt: &mut HttpAttempt, cx: &mut Context<'_>, decode: Decode<'_>) -> Poll<Attempt> {
+        loop {
+            match attempt {
+                HttpAttempt::Done => {
+                    let over = Error::invalid_input(format!("{}: the attempt is over", self.operation));
+                    return Poll::Ready((Err(over), None));
+                }
+                HttpAttempt::Finished(finished) => {
+                    let finished = finished.take();
+                    *attempt = HttpAttempt::Done;
+                    if let Some(finished) = finished {
+                        return Poll::Ready(finished);
+                    }
+                }
+                HttpAttempt::Opening(form, sender) => {
+                    let request = ready!(form.as_mut().poll(cx));
+                    *attempt = match request {
+                        Ok(request) => {
+                            let sender = Some(sender.clone());
+                            self.sending(request, sender)
+                        }
+                        Err(refused) => HttpAttempt::Finished(Some((Err(refused), None))),
+                    };
+                }
+                HttpAttempt::Sending(pending, sender) => {
+                    let response = match ready!(Pin::new(pending).poll(cx)) {
+                        Ok(response) => response,
+                        Err(e) => {
+                            *attempt = HttpAttempt::Done;
+                            return Poll::Ready((Err(response::send_error(self.context(), e)), None));
+                        }
+                    };
+                    *attempt = self.answer(response, sender.take());
+                }
+                HttpAttempt::Reading(reading) => {
+                    let ctx = self.context();
+                    let status = reading.head.status;
+                    let result = ready!(reading.poll_read(cx, ctx, decode));
+                    *attempt = HttpAttempt::Done;
+                    return Poll::Ready((result, Some(status)));
+                }
+                HttpAttempt::Undocumented(read, status) => {
+                    let error = ready!(read.as_mut().poll(cx));
+                    let status = *status;
+                    *attempt = HttpAttempt::Done;
+                    return Poll::Ready((Err(error), Some(status)));
+                }
+            }
+        }
+    }
+}
+
+impl HttpAttempts {
+    fn send(&self, request: reqwest::RequestBuilder, sender: Option<Arc<()>>) -> HttpAttempt {
+        match request.build() {
+            Ok(request) => self.sending(request, sender),
+            Err(e) => HttpAttempt::Finished(Some((Err(response::send_error(self.context(), e)), None))),
+        }
+    }
+
+    fn sending(&self, request: reqwest::Request, sender: Option<Arc<()>>) -> HttpAttempt {
+        let mut http = &self.client.config().http;
+        HttpAttempt::Sending(http.call(request), sender)
+    }
+
+    /// What comes after the answer's head: reading a documented answer, or an undocumented one.
+    fn answer(&self, response: reqwest::Response, sender: Option<Arc<()>>) -> HttpAttempt {
+        let head = ResponseHead::of(&response);
+        let spec = self.operation.spec();
+        if head.status != spec.success && !spec.errors.contains(&head.status) {
+            let status = head.status;
+            let read = undocumented(self.client.clone(), self.operation, head, response);
+            return HttpAttempt::Undocumented(Box::pin(read), status);
+        }
+        if response.content_length().is_some_and(|len| len > MAX_RESPONSE_BODY) {
+            // Declared too large: refused without reading a byte of it.
+            let error = response::invalid(self.context(), Some(&head), BodyTooLarge.to_string(), &[]);
+            return HttpAttempt::Finished(Some((Err(error), Some(head.status))));
+        }
+        let mut response = response;
+        let headers = std::mem::take(response.headers_mut());
+        let headers = if self.keep_headers { headers } else { HeaderMap::new() };
+        HttpAttempt::Reading(Reading {
+            head,
+            headers,
+            response,
+            read: Collected::Nothing,
+            _sender: sender,
+        })
+    }
+}
+
+impl Reading {
+    fn poll_read(
+        &mut self,
+        cx: &mut Context<'_>,
+        ctx: CallContext<'_>,
+        decode: Decode<'_>,
+    ) -> Poll<Result<Success, Error>> {
+        loop {
+            // A chunk's future is made for each poll and dropped with it: it holds nothing that
+            // a later poll would miss (a frame is taken only when it is ready).
+            let chunk = ready!(std::pin::pin!(self.response.chunk()).poll(cx));
+            match chunk {
+                Ok(Some(data)) => {
+                    self.read.push(data);
+                    if self.read.len() as u64 > MAX_RESPONSE_BODY {
+                        let reason = BodyTooLarge.to_string();
+                        return Poll::Ready(Err(response::invalid(ctx, Some(&self.head), reason, &[])));
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => return Poll::Ready(Err(response::body_error(ctx, &self.head, e))),
+            }
+        }
+        let body = std::mem::replace(&mut self.read, Collected::Nothing).into_bytes();
+        let headers = std::mem::take(&mut self.headers);
+        Poll::Ready(response::documented(ctx, &self.head, headers, &body, decode))
+    }
+}
+
+/// The request with its multipart body: every file opened for this attempt, refusing before
+/// sending when one cannot be read.
+async fn form(
+    request: reqwest::RequestBuilder,
+    texts: Arc<[(&'static str, String)]>,
+    files: Arc<[(&'static str, Arc<Upload>)]>,
+    progress: Option<ProgressFn>,
+    sender: Weak<()>,
+) -> Result<reqwest::Request, Error> {
+    let mut form = Multipart::new();
+    for (name, value) in texts.iter() {
+        form.text(name, value);
+    }
+    for (name, upload) in files.iter() {
+        form.file(name, upload.open(name).await?)?;
+    }
+    let content_type = HeaderValue::from_str(&form.content_type()).map_err(|e| Error::invalid_input(e.to_string()))?;
+    let (body, len) = form.into_body(progress, sender);
+    let mut request = request.header(CONTENT_TYPE, content_type).body(body);
+    if let Some(len) = len {
+        request = request.header(CONTENT_LENGTH, len);
+    }
+    request
+        .build()
+        .map_err(|e| Error::invalid_input(format!("the request cannot be built: {e}")))
+}
+
+/// An answer with a status the spec does not document, read by [`response::undocumented`].
+async fn undocumented(
+    client: Client,
+    operation: OperationId,
+    head: ResponseHead,
+    response: reqwest::Response,
+) -> Error {
+    let secret = Secret(&client.config().api_key_text);
+    let ctx = CallContext {
+        operation,
+        idempotency: crate::retry::idempotency(operation),
+        secret,
+    };
+    response::undocumented(ctx, Some(&head), response).await
+}
