@@ -326,6 +326,9 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
                 fn operation() -> OperationId {
                     OperationId::#variant
                 }
+                fn send(&self) -> crate::Pending<Self::Page> {
+                    crate::request::Pending::new(&self.core, self.prepare())
+                }
             }
             impl #variant {
                 /// Every page, following each page's `cursor` until it is null; each page is a

@@ -8,7 +8,7 @@
 //! parameter, and cannot send `multipart/form-data` at all (progenitor issue #402). progenitor's
 //! types are what the answers decode into.
 
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -207,10 +207,8 @@ fn not_decoded(operation: OperationId, status: u16) -> Error {
 /// A list operation of the API's cursor convention: an optional `cursor` query parameter, and an
 /// answer with an `items` array and a nullable `cursor` (null on the last page).
 #[allow(dead_code)]
-pub(crate) trait Paginated:
-    IntoFuture<Output = Result<Self::Page, Error>, IntoFuture: Send> + Clone + Send + 'static
-{
-    type Page: Send + 'static;
+pub(crate) trait Paginated: Send + 'static {
+    type Page: DeserializeOwned + Send + 'static;
     type Item: Send + 'static;
     /// The same request, asking for the page after `cursor`.
     fn with_cursor(self, cursor: String) -> Self;
@@ -219,6 +217,8 @@ pub(crate) trait Paginated:
     fn page_cursor(page: &Self::Page) -> Option<&str>;
     fn page_items(page: Self::Page) -> Vec<Self::Item>;
     fn operation() -> OperationId;
+    /// The call of this page, leaving the request to ask for the next one (no copy of it is made).
+    fn send(&self) -> Pending<Self::Page>;
 }
 
 /// Every page, following each page's `cursor` until it is null. A failed page ends the stream
@@ -228,17 +228,17 @@ pub(crate) trait Paginated:
 pub(crate) fn pages<R: Paginated>(first: R) -> impl Stream<Item = Result<R::Page, Error>> + Send + 'static {
     futures_util::stream::unfold(Some(first), |state| async move {
         let request = state?;
-        let sent = request.sent_cursor().map(str::to_string);
-        let follow = |page: &R::Page| R::page_cursor(page).map(str::to_string);
-        let template = request.clone();
-        let page = match request.await {
+        let page = match request.send().await {
             Ok(page) => page,
             Err(error) => return Some((Err(error), None)),
         };
-        match follow(&page) {
+        match R::page_cursor(&page) {
             None => Some((Ok(page), None)),
-            Some(next) if Some(&next) == sent.as_ref() => Some((Err(repeated_cursor(R::operation())), None)),
-            Some(next) => Some((Ok(page), Some(template.with_cursor(next)))),
+            Some(next) if Some(next) == request.sent_cursor() => Some((Err(repeated_cursor(R::operation())), None)),
+            Some(next) => {
+                let next = next.to_string();
+                Some((Ok(page), Some(request.with_cursor(next))))
+            }
         }
     })
 }
@@ -246,14 +246,38 @@ pub(crate) fn pages<R: Paginated>(first: R) -> impl Stream<Item = Result<R::Page
 /// Every item of every page, in order; ends as [`pages`] does.
 #[allow(dead_code)]
 pub(crate) fn items<R: Paginated>(first: R) -> impl Stream<Item = Result<R::Item, Error>> + Send + 'static {
-    use futures_util::StreamExt;
-    pages(first).flat_map(|page| {
-        let items: Vec<Result<R::Item, Error>> = match page {
-            Ok(page) => R::page_items(page).into_iter().map(Ok).collect(),
-            Err(error) => vec![Err(error)],
-        };
-        futures_util::stream::iter(items)
-    })
+    Items::<R, _> {
+        pages: Box::pin(pages(first)),
+        page: Vec::new().into_iter(),
+    }
+}
+
+/// The items of the page at hand, handed out one by one, then the next page's.
+struct Items<R: Paginated, S> {
+    pages: Pin<Box<S>>,
+    page: std::vec::IntoIter<R::Item>,
+}
+
+// Nothing of it is pinned in place: the pages are boxed, and an item is moved out as it is
+// handed over.
+impl<R: Paginated, S> Unpin for Items<R, S> {}
+
+impl<R: Paginated, S: Stream<Item = Result<R::Page, Error>>> Stream for Items<R, S> {
+    type Item = Result<R::Item, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.page.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match ready!(this.pages.as_mut().poll_next(cx)) {
+                Some(Ok(page)) => this.page = R::page_items(page).into_iter(),
+                Some(Err(error)) => return Poll::Ready(Some(Err(error))),
+                None => return Poll::Ready(None),
+            }
+        }
+    }
 }
 
 #[allow(dead_code)]

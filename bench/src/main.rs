@@ -69,7 +69,7 @@ fn instructions_row(table: &mut table::Table, url: &str, short: usize, long: usi
     table.lower_is_better(
         "1. retrieve, instructions per call",
         &[vec![sdk], vec![raw]],
-        Some(1.05),
+        Some(1.00),
     );
     Ok(())
 }

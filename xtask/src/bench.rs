@@ -1,6 +1,7 @@
-//! `cargo xtask bench`: builds the bench in release mode, runs it (rows 1-3), then measures row 4,
-//! the library's build cost, and row 6, the cost of one operation (`op_cost.rs`), on copies of the
-//! workspace so the repository is never touched.
+//! `cargo xtask bench`: builds the bench in release mode, runs it (rows 1-3), row 5 (pagination,
+//! in a copy grown with a list operation), then measures row 4, the library's build cost, and
+//! row 6, the cost of one operation (`op_cost.rs`), on copies of the workspace so the repository
+//! is never touched.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -28,8 +29,7 @@ fn build_bench(root: &Path) -> Result<PathBuf, String> {
             .args(["build", "--release", "--quiet", "-p", "postpress-bench"]),
         "cargo build",
     )?;
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    Ok(target.join("release").join("postpress-bench"))
+    Ok(target_dir(root).join("release").join("postpress-bench"))
 }
 
 /// `cargo xtask soak`: the chaos soak (`postpress-soak`), in release mode.
@@ -49,7 +49,54 @@ pub fn run(root: &Path, smoke: bool) -> Result<(), String> {
     }
     eprintln!("== running the bench{}", if smoke { " (smoke)" } else { "" });
     run_ok(Command::new(&bench).args(&args), "postpress-bench")?;
+    pagination(root, smoke)?;
     build_cost(root, smoke)
+}
+
+/// The target directory cargo builds this workspace in.
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
+}
+
+/// Row 5, pagination (`bench/grown/pagination.rs`): the spec has no list operation, so the row
+/// is built in a copy of the workspace whose spec has the growth fixture's, in a target
+/// directory of its own (`target/grown-bench`, kept between runs: only the crate and the bench
+/// are built again).
+pub fn pagination(root: &Path, smoke: bool) -> Result<(), String> {
+    let dir = target_dir(root).join("grown-bench");
+    let copy = dir.join("workspace");
+    let _ = std::fs::remove_dir_all(&copy);
+    copy_workspace(root, &copy)?;
+    let spec_path = root.join(crate::codegen::SPEC_PATH);
+    let spec = std::fs::read_to_string(&spec_path).map_err(|e| format!("{}: {e}", spec_path.display()))?;
+    let grown = crate::grow::with_growth_fixture(root, &spec)?;
+    std::fs::write(copy.join(crate::codegen::SPEC_PATH), grown).map_err(|e| e.to_string())?;
+    let bin = copy.join("bench").join("src").join("bin");
+    std::fs::copy(
+        root.join("bench").join("grown").join("pagination.rs"),
+        bin.join("postpress-pagination.rs"),
+    )
+    .map_err(|e| format!("bench/grown/pagination.rs: {e}"))?;
+    eprintln!("== building the pagination row in a grown copy (release)");
+    let target = dir.join("target");
+    run_ok(
+        cargo().current_dir(&copy).env("CARGO_TARGET_DIR", &target).args([
+            "build",
+            "--release",
+            "--quiet",
+            "-p",
+            "postpress-bench",
+            "--bin",
+            "postpress-pagination",
+        ]),
+        "cargo build of the pagination row",
+    )?;
+    let mut command = Command::new(target.join("release").join("postpress-pagination"));
+    command.arg("measure");
+    if smoke {
+        command.arg("--smoke");
+    }
+    run_ok(&mut command, "the pagination row")
 }
 
 /// Row 4: what a user compiles. The crates of the library's tree (normal, and with the

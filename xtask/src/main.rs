@@ -4,6 +4,7 @@
 //! - `cargo xtask gen --check`: exit non-zero, naming each stale artefact, when one differs.
 //! - `cargo xtask bench [--smoke]`: the SDK against raw reqwest, one table (see `bench/`), plus
 //!   the library's build cost.
+//! - `cargo xtask pagination [--smoke]`: row 5 of the bench alone, walking a list's pages.
 //! - `cargo xtask op-cost`: row 6 of the bench alone, what one operation of the spec costs.
 //! - `cargo xtask soak [--sends N] [--concurrency C] [--seed S]`: the chaos soak (see
 //!   `bench/src/soak/`): sends through a fault-injecting proxy, reconciled against the fake.
@@ -81,9 +82,10 @@ fn generate_artefacts(check: bool) -> Result<(), String> {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask gen [--check] | cargo xtask bench [--smoke] | cargo xtask op-cost | cargo xtask soak [--sends N] [--concurrency C] [--seed S]";
+const USAGE: &str = "usage: cargo xtask gen [--check] | cargo xtask bench [--smoke] | cargo xtask pagination [--smoke] | cargo xtask op-cost | cargo xtask soak [--sends N] [--concurrency C] [--seed S]";
 
 mod bench;
+mod grow;
 mod op_cost;
 
 fn main() -> ExitCode {
@@ -94,6 +96,8 @@ fn main() -> ExitCode {
         ["gen", "--check"] => generate_artefacts(true),
         ["bench"] => workspace_root().and_then(|root| bench::run(&root, false)),
         ["bench", "--smoke"] => workspace_root().and_then(|root| bench::run(&root, true)),
+        ["pagination"] => workspace_root().and_then(|root| bench::pagination(&root, false)),
+        ["pagination", "--smoke"] => workspace_root().and_then(|root| bench::pagination(&root, true)),
         ["soak", rest @ ..] => workspace_root().and_then(|root| bench::soak(&root, rest)),
         ["op-cost"] => workspace_root().and_then(|root| {
             let scratch = std::env::temp_dir().join(format!("postpress-op-cost-{}", std::process::id()));

@@ -75,15 +75,8 @@ pub fn grown(spec: &str) -> Result<String, String> {
 "
         ));
     }
-    let insert = |text: &str, anchor: &str, block: &str| -> Result<String, String> {
-        let needle = format!("\n{anchor}\n");
-        if text.matches(&needle).count() != 1 {
-            return Err(format!("the spec has no single line {anchor:?}"));
-        }
-        Ok(text.replacen(&needle, &format!("{needle}{block}"), 1))
-    };
-    let spec = insert(spec, "paths:", &paths)?;
-    insert(&spec, "  schemas:", &schemas)
+    let spec = crate::grow::insert_after(spec, "paths:", &paths)?;
+    crate::grow::insert_after(&spec, "  schemas:", &schemas)
 }
 
 /// The generated-lines figure alone (the smoke run: it proves the growing works, with no build).

@@ -1,0 +1,252 @@
+//! The pagination row of `cargo xtask bench`: walking the pages of a cursor-paginated list
+//! through `.items()` against raw reqwest following the same cursors into the same typed page,
+//! in instructions per page (callgrind).
+//!
+//! The spec has no list operation, so this file is not part of the bench's own build: `cargo
+//! xtask bench` copies the workspace, merges the growth fixture's operations into the copy's
+//! spec (`tests/growth/`: `list_accounts`, cursor-paginated), and builds this file there as the
+//! binary `postpress-pagination`. The crate it measures is the SDK itself, grown by its spec.
+//!
+//! - `postpress-pagination measure [--smoke]`: the row (a child server, callgrind over two walk
+//!   counts so that start-up cancels out); a missed target fails a full run.
+//! - internal: `serve` (the page server), `walk sdk|raw URL WALKS` (the client under callgrind).
+
+use std::process::{Command, ExitCode, Stdio};
+
+use futures_util::StreamExt;
+use postpress::types::AccountList;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+#[path = "../table.rs"] // as `bench/src/bin/postpress-pagination.rs` in the copy
+#[allow(dead_code)] // The row needs part of the table.
+mod table;
+
+/// Pages in one walk, and accounts on each.
+const PAGES: usize = 50;
+const PER_PAGE: usize = 20;
+const KEY: &str = "pp_bench";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("measure") => measure(args.iter().any(|a| a == "--smoke")),
+        Some("serve") => serve(),
+        Some("walk") => walk(&args[1..]),
+        _ => Err("usage: postpress-pagination measure [--smoke]".into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("postpress-pagination: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// Page `n` of the list: `PER_PAGE` accounts, and the cursor of page `n + 1` (null on the last).
+fn page(n: usize) -> String {
+    let items: Vec<serde_json::Value> = (0..PER_PAGE)
+        .map(|i| {
+            let provider = ["LINKEDIN", "WHATSAPP", "TELEGRAM"][i % 3];
+            serde_json::json!({
+                "object": "Account",
+                "id": format!("acc_{n:02}_{i:02}_01HXYZ4QK3WJ8FN3M6QH7TZ8GR"),
+                "name": format!("account number {i} of page {n}"),
+                "type": provider,
+            })
+        })
+        .collect();
+    let cursor = (n + 1 < PAGES).then(|| format!("page_{:02}", n + 1));
+    serde_json::json!({"object": "AccountList", "items": items, "cursor": cursor}).to_string()
+}
+
+/// The page server: a keep-alive HTTP/1.1 server answering `GET /accounts[?cursor=page_NN]`.
+fn serve() -> Result<(), String> {
+    runtime()?.block_on(async {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await.map_err(|e| e.to_string())?;
+        println!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
+        let answers: &'static [Vec<u8>] = Vec::leak(
+            (0..PAGES)
+                .map(|n| {
+                    let body = page(n);
+                    format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                        body.len()
+                    )
+                    .into_bytes()
+                })
+                .collect(),
+        );
+        loop {
+            let (socket, _) = listener.accept().await.map_err(|e| e.to_string())?;
+            tokio::spawn(async move {
+                let _ = keep_alive(socket, answers).await;
+            });
+        }
+    })
+}
+
+async fn keep_alive(mut socket: TcpStream, answers: &[Vec<u8>]) -> std::io::Result<()> {
+    socket.set_nodelay(true)?;
+    let mut buf = vec![0u8; 16 * 1024];
+    let mut filled = 0;
+    loop {
+        let n = socket.read(&mut buf[filled..]).await?;
+        if n == 0 {
+            return Ok(());
+        }
+        filled += n;
+        while let Some(end) = buf[..filled].windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]);
+            let line = head.lines().next().unwrap_or_default();
+            let n = line
+                .split_once("cursor=page_")
+                .and_then(|(_, rest)| rest.get(..2)?.parse::<usize>().ok())
+                .unwrap_or(0);
+            socket.write_all(&answers[n.min(PAGES - 1)]).await?;
+            buf.copy_within(end + 4..filled, 0);
+            filled -= end + 4;
+        }
+        if filled == buf.len() {
+            return Ok(());
+        }
+    }
+}
+
+/// Under callgrind: `walk sdk|raw URL WALKS`, each walk every page of the list.
+fn walk(args: &[String]) -> Result<(), String> {
+    let [kind, url, walks] = args else {
+        return Err("walk KIND URL WALKS".into());
+    };
+    let walks: usize = walks.parse().map_err(|_| "WALKS")?;
+    runtime()?.block_on(async {
+        match kind.as_str() {
+            "sdk" => {
+                let client = postpress::Client::builder()
+                    .api_key(KEY)
+                    .base_url(url)
+                    .build()
+                    .map_err(|e| e.to_string())?;
+                for _ in 0..walks {
+                    let mut accounts = std::pin::pin!(client.list_accounts().items());
+                    let mut seen = 0;
+                    while let Some(account) = accounts.next().await {
+                        std::hint::black_box(account.map_err(|e| e.to_string())?);
+                        seen += 1;
+                    }
+                    check(seen)?;
+                }
+            }
+            "raw" => {
+                let http = reqwest::Client::builder()
+                    .connect_timeout(postpress::DEFAULT_CONNECT_TIMEOUT)
+                    .timeout(postpress::DEFAULT_TIMEOUT)
+                    .build()
+                    .map_err(|e| e.to_string())?;
+                for _ in 0..walks {
+                    let mut cursor: Option<String> = None;
+                    let mut seen = 0;
+                    loop {
+                        let url = match &cursor {
+                            None => format!("{url}/accounts"),
+                            Some(cursor) => format!("{url}/accounts?cursor={cursor}"),
+                        };
+                        let response = http
+                            .get(url)
+                            .header("x-api-key", KEY)
+                            .header("accept", "application/json")
+                            .send()
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        let body = response.bytes().await.map_err(|e| e.to_string())?;
+                        let page: AccountList = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
+                        for account in page.items {
+                            std::hint::black_box(account);
+                            seen += 1;
+                        }
+                        match page.cursor {
+                            Some(next) => cursor = Some(next),
+                            None => break,
+                        }
+                    }
+                    check(seen)?;
+                }
+            }
+            other => return Err(format!("unknown client {other}")),
+        }
+        Ok(())
+    })
+}
+
+fn check(seen: usize) -> Result<(), String> {
+    if seen == PAGES * PER_PAGE {
+        Ok(())
+    } else {
+        Err(format!("a walk saw {seen} accounts, not {}", PAGES * PER_PAGE))
+    }
+}
+
+/// The row: instructions per page of each client, (total of `long` walks − total of `short`
+/// walks) / ((long − short) × pages).
+fn measure(smoke: bool) -> Result<(), String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let mut server = Command::new(&exe)
+        .arg("serve")
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let mut line = String::new();
+    let stdout = server.stdout.take().ok_or("no stdout")?;
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).map_err(|e| e.to_string())?;
+    let url = line.trim().to_string();
+    let (short, long) = if smoke { (1, 3) } else { (4, 24) };
+    let per_page = |kind: &str| -> Result<f64, String> {
+        let mut totals = Vec::new();
+        for walks in [short, long] {
+            let out = std::env::temp_dir().join(format!("postpress-pages-{kind}-{walks}-{}.out", std::process::id()));
+            let status = Command::new("valgrind")
+                .args(["--tool=callgrind", "--quiet"])
+                .arg(format!("--callgrind-out-file={}", out.display()))
+                .arg(&exe)
+                .args(["walk", kind, &url, &walks.to_string()])
+                .stdout(Stdio::null())
+                .status()
+                .map_err(|e| format!("valgrind: {e}"))?;
+            if !status.success() {
+                return Err(format!("the {kind} walk under valgrind failed"));
+            }
+            let text = std::fs::read_to_string(&out).map_err(|e| e.to_string())?;
+            let _ = std::fs::remove_file(&out);
+            let total = text
+                .lines()
+                .find_map(|l| l.strip_prefix("summary:").or_else(|| l.strip_prefix("totals:")))
+                .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
+                .ok_or("no totals in the callgrind output")?;
+            totals.push(total);
+        }
+        Ok((totals[1] - totals[0]) / ((long - short) * PAGES) as f64)
+    };
+    let measured = per_page("sdk").and_then(|sdk| Ok((sdk, per_page("raw")?)));
+    let _ = server.kill();
+    let _ = server.wait();
+    let (sdk, raw) = measured?;
+    let mut table = table::Table::default();
+    table.lower_is_better(
+        "5. pagination, instructions per page",
+        &[vec![sdk], vec![raw]],
+        Some(1.00),
+    );
+    if smoke {
+        table.print();
+        return Ok(());
+    }
+    table.finish()
+}
