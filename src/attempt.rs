@@ -188,12 +188,15 @@ impl Attempts for HttpAttempts {
             // The path holds ids, never the key (which only travels in a header).
             tracing::Span::current().record("path", url.path());
         }
-        let request = config
+        let mut request = config
             .http
             .request(self.method.clone(), url)
             .header(API_KEY_HEADER, config.api_key.clone())
-            .header(ACCEPT, HeaderValue::from_static("application/json"))
-            .timeout(timeout);
+            .header(ACCEPT, HeaderValue::from_static("application/json"));
+        if timeout != config.timeout {
+            // The client's own timeout is `config.timeout` (see `ClientBuilder::build`).
+            request = request.timeout(timeout);
+        }
         match &self.body {
             Body::None => self.send(request, None),
             Body::Json(bytes) => {

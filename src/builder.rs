@@ -139,8 +139,8 @@ impl ClientBuilder {
     /// The SDK takes a builder rather than a built `reqwest::Client` because it must set the
     /// redirect policy: reqwest would carry the `X-API-KEY` header to another host on a redirect
     /// (it strips only its own list of sensitive headers). [`build`](Self::build) sets on it the
-    /// redirect policy (same origin only), the connect timeout and the user agent; everything else
-    /// stays yours. The built client's connection pool is shared by every clone of the [`Client`].
+    /// redirect policy (same origin only), the connect timeout, the timeout and the user agent;
+    /// everything else stays yours. The built client's connection pool is shared by every clone of the [`Client`].
     pub fn http_client_builder(mut self, builder: reqwest::ClientBuilder) -> Self {
         self.http = Some(builder);
         self
@@ -180,11 +180,15 @@ impl ClientBuilder {
                 attempt.stop()
             }
         });
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
         let http = self
             .http
             .unwrap_or_default()
             .redirect(redirect)
             .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+            // The attempts that take the client's timeout set none of their own: reqwest keeps a
+            // request's own timeout in an extension map, an allocation on every call.
+            .timeout(timeout)
             .user_agent(user_agent)
             .build()
             .map_err(|e| Error::config(format!("the HTTP client could not be built: {e}")))?;
@@ -195,7 +199,7 @@ impl ClientBuilder {
             http,
             api_key_text: api_key.to_str().unwrap_or_default().to_string(),
             api_key,
-            timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            timeout,
             upload_timeout: self.upload_timeout.unwrap_or(DEFAULT_UPLOAD_TIMEOUT),
             deadline: self.deadline,
             max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),

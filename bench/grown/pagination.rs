@@ -15,10 +15,15 @@ use std::process::{Command, ExitCode, Stdio};
 
 use futures_util::StreamExt;
 use postpress::types::AccountList;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 
-#[path = "../table.rs"] // as `bench/src/bin/postpress-pagination.rs` in the copy
+// As `bench/src/bin/postpress-pagination.rs` in the copy, the bench's modules are one level up.
+#[path = "../callgrind.rs"]
+mod callgrind;
+#[path = "../message_server.rs"]
+#[allow(dead_code)] // Its connection loop, not its message.
+mod message_server;
+#[path = "../table.rs"]
 #[allow(dead_code)] // The row needs part of the table.
 mod table;
 
@@ -88,37 +93,17 @@ fn serve() -> Result<(), String> {
         loop {
             let (socket, _) = listener.accept().await.map_err(|e| e.to_string())?;
             tokio::spawn(async move {
-                let _ = keep_alive(socket, answers).await;
+                let page = |line: &str| {
+                    let n = line
+                        .split_once("cursor=page_")
+                        .and_then(|(_, rest)| rest.get(..2)?.parse::<usize>().ok())
+                        .unwrap_or(0);
+                    answers[n.min(PAGES - 1)].as_slice()
+                };
+                let _ = message_server::keep_alive(socket, page).await;
             });
         }
     })
-}
-
-async fn keep_alive(mut socket: TcpStream, answers: &[Vec<u8>]) -> std::io::Result<()> {
-    socket.set_nodelay(true)?;
-    let mut buf = vec![0u8; 16 * 1024];
-    let mut filled = 0;
-    loop {
-        let n = socket.read(&mut buf[filled..]).await?;
-        if n == 0 {
-            return Ok(());
-        }
-        filled += n;
-        while let Some(end) = buf[..filled].windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buf[..end]);
-            let line = head.lines().next().unwrap_or_default();
-            let n = line
-                .split_once("cursor=page_")
-                .and_then(|(_, rest)| rest.get(..2)?.parse::<usize>().ok())
-                .unwrap_or(0);
-            socket.write_all(&answers[n.min(PAGES - 1)]).await?;
-            buf.copy_within(end + 4..filled, 0);
-            filled -= end + 4;
-        }
-        if filled == buf.len() {
-            return Ok(());
-        }
-    }
 }
 
 /// Under callgrind: `walk sdk|raw URL WALKS`, each walk every page of the list.
@@ -209,30 +194,8 @@ fn measure(smoke: bool) -> Result<(), String> {
     let url = line.trim().to_string();
     let (short, long) = if smoke { (1, 3) } else { (4, 24) };
     let per_page = |kind: &str| -> Result<f64, String> {
-        let mut totals = Vec::new();
-        for walks in [short, long] {
-            let out = std::env::temp_dir().join(format!("postpress-pages-{kind}-{walks}-{}.out", std::process::id()));
-            let status = Command::new("valgrind")
-                .args(["--tool=callgrind", "--quiet"])
-                .arg(format!("--callgrind-out-file={}", out.display()))
-                .arg(&exe)
-                .args(["walk", kind, &url, &walks.to_string()])
-                .stdout(Stdio::null())
-                .status()
-                .map_err(|e| format!("valgrind: {e}"))?;
-            if !status.success() {
-                return Err(format!("the {kind} walk under valgrind failed"));
-            }
-            let text = std::fs::read_to_string(&out).map_err(|e| e.to_string())?;
-            let _ = std::fs::remove_file(&out);
-            let total = text
-                .lines()
-                .find_map(|l| l.strip_prefix("summary:").or_else(|| l.strip_prefix("totals:")))
-                .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
-                .ok_or("no totals in the callgrind output")?;
-            totals.push(total);
-        }
-        Ok((totals[1] - totals[0]) / ((long - short) * PAGES) as f64)
+        let run = |walks: usize| callgrind::total(&exe, &["walk", kind, &url, &walks.to_string()]);
+        Ok((run(long)? - run(short)?) / ((long - short) * PAGES) as f64)
     };
     let measured = per_page("sdk").and_then(|sdk| Ok((sdk, per_page("raw")?)));
     let _ = server.kill();

@@ -9,6 +9,7 @@
 //! - `postpress-allocs URL CALLS` (its own binary): allocations per retrieve, for the table.
 //! - internal: `serve-message`, `retrieve-client`, `upload-client` (child processes).
 
+mod callgrind;
 mod decode;
 mod message_server;
 mod retrieve;

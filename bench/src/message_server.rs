@@ -35,12 +35,13 @@ pub(crate) async fn serve(port: u16) -> std::io::Result<()> {
     loop {
         let (socket, _) = listener.accept().await?;
         tokio::spawn(async move {
-            let _ = keep_alive(socket, response).await;
+            let _ = keep_alive(socket, |_| response).await;
         });
     }
 }
 
-async fn keep_alive(mut socket: TcpStream, response: &[u8]) -> std::io::Result<()> {
+/// Answers every request of a keep-alive connection with `answer(its request line)`.
+pub(crate) async fn keep_alive(mut socket: TcpStream, answer: impl Fn(&str) -> &'static [u8]) -> std::io::Result<()> {
     socket.set_nodelay(true)?;
     let mut buf = vec![0u8; 16 * 1024];
     let mut filled = 0;
@@ -52,7 +53,9 @@ async fn keep_alive(mut socket: TcpStream, response: &[u8]) -> std::io::Result<(
         filled += n;
         // Answer every complete request head (GETs carry no body).
         while let Some(end) = buf[..filled].windows(4).position(|w| w == b"\r\n\r\n") {
-            socket.write_all(response).await?;
+            let head = String::from_utf8_lossy(&buf[..end]);
+            let line = head.lines().next().unwrap_or_default();
+            socket.write_all(answer(line)).await?;
             buf.copy_within(end + 4..filled, 0);
             filled -= end + 4;
         }

@@ -188,31 +188,6 @@ pub(crate) fn client(args: &[String]) -> Result<(), String> {
 /// `short` calls) / (long − short), which cancels start-up.
 pub(crate) fn instructions_per_call(url: &str, kind: &str, short: usize, long: usize) -> Result<f64, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let mut totals = Vec::new();
-    for calls in [short, long] {
-        let out = std::env::temp_dir().join(format!("postpress-callgrind-{kind}-{calls}-{}.out", std::process::id()));
-        let status = Command::new("valgrind")
-            .args([
-                "--tool=callgrind",
-                "--quiet",
-                &format!("--callgrind-out-file={}", out.display()),
-            ])
-            .arg(&exe)
-            .args(["retrieve-client", kind, url, &calls.to_string()])
-            .stdout(Stdio::null())
-            .status()
-            .map_err(|e| format!("valgrind: {e}"))?;
-        if !status.success() {
-            return Err(format!("valgrind run of {kind} failed"));
-        }
-        let text = std::fs::read_to_string(&out).map_err(|e| e.to_string())?;
-        let _ = std::fs::remove_file(&out);
-        let total = text
-            .lines()
-            .find_map(|l| l.strip_prefix("summary:").or_else(|| l.strip_prefix("totals:")))
-            .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
-            .ok_or("no totals in the callgrind output")?;
-        totals.push(total);
-    }
-    Ok((totals[1] - totals[0]) / (long - short) as f64)
+    let run = |calls: usize| crate::callgrind::total(&exe, &["retrieve-client", kind, url, &calls.to_string()]);
+    Ok((run(long)? - run(short)?) / (long - short) as f64)
 }

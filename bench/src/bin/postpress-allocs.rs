@@ -7,6 +7,9 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+#[path = "../callgrind.rs"]
+#[allow(dead_code)] // Used by retrieve.rs's instruction count, which this binary does not run.
+mod callgrind;
 #[path = "../retrieve.rs"]
 #[allow(dead_code)] // The callers are what this binary needs of it.
 mod retrieve;
