@@ -70,6 +70,7 @@ pub fn generate(raw: &Value, ops: &[Op]) -> Result<TokenStream, String> {
     let mut variants = Vec::new();
     let mut ids = Vec::new();
     let mut indexes = Vec::new();
+    let mut spans = Vec::new();
     let mut bodies = Vec::new();
     let mut answers = Vec::new();
     let paths = raw
@@ -141,6 +142,7 @@ pub fn generate(raw: &Value, ops: &[Op]) -> Result<TokenStream, String> {
             answers.push(format_ident!("{answer}"));
             variants.push(variant.clone());
             ids.push(id.to_string());
+            spans.push(quote! { crate::telemetry::call_span!(#id, #method, #path) });
             indexes.push(rows.len());
             rows.push(quote! {
                 Operation {
@@ -184,6 +186,13 @@ pub fn generate(raw: &Value, ops: &[Op]) -> Result<TokenStream, String> {
                 pub fn spec(self) -> &'static Operation {
                     match self {
                         #( Self::#variants => &OPERATIONS[#indexes], )*
+                    }
+                }
+                /// The span of one call of this operation, named after it (a span's name is
+                /// fixed where it is created); see `crate::telemetry`.
+                pub(crate) fn call_span(self) -> ::tracing::Span {
+                    match self {
+                        #( Self::#variants => #spans, )*
                     }
                 }
             }

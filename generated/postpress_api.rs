@@ -6318,6 +6318,37 @@ pub mod operations {
                 Self::AddReaction => &OPERATIONS[4usize],
             }
         }
+        /// The span of one call of this operation, named after it (a span's name is
+        /// fixed where it is created); see `crate::telemetry`.
+        pub(crate) fn call_span(self) -> ::tracing::Span {
+            match self {
+                Self::PatchChat => {
+                    crate::telemetry::call_span!(
+                        "patch_chat", "PATCH", "/chats/{chat_id}"
+                    )
+                }
+                Self::SendMessage => {
+                    crate::telemetry::call_span!(
+                        "send_message", "POST", "/chats/{chat_id}/messages"
+                    )
+                }
+                Self::GetMessage => {
+                    crate::telemetry::call_span!(
+                        "get_message", "GET", "/messages/{message_id}"
+                    )
+                }
+                Self::ForwardMessage => {
+                    crate::telemetry::call_span!(
+                        "forward_message", "POST", "/messages/{message_id}/forward"
+                    )
+                }
+                Self::AddReaction => {
+                    crate::telemetry::call_span!(
+                        "add_reaction", "POST", "/messages/{message_id}/reaction"
+                    )
+                }
+            }
+        }
     }
     impl ::std::fmt::Display for OperationId {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -181,13 +181,13 @@ impl Attempts for HttpAttempts {
         }
     }
 
+    fn span(&self, call: &tracing::Span, resend_count: u32) -> tracing::Span {
+        crate::telemetry::attempt_span(call, self.operation, &self.url, resend_count)
+    }
+
     fn start(&mut self, timeout: Duration) -> HttpAttempt {
         let config = self.client.config();
         let url = self.url.clone();
-        if tracing::level_enabled!(tracing::Level::INFO) {
-            // The path holds ids, never the key (which only travels in a header).
-            tracing::Span::current().record("path", url.path());
-        }
         let mut request = config
             .http
             .request(self.method.clone(), url)

@@ -18,6 +18,8 @@ use crate::operations::OperationId;
 use crate::request::{Decode, Success};
 use crate::response::{CallContext, Secret};
 use crate::retry::{self, Outcome};
+use crate::telemetry::{self, GaveUp};
+use tracing::Span;
 
 /// What one attempt produced, already judged (`crate::response`), and the status of its answer
 /// when one arrived.
@@ -52,7 +54,9 @@ pub(crate) trait Attempts: Unpin {
     type Attempt: Unpin;
     /// The call's plan (its secret borrowed from `self`).
     fn plan(&self) -> Plan<'_>;
-    /// Starts an attempt with this timeout; nothing is awaited yet.
+    /// The span of the next attempt, a child of the call's (`crate::telemetry::attempt_span`).
+    fn span(&self, call: &Span, resend_count: u32) -> Span;
+    /// Starts an attempt with this timeout, inside its span; nothing is awaited yet.
     fn start(&mut self, timeout: Duration) -> Self::Attempt;
     /// Drives `attempt`; a success's body is handed to `decode`.
     fn poll_attempt(&mut self, attempt: &mut Self::Attempt, cx: &mut Context<'_>, decode: Decode<'_>) -> Poll<Attempt>;
@@ -74,6 +78,7 @@ enum State<F> {
     Start,
     Running {
         attempt: F,
+        span: Span,
         started: Instant,
         /// The deadline, not the per-attempt timeout, limits this attempt.
         clipped: bool,
@@ -87,7 +92,7 @@ impl<A: Attempts> Exchange<A> {
     pub(crate) fn new(attempts: A) -> Self {
         let plan = attempts.plan();
         let deadline = deadline_after(plan.deadline);
-        let retries = Retries::new(plan.max_retries, call_span(plan.operation));
+        let retries = Retries::new(plan.max_retries, plan.operation.call_span());
         Exchange {
             attempts,
             deadline,
@@ -120,12 +125,15 @@ impl<A: Attempts> Exchange<A> {
                     // whole answer) rather than adding a timer of its own: one timer per attempt.
                     let left = self.deadline.saturating_duration_since(tokio::time::Instant::now());
                     let started = Instant::now();
-                    let attempt = match self.retries.span() {
-                        None => self.attempts.start(timeout.min(left)),
-                        Some(span) => span.in_scope(|| self.attempts.start(timeout.min(left))),
+                    let span = self.attempts.span(&self.retries.span, self.retries.attempt - 1);
+                    let attempt = if span.is_disabled() {
+                        self.attempts.start(timeout.min(left))
+                    } else {
+                        span.in_scope(|| self.attempts.start(timeout.min(left)))
                     };
                     self.state = State::Running {
                         attempt,
+                        span,
                         started,
                         clipped: left < timeout,
                     };
@@ -136,20 +144,20 @@ impl<A: Attempts> Exchange<A> {
                 }
                 State::Running {
                     attempt,
+                    span,
                     started,
                     clipped,
                 } => {
                     // No span work when no subscriber listens.
-                    let polled = match self.retries.span() {
-                        None => self.attempts.poll_attempt(attempt, cx, &mut *decode),
-                        Some(span) => {
-                            let _entered = span.enter();
-                            self.attempts.poll_attempt(attempt, cx, &mut *decode)
-                        }
+                    let polled = if span.is_disabled() {
+                        self.attempts.poll_attempt(attempt, cx, &mut *decode)
+                    } else {
+                        let _entered = span.enter();
+                        self.attempts.poll_attempt(attempt, cx, &mut *decode)
                     };
                     let (result, status) = ready!(polled);
-                    let (started, clipped) = (*started, *clipped);
-                    match self.after_attempt(result, status, started, clipped) {
+                    let (span, started, clipped) = (span.clone(), *started, *clipped);
+                    match self.after_attempt(result, status, &span, started, clipped) {
                         Ok(wait) => self.state = State::Waiting(Box::pin(tokio::time::sleep(wait))),
                         Err(result) => {
                             self.state = State::Done;
@@ -167,6 +175,7 @@ impl<A: Attempts> Exchange<A> {
         &mut self,
         mut result: Result<Success, Error>,
         status: Option<u16>,
+        span: &Span,
         started: Instant,
         clipped: bool,
     ) -> Result<Duration, Result<Success, Error>> {
@@ -180,13 +189,27 @@ impl<A: Attempts> Exchange<A> {
             }
             self.maybe_applied = error.outcome() == Outcome::Unknown;
         }
-        match self.retries.after_attempt(started, status, &result) {
-            Some(wait) if deadline_after(wait) < self.deadline => Ok(wait),
-            Some(_) => {
-                self.retries.log_no_time_left();
+        let attempt = self.retries.attempt;
+        telemetry::attempt_ended(span, attempt, status, started, &result);
+        let call = &self.retries.span;
+        let Err(error) = &result else {
+            telemetry::call_ended(call, attempt, &result, GaveUp::NotRetryable);
+            return Err(result);
+        };
+        match self.retries.next_delay(error) {
+            Ok(wait) if deadline_after(wait) < self.deadline => {
+                telemetry::retrying(call, attempt, error, wait.as_millis() as u64);
+                self.retries.attempt += 1;
+                Ok(wait)
+            }
+            Ok(_) => {
+                telemetry::call_ended(call, attempt, &result, GaveUp::Deadline);
                 Err(result)
             }
-            None => Err(result),
+            Err(gave_up) => {
+                telemetry::call_ended(call, attempt, &result, gave_up);
+                Err(result)
+            }
         }
     }
 }
@@ -200,32 +223,17 @@ fn deadline_after(duration: Duration) -> tokio::time::Instant {
     now.checked_add(duration).unwrap_or_else(|| now + NEVER)
 }
 
-/// The span of one call: operation, method, and (recorded as the call goes) the request path,
-/// attempts, status, duration and the error envelope's `instance`. It never holds a body or the key.
-fn call_span(operation: OperationId) -> tracing::Span {
-    let spec = operation.spec();
-    tracing::info_span!(
-        "postpress",
-        operation = spec.id,
-        method = spec.method,
-        path = tracing::field::Empty,
-        attempts = tracing::field::Empty,
-        status = tracing::field::Empty,
-        duration_ms = tracing::field::Empty,
-        instance = tracing::field::Empty,
-    )
-}
-
-/// Counts attempts, logs each in the call's span, and decides whether, and after how long, to try
-/// again.
+/// Counts attempts, and decides whether, and after how long, to try again.
 struct Retries {
     max_retries: u32,
+    /// The attempt under way, from 1.
     attempt: u32,
-    span: tracing::Span,
+    /// The call's span (`crate::telemetry`).
+    span: Span,
 }
 
 impl Retries {
-    fn new(max_retries: u32, span: tracing::Span) -> Self {
+    fn new(max_retries: u32, span: Span) -> Self {
         Retries {
             max_retries,
             attempt: 1,
@@ -233,85 +241,15 @@ impl Retries {
         }
     }
 
-    /// The call's span, or `None` when no subscriber listens.
-    fn span(&self) -> Option<&tracing::Span> {
-        (!self.span.is_disabled()).then_some(&self.span)
-    }
-
-    /// Logs an attempt; returns the wait before the next one, or `None` when `result` is final.
-    fn after_attempt<T>(
-        &mut self,
-        started: Instant,
-        status: Option<u16>,
-        result: &Result<T, Error>,
-    ) -> Option<Duration> {
-        if !self.span.is_disabled() {
-            self.span.in_scope(|| self.log_attempt(status, started, result));
+    /// After a failed attempt: the wait before the next one, or why there is none.
+    fn next_delay(&self, error: &Error) -> Result<Duration, GaveUp> {
+        if !error.is_retryable() {
+            return Err(GaveUp::NotRetryable);
         }
-        self.next_delay(result.as_ref().err()?)
-    }
-
-    /// One event per attempt, with the span's fields brought up to date.
-    fn log_attempt<T>(&self, status: Option<u16>, started: Instant, result: &Result<T, Error>) {
-        let attempt = self.attempt;
-        let duration_ms = started.elapsed().as_millis() as u64;
-        self.span.record("attempts", attempt);
-        self.span.record("duration_ms", duration_ms);
-        if let Some(status) = status {
-            self.span.record("status", status);
+        if self.attempt > self.max_retries {
+            return Err(GaveUp::RetriesSpent);
         }
-        match result {
-            Ok(_) => tracing::info!(attempt, status, duration_ms, "postpress request succeeded"),
-            Err(error) => {
-                if let Some(instance) = error.instance() {
-                    self.span.record("instance", instance);
-                }
-                // No body text and no message from the server: its kind, its type and its instance.
-                let retryable = error.is_retryable();
-                let kind = error.kind();
-                let error_type = error.code().map(|code| code.as_str());
-                let instance = error.instance();
-                tracing::info!(
-                    attempt,
-                    status,
-                    duration_ms,
-                    retryable,
-                    kind,
-                    error_type,
-                    instance,
-                    "postpress request failed"
-                );
-            }
-        }
-    }
-
-    fn log_no_time_left(&self) {
-        self.span
-            .in_scope(|| tracing::info!("postpress not retrying: the next attempt would start after the deadline"));
-    }
-
-    /// After a failed attempt: the wait before the next one, or `None` to return the error.
-    fn next_delay(&mut self, error: &Error) -> Option<Duration> {
-        if !error.is_retryable() || self.attempt > self.max_retries {
-            return None;
-        }
-        match retry::delay(self.attempt, error.retry_after()) {
-            Ok(wait) => {
-                self.span
-                    .in_scope(|| tracing::info!(retry_in_ms = wait.as_millis() as u64, "postpress retrying"));
-                self.attempt += 1;
-                Some(wait)
-            }
-            Err(asked) => {
-                self.span.in_scope(|| {
-                    tracing::info!(
-                        retry_after_s = asked.as_secs(),
-                        "postpress not retrying: Retry-After exceeds the cap"
-                    )
-                });
-                None
-            }
-        }
+        retry::delay(self.attempt, error.retry_after()).map_err(|_| GaveUp::RetryAfterTooLong)
     }
 }
 
@@ -358,6 +296,9 @@ mod tests {
         type Attempt = Option<Attempt>;
         fn plan(&self) -> Plan<'_> {
             self.plan
+        }
+        fn span(&self, _: &Span, _: u32) -> Span {
+            Span::none()
         }
         fn start(&mut self, _timeout: Duration) -> Option<Attempt> {
             self.starts.push(self.start.elapsed());

@@ -53,6 +53,7 @@ mod response;
 pub mod retry;
 mod rules;
 mod send;
+mod telemetry;
 mod upload;
 
 pub use builder::{

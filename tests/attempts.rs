@@ -14,7 +14,7 @@ async fn failed_attempts<F: Future<Output = Error>>(call: F) -> (Error, usize) {
     let capture = common::capture_traces();
     let error = call.await;
     let logs = capture.text();
-    (error, logs.matches("postpress request failed").count())
+    (error, logs.matches("postpress attempt failed").count())
 }
 
 fn client(base_url: String, max_retries: u32) -> Client {
