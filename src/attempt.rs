@@ -197,6 +197,14 @@ impl Attempts for HttpAttempts {
             // The client's own timeout is `config.timeout` (see `ClientBuilder::build`).
             request = request.timeout(timeout);
         }
+        #[cfg(feature = "opentelemetry")]
+        if let Some((parent, state)) = crate::telemetry::trace_context(&tracing::Span::current()) {
+            // `start` runs inside the attempt's span.
+            request = request.header("traceparent", parent);
+            if let Some(state) = state {
+                request = request.header("tracestate", state);
+            }
+        }
         match &self.body {
             Body::None => self.send(request, None),
             Body::Json(bytes) => {

@@ -9,8 +9,13 @@
 //!   `server.address`, `server.port`, `url.full`, `http.request.resend_count` on a retry,
 //!   `http.response.status_code`, `error.type`, `postpress.instance` (the envelope's); a 4xx, a
 //!   5xx or a failure sets `otel.status_code = "ERROR"`.
+//! - With the `opentelemetry` feature, each attempt's request carries its span's W3C Trace
+//!   Context (`traceparent`, and `tracestate` when there is one).
 //! - Quiet by default: an attempt's outcome is `DEBUG`, a retry `INFO` with why it is retried,
 //!   a failed call `WARN`, once.
+//!
+//! Numbers are recorded as `i64`: `tracing-opentelemetry` exports other integer types as text,
+//! and the conventions want integers.
 //!
 //! Nothing recorded holds a body, a server's message or the key (which only travels in a header;
 //! the URL holds ids). Without a subscriber, a span is a disabled callsite: no field is computed.
@@ -59,7 +64,7 @@ pub(crate) fn attempt_span(call: &Span, operation: OperationId, url: &reqwest::U
         otel.kind = "client",
         http.request.method = spec.method,
         server.address = url.host_str(),
-        server.port = url.port_or_known_default(),
+        server.port = url.port_or_known_default().map(i64::from),
         url.full = url.as_str(),
         url.template = spec.path,
         http.request.resend_count = Empty,
@@ -69,7 +74,7 @@ pub(crate) fn attempt_span(call: &Span, operation: OperationId, url: &reqwest::U
         postpress.instance = Empty,
     );
     if resend_count > 0 {
-        span.record("http.request.resend_count", resend_count);
+        span.record("http.request.resend_count", i64::from(resend_count));
     }
     span
 }
@@ -96,7 +101,7 @@ pub(crate) fn attempt_ended<T>(
     }
     let duration_ms = started.elapsed().as_millis() as u64;
     if let Some(status) = status {
-        span.record("http.response.status_code", status);
+        span.record("http.response.status_code", i64::from(status));
     }
     if status.is_some_and(|status| status >= 400) || result.is_err() {
         span.record("otel.status_code", "ERROR");
@@ -165,7 +170,7 @@ pub(crate) fn call_ended<T>(call: &Span, attempts: u32, result: &Result<T, Error
     if call.is_disabled() {
         return;
     }
-    call.record("postpress.attempts", attempts);
+    call.record("postpress.attempts", i64::from(attempts));
     let Err(error) = result else { return };
     call.record("error.type", error_type(error));
     call.record("otel.status_code", "ERROR");
@@ -185,4 +190,34 @@ pub(crate) fn call_ended<T>(call: &Span, attempts: u32, result: &Result<T, Error
             "postpress call failed"
         )
     });
+}
+
+/// The W3C Trace Context of `span` (the attempt's), for the request's `traceparent` and
+/// `tracestate` headers: the API's side of the trace then joins the application's. `None` when
+/// the span is not exported through OpenTelemetry.
+#[cfg(feature = "opentelemetry")]
+pub(crate) fn trace_context(
+    span: &Span,
+) -> Option<(reqwest::header::HeaderValue, Option<reqwest::header::HeaderValue>)> {
+    use opentelemetry::trace::TraceContextExt as _;
+    use tracing_opentelemetry::OpenTelemetrySpanExt as _;
+    if span.is_disabled() {
+        return None;
+    }
+    let context = span.context();
+    let span_context = context.span().span_context().clone();
+    if !span_context.is_valid() {
+        return None;
+    }
+    let parent = format!(
+        "00-{}-{}-{:02x}",
+        span_context.trace_id(),
+        span_context.span_id(),
+        span_context.trace_flags().to_u8()
+    );
+    let state = span_context.trace_state().header();
+    let state = (!state.is_empty())
+        .then(|| reqwest::header::HeaderValue::from_str(&state).ok())
+        .flatten();
+    Some((reqwest::header::HeaderValue::from_str(&parent).ok()?, state))
 }

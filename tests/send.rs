@@ -1,6 +1,8 @@
 //! Send-message over loopback: the received body is parsed with a real multipart parser (multer)
 //! and every part is compared with what was given.
 
+mod common;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -305,21 +307,7 @@ async fn a_retry_rebuilds_the_body_from_its_source() {
     let dir = temp_dir("retry");
     let pdf = temp_file(&dir, "r.pdf", &vec![7u8; 300_000]);
     let server = MockServer::start().await;
-    let busy = json!({"type": "errors/no_client_session", "status": 503, "title": "Service Unavailable"});
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(503)
-                .set_body_json(busy)
-                .append_header("Retry-After", "0"),
-        )
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/chats/chat_1/messages"))
-        .respond_with(sent())
-        .mount(&server)
-        .await;
+    common::busy_once_then(&server, "/chats/chat_1/messages", sent()).await;
     let seen = Arc::new(Mutex::new(Vec::new()));
     let progress = seen.clone();
     client(&server.uri())

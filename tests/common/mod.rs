@@ -91,14 +91,15 @@ pub fn message_json() -> Value {
 /// Everything tracing writes, at every level, while this value lives (a thread-local default
 /// subscriber: use it from a current-thread runtime, in a test binary of its own).
 pub struct Traces {
-    buffer: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    log: LogBuffer,
     _guard: tracing::subscriber::DefaultGuard,
 }
 
-#[derive(Clone)]
-struct Writer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+/// Where a fmt layer writes, to be read back.
+#[derive(Clone, Default)]
+pub struct LogBuffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
 
-impl std::io::Write for Writer {
+impl std::io::Write for LogBuffer {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.0.lock().unwrap().extend_from_slice(buf);
         Ok(buf.len())
@@ -108,23 +109,62 @@ impl std::io::Write for Writer {
     }
 }
 
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogBuffer {
+    type Writer = LogBuffer;
+    fn make_writer(&'a self) -> LogBuffer {
+        self.clone()
+    }
+}
+
+impl LogBuffer {
+    /// What was written so far.
+    #[allow(dead_code)] // Not every test binary reads its log.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+#[allow(dead_code)] // Not every test binary captures traces.
 pub fn capture_traces() -> Traces {
-    let buffer = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let writer = Writer(buffer.clone());
+    let log = LogBuffer::default();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
         .with_ansi(false)
-        .with_writer(move || writer.clone())
+        .with_writer(log.clone())
         .finish();
     Traces {
-        buffer,
+        log,
         _guard: tracing::subscriber::set_default(subscriber),
     }
 }
 
 impl Traces {
     /// What was written so far.
+    #[allow(dead_code)]
     pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.buffer.lock().unwrap()).into_owned()
+        self.log.text()
     }
+}
+
+/// A send's first attempt answered with a retryable 503 (`errors/no_client_session`,
+/// `Retry-After: 0`), once; every later request to `at` with `then`.
+#[allow(dead_code)] // Not every test binary sends.
+pub async fn busy_once_then(server: &wiremock::MockServer, at: &str, then: wiremock::ResponseTemplate) {
+    use wiremock::matchers::{method, path};
+    let busy = json!({"type": "errors/no_client_session", "status": 503, "title": "Service Unavailable"});
+    wiremock::Mock::given(method("POST"))
+        .and(path(at))
+        .respond_with(
+            wiremock::ResponseTemplate::new(503)
+                .set_body_json(busy)
+                .append_header("Retry-After", "0"),
+        )
+        .up_to_n_times(1)
+        .mount(server)
+        .await;
+    wiremock::Mock::given(method("POST"))
+        .and(path(at))
+        .respond_with(then)
+        .mount(server)
+        .await;
 }
