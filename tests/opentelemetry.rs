@@ -207,7 +207,11 @@ async fn a_send_retried_after_a_503_has_two_attempt_spans() {
             .to_string();
         assert!(header.contains(&attempt.span_context.span_id().to_string()), "{header}");
     }
-    assert!(log.contains("retrying a transient failure"), "{log}");
+    assert!(
+        log.contains(" INFO ") && log.contains("retrying a transient failure"),
+        "{log}"
+    );
+    assert!(!log.contains("WARN"), "the call succeeded: {log}");
     assert_nothing_secret(&spans, &log);
 }
 
@@ -237,6 +241,12 @@ async fn a_404_marks_both_spans_as_errors() {
     assert_eq!(text(attempt, "error.type"), "errors/resource_not_found");
     assert_eq!(text(attempt, "postpress.instance"), "req_404");
     assert!(matches!(attempt.status, Status::Error { .. }));
-    assert!(log.contains("WARN") && log.contains("postpress call failed"), "{log}");
+    // Said once, at WARN; the attempt itself only at DEBUG.
+    assert_eq!(log.matches("WARN").count(), 1, "{log}");
+    assert_eq!(log.matches("postpress call failed").count(), 1, "{log}");
+    assert!(
+        log.contains("DEBUG") && log.contains("postpress attempt failed"),
+        "{log}"
+    );
     assert_nothing_secret(&spans, &log);
 }
