@@ -24,7 +24,7 @@ mod open_enums;
 mod operations;
 mod patches;
 mod requests;
-mod spec;
+pub mod spec;
 mod spec_info;
 mod tagged_union;
 

@@ -6283,7 +6283,7 @@ pub mod spec_info {
     /// The spec's `info.version`.
     pub const VERSION: &str = "1.0.0";
     /// A short fingerprint of the spec text (FNV-1a, 8 hex digits), named in the user agent.
-    pub const FINGERPRINT: &str = "48cafc22";
+    pub const FINGERPRINT: &str = "c5e72bf7";
 }
 /// What the spec says about each operation, for code that must agree with it (the retry
 /// rules, the fake server, the tests).

@@ -6,6 +6,10 @@
 //!   the library's build cost.
 //! - `cargo xtask pagination [--smoke]`: row 5 of the bench alone, walking a list's pages.
 //! - `cargo xtask op-cost`: row 6 of the bench alone, what one operation of the spec costs.
+//! - `cargo xtask spec-diff`: the spec's changes since the last release (`spec/released.yaml`),
+//!   failing on one that breaks clients while `info.version`'s major stays the same.
+//! - `cargo xtask release-spec`: releases the spec (copies it, appends its changes to
+//!   `CHANGELOG.md`).
 //! - `cargo xtask soak [--sends N] [--concurrency C] [--seed S]`: the chaos soak (see
 //!   `bench/src/soak/`): sends through a fault-injecting proxy, reconciled against the fake.
 
@@ -82,11 +86,12 @@ fn generate_artefacts(check: bool) -> Result<(), String> {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask gen [--check] | cargo xtask bench [--smoke] | cargo xtask pagination [--smoke] | cargo xtask op-cost | cargo xtask soak [--sends N] [--concurrency C] [--seed S]";
+const USAGE: &str = "usage: cargo xtask gen [--check] | cargo xtask bench [--smoke] | cargo xtask pagination [--smoke] | cargo xtask op-cost | cargo xtask spec-diff | cargo xtask release-spec | cargo xtask soak [--sends N] [--concurrency C] [--seed S]";
 
 mod bench;
 mod grow;
 mod op_cost;
+mod spec_diff;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -98,6 +103,8 @@ fn main() -> ExitCode {
         ["bench", "--smoke"] => workspace_root().and_then(|root| bench::run(&root, true)),
         ["pagination"] => workspace_root().and_then(|root| bench::pagination(&root, false)),
         ["pagination", "--smoke"] => workspace_root().and_then(|root| bench::pagination(&root, true)),
+        ["spec-diff"] => workspace_root().and_then(|root| spec_diff::run(&root)),
+        ["release-spec"] => workspace_root().and_then(|root| spec_diff::release(&root)),
         ["soak", rest @ ..] => workspace_root().and_then(|root| bench::soak(&root, rest)),
         ["op-cost"] => workspace_root().and_then(|root| {
             let scratch = std::env::temp_dir().join(format!("postpress-op-cost-{}", std::process::id()));
