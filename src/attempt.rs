@@ -382,11 +382,7 @@ async fn undocumented(
     head: ResponseHead,
     response: reqwest::Response,
 ) -> Error {
-    let secret = Secret(&client.config().api_key_text);
-    let ctx = CallContext {
-        operation,
-        idempotency: crate::retry::idempotency(operation),
-        secret,
-    };
+    // Only the operation and the secret of this plan are read.
+    let ctx = client.plan(operation, &Default::default(), false).context();
     response::undocumented(ctx, Some(&head), response).await
 }

@@ -11,7 +11,7 @@
 //!   counts so that start-up cancels out); a missed target fails a full run.
 //! - internal: `serve` (the page server), `walk sdk|raw URL WALKS` (the client under callgrind).
 
-use std::process::{Command, ExitCode, Stdio};
+use std::process::ExitCode;
 
 use futures_util::StreamExt;
 use postpress::types::AccountList;
@@ -21,7 +21,7 @@ use tokio::net::TcpListener;
 #[path = "../callgrind.rs"]
 mod callgrind;
 #[path = "../message_server.rs"]
-#[allow(dead_code)] // Its connection loop, not its message.
+#[allow(dead_code)] // Its connection loop and child server, not its message.
 mod message_server;
 #[path = "../table.rs"]
 #[allow(dead_code)] // The row needs part of the table.
@@ -183,24 +183,15 @@ fn check(seen: usize) -> Result<(), String> {
 /// walks) / ((long − short) × pages).
 fn measure(smoke: bool) -> Result<(), String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let mut server = Command::new(&exe)
-        .arg("serve")
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| e.to_string())?;
-    let mut line = String::new();
-    let stdout = server.stdout.take().ok_or("no stdout")?;
-    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).map_err(|e| e.to_string())?;
-    let url = line.trim().to_string();
+    let server = message_server::Server::start("serve")?;
+    let url = server.url.clone();
     let (short, long) = if smoke { (1, 3) } else { (4, 24) };
     let per_page = |kind: &str| -> Result<f64, String> {
         let run = |walks: usize| callgrind::total(&exe, &["walk", kind, &url, &walks.to_string()]);
         Ok((run(long)? - run(short)?) / ((long - short) * PAGES) as f64)
     };
-    let measured = per_page("sdk").and_then(|sdk| Ok((sdk, per_page("raw")?)));
-    let _ = server.kill();
-    let _ = server.wait();
-    let (sdk, raw) = measured?;
+    let (sdk, raw) = (per_page("sdk")?, per_page("raw")?);
+    drop(server);
     let mut table = table::Table::default();
     table.lower_is_better(
         "5. pagination, instructions per page",

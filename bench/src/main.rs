@@ -46,7 +46,7 @@ fn main() -> ExitCode {
 }
 
 fn retrieve_only() -> Result<(), String> {
-    let server = retrieve::Server::start()?;
+    let server = message_server::Server::start("serve-message")?;
     let wall = retrieve::wall(&server.url, 3_000, 5)?;
     let mut table = table::Table::default();
     table.lower_is_better("1. retrieve p50 latency (µs)", &wall.p50, None);
@@ -57,7 +57,7 @@ fn retrieve_only() -> Result<(), String> {
 }
 
 fn instructions_only() -> Result<(), String> {
-    let server = retrieve::Server::start()?;
+    let server = message_server::Server::start("serve-message")?;
     let mut table = table::Table::default();
     instructions_row(&mut table, &server.url, 200, 1_200)?;
     table.finish()
@@ -211,7 +211,7 @@ fn all(smoke: bool) -> Result<(), String> {
         .is_ok_and(|o| o.status.success());
     let mut table = table::Table::default();
 
-    let server = retrieve::Server::start()?;
+    let server = message_server::Server::start("serve-message")?;
     let wall = retrieve::wall(&server.url, sizes.sequential_calls, sizes.rounds)?;
     table.lower_is_better("1. retrieve p50 latency (µs)", &wall.p50, None);
     table.lower_is_better("1. retrieve p99 latency (µs)", &wall.p99, None);

@@ -2,6 +2,8 @@
 //! run in its own process (`postpress-bench serve-message`) so a client's measurements, and
 //! its instruction counts under callgrind, hold nothing of the server.
 
+use std::process::{Child, Command, Stdio};
+
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -62,5 +64,37 @@ pub(crate) async fn keep_alive(mut socket: TcpStream, answer: impl Fn(&str) -> &
         if filled == buf.len() {
             return Ok(());
         }
+    }
+}
+
+/// A server of this binary (`serve_command`: `serve-message`, or the pagination row's `serve`) in
+/// its own process, at the URL it printed; killed on drop.
+pub(crate) struct Server {
+    child: Child,
+    pub url: String,
+}
+
+impl Server {
+    pub(crate) fn start(serve_command: &str) -> Result<Server, String> {
+        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+        let mut child = Command::new(exe)
+            .arg(serve_command)
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| e.to_string())?;
+        let mut line = String::new();
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).map_err(|e| e.to_string())?;
+        Ok(Server {
+            child,
+            url: line.trim().to_string(),
+        })
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

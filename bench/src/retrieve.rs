@@ -3,7 +3,6 @@
 //! the body, decode into the same generated `Message`. Same pool settings (reqwest's defaults),
 //! same timeouts (the SDK's defaults: 10 s connect, 30 s per attempt), plain HTTP/1.1 for both.
 
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -54,37 +53,6 @@ impl Caller {
                 serde_json::from_slice(&body).map_err(|e| e.to_string())
             }
         }
-    }
-}
-
-/// The message server in its own process; killed on drop.
-pub(crate) struct Server {
-    child: Child,
-    pub url: String,
-}
-
-impl Server {
-    pub(crate) fn start() -> Result<Server, String> {
-        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-        let mut child = Command::new(exe)
-            .arg("serve-message")
-            .stdout(Stdio::piped())
-            .spawn()
-            .map_err(|e| e.to_string())?;
-        let mut line = String::new();
-        let stdout = child.stdout.take().ok_or("no stdout")?;
-        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).map_err(|e| e.to_string())?;
-        Ok(Server {
-            child,
-            url: line.trim().to_string(),
-        })
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
