@@ -5796,7 +5796,7 @@ pub mod error_codes {
         NoHandler,
         ///`errors/service_unavailable` (503): Service temporarily unavailable. Retry later.
         ServiceUnavailable,
-        ///`errors/request_timeout` (504): Request timed out. Retry
+        ///`errors/request_timeout` (504): Request timed out. Retry, and contact support if it persists.
         RequestTimeout,
         /// A type the spec does not list, kept as sent.
         Unknown(::std::string::String),
@@ -6179,7 +6179,9 @@ pub mod error_codes {
                 Self::ServiceUnavailable => {
                     "Service temporarily unavailable. Retry later."
                 }
-                Self::RequestTimeout => "Request timed out. Retry",
+                Self::RequestTimeout => {
+                    "Request timed out. Retry, and contact support if it persists."
+                }
                 Self::Unknown(_) => "",
             }
         }
@@ -6283,7 +6285,7 @@ pub mod spec_info {
     /// The spec's `info.version`.
     pub const VERSION: &str = "1.0.0";
     /// A short fingerprint of the spec text (FNV-1a, 8 hex digits), named in the user agent.
-    pub const FINGERPRINT: &str = "c5e72bf7";
+    pub const FINGERPRINT: &str = "315ff84d";
 }
 /// What the spec says about each operation, for code that must agree with it (the retry
 /// rules, the fake server, the tests).

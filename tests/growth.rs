@@ -11,7 +11,8 @@
 //! operation would fail to compile or fail its test.
 //!
 //! It builds the copy in a target directory of its own (`target/growth`, kept between local runs):
-//! run it with `.ci/growth`.
+//! run it with `.ci/growth`. The same file proves xtask works on the checkout it is run in, with
+//! two copies sharing that target directory.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -29,6 +30,45 @@ fn run(dir: &Path, target: &Path, args: &[&str]) {
         .status()
         .unwrap_or_else(|e| panic!("cargo {args:?}: {e}"));
     assert!(status.success(), "cargo {} failed in the grown copy", args.join(" "));
+}
+
+fn cargo(dir: &Path, target: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("POSTPRESS_API_KEY")
+        .output()
+        .unwrap_or_else(|e| panic!("cargo {args:?}: {e}"))
+}
+
+/// A copy of the workspace's tracked files in a fresh temporary directory.
+fn copy_workspace(root: &Path, name: &str) -> PathBuf {
+    let copy = std::env::temp_dir().join(format!("postpress-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&copy);
+    let listed = Command::new("git")
+        .args(["ls-files", "-z"])
+        .current_dir(root)
+        .output()
+        .expect("git ls-files");
+    assert!(listed.status.success());
+    for file in listed.stdout.split(|b| *b == 0).filter(|f| !f.is_empty()) {
+        let file = Path::new(std::str::from_utf8(file).unwrap());
+        let (from, to) = (root.join(file), copy.join(file));
+        if !from.is_file() {
+            continue;
+        }
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(&from, &to).unwrap();
+    }
+    copy
+}
+
+/// The target directory the grown copies build in: one of their own (see below), kept between runs.
+fn growth_target(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root.join("target"), PathBuf::from)
+        .join("growth")
 }
 
 /// `text` with `insert` placed right after the line `anchor` (which must occur once).
@@ -54,23 +94,7 @@ fn grown_spec(spec: &str, fixture: &Path) -> String {
 #[ignore = "builds a grown copy of the workspace: run .ci/growth"]
 fn every_surface_follows_the_spec_alone() {
     let root = workspace();
-    let copy = std::env::temp_dir().join(format!("postpress-growth-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&copy);
-    let listed = Command::new("git")
-        .args(["ls-files", "-z"])
-        .current_dir(&root)
-        .output()
-        .expect("git ls-files");
-    assert!(listed.status.success());
-    for file in listed.stdout.split(|b| *b == 0).filter(|f| !f.is_empty()) {
-        let file = Path::new(std::str::from_utf8(file).unwrap());
-        let (from, to) = (root.join(file), copy.join(file));
-        if !from.is_file() {
-            continue;
-        }
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(&from, &to).unwrap();
-    }
+    let copy = copy_workspace(&root, "growth");
 
     // The only edits: the spec, and the two programs that use what it adds.
     let fixture = root.join("tests/growth");
@@ -83,9 +107,7 @@ fn every_surface_follows_the_spec_alone() {
     // path, so a copy building into this workspace's target directory overwrote its `postpress`
     // binary and build-script output with the grown ones (found when `.ci/mcp-contract`, run after
     // this test, saw the fixture's tools).
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| root.join("target"), PathBuf::from)
-        .join("growth");
+    let target = growth_target(&root);
     let snapshot = Path::new("generated/postpress_api.rs");
     run(&copy, &target, &["xtask", "gen"]);
     // The snapshot of the copy was regenerated from the copy's spec (not this workspace's).
@@ -102,6 +124,88 @@ fn every_surface_follows_the_spec_alone() {
         &["test", "--quiet", "-p", "postpress-cli", "--test", "growth"],
     );
     let _ = std::fs::remove_dir_all(&copy);
+}
+
+/// xtask works on the checkout it is run in: two checkouts share one target directory (a global
+/// `CARGO_TARGET_DIR`, a CI cache), so cargo runs the xtask binary built for the first in the
+/// second; each command must still read and write the second's files. The plain copy runs first,
+/// then the grown one (the fixture's operations, `info.version` raised), with the same binary.
+#[test]
+#[ignore = "builds xtask in a shared target directory: run .ci/growth"]
+fn xtask_reads_the_checkout_it_is_run_in() {
+    let root = workspace();
+    let target = growth_target(&root);
+    let plain = copy_workspace(&root, "xtask-plain");
+    let grown = copy_workspace(&root, "xtask-grown");
+    let spec = std::fs::read_to_string(root.join("openapi.yaml")).unwrap();
+    let grown_text =
+        grown_spec(&spec, &root.join("tests/growth")).replacen("\n  version: 1.0.0\n", "\n  version: 1.1.0\n", 1);
+    assert_ne!(
+        grown_text,
+        grown_spec(&spec, &root.join("tests/growth")),
+        "the spec's version line moved"
+    );
+    std::fs::write(grown.join("openapi.yaml"), grown_text).unwrap();
+    let text = |out: &std::process::Output| {
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    let snapshot = Path::new("generated/postpress_api.rs");
+    let before = std::fs::read(plain.join(snapshot)).unwrap();
+
+    let out = cargo(&plain, &target, &["xtask", "gen", "--check"]);
+    assert!(out.status.success(), "plain copy: {}", text(&out));
+    let out = cargo(&plain, &target, &["xtask", "spec-diff"]);
+    assert!(text(&out).contains(": 0 change(s)"), "plain copy: {}", text(&out));
+
+    // The grown copy's snapshot is stale against its own spec.
+    let out = cargo(&grown, &target, &["xtask", "gen", "--check"]);
+    assert!(!out.status.success(), "gen --check read another spec: {}", text(&out));
+    assert!(text(&out).contains("generated/postpress_api.rs"), "{}", text(&out));
+    let out = cargo(&grown, &target, &["xtask", "spec-diff"]);
+    assert!(out.status.success(), "grown copy: {}", text(&out));
+    assert!(
+        text(&out).contains("list_accounts"),
+        "spec-diff read another spec: {}",
+        text(&out)
+    );
+    let out = cargo(&grown, &target, &["xtask", "gen"]);
+    assert!(out.status.success(), "grown copy: {}", text(&out));
+    assert!(
+        std::fs::read_to_string(grown.join(snapshot))
+            .unwrap()
+            .contains("pub fn list_accounts(")
+    );
+    let out = cargo(&grown, &target, &["xtask", "release-spec"]);
+    assert!(out.status.success(), "grown copy: {}", text(&out));
+    assert_eq!(
+        std::fs::read(grown.join("spec/released.yaml")).unwrap(),
+        std::fs::read(grown.join("openapi.yaml")).unwrap(),
+        "release-spec copies the spec to the released one"
+    );
+    let changelog = std::fs::read_to_string(grown.join("CHANGELOG.md")).unwrap();
+    let section = changelog
+        .split("\n## 1.1.0\n")
+        .nth(1)
+        .expect("a 1.1.0 section in CHANGELOG.md");
+    assert!(section.contains("list_accounts"), "{changelog}");
+    // Released: nothing left to compare, and the plain copy was not touched by any of it.
+    let out = cargo(&grown, &target, &["xtask", "spec-diff"]);
+    assert!(
+        text(&out).contains(": 0 change(s)"),
+        "grown copy after release: {}",
+        text(&out)
+    );
+    assert_eq!(std::fs::read(plain.join(snapshot)).unwrap(), before);
+    assert_eq!(
+        std::fs::read(plain.join("spec/released.yaml")).unwrap(),
+        std::fs::read(root.join("spec/released.yaml")).unwrap()
+    );
+    let _ = std::fs::remove_dir_all(&plain);
+    let _ = std::fs::remove_dir_all(&grown);
 }
 
 #[test]
