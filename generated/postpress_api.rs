@@ -6283,9 +6283,9 @@ pub mod spec_info {
     /// The server URL of the spec (`servers[0].url`): the default base URL.
     pub const SERVER_URL: &str = "https://api.postpress.ai/api/v1";
     /// The spec's `info.version`.
-    pub const VERSION: &str = "1.0.0";
+    pub const VERSION: &str = "1.0.1";
     /// A short fingerprint of the spec text (FNV-1a, 8 hex digits), named in the user agent.
-    pub const FINGERPRINT: &str = "315ff84d";
+    pub const FINGERPRINT: &str = "0f750e52";
 }
 /// What the spec says about each operation, for code that must agree with it (the retry
 /// rules, the fake server, the tests).

@@ -138,11 +138,24 @@ fn xtask_reads_the_checkout_it_is_run_in() {
     let plain = copy_workspace(&root, "xtask-plain");
     let grown = copy_workspace(&root, "xtask-grown");
     let spec = std::fs::read_to_string(root.join("openapi.yaml")).unwrap();
-    let grown_text =
-        grown_spec(&spec, &root.join("tests/growth")).replacen("\n  version: 1.0.0\n", "\n  version: 1.1.0\n", 1);
-    assert_ne!(
-        grown_text,
-        grown_spec(&spec, &root.join("tests/growth")),
+    // The fixture only adds, so a raised minor is the release a maintainer would make.
+    let version = spec
+        .lines()
+        .find_map(|line| line.strip_prefix("  version: "))
+        .expect("info.version");
+    let minor: u64 = version
+        .split('.')
+        .nth(1)
+        .and_then(|m| m.parse().ok())
+        .expect("a minor version");
+    let raised = format!("{}.{}.0", version.split('.').next().unwrap(), minor + 1);
+    let grown_text = grown_spec(&spec, &root.join("tests/growth")).replacen(
+        &format!("\n  version: {version}\n"),
+        &format!("\n  version: {raised}\n"),
+        1,
+    );
+    assert!(
+        grown_text.contains(&format!("\n  version: {raised}\n")),
         "the spec's version line moved"
     );
     std::fs::write(grown.join("openapi.yaml"), grown_text).unwrap();
@@ -188,9 +201,9 @@ fn xtask_reads_the_checkout_it_is_run_in() {
     );
     let changelog = std::fs::read_to_string(grown.join("CHANGELOG.md")).unwrap();
     let section = changelog
-        .split("\n## 1.1.0\n")
+        .split(&format!("\n## {raised}\n"))
         .nth(1)
-        .expect("a 1.1.0 section in CHANGELOG.md");
+        .expect("a section for the raised version in CHANGELOG.md");
     assert!(section.contains("list_accounts"), "{changelog}");
     // Released: nothing left to compare, and the plain copy was not touched by any of it.
     let out = cargo(&grown, &target, &["xtask", "spec-diff"]);

@@ -210,6 +210,9 @@ pub fn run(root: &Path) -> Result<(), String> {
     for change in &changes {
         println!("  {}", change.text);
     }
+    if changes.is_empty() && old != new {
+        println!("  (descriptions or examples differ from the release: nothing a generated client sees)");
+    }
     verdict(&old, &new, &changes)
 }
 
@@ -221,14 +224,18 @@ pub fn release(root: &Path) -> Result<(), String> {
     let old = read(&released_path)?;
     let changes = changes(&old, &new)?;
     verdict(&old, &new, &changes)?;
-    if changes.is_empty() {
+    if old == new {
         println!("release-spec: nothing changed since {}", version(&old));
         return Ok(());
     }
     if version(&new) == version(&old) {
         return Err(format!(
-            "{} change(s) since {}, and info.version is still {}: raise it first",
-            changes.len(),
+            "{} since {}, and info.version is still {}: raise it first",
+            if changes.is_empty() {
+                "descriptions or examples changed".to_string()
+            } else {
+                format!("{} change(s)", changes.len())
+            },
             version(&old),
             version(&new)
         ));
@@ -239,6 +246,11 @@ pub fn release(root: &Path) -> Result<(), String> {
     changelog.push_str(&format!("\n## {}\n\n", version(&new)));
     for change in &changes {
         changelog.push_str(&format!("- {}\n", change.text.trim()));
+    }
+    // drift compares what a client is generated from, not descriptions or examples: a release of
+    // only those (a corrected example, say) still gets a version and a line.
+    if changes.is_empty() {
+        changelog.push_str("- Descriptions or examples only: nothing a generated client sees.\n");
     }
     std::fs::write(&changelog_path, changelog).map_err(|e| format!("{CHANGELOG}: {e}"))?;
     std::fs::copy(&spec_path, &released_path).map_err(|e| format!("{RELEASED}: {e}"))?;
@@ -343,5 +355,58 @@ mod tests {
         assert!(!changes.is_empty() && verdict.is_ok(), "{changes:#?}");
         let (changes, verdict) = outcome(|spec| add_value(spec, "MessageType", false));
         assert!(verdict.is_err(), "{changes:#?}");
+    }
+
+    /// A released spec and a spec in a scratch checkout: (root, spec path, released path).
+    fn checkout(
+        name: &str,
+        edit: impl FnOnce(&str) -> String,
+    ) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+        let root = std::env::temp_dir().join(format!("postpress-release-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("spec")).unwrap();
+        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi.yaml")).unwrap();
+        let (spec, released) = (root.join(crate::codegen::SPEC_PATH), root.join(RELEASED));
+        std::fs::write(&released, &text).unwrap();
+        std::fs::write(&spec, edit(&text)).unwrap();
+        (root, spec, released)
+    }
+
+    #[test]
+    fn a_release_of_descriptions_only_needs_a_version_and_gets_a_line() {
+        let describe =
+            |text: &str| text.replacen("summary: Retrieve a message\n", "summary: Retrieve one message\n", 1);
+        let (root, spec, released) = checkout("docs", describe);
+        assert_ne!(std::fs::read(&spec).unwrap(), std::fs::read(&released).unwrap());
+        let refused = release(&root).unwrap_err();
+        assert!(refused.contains("descriptions or examples changed"), "{refused}");
+        assert!(!root.join(CHANGELOG).exists(), "a refused release writes nothing");
+
+        let version = read(&released).unwrap()["info"]["version"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let raised = std::fs::read_to_string(&spec).unwrap().replacen(
+            &format!("\n  version: {version}\n"),
+            "\n  version: 99.0.1\n",
+            1,
+        );
+        std::fs::write(&spec, raised).unwrap();
+        release(&root).unwrap();
+        assert_eq!(std::fs::read(&spec).unwrap(), std::fs::read(&released).unwrap());
+        let changelog = std::fs::read_to_string(root.join(CHANGELOG)).unwrap();
+        assert!(
+            changelog.contains("\n## 99.0.1\n\n- Descriptions or examples only"),
+            "{changelog}"
+        );
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn an_unchanged_spec_releases_nothing() {
+        let (root, _, _) = checkout("same", str::to_string);
+        release(&root).unwrap();
+        assert!(!root.join(CHANGELOG).exists());
+        let _ = std::fs::remove_dir_all(&root);
     }
 }
