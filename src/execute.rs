@@ -193,24 +193,20 @@ impl<A: Attempts> Exchange<A> {
         telemetry::attempt_ended(span, attempt, status, started, &result);
         let call = &self.retries.span;
         let Err(error) = &result else {
-            telemetry::call_ended(call, attempt, &result, GaveUp::NotRetryable);
+            telemetry::call_succeeded(call, attempt);
             return Err(result);
         };
-        match self.retries.next_delay(error) {
+        let gave_up = match self.retries.next_delay(error) {
             Ok(wait) if deadline_after(wait) < self.deadline => {
                 telemetry::retrying(call, attempt, error, wait.as_millis() as u64);
                 self.retries.attempt += 1;
-                Ok(wait)
+                return Ok(wait);
             }
-            Ok(_) => {
-                telemetry::call_ended(call, attempt, &result, GaveUp::Deadline);
-                Err(result)
-            }
-            Err(gave_up) => {
-                telemetry::call_ended(call, attempt, &result, gave_up);
-                Err(result)
-            }
-        }
+            Ok(_) => GaveUp::Deadline,
+            Err(gave_up) => gave_up,
+        };
+        telemetry::call_failed(call, attempt, error, gave_up);
+        Err(result)
     }
 }
 

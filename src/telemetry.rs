@@ -165,13 +165,19 @@ impl GaveUp {
     }
 }
 
-/// How the call ended, on its span; a failed call is said once, at `WARN`.
-pub(crate) fn call_ended<T>(call: &Span, attempts: u32, result: &Result<T, Error>, gave_up: GaveUp) {
+/// A call that ended with an answer: how many attempts it took, on its span.
+pub(crate) fn call_succeeded(call: &Span, attempts: u32) {
+    if !call.is_disabled() {
+        call.record("postpress.attempts", i64::from(attempts));
+    }
+}
+
+/// A call that failed, on its span, and said once at `WARN`, with why it was not tried again.
+pub(crate) fn call_failed(call: &Span, attempts: u32, error: &Error, gave_up: GaveUp) {
     if call.is_disabled() {
         return;
     }
     call.record("postpress.attempts", i64::from(attempts));
-    let Err(error) = result else { return };
     call.record("error.type", error_type(error));
     call.record("otel.status_code", "ERROR");
     let outcome = match error.outcome() {
@@ -194,7 +200,9 @@ pub(crate) fn call_ended<T>(call: &Span, attempts: u32, result: &Result<T, Error
 
 /// The W3C Trace Context of `span` (the attempt's), for the request's `traceparent` and
 /// `tracestate` headers: the API's side of the trace then joins the application's. `None` when
-/// the span is not exported through OpenTelemetry.
+/// the span is not exported through OpenTelemetry. Written here rather than through
+/// `TraceContextPropagator`: that lives in `opentelemetry_sdk`, which the library does not
+/// otherwise need, and the header is one `format!` of what the span context already holds.
 #[cfg(feature = "opentelemetry")]
 pub(crate) fn trace_context(
     span: &Span,

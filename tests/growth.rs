@@ -21,23 +21,28 @@ fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn run(dir: &Path, target: &Path, args: &[&str]) {
-    let status = Command::new(env!("CARGO"))
+/// `cargo ARGS` in `dir`, building in `target`.
+fn cargo_command(dir: &Path, target: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO"));
+    command
         .args(args)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target)
-        .env_remove("POSTPRESS_API_KEY")
+        .env_remove("POSTPRESS_API_KEY");
+    command
+}
+
+/// Runs cargo with its output shown (the builds are long), and requires it to succeed.
+fn run(dir: &Path, target: &Path, args: &[&str]) {
+    let status = cargo_command(dir, target, args)
         .status()
         .unwrap_or_else(|e| panic!("cargo {args:?}: {e}"));
     assert!(status.success(), "cargo {} failed in the grown copy", args.join(" "));
 }
 
+/// Runs cargo and returns what it printed, for the test to judge.
 fn cargo(dir: &Path, target: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO"))
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
-        .env_remove("POSTPRESS_API_KEY")
+    cargo_command(dir, target, args)
         .output()
         .unwrap_or_else(|e| panic!("cargo {args:?}: {e}"))
 }

@@ -34,10 +34,10 @@ pub fn changes(old: &Value, new: &Value) -> Result<Vec<Change>, String> {
     let mut out = Vec::new();
     for change in found {
         let Some(path) = change.paths.first() else { continue };
+        let contexts: Vec<ChangeComparison> = change.paths.iter().map(|p| p.comparison).collect();
         for info in &change.changes {
             let at = join(path.new.current_pointer(), &info.new_subpath);
             let old_at = join(path.old.current_pointer(), &info.old_subpath);
-            let contexts: Vec<ChangeComparison> = change.paths.iter().map(|p| p.comparison).collect();
             let mut message = info.message.clone();
             let breaking = match info.class {
                 ChangeClass::Unhandled if info.message == "object properties changed" => {
@@ -80,19 +80,18 @@ struct PropertyDelta {
 
 impl PropertyDelta {
     fn of(old: &Value, old_at: &str, new: &Value, at: &str) -> PropertyDelta {
-        let schema = |doc: &Value, at: &str| doc.pointer(at.trim_start_matches('#')).cloned().unwrap_or_default();
-        let names = |schema: &Value| -> Vec<String> {
+        let names = |schema: Option<&Value>| -> Vec<String> {
             schema
-                .get("properties")
+                .and_then(|schema| schema.get("properties"))
                 .and_then(Value::as_object)
                 .map(|p| p.keys().cloned().collect())
                 .unwrap_or_default()
         };
-        let (before, after) = (schema(old, old_at), schema(new, at));
-        let (before_names, after_names) = (names(&before), names(&after));
+        let (before, after) = (node(old, old_at), node(new, at));
+        let (before_names, after_names) = (names(before), names(after));
         let required = |name: &String| {
             after
-                .get("required")
+                .and_then(|schema| schema.get("required"))
                 .and_then(Value::as_array)
                 .is_some_and(|r| r.iter().any(|v| v.as_str() == Some(name)))
         };
@@ -138,14 +137,20 @@ fn join(pointer: &str, subpath: &str) -> String {
     }
 }
 
+/// The node of `doc` at a drift pointer (`#/components/...`).
+fn node<'a>(doc: &'a Value, pointer: &str) -> Option<&'a Value> {
+    doc.pointer(pointer.trim_start_matches('#'))
+}
+
 /// Whether the change at `at` only adds values to an enum the spec declares open.
 fn only_adds_to_an_open_enum(old: &Value, old_at: &str, new: &Value, at: &str) -> bool {
-    let node = |doc: &Value, at: &str| doc.pointer(at.trim_start_matches('#')).cloned();
     let (Some(before), Some(after)) = (node(old, old_at), node(new, at)) else {
         return false;
     };
-    let values = |schema: &Value| schema.get("enum").and_then(Value::as_array).cloned();
-    match (values(&before), values(&after)) {
+    fn values(schema: &Value) -> Option<&Vec<Value>> {
+        schema.get("enum").and_then(Value::as_array)
+    }
+    match (values(before), values(after)) {
         (Some(before_values), Some(after_values)) => {
             after.get(OPEN_ENUM) == Some(&Value::Bool(true))
                 && before_values.iter().all(|value| after_values.contains(value))
@@ -156,10 +161,10 @@ fn only_adds_to_an_open_enum(old: &Value, old_at: &str, new: &Value, at: &str) -
 
 /// The major of a spec's `info.version` (`1` for `1.4.0`).
 fn major(spec: &Value) -> Result<u64, String> {
-    let version = spec
-        .pointer("/info/version")
-        .and_then(Value::as_str)
-        .ok_or("the spec has no info.version")?;
+    let version = version(spec);
+    if version.is_empty() {
+        return Err("the spec has no info.version".into());
+    }
     version
         .split('.')
         .next()
@@ -167,11 +172,9 @@ fn major(spec: &Value) -> Result<u64, String> {
         .ok_or_else(|| format!("info.version {version:?} is not MAJOR.MINOR.PATCH"))
 }
 
-fn version(spec: &Value) -> String {
-    spec.pointer("/info/version")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string()
+/// A spec's `info.version`, empty when it has none.
+fn version(spec: &Value) -> &str {
+    spec.pointer("/info/version").and_then(Value::as_str).unwrap_or("")
 }
 
 /// Whether the changes are allowed: `Err` naming the breaking ones when the major did not move.
