@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::model::{BodyShape, Kind, Op, Value_};
+use super::model::{Answer, BodyShape, Kind, Op, Value_};
 
 /// The function turning one JSON item into a stored item of `kind`: `fn(&str, Value) -> Result<T>`.
 fn convert(kind: &Kind) -> TokenStream {
@@ -16,7 +16,7 @@ fn convert(kind: &Kind) -> TokenStream {
         Kind::Number => quote!(crate::dynamic::number),
         Kind::Boolean => quote!(crate::dynamic::boolean),
         Kind::Binary => quote!(|name: &str, v| crate::dynamic::file(name, v, open)),
-        Kind::Typed(ty) => quote!(crate::dynamic::typed::<types::#ty>),
+        Kind::Typed(ty) => quote!(crate::dynamic::typed::<#ty>),
         Kind::Json => quote!(crate::dynamic::json),
     }
 }
@@ -41,10 +41,8 @@ fn read_setter(value: &Value_) -> TokenStream {
 }
 
 fn generate_op(op: &Op) -> TokenStream {
-    let Op {
-        id, variant, answer, ..
-    } = op;
-    let id_ident = quote::format_ident!("{id}");
+    let Op { variant, .. } = op;
+    let id_ident = super::names::member(&op.id);
     let body_fields: &[Value_] = match &op.body {
         BodyShape::Fields { fields, .. } => fields,
         _ => &[],
@@ -82,6 +80,22 @@ fn generate_op(op: &Op) -> TokenStream {
     });
     let uses_open = body_fields.iter().any(|f| matches!(f.kind, Kind::Binary));
     let open_arg = if uses_open { quote!(open) } else { quote!(_open) };
+    let (answered, send_json, download) = match &op.answer {
+        Answer::Json { ty, .. } => (
+            quote! {
+                impl crate::dynamic::Answered for #variant {
+                    type Answer = types::#ty;
+                }
+            },
+            quote!(crate::dynamic::send_json(*self)),
+            quote!(crate::dynamic::wrong_answer(OperationId::#variant)),
+        ),
+        Answer::Download => (
+            quote!(),
+            quote!(crate::dynamic::wrong_answer(OperationId::#variant)),
+            quote!(::std::boxed::Box::pin(::std::future::IntoFuture::into_future(*self))),
+        ),
+    };
     let items = if op.page.is_some() {
         quote!(Ok(crate::dynamic::items_json(*self)))
     } else {
@@ -102,9 +116,7 @@ fn generate_op(op: &Op) -> TokenStream {
                 Ok(request)
             }
         }
-        impl crate::dynamic::Answered for #variant {
-            type Answer = types::#answer;
-        }
+        #answered
         impl crate::dynamic::DynRequest for #variant {
             fn core_mut(&mut self) -> &mut crate::request::Core {
                 &mut self.core
@@ -113,7 +125,10 @@ fn generate_op(op: &Op) -> TokenStream {
                 crate::rules::check(&self.prepare()?)
             }
             fn send_json(self: Box<Self>) -> crate::request::BoxFuture<::std::result::Result<::serde_json::Value, crate::Error>> {
-                crate::dynamic::send_json(*self)
+                #send_json
+            }
+            fn download(self: Box<Self>) -> crate::request::BoxFuture<::std::result::Result<crate::Download, crate::Error>> {
+                #download
             }
             fn items_json(
                 self: Box<Self>,

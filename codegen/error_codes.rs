@@ -3,9 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
+
+use super::names;
 use serde_json::Value;
 
 /// One documented error type: its wire name, the HTTP status it comes with, and the page's text.
@@ -95,16 +96,17 @@ pub fn generate(raw: &Value) -> Result<TokenStream, String> {
     let mut errors: Vec<_> = found.into_values().collect();
     errors.sort_by(|a, b| (a.status, &a.wire).cmp(&(b.status, &b.wire)));
     let count = errors.len();
-    let variants: Vec<_> = errors
+    let short: Vec<String> = errors
         .iter()
-        .map(|e| format_ident!("{}", e.wire.trim_start_matches("errors/").to_upper_camel_case()))
+        .map(|e| e.wire.trim_start_matches("errors/").to_string())
         .collect();
+    let variants = names::variants(&short);
     let wires: Vec<_> = errors.iter().map(|e| e.wire.clone()).collect();
     let statuses: Vec<_> = errors.iter().map(|e| e.status).collect();
     let descriptions: Vec<_> = errors.iter().map(|e| e.description.clone()).collect();
     let variant_docs = errors
         .iter()
-        .map(|e| format!("`{}` ({}): {}", e.wire, e.status, e.description));
+        .map(|e| format!("`{}` ({}): {}", e.wire, e.status, super::docs::rustdoc(&e.description)));
     Ok(quote! {
         /// The error types the spec documents, generated from the examples of its error responses.
         pub mod error_codes {

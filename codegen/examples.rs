@@ -1,91 +1,118 @@
-//! Examples for the operation table. The body the fake server answers for an operation it does
-//! not model: the spec's example of the success answer when it has one, otherwise a value built
-//! from the answer's schema (every required
-//! field, the first of an enum, the smallest allowed number, an empty list, `null` where allowed),
-//! so that it validates against the schema. A list's `cursor` is `null`: a client following pages
-//! stops. And a valid request of each operation, by its arguments' names, for tests and tools
-//! that exercise every operation.
+//! Examples for the operation table, so the spec never has to give one. The body the fake server
+//! answers for an operation it does not model: the spec's example of the success answer when it
+//! has one, otherwise a value built from the answer's schema (every required field, the first of
+//! an enum, the smallest allowed number, a string of the allowed length matching its pattern, an
+//! empty list, `null` where allowed), so that it validates against the schema. A list's `cursor`
+//! is `null`: a client following pages stops. And a valid request of each operation, by its
+//! arguments' names, for the tests and tools that exercise every operation.
+//!
+//! A string with a `pattern` is drawn from the pattern by `rand_regex` (from a fixed seed, so the
+//! generated code is the same at every build) and checked with `regress`, the ECMA 262 engine the
+//! SDK checks patterns with.
 
 use serde_json::{Map, Value};
 
-use super::model::resolve;
+use super::model::{Op, resolve};
+use super::normalize::{is_json_media, is_never, resolved};
 
-/// The success answer's example, or one built from its schema.
+/// The success answer's example, or one built from its schema (`null` for a download).
 pub fn answer(raw: &Value, op: &Value) -> Result<Value, String> {
-    let id = op.get("operationId").and_then(Value::as_str).unwrap_or("?");
-    let responses = op
-        .get("responses")
-        .and_then(Value::as_object)
-        .ok_or(format!("{id}: no responses"))?;
+    let responses = op.get("responses").and_then(Value::as_object).ok_or("no responses")?;
     let (_, response) = responses
         .iter()
         .find(|(code, _)| code.starts_with('2'))
-        .ok_or(format!("{id}: no success response"))?;
+        .ok_or("no success response")?;
     let response = resolve(raw, response)?;
-    let Some(media) = response.pointer("/content/application~1json") else {
+    let media = response
+        .get("content")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .find(|(media, _)| is_json_media(media))
+        .map(|(_, media)| media);
+    let Some(media) = media else {
         return Ok(Value::Null);
     };
+    if let Some(example) = given_example(raw, media)? {
+        return Ok(example);
+    }
+    let schema = media.get("schema").ok_or("a success answer without a schema")?;
+    Builder::new().build(raw, schema, 0)
+}
+
+/// A media type's `example`, or the first of its `examples`.
+fn given_example(raw: &Value, media: &Value) -> Result<Option<Value>, String> {
     if let Some(example) = media.get("example") {
-        return Ok(example.clone());
+        return Ok(Some(example.clone()));
     }
     let first = media
         .get("examples")
         .and_then(Value::as_object)
         .and_then(|examples| examples.values().next());
-    if let Some(example) = first
-        && let Some(value) = resolve(raw, example)?.get("value")
-    {
-        return Ok(value.clone());
+    match first {
+        Some(example) => Ok(resolve(raw, example)?.get("value").cloned()),
+        None => Ok(None),
     }
-    let schema = media
-        .get("schema")
-        .ok_or(format!("{id}: a success answer without a schema"))?;
-    build(raw, schema, 0).map_err(|e| format!("{id}: {e}"))
 }
 
 /// Arguments of a valid request by name (what `AnyRequest::from_json` takes): each path parameter
 /// and each required query parameter from its example (or one built from its schema), and the
-/// body's example (or one built from its schema), flat when it is an object.
-pub fn request(raw: &Value, item: &Value, op: &Value) -> Result<Value, String> {
-    let id = op.get("operationId").and_then(Value::as_str).unwrap_or("?");
+/// body's example (or one built from its schema), flat when it has fields.
+pub fn request(raw: &Value, model: &Op, op: &Value) -> Result<Value, String> {
+    let mut builder = Builder::new();
     let mut arguments = Map::new();
-    for parameter in super::model::parameters(item, op) {
-        let parameter = resolve(raw, parameter)?;
-        let required = parameter.get("required").and_then(Value::as_bool) == Some(true);
-        let name = parameter.get("name").and_then(Value::as_str).unwrap_or("");
+    let item = raw
+        .get("paths")
+        .and_then(|p| p.get(&model.path))
+        .map(|item| resolve(raw, item))
+        .transpose()?
+        .unwrap_or(&Value::Null);
+    let mut nodes = Vec::new();
+    for node in [item, op] {
+        for parameter in node.get("parameters").and_then(Value::as_array).into_iter().flatten() {
+            nodes.push(resolve(raw, parameter)?);
+        }
+    }
+    let wanted = model.path_params.iter().map(|p| (p.name.as_str(), "path")).chain(
+        model
+            .query
+            .iter()
+            .filter(|q| q.required)
+            .map(|q| (q.name.as_str(), "query")),
+    );
+    for (name, place) in wanted {
+        // The last one of the name wins (the operation's own over the path item's).
+        let parameter = nodes
+            .iter()
+            .rev()
+            .find(|p| {
+                p.get("name").and_then(Value::as_str) == Some(name)
+                    && p.get("in").and_then(Value::as_str) == Some(place)
+            })
+            .ok_or(format!("no parameter {name}"))?;
+        let schema = parameter.get("schema").unwrap_or(&Value::Null);
         let example = match parameter.get("example") {
             Some(example) => example.clone(),
-            None if required => build(raw, parameter.get("schema").unwrap_or(&Value::Null), 0)
-                .map_err(|e| format!("{id}: {name}: {e}"))?,
-            None => continue,
+            None => builder.build(raw, schema, 0).map_err(|e| format!("{name}: {e}"))?,
         };
+        // One value of a list stands for a list of one.
         arguments.insert(name.to_string(), example);
     }
-    let media = op
-        .pointer("/requestBody/content/application~1json")
-        .or_else(|| op.pointer("/requestBody/content/multipart~1form-data"));
+    let body = op.get("requestBody").map(|b| resolve(raw, b)).transpose()?;
+    let content = body.and_then(|b| b.get("content")).and_then(Value::as_object);
+    let media = content.and_then(|c| {
+        c.get("multipart/form-data")
+            .or_else(|| c.iter().find(|(m, _)| is_json_media(m)).map(|(_, m)| m))
+    });
     if let Some(media) = media {
-        let example = match media.get("example") {
-            Some(example) => Some(example.clone()),
-            None => match media
-                .get("examples")
-                .and_then(Value::as_object)
-                .and_then(|e| e.values().next())
-            {
-                Some(example) => resolve(raw, example)?.get("value").cloned(),
-                None => None,
-            },
-        };
-        let body = match example {
+        let body = match given_example(raw, media)? {
             Some(example) => example,
-            None => build(raw, media.get("schema").unwrap_or(&Value::Null), 0)
-                .map_err(|e| format!("{id}: the body: {e}"))?,
+            None => builder
+                .build(raw, media.get("schema").unwrap_or(&Value::Null), 0)
+                .map_err(|e| format!("the body: {e}"))?,
         };
-        let schema = resolve(raw, media.get("schema").unwrap_or(&Value::Null))?;
-        let has_fields =
-            schema.get("properties").is_some() && schema.get("type").and_then(Value::as_str) == Some("object");
         match body {
-            Value::Object(fields) if has_fields => arguments.extend(fields),
+            Value::Object(fields) if !model.body_fields().is_empty() => arguments.extend(fields),
             whole => {
                 arguments.insert("body".into(), whole);
             }
@@ -94,80 +121,309 @@ pub fn request(raw: &Value, item: &Value, op: &Value) -> Result<Value, String> {
     Ok(Value::Object(arguments))
 }
 
-/// A value valid against `schema`.
-fn build(raw: &Value, schema: &Value, depth: usize) -> Result<Value, String> {
-    if depth > 32 {
-        return Err("a schema nested more than 32 deep (recursive?) has no example to build".into());
-    }
-    let schema = resolve(raw, schema)?;
-    if let Some(example) = schema.get("example") {
-        return Ok(example.clone());
-    }
-    if let Some(first) = schema.get("enum").and_then(Value::as_array).and_then(|v| v.first()) {
-        return Ok(first.clone());
-    }
-    if schema.get("nullable").and_then(Value::as_bool) == Some(true) {
-        return Ok(Value::Null);
-    }
-    for key in ["oneOf", "anyOf"] {
-        if let Some(first) = schema.get(key).and_then(Value::as_array).and_then(|v| v.first()) {
-            return build(raw, first, depth + 1);
+/// Builds values valid against a schema.
+pub struct Builder {
+    rng: SplitMix64,
+}
+
+impl Builder {
+    pub fn new() -> Builder {
+        Builder {
+            rng: SplitMix64(0x706f_7374_7072_6573),
         }
     }
-    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
-        let mut merged = Map::new();
-        for part in parts {
-            if let Value::Object(fields) = build(raw, part, depth + 1)? {
-                merged.extend(fields);
+
+    /// A value valid against `schema` (a reference followed).
+    pub fn build(&mut self, raw: &Value, schema: &Value, depth: usize) -> Result<Value, String> {
+        if depth > 32 {
+            return Err("a schema nested more than 32 deep (recursive?) has no example to build".into());
+        }
+        let schema = resolved(raw, schema);
+        if is_never(schema) {
+            return Err("a schema no value matches (`not: {}`)".into());
+        }
+        if let Some(example) = schema.get("example") {
+            return Ok(example.clone());
+        }
+        if let Some(first) = schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .and_then(|v| v.iter().find(|v| !v.is_null()).or(v.first()))
+        {
+            return Ok(first.clone());
+        }
+        if schema.get("nullable").and_then(Value::as_bool) == Some(true) {
+            return Ok(Value::Null);
+        }
+        for key in ["oneOf", "anyOf"] {
+            if let Some(first) = schema.get(key).and_then(Value::as_array).and_then(|v| v.first()) {
+                return self.build(raw, first, depth + 1);
             }
         }
-        return Ok(Value::Object(merged));
+        if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+            let mut merged = Map::new();
+            for part in parts {
+                match self.build(raw, part, depth + 1)? {
+                    Value::Object(fields) => merged.extend(fields),
+                    other if parts.len() == 1 => return Ok(other),
+                    _ => {}
+                }
+            }
+            return Ok(Value::Object(merged));
+        }
+        let number = |key: &str| schema.get(key).and_then(Value::as_f64);
+        Ok(match schema.get("type").and_then(Value::as_str) {
+            Some("string") => Value::String(self.string(schema)?),
+            Some("integer") => {
+                let exclusive = schema.get("exclusiveMinimum").and_then(Value::as_bool) == Some(true);
+                let min = match number("minimum") {
+                    Some(min) if exclusive => min.floor() as i64 + 1,
+                    Some(min) => min.ceil() as i64,
+                    None => 0,
+                };
+                let max = number("maximum").map(|m| m.floor() as i64);
+                Value::from(max.map_or(min, |max| min.min(max).max(min.min(max))))
+            }
+            Some("number") => {
+                let exclusive = schema.get("exclusiveMinimum").and_then(Value::as_bool) == Some(true);
+                match number("minimum") {
+                    Some(min) if exclusive => Value::from(min + 1.0),
+                    Some(min) => Value::from(min),
+                    None => Value::from(0),
+                }
+            }
+            Some("boolean") => Value::Bool(false),
+            Some("array") => {
+                let count = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0);
+                let items = schema.get("items").ok_or("an array without items")?;
+                let mut built = Vec::new();
+                for _ in 0..count {
+                    built.push(self.build(raw, items, depth + 1)?);
+                }
+                Value::Array(built)
+            }
+            Some("object") | None if schema.get("properties").is_some() || schema.get("required").is_some() => {
+                let mut object = Map::new();
+                let properties = schema.get("properties").and_then(Value::as_object);
+                for name in schema
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                {
+                    let property = properties
+                        .and_then(|p| p.get(name))
+                        .ok_or(format!("required field {name} has no schema"))?;
+                    let value = self
+                        .build(raw, property, depth + 1)
+                        .map_err(|e| format!("{name}: {e}"))?;
+                    object.insert(name.to_string(), value);
+                }
+                Value::Object(object)
+            }
+            Some("object") => Value::Object(Map::new()),
+            // Any value.
+            _ => Value::Null,
+        })
     }
-    let number = |key: &str| schema.get(key).and_then(Value::as_f64);
-    Ok(match schema.get("type").and_then(Value::as_str) {
-        Some("string") => {
-            if schema.get("pattern").is_some() {
-                return Err("a string with a pattern and no example: give the schema an `example`".into());
+
+    /// A string of the allowed length, matching the pattern when there is one.
+    fn string(&mut self, schema: &Value) -> Result<String, String> {
+        let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
+        let max = schema.get("maxLength").and_then(Value::as_u64).map(|m| m as usize);
+        let fits = |text: &str| {
+            let length = text.chars().count();
+            length >= min && max.is_none_or(|max| length <= max)
+        };
+        let Some(pattern) = schema.get("pattern").and_then(Value::as_str) else {
+            let plain = match schema.get("format").and_then(Value::as_str) {
+                Some("date-time") => "2026-01-01T00:00:00.000Z".to_string(),
+                Some("date") => "2026-01-01".to_string(),
+                Some("email") => "someone@example.com".to_string(),
+                Some("uri" | "url") => "https://example.com/".to_string(),
+                _ => "x".repeat(min.max(1)),
+            };
+            if fits(&plain) {
+                return Ok(plain);
             }
-            let length = schema.get("minLength").and_then(Value::as_u64).unwrap_or(1).max(1);
-            match schema.get("format").and_then(Value::as_str) {
-                Some("date-time") => Value::from("2026-01-01T00:00:00Z"),
-                Some("date") => Value::from("2026-01-01"),
-                _ => Value::from("x".repeat(length as usize)),
+            return Ok("x".repeat(min.max(max.map_or(1, |m| m.min(1)))));
+        };
+        let checker = regress::Regex::new(pattern)
+            .map_err(|e| format!("the pattern {pattern:?} is not an ECMA 262 regex: {e}"))?;
+        let sampler = sampler(pattern)?;
+        for _ in 0..256 {
+            let mut sample: String = rand::distr::Distribution::sample(&sampler, &mut self.rng);
+            // A pattern matches anywhere: a sample too short may take more characters after it.
+            let short = min.saturating_sub(sample.chars().count());
+            if short > 0 {
+                sample.push_str(&"x".repeat(short));
+            }
+            if checker.find(&sample).is_some() && fits(&sample) {
+                return Ok(sample);
             }
         }
-        Some("integer") => {
-            let min = number("minimum").map_or(0, |m| m.ceil() as i64);
-            let exclusive = schema.get("exclusiveMinimum").and_then(Value::as_bool) == Some(true);
-            Value::from(if exclusive && number("minimum").is_some() {
-                min + 1
-            } else {
-                min
-            })
-        }
-        Some("number") => Value::from(number("minimum").unwrap_or(0.0)),
-        Some("boolean") => Value::Bool(false),
-        Some("array") => {
-            let count = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0);
-            let items = schema.get("items").ok_or("an array without items")?;
-            let item = build(raw, items, depth + 1)?;
-            Value::Array(vec![item; count as usize])
-        }
-        _ => {
-            let mut object = Map::new();
-            let required = schema
-                .get("required")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            let properties = schema.get("properties").and_then(Value::as_object);
-            for name in required.iter().filter_map(Value::as_str) {
-                let property = properties
-                    .and_then(|p| p.get(name))
-                    .ok_or(format!("required field {name} has no schema"))?;
-                object.insert(name.to_string(), build(raw, property, depth + 1)?);
+        Err(format!(
+            "no string of {min} to {} characters matching the pattern {pattern:?} was found",
+            max.map_or("any".to_string(), |m| m.to_string())
+        ))
+    }
+}
+
+/// The sampler of a pattern: its character classes read as ECMA 262 reads them (`\d` and `\w`
+/// are ASCII), `.` drawn from printable ASCII (a subset of what it matches, for readable
+/// examples).
+fn sampler(pattern: &str) -> Result<rand_regex::Regex, String> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(&ascii_classes(pattern))
+        .map_err(|e| format!("the pattern {pattern:?} cannot be sampled: {e}"))?;
+    rand_regex::Regex::with_hir(without_anchors(hir), 8)
+        .map_err(|e| format!("the pattern {pattern:?} cannot be sampled: {e}"))
+}
+
+/// `pattern` with ECMA's ASCII classes written out, for a Unicode-aware parser.
+fn ascii_classes(pattern: &str) -> String {
+    let mut out = String::new();
+    let mut in_class = false;
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(next) = chars.next() else {
+                    out.push('\\');
+                    break;
+                };
+                let written = match (next, in_class) {
+                    ('d', false) => "[0-9]",
+                    ('d', true) => "0-9",
+                    ('D', false) => "[^0-9]",
+                    ('w', false) => "[A-Za-z0-9_]",
+                    ('w', true) => "A-Za-z0-9_",
+                    ('W', false) => "[^A-Za-z0-9_]",
+                    ('s', false) => "[ \\t]",
+                    ('s', true) => " \\t",
+                    _ => {
+                        out.push('\\');
+                        out.push(next);
+                        continue;
+                    }
+                };
+                out.push_str(written);
             }
-            Value::Object(object)
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            '.' if !in_class => out.push_str("[ -~]"),
+            _ => out.push(c),
         }
-    })
+    }
+    out
+}
+
+/// The pattern without its anchors and word boundaries, which the sampler does not take: a
+/// sample is then checked against the whole pattern.
+fn without_anchors(hir: regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
+    use regex_syntax::hir::{Hir, HirKind};
+    match hir.into_kind() {
+        HirKind::Look(_) => Hir::empty(),
+        HirKind::Concat(parts) => Hir::concat(parts.into_iter().map(without_anchors).collect()),
+        HirKind::Alternation(parts) => Hir::alternation(parts.into_iter().map(without_anchors).collect()),
+        HirKind::Repetition(mut repetition) => {
+            repetition.sub = Box::new(without_anchors(*repetition.sub));
+            Hir::repetition(repetition)
+        }
+        HirKind::Capture(mut capture) => {
+            capture.sub = Box::new(without_anchors(*capture.sub));
+            Hir::capture(capture)
+        }
+        HirKind::Empty => Hir::empty(),
+        HirKind::Literal(literal) => Hir::literal(literal.0),
+        HirKind::Class(class) => Hir::class(class),
+    }
+}
+
+/// A fixed sequence of random numbers (SplitMix64): the same examples at every build, on every
+/// platform and with every version of `rand`.
+struct SplitMix64(u64);
+
+impl rand::RngCore for SplitMix64 {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn next_u32(&mut self) -> u32 {
+        (self.next_u64() >> 32) as u32
+    }
+
+    fn fill_bytes(&mut self, dst: &mut [u8]) {
+        for chunk in dst.chunks_mut(8) {
+            let bytes = self.next_u64().to_le_bytes();
+            chunk.copy_from_slice(&bytes[..chunk.len()]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn strings_match_their_patterns_and_lengths() {
+        let mut builder = Builder::new();
+        let raw = json!({});
+        let date = json!({"type": "string", "pattern": "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$"});
+        let value = builder.build(&raw, &date, 0).unwrap();
+        let text = value.as_str().unwrap();
+        assert!(
+            regress::Regex::new(date["pattern"].as_str().unwrap())
+                .unwrap()
+                .find(text)
+                .is_some(),
+            "{text}"
+        );
+        let url = json!({"type": "string", "pattern": "^https?://", "minLength": 12});
+        let text = builder.build(&raw, &url, 0).unwrap();
+        assert!(
+            text.as_str().unwrap().starts_with("http") && text.as_str().unwrap().len() >= 12,
+            "{text}"
+        );
+        // The same at every build.
+        assert_eq!(Builder::new().build(&raw, &date, 0).unwrap(), json!(value));
+        let impossible = json!({"type": "string", "pattern": "^a$", "minLength": 2});
+        assert!(
+            builder
+                .build(&raw, &impossible, 0)
+                .unwrap_err()
+                .contains("no string of 2")
+        );
+    }
+
+    #[test]
+    fn objects_numbers_and_never() {
+        let mut builder = Builder::new();
+        let raw = json!({"components": {"schemas": {"Id": {"type": "string", "minLength": 3}}}});
+        let schema = json!({"type": "object", "required": ["id", "limit", "flag", "tags"], "properties": {
+            "id": {"$ref": "#/components/schemas/Id"},
+            "limit": {"type": "integer", "minimum": 0, "exclusiveMinimum": true, "maximum": 9},
+            "flag": {"type": "number", "enum": [1, 0]},
+            "tags": {"type": "array", "minItems": 2, "items": {"type": "boolean"}},
+            "optional": {"type": "string"}
+        }});
+        assert_eq!(
+            builder.build(&raw, &schema, 0).unwrap(),
+            json!({"id": "xxx", "limit": 1, "flag": 1, "tags": [false, false]})
+        );
+        assert!(builder.build(&raw, &json!({"not": {}}), 0).is_err());
+    }
 }

@@ -3,6 +3,8 @@
 //! snapshot `generated/postpress_api.rs`), so the snapshot is byte-for-byte what the crate compiles.
 //!
 //! Everything the spec says about shapes is derived here, never typed again by hand:
+//! - [`normalize`]: the spec rewritten into an equivalent one typify reads well, inline schemas
+//!   named (before anything else reads it);
 //! - progenitor generates the types ([`generate`]);
 //! - [`open_enums`]: enums a server sends stay open to values this SDK does not know;
 //! - [`tagged_union`]: the attachment `oneOf` becomes a tagged enum with an `Unknown` variant;
@@ -13,13 +15,18 @@
 //! - [`dynamic`]: each request made from JSON arguments by name (for the CLI, MCP, the fake);
 //! - [`spec_info`]: the default server URL and a fingerprint of the spec;
 //! - [`patches`]: syntax-tree edits for what progenitor cannot be told to do;
-//! - [`builders`]: builders for the types (for users' tests), and `#[non_exhaustive]` structs.
+//! - [`builders`]: builders for the types (for users' tests), and `#[non_exhaustive]` structs;
+//! - [`docs`]: every doc comment made safe for rustdoc (the spec's Markdown is a web page's);
+//! - [`names`]: the one place names are made.
 
 mod builders;
+mod docs;
 mod dynamic;
 mod error_codes;
 mod examples;
 mod model;
+mod names;
+mod normalize;
 mod open_enums;
 mod operations;
 mod patches;
@@ -40,11 +47,10 @@ pub const GENERATED_FILE: &str = "postpress_api.rs";
 /// Turns the text of `openapi.yaml` into the formatted Rust source of the generated module. One
 /// output serves every feature set: what the `schemars` feature adds is behind `cfg` in the code.
 pub fn generate(spec_text: &str) -> Result<String, String> {
-    let spec::Spec {
-        raw,
-        openapi: mut progenitor_view,
-        ordered,
-    } = spec::load(spec_text)?;
+    let spec::Spec { mut raw, ordered } = spec::load(spec_text)?;
+    normalize::normalize(&mut raw)?;
+    let mut progenitor_view: openapiv3::OpenAPI = serde_json::from_value(raw.clone())
+        .map_err(|e| format!("{SPEC_PATH} is not OpenAPI 3.0 once its schemas are rewritten: {e}"))?;
     // progenitor makes the types; the requests are ours (see `requests`), so it sees no paths.
     progenitor_view.paths.paths.clear();
     let schemas = raw
@@ -65,20 +71,35 @@ pub fn generate(spec_text: &str) -> Result<String, String> {
     for (name, tokens) in open_enums::generate(schemas)? {
         open_types.extend(tokens);
         let impls = [progenitor_impl::TypeImpl::Display, progenitor_impl::TypeImpl::FromStr];
-        settings.with_replacement(&name, format!("crate::generated::open::{name}"), impls.into_iter());
+        settings.with_replacement(
+            &name,
+            format!("crate::generated::open::{}", names::type_name(&name)),
+            impls.into_iter(),
+        );
     }
     for union in tagged_union::find(schemas)? {
         open_types.extend(tagged_union::generate(&union));
         settings.with_replacement(
             &union.name,
-            format!("crate::generated::open::{}", union.name),
+            format!("crate::generated::open::{}", names::type_name(&union.name)),
             std::iter::empty(),
         );
     }
 
-    let generated = progenitor_impl::Generator::new(&settings)
-        .generate_tokens(&progenitor_view)
-        .map_err(|e| format!("progenitor: {e}"))?;
+    // typify panics on some schemas it cannot take (an enum of mixed types, say): caught, so the
+    // build fails with a message instead of a backtrace.
+    let generated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        progenitor_impl::Generator::new(&settings).generate_tokens(&progenitor_view)
+    }))
+    .map_err(|panic| {
+        let message = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        format!("progenitor could not generate the types: {message}")
+    })?
+    .map_err(|e| format!("progenitor: {e}"))?;
     let generated: syn::File = syn::parse2(generated).map_err(|e| format!("progenitor's code does not parse: {e}"))?;
     let types = types_only(generated)?;
     let errors = error_codes::generate(&raw)?;
@@ -100,8 +121,9 @@ pub fn generate(spec_text: &str) -> Result<String, String> {
     patches::apply(&mut file)?;
     builders::non_exhaustive(&mut file)?;
     builders::string_newtypes_as_str(&mut file)?;
+    docs::sanitize_items(builders::types_module(&mut file)?);
     let ops = model::read_all(&raw, &ordered, builders::types_module(&mut file)?)?;
-    let operations = operations::generate(&raw, &ops)?;
+    let operations = operations::generate(&ops)?;
     let requests = requests::generate(&ops);
     let more: syn::File = syn::parse2(quote! { #operations #requests })
         .map_err(|e| format!("the generated operations do not parse: {e}"))?;

@@ -1,18 +1,24 @@
-//! What each operation takes, read from the spec once for every generator that needs it (the
-//! request types, the operation table's fields): its path and query parameters and top-level body
-//! fields, each with its kind, whether it is required, and its constraints; the shape of its body;
-//! its answer; and whether it is a list of the API's cursor convention.
+//! Each operation of the spec, read once (after [`super::normalize`]) into what every generator
+//! needs: its id, method and path; its path and query parameters and body fields, each with its
+//! kind, whether it is required, and its constraints; the shape of its body; its documented
+//! statuses and answer (a type, or a download); its retry rule; its examples; and whether it is a
+//! list of the API's cursor convention. The request types, the operation table, the dynamic
+//! requests and the fake's answers all read this, never the spec again.
 //!
-//! Spec extension read here: `x-positional: [field, ...]` on an operation makes those (string)
+//! Spec extensions read here: `x-positional: [field, ...]` on an operation makes those (string)
 //! body fields arguments of the `Client` method after the path parameters, for the calls whose
-//! signature predates the generator (`forward_message(id, to)`, `add_reaction(id, emoji)`).
+//! signature predates the generator (`forward_message(id, to)`, `add_reaction(id, emoji)`);
+//! `x-idempotent: true|false` says whether repeating the operation has the effect of doing it
+//! once (the retry rule's input), overriding what its method says.
 
 use std::collections::BTreeSet;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
+
+use super::names;
+use super::normalize::{METHODS, is_binary, is_json_media, pointer_token, resolved};
 
 /// Names a request's own methods take, which no parameter or field may take too.
 const RESERVED: &[&str] = &[
@@ -31,6 +37,7 @@ const RESERVED: &[&str] = &[
     "attachment",
     "from_json",
     "check",
+    "path",
 ];
 
 /// What a value is in Rust, and how it goes on the wire.
@@ -44,10 +51,18 @@ pub enum Kind {
     Boolean,
     /// `format: binary`, a multipart file part.
     Binary,
-    /// A value of a generated type (a `$ref` to an object or union component).
-    Typed(syn::Ident),
-    /// An inline schema with no generated type of its own.
+    /// A value of a generated type (a component, or the type typify made for a body field).
+    Typed(TokenStream),
+    /// Any JSON value (a schema with no type of its own).
     Json,
+}
+
+impl Kind {
+    /// Whether a value of this kind is a JSON value (an object, a list of them, a union), which
+    /// a form sends as a JSON part.
+    pub fn is_json(&self) -> bool {
+        matches!(self, Kind::Typed(_) | Kind::Json)
+    }
 }
 
 /// A path or query parameter, or a top-level body field.
@@ -64,39 +79,109 @@ pub struct Value_ {
     pub list_rule: Option<TokenStream>,
     /// Both, for the operation table.
     pub table_rule: TokenStream,
-    /// The `enum` values, as wire text.
-    pub values: Vec<String>,
-    /// Whether the schema is written in place (not a `$ref` to a component, which has a
-    /// generated type of its own).
-    pub inline: bool,
     pub doc: String,
+    /// A form part's `Content-Type`, from the spec's `encoding` (a concrete type, not a range).
+    pub part_type: Option<String>,
 }
 
-/// The parameters of an operation: its path item's, then its own (each maybe a `$ref`).
-pub fn parameters<'a>(item: &'a Value, op: &'a Value) -> impl Iterator<Item = &'a Value> {
-    let of = |node: &'a Value| node.get("parameters").and_then(Value::as_array).into_iter().flatten();
-    of(item).chain(of(op))
+/// How an operation's request carries its body.
+pub enum BodyShape {
+    None,
+    /// An object with properties: one setter per field.
+    Fields {
+        multipart: bool,
+        fields: Vec<Value_>,
+    },
+    /// Any other JSON body: one `.body(value)` setter taking the generated type.
+    Whole {
+        ty: syn::Ident,
+        required: bool,
+    },
 }
 
-pub fn resolve<'a>(raw: &'a Value, node: &'a Value) -> Result<&'a Value, String> {
-    match node.get("$ref").and_then(Value::as_str) {
-        Some(reference) => {
-            let pointer = reference
-                .strip_prefix('#')
-                .ok_or(format!("only local references are supported, not {reference}"))?;
-            let target = raw.pointer(pointer).ok_or(format!("{reference} does not resolve"))?;
-            resolve(raw, target)
+/// What a success answers.
+pub enum Answer {
+    /// A JSON value of a generated type (the component's name, and the type's).
+    Json { schema: String, ty: syn::Ident },
+    /// Bytes: an answer with no content, a `format: binary` one, or one of a media type that is
+    /// not JSON.
+    Download,
+}
+
+/// One operation as the generators see it.
+pub struct Op {
+    pub id: String,
+    pub variant: syn::Ident,
+    pub method: String,
+    pub path: String,
+    pub summary: String,
+    pub description: String,
+    pub path_params: Vec<Value_>,
+    pub query: Vec<Value_>,
+    pub body: BodyShape,
+    /// The component the body is, for the operation table (and the JSON Schema of the body).
+    pub body_schema: Option<String>,
+    pub positional: Vec<String>,
+    /// The documented success statuses, ascending: the first is the one a fake answers.
+    pub success: Vec<u16>,
+    /// The documented error statuses, ascending.
+    pub errors: Vec<u16>,
+    pub answer: Answer,
+    /// The retry rule's input: GET, HEAD, PUT, DELETE and OPTIONS are idempotent by HTTP's
+    /// definition; `x-idempotent` says so for any other method, or overrides it.
+    pub idempotent: bool,
+    /// For a list of the API's cursor convention: what `.pages()` and `.items()` need.
+    pub page: Option<Page>,
+    /// A success answer: the spec's example, or one built from the answer's schema (`null` for a
+    /// download).
+    pub answer_example: Value,
+    /// A valid request's arguments by name.
+    pub request_example: Value,
+}
+
+impl Op {
+    /// The fields of the body, when it has fields.
+    pub fn body_fields(&self) -> &[Value_] {
+        match &self.body {
+            BodyShape::Fields { fields, .. } => fields,
+            _ => &[],
         }
-        None => Ok(node),
+    }
+
+    pub fn multipart(&self) -> bool {
+        matches!(self.body, BodyShape::Fields { multipart: true, .. })
     }
 }
 
-fn component_name(node: &Value) -> Option<&str> {
-    node.get("$ref")?.as_str()?.strip_prefix("#/components/schemas/")
+/// What `.pages()` and `.items()` need of a paginated operation's answer.
+pub struct Page {
+    pub item: TokenStream,
+    pub items_expr: TokenStream,
+    /// The next page's cursor, from `page` (`None` ends the pages).
+    pub cursor_expr: TokenStream,
 }
 
 fn text(node: &Value, field: &str) -> String {
     node.get(field).and_then(Value::as_str).unwrap_or("").trim().to_string()
+}
+
+/// A reference, followed to what it names (a parameter, a response, a body, a schema).
+pub fn resolve<'a>(raw: &'a Value, node: &'a Value) -> Result<&'a Value, String> {
+    let mut node = node;
+    for _ in 0..32 {
+        let Some(reference) = node.get("$ref").and_then(Value::as_str) else {
+            return Ok(node);
+        };
+        let pointer = reference
+            .strip_prefix('#')
+            .ok_or(format!("only local references are supported, not {reference}"))?;
+        node = raw.pointer(pointer).ok_or(format!("{reference} does not resolve"))?;
+    }
+    Err("references nested more than 32 deep".into())
+}
+
+fn component_name(node: &Value) -> Option<&str> {
+    node.get("$ref")?.as_str()?.strip_prefix("#/components/schemas/")
 }
 
 /// `Some(x)` of an optional number in a schema.
@@ -131,6 +216,7 @@ fn rule_of(schema: &Value) -> Result<Vec<TokenStream>, String> {
         }
     }
     if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
+        regress::Regex::new(pattern).map_err(|e| format!("the pattern {pattern:?} is not an ECMA 262 regex: {e}"))?;
         fields.push(quote!(pattern: Some(#pattern)));
     }
     for (key, field) in [("minimum", "minimum"), ("maximum", "maximum")] {
@@ -156,12 +242,14 @@ fn rule_of(schema: &Value) -> Result<Vec<TokenStream>, String> {
     Ok(fields)
 }
 
-fn enum_values(schema: &Value) -> Result<Vec<String>, String> {
+/// An enum's values as wire text (`null` left out: a request sends no null).
+pub fn enum_values(schema: &Value) -> Result<Vec<String>, String> {
     let Some(values) = schema.get("enum").and_then(Value::as_array) else {
         return Ok(Vec::new());
     };
     values
         .iter()
+        .filter(|v| !v.is_null())
         .map(|v| match v {
             Value::String(s) => Ok(s.clone()),
             Value::Number(n) => Ok(n.to_string()),
@@ -171,42 +259,70 @@ fn enum_values(schema: &Value) -> Result<Vec<String>, String> {
         .collect()
 }
 
-fn ident_for(name: &str) -> syn::Ident {
-    let snake = name.to_snake_case();
-    match syn::parse_str::<syn::Ident>(&snake) {
-        Ok(ident) => ident,
-        Err(_) => format_ident!("r#{snake}"),
-    }
+/// The scalar kind of a schema (a reference followed), if it is a scalar.
+fn scalar(raw: &Value, node: &Value) -> Option<Kind> {
+    let schema = resolved(raw, node);
+    let ty = schema.get("type").and_then(Value::as_str);
+    Some(match ty {
+        Some("string") if is_binary(schema) => Kind::Binary,
+        Some("string") if schema.get("enum").is_some() => Kind::Enum,
+        Some("string") => Kind::Text,
+        Some("integer") => Kind::Integer,
+        Some("number") => Kind::Number,
+        Some("boolean") => Kind::Boolean,
+        _ => return None,
+    })
 }
 
-/// Reads one value's schema.
-fn value(raw: &Value, name: &str, node: &Value, required: bool, doc: String, context: &str) -> Result<Value_, String> {
-    let schema = resolve(raw, node)?;
-    let scalar = |schema: &Value| -> Result<Option<Kind>, String> {
-        let ty = schema.get("type").and_then(Value::as_str);
-        Ok(match ty {
-            Some("string") if schema.get("format").and_then(Value::as_str) == Some("binary") => Some(Kind::Binary),
-            Some("string") if schema.get("enum").is_some() => Some(Kind::Enum),
-            Some("string") => Some(Kind::Text),
-            Some("integer") => Some(Kind::Integer),
-            Some("number") => Some(Kind::Number),
-            Some("boolean") => Some(Kind::Boolean),
-            _ => None,
-        })
+/// A list's item schema: the `items` of an array, or (for a value that may be one value or a
+/// list of them, `oneOf: [T, array of T]`) the single value's schema.
+fn list_item<'a>(raw: &'a Value, node: &'a Value) -> Option<&'a Value> {
+    let schema = resolved(raw, node);
+    if schema.get("type").and_then(Value::as_str) == Some("array") {
+        return schema.get("items");
+    }
+    let branches = schema.get("oneOf").or_else(|| schema.get("anyOf"))?.as_array()?;
+    let [a, b] = branches.as_slice() else { return None };
+    let is_list = |s: &Value| resolved(raw, s).get("type").and_then(Value::as_str) == Some("array");
+    let (single, list) = match (is_list(a), is_list(b)) {
+        (false, true) => (a, b),
+        (true, false) => (b, a),
+        _ => return None,
     };
-    let (kind, list, rule, list_rule) = if schema.get("type").and_then(Value::as_str) == Some("array") {
-        let items_node = schema
-            .get("items")
-            .ok_or(format!("{context}: {name} is an array without items"))?;
-        let items = resolve(raw, items_node)?;
-        let kind = match scalar(items)? {
-            Some(kind) => kind,
-            None => match component_name(items_node) {
-                Some(component) => Kind::Typed(format_ident!("{}", component.to_upper_camel_case())),
-                None => Kind::Json,
-            },
-        };
-        let mut counts = Vec::new();
+    let items = resolved(raw, list).get("items")?;
+    // The list's items are drawn from the single value's kind.
+    let same_kind = match (scalar(raw, single), scalar(raw, items)) {
+        (Some(x), Some(y)) => std::mem::discriminant(&x) == std::mem::discriminant(&y),
+        _ => false,
+    };
+    same_kind.then_some(single)
+}
+
+/// Reads one value: a parameter (`field_type` is `None`) or a body field (`field_type` is the
+/// type typify gave the field, for a value with no scalar kind).
+fn value(
+    raw: &Value,
+    name: &str,
+    node: &Value,
+    required: bool,
+    doc: String,
+    field_type: Option<TokenStream>,
+) -> Result<Value_, String> {
+    let schema = resolved(raw, node);
+    let (item_node, list) = match list_item(raw, node) {
+        Some(item) => (item, true),
+        None => (node, false),
+    };
+    let item = resolved(raw, item_node);
+    let kind = match scalar(raw, item_node) {
+        Some(kind) => kind,
+        None => match field_type {
+            Some(ty) => Kind::Typed(ty),
+            None => Kind::Json,
+        },
+    };
+    let mut counts = Vec::new();
+    if list {
         for (key, field) in [("minItems", "min_items"), ("maxItems", "max_items")] {
             if schema.get(key).is_some() {
                 let value = count(schema, key);
@@ -214,17 +330,8 @@ fn value(raw: &Value, name: &str, node: &Value, required: bool, doc: String, con
                 counts.push(quote!(#field: #value));
             }
         }
-        (kind, true, rule_of(items)?, counts)
-    } else {
-        let kind = match scalar(schema)? {
-            Some(kind) => kind,
-            None => match component_name(node) {
-                Some(component) => Kind::Typed(format_ident!("{}", component.to_upper_camel_case())),
-                None => Kind::Json,
-            },
-        };
-        (kind, false, rule_of(schema)?, Vec::new())
-    };
+    }
+    let rule = rule_of(item)?;
     let doc = if doc.is_empty() {
         text(schema, "description")
     } else {
@@ -232,58 +339,248 @@ fn value(raw: &Value, name: &str, node: &Value, required: bool, doc: String, con
     };
     Ok(Value_ {
         name: name.to_string(),
-        ident: ident_for(name),
+        ident: names::member(name),
+        table_rule: constraints(&[rule.clone(), counts.clone()].concat())
+            .unwrap_or(quote!(crate::operations::Constraints::NONE)),
+        rule: constraints(&rule),
+        list_rule: constraints(&counts),
         kind,
         list,
         required,
-        rule: constraints(&rule),
-        list_rule: constraints(&list_rule),
-        table_rule: constraints(&[rule, list_rule].concat()).unwrap_or(quote!(crate::operations::Constraints::NONE)),
-        values: enum_values(if list {
-            resolve(raw, schema.get("items").unwrap_or(schema))?
-        } else {
-            schema
-        })?,
-        inline: node.get("$ref").is_none(),
         doc,
+        part_type: None,
     })
 }
 
-/// How an operation's request carries its body.
-pub enum BodyShape {
-    None,
-    /// An object with properties: one setter per field.
-    Fields {
-        multipart: bool,
-        fields: Vec<Value_>,
-    },
-    /// Any other JSON body: one `.body(value)` setter taking the generated type.
-    Whole {
-        ty: syn::Ident,
-        required: bool,
-    },
+/// The parameters of an operation: its path item's, overridden by its own of the same name and
+/// place (each maybe a `$ref`).
+fn parameters<'a>(raw: &'a Value, item: &'a Value, op: &'a Value) -> Result<Vec<&'a Value>, String> {
+    let mut out: Vec<&Value> = Vec::new();
+    for node in [item, op] {
+        for parameter in node.get("parameters").and_then(Value::as_array).into_iter().flatten() {
+            let parameter = resolve(raw, parameter)?;
+            let key = (parameter.get("name"), parameter.get("in"));
+            out.retain(|p| (p.get("name"), p.get("in")) != key);
+            out.push(parameter);
+        }
+    }
+    Ok(out)
 }
 
-/// One operation as the generator sees it.
-pub struct Op {
-    pub id: String,
-    pub variant: syn::Ident,
-    pub method: String,
-    pub path: String,
-    pub summary: String,
-    pub description: String,
-    pub path_params: Vec<Value_>,
-    pub query: Vec<Value_>,
-    pub body: BodyShape,
-    pub positional: Vec<String>,
-    pub answer: syn::Ident,
-    /// For a list of the API's cursor convention: what `.pages()` and `.items()` need.
-    pub page: Option<Page>,
+/// The struct typify generated for a component, from the generated `types` module.
+fn generated_struct<'t>(types: &'t [syn::Item], ty: &syn::Ident) -> Option<&'t syn::ItemStruct> {
+    types.iter().find_map(|item| match item {
+        syn::Item::Struct(s) if s.ident == *ty => Some(s),
+        _ => None,
+    })
+}
+
+/// Whether typify generated a type of this name.
+fn generated(types: &[syn::Item], ty: &syn::Ident) -> bool {
+    types.iter().any(|item| match item {
+        syn::Item::Struct(s) => s.ident == *ty,
+        syn::Item::Enum(e) => e.ident == *ty,
+        syn::Item::Type(t) => t.ident == *ty,
+        _ => false,
+    })
+}
+
+/// The serde name of a field typify generated (its `rename`, or its identifier).
+fn wire_name(field: &syn::Field) -> Option<String> {
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let mut renamed = None;
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let value: syn::LitStr = meta.value()?.parse()?;
+                renamed = Some(value.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+        if renamed.is_some() {
+            return renamed;
+        }
+    }
+    field
+        .ident
+        .as_ref()
+        .map(|i| i.to_string().trim_start_matches("r#").to_string())
+}
+
+/// The type of one value (an item, for a list) of the field `name` of a generated struct:
+/// `Option`, `Vec` and `Box` taken off.
+fn field_type(types: &[syn::Item], record: &syn::ItemStruct, name: &str) -> Option<TokenStream> {
+    let field = record.fields.iter().find(|f| wire_name(f).as_deref() == Some(name))?;
+    let mut ty = &field.ty;
+    for wrapper in ["Option", "Vec", "Box"] {
+        if let Some(inner) = inner_of(ty, wrapper) {
+            ty = inner;
+        }
+    }
+    let _ = types;
+    Some(qualify(ty))
+}
+
+/// The operation's body: its fields (an object's), or the whole of it.
+fn read_body(
+    raw: &Value,
+    ordered: &openapiv3::OpenAPI,
+    types: &[syn::Item],
+    id: &str,
+    path: &str,
+    method: &str,
+    op: &Value,
+) -> Result<(BodyShape, Option<String>), String> {
+    let Some(body) = op.get("requestBody") else {
+        return Ok((BodyShape::None, None));
+    };
+    let body = resolve(raw, body)?;
+    let required = body.get("required").and_then(Value::as_bool) == Some(true);
+    let content = body
+        .get("content")
+        .and_then(Value::as_object)
+        .ok_or(format!("{id}: a body without content"))?;
+    let form = content.get("multipart/form-data");
+    let (multipart, node) = if let Some(media) = form {
+        (true, media.get("schema"))
+    } else if let Some((_, media)) = content.iter().find(|(media, _)| is_json_media(media)) {
+        (false, media.get("schema"))
+    } else {
+        let media: Vec<&String> = content.keys().collect();
+        return Err(format!(
+            "{id}: a body of {media:?}: only JSON and multipart/form-data bodies can be sent"
+        ));
+    };
+    let node = node.ok_or(format!("{id}: a body without a schema"))?;
+    let component = component_name(node).map(str::to_string);
+    let schema = resolved(raw, node);
+    let is_object = schema.get("properties").and_then(Value::as_object).is_some()
+        && matches!(schema.get("type").and_then(Value::as_str), Some("object") | None)
+        && schema.get("oneOf").is_none()
+        && schema.get("anyOf").is_none()
+        && schema.get("allOf").is_none();
+    if !is_object {
+        if multipart {
+            return Err(format!("{id}: a multipart body must be an object with properties"));
+        }
+        let name = component.clone().ok_or(format!("{id}: the body has no type"))?;
+        let ty = names::type_ident(&name);
+        if !generated(types, &ty) {
+            return Err(format!("{id}: no generated type {ty} for the body schema {name}"));
+        }
+        return Ok((BodyShape::Whole { ty, required }, component));
+    }
+    let record = component
+        .as_deref()
+        .and_then(|name| generated_struct(types, &names::type_ident(name)));
+    let required_fields: BTreeSet<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let mut fields = Vec::new();
+    for (name, property) in schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let typed = record.and_then(|r| field_type(types, r, name));
+        let mut value = value(
+            raw,
+            name,
+            property,
+            required_fields.contains(name.as_str()),
+            String::new(),
+            typed,
+        )?;
+        value.part_type = form
+            .and_then(|media| media.pointer(&format!("/encoding/{}/contentType", pointer_token(name))))
+            .and_then(Value::as_str)
+            .filter(|given| !given.contains('*') && !given.contains(','))
+            .map(str::to_string);
+        if !multipart && matches!(value.kind, Kind::Binary) {
+            return Err(format!("{id}: binary field {name} in a JSON body"));
+        }
+        fields.push(value);
+    }
+    // In the order the spec writes them: a form's parts go out in this order.
+    let order = super::spec::body_property_order(ordered, path, method);
+    fields.sort_by_key(|f| order.iter().position(|n| *n == f.name).unwrap_or(usize::MAX));
+    Ok((BodyShape::Fields { multipart, fields }, component))
+}
+
+/// The success statuses and what they answer (all alike), and the error statuses.
+fn read_answer(raw: &Value, types: &[syn::Item], id: &str, op: &Value) -> Result<(Vec<u16>, Vec<u16>, Answer), String> {
+    let responses = op
+        .get("responses")
+        .and_then(Value::as_object)
+        .ok_or(format!("{id}: no responses"))?;
+    let mut success = Vec::new();
+    let mut errors = Vec::new();
+    let mut answer: Option<(u16, Option<String>)> = None;
+    for (code, response) in responses {
+        if code == "default" {
+            continue;
+        }
+        let status: u16 = code.parse().ok().filter(|s| (100..600).contains(s)).ok_or(format!(
+            "{id}: response {code} is not a status (ranges such as 2XX are not supported)"
+        ))?;
+        if !(200..300).contains(&status) {
+            errors.push(status);
+            continue;
+        }
+        success.push(status);
+        let response = resolve(raw, response)?;
+        let json = response
+            .get("content")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .find(|(media, _)| is_json_media(media))
+            .and_then(|(_, media)| media.get("schema"))
+            .filter(|schema| !is_binary(resolved(raw, schema)));
+        let this = match json {
+            Some(schema) => Some(
+                component_name(schema)
+                    .ok_or(format!("{id}: the {status} answer's schema was not named"))?
+                    .to_string(),
+            ),
+            None => None,
+        };
+        match &answer {
+            None => answer = Some((status, this)),
+            Some((first, seen)) if *seen != this => {
+                return Err(format!(
+                    "{id}: the {first} and {status} answers differ (one type or one download per operation)"
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    success.sort_unstable();
+    errors.sort_unstable();
+    let (_, schema) = answer.ok_or(format!("{id}: no success response"))?;
+    let answer = match schema {
+        Some(schema) => {
+            let ty = names::type_ident(&schema);
+            if !generated(types, &ty) {
+                return Err(format!("{id}: no generated type {ty} for the answer schema {schema}"));
+            }
+            Answer::Json { schema, ty }
+        }
+        None => Answer::Download,
+    };
+    Ok((success, errors, answer))
 }
 
 fn read_op(
     raw: &Value,
     ordered: &openapiv3::OpenAPI,
+    types: &[syn::Item],
     path: &str,
     item: &Value,
     method: &str,
@@ -292,42 +589,59 @@ fn read_op(
     let id = op
         .get("operationId")
         .and_then(Value::as_str)
-        .ok_or(format!("{method} {path}: no operationId"))?
+        .ok_or(format!("{} {path}: no operationId", method.to_uppercase()))?
         .to_string();
     let mut path_params = Vec::new();
     let mut query = Vec::new();
-    for parameter in parameters(item, op) {
-        let parameter = resolve(raw, parameter)?;
+    for parameter in parameters(raw, item, op)? {
         let name = parameter
             .get("name")
             .and_then(Value::as_str)
             .ok_or(format!("{id}: a parameter without a name"))?;
-        let schema = parameter
-            .get("schema")
-            .ok_or(format!("{id}: parameter {name} has no schema"))?;
+        let schema = parameter.get("schema").ok_or(format!(
+            "{id}: parameter {name} has no schema (a `content` parameter cannot be sent)"
+        ))?;
         let required = parameter.get("required").and_then(Value::as_bool) == Some(true);
         let doc = text(parameter, "description");
-        let value = value(raw, name, schema, required, doc, &id)?;
+        let value = value(raw, name, schema, required, doc, None)?;
+        let style = parameter.get("style").and_then(Value::as_str);
+        let explode = parameter.get("explode").and_then(Value::as_bool);
         match parameter.get("in").and_then(Value::as_str) {
             Some("path") => {
-                if !matches!(value.kind, Kind::Text) || value.list {
-                    return Err(format!("{id}: path parameter {name} must be a string"));
+                if value.kind.is_json() || matches!(value.kind, Kind::Binary) || value.list {
+                    return Err(format!(
+                        "{id}: path parameter {name} is not a string, a number or a boolean, which a path can carry"
+                    ));
                 }
                 path_params.push(value)
             }
             Some("query") => {
-                if matches!(value.kind, Kind::Binary | Kind::Typed(_) | Kind::Json) {
+                if value.kind.is_json() || matches!(value.kind, Kind::Binary) {
                     return Err(format!(
-                        "{id}: query parameter {name} must be a scalar or a list of scalars"
+                        "{id}: query parameter {name} is an object or a union, which this generator cannot send \
+                         in a query (only scalars and lists of scalars, as form style)"
+                    ));
+                }
+                if style.is_some_and(|s| s != "form") || (value.list && explode == Some(false)) {
+                    return Err(format!(
+                        "{id}: query parameter {name} asks for style {} explode {}: this generator sends \
+                         form style, exploded (OpenAPI's default)",
+                        style.unwrap_or("form"),
+                        explode.unwrap_or(true)
                     ));
                 }
                 query.push(value)
             }
-            Some(other) => {
-                return Err(format!(
-                    "{id}: parameter {name} is in {other}; only path and query are supported"
-                ));
+            Some("header") | Some("cookie") => {
+                if required {
+                    return Err(format!(
+                        "{id}: required parameter {name} is in a {}, which this generator cannot send",
+                        parameter["in"].as_str().unwrap_or("")
+                    ));
+                }
+                // An optional header or cookie is left out.
             }
+            Some(other) => return Err(format!("{id}: parameter {name} is in {other}")),
             None => return Err(format!("{id}: parameter {name} has no `in`")),
         }
     }
@@ -344,75 +658,7 @@ fn read_op(
         return Err(format!("{id}: path parameter {} is not in the path {path}", extra.name));
     }
 
-    let body = match op.get("requestBody") {
-        None => BodyShape::None,
-        Some(body) => {
-            let body = resolve(raw, body)?;
-            let required = body.get("required").and_then(Value::as_bool) == Some(true);
-            let content = body
-                .get("content")
-                .and_then(Value::as_object)
-                .ok_or(format!("{id}: a body without content"))?;
-            let (multipart, node) = if let Some(media) = content.get("multipart/form-data") {
-                (true, media.get("schema"))
-            } else if let Some(media) = content.get("application/json") {
-                (false, media.get("schema"))
-            } else {
-                return Err(format!(
-                    "{id}: only application/json and multipart/form-data bodies are supported"
-                ));
-            };
-            let node = node.ok_or(format!("{id}: a body without a schema"))?;
-            let schema = resolve(raw, node)?;
-            match schema.get("properties").and_then(Value::as_object) {
-                Some(properties) if schema.get("type").and_then(Value::as_str) == Some("object") => {
-                    let required_fields: BTreeSet<&str> = schema
-                        .get("required")
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
-                        .filter_map(Value::as_str)
-                        .collect();
-                    let mut fields = Vec::new();
-                    for (name, property) in properties {
-                        let value = value(
-                            raw,
-                            name,
-                            property,
-                            required_fields.contains(name.as_str()),
-                            String::new(),
-                            &id,
-                        )?;
-                        if multipart && matches!(value.kind, Kind::Typed(_) | Kind::Json) {
-                            return Err(format!(
-                                "{id}: multipart field {name} must be text, a number, a boolean or binary"
-                            ));
-                        }
-                        if !multipart && matches!(value.kind, Kind::Binary) {
-                            return Err(format!("{id}: binary field {name} in a JSON body"));
-                        }
-                        fields.push(value);
-                    }
-                    // In the order the spec writes them: a form's parts go out in this order.
-                    if let Some(name) = component_name(node) {
-                        let order = super::spec::property_order(ordered, name);
-                        fields.sort_by_key(|f| order.iter().position(|n| *n == f.name).unwrap_or(usize::MAX));
-                    }
-                    BodyShape::Fields { multipart, fields }
-                }
-                _ if multipart => return Err(format!("{id}: a multipart body must be an object with properties")),
-                _ => {
-                    let name = component_name(node).ok_or(format!(
-                        "{id}: a JSON body that is not an object must be a component $ref"
-                    ))?;
-                    BodyShape::Whole {
-                        ty: format_ident!("{}", name.to_upper_camel_case()),
-                        required,
-                    }
-                }
-            }
-        }
-    };
+    let (body, body_schema) = read_body(raw, ordered, types, &id, path, method, op)?;
 
     let positional: Vec<String> = op
         .get("x-positional")
@@ -443,17 +689,16 @@ fn read_op(
         }
     }
 
-    let success = op
-        .get("responses")
-        .and_then(Value::as_object)
-        .and_then(|r| r.keys().find(|code| code.starts_with('2')))
-        .ok_or(format!("{id}: no success response"))?;
-    let answer = op
-        .pointer(&format!("/responses/{success}/content/application~1json/schema"))
-        .and_then(component_name)
-        .ok_or(format!("{id}: the success answer is not a component schema"))?;
+    let (success, errors, answer) = read_answer(raw, types, &id, op)?;
 
-    let mut names = BTreeSet::new();
+    let method_upper = method.to_uppercase();
+    let idempotent = match op.get("x-idempotent") {
+        Some(Value::Bool(declared)) => *declared,
+        Some(other) => return Err(format!("{id}: x-idempotent must be true or false, not {other}")),
+        None => matches!(method_upper.as_str(), "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS"),
+    };
+
+    let mut names_seen = BTreeSet::new();
     let body_fields: &[Value_] = match &body {
         BodyShape::Fields { fields, .. } => fields,
         _ => &[],
@@ -464,64 +709,71 @@ fn read_op(
         {
             return Err(format!("{id}: {} is a name the request's own methods use", value.name));
         }
-        if !names.insert(value.ident.to_string()) {
+        if !names_seen.insert(value.ident.to_string()) {
             return Err(format!("{id}: two parameters or fields are named {}", value.name));
         }
     }
 
-    Ok(Op {
-        variant: format_ident!("{}", id.to_upper_camel_case()),
-        id,
-        method: method.to_uppercase(),
+    let mut op_model = Op {
+        variant: names::type_ident(&id),
+        method: method_upper,
         path: path.to_string(),
         summary: text(op, "summary"),
         description: text(op, "description"),
         path_params: in_template,
         query,
         body,
+        body_schema,
         positional,
-        answer: format_ident!("{}", answer.to_upper_camel_case()),
+        success,
+        errors,
+        answer,
+        idempotent,
         page: None,
-    })
-}
-
-/// What `.pages()` and `.items()` need of a paginated operation's answer.
-pub struct Page {
-    pub item: TokenStream,
-    pub items_expr: TokenStream,
+        answer_example: Value::Null,
+        request_example: Value::Null,
+        id,
+    };
+    op_model.answer_example = super::examples::answer(raw, op).map_err(|e| format!("{}: {e}", op_model.id))?;
+    op_model.request_example =
+        super::examples::request(raw, &op_model, op).map_err(|e| format!("{}: {e}", op_model.id))?;
+    op_model.page = page_of(raw, &op_model, types)?;
+    Ok(op_model)
 }
 
 /// Whether `op` follows the API's cursor convention, and its item type from the generated answer
 /// struct (read off the syntax tree, so typify's naming of an inline item type is its own).
-fn page_of(raw: &Value, op: &Op, op_node: &Value, types: &[syn::Item]) -> Result<Option<Page>, String> {
+fn page_of(raw: &Value, op: &Op, types: &[syn::Item]) -> Result<Option<Page>, String> {
     let Some(cursor) = op.query.iter().find(|q| q.name == "cursor") else {
         return Ok(None);
     };
     if cursor.required || cursor.list || !matches!(cursor.kind, Kind::Text) {
         return Ok(None);
     }
-    let success = op_node
-        .get("responses")
-        .and_then(Value::as_object)
-        .and_then(|r| r.keys().find(|code| code.starts_with('2')))
-        .ok_or("no success")?;
-    let answer_node = op_node
-        .pointer(&format!("/responses/{success}/content/application~1json/schema"))
-        .ok_or("no answer")?;
-    let answer = resolve(raw, answer_node)?;
-    let is_array = answer.pointer("/properties/items/type").and_then(Value::as_str) == Some("array");
-    let cursor_nullable = answer.pointer("/properties/cursor/nullable").and_then(Value::as_bool) == Some(true);
-    if !is_array || !cursor_nullable {
+    let Answer::Json {
+        schema,
+        ty: answer_ident,
+    } = &op.answer
+    else {
+        return Ok(None);
+    };
+    let answer = raw
+        .pointer(&format!("/components/schemas/{}", pointer_token(schema)))
+        .ok_or(format!("{}: no schema {schema}", op.id))?;
+    let items = answer.pointer("/properties/items").map(|s| resolved(raw, s));
+    let is_array = items.and_then(|s| s.get("type")).and_then(Value::as_str) == Some("array");
+    let cursor_schema = answer.pointer("/properties/cursor").map(|s| resolved(raw, s));
+    // A cursor that may be null (or be anything, null included) ends the pages when it is.
+    let cursor_ends = cursor_schema.is_some_and(|s| {
+        s.get("nullable").and_then(Value::as_bool) == Some(true)
+            || s.as_object()
+                .is_some_and(|o| o.keys().all(|k| k == "description" || k == "title"))
+    });
+    if !is_array || !cursor_ends {
         return Ok(None);
     }
     let id = &op.id;
-    let answer_ident = &op.answer;
-    let record = types
-        .iter()
-        .find_map(|item| match item {
-            syn::Item::Struct(s) if s.ident == *answer_ident => Some(s),
-            _ => None,
-        })
+    let record = generated_struct(types, answer_ident)
         .ok_or(format!("{id}: no generated struct {answer_ident} for the page"))?;
     let field = record
         .fields
@@ -539,7 +791,25 @@ fn page_of(raw: &Value, op: &Op, op_node: &Value, types: &[syn::Item]) -> Result
     } else {
         quote!(page.items)
     };
-    Ok(Some(Page { item, items_expr }))
+    let cursor_field = record
+        .fields
+        .iter()
+        .find(|f| f.ident.as_ref().is_some_and(|i| i == "cursor"))
+        .ok_or(format!("{id}: {answer_ident} has no field cursor"))?;
+    let is_value =
+        |ty: &syn::Type| matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Value"));
+    // A cursor of any JSON type ends the pages when it is not a string (`null`).
+    let cursor_expr = match inner_of(&cursor_field.ty, "Option") {
+        Some(inner) if is_value(inner) => quote!(page.cursor.as_ref().and_then(|cursor| cursor.as_str())),
+        Some(_) => quote!(page.cursor.as_ref().map(|cursor| cursor.as_str())),
+        None if is_value(&cursor_field.ty) => quote!(page.cursor.as_str()),
+        None => return Ok(None),
+    };
+    Ok(Some(Page {
+        item,
+        items_expr,
+        cursor_expr,
+    }))
 }
 
 /// The generic argument of `Wrapper<T>` (by the path's last segment).
@@ -570,21 +840,34 @@ fn qualify(ty: &syn::Type) -> TokenStream {
     }
 }
 
-/// Every operation of the spec, sorted by path. `types` is the generated `types` module's items
-/// (for the item types of paginated answers).
+/// Every operation of the spec, sorted by path then method. `types` is the generated `types`
+/// module's items (the types of answers, bodies and their fields, as typify named them).
 pub fn read_all(raw: &Value, ordered: &openapiv3::OpenAPI, types: &[syn::Item]) -> Result<Vec<Op>, String> {
     let paths = raw
         .get("paths")
         .and_then(Value::as_object)
         .ok_or("the spec has no paths")?;
     let mut ops = Vec::new();
+    let mut ids = BTreeSet::new();
     for (path, item) in paths {
-        for (method, op_node) in item.as_object().into_iter().flatten() {
+        let item = resolve(raw, item)?;
+        // In the order of their names, as the spec's map keeps them.
+        let methods = item
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(m, _)| METHODS.contains(&m.as_str()));
+        for (method, op_node) in methods {
             if op_node.get("operationId").is_none() {
-                continue;
+                return Err(format!(
+                    "{} {path} has no operationId: every operation needs one (it names the method, the command and the tool)",
+                    method.to_uppercase()
+                ));
             }
-            let mut op = read_op(raw, ordered, path, item, method, op_node)?;
-            op.page = page_of(raw, &op, op_node, types)?;
+            let op = read_op(raw, ordered, types, path, item, method, op_node)?;
+            if !ids.insert(op.variant.to_string()) {
+                return Err(format!("{}: two operations are named {}", op.id, op.variant));
+            }
             ops.push(op);
         }
     }

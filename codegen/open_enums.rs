@@ -1,25 +1,36 @@
-//! Enums a server sends, generated *open*: a value this SDK does not know decodes instead of failing
-//! the whole answer (string enums get `Unknown(String)`, integer enums are newtypes with constants).
-//! progenitor's enums are closed, so these replace them (`with_replacement` in `mod.rs`).
+//! Enums a server sends whose list may grow (`x-open-enum: true`, the marker `spec-diff` reads
+//! too), generated *open*: a value this SDK does not know decodes instead of failing the whole
+//! answer (string enums get `Unknown(String)`, integer enums are newtypes with constants).
+//! progenitor's enums are closed, so these replace them (`with_replacement` in `mod.rs`); an
+//! enum without the marker stays closed, as typify makes it.
 
-use heck::{ToShoutySnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use serde_json::Value;
 
+use super::names;
 use super::spec::doc_of;
 
-/// The open enum for every `enum` schema of `components.schemas`: (schema name, code).
+/// The open enum for every `enum` schema of `components.schemas` marked `x-open-enum: true`:
+/// (schema name, code). (A marked enum written in place was made a component by `normalize`.)
 pub fn generate(schemas: &serde_json::Map<String, Value>) -> Result<Vec<(String, TokenStream)>, String> {
     let mut out = Vec::new();
     for (name, schema) in schemas {
         let Some(values) = schema.get("enum").and_then(Value::as_array) else {
             continue;
         };
+        if schema.get("x-open-enum") != Some(&Value::Bool(true)) {
+            continue;
+        }
+        let values: Vec<Value> = values.iter().filter(|v| !v.is_null()).cloned().collect();
         let tokens = match schema.get("type").and_then(Value::as_str) {
-            Some("string") => open_string_enum(name, schema, values)?,
-            Some("integer") => open_integer_enum(name, schema, values)?,
-            other => return Err(format!("enum schema {name} has unsupported type {other:?}")),
+            Some("string") => open_string_enum(name, schema, &values)?,
+            Some("integer" | "number") => open_integer_enum(name, schema, &values)?,
+            other => {
+                return Err(format!(
+                    "open enum schema {name} has type {other:?}: only strings and integers can be open"
+                ));
+            }
         };
         out.push((name.clone(), tokens));
     }
@@ -28,18 +39,17 @@ pub fn generate(schemas: &serde_json::Map<String, Value>) -> Result<Vec<(String,
 
 /// A string enum that keeps values it does not know: `Unknown(String)` instead of a decode error.
 fn open_string_enum(name: &str, schema: &Value, values: &[Value]) -> Result<TokenStream, String> {
-    let ident = format_ident!("{name}");
+    let ident = names::type_ident(name);
     let doc = format!(
         "{}\n\nOpen: a value this SDK does not know decodes as `Unknown`.",
-        doc_of(schema)
+        super::docs::rustdoc(&doc_of(schema))
     );
-    let mut variants = Vec::new();
     let mut wires = Vec::new();
     for value in values {
         let wire = value.as_str().ok_or(format!("{name}: non-string enum value {value}"))?;
-        variants.push(format_ident!("{}", wire.to_upper_camel_case()));
         wires.push(wire.to_string());
     }
+    let variants = names::variants(&wires);
     let variant_docs = wires.iter().map(|w| format!("`{w}`"));
     let schema = open_json_schema(&ident, name);
     let expecting = format!("a {name} string");
@@ -111,26 +121,33 @@ fn open_string_enum(name: &str, schema: &Value, values: &[Value]) -> Result<Toke
 /// An integer enum that keeps values it does not know: a newtype with one constant per documented
 /// value (named by `x-enum-varnames` when the spec gives names).
 fn open_integer_enum(name: &str, schema: &Value, values: &[Value]) -> Result<TokenStream, String> {
-    let ident = format_ident!("{name}");
-    let names = schema.get("x-enum-varnames").and_then(Value::as_array);
-    let mut consts = Vec::new();
+    let ident = names::type_ident(name);
+    let given = schema.get("x-enum-varnames").and_then(Value::as_array);
+    let mut const_names = Vec::new();
     let mut numbers = Vec::new();
     for (i, value) in values.iter().enumerate() {
         let n = value
             .as_i64()
+            .or_else(|| {
+                value
+                    .as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 9e15)
+                    .map(|f| f as i64)
+            })
             .ok_or(format!("{name}: non-integer enum value {value}"))?;
-        let const_name = match names.and_then(|names| names.get(i)).and_then(Value::as_str) {
-            Some(given) => given.to_shouty_snake_case(),
-            None if n < 0 => format!("VALUE_MINUS_{}", n.unsigned_abs()),
-            None => format!("VALUE_{n}"),
-        };
-        consts.push(format_ident!("{const_name}"));
+        let given = given.and_then(|names| names.get(i)).and_then(Value::as_str);
+        const_names.push(names::constant(given, n));
         numbers.push(n);
     }
+    // `KNOWN` is the list of the values.
+    const_names.push("KNOWN".into());
+    let mut const_names = names::unique(const_names);
+    const_names.pop();
+    let consts: Vec<syn::Ident> = const_names.iter().map(|c| names::ident(c)).collect();
     let count = numbers.len();
     let doc = format!(
         "{}\n\nOpen: any integer decodes; the constants are the values the spec documents.",
-        doc_of(schema)
+        super::docs::rustdoc(&doc_of(schema))
     );
     let const_docs = numbers.iter().map(|n| format!("`{n}`"));
     let schema = open_json_schema(&ident, name);

@@ -3,12 +3,11 @@
 //! spec (the retry rule, the fake server, the CLI and its MCP server, the tests); and, behind the
 //! `schemars` feature, the JSON Schemas of each operation's body and answer.
 
-use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-use serde_json::Value;
+use quote::quote;
 
-use super::model::{BodyShape, Kind, Op, Value_};
+use super::model::{Answer, BodyShape, Kind, Op, Value_};
+use super::names;
 
 /// One row of `Field`.
 fn field_row(value: &Value_, location: TokenStream, positional: bool) -> TokenStream {
@@ -64,8 +63,8 @@ fn field_rows(op: &Op) -> Vec<TokenStream> {
     rows
 }
 
-/// Method, path, success status and documented error statuses of every operation, multipart included.
-pub fn generate(raw: &Value, ops: &[Op]) -> Result<TokenStream, String> {
+/// The operation table and `OperationId`, from the model of every operation.
+pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
     let mut rows = Vec::new();
     let mut variants = Vec::new();
     let mut ids = Vec::new();
@@ -73,92 +72,66 @@ pub fn generate(raw: &Value, ops: &[Op]) -> Result<TokenStream, String> {
     let mut spans = Vec::new();
     let mut bodies = Vec::new();
     let mut answers = Vec::new();
-    let paths = raw
-        .get("paths")
-        .and_then(Value::as_object)
-        .ok_or("the spec has no paths")?;
-    for (path, item) in paths {
-        for (method, op) in item.as_object().into_iter().flatten() {
-            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
-                continue;
-            };
-            let responses = op
-                .get("responses")
-                .and_then(Value::as_object)
-                .ok_or(format!("{id}: no responses"))?;
-            let mut success = None;
-            let mut errors = Vec::new();
-            for code in responses.keys() {
-                let status: u16 = code
-                    .parse()
-                    .map_err(|_| format!("{id}: response {code} is not a status"))?;
-                if (200..300).contains(&status) {
-                    success = Some(status);
-                } else {
-                    errors.push(status);
-                }
+    for op in ops {
+        let Op {
+            id,
+            variant,
+            method,
+            path,
+            summary,
+            description,
+            idempotent,
+            errors,
+            success: successes,
+            ..
+        } = op;
+        let success = *successes.first().ok_or(format!("{id}: no success status"))?;
+        let multipart = op.multipart();
+        let parameters = op.path_params.iter().map(|p| {
+            let (name, doc) = (&p.name, &p.doc);
+            quote! { Parameter { name: #name, description: #doc } }
+        });
+        let fields = field_rows(op);
+        let example = op.answer_example.to_string();
+        let request_example = op.request_example.to_string();
+        let paginated = op.page.is_some();
+        let body_row = match &op.body_schema {
+            Some(name) => quote! { Some(#name) },
+            None => quote! { None },
+        };
+        let (answer, download) = match &op.answer {
+            Answer::Json { schema, ty } => {
+                answers.push(quote!(generator.subschema_for::<super::types::#ty>()));
+                (schema.clone(), false)
             }
-            let success = success.ok_or(format!("{id}: no success response"))?;
-            let method = method.to_uppercase();
-            let multipart = op.pointer("/requestBody/content/multipart~1form-data").is_some();
-            let variant = format_ident!("{}", id.to_upper_camel_case());
-            let text = |field: &str| op.get(field).and_then(Value::as_str).unwrap_or("").trim().to_string();
-            let (summary, description) = (text("summary"), text("description"));
-            // The retry rule's input: GET, HEAD, PUT and DELETE are idempotent by HTTP's
-            // definition; `x-idempotent` says so for any other method, or overrides it.
-            let idempotent = match op.get("x-idempotent") {
-                Some(Value::Bool(declared)) => *declared,
-                Some(other) => return Err(format!("{id}: x-idempotent must be true or false, not {other}")),
-                None => matches!(method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE"),
-            };
-            let schema_name = |pointer: &str| -> Option<String> {
-                let reference = op.pointer(pointer)?.as_str()?;
-                reference.strip_prefix("#/components/schemas/").map(str::to_string)
-            };
-            let body = if multipart {
-                schema_name("/requestBody/content/multipart~1form-data/schema/$ref")
-            } else {
-                schema_name("/requestBody/content/application~1json/schema/$ref")
-            };
-            let answer = schema_name(&format!("/responses/{success}/content/application~1json/schema/$ref"))
-                .ok_or(format!("{id}: the success answer is not a component schema"))?;
-            let body_row = match &body {
-                Some(name) => quote! { Some(#name) },
-                None => quote! { None },
-            };
-            let model = ops
-                .iter()
-                .find(|o| o.id == id)
-                .ok_or(format!("{id}: not read by the model"))?;
-            let parameters = model.path_params.iter().map(|p| {
-                let (name, doc) = (&p.name, &p.doc);
-                quote! { Parameter { name: #name, description: #doc } }
-            });
-            let fields = field_rows(model);
-            let example = super::examples::answer(raw, op)?.to_string();
-            let request_example = super::examples::request(raw, item, op)?.to_string();
-            let paginated = model.page.is_some();
-            bodies.push(body.map(|b| format_ident!("{b}")));
-            answers.push(format_ident!("{answer}"));
-            variants.push(variant.clone());
-            ids.push(id.to_string());
-            spans.push(quote! { crate::telemetry::call_span!(#id, #method, #path) });
-            indexes.push(rows.len());
-            rows.push(quote! {
-                Operation {
-                    id: #id, operation: OperationId::#variant, method: #method, path: #path, success: #success,
-                    errors: &[#(#errors),*], multipart: #multipart, summary: #summary, description: #description,
-                    path_parameters: &[#(#parameters),*],
-                    idempotent: #idempotent,
-                    fields: &[#(#fields),*],
-                    paginated: #paginated,
-                    example: #example,
-                    request_example: #request_example,
-                    body: #body_row,
-                    answer: #answer,
-                }
-            });
-        }
+            Answer::Download => {
+                answers.push(quote!(
+                    ::schemars::json_schema!({"type": "string", "contentMediaType": "application/octet-stream"})
+                ));
+                (String::new(), true)
+            }
+        };
+        bodies.push(op.body_schema.as_deref().map(names::type_ident));
+        variants.push(variant.clone());
+        ids.push(id.clone());
+        spans.push(quote! { crate::telemetry::call_span!(#id, #method, #path) });
+        indexes.push(rows.len());
+        rows.push(quote! {
+            Operation {
+                id: #id, operation: OperationId::#variant, method: #method, path: #path, success: #success,
+                successes: &[#(#successes),*], errors: &[#(#errors),*], multipart: #multipart, summary: #summary,
+                description: #description,
+                path_parameters: &[#(#parameters),*],
+                idempotent: #idempotent,
+                fields: &[#(#fields),*],
+                paginated: #paginated,
+                example: #example,
+                request_example: #request_example,
+                body: #body_row,
+                answer: #answer,
+                download: #download,
+            }
+        });
     }
     let body_schemas: Vec<TokenStream> = bodies
         .iter()
@@ -307,8 +280,10 @@ pub fn generate(raw: &Value, ops: &[Op]) -> Result<TokenStream, String> {
                 pub method: &'static str,
                 /// The path template under the server URL, e.g. `/messages/{message_id}`.
                 pub path: &'static str,
-                /// The documented success status.
+                /// The documented success status (the first, when the spec documents several).
                 pub success: u16,
+                /// Every documented success status, ascending (all answer the same type).
+                pub successes: &'static [u16],
                 /// The documented error statuses, ascending.
                 pub errors: &'static [u16],
                 /// Whether the request body is `multipart/form-data`.
@@ -340,8 +315,13 @@ pub fn generate(raw: &Value, ops: &[Op]) -> Result<TokenStream, String> {
                 pub request_example: &'static str,
                 /// The schema (a type of `postpress::types`) of the request body, if it has one.
                 pub body: ::std::option::Option<&'static str>,
-                /// The schema (a type of `postpress::types`) of the success answer.
+                /// The schema (a type of `postpress::types`) of the success answer; empty for a
+                /// download.
                 pub answer: &'static str,
+                /// Whether the success answer is a file rather than JSON (no content, a
+                /// `format: binary` answer, or a media type that is not JSON): the request resolves
+                /// to a [`Download`](crate::Download).
+                pub download: bool,
             }
             /// Every operation of the spec, sorted by path.
             pub const OPERATIONS: &[Operation] = &[#(#rows),*];
@@ -363,7 +343,7 @@ pub fn generate(raw: &Value, ops: &[Op]) -> Result<TokenStream, String> {
                 /// The JSON Schema of the success answer, in `generator`'s definitions.
                 pub fn answer_schema(self, generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
                     match self {
-                        #( Self::#variants => generator.subschema_for::<super::types::#answers>(), )*
+                        #( Self::#variants => #answers, )*
                     }
                 }
             }

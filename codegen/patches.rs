@@ -9,7 +9,9 @@ use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
 
 pub fn apply(file: &mut syn::File) -> Result<(), String> {
-    schemars_behind_feature(file)
+    schemars_behind_feature(file)?;
+    enum_newtype_schemas(file);
+    Ok(())
 }
 
 /// Upstream limitation: progenitor's `with_derive` adds a derive unconditionally, so a crate
@@ -65,4 +67,100 @@ fn schemars_behind_feature(file: &mut syn::File) -> Result<(), String> {
         return Err("patch schemars_behind_feature: progenitor generated no JsonSchema derive".into());
     }
     Ok(())
+}
+
+/// Upstream limitation: for a newtype over an enumeration of numbers (`{type: number, enum: [10,
+/// 50, 200]}`), typify writes its `JsonSchema` impl by hand, in schemars 0.8's API (with a
+/// parameter named `gen`, a keyword in edition 2024), and outside any feature. Each such impl is
+/// rewritten for schemars 1, behind the `schemars` feature: the inner type's schema with the
+/// values (`enum`, or `not: {enum}` for a deny list) the original wrote.
+fn enum_newtype_schemas(file: &mut syn::File) {
+    struct Impls;
+    impl VisitMut for Impls {
+        fn visit_item_mut(&mut self, item: &mut syn::Item) {
+            if let syn::Item::Impl(imp) = item
+                && let Some((trait_path, _)) = &imp.trait_
+                && trait_path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect::<Vec<_>>()
+                    == ["schemars", "JsonSchema"]
+                && let Some(rewritten) = schemars_one(imp)
+            {
+                *item = rewritten;
+                return;
+            }
+            syn::visit_mut::visit_item_mut(self, item);
+        }
+    }
+    Impls.visit_file_mut(file);
+}
+
+/// The schemars 1 impl of a schemars 0.8 one typify wrote for an enumerated newtype.
+fn schemars_one(imp: &syn::ItemImpl) -> Option<syn::Item> {
+    use quote::ToTokens;
+    // Only schemars 0.8's impls: their generator is `::schemars::gen::SchemaGenerator`.
+    let tokens = imp.to_token_stream().to_string();
+    if !tokens.contains("schemars :: gen :: SchemaGenerator") {
+        return None;
+    }
+    struct Found {
+        inner: Option<syn::Type>,
+        values: Vec<String>,
+        deny: bool,
+    }
+    impl VisitMut for Found {
+        fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+            let is_from_str = matches!(&*call.func, syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "from_str"));
+            if is_from_str
+                && let Some(syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(text),
+                    ..
+                })) = call.args.first()
+            {
+                self.values.push(text.value());
+            }
+            if let syn::Expr::Path(path) = &*call.func
+                && let Some(qself) = &path.qself
+                && path.path.segments.last().is_some_and(|s| s.ident == "json_schema")
+            {
+                self.inner = Some((*qself.ty).clone());
+            }
+            syn::visit_mut::visit_expr_call_mut(self, call);
+        }
+        fn visit_ident_mut(&mut self, ident: &mut proc_macro2::Ident) {
+            if ident == "not" {
+                self.deny = true;
+            }
+        }
+    }
+    let mut found = Found {
+        inner: None,
+        values: Vec::new(),
+        deny: false,
+    };
+    found.visit_item_impl_mut(&mut imp.clone());
+    let inner = found.inner?;
+    let self_ty = &imp.self_ty;
+    let name = self_ty.to_token_stream().to_string();
+    let values: Vec<syn::Expr> = found.values.iter().filter_map(|v| syn::parse_str(v).ok()).collect();
+    let insert = if found.deny {
+        quote::quote!(schema.insert("not".into(), ::serde_json::json!({"enum": [#(#values),*]}));)
+    } else {
+        quote::quote!(schema.insert("enum".into(), ::serde_json::json!([#(#values),*]));)
+    };
+    Some(syn::parse_quote! {
+        #[cfg(feature = "schemars")]
+        impl ::schemars::JsonSchema for #self_ty {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(#name)
+            }
+            fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                let mut schema = <#inner as ::schemars::JsonSchema>::json_schema(generator);
+                #insert
+                schema
+            }
+        }
+    })
 }

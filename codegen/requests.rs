@@ -5,9 +5,10 @@
 //! `src/request.rs`, the same way for every operation.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::model::{BodyShape, Kind, Op, Page, Value_};
+use super::model::{Answer, BodyShape, Kind, Op, Page, Value_};
+use super::names;
 
 /// The Rust type a value is stored as (one item of a list).
 fn stored(kind: &Kind) -> TokenStream {
@@ -17,7 +18,7 @@ fn stored(kind: &Kind) -> TokenStream {
         Kind::Number => quote!(f64),
         Kind::Boolean => quote!(bool),
         Kind::Binary => quote!(::std::sync::Arc<crate::Upload>),
-        Kind::Typed(ty) => quote!(types::#ty),
+        Kind::Typed(ty) => ty.clone(),
         Kind::Json => quote!(::serde_json::Value),
     }
 }
@@ -34,7 +35,7 @@ fn setter_input(kind: &Kind) -> (TokenStream, TokenStream) {
         Kind::Number => (quote!(f64), quote!(value)),
         Kind::Boolean => (quote!(bool), quote!(value)),
         Kind::Binary => (quote!(crate::Upload), quote!(::std::sync::Arc::new(value))),
-        Kind::Typed(ty) => (quote!(impl ::std::convert::Into<types::#ty>), quote!(value.into())),
+        Kind::Typed(ty) => (quote!(impl ::std::convert::Into<#ty>), quote!(value.into())),
         Kind::Json => (
             quote!(impl ::std::convert::Into<::serde_json::Value>),
             quote!(value.into()),
@@ -90,9 +91,20 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
         variant,
         method,
         path,
-        answer,
         ..
     } = op;
+    let (answer, pending, with_metadata) = match &op.answer {
+        Answer::Json { ty, .. } => (
+            quote!(types::#ty),
+            quote!(crate::request::Pending::new),
+            quote!(with_metadata),
+        ),
+        Answer::Download => (
+            quote!(crate::Download),
+            quote!(crate::request::Pending::new),
+            quote!(download_with_metadata),
+        ),
+    };
     let body_fields = match &op.body {
         BodyShape::Fields { fields, .. } => &fields[..],
         _ => &[][..],
@@ -110,7 +122,11 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
     inits.push(quote!(path));
     for p in &op.path_params {
         let ident = &p.ident;
-        args.push(quote!(#ident: impl ::std::convert::AsRef<str>));
+        let input = match p.kind {
+            Kind::Text => quote!(impl ::std::convert::AsRef<str>),
+            _ => setter_input(&p.kind).0,
+        };
+        args.push(quote!(#ident: #input));
     }
     let positional: Vec<&Value_> = op
         .positional
@@ -149,7 +165,7 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
         let mut doc = if value.doc.is_empty() {
             format!("Sets the {place} `{}`.", value.name)
         } else {
-            value.doc.clone()
+            super::docs::rustdoc(&value.doc)
         };
         if value.list {
             doc = format!("{doc}\n\nAppends one item; call it once per item, in order.")
@@ -203,7 +219,22 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
     for p in &op.path_params {
         let (ident, name) = (&p.ident, &p.name);
         let rule = p.rule.clone().unwrap_or(quote!(crate::operations::Constraints::NONE));
-        path_refs.push(quote!(let #ident = #ident.as_ref();));
+        match p.kind {
+            Kind::Text => path_refs.push(quote!(let #ident = #ident.as_ref();)),
+            Kind::Integer => {
+                checks.push(quote!(crate::check::integer(#name, #ident, &#rule)));
+                path_refs.push(quote!(let #ident = #ident.to_string(); let #ident = #ident.as_str();));
+            }
+            Kind::Number => {
+                checks.push(quote!(crate::check::number(#name, #ident, &#rule)));
+                path_refs.push(quote!(let #ident = #ident.to_string(); let #ident = #ident.as_str();));
+            }
+            _ => path_refs.push(quote!(let #ident = #ident.to_string(); let #ident = #ident.as_str();)),
+        }
+        let rule = match p.kind {
+            Kind::Integer | Kind::Number => quote!(crate::operations::Constraints::NONE),
+            _ => rule,
+        };
         checks.push(quote!(crate::check::path(#name, #ident, &#rule)));
         format_args.push(quote!(crate::path::encode_path(#ident)));
     }
@@ -269,9 +300,21 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
                 .iter()
                 .map(|value| {
                     let name = &value.name;
+                    // A part's type: the spec's `encoding` when it names one, JSON for an object
+                    // (OpenAPI's default), none (text) for a scalar.
+                    let content_type = match (&value.part_type, value.kind.is_json()) {
+                        (Some(given), _) => quote!(::std::option::Option::Some(#given)),
+                        (None, true) => quote!(::std::option::Option::Some("application/json")),
+                        (None, false) => quote!(::std::option::Option::None),
+                    };
                     let each = match value.kind {
                         Kind::Binary => quote!(files.push((#name, ::std::sync::Arc::clone(v)));),
-                        _ => quote!(texts.push((#name, v.to_string()));),
+                        Kind::Typed(_) | Kind::Json => quote!(texts.push(crate::request::FormText {
+                            name: #name, value: crate::request::json_text(#name, v)?, content_type: #content_type,
+                        });),
+                        _ => quote!(texts.push(crate::request::FormText {
+                            name: #name, value: v.to_string(), content_type: #content_type,
+                        });),
                     };
                     for_each_item(value, each)
                 })
@@ -290,25 +333,26 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
         quote!(let mut query = ::std::vec::Vec::new();)
     };
 
-    let mut doc = format!("{}\n\n", op.summary);
+    let mut doc = format!("{}\n\n", super::docs::rustdoc(&op.summary));
     if !op.description.is_empty() {
-        doc.push_str(&op.description);
+        doc.push_str(&super::docs::rustdoc(&op.description));
         doc.push_str("\n\n");
     }
     doc.push_str(&format!(
         "`{method} {path}` (`{id}`). Nothing is sent until the request is awaited."
     ));
+    let id_ident = names::member(id);
     let struct_doc = format!(
-        "The request of [`Client::{id}`](crate::Client::{id}): `{method} {path}`. Set its values, then await it."
+        "The request of [`Client::{id_ident}`](crate::Client::{id_ident}): `{method} {path}`. Set its values, then await it."
     );
-    let id_ident = format_ident!("{id}");
     let derive_clone = (!has_binary).then(|| quote!(#[derive(Clone)]));
     let pagination = page.map(|page| {
         let item = &page.item;
         let items = &page.items_expr;
+        let cursor = &page.cursor_expr;
         quote! {
             impl crate::request::Paginated for #variant {
-                type Page = types::#answer;
+                type Page = #answer;
                 type Item = #item;
                 fn with_cursor(mut self, cursor: ::std::string::String) -> Self {
                     self.cursor = ::std::option::Option::Some(cursor);
@@ -318,7 +362,7 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
                     self.cursor.as_deref()
                 }
                 fn page_cursor(page: &Self::Page) -> ::std::option::Option<&str> {
-                    page.cursor.as_ref().map(|cursor| cursor.as_str())
+                    #cursor
                 }
                 fn page_items(page: Self::Page) -> ::std::vec::Vec<Self::Item> {
                     #items
@@ -335,7 +379,7 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
                 /// call with this request's options and filters, retried by the same rule. A failed
                 /// page ends the stream with its error, and so does a cursor that repeats the one
                 /// just sent.
-                pub fn pages(self) -> impl ::futures_util::Stream<Item = ::std::result::Result<types::#answer, crate::Error>> + Send + 'static {
+                pub fn pages(self) -> impl ::futures_util::Stream<Item = ::std::result::Result<#answer, crate::Error>> + Send + 'static {
                     crate::request::pages(self)
                 }
                 /// Every item of every page, in order; ends as [`pages`](Self::pages) does.
@@ -373,8 +417,8 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
 
             /// Runs the request and returns the answer with its status and headers (a request id,
             /// rate-limit headers), instead of the body alone.
-            pub async fn with_metadata(self) -> ::std::result::Result<crate::Response<types::#answer>, crate::Error> {
-                crate::request::Pending::new(&self.core, self.prepare()).with_metadata().await
+            pub async fn with_metadata(self) -> ::std::result::Result<crate::Response<#answer>, crate::Error> {
+                #pending(&self.core, self.prepare()).#with_metadata().await
             }
 
             /// Checks every value against the spec and lays out the request.
@@ -388,10 +432,10 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
         }
 
         impl ::std::future::IntoFuture for #variant {
-            type Output = ::std::result::Result<types::#answer, crate::Error>;
-            type IntoFuture = crate::Pending<types::#answer>;
+            type Output = ::std::result::Result<#answer, crate::Error>;
+            type IntoFuture = crate::Pending<#answer>;
             fn into_future(self) -> Self::IntoFuture {
-                crate::request::Pending::new(&self.core, self.prepare())
+                #pending(&self.core, self.prepare())
             }
         }
 
@@ -399,55 +443,10 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
     }
 }
 
-/// The enums of the query parameters whose schema is written in place (progenitor sees no
-/// paths, so it makes no type for them): `{Operation}{Parameter}`, e.g. `ListAccountsAccountType`,
-/// shown as its wire text, so a setter takes it or the text.
-fn query_enums(ops: &[Op]) -> TokenStream {
-    let mut out = TokenStream::new();
-    for op in ops {
-        for value in op.query.iter().filter(|v| matches!(v.kind, Kind::Enum) && v.inline) {
-            let name = format_ident!(
-                "{}{}",
-                op.variant,
-                heck::ToUpperCamelCase::to_upper_camel_case(value.name.as_str())
-            );
-            let variants: Vec<syn::Ident> = value
-                .values
-                .iter()
-                .map(|v| format_ident!("{}", heck::ToUpperCamelCase::to_upper_camel_case(v.as_str())))
-                .collect();
-            let wires = &value.values;
-            let doc = format!("The values of `{}` of `{}`.", value.name, op.id);
-            let docs = wires.iter().map(|w| format!("`{w}`"));
-            out.extend(quote! {
-                #[doc = #doc]
-                #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-                #[non_exhaustive]
-                pub enum #name {
-                    #( #[doc = #docs] #variants, )*
-                }
-                impl #name {
-                    /// The value as the API writes it.
-                    pub fn as_str(self) -> &'static str {
-                        match self { #( Self::#variants => #wires, )* }
-                    }
-                }
-                impl ::std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(self.as_str())
-                    }
-                }
-            });
-        }
-    }
-    out
-}
-
 /// The `requests` module and the `Client` methods, for every operation of the spec.
 pub fn generate(ops: &[Op]) -> TokenStream {
     let out: TokenStream = ops.iter().map(|op| generate_op(op, op.page.as_ref())).collect();
     let dynamic = super::dynamic::generate(ops);
-    let enums = query_enums(ops);
     quote! {
         /// One request type per operation of the spec, started by the [`Client`](crate::Client)
         /// method of the same name. A request owns a clone of its client and its values: it can be
@@ -458,11 +457,6 @@ pub fn generate(ops: &[Op]) -> TokenStream {
             use super::types;
             #out
             #dynamic
-
-            /// The enums of query parameters the spec writes in place (re-exported in `types`).
-            pub mod query_enums {
-                #enums
-            }
         }
     }
 }

@@ -4,14 +4,12 @@ use serde_json::Value;
 
 use super::SPEC_PATH;
 
-/// The spec three times: as plain JSON (for the generators that read what progenitor ignores:
-/// examples, discriminators, `x-` extensions), as typed OpenAPI read from that JSON (for
-/// progenitor, whose types then list their fields by name), and as typed OpenAPI read from the
-/// text, which keeps the order of every map (JSON's objects here are sorted by key): the order of
-/// the fields of a multipart form is the order its parts go out in.
+/// The spec twice: as plain JSON (what [`super::normalize`] rewrites and every generator reads;
+/// progenitor gets typed OpenAPI read from it), and as typed OpenAPI read from the text, which
+/// keeps the order of every map (JSON's objects here are sorted by key): the order of the fields
+/// of a multipart form is the order its parts go out in.
 pub struct Spec {
     pub raw: Value,
-    pub openapi: openapiv3::OpenAPI,
     pub ordered: openapiv3::OpenAPI,
 }
 
@@ -21,10 +19,9 @@ pub fn load(spec_text: &str) -> Result<Spec, String> {
     let yaml_1_2 = serde_saphyr::options! { strict_booleans: true };
     let raw: Value = serde_saphyr::from_str_with_options(spec_text, yaml_1_2.clone())
         .map_err(|e| format!("{SPEC_PATH} is not valid YAML: {e}"))?;
-    let openapi = serde_json::from_value(raw.clone()).map_err(|e| format!("{SPEC_PATH} is not OpenAPI 3.0: {e}"))?;
     let ordered = serde_saphyr::from_str_with_options(spec_text, yaml_1_2)
         .map_err(|e| format!("{SPEC_PATH} is not OpenAPI 3.0: {e}"))?;
-    Ok(Spec { raw, openapi, ordered })
+    Ok(Spec { raw, ordered })
 }
 
 /// A schema's `description`, trimmed (empty when it has none).
@@ -43,6 +40,31 @@ pub fn property_order(ordered: &openapiv3::OpenAPI, name: &str) -> Vec<String> {
     let schema = ordered.components.as_ref().and_then(|c| c.schemas.get(name));
     match schema {
         Some(openapiv3::ReferenceOr::Item(openapiv3::Schema {
+            schema_kind: openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)),
+            ..
+        })) => object.properties.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The properties of an operation's body, in the order the spec writes them (a form's parts go
+/// out in this order), whether the body's schema is written in place or is a component.
+pub fn body_property_order(ordered: &openapiv3::OpenAPI, path: &str, method: &str) -> Vec<String> {
+    use openapiv3::ReferenceOr;
+    let Some(ReferenceOr::Item(item)) = ordered.paths.paths.get(path) else {
+        return Vec::new();
+    };
+    let op = item.iter().find(|(m, _)| *m == method).map(|(_, op)| op);
+    let Some(ReferenceOr::Item(body)) = op.and_then(|op| op.request_body.as_ref()) else {
+        return Vec::new();
+    };
+    let schema = body.content.values().find_map(|media| media.schema.as_ref());
+    match schema {
+        Some(ReferenceOr::Reference { reference }) => reference
+            .strip_prefix("#/components/schemas/")
+            .map(|name| property_order(ordered, name))
+            .unwrap_or_default(),
+        Some(ReferenceOr::Item(openapiv3::Schema {
             schema_kind: openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)),
             ..
         })) => object.properties.keys().cloned().collect(),

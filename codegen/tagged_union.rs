@@ -2,11 +2,11 @@
 //! its tag with an `Unknown` variant: progenitor would make it an untagged enum, where a newer
 //! attachment type fails the whole message.
 
-use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use serde_json::Value;
 
+use super::names;
 use super::spec::doc_of;
 
 /// A `oneOf` with a `discriminator` whose variants are `$ref`s.
@@ -57,19 +57,16 @@ pub fn find(schemas: &serde_json::Map<String, Value>) -> Result<Vec<TaggedUnion>
 
 /// The union as an enum told apart by its tag, with `Unknown` keeping any tag the spec does not list.
 pub fn generate(union: &TaggedUnion) -> TokenStream {
-    let ident = format_ident!("{}", union.name);
+    let ident = names::type_ident(&union.name);
     let schema = super::open_enums::open_json_schema(&ident, &union.name);
     let tag = &union.tag;
     let doc = format!(
         "{}\n\nTold apart by `{tag}`; a `{tag}` the spec does not list decodes as `Unknown` with the raw JSON.",
-        union.doc
+        super::docs::rustdoc(&union.doc)
     );
     let wires: Vec<_> = union.variants.iter().map(|(wire, _)| wire.clone()).collect();
-    let variants: Vec<_> = wires
-        .iter()
-        .map(|w| format_ident!("{}", w.to_upper_camel_case()))
-        .collect();
-    let types: Vec<_> = union.variants.iter().map(|(_, ty)| format_ident!("{ty}")).collect();
+    let variants = names::variants(&wires);
+    let types: Vec<_> = union.variants.iter().map(|(_, ty)| names::type_ident(ty)).collect();
     let variant_docs = wires.iter().map(|w| format!("`{tag}: {w}`"));
     let missing_tag = format!("{} without a string `{tag}`", union.name);
     quote! {

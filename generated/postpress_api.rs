@@ -6470,8 +6470,10 @@ pub mod operations {
         pub method: &'static str,
         /// The path template under the server URL, e.g. `/messages/{message_id}`.
         pub path: &'static str,
-        /// The documented success status.
+        /// The documented success status (the first, when the spec documents several).
         pub success: u16,
+        /// Every documented success status, ascending (all answer the same type).
+        pub successes: &'static [u16],
         /// The documented error statuses, ascending.
         pub errors: &'static [u16],
         /// Whether the request body is `multipart/form-data`.
@@ -6503,8 +6505,13 @@ pub mod operations {
         pub request_example: &'static str,
         /// The schema (a type of `postpress::types`) of the request body, if it has one.
         pub body: ::std::option::Option<&'static str>,
-        /// The schema (a type of `postpress::types`) of the success answer.
+        /// The schema (a type of `postpress::types`) of the success answer; empty for a
+        /// download.
         pub answer: &'static str,
+        /// Whether the success answer is a file rather than JSON (no content, a
+        /// `format: binary` answer, or a media type that is not JSON): the request resolves
+        /// to a [`Download`](crate::Download).
+        pub download: bool,
     }
     /// Every operation of the spec, sorted by path.
     pub const OPERATIONS: &[Operation] = &[
@@ -6514,6 +6521,7 @@ pub mod operations {
             method: "PATCH",
             path: "/chats/{chat_id}",
             success: 200u16,
+            successes: &[200u16],
             errors: &[401u16, 403u16, 404u16, 500u16, 501u16, 503u16, 504u16],
             multipart: false,
             summary: "Perform an action on a given chat",
@@ -6552,6 +6560,7 @@ pub mod operations {
             request_example: "{\"body\":{\"action\":\"getInviteLink\"},\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
             body: Some("ChatActionRequest"),
             answer: "ChatPatched",
+            download: false,
         },
         Operation {
             id: "send_message",
@@ -6559,6 +6568,7 @@ pub mod operations {
             method: "POST",
             path: "/chats/{chat_id}/messages",
             success: 201u16,
+            successes: &[201u16],
             errors: &[
                 401u16, 403u16, 404u16, 415u16, 422u16, 429u16, 500u16, 503u16, 504u16,
             ],
@@ -6669,6 +6679,7 @@ pub mod operations {
             request_example: "{\"attachments\":[\"/path/to/file.pdf\"],\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"text\":\"Got it - thanks!\"}",
             body: Some("SendMessageRequest"),
             answer: "MessageSent",
+            download: false,
         },
         Operation {
             id: "get_message",
@@ -6676,6 +6687,7 @@ pub mod operations {
             method: "GET",
             path: "/messages/{message_id}",
             success: 200u16,
+            successes: &[200u16],
             errors: &[401u16, 403u16, 404u16, 500u16, 503u16, 504u16],
             multipart: false,
             summary: "Retrieve a message",
@@ -6704,6 +6716,7 @@ pub mod operations {
             request_example: "{\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
             body: None,
             answer: "Message",
+            download: false,
         },
         Operation {
             id: "forward_message",
@@ -6711,6 +6724,7 @@ pub mod operations {
             method: "POST",
             path: "/messages/{message_id}/forward",
             success: 200u16,
+            successes: &[200u16],
             errors: &[401u16, 403u16, 500u16, 503u16, 504u16],
             multipart: false,
             summary: "Forward a message",
@@ -6752,6 +6766,7 @@ pub mod operations {
             request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
             body: Some("ForwardMessageRequest"),
             answer: "MessageForwarded",
+            download: false,
         },
         Operation {
             id: "add_reaction",
@@ -6759,6 +6774,7 @@ pub mod operations {
             method: "POST",
             path: "/messages/{message_id}/reaction",
             success: 200u16,
+            successes: &[200u16],
             errors: &[401u16, 403u16, 500u16, 503u16, 504u16],
             multipart: false,
             summary: "Add a reaction to a message",
@@ -6800,6 +6816,7 @@ pub mod operations {
             request_example: "{\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"reaction\":\"👍\"}",
             body: Some("AddReactionRequest"),
             answer: "MessageReactionAdded",
+            download: false,
         },
     ];
     /// The operation with this `operationId`.
@@ -7095,16 +7112,36 @@ Appends one item; call it once per item, in order.*/
                 let mut texts = ::std::vec::Vec::new();
                 let mut files = ::std::vec::Vec::new();
                 if let Some(v) = &self.text {
-                    texts.push(("text", v.to_string()));
+                    texts
+                        .push(crate::request::FormText {
+                            name: "text",
+                            value: v.to_string(),
+                            content_type: ::std::option::Option::None,
+                        });
                 }
                 if let Some(v) = &self.account_id {
-                    texts.push(("account_id", v.to_string()));
+                    texts
+                        .push(crate::request::FormText {
+                            name: "account_id",
+                            value: v.to_string(),
+                            content_type: ::std::option::Option::None,
+                        });
                 }
                 if let Some(v) = &self.thread_id {
-                    texts.push(("thread_id", v.to_string()));
+                    texts
+                        .push(crate::request::FormText {
+                            name: "thread_id",
+                            value: v.to_string(),
+                            content_type: ::std::option::Option::None,
+                        });
                 }
                 if let Some(v) = &self.quote_id {
-                    texts.push(("quote_id", v.to_string()));
+                    texts
+                        .push(crate::request::FormText {
+                            name: "quote_id",
+                            value: v.to_string(),
+                            content_type: ::std::option::Option::None,
+                        });
                 }
                 if let Some(v) = &self.voice_message {
                     files.push(("voice_message", ::std::sync::Arc::clone(v)));
@@ -7116,7 +7153,12 @@ Appends one item; call it once per item, in order.*/
                     files.push(("attachments", ::std::sync::Arc::clone(v)));
                 }
                 if let Some(v) = &self.typing_duration {
-                    texts.push(("typing_duration", v.to_string()));
+                    texts
+                        .push(crate::request::FormText {
+                            name: "typing_duration",
+                            value: v.to_string(),
+                            content_type: ::std::option::Option::None,
+                        });
                 }
                 crate::request::Body::Form {
                     texts: texts.into(),
@@ -7456,6 +7498,13 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         > {
             crate::dynamic::send_json(*self)
         }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::PatchChat)
+        }
         fn items_json(
             self: Box<Self>,
         ) -> ::std::result::Result<
@@ -7545,6 +7594,13 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         > {
             crate::dynamic::send_json(*self)
         }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::SendMessage)
+        }
         fn items_json(
             self: Box<Self>,
         ) -> ::std::result::Result<
@@ -7591,6 +7647,13 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
             ::std::result::Result<::serde_json::Value, crate::Error>,
         > {
             crate::dynamic::send_json(*self)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::GetMessage)
         }
         fn items_json(
             self: Box<Self>,
@@ -7643,6 +7706,13 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         > {
             crate::dynamic::send_json(*self)
         }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::ForwardMessage)
+        }
         fn items_json(
             self: Box<Self>,
         ) -> ::std::result::Result<
@@ -7694,6 +7764,13 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         > {
             crate::dynamic::send_json(*self)
         }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::AddReaction)
+        }
         fn items_json(
             self: Box<Self>,
         ) -> ::std::result::Result<
@@ -7735,6 +7812,4 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
             }
         }
     }
-    /// The enums of query parameters the spec writes in place (re-exported in `types`).
-    pub mod query_enums {}
 }

@@ -23,7 +23,7 @@ use crate::head::{API_KEY_HEADER, ResponseHead};
 use crate::limit::{BodyTooLarge, MAX_RESPONSE_BODY};
 use crate::multipart::{Multipart, ProgressFn};
 use crate::operations::OperationId;
-use crate::request::{Body, Core, Decode, Prepared, Success};
+use crate::request::{Body, Core, Decode, FormText, Prepared, Success};
 use crate::response::{self, CallContext, Secret};
 use crate::upload::Upload;
 
@@ -48,7 +48,9 @@ impl HttpAttempts {
     pub(crate) fn new(core: &Core, prepared: Prepared<'_>) -> Result<HttpAttempts, Error> {
         crate::rules::check(&prepared)?;
         let client = &core.client;
-        let mut plan = client.plan(prepared.operation, &core.options, prepared.body.has_files());
+        // A transfer of files, up or down, is given the upload timeout.
+        let transfer = prepared.body.has_files() || prepared.operation.spec().download;
+        let mut plan = client.plan(prepared.operation, &core.options, transfer);
         if let Body::Form { files, .. } = &prepared.body
             && !files.iter().all(|(_, upload)| upload.is_replayable())
         {
@@ -73,6 +75,11 @@ impl HttpAttempts {
 
     fn context(&self) -> CallContext<'_> {
         self.plan().context()
+    }
+
+    /// What a download keeps to read its body: the client, and the operation.
+    pub(crate) fn client_and_operation(&self) -> (Client, OperationId) {
+        (self.client.clone(), self.operation)
     }
 }
 
@@ -296,7 +303,8 @@ impl HttpAttempts {
     fn answer(&self, response: reqwest::Response, sender: Option<Arc<()>>) -> HttpAttempt {
         let head = ResponseHead::of(&response);
         let spec = self.operation.spec();
-        if head.status != spec.success && !spec.errors.contains(&head.status) {
+        let success = spec.successes.contains(&head.status);
+        if !success && !spec.errors.contains(&head.status) {
             let status = head.status;
             let read = undocumented(self.client.clone(), self.operation, head, response);
             return HttpAttempt::Undocumented(Box::pin(read), status);
@@ -305,6 +313,20 @@ impl HttpAttempts {
             // Declared too large: refused without reading a byte of it.
             let error = response::invalid(self.context(), Some(&head), BodyTooLarge.to_string(), &[]);
             return HttpAttempt::Finished(Some((Err(error), Some(head.status))));
+        }
+        if success && spec.download {
+            // The file is the caller's to read: the call is over once its head is judged.
+            let headers = if self.keep_headers {
+                response.headers().clone()
+            } else {
+                HeaderMap::new()
+            };
+            let success = Success {
+                status: head.status,
+                headers,
+                download: Some(Box::new(response)),
+            };
+            return HttpAttempt::Finished(Some((Ok(success), Some(head.status))));
         }
         let mut response = response;
         let headers = std::mem::take(response.headers_mut());
@@ -352,14 +374,14 @@ impl Reading {
 /// sending when one cannot be read.
 async fn form(
     request: reqwest::RequestBuilder,
-    texts: Arc<[(&'static str, String)]>,
+    texts: Arc<[FormText]>,
     files: Arc<[(&'static str, Arc<Upload>)]>,
     progress: Option<ProgressFn>,
     sender: Weak<()>,
 ) -> Result<reqwest::Request, Error> {
     let mut form = Multipart::new();
-    for (name, value) in texts.iter() {
-        form.text(name, value);
+    for text in texts.iter() {
+        form.text(text.name, &text.value, text.content_type);
     }
     for (name, upload) in files.iter() {
         form.file(name, upload.open(name).await?)?;

@@ -54,6 +54,8 @@ pub(crate) trait DynRequest: Send + 'static {
     /// The spec's checks, without sending.
     fn check(&self) -> Result<(), Error>;
     fn send_json(self: Box<Self>) -> BoxFuture<Result<Value, Error>>;
+    /// The file an operation that answers one answered.
+    fn download(self: Box<Self>) -> BoxFuture<Result<crate::Download, Error>>;
     /// Every item of every page, as JSON; `Err(self)` for an operation that is not a list.
     fn items_json(self: Box<Self>) -> Result<BoxStream<'static, Result<Value, Error>>, Box<dyn DynRequest>>;
 }
@@ -94,9 +96,17 @@ impl AnyRequest {
         self
     }
 
-    /// Runs the request; the answer as JSON (the spec's shape).
+    /// Runs the request; the answer as JSON (the spec's shape). An operation that answers a file
+    /// ([`Operation::download`](crate::operations::Operation::download)) is run by
+    /// [`download`](Self::download) instead: here it is refused, with nothing sent.
     pub async fn send(self) -> Result<Value, Error> {
         self.request.send_json().await
+    }
+
+    /// Runs the request of an operation that answers a file; the file. Any other operation is
+    /// run by [`send`](Self::send): here it is refused, with nothing sent.
+    pub async fn download(self) -> Result<crate::Download, Error> {
+        self.request.download().await
     }
 
     /// For a list of the API's cursor convention, every item of every page as JSON, in order
@@ -118,6 +128,17 @@ where
 {
     let future = request.into_future();
     Box::pin(async move { to_value(future.await?) })
+}
+
+/// Refuses to run `operation` the wrong way (`send` for a file, `download` for JSON).
+pub(crate) fn wrong_answer<T: Send + 'static>(operation: OperationId) -> BoxFuture<Result<T, Error>> {
+    let how = if operation.spec().download {
+        "answers a file: run it with download()"
+    } else {
+        "answers JSON: run it with send()"
+    };
+    let refused = Error::invalid_input(format!("{operation} {how}"));
+    Box::pin(std::future::ready(Err(refused)))
 }
 
 /// A request's answer type.

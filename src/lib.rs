@@ -38,6 +38,7 @@ mod chat_action;
 #[allow(dead_code)]
 mod check;
 mod client;
+mod download;
 mod dynamic;
 mod error;
 mod execute;
@@ -63,6 +64,7 @@ pub use builder::{
 pub use call::Response;
 pub use chat_action::{ChatAction, MismatchedValue};
 pub use client::Client;
+pub use download::Download;
 pub use error::{ApiError, ConfigError, Error, InvalidInput, InvalidResponse, TransportError};
 pub use generated::error_codes::ErrorCode;
 pub use generated::{operations, requests, spec_info};
@@ -77,9 +79,6 @@ pub use upload::Upload;
 /// The types of the spec's schemas.
 pub mod types {
     pub use crate::generated::open::*;
-    // Empty while no query parameter of the spec has an enum of its own.
-    #[allow(unused_imports)]
-    pub use crate::generated::requests::query_enums::*;
     pub use crate::generated::types::*;
 }
 

@@ -1,4 +1,4 @@
-//! A streaming `multipart/form-data` encoder for send-message.
+//! A streaming `multipart/form-data` encoder for every multipart operation.
 //!
 //! Why not reqwest's `multipart::Form` (which streams parts and computes `Content-Length` too):
 //! - file names: reqwest 0.13 escapes a file name with backslashes (`\"`, and a backslash before
@@ -81,13 +81,22 @@ impl Multipart {
         self.segments.push(Segment::Bytes(bytes));
     }
 
-    /// A plain form field.
-    pub(crate) fn text(&mut self, name: &str, value: &str) {
-        let head = format!(
-            "--{}\r\nContent-Disposition: form-data; name=\"{}\"\r\n\r\n",
-            self.boundary,
-            escape(name)
-        );
+    /// A form field that is not a file: text, or a JSON value (`content_type` says which; none
+    /// is text).
+    pub(crate) fn text(&mut self, name: &str, value: &str, content_type: Option<&str>) {
+        let head = match content_type {
+            Some(content_type) => format!(
+                "--{}\r\nContent-Disposition: form-data; name=\"{}\"\r\nContent-Type: {}\r\n\r\n",
+                self.boundary,
+                escape(name),
+                content_type
+            ),
+            None => format!(
+                "--{}\r\nContent-Disposition: form-data; name=\"{}\"\r\n\r\n",
+                self.boundary,
+                escape(name)
+            ),
+        };
         self.push_bytes(head);
         self.push_bytes(Bytes::copy_from_slice(value.as_bytes()));
         self.push_bytes(Bytes::from_static(b"\r\n"));

@@ -74,12 +74,21 @@ pub(crate) enum Body {
     None,
     /// Serialized once, sent by every attempt.
     Json(Bytes),
-    /// Text parts, then file parts (opened anew by every attempt), each in the spec's order;
-    /// shared with each attempt's opening of the files.
+    /// Text parts (JSON values among them), then file parts (opened anew by every attempt),
+    /// each in the spec's order; shared with each attempt's opening of the files.
     Form {
-        texts: Arc<[(&'static str, String)]>,
+        texts: Arc<[FormText]>,
         files: Arc<[(&'static str, Arc<Upload>)]>,
     },
+}
+
+/// A form part that is not a file: text, or a JSON value.
+#[derive(Debug)]
+pub(crate) struct FormText {
+    pub name: &'static str,
+    pub value: String,
+    /// The part's `Content-Type` (`application/json` for a JSON value); none for text.
+    pub content_type: Option<&'static str>,
 }
 
 impl Body {
@@ -96,16 +105,24 @@ pub(crate) fn json_value(value: &impl serde::Serialize) -> Result<Body, Error> {
         .map_err(|e| Error::invalid_input(format!("the body cannot be written as JSON: {e}")))
 }
 
+/// A form part's JSON value as text.
+#[allow(dead_code)] // Called for the JSON parts of forms; a spec may have none.
+pub(crate) fn json_text(name: &str, value: &impl serde::Serialize) -> Result<String, Error> {
+    serde_json::to_string(value).map_err(|e| Error::invalid_input(format!("{name} cannot be written as JSON: {e}")))
+}
+
 /// A field's value as JSON.
 pub(crate) fn to_json(name: &str, value: &impl serde::Serialize) -> Result<serde_json::Value, Error> {
     serde_json::to_value(value).map_err(|e| Error::invalid_input(format!("{name} cannot be written as JSON: {e}")))
 }
 
-/// What a success carries besides its body: the status and the headers.
+/// What a success carries besides its body: the status and the headers; for a download, the
+/// answer itself, whose body is the caller's to read.
 #[derive(Debug)]
 pub(crate) struct Success {
     pub status: u16,
     pub headers: reqwest::header::HeaderMap,
+    pub download: Option<Box<reqwest::Response>>,
 }
 
 /// Decodes a success body into the caller's value. The call path below [`Pending`] is not
@@ -131,7 +148,7 @@ impl<T> std::fmt::Debug for Pending<T> {
     }
 }
 
-impl<T: DeserializeOwned> Pending<T> {
+impl<T> Pending<T> {
     /// The call of `prepared` (or its refusal), sent at the first poll.
     pub(crate) fn new(core: &Core, prepared: Result<Prepared<'_>, Error>) -> Pending<T> {
         let call = prepared
@@ -144,6 +161,18 @@ impl<T: DeserializeOwned> Pending<T> {
         }
     }
 
+    /// The call, or why it was refused (once: then "the call is over").
+    fn exchange(&mut self) -> Result<&mut Exchange<HttpAttempts>, Error> {
+        match &mut self.call {
+            Ok(exchange) => Ok(exchange),
+            Err(refused) => Err(refused
+                .take()
+                .unwrap_or_else(|| Error::invalid_input("the call is over"))),
+        }
+    }
+}
+
+impl<T: DeserializeOwned> Pending<T> {
     /// The answer with its status and headers.
     pub(crate) async fn with_metadata(mut self) -> Result<crate::Response<T>, Error> {
         if let Ok(exchange) = &mut self.call {
@@ -155,14 +184,9 @@ impl<T: DeserializeOwned> Pending<T> {
     /// Drives the call; `keep` makes the output of a success (called once, with the decoded
     /// body written where it is kept, not moved through the layers of the call).
     fn poll_answer<R>(&mut self, cx: &mut Context<'_>, keep: impl FnOnce(T, Success) -> R) -> Poll<Result<R, Error>> {
-        let exchange = match &mut self.call {
+        let exchange = match self.exchange() {
             Ok(exchange) => exchange,
-            Err(refused) => {
-                let refused = refused
-                    .take()
-                    .unwrap_or_else(|| Error::invalid_input("the call is over"));
-                return Poll::Ready(Err(refused));
-            }
+            Err(refused) => return Poll::Ready(Err(refused)),
         };
         let mut slot = None;
         let polled = exchange.poll_call(cx, &mut |body| {
@@ -185,6 +209,49 @@ impl<T: DeserializeOwned> Future for Pending<T> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         self.get_mut().poll_answer(cx, |body, _| body)
+    }
+}
+
+// Called by the requests of operations that answer a file; a spec may have none.
+#[allow(dead_code)]
+impl Pending<crate::Download> {
+    /// The file with the answer's status and headers.
+    pub(crate) async fn download_with_metadata(mut self) -> Result<crate::Response<crate::Download>, Error> {
+        if let Ok(exchange) = &mut self.call {
+            exchange.attempts_mut().keep_headers = true;
+        }
+        std::future::poll_fn(|cx| self.poll_download(cx)).await
+    }
+
+    fn poll_download(&mut self, cx: &mut Context<'_>) -> Poll<Result<crate::Response<crate::Download>, Error>> {
+        let exchange = match self.exchange() {
+            Ok(exchange) => exchange,
+            Err(refused) => return Poll::Ready(Err(refused)),
+        };
+        // A download's body is not read by the call: nothing is decoded.
+        let polled = exchange.poll_call(cx, &mut |_| Ok(()));
+        match ready!(polled) {
+            Ok(mut success) => match success.download.take() {
+                Some(response) => {
+                    let (client, operation) = exchange.attempts_mut().client_and_operation();
+                    let download = crate::Download::new(client, operation, *response);
+                    Poll::Ready(Ok(crate::Response::new(download, success)))
+                }
+                None => Poll::Ready(Err(not_decoded(exchange.operation(), success.status))),
+            },
+            Err(error) => Poll::Ready(Err(error)),
+        }
+    }
+}
+
+/// Awaiting a download: the file, once the answer's head is in.
+impl Future for Pending<crate::Download> {
+    type Output = Result<crate::Download, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.get_mut()
+            .poll_download(cx)
+            .map(|answer| answer.map(crate::Response::into_body))
     }
 }
 

@@ -85,13 +85,17 @@ pub(crate) fn documented(
     decode: Decode<'_>,
 ) -> Result<Success, Error> {
     let status = head.status;
-    if status == ctx.operation.spec().success {
+    if ctx.operation.spec().successes.contains(&status) {
         decode(body).map_err(|e| payload_error(ctx, head, body, e))?;
         match head.content_type() {
             Some(other) if !is_json(Some(other)) => {
                 Err(invalid(ctx, Some(head), format!("expected JSON, got {other}"), &[]))
             }
-            _ => Ok(Success { status, headers }),
+            _ => Ok(Success {
+                status,
+                headers,
+                download: None,
+            }),
         }
     } else {
         let envelope = serde_json::from_slice::<ErrorEnvelope>(body).map_err(|e| payload_error(ctx, head, body, e))?;
@@ -125,6 +129,12 @@ pub(crate) fn body_error(ctx: CallContext<'_>, head: &ResponseHead, e: reqwest::
             &[],
         )
     }
+}
+
+/// The body of a download that broke off (or stalled past the timeout) while it was read: the
+/// connection broke after the request was sent.
+pub(crate) fn broken_body(ctx: CallContext<'_>, e: reqwest::Error) -> Error {
+    transport(ctx, e, false, false)
 }
 
 /// A documented answer whose body is not the documented JSON.

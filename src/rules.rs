@@ -27,7 +27,7 @@ fn message_has_content(body: &Body) -> Result<(), Error> {
     let Body::Form { texts, files } = body else {
         return Ok(());
     };
-    let has_text = texts.iter().any(|(name, value)| *name == "text" && !value.is_empty());
+    let has_text = texts.iter().any(|part| part.name == "text" && !part.value.is_empty());
     if has_text || !files.is_empty() {
         Ok(())
     } else {

@@ -6,6 +6,8 @@
 //!   the library's build cost.
 //! - `cargo xtask pagination [--smoke]`: row 5 of the bench alone, walking a list's pages.
 //! - `cargo xtask op-cost`: row 6 of the bench alone, what one operation of the spec costs.
+//! - `cargo xtask grow real-api|fixture`: prints the spec grown with the API reference's
+//!   published operations (`tests/real-api/`) or the growth test's fixture (`tests/growth/`).
 //! - `cargo xtask spec-diff`: the spec's changes since the last release (`spec/released.yaml`),
 //!   failing on one that breaks clients while `info.version`'s major stays the same.
 //! - `cargo xtask release-spec`: releases the spec (copies it, appends its changes to
@@ -86,7 +88,7 @@ fn generate_artefacts(check: bool) -> Result<(), String> {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask gen [--check] | cargo xtask bench [--smoke] | cargo xtask pagination [--smoke] | cargo xtask op-cost | cargo xtask spec-diff | cargo xtask release-spec | cargo xtask soak [--sends N] [--concurrency C] [--seed S]";
+const USAGE: &str = "usage: cargo xtask gen [--check] | cargo xtask bench [--smoke] | cargo xtask pagination [--smoke] | cargo xtask op-cost | cargo xtask grow real-api|fixture | cargo xtask spec-diff | cargo xtask release-spec | cargo xtask soak [--sends N] [--concurrency C] [--seed S]";
 
 mod bench;
 mod grow;
@@ -103,6 +105,16 @@ fn main() -> ExitCode {
         ["bench", "--smoke"] => workspace_root().and_then(|root| bench::run(&root, true)),
         ["pagination"] => workspace_root().and_then(|root| bench::pagination(&root, false)),
         ["pagination", "--smoke"] => workspace_root().and_then(|root| bench::pagination(&root, true)),
+        ["grow", corpus] => workspace_root().and_then(|root| {
+            let spec = std::fs::read_to_string(root.join(codegen::SPEC_PATH)).map_err(|e| e.to_string())?;
+            let grown = match *corpus {
+                "real-api" => grow::with_real_api(&root, &spec)?,
+                "fixture" => grow::with_growth_fixture(&root, &spec)?,
+                other => return Err(format!("grow {other}: the corpora are real-api and fixture")),
+            };
+            println!("{grown}");
+            Ok(())
+        }),
         ["spec-diff"] => workspace_root().and_then(|root| spec_diff::run(&root)),
         ["release-spec"] => workspace_root().and_then(|root| spec_diff::release(&root)),
         ["soak", rest @ ..] => workspace_root().and_then(|root| bench::soak(&root, rest)),
