@@ -90,7 +90,7 @@ fn generate_op(op: &Op) -> TokenStream {
             quote!(crate::dynamic::send_json(*self)),
             quote!(crate::dynamic::wrong_answer(OperationId::#variant)),
         ),
-        Answer::Download => (
+        Answer::Download { .. } => (
             quote!(),
             quote!(crate::dynamic::wrong_answer(OperationId::#variant)),
             quote!(::std::boxed::Box::pin(::std::future::IntoFuture::into_future(*self))),

@@ -56,10 +56,14 @@ fn given_example(raw: &Value, media: &Value) -> Result<Option<Value>, String> {
 }
 
 /// Arguments of a valid request by name (what `AnyRequest::from_json` takes): each path parameter
-/// and each required query parameter from its example (or one built from its schema), and the
-/// body's example (or one built from its schema), flat when it has fields.
-pub fn request(raw: &Value, model: &Op, op: &Value) -> Result<Value, String> {
-    let mut builder = Builder::new();
+/// and each required query parameter (each query parameter, with `all`) from its example (or one
+/// built from its schema), and the body's example (or one built from its schema, with every
+/// field for `all`), flat when it has fields.
+pub fn request(raw: &Value, model: &Op, op: &Value, all: bool) -> Result<Value, String> {
+    let mut builder = Builder {
+        every_field: all,
+        ..Builder::new()
+    };
     let mut arguments = Map::new();
     let item = raw
         .get("paths")
@@ -105,7 +109,8 @@ pub fn request(raw: &Value, model: &Op, op: &Value) -> Result<Value, String> {
             .or_else(|| c.iter().find(|(m, _)| is_json_media(m)).map(|(_, m)| m))
     });
     if let Some(media) = media {
-        let body = match given_example(raw, media)? {
+        let given = if all { None } else { given_example(raw, media)? };
+        let body = match given {
             Some(example) => example,
             None => builder
                 .build(raw, media.get("schema").unwrap_or(&Value::Null), 0)
@@ -124,12 +129,16 @@ pub fn request(raw: &Value, model: &Op, op: &Value) -> Result<Value, String> {
 /// Builds values valid against a schema.
 pub struct Builder {
     rng: SplitMix64,
+    /// Every property of an object (and a list of one item), not only the required ones: a
+    /// request that sets every field.
+    every_field: bool,
 }
 
 impl Builder {
     pub fn new() -> Builder {
         Builder {
             rng: SplitMix64(0x706f_7374_7072_6573),
+            every_field: false,
         }
     }
 
@@ -152,7 +161,7 @@ impl Builder {
         {
             return Ok(first.clone());
         }
-        if schema.get("nullable").and_then(Value::as_bool) == Some(true) {
+        if schema.get("nullable").and_then(Value::as_bool) == Some(true) && !self.every_field {
             return Ok(Value::Null);
         }
         for key in ["oneOf", "anyOf"] {
@@ -194,7 +203,8 @@ impl Builder {
             }
             Some("boolean") => Value::Bool(false),
             Some("array") => {
-                let count = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0);
+                let least = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0);
+                let count = if self.every_field { least.max(1) } else { least };
                 let items = schema.get("items").ok_or("an array without items")?;
                 let mut built = Vec::new();
                 for _ in 0..count {
@@ -205,13 +215,29 @@ impl Builder {
             Some("object") | None if schema.get("properties").is_some() || schema.get("required").is_some() => {
                 let mut object = Map::new();
                 let properties = schema.get("properties").and_then(Value::as_object);
-                for name in schema
+                let required = schema
                     .get("required")
                     .and_then(Value::as_array)
                     .into_iter()
                     .flatten()
-                    .filter_map(Value::as_str)
-                {
+                    .filter_map(Value::as_str);
+                // Every field near the top; deeper, the required ones (a recursive schema ends).
+                let names: Vec<&str> = if self.every_field && depth < 8 {
+                    let optional = properties
+                        .into_iter()
+                        .flatten()
+                        .filter(|(_, s)| !is_never(resolved(raw, s)))
+                        .map(|(name, _)| name.as_str());
+                    required.chain(optional).fold(Vec::new(), |mut names, name| {
+                        if !names.contains(&name) {
+                            names.push(name);
+                        }
+                        names
+                    })
+                } else {
+                    required.collect()
+                };
+                for name in names {
                     let property = properties
                         .and_then(|p| p.get(name))
                         .ok_or(format!("required field {name} has no schema"))?;

@@ -68,8 +68,11 @@ pub fn generate(spec_text: &str) -> Result<String, String> {
         .with_derive("::schemars::JsonSchema");
 
     let mut open_types = TokenStream::new();
+    // The types made outside typify, named in `types` too (an answer or a body may be one).
+    let mut open_names = Vec::new();
     for (name, tokens) in open_enums::generate(schemas)? {
         open_types.extend(tokens);
+        open_names.push(names::type_ident(&name));
         let impls = [progenitor_impl::TypeImpl::Display, progenitor_impl::TypeImpl::FromStr];
         settings.with_replacement(
             &name,
@@ -79,6 +82,7 @@ pub fn generate(spec_text: &str) -> Result<String, String> {
     }
     for union in tagged_union::find(schemas)? {
         open_types.extend(tagged_union::generate(&union));
+        open_names.push(names::type_ident(&union.name));
         settings.with_replacement(
             &union.name,
             format!("crate::generated::open::{}", names::type_name(&union.name)),
@@ -122,6 +126,10 @@ pub fn generate(spec_text: &str) -> Result<String, String> {
     builders::non_exhaustive(&mut file)?;
     builders::string_newtypes_as_str(&mut file)?;
     docs::sanitize_items(builders::types_module(&mut file)?);
+    let types = builders::types_module(&mut file)?;
+    for name in &open_names {
+        types.push(syn::parse_quote!(pub use super::open::#name;));
+    }
     let ops = model::read_all(&raw, &ordered, builders::types_module(&mut file)?)?;
     let operations = operations::generate(&ops)?;
     let requests = requests::generate(&ops);
@@ -141,4 +149,46 @@ fn types_only(file: syn::File) -> Result<syn::Item, String> {
         .into_iter()
         .find(|item| matches!(item, syn::Item::Mod(m) if m.ident == "types"))
         .ok_or_else(|| "progenitor's output has no `types` module".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    /// Our spec with `paths` and `schemas` added under its `paths:` and `schemas:` lines.
+    fn grown(paths: &str, schemas: &str) -> String {
+        let spec = include_str!("../openapi.yaml");
+        spec.replacen("\npaths:\n", &format!("\npaths:\n{paths}"), 1).replacen(
+            "\n  schemas:\n",
+            &format!("\n  schemas:\n{schemas}"),
+            1,
+        )
+    }
+
+    #[test]
+    fn enum_values_that_are_no_identifiers_generate() {
+        let schemas = "    Odd:\n      x-open-enum: true\n      type: string\n      enum: ['1', '+1', '-1', 'a b', 'A_B', 'self', '*']\n    \
+                       Closed:\n      type: string\n      enum: ['1', '+1', 'fn']\n";
+        let paths = "  /odd:\n    get:\n      operationId: get_odd\n      parameters:\n        - {name: kind, in: query, schema: {type: string, enum: ['1', '+1']}}\n      \
+                     responses:\n        '200':\n          description: OK\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Odd'}\n";
+        let code = super::generate(&grown(paths, schemas)).expect("generates");
+        syn::parse_file(&code).expect("parses");
+        assert!(code.contains("pub enum Odd"), "the open enum");
+    }
+
+    #[test]
+    fn what_cannot_be_sent_fails_naming_the_operation_the_parameter_and_the_construct() {
+        let paths = "  /deep:\n    get:\n      operationId: get_deep\n      parameters:\n        - name: filter\n          in: query\n          style: deepObject\n          \
+                     schema: {type: object, properties: {a: {type: string}}}\n      responses:\n        '204':\n          description: No content\n";
+        let error = super::generate(&grown(paths, "")).unwrap_err();
+        assert!(
+            error.contains("get_deep") && error.contains("filter") && error.contains("object"),
+            "{error}"
+        );
+        let paths = "  /form:\n    get:\n      operationId: get_form\n      parameters:\n        - name: ids\n          in: query\n          explode: false\n          \
+                     schema: {type: array, items: {type: string}}\n      responses:\n        '204':\n          description: No content\n";
+        let error = super::generate(&grown(paths, "")).unwrap_err();
+        assert!(
+            error.contains("get_form") && error.contains("ids") && error.contains("explode false"),
+            "{error}"
+        );
+    }
 }

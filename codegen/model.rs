@@ -104,8 +104,8 @@ pub enum Answer {
     /// A JSON value of a generated type (the component's name, and the type's).
     Json { schema: String, ty: syn::Ident },
     /// Bytes: an answer with no content, a `format: binary` one, or one of a media type that is
-    /// not JSON.
-    Download,
+    /// not JSON. The media type the spec states, if it states one.
+    Download { media: Option<String> },
 }
 
 /// One operation as the generators see it.
@@ -135,8 +135,10 @@ pub struct Op {
     /// A success answer: the spec's example, or one built from the answer's schema (`null` for a
     /// download).
     pub answer_example: Value,
-    /// A valid request's arguments by name.
+    /// A valid request's arguments by name: the required ones.
     pub request_example: Value,
+    /// A valid request's arguments by name: every parameter and field.
+    pub full_request_example: Value,
 }
 
 impl Op {
@@ -381,6 +383,8 @@ fn generated(types: &[syn::Item], ty: &syn::Ident) -> bool {
         syn::Item::Struct(s) => s.ident == *ty,
         syn::Item::Enum(e) => e.ident == *ty,
         syn::Item::Type(t) => t.ident == *ty,
+        // A type made outside typify (an open enum, a tagged union), named here.
+        syn::Item::Use(u) => matches!(&u.tree, syn::UseTree::Path(p) if matches!(&*p.tree, syn::UseTree::Path(q) if matches!(&*q.tree, syn::UseTree::Name(n) if n.ident == *ty))),
         _ => false,
     })
 }
@@ -522,6 +526,7 @@ fn read_answer(raw: &Value, types: &[syn::Item], id: &str, op: &Value) -> Result
     let mut success = Vec::new();
     let mut errors = Vec::new();
     let mut answer: Option<(u16, Option<String>)> = None;
+    let mut media_type: Option<String> = None;
     for (code, response) in responses {
         if code == "default" {
             continue;
@@ -535,6 +540,12 @@ fn read_answer(raw: &Value, types: &[syn::Item], id: &str, op: &Value) -> Result
         }
         success.push(status);
         let response = resolve(raw, response)?;
+        if media_type.is_none() {
+            media_type = response
+                .get("content")
+                .and_then(Value::as_object)
+                .and_then(|content| content.keys().next().cloned());
+        }
         let json = response
             .get("content")
             .and_then(Value::as_object)
@@ -572,7 +583,7 @@ fn read_answer(raw: &Value, types: &[syn::Item], id: &str, op: &Value) -> Result
             }
             Answer::Json { schema, ty }
         }
-        None => Answer::Download,
+        None => Answer::Download { media: media_type },
     };
     Ok((success, errors, answer))
 }
@@ -732,11 +743,14 @@ fn read_op(
         page: None,
         answer_example: Value::Null,
         request_example: Value::Null,
+        full_request_example: Value::Null,
         id,
     };
     op_model.answer_example = super::examples::answer(raw, op).map_err(|e| format!("{}: {e}", op_model.id))?;
     op_model.request_example =
-        super::examples::request(raw, &op_model, op).map_err(|e| format!("{}: {e}", op_model.id))?;
+        super::examples::request(raw, &op_model, op, false).map_err(|e| format!("{}: {e}", op_model.id))?;
+    op_model.full_request_example =
+        super::examples::request(raw, &op_model, op, true).map_err(|e| format!("{}: {e}", op_model.id))?;
     op_model.page = page_of(raw, &op_model, types)?;
     Ok(op_model)
 }

@@ -12,7 +12,8 @@
 //!   branches that cannot both match (different JSON types, or objects told apart by a required
 //!   one-value property) become a `oneOf` (typify's untagged or tagged enum);
 //! - [`all_of`]: an `allOf` of inline parts is merged into one schema (across a union part, it is
-//!   distributed over the union's branches);
+//!   distributed over the union's branches); a part that matches nothing is read as no
+//!   constraint (the one rewrite that accepts more than the original: see [`all_of`]);
 //! - [`pattern_properties`]: a single `x-patternProperties` schema types a map's values;
 //! - a property no value matches (`not: {}`, however it is written) is written `not: {}`;
 //! - string formats typify maps to crates this SDK does not depend on (`date-time`, `uuid`, ...)
@@ -454,11 +455,15 @@ pub fn all_of(schema: &mut Value) -> Result<(), String> {
             _ => flat.push(part),
         }
     }
-    if flat.iter().any(is_never) {
+    // A part no value matches would make the whole match nothing: no answer a server sends
+    // could decode. The reference writes such parts (`anyOf: [{not: {}}, {not: {}}]` beside the
+    // `Comment` literal of a comment's `object`) where it means no constraint, so they are read as
+    // none. (The one rewrite that widens what a schema accepts.)
+    if flat.iter().all(is_never) {
         *schema = never();
         return Ok(());
     }
-    flat.retain(|p| !is_any(p));
+    flat.retain(|p| !is_any(p) && !is_never(p));
     let annotations = annotations(object);
     let unions: Vec<usize> = (0..flat.len()).filter(|&i| plain_union(&flat[i]).is_some()).collect();
     let merged = match unions.as_slice() {
@@ -1260,13 +1265,21 @@ mod tests {
 
     #[test]
     fn what_matches_nothing_is_written_as_such() {
-        // The reference's `object: Comment` next to a union of `not: {}`: no value matches.
+        // A property no value matches may only be absent.
         let object = json!({"type": "object", "required": ["a"], "properties": {
             "a": {"type": "string"},
-            "object": {"allOf": [{"type": "string", "enum": ["Comment"]}, {"anyOf": [{"not": {}}, {"not": {}}]}]}
+            "object": {"anyOf": [{"not": {}}, {"not": {}}]}
         }});
         let out = keeps_meaning(object, &samples());
         assert_eq!(out["properties"]["object"], json!({"not": {}}), "{out}");
+        // The reference's `object: Comment` beside a union of `not: {}`: read as `Comment` (this
+        // accepts more than the original, which nothing matches).
+        let mut comment =
+            json!({"allOf": [{"type": "string", "enum": ["Comment"]}, {"anyOf": [{"not": {}}, {"not": {}}]}]});
+        let mut spec = json!({"components": {"schemas": {"Subject": comment.clone()}}});
+        for_each_schema(&mut spec, &mut |s, _| rewrite(s)).unwrap();
+        comment = spec["components"]["schemas"]["Subject"].clone();
+        assert_eq!(comment, json!({"type": "string", "enum": ["Comment"]}));
         let union = json!({"anyOf": [{"not": {}}, {"not": {}}]});
         let mut rewritten = union.clone();
         rewrite(&mut rewritten).unwrap();

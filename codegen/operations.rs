@@ -72,6 +72,7 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
     let mut spans = Vec::new();
     let mut bodies = Vec::new();
     let mut answers = Vec::new();
+    let mut decoders = Vec::new();
     for op in ops {
         let Op {
             id,
@@ -94,21 +95,35 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
         let fields = field_rows(op);
         let example = op.answer_example.to_string();
         let request_example = op.request_example.to_string();
+        let full_request_example = op.full_request_example.to_string();
         let paginated = op.page.is_some();
         let body_row = match &op.body_schema {
             Some(name) => quote! { Some(#name) },
             None => quote! { None },
         };
-        let (answer, download) = match &op.answer {
+        let (answer, download, media_type) = match &op.answer {
             Answer::Json { schema, ty } => {
                 answers.push(quote!(generator.subschema_for::<super::types::#ty>()));
-                (schema.clone(), false)
+                decoders
+                    .push(quote!(::serde_json::from_slice::<super::types::#ty>(body).and_then(::serde_json::to_value)));
+                (
+                    schema.clone(),
+                    false,
+                    quote!(::std::option::Option::Some("application/json")),
+                )
             }
-            Answer::Download => {
+            Answer::Download { media } => {
                 answers.push(quote!(
                     ::schemars::json_schema!({"type": "string", "contentMediaType": "application/octet-stream"})
                 ));
-                (String::new(), true)
+                decoders.push(quote!(::std::result::Result::Err(
+                    <::serde_json::Error as ::serde::de::Error>::custom("the answer is a file, not JSON")
+                )));
+                let media = match media {
+                    Some(media) => quote!(::std::option::Option::Some(#media)),
+                    None => quote!(::std::option::Option::None),
+                };
+                (String::new(), true, media)
             }
         };
         bodies.push(op.body_schema.as_deref().map(names::type_ident));
@@ -127,9 +142,11 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
                 paginated: #paginated,
                 example: #example,
                 request_example: #request_example,
+                full_request_example: #full_request_example,
                 body: #body_row,
                 answer: #answer,
                 download: #download,
+                answer_media_type: #media_type,
             }
         });
     }
@@ -159,6 +176,16 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
                 pub fn spec(self) -> &'static Operation {
                     match self {
                         #( Self::#variants => &OPERATIONS[#indexes], )*
+                    }
+                }
+                /// Decodes a success answer of this operation (its body) into the generated type, and
+                /// writes it back as JSON: what a client of the operation reads, as
+                /// [`AnyRequest`](crate::requests::AnyRequest) hands it over. An error says why
+                /// the body is not the documented answer (an operation that answers a file has no
+                /// JSON answer).
+                pub fn decode_answer(self, body: &[u8]) -> ::std::result::Result<::serde_json::Value, ::serde_json::Error> {
+                    match self {
+                        #( Self::#variants => #decoders, )*
                     }
                 }
                 /// The span of one call of this operation, named after it (a span's name is
@@ -313,6 +340,9 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
                 /// from the spec's examples (or built from the schemas). A binary field holds a
                 /// path, to be opened by the caller.
                 pub request_example: &'static str,
+                /// A valid request as JSON text, like [`request_example`](Self::request_example)
+                /// but with every parameter and field set.
+                pub full_request_example: &'static str,
                 /// The schema (a type of `postpress::types`) of the request body, if it has one.
                 pub body: ::std::option::Option<&'static str>,
                 /// The schema (a type of `postpress::types`) of the success answer; empty for a
@@ -322,6 +352,9 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
                 /// `format: binary` answer, or a media type that is not JSON): the request resolves
                 /// to a [`Download`](crate::Download).
                 pub download: bool,
+                /// The media type of the success answer as the spec states it (`None`: an answer
+                /// with no content).
+                pub answer_media_type: ::std::option::Option<&'static str>,
             }
             /// Every operation of the spec, sorted by path.
             pub const OPERATIONS: &[Operation] = &[#(#rows),*];

@@ -99,7 +99,7 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
             quote!(crate::request::Pending::new),
             quote!(with_metadata),
         ),
-        Answer::Download => (
+        Answer::Download { .. } => (
             quote!(crate::Download),
             quote!(crate::request::Pending::new),
             quote!(download_with_metadata),

@@ -5049,6 +5049,12 @@ pub mod types {
             &self.0
         }
     }
+    pub use super::open::AttendeeDistance;
+    pub use super::open::AttendeeType;
+    pub use super::open::EventType;
+    pub use super::open::Flag;
+    pub use super::open::MessageType;
+    pub use super::open::Attachment;
 }
 /// Types generated outside progenitor: enums that stay open to values a newer server sends,
 /// and the attachment union told apart by its `type`.
@@ -6320,6 +6326,38 @@ pub mod operations {
                 Self::AddReaction => &OPERATIONS[4usize],
             }
         }
+        /// Decodes a success answer of this operation (its body) into the generated type, and
+        /// writes it back as JSON: what a client of the operation reads, as
+        /// [`AnyRequest`](crate::requests::AnyRequest) hands it over. An error says why
+        /// the body is not the documented answer (an operation that answers a file has no
+        /// JSON answer).
+        pub fn decode_answer(
+            self,
+            body: &[u8],
+        ) -> ::std::result::Result<::serde_json::Value, ::serde_json::Error> {
+            match self {
+                Self::PatchChat => {
+                    ::serde_json::from_slice::<super::types::ChatPatched>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                Self::SendMessage => {
+                    ::serde_json::from_slice::<super::types::MessageSent>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                Self::GetMessage => {
+                    ::serde_json::from_slice::<super::types::Message>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                Self::ForwardMessage => {
+                    ::serde_json::from_slice::<super::types::MessageForwarded>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                Self::AddReaction => {
+                    ::serde_json::from_slice::<super::types::MessageReactionAdded>(body)
+                        .and_then(::serde_json::to_value)
+                }
+            }
+        }
         /// The span of one call of this operation, named after it (a span's name is
         /// fixed where it is created); see `crate::telemetry`.
         pub(crate) fn call_span(self) -> ::tracing::Span {
@@ -6503,6 +6541,9 @@ pub mod operations {
         /// from the spec's examples (or built from the schemas). A binary field holds a
         /// path, to be opened by the caller.
         pub request_example: &'static str,
+        /// A valid request as JSON text, like [`request_example`](Self::request_example)
+        /// but with every parameter and field set.
+        pub full_request_example: &'static str,
         /// The schema (a type of `postpress::types`) of the request body, if it has one.
         pub body: ::std::option::Option<&'static str>,
         /// The schema (a type of `postpress::types`) of the success answer; empty for a
@@ -6512,6 +6553,9 @@ pub mod operations {
         /// `format: binary` answer, or a media type that is not JSON): the request resolves
         /// to a [`Download`](crate::Download).
         pub download: bool,
+        /// The media type of the success answer as the spec states it (`None`: an answer
+        /// with no content).
+        pub answer_media_type: ::std::option::Option<&'static str>,
     }
     /// Every operation of the spec, sorted by path.
     pub const OPERATIONS: &[Operation] = &[
@@ -6558,9 +6602,11 @@ pub mod operations {
             paginated: false,
             example: "{\"invite_link\":\"https://chat.whatsapp.com/AbCdEfGhIjK\",\"object\":\"ChatPatched\"}",
             request_example: "{\"body\":{\"action\":\"getInviteLink\"},\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
+            full_request_example: "{\"body\":{\"action\":\"setReadStatus\",\"value\":false},\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
             body: Some("ChatActionRequest"),
             answer: "ChatPatched",
             download: false,
+            answer_media_type: ::std::option::Option::Some("application/json"),
         },
         Operation {
             id: "send_message",
@@ -6677,9 +6723,11 @@ pub mod operations {
             paginated: false,
             example: "{\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"object\":\"MessageSent\"}",
             request_example: "{\"attachments\":[\"/path/to/file.pdf\"],\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"text\":\"Got it - thanks!\"}",
+            full_request_example: "{\"account_id\":\"x\",\"attachments\":[\"x\"],\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"quote_id\":\"x\",\"text\":\"x\",\"thread_id\":\"x\",\"typing_duration\":\"x\",\"video_message\":\"x\",\"voice_message\":\"x\"}",
             body: Some("SendMessageRequest"),
             answer: "MessageSent",
             download: false,
+            answer_media_type: ::std::option::Option::Some("application/json"),
         },
         Operation {
             id: "get_message",
@@ -6714,9 +6762,11 @@ pub mod operations {
             paginated: false,
             example: "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"attachments\":[{\"file_size\":48213,\"id\":\"att_img_1\",\"mimetype\":\"image/jpeg\",\"size\":{\"height\":720,\"width\":1280},\"sticker\":false,\"type\":\"img\",\"unavailable\":false,\"url\":\"https://files.example.com/img_1.jpg\",\"url_expires_at\":1779010931},{\"gif\":true,\"id\":\"att_video_1\",\"size\":{\"height\":360,\"width\":640},\"type\":\"video\",\"unavailable\":false},{\"duration\":4.5,\"id\":\"att_audio_1\",\"mimetype\":\"audio/ogg\",\"type\":\"audio\",\"unavailable\":false,\"voice_note\":true},{\"file_name\":\"report.pdf\",\"file_size\":1048576,\"id\":\"att_file_1\",\"mimetype\":\"application/pdf\",\"type\":\"file\",\"unavailable\":false},{\"id\":\"att_post_1\",\"type\":\"linkedin_post\",\"unavailable\":true},{\"expires_at\":null,\"id\":\"att_meeting_1\",\"starts_at\":1779010931,\"time_range\":null,\"type\":\"video_meeting\",\"unavailable\":false}],\"attendee_distance\":-1,\"attendee_type\":\"MEMBER\",\"behavior\":null,\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"chat_provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"deleted\":0,\"delivered\":1,\"edited\":1,\"event_type\":3,\"hidden\":0,\"id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"is_event\":1,\"is_forwarded\":false,\"is_sender\":1,\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"message_type\":\"INMAIL\",\"object\":\"Message\",\"original\":\"{...raw provider payload...}\",\"parent\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GP\",\"provider_id\":\"urn:li:msg:2-NTRkZDA4...\",\"quoted\":{\"attachments\":[],\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GQ\",\"provider_id\":\"urn:li:msg:2-QUOTED...\",\"sender_id\":\"ACoAACr-2fZCm...\",\"text\":\"Can we talk tomorrow?\"},\"reactions\":[{\"is_sender\":false,\"sender_id\":\"ACoAACr-2fZCm...\",\"value\":\"👍\"}],\"replies\":2,\"reply_by\":[\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"],\"reply_to\":{\"id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GQ\",\"provider_id\":\"urn:li:msg:2-QUOTED...\",\"sender_attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"sender_id\":\"ACoAACr-2fZCm...\",\"text\":null,\"timestamp\":\"2026-05-16T18:00:00.000Z\"},\"seen\":1,\"seen_by\":{\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\":\"2026-05-17T09:45:00.000Z\",\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\":false},\"sender_attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"sender_id\":\"ACoAACr-1eYBl...\",\"sender_urn\":\"urn:li:member:123456\",\"subject\":null,\"text\":null,\"timestamp\":\"2026-05-17T09:42:11.000Z\"}",
             request_example: "{\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
+            full_request_example: "{\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
             body: None,
             answer: "Message",
             download: false,
+            answer_media_type: ::std::option::Option::Some("application/json"),
         },
         Operation {
             id: "forward_message",
@@ -6764,9 +6814,11 @@ pub mod operations {
             paginated: false,
             example: "{\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"object\":\"MessageForwarded\"}",
             request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
+            full_request_example: "{\"chat_id\":\"x\",\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
             body: Some("ForwardMessageRequest"),
             answer: "MessageForwarded",
             download: false,
+            answer_media_type: ::std::option::Option::Some("application/json"),
         },
         Operation {
             id: "add_reaction",
@@ -6814,9 +6866,11 @@ pub mod operations {
             paginated: false,
             example: "{\"object\":\"MessageReactionAdded\",\"success\":true}",
             request_example: "{\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"reaction\":\"👍\"}",
+            full_request_example: "{\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"reaction\":\"x\"}",
             body: Some("AddReactionRequest"),
             answer: "MessageReactionAdded",
             download: false,
+            answer_media_type: ::std::option::Option::Some("application/json"),
         },
     ];
     /// The operation with this `operationId`.

@@ -53,7 +53,7 @@ impl Secret<'_> {
 
 /// Whether a `Content-Type` is JSON (`application/json` or `application/*+json`); an absent one is
 /// given the benefit of the doubt and the body is tried.
-fn is_json(content_type: Option<&str>) -> bool {
+pub(crate) fn is_json(content_type: Option<&str>) -> bool {
     let Some(content_type) = content_type else { return true };
     if content_type == "application/json" {
         // What the API sends: no parsing needed.

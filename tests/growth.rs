@@ -226,6 +226,191 @@ fn xtask_reads_the_checkout_it_is_run_in() {
     let _ = std::fs::remove_dir_all(&grown);
 }
 
+/// A child process killed when the test is done with it (or fails).
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `command` and waits (30 s at most) for a line of its stdout holding `ready`; returns the
+/// process and that line.
+fn start(mut command: Command, ready: &str) -> (Child, String) {
+    use std::io::BufRead;
+    let mut child = command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {command:?}: {e}"));
+    let stdout = child.stdout.take().unwrap();
+    let (lines, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    let child = Child(child);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match received.recv_timeout(left) {
+            Ok(line) if line.contains(ready) => return (child, line),
+            Ok(_) => {}
+            Err(_) => panic!("{command:?} did not print {ready:?}"),
+        }
+    }
+}
+
+/// A port nothing listens on now.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Runs a program of the grown copy with `env`, requiring it to succeed.
+fn run_program(program: &Path, args: &[&str], env: &[(&str, &str)]) {
+    let status = Command::new(program)
+        .args(args)
+        .envs(env.iter().copied())
+        .status()
+        .unwrap_or_else(|e| panic!("{}: {e}", program.display()));
+    assert!(status.success(), "{} {args:?} with {env:?} failed", program.display());
+}
+
+/// The operations the API's reference publishes (`tests/real-api/`), pasted into a copy of the
+/// spec as a maintainer would (`cargo xtask grow real-api`: only the path prefix, the
+/// operationIds and the error answers changed), reach every surface with no other line: the copy
+/// generates, compiles with every feature, passes clippy and rustdoc with warnings denied; every
+/// answer schema decodes 200 documents generated from it (and the reference's `getMessage` answer
+/// decodes into our `Message`), re-encoded valid; every operation, with its required arguments and
+/// with every argument, is accepted by Prism mocking the grown spec and its answer decodes; the
+/// same calls to `postpress fake-server`, through Prism's validating proxy, get answers valid
+/// against the spec that decode; and every operation is a CLI command and an MCP tool that run.
+#[test]
+#[ignore = "builds a copy grown with the published operations, with Prism and hypothesis-jsonschema: run .ci/growth"]
+fn the_published_operations_reach_every_surface() {
+    let prism = std::env::var("POSTPRESS_PRISM").expect("POSTPRESS_PRISM: run .ci/growth");
+    let python = std::env::var("POSTPRESS_DOCUMENTS_PYTHON").expect("POSTPRESS_DOCUMENTS_PYTHON: run .ci/growth");
+    let root = workspace();
+    let copy = copy_workspace(&root, "real-api");
+    let target = growth_target(&root);
+    let grown = cargo(&copy, &target, &["xtask", "grow", "real-api"]);
+    assert!(grown.status.success(), "{}", String::from_utf8_lossy(&grown.stderr));
+    std::fs::write(copy.join("openapi.yaml"), &grown.stdout).unwrap();
+    let programs = root.join("tests/real-api");
+    std::fs::copy(programs.join("wire.rs"), copy.join("examples/real_api_wire.rs")).unwrap();
+    std::fs::copy(programs.join("decode.rs"), copy.join("examples/real_api_decode.rs")).unwrap();
+    std::fs::copy(programs.join("surfaces.rs"), copy.join("cli/tests/real_api.rs")).unwrap();
+
+    run(&copy, &target, &["xtask", "gen"]);
+    run(&copy, &target, &["xtask", "gen", "--check"]);
+    run(
+        &copy,
+        &target,
+        &["clippy", "-p", "postpress", "--all-features", "--", "-D", "warnings"],
+    );
+    let doc = cargo_command(&copy, &target, &["doc", "--no-deps", "-p", "postpress"])
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .status()
+        .unwrap();
+    assert!(doc.success(), "cargo doc -D warnings failed in the grown copy");
+    let examples = ["--example", "real_api_wire", "--example", "real_api_decode"];
+    run(
+        &copy,
+        &target,
+        &[&["build", "-p", "postpress", "--all-features"][..], &examples[..]].concat(),
+    );
+    run(&copy, &target, &["build", "-p", "postpress-cli"]);
+    let bin = target.join("debug");
+
+    // Every answer decodes what its schema allows.
+    let published = programs.join("MessagesController_getMessage.json");
+    run_program(
+        Path::new(&python),
+        &[
+            programs.join("documents.py").to_str().unwrap(),
+            copy.join("openapi.yaml").to_str().unwrap(),
+            bin.join("examples/real_api_decode").to_str().unwrap(),
+            "--count",
+            "200",
+            "--extra",
+            &format!("get_message={}", published.display()),
+        ],
+        &[],
+    );
+
+    // The wire: Prism mocking the grown spec, validating every request.
+    let wire = bin.join("examples/real_api_wire");
+    let spec = copy.join("openapi.yaml");
+    let port = free_port().to_string();
+    let mut mock = Command::new(&prism);
+    mock.args([
+        "mock",
+        spec.to_str().unwrap(),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--errors",
+    ]);
+    let (_mock, _) = start(mock, "Prism is listening");
+    let mock_url = format!("http://127.0.0.1:{port}");
+    run_program(
+        &wire,
+        &[],
+        &[("POSTPRESS_BASE_URL", &mock_url), ("POSTPRESS_WIRE_FORMS", "prism")],
+    );
+
+    // The fake, through Prism's validating proxy, and then directly (the forms Prism cannot read).
+    let mut fake = Command::new(bin.join("postpress"));
+    fake.args(["fake-server", "--port", &free_port().to_string()])
+        .env_remove("POSTPRESS_API_KEY");
+    let (_fake, listening) = start(fake, "listening on");
+    let fake_url = listening.rsplit(' ').next().unwrap().to_string();
+    let proxy_port = free_port().to_string();
+    let mut proxy = Command::new(&prism);
+    proxy.args([
+        "proxy",
+        spec.to_str().unwrap(),
+        &fake_url,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &proxy_port,
+        "--errors",
+    ]);
+    let (_proxy, _) = start(proxy, "Prism is listening");
+    // The fake's demo data (`postpress fake-server` seeds it): the ids its stateful operations know.
+    let ids = "chat_id=chat_fake_000002,message_id=msg_fake_000003,account_id=acc_fake_000001,quote_id=msg_fake_000003";
+    let proxy_url = format!("http://127.0.0.1:{proxy_port}");
+    let key = ("POSTPRESS_API_KEY", "pp_test_fake_key");
+    run_program(
+        &wire,
+        &[],
+        &[
+            ("POSTPRESS_BASE_URL", &proxy_url),
+            ("POSTPRESS_WIRE_FORMS", "prism"),
+            ("POSTPRESS_WIRE_IDS", ids),
+            key,
+        ],
+    );
+    run_program(
+        &wire,
+        &[],
+        &[("POSTPRESS_BASE_URL", &fake_url), ("POSTPRESS_WIRE_IDS", ids), key],
+    );
+
+    // The CLI and postpress mcp.
+    run(&copy, &target, &["test", "-p", "postpress-cli", "--test", "real_api"]);
+    let _ = std::fs::remove_dir_all(&copy);
+}
+
 #[test]
 fn the_fixture_merges_into_the_spec() {
     let spec = std::fs::read_to_string(workspace().join("openapi.yaml")).unwrap();

@@ -6,6 +6,8 @@
 //! The hand-written commands (`get`, `send`, `forward`, `react`, `chat`) predate this and keep
 //! their names and flags; [`HAND_WRITTEN`] says which operation each one calls.
 
+use std::io::IsTerminal;
+
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use futures_util::StreamExt;
 use heck::ToKebabCase;
@@ -25,6 +27,11 @@ pub const HAND_WRITTEN: [(OperationId, &str); 5] = [
 
 /// The flag that prints every item of every page of a list.
 const ALL: &str = "all";
+/// The option that names the file a download is written to.
+const OUTPUT: &str = "output";
+/// The flags of a generated command that are not the spec's: a field of one of these names takes
+/// its flag with its place in front (`--query-all`).
+const OWN_FLAGS: [&str; 4] = [ALL, OUTPUT, "help", "version"];
 
 /// The operations that get a generated command.
 fn generated() -> impl Iterator<Item = &'static Operation> {
@@ -53,15 +60,24 @@ fn is_positional(field: &Field) -> bool {
 }
 
 fn command(op: &'static Operation) -> Command {
-    let about = op.summary.to_string();
+    let about = crate::text::plain(op.summary);
     let long_about = if op.description.is_empty() {
         about.clone()
     } else {
-        format!("{}\n\n{}", op.summary, op.description)
+        format!("{about}\n\n{}", crate::text::plain(op.description))
     };
     let mut command = Command::new(name(op)).about(about).long_about(long_about);
     for field in op.fields {
         command = command.arg(arg(field));
+    }
+    if op.download {
+        command = command.arg(
+            Arg::new(OUTPUT)
+                .long(OUTPUT)
+                .short('o')
+                .value_name("FILE")
+                .help("Write the file the API answers to FILE [default: stdout, when it is not a terminal]"),
+        );
     }
     if op.paginated {
         command = command.arg(
@@ -74,8 +90,24 @@ fn command(op: &'static Operation) -> Command {
     command
 }
 
+/// The long flag of a field: its name in kebab case, with its place in front when the command has
+/// a flag of that name of its own.
+fn long(field: &Field) -> String {
+    let name = field.name.to_kebab_case();
+    if OWN_FLAGS.contains(&name.as_str()) {
+        let place = match field.location {
+            Location::Query => "query",
+            Location::Body => "body",
+            _ => "path",
+        };
+        format!("{place}-{name}")
+    } else {
+        name
+    }
+}
+
 fn arg(field: &'static Field) -> Arg {
-    let mut help = field.description.to_string();
+    let mut help = crate::text::plain(field.description);
     let value_name = match field.kind {
         ValueKind::Binary => "PATH",
         ValueKind::Boolean => "true|false",
@@ -90,7 +122,7 @@ fn arg(field: &'static Field) -> Arg {
     if is_positional(field) {
         arg = arg.value_name(field.name.to_uppercase());
     } else {
-        arg = arg.long(field.name.to_kebab_case()).value_name(value_name);
+        arg = arg.long(long(field)).value_name(value_name);
     }
     if field.list {
         arg = arg.action(ArgAction::Append);
@@ -108,9 +140,7 @@ fn arguments(op: &Operation, matches: &ArgMatches) -> Result<Map<String, Value>,
     let mut arguments = Map::new();
     let value = |field: &Field, text: &String| -> Result<Value, String> {
         match field.kind {
-            ValueKind::Json => {
-                serde_json::from_str(text).map_err(|e| format!("--{}: not JSON: {e}", field.name.to_kebab_case()))
-            }
+            ValueKind::Json => serde_json::from_str(text).map_err(|e| format!("--{}: not JSON: {e}", long(field))),
             _ => Ok(Value::String(text.clone())),
         }
     };
@@ -160,6 +190,20 @@ pub async fn run(client: &Client, op: &Operation, matches: &ArgMatches) -> Resul
     let bar = has_files.then(crate::progress::Bar::on_stderr);
     if let Some(bar) = bar.clone() {
         request = request.on_progress(move |p| bar.update(p));
+    }
+    if op.download {
+        let output = matches.get_one::<String>(OUTPUT).cloned();
+        if output.is_none() && std::io::stdout().is_terminal() {
+            return Err(Failure::Usage(format!(
+                "{} answers a file: name it with --output FILE, or redirect stdout (binary is not written to a terminal)",
+                name(op)
+            )));
+        }
+        let download = request.download().await.map_err(Failure::Call)?;
+        return crate::output::download(download, output.as_deref())
+            .await
+            .map(|()| None)
+            .map_err(Failure::Call);
     }
     let answer = request.send().await;
     if let Some(bar) = bar {

@@ -6,6 +6,7 @@ mod compose;
 mod mcp;
 mod output;
 mod progress;
+mod text;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

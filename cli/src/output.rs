@@ -28,6 +28,28 @@ pub fn write_stdout(bytes: &[u8]) {
     let _ = stdout.write_all(bytes).and_then(|()| stdout.flush());
 }
 
+/// A downloaded file: saved to `path` (streamed, then renamed into place), or written to stdout
+/// as it arrives.
+pub async fn download(download: postpress::Download, path: Option<&str>) -> Result<(), postpress::Error> {
+    use futures_util::StreamExt;
+    if let Some(path) = path {
+        let written = download.save_to(path).await?;
+        let _ = writeln!(std::io::stderr().lock(), "wrote {written} bytes to {path}");
+        return Ok(());
+    }
+    let mut stream = std::pin::pin!(download.into_stream());
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk?;
+        let mut stdout = std::io::stdout().lock();
+        if stdout.write_all(&chunk).is_err() {
+            // A closed stdout (`| head -c 10`) ends the command as it would end `cat`.
+            return Ok(());
+        }
+    }
+    let _ = std::io::stdout().lock().flush();
+    Ok(())
+}
+
 /// One line of text on stdout.
 pub fn line(text: &str) {
     let _ = writeln!(std::io::stdout().lock(), "{text}");

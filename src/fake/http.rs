@@ -195,7 +195,10 @@ async fn handle(
         path,
         status: answer.status,
     });
-    let body = Bytes::from(answer.body.to_string());
+    let (content_type, body) = match answer.file {
+        Some((content_type, bytes)) => (content_type, bytes),
+        None => ("application/json", Bytes::from(answer.body.to_string())),
+    };
     let len = body.len();
     let body: Body = match after {
         Some(ConnectionFault::DropAfterApplying) => return close_connection(close).await,
@@ -216,7 +219,7 @@ async fn handle(
     };
     let mut response = Response::builder()
         .status(answer.status)
-        .header("content-type", "application/json")
+        .header("content-type", content_type)
         .header("content-length", len)
         .body(body)
         .unwrap_or_else(|_| Response::new(Full::new(Bytes::new()).map_err(|never| match never {}).boxed()));
@@ -313,12 +316,11 @@ async fn apply(
         _ => match unmodelled(validator, route, request).await {
             Ok(()) => {
                 let spec = operation.spec();
-                let body = serde_json::from_str(spec.example).unwrap_or(Value::Null);
-                Answer {
-                    status: spec.success,
-                    body,
-                    retry_after: None,
+                let mut answer = Answer::ok(spec.success, serde_json::from_str(spec.example).unwrap_or(Value::Null));
+                if spec.download {
+                    answer.file = Some(fake_file(spec.answer_media_type));
                 }
+                answer
             }
             Err((status, problem)) => lock(state).error(status, "errors/invalid_request", Some(&problem)),
         },
@@ -382,6 +384,25 @@ async fn unmodelled(validator: &Validator, route: &Route, request: Request<Incom
             crate::Error::InvalidInput(invalid) => (400, invalid.message),
             other => (400, other.to_string()),
         })
+}
+
+/// A few bytes of the media type an operation that answers a file states: a 1x1 PNG for an image
+/// (whatever its type: a client shows it), a JSON string for JSON (a `format: binary` answer
+/// under `application/json`), text otherwise.
+fn fake_file(media_type: Option<&'static str>) -> (&'static str, Bytes) {
+    /// The smallest PNG: one transparent pixel.
+    const PIXEL: &[u8] = &[
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00,
+        0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4, 0x89, 0x00, 0x00, 0x00,
+        0x0b, 0x49, 0x44, 0x41, 0x54, 0x78, 0xda, 0x63, 0x60, 0x00, 0x02, 0x00, 0x00, 0x05, 0x00, 0x01, 0xe9, 0xfa,
+        0xdc, 0xd8, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+    ];
+    match media_type {
+        Some(media) if media.starts_with("image/") => (media, Bytes::from_static(PIXEL)),
+        Some(media) if crate::response::is_json(Some(media)) => (media, Bytes::from_static(b"\"postpress fake file\"")),
+        Some(media) if !media.contains('*') => (media, Bytes::from_static(b"postpress fake file\n")),
+        _ => ("application/octet-stream", Bytes::from_static(b"postpress fake file\n")),
+    }
 }
 
 /// `name=value` pairs of a query string, decoded.
@@ -450,7 +471,13 @@ async fn read_any_form(
             files.push((file_name, data));
         } else {
             let text = field.text().await.map_err(bad)?;
-            add(arguments, spec_field.name, spec_field.list, Value::String(text));
+            // An object (or a list of them) goes as JSON parts.
+            let value = if spec_field.kind == ValueKind::Json {
+                serde_json::from_str(&text).map_err(|e| (400, format!("form field {name} is not JSON: {e}")))?
+            } else {
+                Value::String(text)
+            };
+            add(arguments, spec_field.name, spec_field.list, value);
         }
     }
     Ok(())

@@ -201,14 +201,17 @@ pub(crate) struct Answer {
     pub status: u16,
     pub body: Value,
     pub retry_after: Option<Duration>,
+    /// For an operation that answers a file: its media type and bytes (sent instead of `body`).
+    pub file: Option<(&'static str, bytes::Bytes)>,
 }
 
 impl Answer {
-    fn ok(status: u16, body: Value) -> Answer {
+    pub(crate) fn ok(status: u16, body: Value) -> Answer {
         Answer {
             status,
             body,
             retry_after: None,
+            file: None,
         }
     }
 }
@@ -270,6 +273,7 @@ pub(crate) fn error(status: u16, error_type: &str, detail: Option<&str>, instanc
         status,
         body,
         retry_after: None,
+        file: None,
     }
 }
 

@@ -58,6 +58,14 @@ fn answer(seen: &Seen, log: &[Seen]) -> (u16, &'static str, String) {
             }
         }
         ("GET", "/accounts/acc_1") => json(200, account("acc_1")),
+        ("GET", "/accounts/acc_1/picture") => {
+            // The first download fails at the gateway: a GET of a file is retried like any GET.
+            if log.iter().any(|s| s.path == seen.path) {
+                (200, "image/png", "P".repeat(PICTURE_SIZE))
+            } else {
+                (502, "text/html", "<html><h1>502 Bad Gateway</h1></html>".into())
+            }
+        }
         ("POST", "/chats") => (502, "text/html", "<html><h1>502 Bad Gateway</h1></html>".into()),
         ("POST", "/accounts/acc_1/documents") => {
             let text = String::from_utf8_lossy(&seen.body);
@@ -75,6 +83,9 @@ fn answer(seen: &Seen, log: &[Seen]) -> (u16, &'static str, String) {
         _ => json(404, serde_json::json!({"type": "errors/resource_not_found", "status": 404, "title": "Not Found"})),
     }
 }
+
+/// The size of the account picture the server answers.
+const PICTURE_SIZE: usize = 300_000;
 
 fn parse_query(query: &str) -> HashMap<String, Vec<String>> {
     let mut out: HashMap<String, Vec<String>> = HashMap::new();
@@ -247,6 +258,36 @@ async fn main() {
     assert_eq!(response.status(), 200);
     assert!(response.body().deleted);
 
+    // A list query parameter that may be one value or several: the setter appends, each value a
+    // `name=value` of its own.
+    client.list_accounts().ids("acc_1").ids("acc_2").await.unwrap();
+    let last = log.lock().unwrap().last().cloned().unwrap();
+    assert_eq!(last.query["ids"], ["acc_1", "acc_2"]);
+
+    // Downloads: an answer of a media type that is not JSON is a file, read as the caller wants;
+    // the 502 before it was retried.
+    let picture = client.get_account_picture("acc_1").await.unwrap();
+    assert_eq!(requests(&log, "/accounts/acc_1/picture").len(), 2, "the download was retried once");
+    assert_eq!(picture.content_type(), Some("image/png"));
+    assert_eq!(picture.content_length(), Some(PICTURE_SIZE as u64));
+    let saved = std::env::temp_dir().join(format!("postpress-growth-picture-{}.png", std::process::id()));
+    assert_eq!(picture.save_to(&saved).await.unwrap(), PICTURE_SIZE as u64);
+    assert_eq!(std::fs::read(&saved).unwrap(), vec![b'P'; PICTURE_SIZE]);
+    let _ = std::fs::remove_file(&saved);
+    let streamed: usize = client
+        .get_account_picture("acc_1")
+        .await
+        .unwrap()
+        .into_stream()
+        .map(|chunk| chunk.unwrap().len())
+        .fold(0, |total, n| async move { total + n })
+        .await;
+    assert_eq!(streamed, PICTURE_SIZE);
+    let response = client.get_account_picture("acc_1").with_metadata().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.into_body().bytes().await.unwrap().len(), PICTURE_SIZE);
+    assert!(OperationId::GetAccountPicture.spec().download);
+
     // Rule 5: multipart, a repeated text field and a streamed file, with progress.
     let sent = Arc::new(Mutex::new(0u64));
     let counter = sent.clone();
@@ -255,14 +296,23 @@ async fn main() {
         .title("Q3 report")
         .tags("finance")
         .tags("2026")
+        .metadata(serde_json::from_value::<postpress::types::UploadDocumentRequestMetadata>(serde_json::json!({"source": "scanner"})).unwrap())
+        .reviewers(serde_json::from_value::<postpress::types::UploadDocumentRequestReviewersItem>(serde_json::json!({"name": "Ada"})).unwrap())
+        .reviewers(serde_json::from_value::<postpress::types::UploadDocumentRequestReviewersItem>(serde_json::json!({"name": "Bo"})).unwrap())
         .file(Upload::bytes("q3.pdf", vec![7u8; 300_000]))
         .on_progress(move |p| *counter.lock().unwrap() = p.sent)
         .await
         .unwrap();
-    assert_eq!(uploaded.parts, 4, "title, two tags, the file");
+    assert_eq!(uploaded.parts, 7, "title, two tags, the metadata, two reviewers, the file");
     let upload = &requests(&log, "/accounts/acc_1/documents")[0];
     let text = String::from_utf8_lossy(&upload.body);
     assert_eq!(text.matches("name=\"tags\"").count(), 2);
+    // An object is a JSON part (OpenAPI's default), a list of objects a JSON part each; the spec's
+    // `encoding` names the title's type.
+    assert!(text.contains("name=\"metadata\"\r\nContent-Type: application/json\r\n\r\n{\"source\":\"scanner\"}\r\n"), "{text:.600}");
+    assert!(text.contains("name=\"reviewers\"\r\nContent-Type: application/json\r\n\r\n{\"name\":\"Ada\"}\r\n"));
+    assert!(text.contains("name=\"reviewers\"\r\nContent-Type: application/json\r\n\r\n{\"name\":\"Bo\"}\r\n"));
+    assert!(text.contains("name=\"title\"\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nQ3 report\r\n"));
     assert!(text.contains("filename=\"q3.pdf\""));
     assert_eq!(*sent.lock().unwrap(), upload.body.len() as u64, "progress counted the whole body");
 

@@ -3,8 +3,7 @@
 //! copy's spec, through the `postpress` CLI (rule 8), `postpress mcp` (rules 9 and 10) and the fake
 //! server (rule 11), with no line written for them anywhere but the spec.
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use postpress::fake::{FakeServer, Fault};
 use postpress::operations::OperationId;
@@ -12,7 +11,8 @@ use serde_json::{Value, json};
 
 // `cli/tests/common`, beside this file once it is copied to `cli/tests/growth.rs`.
 mod common;
-use common::{BIN, postpress};
+use common::mcp::Mcp;
+use common::postpress;
 
 fn stdout(output: &Output) -> String {
     assert!(
@@ -66,66 +66,6 @@ async fn the_cli_has_a_command_for_every_new_operation() {
     assert_eq!(serde_json::from_str::<Value>(&stdout(&started)).unwrap()["object"], "ChatStarted");
     // The hand-written commands are still there.
     assert!(stdout(&postpress(&fake, &["get", "--help"]).await).contains("MESSAGE_ID"));
-}
-
-/// `postpress mcp` over stdio, spoken to in JSON-RPC lines.
-struct Mcp {
-    child: std::process::Child,
-    input: std::process::ChildStdin,
-    output: BufReader<std::process::ChildStdout>,
-    next: u64,
-}
-
-impl Mcp {
-    fn start(fake: &FakeServer, args: &[&str]) -> Mcp {
-        let mut child = Command::new(BIN)
-            .arg("mcp")
-            .args(args)
-            .env("POSTPRESS_BASE_URL", fake.base_url())
-            .env("POSTPRESS_API_KEY", fake.api_key())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let input = child.stdin.take().unwrap();
-        let output = BufReader::new(child.stdout.take().unwrap());
-        let mut mcp = Mcp { child, input, output, next: 1 };
-        let init = json!({"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "growth", "version": "1"}});
-        mcp.call("initialize", init);
-        mcp.send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
-        mcp
-    }
-
-    fn send(&mut self, message: Value) {
-        writeln!(self.input, "{message}").unwrap();
-        self.input.flush().unwrap();
-    }
-
-    fn call(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next;
-        self.next += 1;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        loop {
-            let mut line = String::new();
-            assert!(self.output.read_line(&mut line).unwrap() > 0, "the server closed stdout");
-            let message: Value = serde_json::from_str(&line).unwrap();
-            if message["id"] == json!(id) {
-                return message["result"].clone();
-            }
-        }
-    }
-
-    fn tool(&mut self, name: &str, arguments: Value) -> Value {
-        self.call("tools/call", json!({"name": name, "arguments": arguments}))
-    }
-}
-
-impl Drop for Mcp {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -213,4 +153,64 @@ async fn the_fake_serves_every_new_operation() {
     let error = client.list_accounts().max_retries(0).await.unwrap_err();
     assert_eq!(error.status(), Some(503));
     assert!(fake.requests().iter().any(|r| r.operation == Some(OperationId::ListAccounts)));
+}
+
+/// A server that answers every request with a PNG of `size` bytes (declared, then sent).
+async fn big_picture_server(size: usize) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut stream, _)) = listener.accept().await else { return };
+            tokio::spawn(async move {
+                let mut head = [0u8; 4096];
+                let _ = stream.read(&mut head).await;
+                let response = format!("HTTP/1.1 200 OK\r\ncontent-type: image/png\r\ncontent-length: {size}\r\n\r\n");
+                let _ = stream.write_all(response.as_bytes()).await;
+                let _ = stream.write_all(&vec![b'P'; size]).await;
+            });
+        }
+    });
+    url
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_download_is_a_file_on_every_surface() {
+    let fake = FakeServer::start().await;
+    // The CLI: to --output, to a pipe, and never to a terminal.
+    let dir = scratch("download");
+    let saved = dir.join("picture.png");
+    stdout(&postpress(&fake, &["get-account-picture", "acc_1", "-o", saved.to_str().unwrap()]).await);
+    let written = std::fs::read(&saved).unwrap();
+    assert!(written.starts_with(b"\x89PNG"), "the fake answers a PNG for image/png");
+    let piped = postpress(&fake, &["get-account-picture", "acc_1"]).await;
+    assert_eq!(piped.stdout, written);
+    // `script` gives the command a terminal for stdout.
+    let line = format!("{} get-account-picture acc_1", common::BIN);
+    let on_terminal = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env("POSTPRESS_BASE_URL", fake.base_url())
+        .env("POSTPRESS_API_KEY", fake.api_key())
+        .output()
+        .unwrap();
+    assert_eq!(on_terminal.status.code(), Some(2), "{}", String::from_utf8_lossy(&on_terminal.stdout));
+    assert!(String::from_utf8_lossy(&on_terminal.stdout).contains("--output"));
+
+    // postpress mcp: an image is image content; past 10 MiB, refused with a clear error.
+    let mut mcp = Mcp::start(&fake, &[]);
+    let tools = mcp.call("tools/list", json!({}))["tools"].clone();
+    let tool = tools.as_array().unwrap().iter().find(|t| t["name"] == "get_account_picture").unwrap().clone();
+    assert!(tool.get("outputSchema").is_none(), "a file is content, not structured content");
+    let picture = mcp.tool("get_account_picture", json!({"account_id": "acc_1"}));
+    assert_eq!(picture["isError"], false, "{picture}");
+    assert_eq!(picture["content"][0]["type"], "image");
+    assert_eq!(picture["content"][0]["mimeType"], "image/png");
+    drop(mcp);
+    let big = big_picture_server(11 * 1024 * 1024).await;
+    let mut mcp = Mcp::start_at(&big, "pp_growth_key", &[]);
+    let refused = mcp.tool("get_account_picture", json!({"account_id": "acc_1"}));
+    assert_eq!(refused["isError"], true, "{refused}");
+    assert_eq!(refused["structuredContent"]["type"], "file_too_large");
+    assert!(refused["content"][0]["text"].as_str().unwrap().contains("10 MiB"), "{refused}");
 }

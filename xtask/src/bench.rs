@@ -119,7 +119,7 @@ fn build_cost(root: &Path, smoke: bool) -> Result<(), String> {
     let times = build_times(&copy);
     let _ = std::fs::remove_dir_all(&copy);
     let scratch = std::env::temp_dir().join(format!("postpress-op-cost-{}", std::process::id()));
-    let per_operation = crate::op_cost::measure(root, &scratch);
+    let per_operation = crate::op_cost::measure(root, &scratch, crate::op_cost::Corpus::Synthetic);
     let _ = std::fs::remove_dir_all(&scratch);
     // Both rows are measured and printed before a missed target fails the run.
     match (times, per_operation) {

@@ -80,7 +80,7 @@ pub(crate) fn with_real_api(root: &Path, spec: &str) -> Result<String, String> {
         operation["operationId"] = Value::from(id.to_snake_case());
         if let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) {
             for (status, response) in responses.iter_mut() {
-                if let Some(component) = shared.get(status) {
+                if let Some(component) = shared.get(status).and_then(Value::as_str) {
                     *response = serde_json::json!({"$ref": format!("#/components/responses/{component}")});
                 }
             }
@@ -113,4 +113,20 @@ fn shared_error_responses(spec: &Value) -> Map<String, Value> {
         }
     }
     shared
+}
+
+/// How many operations (with an `operationId`) a spec has.
+pub(crate) fn operation_count(spec: &str) -> Result<usize, String> {
+    let yaml_1_2 = serde_saphyr::options! { strict_booleans: true };
+    let spec: Value =
+        serde_saphyr::from_str_with_options(spec, yaml_1_2).map_err(|e| format!("the spec is not YAML: {e}"))?;
+    let items = spec
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|p| p.values());
+    Ok(items
+        .flat_map(|item| item.as_object().into_iter().flat_map(|i| i.values()))
+        .filter(|op| op.get("operationId").is_some())
+        .count())
 }

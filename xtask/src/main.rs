@@ -5,7 +5,8 @@
 //! - `cargo xtask bench [--smoke]`: the SDK against raw reqwest, one table (see `bench/`), plus
 //!   the library's build cost.
 //! - `cargo xtask pagination [--smoke]`: row 5 of the bench alone, walking a list's pages.
-//! - `cargo xtask op-cost`: row 6 of the bench alone, what one operation of the spec costs.
+//! - `cargo xtask op-cost [real-api]`: row 6 of the bench alone, what one operation of the spec
+//!   costs (with `real-api`: on the operations the API's reference publishes, reported).
 //! - `cargo xtask grow real-api|fixture`: prints the spec grown with the API reference's
 //!   published operations (`tests/real-api/`) or the growth test's fixture (`tests/growth/`).
 //! - `cargo xtask spec-diff`: the spec's changes since the last release (`spec/released.yaml`),
@@ -88,7 +89,7 @@ fn generate_artefacts(check: bool) -> Result<(), String> {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask gen [--check] | cargo xtask bench [--smoke] | cargo xtask pagination [--smoke] | cargo xtask op-cost | cargo xtask grow real-api|fixture | cargo xtask spec-diff | cargo xtask release-spec | cargo xtask soak [--sends N] [--concurrency C] [--seed S]";
+const USAGE: &str = "usage: cargo xtask gen [--check] | cargo xtask bench [--smoke] | cargo xtask pagination [--smoke] | cargo xtask op-cost [real-api] | cargo xtask grow real-api|fixture | cargo xtask spec-diff | cargo xtask release-spec | cargo xtask soak [--sends N] [--concurrency C] [--seed S]";
 
 mod bench;
 mod grow;
@@ -118,9 +119,14 @@ fn main() -> ExitCode {
         ["spec-diff"] => workspace_root().and_then(|root| spec_diff::run(&root)),
         ["release-spec"] => workspace_root().and_then(|root| spec_diff::release(&root)),
         ["soak", rest @ ..] => workspace_root().and_then(|root| bench::soak(&root, rest)),
-        ["op-cost"] => workspace_root().and_then(|root| {
+        ["op-cost", corpus @ ..] => workspace_root().and_then(|root| {
+            let corpus = match corpus {
+                [] => op_cost::Corpus::Synthetic,
+                ["real-api"] => op_cost::Corpus::RealApi,
+                _ => return Err("op-cost [real-api]".to_string()),
+            };
             let scratch = std::env::temp_dir().join(format!("postpress-op-cost-{}", std::process::id()));
-            let result = op_cost::measure(&root, &scratch);
+            let result = op_cost::measure(&root, &scratch, corpus);
             let _ = std::fs::remove_dir_all(&scratch);
             result
         }),

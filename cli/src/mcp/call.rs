@@ -14,9 +14,20 @@ use super::files::FilesRoot;
 /// `isError`; the protocol's errors are left to protocol faults.
 pub async fn call(client: &Client, files: Option<&FilesRoot>, op: &Operation, arguments: JsonObject) -> CallToolResult {
     match dispatch(client, files, op, arguments).await {
-        Ok(answer) => CallToolResult::structured(answer),
+        Ok(Answer::Json(answer)) => CallToolResult::structured(answer),
+        Ok(Answer::File(content)) => CallToolResult::success(vec![*content]),
         Err(failure) => failure.into_result(),
     }
+}
+
+/// The largest file a tool hands to an agent (base64 in a JSON-RPC message, held in the host's
+/// context): a larger one is refused, with a message saying so.
+pub const MAX_FILE: u64 = 10 * 1024 * 1024;
+
+/// What a call answered: JSON, or a file as content (an image, or a resource blob).
+enum Answer {
+    Json(Value),
+    File(Box<ContentBlock>),
 }
 
 /// Why a call did not succeed.
@@ -25,6 +36,8 @@ enum Failure {
     Arguments(String),
     /// The SDK's error (the API's, or the network's).
     Call(Error),
+    /// The call succeeded, but its file is larger than [`MAX_FILE`].
+    FileTooLarge(String),
 }
 
 impl Failure {
@@ -33,6 +46,11 @@ impl Failure {
             Failure::Arguments(message) => json!({
                 "status": null, "type": "invalid_arguments", "title": "Invalid arguments",
                 "detail": message, "instance": null, "outcome": "not_applied",
+            }),
+            // The call was made (a read): a smaller file, or the CLI, can fetch it.
+            Failure::FileTooLarge(message) => json!({
+                "status": null, "type": "file_too_large", "title": "File too large",
+                "detail": message, "instance": null, "outcome": "unknown",
             }),
             Failure::Call(error) => {
                 let (kind, title, detail) = match error {
@@ -51,6 +69,7 @@ impl Failure {
         };
         let line = match &self {
             Failure::Arguments(message) => format!("invalid arguments: {message}"),
+            Failure::FileTooLarge(message) => message.clone(),
             // One line: status, error type, title and detail (the SDK's `Display`), the key
             // never in it (the SDK scrubs what a server echoes).
             Failure::Call(error) => error.to_string().replace(['\n', '\r'], " "),
@@ -84,7 +103,7 @@ async fn dispatch(
     files: Option<&FilesRoot>,
     op: &Operation,
     arguments: JsonObject,
-) -> Result<Value, Failure> {
+) -> Result<Answer, Failure> {
     // Every file is opened beneath the files root before anything is sent.
     let open = |field: &str, path: &str| match files {
         Some(files) => files.open(path),
@@ -96,5 +115,49 @@ async fn dispatch(
         Error::InvalidInput(invalid) => Failure::Arguments(invalid.message),
         other => Failure::Call(other),
     })?;
-    request.send().await.map_err(Failure::Call)
+    if !op.download {
+        return request.send().await.map(Answer::Json).map_err(Failure::Call);
+    }
+    let download = request.download().await.map_err(Failure::Call)?;
+    file_content(op, download)
+        .await
+        .map(|content| Answer::File(Box::new(content)))
+}
+
+/// A downloaded file as tool content: an image as image content, anything else as a resource
+/// blob; past [`MAX_FILE`], refused.
+async fn file_content(op: &Operation, download: postpress::Download) -> Result<ContentBlock, Failure> {
+    use base64::Engine as _;
+    use futures_util::StreamExt;
+    let too_large = || {
+        Failure::FileTooLarge(format!(
+            "{} answered a file larger than {} MiB, which this server does not hand to an agent",
+            op.id,
+            MAX_FILE / (1024 * 1024)
+        ))
+    };
+    if download.content_length().is_some_and(|len| len > MAX_FILE) {
+        return Err(too_large());
+    }
+    let mime = download
+        .content_type()
+        .unwrap_or("application/octet-stream")
+        .to_string();
+    let mut bytes = Vec::new();
+    let mut stream = std::pin::pin!(download.into_stream());
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(Failure::Call)?;
+        if bytes.len() as u64 + chunk.len() as u64 > MAX_FILE {
+            return Err(too_large());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    let data = base64::engine::general_purpose::STANDARD.encode(&bytes);
+    if mime.starts_with("image/") {
+        return Ok(ContentBlock::image(data, mime));
+    }
+    let uri = format!("postpress://{}/file", op.id);
+    Ok(ContentBlock::resource(
+        rmcp::model::ResourceContents::blob(data, uri).with_mime_type(mime),
+    ))
 }

@@ -37,23 +37,29 @@ fn tool(op: &'static Operation) -> Tool {
     let body = op.operation.body_schema(&mut generator).map(|s| s.to_value());
     let answer = op.operation.answer_schema(&mut generator).to_value();
     let definitions = generator.take_definitions(true);
+    let summary = crate::text::plain(op.summary);
     let description = if op.description.is_empty() {
-        op.summary.to_string()
+        summary.clone()
     } else {
-        format!("{}\n\n{}", op.summary, op.description)
+        format!("{summary}\n\n{}", crate::text::plain(op.description))
     };
     // Hints for agents, from the method and the spec's retry rule: what changes or removes state
     // in place (PATCH, PUT, DELETE: a chat action can remove a participant) is destructive; what
     // the spec calls idempotent (a new reaction replaces the old one, a chat action set twice is
     // set) is idempotent. A send or a forward twice is two messages.
-    let annotations = ToolAnnotations::with_title(op.summary)
+    let annotations = ToolAnnotations::with_title(summary)
         .read_only(is_read_only(op))
         .destructive(matches!(op.method, "PATCH" | "PUT" | "DELETE"))
         .idempotent(postpress::retry::is_idempotent(op.operation))
         .open_world(true);
-    Tool::new(op.id, description, Arc::new(input_schema(op, body, &definitions)))
-        .with_raw_output_schema(Arc::new(output_schema(answer, &definitions)))
-        .with_annotations(annotations)
+    let tool =
+        Tool::new(op.id, description, Arc::new(input_schema(op, body, &definitions))).with_annotations(annotations);
+    // A file is content (an image or a resource), not structured content: no output schema.
+    if op.download {
+        tool
+    } else {
+        tool.with_raw_output_schema(Arc::new(output_schema(answer, &definitions)))
+    }
 }
 
 /// The definition a `{"$ref": "#/$defs/Name"}` points to, or the schema itself.
@@ -134,7 +140,7 @@ fn parameter_schema(field: &Field) -> Value {
             .collect();
         schema.insert("enum".into(), Value::Array(listed));
     }
-    schema.insert("description".into(), field.description.into());
+    schema.insert("description".into(), crate::text::plain(field.description).into());
     if !field.list {
         return Value::Object(schema);
     }

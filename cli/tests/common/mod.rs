@@ -1,5 +1,7 @@
 //! What the CLI's end-to-end tests share: the built binary, run against a fake.
 
+pub mod mcp;
+
 use std::process::{Command, Output};
 
 use postpress::fake::FakeServer;

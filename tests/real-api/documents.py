@@ -1,0 +1,180 @@
+"""The decode property of a grown spec: for every JSON success answer of every operation, documents
+generated from the schema as written in the spec (not as the SDK's generator rewrites it) by
+hypothesis-jsonschema must decode into the SDK's generated type, and the SDK's re-encoding must
+still be valid against that schema.
+
+    python documents.py SPEC DECODER [--count N] [--extra OPERATION=DEFINITION.json ...]
+
+SPEC is the grown spec (JSON or YAML 1.2's JSON subset), DECODER the grown copy's
+`real_api_decode` program. `--extra` adds the answer schema of a published definition
+(`tests/real-api/*.json`) decoded as another operation's answer (the reference's `getMessage`
+into our `get_message`). OpenAPI 3.0 is read as JSON Schema (draft 7) with `{nullable: true}` alone read as
+`null` (the reference's "or null") and a single `x-patternProperties` schema as the type of a
+map's values (the reference's map; an extension has no meaning of its own). Generation is derandomized: the same documents every run.
+Exits non-zero, listing what failed, when a document does not decode or its re-encoding is
+invalid.
+"""
+
+import argparse
+import json
+import multiprocessing
+import subprocess
+import sys
+
+import jsonschema
+from hypothesis import HealthCheck, given, settings
+from hypothesis_jsonschema import from_schema
+
+ANNOTATIONS = {"description", "title", "example", "examples", "default", "deprecated", "readOnly",
+               "writeOnly", "externalDocs", "xml", "discriminator"}
+
+
+def json_schema(schema):
+    """An OpenAPI 3.0 schema as JSON Schema (draft 7, which hypothesis-jsonschema reads), `$ref`s
+    into `#/definitions`."""
+    if isinstance(schema, list):
+        return [json_schema(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    structural = {k for k in schema if k not in ANNOTATIONS and not k.startswith("x-")}
+    if structural == {"nullable"} and schema.get("nullable") is True:
+        return {"type": "null"}
+    out = {}
+    for key, value in schema.items():
+        if key in ("nullable", "example", "discriminator", "xml", "externalDocs", "exclusiveMinimum",
+                   "exclusiveMaximum"):
+            continue
+        if key == "$ref":
+            out[key] = "#/definitions/" + value.rsplit("/", 1)[-1]
+        elif key in ("properties", "patternProperties"):
+            out[key] = {k: json_schema(v) for k, v in value.items()}
+        elif key == "x-patternProperties" and len(value) == 1 and schema.get("additionalProperties", True) is True:
+            # The reference's way of typing a map's values (an extension, with no meaning of its own
+            # in OpenAPI 3.0): read as the type of every value, as the SDK reads it.
+            out["additionalProperties"] = json_schema(next(iter(value.values())))
+        elif key == "additionalProperties" and "x-patternProperties" in schema and value is True:
+            continue
+        elif key in ("items", "not", "additionalProperties", "allOf", "anyOf", "oneOf"):
+            out[key] = json_schema(value)
+        elif key == "format" and value == "binary":
+            continue
+        elif key.startswith("x-"):
+            continue
+        else:
+            out[key] = value
+    for flag, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        if schema.get(flag) is True and bound in out:
+            out[flag] = out.pop(bound)
+    if schema.get("nullable") is True:
+        if "type" in out:
+            out["type"] = [out["type"], "null"]
+            if "enum" in out and None not in out["enum"]:
+                out["enum"] = out["enum"] + [None]
+        elif any(k not in ANNOTATIONS for k in out):
+            return {"anyOf": [{"type": "null"}, out]}
+    return out
+
+
+def rooted(schema, components):
+    root = {"$schema": "http://json-schema.org/draft-07/schema#", "definitions": components}
+    root.update(json_schema(schema))
+    return root
+
+
+def answers(spec):
+    """(operationId, schema) of every JSON success answer that is not a file."""
+    responses = spec.get("components", {}).get("responses", {})
+    for path, item in sorted(spec["paths"].items()):
+        for method, op in sorted(item.items()):
+            if not isinstance(op, dict) or "operationId" not in op:
+                continue
+            for status, response in sorted(op.get("responses", {}).items()):
+                if not status.startswith("2"):
+                    continue
+                if "$ref" in response:
+                    response = responses[response["$ref"].rsplit("/", 1)[-1]]
+                for media, content in response.get("content", {}).items():
+                    schema = content.get("schema")
+                    if not media.endswith("json") or schema is None:
+                        continue
+                    if schema.get("type") == "string" and schema.get("format") == "binary":
+                        continue
+                    yield op["operationId"], schema
+                break
+
+
+def generate(schema, count):
+    documents = []
+
+    @settings(max_examples=count, derandomize=True, database=None, deadline=None,
+              suppress_health_check=list(HealthCheck))
+    @given(from_schema(schema))
+    def collect(document):
+        documents.append(document)
+
+    collect()
+    return documents
+
+
+def check(job):
+    """Generates the documents of one answer schema, decodes them, validates the re-encodings:
+    (label, documents, failures)."""
+    label, root, decoder, count = job
+    operation = label.split(" ")[0]
+    validator = jsonschema.Draft7Validator(root)
+    documents = generate(root, count)
+    lines = "".join(json.dumps({"operation": operation, "document": d}) + "\n" for d in documents)
+    decoded = subprocess.run([decoder], input=lines, capture_output=True, text=True, check=True)
+    results = [json.loads(line) for line in decoded.stdout.split("\n") if line]
+    failures = []
+    for document, result in zip(documents, results):
+        if "error" in result:
+            failures.append(f"{label}: {json.dumps(document)[:300]} did not decode: {result['error']}")
+            continue
+        errors = list(validator.iter_errors(result["reencoded"]))
+        if errors:
+            failures.append(f"{label}: {json.dumps(document)[:300]} re-encoded as "
+                            f"{json.dumps(result['reencoded'])[:300]}, invalid: {errors[0].message[:200]}")
+    if len(results) != len(documents):
+        failures.append(f"{label}: {len(documents)} documents in, {len(results)} answers out")
+    if len(documents) < count:
+        failures.append(f"{label}: only {len(documents)} documents were generated (wanted {count})")
+    return label, len(documents), failures
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("spec")
+    parser.add_argument("decoder")
+    parser.add_argument("--count", type=int, default=200)
+    parser.add_argument("--extra", action="append", default=[])
+    args = parser.parse_args()
+    with open(args.spec) as f:
+        spec = json.load(f)
+    components = {k: json_schema(v) for k, v in spec.get("components", {}).get("schemas", {}).items()}
+    cases = list(answers(spec))
+    for extra in args.extra:
+        operation, path = extra.split("=", 1)
+        with open(path) as f:
+            published = json.load(f)["operation"]
+        schema = next(r for s, r in sorted(published["responses"].items()) if s.startswith("2"))
+        cases.append((operation + " (published)", schema["content"]["application/json"]["schema"]))
+
+    jobs = [(label, rooted(schema, components), args.decoder, args.count) for label, schema in cases]
+    # One schema per worker process: generating is the slow part.
+    with multiprocessing.Pool() as pool:
+        outcomes = pool.map(check, jobs)
+    failures = []
+    total = 0
+    for label, count, bad in outcomes:
+        total += count
+        failures.extend(bad)
+        print(f"{label}: {count} documents, {count - len(bad)} decoded and re-encoded valid")
+    print(f"{total} documents over {len(cases)} answer schemas; {len(failures)} failure(s)")
+    if failures:
+        print("\n".join(failures[:50]), file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
