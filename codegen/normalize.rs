@@ -57,6 +57,7 @@ pub const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head"
 pub fn normalize(spec: &mut Value) -> Result<(), String> {
     for_each_schema(spec, &mut |schema, _| rewrite(schema))?;
     hoist(spec)?;
+    share_repeated_objects(spec);
     hoist_open_enums(spec)?;
     unique_titles(spec);
     Ok(())
@@ -162,6 +163,13 @@ fn rewrite(schema: &mut Value) -> Result<(), String> {
     }
     if schema.get("discriminator").is_none() && (schema.get("anyOf").is_some() || schema.get("oneOf").is_some()) {
         union(schema);
+    } else if let Some(object) = schema.as_object_mut()
+        && object.contains_key("discriminator")
+        && let Some(branches) = object.remove("anyOf")
+    {
+        // A discriminator says only one branch matches (its tag tells which): an `anyOf` with
+        // one is a `oneOf`.
+        object.insert("oneOf".into(), branches);
     }
     Ok(())
 }
@@ -905,6 +913,105 @@ fn enum_of_parameter(schema: &mut Value) -> Option<&mut Value> {
     is_string_enum(&branches[single]).then(|| &mut branches[single])
 }
 
+/// The name typify gives a schema at `path` (`[Component, properties, name, items, ...]`): the
+/// component's and each property's, an array's items as `Item`, a union's branch as
+/// `Variant{index}`, in Pascal case.
+fn name_at(path: &[String]) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut previous = "";
+    for token in path {
+        if previous == "properties" || words.is_empty() {
+            words.push(token.clone());
+        } else if matches!(previous, "anyOf" | "oneOf") {
+            words.push(format!("variant{token}"));
+        } else if previous == "allOf" {
+            words.push(format!("subtype{token}"));
+        } else if token == "items" {
+            words.push("item".into());
+        } else if token == "additionalProperties" {
+            words.push("value".into());
+        }
+        previous = token;
+    }
+    names::type_name(&words.join("-"))
+}
+
+/// An object schema written in place in several components, alike but for its annotations
+/// (the reference repeats a message's schema in every answer that holds messages), becomes one
+/// component that each place refers to: one type for users instead of one per place, and a
+/// fraction of the generated code. It is named after its `object` tag when it has one
+/// (`object: {enum: [Message]}`), else its title, else where it is first found (as typify would
+/// name it there).
+fn share_repeated_objects(spec: &mut Value) {
+    // Largest first: a repeated object holds repeated objects, shared in later rounds.
+    for _ in 0..256 {
+        let Some(Value::Object(schemas)) = spec.pointer("/components/schemas") else {
+            return;
+        };
+        let mut seen: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
+        let mut first: BTreeMap<String, Value> = BTreeMap::new();
+        for (component, schema) in schemas {
+            let mut schema = schema.clone();
+            let mut path = vec![component.clone()];
+            let _ = walk(&mut schema, &mut path, &mut |s, path| {
+                let properties = s.get("properties").and_then(Value::as_object).map_or(0, |p| p.len());
+                if path.len() < 2 || properties < 2 {
+                    return Ok(());
+                }
+                let mut shape = s.clone();
+                strip_annotations(&mut shape);
+                let key = shape.to_string();
+                seen.entry(key.clone()).or_default().push(path.to_vec());
+                first.entry(key).or_insert_with(|| s.clone());
+                Ok(())
+            });
+        }
+        let Some((key, places)) = seen
+            .into_iter()
+            .filter(|(_, places)| places.len() > 1)
+            .max_by_key(|(key, places)| (key.len(), std::cmp::Reverse(places[0].clone())))
+        else {
+            return;
+        };
+        let mut shared = first.remove(&key).unwrap_or_default();
+        let taken: BTreeSet<String> = schemas.keys().map(|k| names::type_name(k)).collect();
+        let at = name_at(&places[0]);
+        let tag = shared
+            .pointer("/properties/object/enum")
+            .and_then(Value::as_array)
+            .filter(|values| values.len() == 1)
+            .and_then(|values| values[0].as_str());
+        let title = shared.get("title").and_then(Value::as_str);
+        let candidates = [tag, title].into_iter().flatten().map(names::type_name);
+        let name = candidates
+            .chain(std::iter::once(at.clone()))
+            .find(|name| !taken.contains(name))
+            .unwrap_or_else(|| {
+                names::unique(taken.iter().cloned().chain([at]).collect())
+                    .pop()
+                    .unwrap_or_default()
+            });
+        if let Some(object) = shared.as_object_mut() {
+            // Its title was one place's: the component's name is the type's now.
+            object.remove("title");
+        }
+        let reference = json!({"$ref": format!("#/components/schemas/{name}")});
+        let Some(Value::Object(schemas)) = spec.pointer_mut("/components/schemas") else {
+            return;
+        };
+        for place in &places {
+            let Some(root) = schemas.get_mut(&place[0]) else {
+                continue;
+            };
+            let pointer: String = place[1..].iter().map(|t| format!("/{}", pointer_token(t))).collect();
+            if let Some(target) = root.pointer_mut(&pointer) {
+                *target = reference.clone();
+            }
+        }
+        schemas.insert(name, shared);
+    }
+}
+
 /// An enum marked `x-open-enum` written inside a component becomes a component of its own,
 /// named as typify would name it (the component and the property), so it is generated open.
 fn hoist_open_enums(spec: &mut Value) -> Result<(), String> {
@@ -920,15 +1027,7 @@ fn hoist_open_enums(spec: &mut Value) -> Result<(), String> {
             if path.len() < 2 || s.get("x-open-enum") != Some(&Value::Bool(true)) || s.get("enum").is_none() {
                 return Ok(());
             }
-            // `[Component, properties, name, (items)]`: typify's name is the component's and the
-            // property's, in Pascal case.
-            let words: Vec<&str> = path
-                .iter()
-                .map(String::as_str)
-                .filter(|p| !matches!(*p, "properties" | "additionalProperties"))
-                .map(|p| if p == "items" { "item" } else { p })
-                .collect();
-            let mut name = names::type_name(&words.join("-"));
+            let mut name = name_at(path);
             let base = name.clone();
             let mut n = 2;
             while taken.contains(&name) {
@@ -1297,5 +1396,29 @@ mod tests {
         let out = keeps_meaning(map, &samples());
         assert!(out.get("x-patternProperties").is_none());
         assert!(out["additionalProperties"].get("oneOf").is_some(), "{out}");
+    }
+
+    #[test]
+    fn repeated_objects_become_one_component() {
+        let message = |description: &str| {
+            json!({"type": "object", "description": description, "required": ["object", "id"], "properties": {
+                "object": {"type": "string", "enum": ["Note"]}, "id": {"type": "string"}
+            }})
+        };
+        let place = |schema: Value| json!({"type": "object", "properties": {"items": {"type": "array", "items": schema}, "next": {"type": "string"}}});
+        let mut spec = json!({"components": {"schemas": {
+            "AListResponse": place(message("first")),
+            "BListResponse": place(message("second")),
+            "Single": {"type": "object", "properties": {"one": message("third"), "n": {"type": "number"}}}
+        }}});
+        share_repeated_objects(&mut spec);
+        let schemas = &spec["components"]["schemas"];
+        let note = json!({"$ref": "#/components/schemas/Note"});
+        // Components stay themselves (each is an operation's answer); what they repeat is shared.
+        assert_eq!(schemas["AListResponse"]["properties"]["items"]["items"], note, "{spec}");
+        assert_eq!(schemas["BListResponse"]["properties"]["items"]["items"], note, "{spec}");
+        assert_eq!(schemas["Single"]["properties"]["one"], note, "{spec}");
+        // Named by its `object` tag; the first place's description kept.
+        assert_eq!(schemas["Note"]["description"], "first");
     }
 }

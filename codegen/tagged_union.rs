@@ -18,31 +18,45 @@ pub struct TaggedUnion {
     variants: Vec<(String, String)>,
 }
 
+/// The components that are a `oneOf` of component references with a `discriminator`: its
+/// `mapping`, or (without one) each branch named by its component's name, as OpenAPI reads it.
+/// Another discriminated shape (branches written in place, a discriminator on a base schema) is
+/// left to typify.
 pub fn find(schemas: &serde_json::Map<String, Value>) -> Result<Vec<TaggedUnion>, String> {
     let mut unions = Vec::new();
     for (name, schema) in schemas {
         let Some(discriminator) = schema.get("discriminator") else {
             continue;
         };
-        let tag = discriminator
-            .get("propertyName")
-            .and_then(Value::as_str)
-            .ok_or(format!("{name}: no propertyName"))?;
-        let mapping = discriminator
-            .get("mapping")
-            .and_then(Value::as_object)
-            .ok_or(format!("{name}: no mapping"))?;
+        let Some(branches) = schema.get("oneOf").and_then(Value::as_array) else {
+            continue;
+        };
+        let Some(tag) = discriminator.get("propertyName").and_then(Value::as_str) else {
+            continue;
+        };
+        let component = |node: &Value| {
+            node.as_str()
+                .and_then(|t| t.strip_prefix("#/components/schemas/"))
+                .map(str::to_string)
+        };
+        let targets: Option<Vec<String>> = branches.iter().map(|b| b.get("$ref").and_then(component)).collect();
+        let Some(targets) = targets else { continue };
         let mut variants = Vec::new();
-        for (wire, target) in mapping {
-            let target = target.as_str().and_then(|t| t.strip_prefix("#/components/schemas/"));
-            let target = target.ok_or(format!("{name}: mapping {wire} is not a component $ref"))?;
-            variants.push((wire.clone(), target.to_string()));
+        match discriminator.get("mapping").and_then(Value::as_object) {
+            Some(mapping) => {
+                for (wire, target) in mapping {
+                    let target = component(target).ok_or(format!("{name}: mapping {wire} is not a component $ref"))?;
+                    variants.push((wire.clone(), target));
+                }
+            }
+            None => variants.extend(targets.iter().map(|t| (t.clone(), t.clone()))),
         }
-        let one_of = schema.get("oneOf").and_then(Value::as_array).map_or(0, Vec::len);
-        if one_of != variants.len() {
+        let mapped: std::collections::BTreeSet<&String> = variants.iter().map(|(_, t)| t).collect();
+        if targets.iter().any(|t| !mapped.contains(t)) {
             return Err(format!(
-                "{name}: the discriminator maps {} of {one_of} oneOf variants",
-                variants.len()
+                "{name}: the discriminator maps {} of {} oneOf variants",
+                mapped.len(),
+                targets.len()
             ));
         }
         unions.push(TaggedUnion {
