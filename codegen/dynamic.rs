@@ -68,6 +68,7 @@ fn generate_op(op: &Op) -> TokenStream {
     let setters: Vec<TokenStream> = op
         .query
         .iter()
+        .chain(&op.headers)
         .chain(body_fields.iter().filter(|f| !op.positional.contains(&f.name)))
         .map(read_setter)
         .collect();

@@ -118,6 +118,9 @@ pub struct Op {
     pub description: String,
     pub path_params: Vec<Value_>,
     pub query: Vec<Value_>,
+    /// Header parameters (but those OpenAPI says to ignore: `Accept`, `Content-Type`,
+    /// `Authorization`, and the API key's header, which the client sends).
+    pub headers: Vec<Value_>,
     pub body: BodyShape,
     /// The component the body is, for the operation table (and the JSON Schema of the body).
     pub body_schema: Option<String>,
@@ -604,6 +607,7 @@ fn read_op(
         .to_string();
     let mut path_params = Vec::new();
     let mut query = Vec::new();
+    let mut headers = Vec::new();
     for parameter in parameters(raw, item, op)? {
         let name = parameter
             .get("name")
@@ -643,14 +647,36 @@ fn read_op(
                 }
                 query.push(value)
             }
-            Some("header") | Some("cookie") => {
-                if required {
+            Some("header") => {
+                let lower = name.to_ascii_lowercase();
+                if matches!(
+                    lower.as_str(),
+                    "accept" | "content-type" | "authorization" | "x-api-key"
+                ) {
+                    // OpenAPI: such a definition "SHALL be ignored" (the key is the client's).
+                    continue;
+                }
+                if value.kind.is_json() || matches!(value.kind, Kind::Binary) {
                     return Err(format!(
-                        "{id}: required parameter {name} is in a {}, which this generator cannot send",
-                        parameter["in"].as_str().unwrap_or("")
+                        "{id}: header parameter {name} is an object or a union, which this generator cannot send in a header"
                     ));
                 }
-                // An optional header or cookie is left out.
+                if lower.is_empty()
+                    || !lower
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+                {
+                    return Err(format!("{id}: header parameter {name:?} is not a valid header name"));
+                }
+                headers.push(value)
+            }
+            Some("cookie") => {
+                if required {
+                    return Err(format!(
+                        "{id}: required parameter {name} is in a cookie, which this generator cannot send"
+                    ));
+                }
+                // An optional cookie is left out.
             }
             Some(other) => return Err(format!("{id}: parameter {name} is in {other}")),
             None => return Err(format!("{id}: parameter {name} has no `in`")),
@@ -714,7 +740,7 @@ fn read_op(
         BodyShape::Fields { fields, .. } => fields,
         _ => &[],
     };
-    for value in in_template.iter().chain(&query).chain(body_fields) {
+    for value in in_template.iter().chain(&query).chain(&headers).chain(body_fields) {
         if RESERVED.contains(&value.ident.to_string().as_str())
             || (value.ident == "body" && matches!(body, BodyShape::Whole { .. }))
         {
@@ -733,6 +759,7 @@ fn read_op(
         description: text(op, "description"),
         path_params: in_template,
         query,
+        headers,
         body,
         body_schema,
         positional,

@@ -37,6 +37,7 @@ fn field_row(value: &Value_, location: TokenStream, positional: bool) -> TokenSt
 }
 
 /// The fields of `op`, in the order its request takes them: path parameters, query parameters,
+/// headers,
 /// then the body's fields (or the whole body, named `body`).
 fn field_rows(op: &Op) -> Vec<TokenStream> {
     let mut rows: Vec<TokenStream> = op
@@ -45,6 +46,7 @@ fn field_rows(op: &Op) -> Vec<TokenStream> {
         .map(|p| field_row(p, quote!(Location::Path), true))
         .collect();
     rows.extend(op.query.iter().map(|q| field_row(q, quote!(Location::Query), false)));
+    rows.extend(op.headers.iter().map(|h| field_row(h, quote!(Location::Header), false)));
     match &op.body {
         BodyShape::None => {}
         BodyShape::Fields { fields, .. } => rows.extend(
@@ -240,6 +242,8 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
                 Path,
                 /// A parameter of the query string.
                 Query,
+                /// A header of the request.
+                Header,
                 /// A field of the body (or, named `body`, the whole body).
                 Body,
             }
@@ -326,7 +330,7 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
                 /// `x-idempotent: false`). The retry rule in [`crate::retry`] reads this.
                 pub idempotent: bool,
                 /// What the request takes: the path parameters (in the path's order), the query
-                /// parameters, then the body's fields (or the whole body, named `body`).
+                /// parameters, the headers, then the body's fields (or the whole body, named `body`).
                 pub fields: &'static [Field],
                 /// Whether the operation is a list of the API's cursor convention (an optional
                 /// `cursor` query parameter; an answer with `items` and a nullable `cursor`): its

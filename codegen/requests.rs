@@ -138,7 +138,7 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
         args.push(quote!(#ident: impl ::std::convert::AsRef<str>));
     }
     let mut setters = Vec::new();
-    for value in op.query.iter().chain(body_fields) {
+    for value in op.query.iter().chain(&op.headers).chain(body_fields) {
         let ident = &value.ident;
         let item = stored(&value.kind);
         let is_positional = positional.iter().any(|p| p.name == value.name);
@@ -159,6 +159,8 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
         let (input, convert) = setter_input(&value.kind);
         let place = if op.query.iter().any(|q| q.name == value.name) {
             "query parameter"
+        } else if op.headers.iter().any(|h| h.name == value.name) {
+            "header"
         } else {
             "body field"
         };
@@ -327,6 +329,31 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
             }}
         }
     };
+    // A header's list is one value, its items joined by commas (OpenAPI's `simple` style).
+    let header_pushes: Vec<TokenStream> = op
+        .headers
+        .iter()
+        .map(|value| {
+            let (name, ident) = (&value.name, &value.ident);
+            if value.list {
+                let check = for_each_item(value, quote!());
+                quote! {
+                    #check
+                    if !self.#ident.is_empty() {
+                        let joined: ::std::vec::Vec<::std::string::String> = self.#ident.iter().map(|v| v.to_string()).collect();
+                        headers.push((#name, joined.join(",")));
+                    }
+                }
+            } else {
+                for_each_item(value, quote!(headers.push((#name, v.to_string()));))
+            }
+        })
+        .collect();
+    let headers_decl = if op.headers.is_empty() {
+        quote!(let headers = ::std::vec::Vec::new();)
+    } else {
+        quote!(let mut headers = ::std::vec::Vec::new();)
+    };
     let query_decl = if op.query.is_empty() {
         quote!(let query = ::std::vec::Vec::new();)
     } else {
@@ -426,8 +453,10 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
                 let path = self.path.as_deref().map_err(|refused| crate::Error::invalid_input(refused))?;
                 #query_decl
                 #(#query_pushes)*
+                #headers_decl
+                #(#header_pushes)*
                 let body = #body;
-                Ok(crate::request::Prepared { operation: OperationId::#variant, path, query, body })
+                Ok(crate::request::Prepared { operation: OperationId::#variant, path, query, headers, body })
             }
         }
 

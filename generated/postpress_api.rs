@@ -6434,6 +6434,8 @@ pub mod operations {
         Path,
         /// A parameter of the query string.
         Query,
+        /// A header of the request.
+        Header,
         /// A field of the body (or, named `body`, the whole body).
         Body,
     }
@@ -6527,7 +6529,7 @@ pub mod operations {
         /// `x-idempotent: false`). The retry rule in [`crate::retry`] reads this.
         pub idempotent: bool,
         /// What the request takes: the path parameters (in the path's order), the query
-        /// parameters, then the body's fields (or the whole body, named `body`).
+        /// parameters, the headers, then the body's fields (or the whole body, named `body`).
         pub fields: &'static [Field],
         /// Whether the operation is a list of the API's cursor convention (an optional
         /// `cursor` query parameter; an answer with `items` and a nullable `cursor`): its
@@ -6998,6 +7000,7 @@ Perform a mutating action on a chat: change its read or mute status, archive or 
                 .as_deref()
                 .map_err(|refused| crate::Error::invalid_input(refused))?;
             let query = ::std::vec::Vec::new();
+            let headers = ::std::vec::Vec::new();
             let body = match &self.body {
                 Some(body) => crate::request::json_value(body)?,
                 None => return Err(crate::check::missing("body")),
@@ -7006,6 +7009,7 @@ Perform a mutating action on a chat: change its read or mute status, archive or 
                 operation: OperationId::PatchChat,
                 path,
                 query,
+                headers,
                 body,
             })
         }
@@ -7162,6 +7166,7 @@ Appends one item; call it once per item, in order.*/
                 .as_deref()
                 .map_err(|refused| crate::Error::invalid_input(refused))?;
             let query = ::std::vec::Vec::new();
+            let headers = ::std::vec::Vec::new();
             let body = {
                 let mut texts = ::std::vec::Vec::new();
                 let mut files = ::std::vec::Vec::new();
@@ -7223,6 +7228,7 @@ Appends one item; call it once per item, in order.*/
                 operation: OperationId::SendMessage,
                 path,
                 query,
+                headers,
                 body,
             })
         }
@@ -7292,11 +7298,13 @@ Retrieve the full details of a single message by its postpress id.
                 .as_deref()
                 .map_err(|refused| crate::Error::invalid_input(refused))?;
             let query = ::std::vec::Vec::new();
+            let headers = ::std::vec::Vec::new();
             let body = crate::request::Body::None;
             Ok(crate::request::Prepared {
                 operation: OperationId::GetMessage,
                 path,
                 query,
+                headers,
                 body,
             })
         }
@@ -7372,6 +7380,7 @@ Forward an existing message to another chat. WhatsApp only.
                 .as_deref()
                 .map_err(|refused| crate::Error::invalid_input(refused))?;
             let query = ::std::vec::Vec::new();
+            let headers = ::std::vec::Vec::new();
             let body = {
                 let mut object = ::serde_json::Map::new();
                 match &self.chat_id {
@@ -7400,6 +7409,7 @@ Forward an existing message to another chat. WhatsApp only.
                 operation: OperationId::ForwardMessage,
                 path,
                 query,
+                headers,
                 body,
             })
         }
@@ -7475,6 +7485,7 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
                 .as_deref()
                 .map_err(|refused| crate::Error::invalid_input(refused))?;
             let query = ::std::vec::Vec::new();
+            let headers = ::std::vec::Vec::new();
             let body = {
                 let mut object = ::serde_json::Map::new();
                 match &self.reaction {
@@ -7503,6 +7514,7 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
                 operation: OperationId::AddReaction,
                 path,
                 query,
+                headers,
                 body,
             })
         }

@@ -37,6 +37,8 @@ pub(crate) struct HttpAttempts {
     url: reqwest::Url,
     method: reqwest::Method,
     body: Body,
+    /// The operation's header parameters, checked once; empty (no allocation) for most.
+    headers: HeaderMap,
     progress: Option<ProgressFn>,
     /// Whether the caller wants the answer's headers; when not, they are let go as soon as the
     /// head is judged, as a hand-written call reading the body would.
@@ -59,6 +61,14 @@ impl HttpAttempts {
         }
         let method = reqwest::Method::from_bytes(prepared.operation.spec().method.as_bytes())
             .map_err(|e| Error::invalid_input(format!("the spec's method: {e}")))?;
+        let mut headers = HeaderMap::new();
+        for (name, value) in &prepared.headers {
+            let header = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|e| Error::invalid_input(format!("the spec's header {name}: {e}")))?;
+            let value = HeaderValue::from_str(value)
+                .map_err(|_| Error::invalid_input(format!("{name} holds characters a header cannot carry")))?;
+            headers.append(header, value);
+        }
         Ok(HttpAttempts {
             operation: plan.operation,
             timeout: plan.timeout,
@@ -67,6 +77,7 @@ impl HttpAttempts {
             url: request_url(client, &prepared),
             method,
             body: prepared.body,
+            headers,
             progress: core.progress.clone(),
             client: client.clone(),
             keep_headers: false,
@@ -200,6 +211,9 @@ impl Attempts for HttpAttempts {
             .request(self.method.clone(), url)
             .header(API_KEY_HEADER, config.api_key.clone())
             .header(ACCEPT, HeaderValue::from_static("application/json"));
+        if !self.headers.is_empty() {
+            request = request.headers(self.headers.clone());
+        }
         if timeout != config.timeout {
             // The client's own timeout is `config.timeout` (see `ClientBuilder::build`).
             request = request.timeout(timeout);

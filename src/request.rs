@@ -65,6 +65,8 @@ pub(crate) struct Prepared<'a> {
     pub path: &'a str,
     /// Query parameters in the spec's order; a list repeats its name.
     pub query: Vec<(&'static str, String)>,
+    /// Header parameters (a list joined by commas); empty for most operations.
+    pub headers: Vec<(&'static str, String)>,
     pub body: Body,
 }
 

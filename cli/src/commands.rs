@@ -98,6 +98,8 @@ fn long(field: &Field) -> String {
         let place = match field.location {
             Location::Query => "query",
             Location::Body => "body",
+            Location::Header => "header",
+            // `Location` is non-exhaustive; a place added later reads as the path's.
             _ => "path",
         };
         format!("{place}-{name}")

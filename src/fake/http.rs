@@ -345,6 +345,23 @@ async fn unmodelled(validator: &Validator, route: &Route, request: Request<Incom
             .ok_or((400, format!("unknown query parameter {name}")))?;
         add(&mut arguments, field.name, field.list, Value::String(value));
     }
+    for field in spec.fields.iter().filter(|f| f.location == Location::Header) {
+        let Some(value) = request.headers().get(field.name) else {
+            continue;
+        };
+        let value = value
+            .to_str()
+            .map_err(|_| (400, format!("header {} is not text", field.name)))?;
+        // A list is one header, its items joined by commas.
+        let items: Vec<&str> = if field.list {
+            value.split(',').collect()
+        } else {
+            vec![value]
+        };
+        for item in items {
+            add(&mut arguments, field.name, field.list, Value::String(item.to_string()));
+        }
+    }
     let has_body = spec.fields.iter().any(|f| f.location == Location::Body);
     let mut files = Vec::new();
     if has_body && spec.multipart {

@@ -17,6 +17,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 struct Seen {
     method: String,
     path: String,
+    /// The headers, by lower-case name.
+    headers: HashMap<String, String>,
     query: HashMap<String, Vec<String>>,
     body: Vec<u8>,
 }
@@ -130,9 +132,16 @@ async fn serve(listener: tokio::net::TcpListener, log: Log) {
             let method = request_line.next().unwrap_or("").to_string();
             let target = request_line.next().unwrap_or("");
             let (path, query) = target.split_once('?').unwrap_or((target, ""));
+            let headers = head
+                .lines()
+                .skip(1)
+                .filter_map(|line| line.split_once(':'))
+                .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_string()))
+                .collect();
             let seen = Seen {
                 method,
                 path: path.to_string(),
+                headers,
                 query: parse_query(query),
                 body: buffer[head_end..].to_vec(),
             };
@@ -223,6 +232,11 @@ async fn main() {
     let account = tokio::spawn(async move { request.await }).await.unwrap().unwrap();
     let again = client.get_account(&account.id).await.unwrap();
     assert_eq!(again.id, "acc_1");
+    // A header parameter: a setter like any, checked, sent as a header.
+    client.get_account("acc_1").x_trace_label("nightly").await.unwrap();
+    let last = log.lock().unwrap().last().cloned().unwrap();
+    assert_eq!(last.headers.get("x-trace-label").map(String::as_str), Some("nightly"));
+    invalid_input(client.get_account("acc_1").x_trace_label("").await, "X-Trace-Label");
 
     // Rule 7: a 502 on a GET is retried; on a POST that is not idempotent, it is not.
     let flaky = client.get_account("acc_flaky").await.unwrap();
