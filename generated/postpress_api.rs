@@ -107,6 +107,25 @@ pub mod types {
             Default::default()
         }
     }
+    ///The contact details the attendee shares.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct AttendeeContactInfo {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub emails: ::std::vec::Vec<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub phone_numbers: ::std::vec::Vec<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub social_handles: ::std::vec::Vec<SocialHandle>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub websites: ::std::vec::Vec<::std::string::String>,
+    }
+    impl AttendeeContactInfo {
+        pub fn builder() -> builder::AttendeeContactInfo {
+            Default::default()
+        }
+    }
     ///An audio file or voice note (`type` is `audio`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -183,6 +202,125 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    ///A chat (a conversation of an account), as "Retrieve a chat" answers it and as the items of the chat lists. The reference's retrieve answer has one more field than its list items, `lastMessage` (required and nullable there, absent from the lists); one schema serves both here, with `lastMessage` optional: present (a message or `null`) in "Retrieve a chat", absent in the lists.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct Chat {
+        ///The id of the account the chat belongs to.
+        pub account_id: ChatAccountId,
+        pub account_type: crate::generated::open::AccountType,
+        pub archived: crate::generated::open::Flag,
+        ///Provider-native id of the other attendee, in a one-to-one chat.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attendee_provider_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub content_type: ::std::option::Option<crate::generated::open::ChatContentType>,
+        ///The features the chat does not offer.
+        #[serde(
+            rename = "disabledFeatures",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub disabled_features: ::std::vec::Vec<
+            crate::generated::open::ChatDisabledFeature,
+        >,
+        ///The inboxes the chat is in.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub folder: ::std::vec::Vec<crate::generated::open::ChatFolder>,
+        ///postpress chat id.
+        pub id: ChatId,
+        ///The chat's latest message, or `null` when it has none. Only "Retrieve a chat" sends it (always); the chat lists do not.
+        #[serde(
+            rename = "lastMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_message: ::std::option::Option<ChatLastMessage>,
+        ///The id of the mailbox that holds the chat.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mailbox_id: ::std::option::Option<::std::string::String>,
+        pub muted_until: ChatMutedUntil,
+        ///The chat's name; `null` when it has none.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub name: ::std::option::Option<::std::string::String>,
+        pub object: ChatObject,
+        ///The id of the organization whose inbox holds the chat.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        ///Provider-native chat id.
+        pub provider_id: ::std::string::String,
+        pub read_only: crate::generated::open::ChatReadOnly,
+        ///The chat's subject, when it has one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subject: ::std::option::Option<::std::string::String>,
+        ///The time of the chat's latest activity; nullable.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub timestamp: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: crate::generated::open::ChatType,
+        ///The number of unread messages.
+        pub unread_count: f64,
+    }
+    impl Chat {
+        pub fn builder() -> builder::Chat {
+            Default::default()
+        }
+    }
+    ///The id of the account the chat belongs to.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct ChatAccountId(::std::string::String);
+    impl ::std::ops::Deref for ChatAccountId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ChatAccountId> for ::std::string::String {
+        fn from(value: ChatAccountId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ChatAccountId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChatAccountId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ChatAccountId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChatAccountId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///For `getInviteLink`. Only `action` is required; no `value`.
@@ -404,6 +542,989 @@ pub mod types {
             value.parse()
         }
     }
+    ///A participant of a chat, as seen from one account.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct ChatAttendee {
+        ///The id of the account that sees this attendee.
+        pub account_id: ChatAttendeeAccountId,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub hidden: ::std::option::Option<crate::generated::open::Flag>,
+        ///postpress attendee id.
+        pub id: ChatAttendeeId,
+        pub is_self: crate::generated::open::Flag,
+        ///The attendee's display name.
+        pub name: ::std::string::String,
+        pub object: ChatAttendeeObject,
+        ///URL of the attendee's profile picture.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub picture_url: ::std::option::Option<::std::string::String>,
+        ///URL of the attendee's profile on the provider.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub profile_url: ::std::option::Option<::std::string::String>,
+        ///Provider-native id of the attendee.
+        pub provider_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub specifics: ::std::option::Option<
+            crate::generated::open::ChatAttendeeSpecifics,
+        >,
+    }
+    impl ChatAttendee {
+        pub fn builder() -> builder::ChatAttendee {
+            Default::default()
+        }
+    }
+    ///The id of the account that sees this attendee.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct ChatAttendeeAccountId(::std::string::String);
+    impl ::std::ops::Deref for ChatAttendeeAccountId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ChatAttendeeAccountId> for ::std::string::String {
+        fn from(value: ChatAttendeeAccountId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ChatAttendeeAccountId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChatAttendeeAccountId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ChatAttendeeAccountId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChatAttendeeAccountId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///postpress attendee id.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct ChatAttendeeId(::std::string::String);
+    impl ::std::ops::Deref for ChatAttendeeId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ChatAttendeeId> for ::std::string::String {
+        fn from(value: ChatAttendeeId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ChatAttendeeId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChatAttendeeId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ChatAttendeeId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChatAttendeeId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///A page of chat attendees. The reference types `cursor` as anything or `null`; it is read here as an opaque string, the value to pass back as the `cursor` parameter for the next page, `null` when there are no more ("List all attendees from a chat" has no `cursor` parameter to pass it to).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct ChatAttendeeList {
+        ///The cursor of the next page; `null` on the last page.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub cursor: ::std::option::Option<::std::string::String>,
+        pub items: ::std::vec::Vec<ChatAttendee>,
+        pub object: ChatAttendeeListObject,
+    }
+    impl ChatAttendeeList {
+        pub fn builder() -> builder::ChatAttendeeList {
+            Default::default()
+        }
+    }
+    ///`ChatAttendeeListObject`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum ChatAttendeeListObject {
+        ChatAttendeeList,
+    }
+    impl ::std::fmt::Display for ChatAttendeeListObject {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ChatAttendeeList => f.write_str("ChatAttendeeList"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ChatAttendeeListObject {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ChatAttendeeList" => Ok(Self::ChatAttendeeList),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChatAttendeeListObject {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ChatAttendeeListObject {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`ChatAttendeeObject`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum ChatAttendeeObject {
+        ChatAttendee,
+    }
+    impl ::std::fmt::Display for ChatAttendeeObject {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ChatAttendee => f.write_str("ChatAttendee"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ChatAttendeeObject {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ChatAttendee" => Ok(Self::ChatAttendee),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChatAttendeeObject {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ChatAttendeeObject {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The answer of "Synchronize a conversation from its beginning".
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct ChatHistorySync {
+        pub chat_id: ChatHistorySyncChatId,
+        pub object: ChatHistorySyncObject,
+        pub status: crate::generated::open::ChatHistorySyncStatus,
+    }
+    impl ChatHistorySync {
+        pub fn builder() -> builder::ChatHistorySync {
+            Default::default()
+        }
+    }
+    ///`ChatHistorySyncChatId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct ChatHistorySyncChatId(::std::string::String);
+    impl ::std::ops::Deref for ChatHistorySyncChatId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ChatHistorySyncChatId> for ::std::string::String {
+        fn from(value: ChatHistorySyncChatId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ChatHistorySyncChatId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChatHistorySyncChatId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ChatHistorySyncChatId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChatHistorySyncChatId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ChatHistorySyncObject`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum ChatHistorySyncObject {
+        ChatHistorySync,
+    }
+    impl ::std::fmt::Display for ChatHistorySyncObject {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ChatHistorySync => f.write_str("ChatHistorySync"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ChatHistorySyncObject {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ChatHistorySync" => Ok(Self::ChatHistorySync),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChatHistorySyncObject {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ChatHistorySyncObject {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///postpress chat id.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct ChatId(::std::string::String);
+    impl ::std::ops::Deref for ChatId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ChatId> for ::std::string::String {
+        fn from(value: ChatId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ChatId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChatId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ChatId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChatId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///A chat's latest message (`Chat.lastMessage`). The reference writes it as its message without the `object` tag, which `Message` requires, so it has its own schema: the fields of `Message` the reference gives here, typed as `Message` types them (open integer enums for the 0/1 flags, `event_type` and `attendee_distance`; attachments told apart by `type`; any number or `null` for `behavior`, which the reference gives as `0` or `null`). The reference has no `message_id` or `is_forwarded` here.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct ChatLastMessage {
+        pub account_id: ChatLastMessageAccountId,
+        ///Each attachment is one of the variants of `Attachment`.
+        pub attachments: ::std::vec::Vec<crate::generated::open::Attachment>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attendee_distance: ::std::option::Option<
+            crate::generated::open::AttendeeDistance,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attendee_type: ::std::option::Option<crate::generated::open::AttendeeType>,
+        ///Provider-specific behavior code; nullable.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub behavior: ::std::option::Option<f64>,
+        pub chat_id: ChatLastMessageChatId,
+        pub chat_provider_id: ::std::string::String,
+        pub deleted: crate::generated::open::Flag,
+        pub delivered: crate::generated::open::Flag,
+        pub edited: crate::generated::open::Flag,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub event_type: ::std::option::Option<crate::generated::open::EventType>,
+        pub hidden: crate::generated::open::Flag,
+        ///postpress message id.
+        pub id: ChatLastMessageId,
+        pub is_event: crate::generated::open::Flag,
+        pub is_sender: crate::generated::open::Flag,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message_type: ::std::option::Option<crate::generated::open::MessageType>,
+        ///Original raw payload as returned by the provider.
+        pub original: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub parent: ::std::option::Option<ChatLastMessageParent>,
+        ///Provider-native message id.
+        pub provider_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub quoted: ::std::option::Option<QuotedMessage>,
+        pub reactions: ::std::vec::Vec<Reaction>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub replies: ::std::option::Option<f64>,
+        ///Attendee ids.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub reply_by: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reply_to: ::std::option::Option<ReplyTo>,
+        pub seen: crate::generated::open::Flag,
+        ///Map of attendee id -> seen timestamp (string) or boolean.
+        pub seen_by: ::std::collections::HashMap<::std::string::String, SeenByValue>,
+        pub sender_attendee_id: ChatLastMessageSenderAttendeeId,
+        pub sender_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sender_urn: ::std::option::Option<::std::string::String>,
+        ///Nullable.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subject: ::std::option::Option<::std::string::String>,
+        ///Nullable when the message has no text body.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub text: ::std::option::Option<::std::string::String>,
+        pub timestamp: ::std::string::String,
+    }
+    impl ChatLastMessage {
+        pub fn builder() -> builder::ChatLastMessage {
+            Default::default()
+        }
+    }
+    ///`ChatLastMessageAccountId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct ChatLastMessageAccountId(::std::string::String);
+    impl ::std::ops::Deref for ChatLastMessageAccountId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ChatLastMessageAccountId> for ::std::string::String {
+        fn from(value: ChatLastMessageAccountId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ChatLastMessageAccountId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChatLastMessageAccountId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ChatLastMessageAccountId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChatLastMessageAccountId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ChatLastMessageChatId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct ChatLastMessageChatId(::std::string::String);
+    impl ::std::ops::Deref for ChatLastMessageChatId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ChatLastMessageChatId> for ::std::string::String {
+        fn from(value: ChatLastMessageChatId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ChatLastMessageChatId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChatLastMessageChatId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ChatLastMessageChatId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChatLastMessageChatId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///postpress message id.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct ChatLastMessageId(::std::string::String);
+    impl ::std::ops::Deref for ChatLastMessageId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ChatLastMessageId> for ::std::string::String {
+        fn from(value: ChatLastMessageId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ChatLastMessageId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChatLastMessageId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ChatLastMessageId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChatLastMessageId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ChatLastMessageParent`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct ChatLastMessageParent(::std::string::String);
+    impl ::std::ops::Deref for ChatLastMessageParent {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ChatLastMessageParent> for ::std::string::String {
+        fn from(value: ChatLastMessageParent) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ChatLastMessageParent {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChatLastMessageParent {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ChatLastMessageParent {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChatLastMessageParent {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ChatLastMessageSenderAttendeeId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct ChatLastMessageSenderAttendeeId(::std::string::String);
+    impl ::std::ops::Deref for ChatLastMessageSenderAttendeeId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ChatLastMessageSenderAttendeeId>
+    for ::std::string::String {
+        fn from(value: ChatLastMessageSenderAttendeeId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ChatLastMessageSenderAttendeeId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChatLastMessageSenderAttendeeId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ChatLastMessageSenderAttendeeId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChatLastMessageSenderAttendeeId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///A page of chats. The reference types `cursor` as anything or `null`; it is read here as an opaque string, the value to pass back as the `cursor` parameter for the next page, `null` when there are no more.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct ChatList {
+        ///The cursor of the next page; `null` on the last page.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub cursor: ::std::option::Option<::std::string::String>,
+        pub items: ::std::vec::Vec<Chat>,
+        pub object: ChatListObject,
+    }
+    impl ChatList {
+        pub fn builder() -> builder::ChatList {
+            Default::default()
+        }
+    }
+    ///`ChatListObject`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum ChatListObject {
+        ChatList,
+    }
+    impl ::std::fmt::Display for ChatListObject {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ChatList => f.write_str("ChatList"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ChatListObject {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ChatList" => Ok(Self::ChatList),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChatListObject {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ChatListObject {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Until when the chat is muted: `-1` (muted with no end), the time the mute ends (a string), or `null` (not muted). OpenAPI 3.0.3 reads `nullable` only beside a `type`, so `null` is allowed by the string branch.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct ChatMutedUntil(pub ::std::option::Option<ChatMutedUntilValue>);
+    impl ::std::ops::Deref for ChatMutedUntil {
+        type Target = ::std::option::Option<ChatMutedUntilValue>;
+        fn deref(&self) -> &::std::option::Option<ChatMutedUntilValue> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ChatMutedUntil>
+    for ::std::option::Option<ChatMutedUntilValue> {
+        fn from(value: ChatMutedUntil) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<ChatMutedUntilValue>>
+    for ChatMutedUntil {
+        fn from(value: ::std::option::Option<ChatMutedUntilValue>) -> Self {
+            Self(value)
+        }
+    }
+    ///Until when the chat is muted: `-1` (muted with no end), the time the mute ends (a string), or `null` (not muted). OpenAPI 3.0.3 reads `nullable` only beside a `type`, so `null` is allowed by the string branch.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[serde(untagged)]
+    pub enum ChatMutedUntilValue {
+        Integer(ChatMutedUntilValueInteger),
+        String(::std::string::String),
+    }
+    impl ::std::convert::From<ChatMutedUntilValueInteger> for ChatMutedUntilValue {
+        fn from(value: ChatMutedUntilValueInteger) -> Self {
+            Self::Integer(value)
+        }
+    }
+    ///`ChatMutedUntilValueInteger`
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct ChatMutedUntilValueInteger(i64);
+    impl ::std::ops::Deref for ChatMutedUntilValueInteger {
+        type Target = i64;
+        fn deref(&self) -> &i64 {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ChatMutedUntilValueInteger> for i64 {
+        fn from(value: ChatMutedUntilValueInteger) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::TryFrom<i64> for ChatMutedUntilValueInteger {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: i64,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if ![-1_i64].contains(&value) {
+                Err("invalid value".into())
+            } else {
+                Ok(Self(value))
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChatMutedUntilValueInteger {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            Self::try_from(<i64>::deserialize(deserializer)?)
+                .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
+        }
+    }
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for ChatMutedUntilValueInteger {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            ::std::borrow::Cow::Borrowed("ChatMutedUntilValueInteger")
+        }
+        fn json_schema(
+            generator: &mut ::schemars::SchemaGenerator,
+        ) -> ::schemars::Schema {
+            let mut schema = <i64 as ::schemars::JsonSchema>::json_schema(generator);
+            schema.insert("enum".into(), ::serde_json::json!([- 1]));
+            schema
+        }
+    }
+    ///`ChatObject`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum ChatObject {
+        Chat,
+    }
+    impl ::std::fmt::Display for ChatObject {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Chat => f.write_str("Chat"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ChatObject {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "Chat" => Ok(Self::Chat),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChatObject {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ChatObject {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///`ChatPatched`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -463,6 +1584,75 @@ pub mod types {
         }
     }
     impl ::std::convert::TryFrom<::std::string::String> for ChatPatchedObject {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The answer of "Start a new chat".
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct ChatStarted {
+        ///The id of the new chat; nullable.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub chat_id: ::std::option::Option<::std::string::String>,
+        ///The id of the first message; nullable.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub message_id: ::std::option::Option<::std::string::String>,
+        pub object: ChatStartedObject,
+    }
+    impl ChatStarted {
+        pub fn builder() -> builder::ChatStarted {
+            Default::default()
+        }
+    }
+    ///`ChatStartedObject`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum ChatStartedObject {
+        ChatStarted,
+    }
+    impl ::std::fmt::Display for ChatStartedObject {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ChatStarted => f.write_str("ChatStarted"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ChatStartedObject {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ChatStarted" => Ok(Self::ChatStarted),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChatStartedObject {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ChatStartedObject {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -570,12 +1760,42 @@ pub mod types {
             value.parse()
         }
     }
+    ///`FollowUpAfterDays`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct FollowUpAfterDays {
+        ///The number of days after the first message.
+        pub days: f64,
+        ///The timezone of the schedule.
+        pub timezone: ::std::string::String,
+    }
+    impl FollowUpAfterDays {
+        pub fn builder() -> builder::FollowUpAfterDays {
+            Default::default()
+        }
+    }
+    ///`FollowUpAfterWeeks`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct FollowUpAfterWeeks {
+        ///The timezone of the schedule.
+        pub timezone: ::std::string::String,
+        ///The number of weeks after the first message.
+        pub weeks: f64,
+    }
+    impl FollowUpAfterWeeks {
+        pub fn builder() -> builder::FollowUpAfterWeeks {
+            Default::default()
+        }
+    }
     ///`ForwardMessageRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ForwardMessageRequest {
-        ///The id of the chat to forward the message to.
+        ///The id of the chat to forward the message to. The reference's definition sets no `minLength` on it.
         pub chat_id: ForwardMessageRequestChatId,
     }
     impl ForwardMessageRequest {
@@ -583,7 +1803,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///The id of the chat to forward the message to.
+    ///The id of the chat to forward the message to. The reference's definition sets no `minLength` on it.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
@@ -715,6 +1935,343 @@ pub mod types {
             value.parse()
         }
     }
+    ///Details of an Instagram attendee (`provider` is `INSTAGRAM`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct InstagramAttendeeSpecifics {
+        pub provider: InstagramAttendeeSpecificsProvider,
+        ///The attendee's Instagram username.
+        pub public_identifier: ::std::string::String,
+        pub relationship_status: InstagramRelationshipStatus,
+    }
+    impl InstagramAttendeeSpecifics {
+        pub fn builder() -> builder::InstagramAttendeeSpecifics {
+            Default::default()
+        }
+    }
+    ///`InstagramAttendeeSpecificsProvider`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum InstagramAttendeeSpecificsProvider {
+        #[serde(rename = "INSTAGRAM")]
+        Instagram,
+    }
+    impl ::std::fmt::Display for InstagramAttendeeSpecificsProvider {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Instagram => f.write_str("INSTAGRAM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for InstagramAttendeeSpecificsProvider {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "INSTAGRAM" => Ok(Self::Instagram),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for InstagramAttendeeSpecificsProvider {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for InstagramAttendeeSpecificsProvider {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///How the account and the attendee are related on Instagram.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct InstagramRelationshipStatus {
+        ///The attendee follows the account.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub followed_by: ::std::option::Option<bool>,
+        ///The account follows the attendee.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub following: ::std::option::Option<bool>,
+        ///The account has received a follow request from the attendee.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_received_invitation: ::std::option::Option<bool>,
+        ///The account has sent the attendee a follow request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_sent_invitation: ::std::option::Option<bool>,
+    }
+    impl InstagramRelationshipStatus {
+        pub fn builder() -> builder::InstagramRelationshipStatus {
+            Default::default()
+        }
+    }
+    ///Details of a LinkedIn attendee (`provider` is `LINKEDIN`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct LinkedinAttendeeSpecifics {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contact_info: ::std::option::Option<AttendeeContactInfo>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub headline: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub location: ::std::option::Option<::std::string::String>,
+        ///The attendee's LinkedIn member URN.
+        pub member_urn: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub network_distance: ::std::option::Option<
+            crate::generated::open::NetworkDistance,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub occupation: ::std::option::Option<::std::string::String>,
+        ///Whether an invitation between the account and the attendee is pending.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pending_invitation: ::std::option::Option<bool>,
+        pub provider: LinkedinAttendeeSpecificsProvider,
+    }
+    impl LinkedinAttendeeSpecifics {
+        pub fn builder() -> builder::LinkedinAttendeeSpecifics {
+            Default::default()
+        }
+    }
+    ///`LinkedinAttendeeSpecificsProvider`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum LinkedinAttendeeSpecificsProvider {
+        #[serde(rename = "LINKEDIN")]
+        Linkedin,
+    }
+    impl ::std::fmt::Display for LinkedinAttendeeSpecificsProvider {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Linkedin => f.write_str("LINKEDIN"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for LinkedinAttendeeSpecificsProvider {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LINKEDIN" => Ok(Self::Linkedin),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LinkedinAttendeeSpecificsProvider {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for LinkedinAttendeeSpecificsProvider {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Options of a chat started through LinkedIn Classic.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct LinkedinClassicOptions {
+        ///The product; Classic when absent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub api: ::std::option::Option<LinkedinClassicOptionsApi>,
+        ///The id of a job applicant the chat is with.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub applicant_id: ::std::option::Option<::std::string::String>,
+        ///Send the first message as an InMail.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub inmail: ::std::option::Option<bool>,
+        ///The id of an invitation the chat answers.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub invitation_id: ::std::option::Option<::std::string::String>,
+        ///The topic of the conversation, among LinkedIn's fixed ones.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub topic: ::std::option::Option<LinkedinClassicOptionsTopic>,
+    }
+    impl LinkedinClassicOptions {
+        pub fn builder() -> builder::LinkedinClassicOptions {
+            Default::default()
+        }
+    }
+    ///The product; Classic when absent.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum LinkedinClassicOptionsApi {
+        #[serde(rename = "classic")]
+        Classic,
+    }
+    impl ::std::fmt::Display for LinkedinClassicOptionsApi {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Classic => f.write_str("classic"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for LinkedinClassicOptionsApi {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "classic" => Ok(Self::Classic),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LinkedinClassicOptionsApi {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for LinkedinClassicOptionsApi {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The topic of the conversation, among LinkedIn's fixed ones.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum LinkedinClassicOptionsTopic {
+        #[serde(rename = "service_request")]
+        ServiceRequest,
+        #[serde(rename = "request_demo")]
+        RequestDemo,
+        #[serde(rename = "support")]
+        Support,
+        #[serde(rename = "careers")]
+        Careers,
+        #[serde(rename = "other")]
+        Other,
+    }
+    impl ::std::fmt::Display for LinkedinClassicOptionsTopic {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ServiceRequest => f.write_str("service_request"),
+                Self::RequestDemo => f.write_str("request_demo"),
+                Self::Support => f.write_str("support"),
+                Self::Careers => f.write_str("careers"),
+                Self::Other => f.write_str("other"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for LinkedinClassicOptionsTopic {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "service_request" => Ok(Self::ServiceRequest),
+                "request_demo" => Ok(Self::RequestDemo),
+                "support" => Ok(Self::Support),
+                "careers" => Ok(Self::Careers),
+                "other" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LinkedinClassicOptionsTopic {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for LinkedinClassicOptionsTopic {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///When to send the follow-up: after a number of days or of weeks, in a timezone. A value may match both (the reference writes an `anyOf`, kept here).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[serde(untagged)]
+    pub enum LinkedinFollowUpSchedule {
+        Days(FollowUpAfterDays),
+        Weeks(FollowUpAfterWeeks),
+    }
+    impl ::std::convert::From<FollowUpAfterDays> for LinkedinFollowUpSchedule {
+        fn from(value: FollowUpAfterDays) -> Self {
+            Self::Days(value)
+        }
+    }
+    impl ::std::convert::From<FollowUpAfterWeeks> for LinkedinFollowUpSchedule {
+        fn from(value: FollowUpAfterWeeks) -> Self {
+            Self::Weeks(value)
+        }
+    }
     ///A shared LinkedIn post (`type` is `linkedin_post`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -783,6 +2340,229 @@ pub mod types {
         }
     }
     impl ::std::convert::TryFrom<::std::string::String> for LinkedinPostAttachmentType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A follow-up message, sent at the scheduled time. The reference types its `attachments` as files (`format: binary`), although the `linkedin` part that holds them travels as JSON, where a file cannot: it does not say how one goes there. This document types them as strings (the JSON text a client sends), without `format: binary`, which JSON-based tools cannot produce.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct LinkedinRecruiterFollowUp {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub attachments: ::std::vec::Vec<::std::string::String>,
+        pub scheduled_time: LinkedinFollowUpSchedule,
+        pub subject: ::std::string::String,
+        pub text: ::std::string::String,
+    }
+    impl LinkedinRecruiterFollowUp {
+        pub fn builder() -> builder::LinkedinRecruiterFollowUp {
+            Default::default()
+        }
+    }
+    ///Options of a chat started through LinkedIn Recruiter.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct LinkedinRecruiterOptions {
+        pub api: LinkedinRecruiterOptionsApi,
+        ///The candidate's email address.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email_address: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub follow_up: ::std::option::Option<LinkedinRecruiterFollowUp>,
+        ///The id of the hiring project the message belongs to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub hiring_project_id: ::std::option::Option<::std::string::String>,
+        ///The id of the job posting the message is about.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub job_posting_id: ::std::option::Option<::std::string::String>,
+        ///A signature for the message.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub signature: ::std::option::Option<::std::string::String>,
+        ///Who can see the message in Recruiter.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub visibility: ::std::option::Option<LinkedinRecruiterOptionsVisibility>,
+    }
+    impl LinkedinRecruiterOptions {
+        pub fn builder() -> builder::LinkedinRecruiterOptions {
+            Default::default()
+        }
+    }
+    ///`LinkedinRecruiterOptionsApi`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum LinkedinRecruiterOptionsApi {
+        #[serde(rename = "recruiter")]
+        Recruiter,
+    }
+    impl ::std::fmt::Display for LinkedinRecruiterOptionsApi {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Recruiter => f.write_str("recruiter"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for LinkedinRecruiterOptionsApi {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "recruiter" => Ok(Self::Recruiter),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LinkedinRecruiterOptionsApi {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for LinkedinRecruiterOptionsApi {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Who can see the message in Recruiter.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum LinkedinRecruiterOptionsVisibility {
+        #[serde(rename = "PUBLIC")]
+        Public,
+        #[serde(rename = "PRIVATE")]
+        Private,
+        #[serde(rename = "PROJECT")]
+        Project,
+    }
+    impl ::std::fmt::Display for LinkedinRecruiterOptionsVisibility {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Public => f.write_str("PUBLIC"),
+                Self::Private => f.write_str("PRIVATE"),
+                Self::Project => f.write_str("PROJECT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for LinkedinRecruiterOptionsVisibility {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PUBLIC" => Ok(Self::Public),
+                "PRIVATE" => Ok(Self::Private),
+                "PROJECT" => Ok(Self::Project),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LinkedinRecruiterOptionsVisibility {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for LinkedinRecruiterOptionsVisibility {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Options of a chat started through LinkedIn Sales Navigator.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct LinkedinSalesNavigatorOptions {
+        pub api: LinkedinSalesNavigatorOptionsApi,
+    }
+    impl LinkedinSalesNavigatorOptions {
+        pub fn builder() -> builder::LinkedinSalesNavigatorOptions {
+            Default::default()
+        }
+    }
+    ///`LinkedinSalesNavigatorOptionsApi`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum LinkedinSalesNavigatorOptionsApi {
+        #[serde(rename = "sales_navigator")]
+        SalesNavigator,
+    }
+    impl ::std::fmt::Display for LinkedinSalesNavigatorOptionsApi {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::SalesNavigator => f.write_str("sales_navigator"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for LinkedinSalesNavigatorOptionsApi {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "sales_navigator" => Ok(Self::SalesNavigator),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LinkedinSalesNavigatorOptionsApi {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for LinkedinSalesNavigatorOptionsApi {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1094,6 +2874,73 @@ pub mod types {
                 })
         }
     }
+    ///A page of messages. The reference's list items are the same as its "Retrieve a message" answer, which differs from `Message` as the retrieve page does: it types the 0/1 flags, `event_type` (0 to 9 only) and `attendee_distance` as number enums, the attachments as an `anyOf` without a discriminator and `behavior` as `0` or `null`, and has no `message_id` or `is_forwarded`; every item it allows is a `Message`. The reference types `cursor` as anything or `null`; it is read here as an opaque string, the value to pass back as the `cursor` parameter for the next page, `null` when there are no more.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct MessageList {
+        ///The cursor of the next page; `null` on the last page.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub cursor: ::std::option::Option<::std::string::String>,
+        pub items: ::std::vec::Vec<Message>,
+        pub object: MessageListObject,
+    }
+    impl MessageList {
+        pub fn builder() -> builder::MessageList {
+            Default::default()
+        }
+    }
+    ///`MessageListObject`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum MessageListObject {
+        MessageList,
+    }
+    impl ::std::fmt::Display for MessageListObject {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::MessageList => f.write_str("MessageList"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for MessageListObject {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "MessageList" => Ok(Self::MessageList),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for MessageListObject {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for MessageListObject {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///Alias of `id` returned by some providers.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -1380,6 +3227,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct MessageSent {
+        ///The id of the sent message. The reference's definition publishes it as nullable (a string or `null`); the send page does not, and this document follows the page.
         pub message_id: ::std::string::String,
         pub object: MessageSentObject,
     }
@@ -1696,6 +3544,7 @@ pub mod types {
         pub text: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub thread_id: ::std::option::Option<::std::string::String>,
+        ///The reference's definition of this form has no `typing_duration`; the send page lists it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub typing_duration: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1706,6 +3555,134 @@ pub mod types {
     impl SendMessageRequest {
         pub fn builder() -> builder::SendMessageRequest {
             Default::default()
+        }
+    }
+    ///An account of the attendee on a social network.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct SocialHandle {
+        ///The handle on that network.
+        pub name: ::std::string::String,
+        ///The social network.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+    impl SocialHandle {
+        pub fn builder() -> builder::SocialHandle {
+            Default::default()
+        }
+    }
+    ///LinkedIn options, by the product the chat is started through (`api`): Classic (the default, when `api` is absent), Recruiter or Sales Navigator. The reference writes an `anyOf`; no value matches two of the variants, so it is a `oneOf` here. It has no discriminator, as Classic's `api` is optional.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[serde(untagged)]
+    pub enum StartChatLinkedinOptions {
+        ClassicOptions(LinkedinClassicOptions),
+        RecruiterOptions(LinkedinRecruiterOptions),
+        SalesNavigatorOptions(LinkedinSalesNavigatorOptions),
+    }
+    impl ::std::convert::From<LinkedinClassicOptions> for StartChatLinkedinOptions {
+        fn from(value: LinkedinClassicOptions) -> Self {
+            Self::ClassicOptions(value)
+        }
+    }
+    impl ::std::convert::From<LinkedinRecruiterOptions> for StartChatLinkedinOptions {
+        fn from(value: LinkedinRecruiterOptions) -> Self {
+            Self::RecruiterOptions(value)
+        }
+    }
+    impl ::std::convert::From<LinkedinSalesNavigatorOptions>
+    for StartChatLinkedinOptions {
+        fn from(value: LinkedinSalesNavigatorOptions) -> Self {
+            Self::SalesNavigatorOptions(value)
+        }
+    }
+    ///The multipart form of "Start a new chat". `attendees_ids` and `attachments` are repeated parts, one per id or file; `linkedin` is one part of JSON.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct StartChatRequest {
+        ///The id of the account to start the chat from.
+        pub account_id: StartChatRequestAccountId,
+        ///Files to attach to the first message.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub attachments: ::std::vec::Vec<::std::string::String>,
+        ///The provider ids of the people to start the chat with.
+        pub attendees_ids: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub linkedin: ::std::option::Option<StartChatLinkedinOptions>,
+        ///A subject, for the providers whose messages have one (a LinkedIn InMail).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subject: ::std::option::Option<::std::string::String>,
+        ///The first message's text.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub text: ::std::option::Option<::std::string::String>,
+        ///A video message to send as the first message.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub video_message: ::std::option::Option<::std::string::String>,
+        ///A voice message to send as the first message.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub voice_message: ::std::option::Option<::std::string::String>,
+    }
+    impl StartChatRequest {
+        pub fn builder() -> builder::StartChatRequest {
+            Default::default()
+        }
+    }
+    ///The id of the account to start the chat from.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct StartChatRequestAccountId(::std::string::String);
+    impl ::std::ops::Deref for StartChatRequestAccountId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<StartChatRequestAccountId> for ::std::string::String {
+        fn from(value: StartChatRequestAccountId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for StartChatRequestAccountId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for StartChatRequestAccountId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for StartChatRequestAccountId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StartChatRequestAccountId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///A video (`type` is `video`).
@@ -2123,6 +4100,111 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct AttendeeContactInfo {
+            emails: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            phone_numbers: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            social_handles: ::std::result::Result<
+                ::std::vec::Vec<super::SocialHandle>,
+                ::std::string::String,
+            >,
+            websites: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AttendeeContactInfo {
+            fn default() -> Self {
+                Self {
+                    emails: Ok(Default::default()),
+                    phone_numbers: Ok(Default::default()),
+                    social_handles: Ok(Default::default()),
+                    websites: Ok(Default::default()),
+                }
+            }
+        }
+        impl AttendeeContactInfo {
+            pub fn emails<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.emails = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for emails: {e}")
+                    });
+                self
+            }
+            pub fn phone_numbers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_numbers = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone_numbers: {e}")
+                    });
+                self
+            }
+            pub fn social_handles<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::SocialHandle>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.social_handles = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for social_handles: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn websites<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.websites = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for websites: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AttendeeContactInfo>
+        for super::AttendeeContactInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AttendeeContactInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    emails: value.emails?,
+                    phone_numbers: value.phone_numbers?,
+                    social_handles: value.social_handles?,
+                    websites: value.websites?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AttendeeContactInfo> for AttendeeContactInfo {
+            fn from(value: super::AttendeeContactInfo) -> Self {
+                Self {
+                    emails: Ok(value.emails),
+                    phone_numbers: Ok(value.phone_numbers),
+                    social_handles: Ok(value.social_handles),
+                    websites: Ok(value.websites),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct AudioAttachment {
             duration: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -2311,6 +4393,415 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct Chat {
+            account_id: ::std::result::Result<
+                super::ChatAccountId,
+                ::std::string::String,
+            >,
+            account_type: ::std::result::Result<
+                crate::generated::open::AccountType,
+                ::std::string::String,
+            >,
+            archived: ::std::result::Result<
+                crate::generated::open::Flag,
+                ::std::string::String,
+            >,
+            attendee_provider_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            content_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open::ChatContentType>,
+                ::std::string::String,
+            >,
+            disabled_features: ::std::result::Result<
+                ::std::vec::Vec<crate::generated::open::ChatDisabledFeature>,
+                ::std::string::String,
+            >,
+            folder: ::std::result::Result<
+                ::std::vec::Vec<crate::generated::open::ChatFolder>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<super::ChatId, ::std::string::String>,
+            last_message: ::std::result::Result<
+                ::std::option::Option<super::ChatLastMessage>,
+                ::std::string::String,
+            >,
+            mailbox_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            muted_until: ::std::result::Result<
+                super::ChatMutedUntil,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            object: ::std::result::Result<super::ChatObject, ::std::string::String>,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            provider_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            read_only: ::std::result::Result<
+                crate::generated::open::ChatReadOnly,
+                ::std::string::String,
+            >,
+            subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            timestamp: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                crate::generated::open::ChatType,
+                ::std::string::String,
+            >,
+            unread_count: ::std::result::Result<f64, ::std::string::String>,
+        }
+        impl ::std::default::Default for Chat {
+            fn default() -> Self {
+                Self {
+                    account_id: Err("no value supplied for account_id".to_string()),
+                    account_type: Err("no value supplied for account_type".to_string()),
+                    archived: Err("no value supplied for archived".to_string()),
+                    attendee_provider_id: Ok(Default::default()),
+                    content_type: Ok(Default::default()),
+                    disabled_features: Ok(Default::default()),
+                    folder: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    last_message: Ok(Default::default()),
+                    mailbox_id: Ok(Default::default()),
+                    muted_until: Err("no value supplied for muted_until".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    object: Err("no value supplied for object".to_string()),
+                    organization_id: Ok(Default::default()),
+                    provider_id: Err("no value supplied for provider_id".to_string()),
+                    read_only: Err("no value supplied for read_only".to_string()),
+                    subject: Ok(Default::default()),
+                    timestamp: Err("no value supplied for timestamp".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    unread_count: Err("no value supplied for unread_count".to_string()),
+                }
+            }
+        }
+        impl Chat {
+            pub fn account_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ChatAccountId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
+                self
+            }
+            pub fn account_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open::AccountType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_type: {e}")
+                    });
+                self
+            }
+            pub fn archived<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open::Flag>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.archived = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for archived: {e}")
+                    });
+                self
+            }
+            pub fn attendee_provider_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attendee_provider_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for attendee_provider_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn content_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open::ChatContentType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content_type: {e}")
+                    });
+                self
+            }
+            pub fn disabled_features<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<crate::generated::open::ChatDisabledFeature>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.disabled_features = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for disabled_features: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn folder<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<crate::generated::open::ChatFolder>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.folder = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for folder: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ChatId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn last_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ChatLastMessage>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_message: {e}")
+                    });
+                self
+            }
+            pub fn mailbox_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mailbox_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mailbox_id: {e}")
+                    });
+                self
+            }
+            pub fn muted_until<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ChatMutedUntil>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.muted_until = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for muted_until: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn object<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ChatObject>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object: {e}")
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn provider_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider_id: {e}")
+                    });
+                self
+            }
+            pub fn read_only<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open::ChatReadOnly>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.read_only = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for read_only: {e}")
+                    });
+                self
+            }
+            pub fn subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
+                self
+            }
+            pub fn timestamp<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.timestamp = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for timestamp: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open::ChatType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn unread_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unread_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for unread_count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Chat> for super::Chat {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Chat,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    account_id: value.account_id?,
+                    account_type: value.account_type?,
+                    archived: value.archived?,
+                    attendee_provider_id: value.attendee_provider_id?,
+                    content_type: value.content_type?,
+                    disabled_features: value.disabled_features?,
+                    folder: value.folder?,
+                    id: value.id?,
+                    last_message: value.last_message?,
+                    mailbox_id: value.mailbox_id?,
+                    muted_until: value.muted_until?,
+                    name: value.name?,
+                    object: value.object?,
+                    organization_id: value.organization_id?,
+                    provider_id: value.provider_id?,
+                    read_only: value.read_only?,
+                    subject: value.subject?,
+                    timestamp: value.timestamp?,
+                    type_: value.type_?,
+                    unread_count: value.unread_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Chat> for Chat {
+            fn from(value: super::Chat) -> Self {
+                Self {
+                    account_id: Ok(value.account_id),
+                    account_type: Ok(value.account_type),
+                    archived: Ok(value.archived),
+                    attendee_provider_id: Ok(value.attendee_provider_id),
+                    content_type: Ok(value.content_type),
+                    disabled_features: Ok(value.disabled_features),
+                    folder: Ok(value.folder),
+                    id: Ok(value.id),
+                    last_message: Ok(value.last_message),
+                    mailbox_id: Ok(value.mailbox_id),
+                    muted_until: Ok(value.muted_until),
+                    name: Ok(value.name),
+                    object: Ok(value.object),
+                    organization_id: Ok(value.organization_id),
+                    provider_id: Ok(value.provider_id),
+                    read_only: Ok(value.read_only),
+                    subject: Ok(value.subject),
+                    timestamp: Ok(value.timestamp),
+                    type_: Ok(value.type_),
+                    unread_count: Ok(value.unread_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ChatActionGetInviteLink {
             action: ::std::result::Result<
                 super::ChatActionGetInviteLinkAction,
@@ -2416,6 +4907,1122 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ChatAttendee {
+            account_id: ::std::result::Result<
+                super::ChatAttendeeAccountId,
+                ::std::string::String,
+            >,
+            hidden: ::std::result::Result<
+                ::std::option::Option<crate::generated::open::Flag>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<super::ChatAttendeeId, ::std::string::String>,
+            is_self: ::std::result::Result<
+                crate::generated::open::Flag,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            object: ::std::result::Result<
+                super::ChatAttendeeObject,
+                ::std::string::String,
+            >,
+            picture_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            profile_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            provider_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            specifics: ::std::result::Result<
+                ::std::option::Option<crate::generated::open::ChatAttendeeSpecifics>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ChatAttendee {
+            fn default() -> Self {
+                Self {
+                    account_id: Err("no value supplied for account_id".to_string()),
+                    hidden: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    is_self: Err("no value supplied for is_self".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    object: Err("no value supplied for object".to_string()),
+                    picture_url: Ok(Default::default()),
+                    profile_url: Ok(Default::default()),
+                    provider_id: Err("no value supplied for provider_id".to_string()),
+                    specifics: Ok(Default::default()),
+                }
+            }
+        }
+        impl ChatAttendee {
+            pub fn account_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ChatAttendeeAccountId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
+                self
+            }
+            pub fn hidden<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open::Flag>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hidden = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hidden: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ChatAttendeeId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn is_self<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open::Flag>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_self = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_self: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn object<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ChatAttendeeObject>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object: {e}")
+                    });
+                self
+            }
+            pub fn picture_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.picture_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for picture_url: {e}")
+                    });
+                self
+            }
+            pub fn profile_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.profile_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for profile_url: {e}")
+                    });
+                self
+            }
+            pub fn provider_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider_id: {e}")
+                    });
+                self
+            }
+            pub fn specifics<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open::ChatAttendeeSpecifics>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.specifics = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for specifics: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ChatAttendee> for super::ChatAttendee {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ChatAttendee,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    account_id: value.account_id?,
+                    hidden: value.hidden?,
+                    id: value.id?,
+                    is_self: value.is_self?,
+                    name: value.name?,
+                    object: value.object?,
+                    picture_url: value.picture_url?,
+                    profile_url: value.profile_url?,
+                    provider_id: value.provider_id?,
+                    specifics: value.specifics?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ChatAttendee> for ChatAttendee {
+            fn from(value: super::ChatAttendee) -> Self {
+                Self {
+                    account_id: Ok(value.account_id),
+                    hidden: Ok(value.hidden),
+                    id: Ok(value.id),
+                    is_self: Ok(value.is_self),
+                    name: Ok(value.name),
+                    object: Ok(value.object),
+                    picture_url: Ok(value.picture_url),
+                    profile_url: Ok(value.profile_url),
+                    provider_id: Ok(value.provider_id),
+                    specifics: Ok(value.specifics),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ChatAttendeeList {
+            cursor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            items: ::std::result::Result<
+                ::std::vec::Vec<super::ChatAttendee>,
+                ::std::string::String,
+            >,
+            object: ::std::result::Result<
+                super::ChatAttendeeListObject,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ChatAttendeeList {
+            fn default() -> Self {
+                Self {
+                    cursor: Err("no value supplied for cursor".to_string()),
+                    items: Err("no value supplied for items".to_string()),
+                    object: Err("no value supplied for object".to_string()),
+                }
+            }
+        }
+        impl ChatAttendeeList {
+            pub fn cursor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cursor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cursor: {e}")
+                    });
+                self
+            }
+            pub fn items<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ChatAttendee>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.items = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for items: {e}")
+                    });
+                self
+            }
+            pub fn object<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ChatAttendeeListObject>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ChatAttendeeList> for super::ChatAttendeeList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ChatAttendeeList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cursor: value.cursor?,
+                    items: value.items?,
+                    object: value.object?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ChatAttendeeList> for ChatAttendeeList {
+            fn from(value: super::ChatAttendeeList) -> Self {
+                Self {
+                    cursor: Ok(value.cursor),
+                    items: Ok(value.items),
+                    object: Ok(value.object),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ChatHistorySync {
+            chat_id: ::std::result::Result<
+                super::ChatHistorySyncChatId,
+                ::std::string::String,
+            >,
+            object: ::std::result::Result<
+                super::ChatHistorySyncObject,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                crate::generated::open::ChatHistorySyncStatus,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ChatHistorySync {
+            fn default() -> Self {
+                Self {
+                    chat_id: Err("no value supplied for chat_id".to_string()),
+                    object: Err("no value supplied for object".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl ChatHistorySync {
+            pub fn chat_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ChatHistorySyncChatId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.chat_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for chat_id: {e}")
+                    });
+                self
+            }
+            pub fn object<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ChatHistorySyncObject>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    crate::generated::open::ChatHistorySyncStatus,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ChatHistorySync> for super::ChatHistorySync {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ChatHistorySync,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    chat_id: value.chat_id?,
+                    object: value.object?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ChatHistorySync> for ChatHistorySync {
+            fn from(value: super::ChatHistorySync) -> Self {
+                Self {
+                    chat_id: Ok(value.chat_id),
+                    object: Ok(value.object),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ChatLastMessage {
+            account_id: ::std::result::Result<
+                super::ChatLastMessageAccountId,
+                ::std::string::String,
+            >,
+            attachments: ::std::result::Result<
+                ::std::vec::Vec<crate::generated::open::Attachment>,
+                ::std::string::String,
+            >,
+            attendee_distance: ::std::result::Result<
+                ::std::option::Option<crate::generated::open::AttendeeDistance>,
+                ::std::string::String,
+            >,
+            attendee_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open::AttendeeType>,
+                ::std::string::String,
+            >,
+            behavior: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            chat_id: ::std::result::Result<
+                super::ChatLastMessageChatId,
+                ::std::string::String,
+            >,
+            chat_provider_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            deleted: ::std::result::Result<
+                crate::generated::open::Flag,
+                ::std::string::String,
+            >,
+            delivered: ::std::result::Result<
+                crate::generated::open::Flag,
+                ::std::string::String,
+            >,
+            edited: ::std::result::Result<
+                crate::generated::open::Flag,
+                ::std::string::String,
+            >,
+            event_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open::EventType>,
+                ::std::string::String,
+            >,
+            hidden: ::std::result::Result<
+                crate::generated::open::Flag,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<super::ChatLastMessageId, ::std::string::String>,
+            is_event: ::std::result::Result<
+                crate::generated::open::Flag,
+                ::std::string::String,
+            >,
+            is_sender: ::std::result::Result<
+                crate::generated::open::Flag,
+                ::std::string::String,
+            >,
+            message_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open::MessageType>,
+                ::std::string::String,
+            >,
+            original: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            parent: ::std::result::Result<
+                ::std::option::Option<super::ChatLastMessageParent>,
+                ::std::string::String,
+            >,
+            provider_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            quoted: ::std::result::Result<
+                ::std::option::Option<super::QuotedMessage>,
+                ::std::string::String,
+            >,
+            reactions: ::std::result::Result<
+                ::std::vec::Vec<super::Reaction>,
+                ::std::string::String,
+            >,
+            replies: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            reply_by: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            reply_to: ::std::result::Result<
+                ::std::option::Option<super::ReplyTo>,
+                ::std::string::String,
+            >,
+            seen: ::std::result::Result<
+                crate::generated::open::Flag,
+                ::std::string::String,
+            >,
+            seen_by: ::std::result::Result<
+                ::std::collections::HashMap<::std::string::String, super::SeenByValue>,
+                ::std::string::String,
+            >,
+            sender_attendee_id: ::std::result::Result<
+                super::ChatLastMessageSenderAttendeeId,
+                ::std::string::String,
+            >,
+            sender_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            sender_urn: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            text: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            timestamp: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ChatLastMessage {
+            fn default() -> Self {
+                Self {
+                    account_id: Err("no value supplied for account_id".to_string()),
+                    attachments: Err("no value supplied for attachments".to_string()),
+                    attendee_distance: Ok(Default::default()),
+                    attendee_type: Ok(Default::default()),
+                    behavior: Err("no value supplied for behavior".to_string()),
+                    chat_id: Err("no value supplied for chat_id".to_string()),
+                    chat_provider_id: Err(
+                        "no value supplied for chat_provider_id".to_string(),
+                    ),
+                    deleted: Err("no value supplied for deleted".to_string()),
+                    delivered: Err("no value supplied for delivered".to_string()),
+                    edited: Err("no value supplied for edited".to_string()),
+                    event_type: Ok(Default::default()),
+                    hidden: Err("no value supplied for hidden".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    is_event: Err("no value supplied for is_event".to_string()),
+                    is_sender: Err("no value supplied for is_sender".to_string()),
+                    message_type: Ok(Default::default()),
+                    original: Err("no value supplied for original".to_string()),
+                    parent: Ok(Default::default()),
+                    provider_id: Err("no value supplied for provider_id".to_string()),
+                    quoted: Ok(Default::default()),
+                    reactions: Err("no value supplied for reactions".to_string()),
+                    replies: Ok(Default::default()),
+                    reply_by: Ok(Default::default()),
+                    reply_to: Ok(Default::default()),
+                    seen: Err("no value supplied for seen".to_string()),
+                    seen_by: Err("no value supplied for seen_by".to_string()),
+                    sender_attendee_id: Err(
+                        "no value supplied for sender_attendee_id".to_string(),
+                    ),
+                    sender_id: Err("no value supplied for sender_id".to_string()),
+                    sender_urn: Ok(Default::default()),
+                    subject: Ok(Default::default()),
+                    text: Err("no value supplied for text".to_string()),
+                    timestamp: Err("no value supplied for timestamp".to_string()),
+                }
+            }
+        }
+        impl ChatLastMessage {
+            pub fn account_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ChatLastMessageAccountId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
+                self
+            }
+            pub fn attachments<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<crate::generated::open::Attachment>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attachments = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attachments: {e}")
+                    });
+                self
+            }
+            pub fn attendee_distance<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open::AttendeeDistance>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attendee_distance = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for attendee_distance: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn attendee_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open::AttendeeType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attendee_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attendee_type: {e}")
+                    });
+                self
+            }
+            pub fn behavior<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.behavior = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for behavior: {e}")
+                    });
+                self
+            }
+            pub fn chat_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ChatLastMessageChatId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.chat_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for chat_id: {e}")
+                    });
+                self
+            }
+            pub fn chat_provider_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.chat_provider_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for chat_provider_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn deleted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open::Flag>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.deleted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for deleted: {e}")
+                    });
+                self
+            }
+            pub fn delivered<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open::Flag>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.delivered = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for delivered: {e}")
+                    });
+                self
+            }
+            pub fn edited<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open::Flag>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.edited = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for edited: {e}")
+                    });
+                self
+            }
+            pub fn event_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open::EventType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for event_type: {e}")
+                    });
+                self
+            }
+            pub fn hidden<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open::Flag>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hidden = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hidden: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ChatLastMessageId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn is_event<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open::Flag>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_event = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_event: {e}")
+                    });
+                self
+            }
+            pub fn is_sender<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open::Flag>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_sender = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_sender: {e}")
+                    });
+                self
+            }
+            pub fn message_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open::MessageType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message_type: {e}")
+                    });
+                self
+            }
+            pub fn original<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.original = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for original: {e}")
+                    });
+                self
+            }
+            pub fn parent<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ChatLastMessageParent>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.parent = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for parent: {e}")
+                    });
+                self
+            }
+            pub fn provider_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider_id: {e}")
+                    });
+                self
+            }
+            pub fn quoted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::QuotedMessage>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.quoted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for quoted: {e}")
+                    });
+                self
+            }
+            pub fn reactions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Reaction>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reactions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for reactions: {e}")
+                    });
+                self
+            }
+            pub fn replies<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.replies = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for replies: {e}")
+                    });
+                self
+            }
+            pub fn reply_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reply_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for reply_by: {e}")
+                    });
+                self
+            }
+            pub fn reply_to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ReplyTo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reply_to = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for reply_to: {e}")
+                    });
+                self
+            }
+            pub fn seen<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open::Flag>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.seen = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for seen: {e}")
+                    });
+                self
+            }
+            pub fn seen_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        super::SeenByValue,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.seen_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for seen_by: {e}")
+                    });
+                self
+            }
+            pub fn sender_attendee_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ChatLastMessageSenderAttendeeId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sender_attendee_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sender_attendee_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn sender_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sender_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sender_id: {e}")
+                    });
+                self
+            }
+            pub fn sender_urn<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sender_urn = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sender_urn: {e}")
+                    });
+                self
+            }
+            pub fn subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
+                self
+            }
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for text: {e}")
+                    });
+                self
+            }
+            pub fn timestamp<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.timestamp = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for timestamp: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ChatLastMessage> for super::ChatLastMessage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ChatLastMessage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    account_id: value.account_id?,
+                    attachments: value.attachments?,
+                    attendee_distance: value.attendee_distance?,
+                    attendee_type: value.attendee_type?,
+                    behavior: value.behavior?,
+                    chat_id: value.chat_id?,
+                    chat_provider_id: value.chat_provider_id?,
+                    deleted: value.deleted?,
+                    delivered: value.delivered?,
+                    edited: value.edited?,
+                    event_type: value.event_type?,
+                    hidden: value.hidden?,
+                    id: value.id?,
+                    is_event: value.is_event?,
+                    is_sender: value.is_sender?,
+                    message_type: value.message_type?,
+                    original: value.original?,
+                    parent: value.parent?,
+                    provider_id: value.provider_id?,
+                    quoted: value.quoted?,
+                    reactions: value.reactions?,
+                    replies: value.replies?,
+                    reply_by: value.reply_by?,
+                    reply_to: value.reply_to?,
+                    seen: value.seen?,
+                    seen_by: value.seen_by?,
+                    sender_attendee_id: value.sender_attendee_id?,
+                    sender_id: value.sender_id?,
+                    sender_urn: value.sender_urn?,
+                    subject: value.subject?,
+                    text: value.text?,
+                    timestamp: value.timestamp?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ChatLastMessage> for ChatLastMessage {
+            fn from(value: super::ChatLastMessage) -> Self {
+                Self {
+                    account_id: Ok(value.account_id),
+                    attachments: Ok(value.attachments),
+                    attendee_distance: Ok(value.attendee_distance),
+                    attendee_type: Ok(value.attendee_type),
+                    behavior: Ok(value.behavior),
+                    chat_id: Ok(value.chat_id),
+                    chat_provider_id: Ok(value.chat_provider_id),
+                    deleted: Ok(value.deleted),
+                    delivered: Ok(value.delivered),
+                    edited: Ok(value.edited),
+                    event_type: Ok(value.event_type),
+                    hidden: Ok(value.hidden),
+                    id: Ok(value.id),
+                    is_event: Ok(value.is_event),
+                    is_sender: Ok(value.is_sender),
+                    message_type: Ok(value.message_type),
+                    original: Ok(value.original),
+                    parent: Ok(value.parent),
+                    provider_id: Ok(value.provider_id),
+                    quoted: Ok(value.quoted),
+                    reactions: Ok(value.reactions),
+                    replies: Ok(value.replies),
+                    reply_by: Ok(value.reply_by),
+                    reply_to: Ok(value.reply_to),
+                    seen: Ok(value.seen),
+                    seen_by: Ok(value.seen_by),
+                    sender_attendee_id: Ok(value.sender_attendee_id),
+                    sender_id: Ok(value.sender_id),
+                    sender_urn: Ok(value.sender_urn),
+                    subject: Ok(value.subject),
+                    text: Ok(value.text),
+                    timestamp: Ok(value.timestamp),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ChatList {
+            cursor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            items: ::std::result::Result<
+                ::std::vec::Vec<super::Chat>,
+                ::std::string::String,
+            >,
+            object: ::std::result::Result<super::ChatListObject, ::std::string::String>,
+        }
+        impl ::std::default::Default for ChatList {
+            fn default() -> Self {
+                Self {
+                    cursor: Err("no value supplied for cursor".to_string()),
+                    items: Err("no value supplied for items".to_string()),
+                    object: Err("no value supplied for object".to_string()),
+                }
+            }
+        }
+        impl ChatList {
+            pub fn cursor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cursor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cursor: {e}")
+                    });
+                self
+            }
+            pub fn items<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Chat>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.items = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for items: {e}")
+                    });
+                self
+            }
+            pub fn object<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ChatListObject>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ChatList> for super::ChatList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ChatList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cursor: value.cursor?,
+                    items: value.items?,
+                    object: value.object?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ChatList> for ChatList {
+            fn from(value: super::ChatList) -> Self {
+                Self {
+                    cursor: Ok(value.cursor),
+                    items: Ok(value.items),
+                    object: Ok(value.object),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ChatPatched {
             invite_link: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -2475,6 +6082,89 @@ pub mod types {
             fn from(value: super::ChatPatched) -> Self {
                 Self {
                     invite_link: Ok(value.invite_link),
+                    object: Ok(value.object),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ChatStarted {
+            chat_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            message_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            object: ::std::result::Result<
+                super::ChatStartedObject,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ChatStarted {
+            fn default() -> Self {
+                Self {
+                    chat_id: Err("no value supplied for chat_id".to_string()),
+                    message_id: Err("no value supplied for message_id".to_string()),
+                    object: Err("no value supplied for object".to_string()),
+                }
+            }
+        }
+        impl ChatStarted {
+            pub fn chat_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.chat_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for chat_id: {e}")
+                    });
+                self
+            }
+            pub fn message_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message_id: {e}")
+                    });
+                self
+            }
+            pub fn object<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ChatStartedObject>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ChatStarted> for super::ChatStarted {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ChatStarted,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    chat_id: value.chat_id?,
+                    message_id: value.message_id?,
+                    object: value.object?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ChatStarted> for ChatStarted {
+            fn from(value: super::ChatStarted) -> Self {
+                Self {
+                    chat_id: Ok(value.chat_id),
+                    message_id: Ok(value.message_id),
                     object: Ok(value.object),
                 }
             }
@@ -2764,6 +6454,128 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct FollowUpAfterDays {
+            days: ::std::result::Result<f64, ::std::string::String>,
+            timezone: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for FollowUpAfterDays {
+            fn default() -> Self {
+                Self {
+                    days: Err("no value supplied for days".to_string()),
+                    timezone: Err("no value supplied for timezone".to_string()),
+                }
+            }
+        }
+        impl FollowUpAfterDays {
+            pub fn days<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.days = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for days: {e}")
+                    });
+                self
+            }
+            pub fn timezone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.timezone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for timezone: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<FollowUpAfterDays> for super::FollowUpAfterDays {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FollowUpAfterDays,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    days: value.days?,
+                    timezone: value.timezone?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::FollowUpAfterDays> for FollowUpAfterDays {
+            fn from(value: super::FollowUpAfterDays) -> Self {
+                Self {
+                    days: Ok(value.days),
+                    timezone: Ok(value.timezone),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct FollowUpAfterWeeks {
+            timezone: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            weeks: ::std::result::Result<f64, ::std::string::String>,
+        }
+        impl ::std::default::Default for FollowUpAfterWeeks {
+            fn default() -> Self {
+                Self {
+                    timezone: Err("no value supplied for timezone".to_string()),
+                    weeks: Err("no value supplied for weeks".to_string()),
+                }
+            }
+        }
+        impl FollowUpAfterWeeks {
+            pub fn timezone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.timezone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for timezone: {e}")
+                    });
+                self
+            }
+            pub fn weeks<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.weeks = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for weeks: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<FollowUpAfterWeeks> for super::FollowUpAfterWeeks {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FollowUpAfterWeeks,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    timezone: value.timezone?,
+                    weeks: value.weeks?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::FollowUpAfterWeeks> for FollowUpAfterWeeks {
+            fn from(value: super::FollowUpAfterWeeks) -> Self {
+                Self {
+                    timezone: Ok(value.timezone),
+                    weeks: Ok(value.weeks),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ForwardMessageRequest {
             chat_id: ::std::result::Result<
                 super::ForwardMessageRequestChatId,
@@ -2992,6 +6804,522 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct InstagramAttendeeSpecifics {
+            provider: ::std::result::Result<
+                super::InstagramAttendeeSpecificsProvider,
+                ::std::string::String,
+            >,
+            public_identifier: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            relationship_status: ::std::result::Result<
+                super::InstagramRelationshipStatus,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for InstagramAttendeeSpecifics {
+            fn default() -> Self {
+                Self {
+                    provider: Err("no value supplied for provider".to_string()),
+                    public_identifier: Err(
+                        "no value supplied for public_identifier".to_string(),
+                    ),
+                    relationship_status: Err(
+                        "no value supplied for relationship_status".to_string(),
+                    ),
+                }
+            }
+        }
+        impl InstagramAttendeeSpecifics {
+            pub fn provider<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::InstagramAttendeeSpecificsProvider>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider: {e}")
+                    });
+                self
+            }
+            pub fn public_identifier<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.public_identifier = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for public_identifier: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn relationship_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::InstagramRelationshipStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.relationship_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for relationship_status: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<InstagramAttendeeSpecifics>
+        for super::InstagramAttendeeSpecifics {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: InstagramAttendeeSpecifics,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    provider: value.provider?,
+                    public_identifier: value.public_identifier?,
+                    relationship_status: value.relationship_status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::InstagramAttendeeSpecifics>
+        for InstagramAttendeeSpecifics {
+            fn from(value: super::InstagramAttendeeSpecifics) -> Self {
+                Self {
+                    provider: Ok(value.provider),
+                    public_identifier: Ok(value.public_identifier),
+                    relationship_status: Ok(value.relationship_status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct InstagramRelationshipStatus {
+            followed_by: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            following: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            has_received_invitation: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            has_sent_invitation: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for InstagramRelationshipStatus {
+            fn default() -> Self {
+                Self {
+                    followed_by: Ok(Default::default()),
+                    following: Ok(Default::default()),
+                    has_received_invitation: Ok(Default::default()),
+                    has_sent_invitation: Ok(Default::default()),
+                }
+            }
+        }
+        impl InstagramRelationshipStatus {
+            pub fn followed_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.followed_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for followed_by: {e}")
+                    });
+                self
+            }
+            pub fn following<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.following = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for following: {e}")
+                    });
+                self
+            }
+            pub fn has_received_invitation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_received_invitation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for has_received_invitation: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn has_sent_invitation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_sent_invitation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for has_sent_invitation: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<InstagramRelationshipStatus>
+        for super::InstagramRelationshipStatus {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: InstagramRelationshipStatus,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    followed_by: value.followed_by?,
+                    following: value.following?,
+                    has_received_invitation: value.has_received_invitation?,
+                    has_sent_invitation: value.has_sent_invitation?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::InstagramRelationshipStatus>
+        for InstagramRelationshipStatus {
+            fn from(value: super::InstagramRelationshipStatus) -> Self {
+                Self {
+                    followed_by: Ok(value.followed_by),
+                    following: Ok(value.following),
+                    has_received_invitation: Ok(value.has_received_invitation),
+                    has_sent_invitation: Ok(value.has_sent_invitation),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LinkedinAttendeeSpecifics {
+            contact_info: ::std::result::Result<
+                ::std::option::Option<super::AttendeeContactInfo>,
+                ::std::string::String,
+            >,
+            headline: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            location: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            member_urn: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            network_distance: ::std::result::Result<
+                ::std::option::Option<crate::generated::open::NetworkDistance>,
+                ::std::string::String,
+            >,
+            occupation: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            pending_invitation: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            provider: ::std::result::Result<
+                super::LinkedinAttendeeSpecificsProvider,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LinkedinAttendeeSpecifics {
+            fn default() -> Self {
+                Self {
+                    contact_info: Ok(Default::default()),
+                    headline: Ok(Default::default()),
+                    location: Ok(Default::default()),
+                    member_urn: Err("no value supplied for member_urn".to_string()),
+                    network_distance: Ok(Default::default()),
+                    occupation: Ok(Default::default()),
+                    pending_invitation: Ok(Default::default()),
+                    provider: Err("no value supplied for provider".to_string()),
+                }
+            }
+        }
+        impl LinkedinAttendeeSpecifics {
+            pub fn contact_info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AttendeeContactInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact_info = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for contact_info: {e}")
+                    });
+                self
+            }
+            pub fn headline<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.headline = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for headline: {e}")
+                    });
+                self
+            }
+            pub fn location<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.location = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for location: {e}")
+                    });
+                self
+            }
+            pub fn member_urn<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.member_urn = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for member_urn: {e}")
+                    });
+                self
+            }
+            pub fn network_distance<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open::NetworkDistance>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.network_distance = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for network_distance: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn occupation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.occupation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for occupation: {e}")
+                    });
+                self
+            }
+            pub fn pending_invitation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pending_invitation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for pending_invitation: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn provider<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::LinkedinAttendeeSpecificsProvider>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LinkedinAttendeeSpecifics>
+        for super::LinkedinAttendeeSpecifics {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LinkedinAttendeeSpecifics,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    contact_info: value.contact_info?,
+                    headline: value.headline?,
+                    location: value.location?,
+                    member_urn: value.member_urn?,
+                    network_distance: value.network_distance?,
+                    occupation: value.occupation?,
+                    pending_invitation: value.pending_invitation?,
+                    provider: value.provider?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LinkedinAttendeeSpecifics>
+        for LinkedinAttendeeSpecifics {
+            fn from(value: super::LinkedinAttendeeSpecifics) -> Self {
+                Self {
+                    contact_info: Ok(value.contact_info),
+                    headline: Ok(value.headline),
+                    location: Ok(value.location),
+                    member_urn: Ok(value.member_urn),
+                    network_distance: Ok(value.network_distance),
+                    occupation: Ok(value.occupation),
+                    pending_invitation: Ok(value.pending_invitation),
+                    provider: Ok(value.provider),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LinkedinClassicOptions {
+            api: ::std::result::Result<
+                ::std::option::Option<super::LinkedinClassicOptionsApi>,
+                ::std::string::String,
+            >,
+            applicant_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            inmail: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            invitation_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            topic: ::std::result::Result<
+                ::std::option::Option<super::LinkedinClassicOptionsTopic>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LinkedinClassicOptions {
+            fn default() -> Self {
+                Self {
+                    api: Ok(Default::default()),
+                    applicant_id: Ok(Default::default()),
+                    inmail: Ok(Default::default()),
+                    invitation_id: Ok(Default::default()),
+                    topic: Ok(Default::default()),
+                }
+            }
+        }
+        impl LinkedinClassicOptions {
+            pub fn api<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::LinkedinClassicOptionsApi>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.api = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for api: {e}")
+                    });
+                self
+            }
+            pub fn applicant_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.applicant_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for applicant_id: {e}")
+                    });
+                self
+            }
+            pub fn inmail<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.inmail = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for inmail: {e}")
+                    });
+                self
+            }
+            pub fn invitation_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.invitation_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for invitation_id: {e}")
+                    });
+                self
+            }
+            pub fn topic<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::LinkedinClassicOptionsTopic>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.topic = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for topic: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LinkedinClassicOptions>
+        for super::LinkedinClassicOptions {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LinkedinClassicOptions,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    api: value.api?,
+                    applicant_id: value.applicant_id?,
+                    inmail: value.inmail?,
+                    invitation_id: value.invitation_id?,
+                    topic: value.topic?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LinkedinClassicOptions>
+        for LinkedinClassicOptions {
+            fn from(value: super::LinkedinClassicOptions) -> Self {
+                Self {
+                    api: Ok(value.api),
+                    applicant_id: Ok(value.applicant_id),
+                    inmail: Ok(value.inmail),
+                    invitation_id: Ok(value.invitation_id),
+                    topic: Ok(value.topic),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct LinkedinPostAttachment {
             file_size: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -3144,6 +7472,320 @@ pub mod types {
                     url: Ok(value.url),
                     url_expires_at: Ok(value.url_expires_at),
                 }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LinkedinRecruiterFollowUp {
+            attachments: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            scheduled_time: ::std::result::Result<
+                super::LinkedinFollowUpSchedule,
+                ::std::string::String,
+            >,
+            subject: ::std::result::Result<::std::string::String, ::std::string::String>,
+            text: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for LinkedinRecruiterFollowUp {
+            fn default() -> Self {
+                Self {
+                    attachments: Ok(Default::default()),
+                    scheduled_time: Err(
+                        "no value supplied for scheduled_time".to_string(),
+                    ),
+                    subject: Err("no value supplied for subject".to_string()),
+                    text: Err("no value supplied for text".to_string()),
+                }
+            }
+        }
+        impl LinkedinRecruiterFollowUp {
+            pub fn attachments<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attachments = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attachments: {e}")
+                    });
+                self
+            }
+            pub fn scheduled_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::LinkedinFollowUpSchedule>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scheduled_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for scheduled_time: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
+                self
+            }
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for text: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LinkedinRecruiterFollowUp>
+        for super::LinkedinRecruiterFollowUp {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LinkedinRecruiterFollowUp,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attachments: value.attachments?,
+                    scheduled_time: value.scheduled_time?,
+                    subject: value.subject?,
+                    text: value.text?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LinkedinRecruiterFollowUp>
+        for LinkedinRecruiterFollowUp {
+            fn from(value: super::LinkedinRecruiterFollowUp) -> Self {
+                Self {
+                    attachments: Ok(value.attachments),
+                    scheduled_time: Ok(value.scheduled_time),
+                    subject: Ok(value.subject),
+                    text: Ok(value.text),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LinkedinRecruiterOptions {
+            api: ::std::result::Result<
+                super::LinkedinRecruiterOptionsApi,
+                ::std::string::String,
+            >,
+            email_address: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            follow_up: ::std::result::Result<
+                ::std::option::Option<super::LinkedinRecruiterFollowUp>,
+                ::std::string::String,
+            >,
+            hiring_project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            job_posting_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            signature: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            visibility: ::std::result::Result<
+                ::std::option::Option<super::LinkedinRecruiterOptionsVisibility>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LinkedinRecruiterOptions {
+            fn default() -> Self {
+                Self {
+                    api: Err("no value supplied for api".to_string()),
+                    email_address: Ok(Default::default()),
+                    follow_up: Ok(Default::default()),
+                    hiring_project_id: Ok(Default::default()),
+                    job_posting_id: Ok(Default::default()),
+                    signature: Ok(Default::default()),
+                    visibility: Ok(Default::default()),
+                }
+            }
+        }
+        impl LinkedinRecruiterOptions {
+            pub fn api<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::LinkedinRecruiterOptionsApi>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.api = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for api: {e}")
+                    });
+                self
+            }
+            pub fn email_address<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email_address = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email_address: {e}")
+                    });
+                self
+            }
+            pub fn follow_up<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::LinkedinRecruiterFollowUp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.follow_up = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for follow_up: {e}")
+                    });
+                self
+            }
+            pub fn hiring_project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hiring_project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for hiring_project_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn job_posting_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.job_posting_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for job_posting_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn signature<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.signature = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for signature: {e}")
+                    });
+                self
+            }
+            pub fn visibility<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::LinkedinRecruiterOptionsVisibility>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.visibility = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for visibility: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LinkedinRecruiterOptions>
+        for super::LinkedinRecruiterOptions {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LinkedinRecruiterOptions,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    api: value.api?,
+                    email_address: value.email_address?,
+                    follow_up: value.follow_up?,
+                    hiring_project_id: value.hiring_project_id?,
+                    job_posting_id: value.job_posting_id?,
+                    signature: value.signature?,
+                    visibility: value.visibility?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LinkedinRecruiterOptions>
+        for LinkedinRecruiterOptions {
+            fn from(value: super::LinkedinRecruiterOptions) -> Self {
+                Self {
+                    api: Ok(value.api),
+                    email_address: Ok(value.email_address),
+                    follow_up: Ok(value.follow_up),
+                    hiring_project_id: Ok(value.hiring_project_id),
+                    job_posting_id: Ok(value.job_posting_id),
+                    signature: Ok(value.signature),
+                    visibility: Ok(value.visibility),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LinkedinSalesNavigatorOptions {
+            api: ::std::result::Result<
+                super::LinkedinSalesNavigatorOptionsApi,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LinkedinSalesNavigatorOptions {
+            fn default() -> Self {
+                Self {
+                    api: Err("no value supplied for api".to_string()),
+                }
+            }
+        }
+        impl LinkedinSalesNavigatorOptions {
+            pub fn api<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::LinkedinSalesNavigatorOptionsApi>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.api = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for api: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LinkedinSalesNavigatorOptions>
+        for super::LinkedinSalesNavigatorOptions {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LinkedinSalesNavigatorOptions,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { api: value.api? })
+            }
+        }
+        impl ::std::convert::From<super::LinkedinSalesNavigatorOptions>
+        for LinkedinSalesNavigatorOptions {
+            fn from(value: super::LinkedinSalesNavigatorOptions) -> Self {
+                Self { api: Ok(value.api) }
             }
         }
         #[derive(Clone, Debug)]
@@ -3918,6 +8560,89 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct MessageList {
+            cursor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            items: ::std::result::Result<
+                ::std::vec::Vec<super::Message>,
+                ::std::string::String,
+            >,
+            object: ::std::result::Result<
+                super::MessageListObject,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MessageList {
+            fn default() -> Self {
+                Self {
+                    cursor: Err("no value supplied for cursor".to_string()),
+                    items: Err("no value supplied for items".to_string()),
+                    object: Err("no value supplied for object".to_string()),
+                }
+            }
+        }
+        impl MessageList {
+            pub fn cursor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cursor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cursor: {e}")
+                    });
+                self
+            }
+            pub fn items<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Message>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.items = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for items: {e}")
+                    });
+                self
+            }
+            pub fn object<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::MessageListObject>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MessageList> for super::MessageList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MessageList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cursor: value.cursor?,
+                    items: value.items?,
+                    object: value.object?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MessageList> for MessageList {
+            fn from(value: super::MessageList) -> Self {
+                Self {
+                    cursor: Ok(value.cursor),
+                    items: Ok(value.items),
+                    object: Ok(value.object),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct MessageReactionAdded {
             object: ::std::result::Result<
                 super::MessageReactionAddedObject,
@@ -4565,6 +9290,246 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct SocialHandle {
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for SocialHandle {
+            fn default() -> Self {
+                Self {
+                    name: Err("no value supplied for name".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl SocialHandle {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SocialHandle> for super::SocialHandle {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SocialHandle,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SocialHandle> for SocialHandle {
+            fn from(value: super::SocialHandle) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct StartChatRequest {
+            account_id: ::std::result::Result<
+                super::StartChatRequestAccountId,
+                ::std::string::String,
+            >,
+            attachments: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            attendees_ids: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            linkedin: ::std::result::Result<
+                ::std::option::Option<super::StartChatLinkedinOptions>,
+                ::std::string::String,
+            >,
+            subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            text: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            video_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            voice_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for StartChatRequest {
+            fn default() -> Self {
+                Self {
+                    account_id: Err("no value supplied for account_id".to_string()),
+                    attachments: Ok(Default::default()),
+                    attendees_ids: Err(
+                        "no value supplied for attendees_ids".to_string(),
+                    ),
+                    linkedin: Ok(Default::default()),
+                    subject: Ok(Default::default()),
+                    text: Ok(Default::default()),
+                    video_message: Ok(Default::default()),
+                    voice_message: Ok(Default::default()),
+                }
+            }
+        }
+        impl StartChatRequest {
+            pub fn account_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::StartChatRequestAccountId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
+                self
+            }
+            pub fn attachments<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attachments = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attachments: {e}")
+                    });
+                self
+            }
+            pub fn attendees_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attendees_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attendees_ids: {e}")
+                    });
+                self
+            }
+            pub fn linkedin<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::StartChatLinkedinOptions>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.linkedin = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for linkedin: {e}")
+                    });
+                self
+            }
+            pub fn subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
+                self
+            }
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for text: {e}")
+                    });
+                self
+            }
+            pub fn video_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.video_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for video_message: {e}")
+                    });
+                self
+            }
+            pub fn voice_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.voice_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for voice_message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<StartChatRequest> for super::StartChatRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: StartChatRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    account_id: value.account_id?,
+                    attachments: value.attachments?,
+                    attendees_ids: value.attendees_ids?,
+                    linkedin: value.linkedin?,
+                    subject: value.subject?,
+                    text: value.text?,
+                    video_message: value.video_message?,
+                    voice_message: value.voice_message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::StartChatRequest> for StartChatRequest {
+            fn from(value: super::StartChatRequest) -> Self {
+                Self {
+                    account_id: Ok(value.account_id),
+                    attachments: Ok(value.attachments),
+                    attendees_ids: Ok(value.attendees_ids),
+                    linkedin: Ok(value.linkedin),
+                    subject: Ok(value.subject),
+                    text: Ok(value.text),
+                    video_message: Ok(value.video_message),
+                    voice_message: Ok(value.voice_message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct VideoAttachment {
             file_size: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -4999,6 +9964,56 @@ pub mod types {
             &self.0
         }
     }
+    impl ::std::convert::AsRef<str> for ChatAccountId {
+        fn as_ref(&self) -> &str {
+            &self.0
+        }
+    }
+    impl ::std::convert::AsRef<str> for ChatAttendeeAccountId {
+        fn as_ref(&self) -> &str {
+            &self.0
+        }
+    }
+    impl ::std::convert::AsRef<str> for ChatAttendeeId {
+        fn as_ref(&self) -> &str {
+            &self.0
+        }
+    }
+    impl ::std::convert::AsRef<str> for ChatHistorySyncChatId {
+        fn as_ref(&self) -> &str {
+            &self.0
+        }
+    }
+    impl ::std::convert::AsRef<str> for ChatId {
+        fn as_ref(&self) -> &str {
+            &self.0
+        }
+    }
+    impl ::std::convert::AsRef<str> for ChatLastMessageAccountId {
+        fn as_ref(&self) -> &str {
+            &self.0
+        }
+    }
+    impl ::std::convert::AsRef<str> for ChatLastMessageChatId {
+        fn as_ref(&self) -> &str {
+            &self.0
+        }
+    }
+    impl ::std::convert::AsRef<str> for ChatLastMessageId {
+        fn as_ref(&self) -> &str {
+            &self.0
+        }
+    }
+    impl ::std::convert::AsRef<str> for ChatLastMessageParent {
+        fn as_ref(&self) -> &str {
+            &self.0
+        }
+    }
+    impl ::std::convert::AsRef<str> for ChatLastMessageSenderAttendeeId {
+        fn as_ref(&self) -> &str {
+            &self.0
+        }
+    }
     impl ::std::convert::AsRef<str> for ForwardMessageRequestChatId {
         fn as_ref(&self) -> &str {
             &self.0
@@ -5049,16 +10064,139 @@ pub mod types {
             &self.0
         }
     }
+    impl ::std::convert::AsRef<str> for StartChatRequestAccountId {
+        fn as_ref(&self) -> &str {
+            &self.0
+        }
+    }
+    pub use super::open::AccountType;
     pub use super::open::AttendeeDistance;
     pub use super::open::AttendeeType;
+    pub use super::open::ChatContentType;
+    pub use super::open::ChatDisabledFeature;
+    pub use super::open::ChatFolder;
+    pub use super::open::ChatHistorySyncStatus;
+    pub use super::open::ChatReadOnly;
+    pub use super::open::ChatType;
     pub use super::open::EventType;
     pub use super::open::Flag;
     pub use super::open::MessageType;
+    pub use super::open::NetworkDistance;
     pub use super::open::Attachment;
+    pub use super::open::ChatAttendeeSpecifics;
 }
 /// Types generated outside progenitor: enums that stay open to values a newer server sends,
 /// and the attachment union told apart by its `type`.
 pub mod open {
+    /**The provider of an account.
+
+Open: a value this SDK does not know decodes as `Unknown`.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum AccountType {
+        ///`WHATSAPP`
+        Whatsapp,
+        ///`LINKEDIN`
+        Linkedin,
+        ///`SLACK`
+        Slack,
+        ///`TWITTER`
+        Twitter,
+        ///`MESSENGER`
+        Messenger,
+        ///`INSTAGRAM`
+        Instagram,
+        ///`TELEGRAM`
+        Telegram,
+        /// A value the spec does not list, kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl AccountType {
+        /// The value as it is on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Whatsapp => "WHATSAPP",
+                Self::Linkedin => "LINKEDIN",
+                Self::Slack => "SLACK",
+                Self::Twitter => "TWITTER",
+                Self::Messenger => "MESSENGER",
+                Self::Instagram => "INSTAGRAM",
+                Self::Telegram => "TELEGRAM",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether the value is one the spec does not list.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for AccountType {
+        fn from(value: &str) -> Self {
+            match value {
+                "WHATSAPP" => Self::Whatsapp,
+                "LINKEDIN" => Self::Linkedin,
+                "SLACK" => Self::Slack,
+                "TWITTER" => Self::Twitter,
+                "MESSENGER" => Self::Messenger,
+                "INSTAGRAM" => Self::Instagram,
+                "TELEGRAM" => Self::Telegram,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AccountType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for AccountType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for AccountType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AccountType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = AccountType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a AccountType string")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<AccountType, E> {
+                    Ok(AccountType::from(value))
+                }
+            }
+            deserializer.deserialize_str(Visitor)
+        }
+    }
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for AccountType {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "AccountType".into()
+        }
+        fn json_schema(
+            generator: &mut ::schemars::SchemaGenerator,
+        ) -> ::schemars::Schema {
+            <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
+        }
+    }
     /**
 
 Open: any integer decodes; the constants are the values the spec documents.*/
@@ -5217,6 +10355,514 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
     impl ::schemars::JsonSchema for AttendeeType {
         fn schema_name() -> ::std::borrow::Cow<'static, str> {
             "AttendeeType".into()
+        }
+        fn json_schema(
+            generator: &mut ::schemars::SchemaGenerator,
+        ) -> ::schemars::Schema {
+            <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
+        }
+    }
+    /**The kind of LinkedIn conversation, when it is not a plain one.
+
+Open: a value this SDK does not know decodes as `Unknown`.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum ChatContentType {
+        ///`inmail`
+        Inmail,
+        ///`sponsored`
+        Sponsored,
+        ///`linkedin_offer`
+        LinkedinOffer,
+        /// A value the spec does not list, kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl ChatContentType {
+        /// The value as it is on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Inmail => "inmail",
+                Self::Sponsored => "sponsored",
+                Self::LinkedinOffer => "linkedin_offer",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether the value is one the spec does not list.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for ChatContentType {
+        fn from(value: &str) -> Self {
+            match value {
+                "inmail" => Self::Inmail,
+                "sponsored" => Self::Sponsored,
+                "linkedin_offer" => Self::LinkedinOffer,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ChatContentType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for ChatContentType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for ChatContentType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChatContentType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = ChatContentType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a ChatContentType string")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ChatContentType, E> {
+                    Ok(ChatContentType::from(value))
+                }
+            }
+            deserializer.deserialize_str(Visitor)
+        }
+    }
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for ChatContentType {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "ChatContentType".into()
+        }
+        fn json_schema(
+            generator: &mut ::schemars::SchemaGenerator,
+        ) -> ::schemars::Schema {
+            <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
+        }
+    }
+    /**A feature the chat does not offer.
+
+Open: a value this SDK does not know decodes as `Unknown`.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum ChatDisabledFeature {
+        ///`reactions`
+        Reactions,
+        ///`reply`
+        Reply,
+        /// A value the spec does not list, kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl ChatDisabledFeature {
+        /// The value as it is on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Reactions => "reactions",
+                Self::Reply => "reply",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether the value is one the spec does not list.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for ChatDisabledFeature {
+        fn from(value: &str) -> Self {
+            match value {
+                "reactions" => Self::Reactions,
+                "reply" => Self::Reply,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ChatDisabledFeature {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for ChatDisabledFeature {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for ChatDisabledFeature {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChatDisabledFeature {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = ChatDisabledFeature;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a ChatDisabledFeature string")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ChatDisabledFeature, E> {
+                    Ok(ChatDisabledFeature::from(value))
+                }
+            }
+            deserializer.deserialize_str(Visitor)
+        }
+    }
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for ChatDisabledFeature {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "ChatDisabledFeature".into()
+        }
+        fn json_schema(
+            generator: &mut ::schemars::SchemaGenerator,
+        ) -> ::schemars::Schema {
+            <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
+        }
+    }
+    /**An inbox the chat is in.
+
+Open: a value this SDK does not know decodes as `Unknown`.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum ChatFolder {
+        ///`INBOX`
+        Inbox,
+        ///`INBOX_LINKEDIN_CLASSIC`
+        InboxLinkedinClassic,
+        ///`INBOX_LINKEDIN_RECRUITER`
+        InboxLinkedinRecruiter,
+        ///`INBOX_LINKEDIN_SALES_NAVIGATOR`
+        InboxLinkedinSalesNavigator,
+        ///`INBOX_LINKEDIN_ORGANIZATION`
+        InboxLinkedinOrganization,
+        /// A value the spec does not list, kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl ChatFolder {
+        /// The value as it is on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Inbox => "INBOX",
+                Self::InboxLinkedinClassic => "INBOX_LINKEDIN_CLASSIC",
+                Self::InboxLinkedinRecruiter => "INBOX_LINKEDIN_RECRUITER",
+                Self::InboxLinkedinSalesNavigator => "INBOX_LINKEDIN_SALES_NAVIGATOR",
+                Self::InboxLinkedinOrganization => "INBOX_LINKEDIN_ORGANIZATION",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether the value is one the spec does not list.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for ChatFolder {
+        fn from(value: &str) -> Self {
+            match value {
+                "INBOX" => Self::Inbox,
+                "INBOX_LINKEDIN_CLASSIC" => Self::InboxLinkedinClassic,
+                "INBOX_LINKEDIN_RECRUITER" => Self::InboxLinkedinRecruiter,
+                "INBOX_LINKEDIN_SALES_NAVIGATOR" => Self::InboxLinkedinSalesNavigator,
+                "INBOX_LINKEDIN_ORGANIZATION" => Self::InboxLinkedinOrganization,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ChatFolder {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for ChatFolder {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for ChatFolder {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChatFolder {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = ChatFolder;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a ChatFolder string")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ChatFolder, E> {
+                    Ok(ChatFolder::from(value))
+                }
+            }
+            deserializer.deserialize_str(Visitor)
+        }
+    }
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for ChatFolder {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "ChatFolder".into()
+        }
+        fn json_schema(
+            generator: &mut ::schemars::SchemaGenerator,
+        ) -> ::schemars::Schema {
+            <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
+        }
+    }
+    /**Where the synchronization stands (`CHAT_DELETED` when the chat no longer exists).
+
+Open: a value this SDK does not know decodes as `Unknown`.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum ChatHistorySyncStatus {
+        ///`SYNC_STARTED`
+        SyncStarted,
+        ///`CHAT_DELETED`
+        ChatDeleted,
+        ///`SYNC_RUNNING`
+        SyncRunning,
+        ///`SYNC_DONE`
+        SyncDone,
+        ///`SYNC_ERROR`
+        SyncError,
+        /// A value the spec does not list, kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl ChatHistorySyncStatus {
+        /// The value as it is on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::SyncStarted => "SYNC_STARTED",
+                Self::ChatDeleted => "CHAT_DELETED",
+                Self::SyncRunning => "SYNC_RUNNING",
+                Self::SyncDone => "SYNC_DONE",
+                Self::SyncError => "SYNC_ERROR",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether the value is one the spec does not list.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for ChatHistorySyncStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "SYNC_STARTED" => Self::SyncStarted,
+                "CHAT_DELETED" => Self::ChatDeleted,
+                "SYNC_RUNNING" => Self::SyncRunning,
+                "SYNC_DONE" => Self::SyncDone,
+                "SYNC_ERROR" => Self::SyncError,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ChatHistorySyncStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for ChatHistorySyncStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for ChatHistorySyncStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChatHistorySyncStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = ChatHistorySyncStatus;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a ChatHistorySyncStatus string")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ChatHistorySyncStatus, E> {
+                    Ok(ChatHistorySyncStatus::from(value))
+                }
+            }
+            deserializer.deserialize_str(Visitor)
+        }
+    }
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for ChatHistorySyncStatus {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "ChatHistorySyncStatus".into()
+        }
+        fn json_schema(
+            generator: &mut ::schemars::SchemaGenerator,
+        ) -> ::schemars::Schema {
+            <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
+        }
+    }
+    /**Whether the account can write in the chat: 0 it can, 1 it cannot. The reference lists a third value, 2, without saying what it means.
+
+Open: any integer decodes; the constants are the values the spec documents.*/
+    #[derive(
+        Clone,
+        Copy,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(transparent)]
+    pub struct ChatReadOnly(pub i64);
+    impl ChatReadOnly {
+        ///`0`
+        pub const VALUE_0: Self = Self(0i64);
+        ///`1`
+        pub const VALUE_1: Self = Self(1i64);
+        ///`2`
+        pub const VALUE_2: Self = Self(2i64);
+        /// Every value the spec documents, in its order.
+        pub const KNOWN: [Self; 3usize] = [Self::VALUE_0, Self::VALUE_1, Self::VALUE_2];
+        /// The number as it is on the wire.
+        pub const fn get(self) -> i64 {
+            self.0
+        }
+        /// Whether the spec documents this value.
+        pub fn is_known(self) -> bool {
+            Self::KNOWN.contains(&self)
+        }
+    }
+    impl ::std::convert::From<i64> for ChatReadOnly {
+        fn from(value: i64) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::str::FromStr for ChatReadOnly {
+        type Err = ::std::num::ParseIntError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            value.parse().map(Self)
+        }
+    }
+    impl ::std::fmt::Display for ChatReadOnly {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(&self.0, f)
+        }
+    }
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for ChatReadOnly {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "ChatReadOnly".into()
+        }
+        fn json_schema(
+            generator: &mut ::schemars::SchemaGenerator,
+        ) -> ::schemars::Schema {
+            <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
+        }
+    }
+    /**The kind of chat, as a code. The reference lists the codes 0, 1 and 2 without naming them.
+
+Open: any integer decodes; the constants are the values the spec documents.*/
+    #[derive(
+        Clone,
+        Copy,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    #[serde(transparent)]
+    pub struct ChatType(pub i64);
+    impl ChatType {
+        ///`0`
+        pub const VALUE_0: Self = Self(0i64);
+        ///`1`
+        pub const VALUE_1: Self = Self(1i64);
+        ///`2`
+        pub const VALUE_2: Self = Self(2i64);
+        /// Every value the spec documents, in its order.
+        pub const KNOWN: [Self; 3usize] = [Self::VALUE_0, Self::VALUE_1, Self::VALUE_2];
+        /// The number as it is on the wire.
+        pub const fn get(self) -> i64 {
+            self.0
+        }
+        /// Whether the spec documents this value.
+        pub fn is_known(self) -> bool {
+            Self::KNOWN.contains(&self)
+        }
+    }
+    impl ::std::convert::From<i64> for ChatType {
+        fn from(value: i64) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::str::FromStr for ChatType {
+        type Err = ::std::num::ParseIntError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            value.parse().map(Self)
+        }
+    }
+    impl ::std::fmt::Display for ChatType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(&self.0, f)
+        }
+    }
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for ChatType {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "ChatType".into()
         }
         fn json_schema(
             generator: &mut ::schemars::SchemaGenerator,
@@ -5488,6 +11134,107 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
         }
     }
+    /**How far the attendee is in the account's LinkedIn network.
+
+Open: a value this SDK does not know decodes as `Unknown`.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum NetworkDistance {
+        ///`SELF`
+        Self_,
+        ///`DISTANCE_1`
+        Distance1,
+        ///`DISTANCE_2`
+        Distance2,
+        ///`DISTANCE_3`
+        Distance3,
+        ///`OUT_OF_NETWORK`
+        OutOfNetwork,
+        /// A value the spec does not list, kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl NetworkDistance {
+        /// The value as it is on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Self_ => "SELF",
+                Self::Distance1 => "DISTANCE_1",
+                Self::Distance2 => "DISTANCE_2",
+                Self::Distance3 => "DISTANCE_3",
+                Self::OutOfNetwork => "OUT_OF_NETWORK",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether the value is one the spec does not list.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for NetworkDistance {
+        fn from(value: &str) -> Self {
+            match value {
+                "SELF" => Self::Self_,
+                "DISTANCE_1" => Self::Distance1,
+                "DISTANCE_2" => Self::Distance2,
+                "DISTANCE_3" => Self::Distance3,
+                "OUT_OF_NETWORK" => Self::OutOfNetwork,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for NetworkDistance {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for NetworkDistance {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for NetworkDistance {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for NetworkDistance {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = NetworkDistance;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a NetworkDistance string")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<NetworkDistance, E> {
+                    Ok(NetworkDistance::from(value))
+                }
+            }
+            deserializer.deserialize_str(Visitor)
+        }
+    }
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for NetworkDistance {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "NetworkDistance".into()
+        }
+        fn json_schema(
+            generator: &mut ::schemars::SchemaGenerator,
+        ) -> ::schemars::Schema {
+            <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
+        }
+    }
     /**One attachment of a message; the variant is told apart by `type`.
 
 Told apart by `type`; a `type` the spec does not list decodes as `Unknown` with the raw JSON.*/
@@ -5653,6 +11400,109 @@ Told apart by `type`; a `type` the spec does not list decodes as `Unknown` with 
             <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
         }
     }
+    /**Provider-specific details of an attendee; the variant is told apart by `provider`. The reference writes an `anyOf` of the two variants; their required `provider` values tell them apart, so it is a `oneOf` here (open to new providers, like `Attachment`).
+
+Told apart by `provider`; a `provider` the spec does not list decodes as `Unknown` with the raw JSON.*/
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub enum ChatAttendeeSpecifics {
+        ///`provider: INSTAGRAM`
+        Instagram(super::types::InstagramAttendeeSpecifics),
+        ///`provider: LINKEDIN`
+        Linkedin(super::types::LinkedinAttendeeSpecifics),
+        /// A variant the spec does not list, kept as the JSON the server sent.
+        Unknown(::serde_json::Value),
+    }
+    impl ChatAttendeeSpecifics {
+        /// The `#tag` as it is on the wire.
+        pub fn kind(&self) -> &str {
+            match self {
+                Self::Instagram(_) => "INSTAGRAM",
+                Self::Linkedin(_) => "LINKEDIN",
+                Self::Unknown(value) => {
+                    value
+                        .get("provider")
+                        .and_then(::serde_json::Value::as_str)
+                        .unwrap_or("")
+                }
+            }
+        }
+    }
+    impl ::std::convert::From<super::types::InstagramAttendeeSpecifics>
+    for ChatAttendeeSpecifics {
+        fn from(value: super::types::InstagramAttendeeSpecifics) -> Self {
+            Self::Instagram(value)
+        }
+    }
+    impl ::std::convert::From<super::types::LinkedinAttendeeSpecifics>
+    for ChatAttendeeSpecifics {
+        fn from(value: super::types::LinkedinAttendeeSpecifics) -> Self {
+            Self::Linkedin(value)
+        }
+    }
+    impl ::serde::Serialize for ChatAttendeeSpecifics {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            match self {
+                Self::Instagram(value) => value.serialize(serializer),
+                Self::Linkedin(value) => value.serialize(serializer),
+                Self::Unknown(value) => value.serialize(serializer),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChatAttendeeSpecifics {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            use ::serde::de::Error as _;
+            let value = ::serde_json::Value::deserialize(deserializer)?;
+            let kind = match value.get("provider").and_then(::serde_json::Value::as_str)
+            {
+                Some(kind) => kind,
+                None => {
+                    return Err(
+                        D::Error::custom(
+                            "ChatAttendeeSpecifics without a string `provider`",
+                        ),
+                    );
+                }
+            };
+            match kind {
+                "INSTAGRAM" => {
+                    ::serde_json::from_value(value)
+                        .map(Self::Instagram)
+                        .map_err(|e| {
+                            D::Error::custom(
+                                ::std::format_args!("{} {}: {}", "provider", "INSTAGRAM", e),
+                            )
+                        })
+                }
+                "LINKEDIN" => {
+                    ::serde_json::from_value(value)
+                        .map(Self::Linkedin)
+                        .map_err(|e| {
+                            D::Error::custom(
+                                ::std::format_args!("{} {}: {}", "provider", "LINKEDIN", e),
+                            )
+                        })
+                }
+                _ => Ok(Self::Unknown(value)),
+            }
+        }
+    }
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for ChatAttendeeSpecifics {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "ChatAttendeeSpecifics".into()
+        }
+        fn json_schema(
+            generator: &mut ::schemars::SchemaGenerator,
+        ) -> ::schemars::Schema {
+            <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
+        }
+    }
 }
 /// The error types the spec documents, generated from the examples of its error responses.
 pub mod error_codes {
@@ -5662,6 +11512,22 @@ pub mod error_codes {
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum ErrorCode {
+        ///`errors/content_too_large` (400): The request content is too large.
+        ContentTooLarge,
+        ///`errors/invalid_parameters` (400): One or more request parameters are invalid.
+        InvalidParameters,
+        ///`errors/invalid_url` (400): A URL in the request is invalid.
+        InvalidUrl,
+        ///`errors/malformed_request` (400): The request is malformed.
+        MalformedRequest,
+        ///`errors/missing_parameters` (400): One or more required parameters are missing.
+        MissingParameters,
+        ///`errors/too_many_characters` (400): The text is longer than the provider allows.
+        TooManyCharacters,
+        ///`errors/unescaped_characters` (400): The request contains characters that should be escaped.
+        UnescapedCharacters,
+        ///`errors/captcha_not_supported` (401): The provider asks for a captcha, which is not supported.
+        CaptchaNotSupported,
         ///`errors/checkpoint_error` (401): The checkpoint does not appear to be resolvable.
         CheckpointError,
         ///`errors/disconnected_account` (401): The account is disconnected from the provider service.
@@ -5706,7 +11572,7 @@ pub mod error_codes {
         SubscriptionRequired,
         ///`errors/unknown_authentication_context` (403): An additional step seems necessary to complete login.
         UnknownAuthenticationContext,
-        ///`errors/invalid_resource_identifier` (404): The provided identifier is not a valid chat id.
+        ///`errors/invalid_resource_identifier` (404): The provided identifier is not a valid id.
         InvalidResourceIdentifier,
         ///`errors/resource_not_found` (404): The requested resource was not found.
         ResourceNotFound,
@@ -5756,6 +11622,8 @@ pub mod error_codes {
         IpRejectedByServer,
         ///`errors/limit_exceeded` (422): The provider's sending limit was exceeded.
         LimitExceeded,
+        ///`errors/limit_too_high` (422): The requested limit is too high.
+        LimitTooHigh,
         ///`errors/no_connection_with_recipient` (422): A connection with the recipient is required.
         NoConnectionWithRecipient,
         ///`errors/not_allowed_inmail` (422): InMail is not allowed for this recipient.
@@ -5809,7 +11677,15 @@ pub mod error_codes {
     }
     impl ErrorCode {
         /// Every documented type, ordered by status then name.
-        pub const DOCUMENTED: [ErrorCode; 71usize] = [
+        pub const DOCUMENTED: [ErrorCode; 80usize] = [
+            ErrorCode::ContentTooLarge,
+            ErrorCode::InvalidParameters,
+            ErrorCode::InvalidUrl,
+            ErrorCode::MalformedRequest,
+            ErrorCode::MissingParameters,
+            ErrorCode::TooManyCharacters,
+            ErrorCode::UnescapedCharacters,
+            ErrorCode::CaptchaNotSupported,
             ErrorCode::CheckpointError,
             ErrorCode::DisconnectedAccount,
             ErrorCode::DisconnectedFeature,
@@ -5857,6 +11733,7 @@ pub mod error_codes {
             ErrorCode::InvalidThread,
             ErrorCode::IpRejectedByServer,
             ErrorCode::LimitExceeded,
+            ErrorCode::LimitTooHigh,
             ErrorCode::NoConnectionWithRecipient,
             ErrorCode::NotAllowedInmail,
             ErrorCode::ParentMailInvalidProviderId,
@@ -5885,6 +11762,14 @@ pub mod error_codes {
         /// The type as it is on the wire, e.g. `errors/resource_not_found`.
         pub fn as_str(&self) -> &str {
             match self {
+                Self::ContentTooLarge => "errors/content_too_large",
+                Self::InvalidParameters => "errors/invalid_parameters",
+                Self::InvalidUrl => "errors/invalid_url",
+                Self::MalformedRequest => "errors/malformed_request",
+                Self::MissingParameters => "errors/missing_parameters",
+                Self::TooManyCharacters => "errors/too_many_characters",
+                Self::UnescapedCharacters => "errors/unescaped_characters",
+                Self::CaptchaNotSupported => "errors/captcha_not_supported",
                 Self::CheckpointError => "errors/checkpoint_error",
                 Self::DisconnectedAccount => "errors/disconnected_account",
                 Self::DisconnectedFeature => "errors/disconnected_feature",
@@ -5936,6 +11821,7 @@ pub mod error_codes {
                 Self::InvalidThread => "errors/invalid_thread",
                 Self::IpRejectedByServer => "errors/ip_rejected_by_server",
                 Self::LimitExceeded => "errors/limit_exceeded",
+                Self::LimitTooHigh => "errors/limit_too_high",
                 Self::NoConnectionWithRecipient => "errors/no_connection_with_recipient",
                 Self::NotAllowedInmail => "errors/not_allowed_inmail",
                 Self::ParentMailInvalidProviderId => {
@@ -5970,6 +11856,14 @@ pub mod error_codes {
         /// The HTTP status the spec documents for this type (`None` for `Unknown`).
         pub fn documented_status(&self) -> ::std::option::Option<u16> {
             match self {
+                Self::ContentTooLarge => Some(400u16),
+                Self::InvalidParameters => Some(400u16),
+                Self::InvalidUrl => Some(400u16),
+                Self::MalformedRequest => Some(400u16),
+                Self::MissingParameters => Some(400u16),
+                Self::TooManyCharacters => Some(400u16),
+                Self::UnescapedCharacters => Some(400u16),
+                Self::CaptchaNotSupported => Some(401u16),
                 Self::CheckpointError => Some(401u16),
                 Self::DisconnectedAccount => Some(401u16),
                 Self::DisconnectedFeature => Some(401u16),
@@ -6017,6 +11911,7 @@ pub mod error_codes {
                 Self::InvalidThread => Some(422u16),
                 Self::IpRejectedByServer => Some(422u16),
                 Self::LimitExceeded => Some(422u16),
+                Self::LimitTooHigh => Some(422u16),
                 Self::NoConnectionWithRecipient => Some(422u16),
                 Self::NotAllowedInmail => Some(422u16),
                 Self::ParentMailInvalidProviderId => Some(422u16),
@@ -6047,6 +11942,18 @@ pub mod error_codes {
         /// The spec's one-line description of this type (empty for `Unknown`).
         pub fn description(&self) -> &'static str {
             match self {
+                Self::ContentTooLarge => "The request content is too large.",
+                Self::InvalidParameters => "One or more request parameters are invalid.",
+                Self::InvalidUrl => "A URL in the request is invalid.",
+                Self::MalformedRequest => "The request is malformed.",
+                Self::MissingParameters => "One or more required parameters are missing.",
+                Self::TooManyCharacters => "The text is longer than the provider allows.",
+                Self::UnescapedCharacters => {
+                    "The request contains characters that should be escaped."
+                }
+                Self::CaptchaNotSupported => {
+                    "The provider asks for a captcha, which is not supported."
+                }
                 Self::CheckpointError => {
                     "The checkpoint does not appear to be resolvable."
                 }
@@ -6106,7 +12013,7 @@ pub mod error_codes {
                     "An additional step seems necessary to complete login."
                 }
                 Self::InvalidResourceIdentifier => {
-                    "The provided identifier is not a valid chat id."
+                    "The provided identifier is not a valid id."
                 }
                 Self::ResourceNotFound => "The requested resource was not found.",
                 Self::UnsupportedMediaType => {
@@ -6142,6 +12049,7 @@ pub mod error_codes {
                     "The sending IP was rejected by the upstream server."
                 }
                 Self::LimitExceeded => "The provider's sending limit was exceeded.",
+                Self::LimitTooHigh => "The requested limit is too high.",
                 Self::NoConnectionWithRecipient => {
                     "A connection with the recipient is required."
                 }
@@ -6195,6 +12103,14 @@ pub mod error_codes {
     impl ::std::convert::From<&str> for ErrorCode {
         fn from(value: &str) -> Self {
             match value {
+                "errors/content_too_large" => Self::ContentTooLarge,
+                "errors/invalid_parameters" => Self::InvalidParameters,
+                "errors/invalid_url" => Self::InvalidUrl,
+                "errors/malformed_request" => Self::MalformedRequest,
+                "errors/missing_parameters" => Self::MissingParameters,
+                "errors/too_many_characters" => Self::TooManyCharacters,
+                "errors/unescaped_characters" => Self::UnescapedCharacters,
+                "errors/captcha_not_supported" => Self::CaptchaNotSupported,
                 "errors/checkpoint_error" => Self::CheckpointError,
                 "errors/disconnected_account" => Self::DisconnectedAccount,
                 "errors/disconnected_feature" => Self::DisconnectedFeature,
@@ -6246,6 +12162,7 @@ pub mod error_codes {
                 "errors/invalid_thread" => Self::InvalidThread,
                 "errors/ip_rejected_by_server" => Self::IpRejectedByServer,
                 "errors/limit_exceeded" => Self::LimitExceeded,
+                "errors/limit_too_high" => Self::LimitTooHigh,
                 "errors/no_connection_with_recipient" => Self::NoConnectionWithRecipient,
                 "errors/not_allowed_inmail" => Self::NotAllowedInmail,
                 "errors/parent_mail_invalid_provider_id" => {
@@ -6289,9 +12206,9 @@ pub mod spec_info {
     /// The server URL of the spec (`servers[0].url`): the default base URL.
     pub const SERVER_URL: &str = "https://api.postpress.ai/api/v1";
     /// The spec's `info.version`.
-    pub const VERSION: &str = "1.0.1";
+    pub const VERSION: &str = "1.1.0";
     /// A short fingerprint of the spec text (FNV-1a, 8 hex digits), named in the user agent.
-    pub const FINGERPRINT: &str = "0f750e52";
+    pub const FINGERPRINT: &str = "905d6042";
 }
 /// What the spec says about each operation, for code that must agree with it (the retry
 /// rules, the fake server, the tests).
@@ -6300,12 +12217,38 @@ pub mod operations {
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
     pub enum OperationId {
+        ///list_attendees
+        ListAttendees,
+        ///get_attendee
+        GetAttendee,
+        ///list_attendee_chats
+        ListAttendeeChats,
+        ///list_attendee_messages
+        ListAttendeeMessages,
+        ///get_attendee_picture
+        GetAttendeePicture,
+        ///list_chats
+        ListChats,
+        ///start_chat
+        StartChat,
+        ///get_chat
+        GetChat,
         ///patch_chat
         PatchChat,
+        ///list_chat_attendees
+        ListChatAttendees,
+        ///list_chat_messages
+        ListChatMessages,
         ///send_message
         SendMessage,
+        ///sync_chat
+        SyncChat,
+        ///list_messages
+        ListMessages,
         ///get_message
         GetMessage,
+        ///get_attachment
+        GetAttachment,
         ///forward_message
         ForwardMessage,
         ///add_reaction
@@ -6319,11 +12262,24 @@ pub mod operations {
         /// What the spec says about this operation.
         pub fn spec(self) -> &'static Operation {
             match self {
-                Self::PatchChat => &OPERATIONS[0usize],
-                Self::SendMessage => &OPERATIONS[1usize],
-                Self::GetMessage => &OPERATIONS[2usize],
-                Self::ForwardMessage => &OPERATIONS[3usize],
-                Self::AddReaction => &OPERATIONS[4usize],
+                Self::ListAttendees => &OPERATIONS[0usize],
+                Self::GetAttendee => &OPERATIONS[1usize],
+                Self::ListAttendeeChats => &OPERATIONS[2usize],
+                Self::ListAttendeeMessages => &OPERATIONS[3usize],
+                Self::GetAttendeePicture => &OPERATIONS[4usize],
+                Self::ListChats => &OPERATIONS[5usize],
+                Self::StartChat => &OPERATIONS[6usize],
+                Self::GetChat => &OPERATIONS[7usize],
+                Self::PatchChat => &OPERATIONS[8usize],
+                Self::ListChatAttendees => &OPERATIONS[9usize],
+                Self::ListChatMessages => &OPERATIONS[10usize],
+                Self::SendMessage => &OPERATIONS[11usize],
+                Self::SyncChat => &OPERATIONS[12usize],
+                Self::ListMessages => &OPERATIONS[13usize],
+                Self::GetMessage => &OPERATIONS[14usize],
+                Self::GetAttachment => &OPERATIONS[15usize],
+                Self::ForwardMessage => &OPERATIONS[16usize],
+                Self::AddReaction => &OPERATIONS[17usize],
             }
         }
         /// Decodes a success answer of this operation (its body) into the generated type, and
@@ -6336,17 +12292,75 @@ pub mod operations {
             body: &[u8],
         ) -> ::std::result::Result<::serde_json::Value, ::serde_json::Error> {
             match self {
+                Self::ListAttendees => {
+                    ::serde_json::from_slice::<super::types::ChatAttendeeList>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                Self::GetAttendee => {
+                    ::serde_json::from_slice::<super::types::ChatAttendee>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                Self::ListAttendeeChats => {
+                    ::serde_json::from_slice::<super::types::ChatList>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                Self::ListAttendeeMessages => {
+                    ::serde_json::from_slice::<super::types::MessageList>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                Self::GetAttendeePicture => {
+                    ::std::result::Result::Err(
+                        <::serde_json::Error as ::serde::de::Error>::custom(
+                            "the answer is a file, not JSON",
+                        ),
+                    )
+                }
+                Self::ListChats => {
+                    ::serde_json::from_slice::<super::types::ChatList>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                Self::StartChat => {
+                    ::serde_json::from_slice::<super::types::ChatStarted>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                Self::GetChat => {
+                    ::serde_json::from_slice::<super::types::Chat>(body)
+                        .and_then(::serde_json::to_value)
+                }
                 Self::PatchChat => {
                     ::serde_json::from_slice::<super::types::ChatPatched>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                Self::ListChatAttendees => {
+                    ::serde_json::from_slice::<super::types::ChatAttendeeList>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                Self::ListChatMessages => {
+                    ::serde_json::from_slice::<super::types::MessageList>(body)
                         .and_then(::serde_json::to_value)
                 }
                 Self::SendMessage => {
                     ::serde_json::from_slice::<super::types::MessageSent>(body)
                         .and_then(::serde_json::to_value)
                 }
+                Self::SyncChat => {
+                    ::serde_json::from_slice::<super::types::ChatHistorySync>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                Self::ListMessages => {
+                    ::serde_json::from_slice::<super::types::MessageList>(body)
+                        .and_then(::serde_json::to_value)
+                }
                 Self::GetMessage => {
                     ::serde_json::from_slice::<super::types::Message>(body)
                         .and_then(::serde_json::to_value)
+                }
+                Self::GetAttachment => {
+                    ::std::result::Result::Err(
+                        <::serde_json::Error as ::serde::de::Error>::custom(
+                            "the answer is a file, not JSON",
+                        ),
+                    )
                 }
                 Self::ForwardMessage => {
                     ::serde_json::from_slice::<super::types::MessageForwarded>(body)
@@ -6362,9 +12376,56 @@ pub mod operations {
         /// fixed where it is created); see `crate::telemetry`.
         pub(crate) fn call_span(self) -> ::tracing::Span {
             match self {
+                Self::ListAttendees => {
+                    crate::telemetry::call_span!(
+                        "list_attendees", "GET", "/chat_attendees"
+                    )
+                }
+                Self::GetAttendee => {
+                    crate::telemetry::call_span!(
+                        "get_attendee", "GET", "/chat_attendees/{attendee_id}"
+                    )
+                }
+                Self::ListAttendeeChats => {
+                    crate::telemetry::call_span!(
+                        "list_attendee_chats", "GET",
+                        "/chat_attendees/{attendee_id}/chats"
+                    )
+                }
+                Self::ListAttendeeMessages => {
+                    crate::telemetry::call_span!(
+                        "list_attendee_messages", "GET",
+                        "/chat_attendees/{attendee_id}/messages"
+                    )
+                }
+                Self::GetAttendeePicture => {
+                    crate::telemetry::call_span!(
+                        "get_attendee_picture", "GET",
+                        "/chat_attendees/{attendee_id}/picture"
+                    )
+                }
+                Self::ListChats => {
+                    crate::telemetry::call_span!("list_chats", "GET", "/chats")
+                }
+                Self::StartChat => {
+                    crate::telemetry::call_span!("start_chat", "POST", "/chats")
+                }
+                Self::GetChat => {
+                    crate::telemetry::call_span!("get_chat", "GET", "/chats/{chat_id}")
+                }
                 Self::PatchChat => {
                     crate::telemetry::call_span!(
                         "patch_chat", "PATCH", "/chats/{chat_id}"
+                    )
+                }
+                Self::ListChatAttendees => {
+                    crate::telemetry::call_span!(
+                        "list_chat_attendees", "GET", "/chats/{chat_id}/attendees"
+                    )
+                }
+                Self::ListChatMessages => {
+                    crate::telemetry::call_span!(
+                        "list_chat_messages", "GET", "/chats/{chat_id}/messages"
                     )
                 }
                 Self::SendMessage => {
@@ -6372,9 +12433,23 @@ pub mod operations {
                         "send_message", "POST", "/chats/{chat_id}/messages"
                     )
                 }
+                Self::SyncChat => {
+                    crate::telemetry::call_span!(
+                        "sync_chat", "GET", "/chats/{chat_id}/sync"
+                    )
+                }
+                Self::ListMessages => {
+                    crate::telemetry::call_span!("list_messages", "GET", "/messages")
+                }
                 Self::GetMessage => {
                     crate::telemetry::call_span!(
                         "get_message", "GET", "/messages/{message_id}"
+                    )
+                }
+                Self::GetAttachment => {
+                    crate::telemetry::call_span!(
+                        "get_attachment", "GET",
+                        "/messages/{message_id}/attachments/{attachment_id}"
                     )
                 }
                 Self::ForwardMessage => {
@@ -6562,6 +12637,650 @@ pub mod operations {
     /// Every operation of the spec, sorted by path.
     pub const OPERATIONS: &[Operation] = &[
         Operation {
+            id: "list_attendees",
+            operation: OperationId::ListAttendees,
+            method: "GET",
+            path: "/chat_attendees",
+            success: 200u16,
+            successes: &[200u16],
+            errors: &[401u16, 403u16, 404u16, 500u16, 503u16, 504u16],
+            multipart: false,
+            summary: "List all attendees",
+            description: "List the chat attendees of every account (or of one account), one page at a time (pass the answer's `cursor` back as `cursor` for the next page). From the API reference's published definition (`ChatAttendeesController_listAllAttendees`).",
+            path_parameters: &[],
+            idempotent: true,
+            fields: &[
+                Field {
+                    name: "cursor",
+                    location: Location::Query,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "The `cursor` of the previous page's answer, to get the next page.",
+                    constraints: crate::operations::Constraints {
+                        min_length: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+                Field {
+                    name: "limit",
+                    location: Location::Query,
+                    kind: ValueKind::Integer,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "The most items to return in one page.",
+                    constraints: crate::operations::Constraints {
+                        minimum: Some(1f64),
+                        maximum: Some(250f64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+                Field {
+                    name: "account_id",
+                    location: Location::Query,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "Only the attendees of this account.",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+            ],
+            paginated: true,
+            example: "{\"cursor\":\"eyJvZmZzZXQiOjEwMH0\",\"items\":[{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"is_self\":0,\"name\":\"Jane Doe\",\"object\":\"ChatAttendee\",\"picture_url\":\"https://media.licdn.com/dms/image/jane-doe.jpg\",\"profile_url\":\"https://www.linkedin.com/in/jane-doe\",\"provider_id\":\"ACoAACr-2fZCm...\",\"specifics\":{\"headline\":\"Head of Partnerships\",\"member_urn\":\"urn:li:member:123456\",\"network_distance\":\"DISTANCE_1\",\"provider\":\"LINKEDIN\"}},{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"is_self\":1,\"name\":\"John Smith\",\"object\":\"ChatAttendee\",\"provider_id\":\"ACoAACr-1eYBl...\"}],\"object\":\"ChatAttendeeList\"}",
+            request_example: "{}",
+            full_request_example: "{}",
+            body: None,
+            answer: "ChatAttendeeList",
+            download: false,
+            answer_media_type: ::std::option::Option::Some("application/json"),
+        },
+        Operation {
+            id: "get_attendee",
+            operation: OperationId::GetAttendee,
+            method: "GET",
+            path: "/chat_attendees/{attendee_id}",
+            success: 200u16,
+            successes: &[200u16],
+            errors: &[401u16, 403u16, 404u16, 500u16, 503u16, 504u16],
+            multipart: false,
+            summary: "Retrieve an attendee",
+            description: "Retrieve a chat attendee by its id. From the API reference's published definition (`ChatAttendeesController_getAttendeeById`).",
+            path_parameters: &[
+                Parameter {
+                    name: "attendee_id",
+                    description: "The id of the attendee (the reference names this path parameter `id`).",
+                },
+            ],
+            idempotent: true,
+            fields: &[
+                Field {
+                    name: "attendee_id",
+                    location: Location::Path,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: true,
+                    positional: true,
+                    description: "The id of the attendee (the reference names this path parameter `id`).",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+            ],
+            paginated: false,
+            example: "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"hidden\":0,\"id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"is_self\":0,\"name\":\"Jane Doe\",\"object\":\"ChatAttendee\",\"picture_url\":\"https://media.licdn.com/dms/image/jane-doe.jpg\",\"profile_url\":\"https://www.linkedin.com/in/jane-doe\",\"provider_id\":\"ACoAACr-2fZCm...\",\"specifics\":{\"contact_info\":{\"emails\":[\"jane.doe@example.com\"],\"websites\":[\"https://example.com\"]},\"headline\":\"Head of Partnerships\",\"location\":\"Paris, France\",\"member_urn\":\"urn:li:member:123456\",\"network_distance\":\"DISTANCE_1\",\"occupation\":\"Head of Partnerships at Example Corp\",\"pending_invitation\":false,\"provider\":\"LINKEDIN\"}}",
+            request_example: "{\"attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"}",
+            full_request_example: "{\"attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"}",
+            body: None,
+            answer: "ChatAttendee",
+            download: false,
+            answer_media_type: ::std::option::Option::Some("application/json"),
+        },
+        Operation {
+            id: "list_attendee_chats",
+            operation: OperationId::ListAttendeeChats,
+            method: "GET",
+            path: "/chat_attendees/{attendee_id}/chats",
+            success: 200u16,
+            successes: &[200u16],
+            errors: &[401u16, 403u16, 404u16, 500u16, 503u16, 504u16],
+            multipart: false,
+            summary: "List all 1to1 chats for a given attendee",
+            description: "List the one-to-one chats with an attendee, one page at a time (pass the answer's `cursor` back as `cursor` for the next page). From the API reference's published definition (`ChatAttendeesController_listChatsByAttendee`).",
+            path_parameters: &[
+                Parameter {
+                    name: "attendee_id",
+                    description: "The id of the attendee.",
+                },
+            ],
+            idempotent: true,
+            fields: &[
+                Field {
+                    name: "attendee_id",
+                    location: Location::Path,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: true,
+                    positional: true,
+                    description: "The id of the attendee.",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+                Field {
+                    name: "cursor",
+                    location: Location::Query,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "The `cursor` of the previous page's answer, to get the next page.",
+                    constraints: crate::operations::Constraints {
+                        min_length: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+                Field {
+                    name: "before",
+                    location: Location::Query,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "Only the items dated before this time (UTC, with milliseconds).",
+                    constraints: crate::operations::Constraints {
+                        pattern: Some(
+                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                        ),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+                Field {
+                    name: "after",
+                    location: Location::Query,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "Only the items dated after this time (UTC, with milliseconds).",
+                    constraints: crate::operations::Constraints {
+                        pattern: Some(
+                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                        ),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+                Field {
+                    name: "limit",
+                    location: Location::Query,
+                    kind: ValueKind::Integer,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "The most items to return in one page.",
+                    constraints: crate::operations::Constraints {
+                        minimum: Some(1f64),
+                        maximum: Some(250f64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+                Field {
+                    name: "account_id",
+                    location: Location::Query,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "Only the chats of this account. (The reference names this schema `AccountIdOrIdsParam` but types it as one string.)",
+                    constraints: crate::operations::Constraints {
+                        min_length: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+            ],
+            paginated: true,
+            example: "{\"cursor\":\"eyJiZWZvcmUiOiIyMDI2LTA1LTE3VDA4OjE1OjAyLjAwMFoifQ\",\"items\":[{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"account_type\":\"LINKEDIN\",\"archived\":0,\"attendee_provider_id\":\"ACoAACr-2fZCm...\",\"folder\":[\"INBOX\",\"INBOX_LINKEDIN_CLASSIC\"],\"id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"muted_until\":null,\"name\":null,\"object\":\"Chat\",\"provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"read_only\":0,\"timestamp\":\"2026-05-17T09:42:11.000Z\",\"type\":0,\"unread_count\":1}],\"object\":\"ChatList\"}",
+            request_example: "{\"attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"}",
+            full_request_example: "{\"attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"}",
+            body: None,
+            answer: "ChatList",
+            download: false,
+            answer_media_type: ::std::option::Option::Some("application/json"),
+        },
+        Operation {
+            id: "list_attendee_messages",
+            operation: OperationId::ListAttendeeMessages,
+            method: "GET",
+            path: "/chat_attendees/{attendee_id}/messages",
+            success: 200u16,
+            successes: &[200u16],
+            errors: &[401u16, 403u16, 404u16, 500u16, 503u16, 504u16],
+            multipart: false,
+            summary: "List all messages for a given attendee",
+            description: "List the messages an attendee sent, one page at a time (pass the answer's `cursor` back as `cursor` for the next page). From the API reference's published definition (`ChatAttendeesController_listMessagesByAttendee`).",
+            path_parameters: &[
+                Parameter {
+                    name: "attendee_id",
+                    description: "The id of the attendee (the reference names this path parameter `sender_id`).",
+                },
+            ],
+            idempotent: true,
+            fields: &[
+                Field {
+                    name: "attendee_id",
+                    location: Location::Path,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: true,
+                    positional: true,
+                    description: "The id of the attendee (the reference names this path parameter `sender_id`).",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+                Field {
+                    name: "cursor",
+                    location: Location::Query,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "The `cursor` of the previous page's answer, to get the next page.",
+                    constraints: crate::operations::Constraints {
+                        min_length: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+                Field {
+                    name: "before",
+                    location: Location::Query,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "Only the items dated before this time (UTC, with milliseconds).",
+                    constraints: crate::operations::Constraints {
+                        pattern: Some(
+                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                        ),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+                Field {
+                    name: "after",
+                    location: Location::Query,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "Only the items dated after this time (UTC, with milliseconds).",
+                    constraints: crate::operations::Constraints {
+                        pattern: Some(
+                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                        ),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+                Field {
+                    name: "limit",
+                    location: Location::Query,
+                    kind: ValueKind::Integer,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "The most items to return in one page.",
+                    constraints: crate::operations::Constraints {
+                        minimum: Some(1f64),
+                        maximum: Some(250f64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+                Field {
+                    name: "account_id",
+                    location: Location::Query,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "Only the messages of this account. (The reference names this schema `AccountIdOrIdsParam` but types it as one string.)",
+                    constraints: crate::operations::Constraints {
+                        min_length: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+            ],
+            paginated: true,
+            example: "{\"cursor\":\"eyJiZWZvcmUiOiIyMDI2LTA1LTE3VDA4OjE1OjAyLjAwMFoifQ\",\"items\":[{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"attachments\":[],\"behavior\":0,\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"chat_provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"deleted\":0,\"delivered\":1,\"edited\":0,\"hidden\":0,\"id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"is_event\":0,\"is_sender\":0,\"object\":\"Message\",\"original\":\"{...raw provider payload...}\",\"provider_id\":\"urn:li:msg:2-NTRkZDA4...\",\"reactions\":[],\"seen\":1,\"seen_by\":{\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\":\"2026-05-17T09:45:00.000Z\"},\"sender_attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"sender_id\":\"ACoAACr-2fZCm...\",\"text\":\"Sounds good - let's chat tomorrow.\",\"timestamp\":\"2026-05-17T09:42:11.000Z\"},{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"attachments\":[{\"file_name\":\"deck.pdf\",\"file_size\":1048576,\"id\":\"att_file_1\",\"mimetype\":\"application/pdf\",\"type\":\"file\",\"unavailable\":false}],\"attendee_distance\":1,\"attendee_type\":\"MEMBER\",\"behavior\":0,\"chat_id\":\"chat_01HXYZ3PJ2VH7EM2L5PG6SY7FQ\",\"chat_provider_id\":\"2-MzFhYjE2ZTAtYjQ4Mi00...\",\"deleted\":0,\"delivered\":1,\"edited\":0,\"hidden\":0,\"id\":\"msg_01HXYZ3PJ2VH7EM2L5PG6SY7FQ\",\"is_event\":0,\"is_sender\":0,\"message_type\":\"MESSAGE\",\"object\":\"Message\",\"original\":\"{...raw provider payload...}\",\"provider_id\":\"urn:li:msg:2-MzFhYjE2...\",\"reactions\":[],\"seen\":1,\"seen_by\":{},\"sender_attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"sender_id\":\"ACoAACr-2fZCm...\",\"text\":\"Thanks for connecting!\",\"timestamp\":\"2026-05-12T14:03:27.000Z\"}],\"object\":\"MessageList\"}",
+            request_example: "{\"attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"}",
+            full_request_example: "{\"attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"}",
+            body: None,
+            answer: "MessageList",
+            download: false,
+            answer_media_type: ::std::option::Option::Some("application/json"),
+        },
+        Operation {
+            id: "get_attendee_picture",
+            operation: OperationId::GetAttendeePicture,
+            method: "GET",
+            path: "/chat_attendees/{attendee_id}/picture",
+            success: 200u16,
+            successes: &[200u16],
+            errors: &[401u16, 403u16, 500u16, 503u16, 504u16],
+            multipart: false,
+            summary: "Download a chat attendee picture",
+            description: "Download the profile picture of a chat attendee. The reference publishes this answer with no content type; it is the bytes of the picture, in whatever image type the provider stores, read here as `application/octet-stream`. From the API reference's published definition (`ChatAttendeesController_getAttendeeProfilePicture`).",
+            path_parameters: &[
+                Parameter {
+                    name: "attendee_id",
+                    description: "The id of the attendee (the reference names this path parameter `id`).",
+                },
+            ],
+            idempotent: true,
+            fields: &[
+                Field {
+                    name: "attendee_id",
+                    location: Location::Path,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: true,
+                    positional: true,
+                    description: "The id of the attendee (the reference names this path parameter `id`).",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+            ],
+            paginated: false,
+            example: "null",
+            request_example: "{\"attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"}",
+            full_request_example: "{\"attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"}",
+            body: None,
+            answer: "",
+            download: true,
+            answer_media_type: ::std::option::Option::Some("application/octet-stream"),
+        },
+        Operation {
+            id: "list_chats",
+            operation: OperationId::ListChats,
+            method: "GET",
+            path: "/chats",
+            success: 200u16,
+            successes: &[200u16],
+            errors: &[401u16, 403u16, 500u16, 503u16, 504u16],
+            multipart: false,
+            summary: "List all chats",
+            description: "List the chats of every account (or of one account, or of one account type), one page at a time (pass the answer's `cursor` back as `cursor` for the next page). The items carry no `lastMessage`: retrieve a chat for it. From the API reference's published definition (`ChatsController_listAllChats`).",
+            path_parameters: &[],
+            idempotent: true,
+            fields: &[
+                Field {
+                    name: "unread",
+                    location: Location::Query,
+                    kind: ValueKind::Boolean,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "Only the chats with (`true`) or without (`false`) unread messages.",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+                Field {
+                    name: "cursor",
+                    location: Location::Query,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "The `cursor` of the previous page's answer, to get the next page.",
+                    constraints: crate::operations::Constraints {
+                        min_length: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+                Field {
+                    name: "before",
+                    location: Location::Query,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "Only the items dated before this time (UTC, with milliseconds).",
+                    constraints: crate::operations::Constraints {
+                        pattern: Some(
+                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                        ),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+                Field {
+                    name: "after",
+                    location: Location::Query,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "Only the items dated after this time (UTC, with milliseconds).",
+                    constraints: crate::operations::Constraints {
+                        pattern: Some(
+                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                        ),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+                Field {
+                    name: "limit",
+                    location: Location::Query,
+                    kind: ValueKind::Integer,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "The most items to return in one page.",
+                    constraints: crate::operations::Constraints {
+                        minimum: Some(1f64),
+                        maximum: Some(250f64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+                Field {
+                    name: "account_type",
+                    location: Location::Query,
+                    kind: ValueKind::Enum,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "Only the chats of accounts of this provider.",
+                    constraints: crate::operations::Constraints {
+                        values: &[
+                            "WHATSAPP",
+                            "LINKEDIN",
+                            "SLACK",
+                            "TWITTER",
+                            "MESSENGER",
+                            "INSTAGRAM",
+                            "TELEGRAM",
+                        ],
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+                Field {
+                    name: "account_id",
+                    location: Location::Query,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "Only the chats of this account. (The reference names this schema `AccountIdOrIdsParam` but types it as one string.)",
+                    constraints: crate::operations::Constraints {
+                        min_length: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+            ],
+            paginated: true,
+            example: "{\"cursor\":\"eyJiZWZvcmUiOiIyMDI2LTA1LTE3VDA4OjE1OjAyLjAwMFoifQ\",\"items\":[{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"account_type\":\"LINKEDIN\",\"archived\":0,\"attendee_provider_id\":\"ACoAACr-2fZCm...\",\"folder\":[\"INBOX\",\"INBOX_LINKEDIN_CLASSIC\"],\"id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"muted_until\":null,\"name\":null,\"object\":\"Chat\",\"provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"read_only\":0,\"timestamp\":\"2026-05-17T09:42:11.000Z\",\"type\":0,\"unread_count\":1},{\"account_id\":\"acc_01HXYZ5RM4XK9GP4N7RJ8UA9HS\",\"account_type\":\"WHATSAPP\",\"archived\":0,\"id\":\"chat_01HXYZ5RM4XK9GP4N7RJ8UA9HS\",\"muted_until\":-1,\"name\":\"Project team\",\"object\":\"Chat\",\"provider_id\":\"120363041234567890@g.us\",\"read_only\":0,\"timestamp\":\"2026-05-17T08:15:02.000Z\",\"type\":1,\"unread_count\":0}],\"object\":\"ChatList\"}",
+            request_example: "{}",
+            full_request_example: "{}",
+            body: None,
+            answer: "ChatList",
+            download: false,
+            answer_media_type: ::std::option::Option::Some("application/json"),
+        },
+        Operation {
+            id: "start_chat",
+            operation: OperationId::StartChat,
+            method: "POST",
+            path: "/chats",
+            success: 201u16,
+            successes: &[201u16],
+            errors: &[
+                400u16, 401u16, 403u16, 404u16, 415u16, 422u16, 429u16, 500u16, 501u16,
+                503u16, 504u16,
+            ],
+            multipart: true,
+            summary: "Start a new chat",
+            description: "Start a chat with one or more attendees and send its first message, with optional attachments. The body is sent as `multipart/form-data`: each attendee id is one `attendees_ids` part, each file one `attachments` part, and the LinkedIn options one `linkedin` part of JSON. From the API reference's published definition (`ChatsController_startNewChat`).",
+            path_parameters: &[],
+            idempotent: false,
+            fields: &[
+                Field {
+                    name: "account_id",
+                    location: Location::Body,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: true,
+                    positional: false,
+                    description: "The id of the account to start the chat from.",
+                    constraints: crate::operations::Constraints {
+                        min_length: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+                Field {
+                    name: "attendees_ids",
+                    location: Location::Body,
+                    kind: ValueKind::Text,
+                    list: true,
+                    required: true,
+                    positional: false,
+                    description: "The provider ids of the people to start the chat with.",
+                    constraints: crate::operations::Constraints {
+                        min_items: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+                Field {
+                    name: "text",
+                    location: Location::Body,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "The first message's text.",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+                Field {
+                    name: "subject",
+                    location: Location::Body,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "A subject, for the providers whose messages have one (a LinkedIn InMail).",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+                Field {
+                    name: "attachments",
+                    location: Location::Body,
+                    kind: ValueKind::Binary,
+                    list: true,
+                    required: false,
+                    positional: false,
+                    description: "Files to attach to the first message.",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+                Field {
+                    name: "voice_message",
+                    location: Location::Body,
+                    kind: ValueKind::Binary,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "A voice message to send as the first message.",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+                Field {
+                    name: "video_message",
+                    location: Location::Body,
+                    kind: ValueKind::Binary,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "A video message to send as the first message.",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+                Field {
+                    name: "linkedin",
+                    location: Location::Body,
+                    kind: ValueKind::Json,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "LinkedIn options, by the product the chat is started through (`api`): Classic (the default, when `api` is absent), Recruiter or Sales Navigator. The reference writes an `anyOf`; no value matches two of the variants, so it is a `oneOf` here. It has no discriminator, as Classic's `api` is optional.",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+            ],
+            paginated: false,
+            example: "{\"chat_id\":\"chat_01HXYZ6SN5YL0HQ5P8SK9VB0JT\",\"message_id\":\"msg_01HXYZ6SN5YL0HQ5P8SK9VB0JT\",\"object\":\"ChatStarted\"}",
+            request_example: "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"attendees_ids\":[\"ACoAACr-2fZCm...\"],\"linkedin\":{\"api\":\"classic\",\"inmail\":true},\"subject\":\"Partnership\",\"text\":\"Hi Jane, would you be open to a short call?\"}",
+            full_request_example: "{\"account_id\":\"x\",\"attachments\":[\"x\"],\"attendees_ids\":[\"x\"],\"linkedin\":{\"api\":\"classic\",\"applicant_id\":\"x\",\"inmail\":false,\"invitation_id\":\"x\",\"topic\":\"service_request\"},\"subject\":\"x\",\"text\":\"x\",\"video_message\":\"x\",\"voice_message\":\"x\"}",
+            body: Some("StartChatRequest"),
+            answer: "ChatStarted",
+            download: false,
+            answer_media_type: ::std::option::Option::Some("application/json"),
+        },
+        Operation {
+            id: "get_chat",
+            operation: OperationId::GetChat,
+            method: "GET",
+            path: "/chats/{chat_id}",
+            success: 200u16,
+            successes: &[200u16],
+            errors: &[401u16, 403u16, 404u16, 500u16, 503u16, 504u16],
+            multipart: false,
+            summary: "Retrieve a chat",
+            description: "Retrieve a chat by its id, with its last message. From the API reference's published definition (`ChatsController_getChat`).",
+            path_parameters: &[
+                Parameter {
+                    name: "chat_id",
+                    description: "The id of the chat to retrieve.",
+                },
+            ],
+            idempotent: true,
+            fields: &[
+                Field {
+                    name: "chat_id",
+                    location: Location::Path,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: true,
+                    positional: true,
+                    description: "The id of the chat to retrieve.",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+                Field {
+                    name: "account_id",
+                    location: Location::Query,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "The id of the account the chat belongs to.",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+            ],
+            paginated: false,
+            example: "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"account_type\":\"LINKEDIN\",\"archived\":0,\"attendee_provider_id\":\"ACoAACr-2fZCm...\",\"folder\":[\"INBOX\",\"INBOX_LINKEDIN_CLASSIC\"],\"id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"lastMessage\":{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"attachments\":[],\"behavior\":0,\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"chat_provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"deleted\":0,\"delivered\":1,\"edited\":0,\"hidden\":0,\"id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"is_event\":0,\"is_sender\":0,\"original\":\"{...raw provider payload...}\",\"provider_id\":\"urn:li:msg:2-NTRkZDA4...\",\"reactions\":[],\"seen\":0,\"seen_by\":{},\"sender_attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"sender_id\":\"ACoAACr-2fZCm...\",\"text\":\"Sounds good - let's chat tomorrow.\",\"timestamp\":\"2026-05-17T09:42:11.000Z\"},\"muted_until\":null,\"name\":null,\"object\":\"Chat\",\"provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"read_only\":0,\"timestamp\":\"2026-05-17T09:42:11.000Z\",\"type\":0,\"unread_count\":1}",
+            request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
+            full_request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
+            body: None,
+            answer: "Chat",
+            download: false,
+            answer_media_type: ::std::option::Option::Some("application/json"),
+        },
+        Operation {
             id: "patch_chat",
             operation: OperationId::PatchChat,
             method: "PATCH",
@@ -6571,7 +13290,7 @@ pub mod operations {
             errors: &[401u16, 403u16, 404u16, 500u16, 501u16, 503u16, 504u16],
             multipart: false,
             summary: "Perform an action on a given chat",
-            description: "Perform a mutating action on a chat: change its read or mute status, archive or pin it, add or remove participants from a group, label it, or retrieve its group invite link.",
+            description: "Perform a mutating action on a chat: change its read or mute status, archive or pin it, add or remove participants from a group, label it, or retrieve its group invite link. The reference's definition documents only `setReadStatus` (with a boolean) and an answer without `invite_link`; this document follows the chat page.",
             path_parameters: &[
                 Parameter {
                     name: "chat_id",
@@ -6607,6 +13326,151 @@ pub mod operations {
             full_request_example: "{\"body\":{\"action\":\"setReadStatus\",\"value\":false},\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
             body: Some("ChatActionRequest"),
             answer: "ChatPatched",
+            download: false,
+            answer_media_type: ::std::option::Option::Some("application/json"),
+        },
+        Operation {
+            id: "list_chat_attendees",
+            operation: OperationId::ListChatAttendees,
+            method: "GET",
+            path: "/chats/{chat_id}/attendees",
+            success: 200u16,
+            successes: &[200u16],
+            errors: &[401u16, 403u16, 404u16, 500u16, 503u16, 504u16],
+            multipart: false,
+            summary: "List all attendees from a chat",
+            description: "List the attendees of a chat. The reference gives this operation no `cursor` or `limit` parameter, yet answers with a `ChatAttendeeList`, which carries a `cursor`: it is kept as published (no parameters), so a client has no way to ask for a next page. From the API reference's published definition (`ChatsController_listAttendees`).",
+            path_parameters: &[
+                Parameter {
+                    name: "chat_id",
+                    description: "The id of the chat whose attendees to list.",
+                },
+            ],
+            idempotent: true,
+            fields: &[
+                Field {
+                    name: "chat_id",
+                    location: Location::Path,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: true,
+                    positional: true,
+                    description: "The id of the chat whose attendees to list.",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+            ],
+            paginated: false,
+            example: "{\"cursor\":null,\"items\":[{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"is_self\":0,\"name\":\"Jane Doe\",\"object\":\"ChatAttendee\",\"picture_url\":\"https://media.licdn.com/dms/image/jane-doe.jpg\",\"profile_url\":\"https://www.linkedin.com/in/jane-doe\",\"provider_id\":\"ACoAACr-2fZCm...\",\"specifics\":{\"headline\":\"Head of Partnerships\",\"member_urn\":\"urn:li:member:123456\",\"network_distance\":\"DISTANCE_1\",\"provider\":\"LINKEDIN\"}},{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"is_self\":1,\"name\":\"John Smith\",\"object\":\"ChatAttendee\",\"provider_id\":\"ACoAACr-1eYBl...\"}],\"object\":\"ChatAttendeeList\"}",
+            request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
+            full_request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
+            body: None,
+            answer: "ChatAttendeeList",
+            download: false,
+            answer_media_type: ::std::option::Option::Some("application/json"),
+        },
+        Operation {
+            id: "list_chat_messages",
+            operation: OperationId::ListChatMessages,
+            method: "GET",
+            path: "/chats/{chat_id}/messages",
+            success: 200u16,
+            successes: &[200u16],
+            errors: &[401u16, 403u16, 404u16, 500u16, 503u16, 504u16],
+            multipart: false,
+            summary: "List all messages from a chat",
+            description: "List the messages of a chat, one page at a time (pass the answer's `cursor` back as `cursor` for the next page). From the API reference's published definition (`ChatsController_listChatMessages`).",
+            path_parameters: &[
+                Parameter {
+                    name: "chat_id",
+                    description: "The id of the chat whose messages to list.",
+                },
+            ],
+            idempotent: true,
+            fields: &[
+                Field {
+                    name: "chat_id",
+                    location: Location::Path,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: true,
+                    positional: true,
+                    description: "The id of the chat whose messages to list.",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+                Field {
+                    name: "cursor",
+                    location: Location::Query,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "The `cursor` of the previous page's answer, to get the next page.",
+                    constraints: crate::operations::Constraints {
+                        min_length: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+                Field {
+                    name: "before",
+                    location: Location::Query,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "Only the items dated before this time (UTC, with milliseconds).",
+                    constraints: crate::operations::Constraints {
+                        pattern: Some(
+                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                        ),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+                Field {
+                    name: "after",
+                    location: Location::Query,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "Only the items dated after this time (UTC, with milliseconds).",
+                    constraints: crate::operations::Constraints {
+                        pattern: Some(
+                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                        ),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+                Field {
+                    name: "limit",
+                    location: Location::Query,
+                    kind: ValueKind::Integer,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "The most items to return in one page.",
+                    constraints: crate::operations::Constraints {
+                        minimum: Some(1f64),
+                        maximum: Some(250f64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+                Field {
+                    name: "sender_id",
+                    location: Location::Query,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "Only the messages sent by this sender.",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+            ],
+            paginated: true,
+            example: "{\"cursor\":\"eyJiZWZvcmUiOiIyMDI2LTA1LTE3VDA4OjE1OjAyLjAwMFoifQ\",\"items\":[{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"attachments\":[],\"behavior\":0,\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"chat_provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"deleted\":0,\"delivered\":1,\"edited\":0,\"hidden\":0,\"id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"is_event\":0,\"is_sender\":0,\"object\":\"Message\",\"original\":\"{...raw provider payload...}\",\"provider_id\":\"urn:li:msg:2-NTRkZDA4...\",\"reactions\":[],\"seen\":1,\"seen_by\":{\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\":\"2026-05-17T09:45:00.000Z\"},\"sender_attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"sender_id\":\"ACoAACr-2fZCm...\",\"text\":\"Sounds good - let's chat tomorrow.\",\"timestamp\":\"2026-05-17T09:42:11.000Z\"},{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"attachments\":[],\"behavior\":null,\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"chat_provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"deleted\":0,\"delivered\":1,\"edited\":0,\"hidden\":0,\"id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GQ\",\"is_event\":0,\"is_sender\":1,\"object\":\"Message\",\"original\":\"{...raw provider payload...}\",\"provider_id\":\"urn:li:msg:2-QUOTED...\",\"reactions\":[{\"is_sender\":false,\"sender_id\":\"ACoAACr-2fZCm...\",\"value\":\"👍\"}],\"seen\":1,\"seen_by\":{\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\":true},\"sender_attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"sender_id\":\"ACoAACr-1eYBl...\",\"text\":\"Can we talk tomorrow?\",\"timestamp\":\"2026-05-16T18:00:00.000Z\"}],\"object\":\"MessageList\"}",
+            request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
+            full_request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
+            body: None,
+            answer: "MessageList",
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
         },
@@ -6718,7 +13582,7 @@ pub mod operations {
                     list: false,
                     required: false,
                     positional: false,
-                    description: "",
+                    description: "The reference's definition of this form has no `typing_duration`; the send page lists it.",
                     constraints: crate::operations::Constraints::NONE,
                 },
             ],
@@ -6732,6 +13596,146 @@ pub mod operations {
             answer_media_type: ::std::option::Option::Some("application/json"),
         },
         Operation {
+            id: "sync_chat",
+            operation: OperationId::SyncChat,
+            method: "GET",
+            path: "/chats/{chat_id}/sync",
+            success: 200u16,
+            successes: &[200u16],
+            errors: &[401u16, 403u16, 404u16, 422u16, 500u16, 501u16, 503u16, 504u16],
+            multipart: false,
+            summary: "Synchronize a conversation from its beginning",
+            description: "Start synchronizing a chat's history from its first message; the answer says where the synchronization stands. From the API reference's published definition (`ChatsController_syncChatHistory`).",
+            path_parameters: &[
+                Parameter {
+                    name: "chat_id",
+                    description: "The id of the chat to synchronize.",
+                },
+            ],
+            idempotent: true,
+            fields: &[
+                Field {
+                    name: "chat_id",
+                    location: Location::Path,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: true,
+                    positional: true,
+                    description: "The id of the chat to synchronize.",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+            ],
+            paginated: false,
+            example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"object\":\"ChatHistorySync\",\"status\":\"SYNC_STARTED\"}",
+            request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
+            full_request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
+            body: None,
+            answer: "ChatHistorySync",
+            download: false,
+            answer_media_type: ::std::option::Option::Some("application/json"),
+        },
+        Operation {
+            id: "list_messages",
+            operation: OperationId::ListMessages,
+            method: "GET",
+            path: "/messages",
+            success: 200u16,
+            successes: &[200u16],
+            errors: &[401u16, 403u16, 404u16, 500u16, 503u16, 504u16],
+            multipart: false,
+            summary: "List all messages",
+            description: "List the messages of every account (or of one account, or of one sender), one page at a time (pass the answer's `cursor` back as `cursor` for the next page). From the API reference's published definition (`MessagesController_listAllMessages`).",
+            path_parameters: &[],
+            idempotent: true,
+            fields: &[
+                Field {
+                    name: "cursor",
+                    location: Location::Query,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "The `cursor` of the previous page's answer, to get the next page.",
+                    constraints: crate::operations::Constraints {
+                        min_length: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+                Field {
+                    name: "before",
+                    location: Location::Query,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "Only the items dated before this time (UTC, with milliseconds).",
+                    constraints: crate::operations::Constraints {
+                        pattern: Some(
+                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                        ),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+                Field {
+                    name: "after",
+                    location: Location::Query,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "Only the items dated after this time (UTC, with milliseconds).",
+                    constraints: crate::operations::Constraints {
+                        pattern: Some(
+                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                        ),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+                Field {
+                    name: "limit",
+                    location: Location::Query,
+                    kind: ValueKind::Integer,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "The most items to return in one page.",
+                    constraints: crate::operations::Constraints {
+                        minimum: Some(1f64),
+                        maximum: Some(250f64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                },
+                Field {
+                    name: "sender_id",
+                    location: Location::Query,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "Only the messages sent by this sender.",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+                Field {
+                    name: "account_id",
+                    location: Location::Query,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "Only the messages of this account.",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+            ],
+            paginated: true,
+            example: "{\"cursor\":\"eyJiZWZvcmUiOiIyMDI2LTA1LTE3VDA4OjE1OjAyLjAwMFoifQ\",\"items\":[{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"attachments\":[],\"behavior\":0,\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"chat_provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"deleted\":0,\"delivered\":1,\"edited\":0,\"hidden\":0,\"id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"is_event\":0,\"is_sender\":0,\"object\":\"Message\",\"original\":\"{...raw provider payload...}\",\"provider_id\":\"urn:li:msg:2-NTRkZDA4...\",\"reactions\":[],\"seen\":1,\"seen_by\":{\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\":\"2026-05-17T09:45:00.000Z\"},\"sender_attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"sender_id\":\"ACoAACr-2fZCm...\",\"text\":\"Sounds good - let's chat tomorrow.\",\"timestamp\":\"2026-05-17T09:42:11.000Z\"},{\"account_id\":\"acc_01HXYZ5RM4XK9GP4N7RJ8UA9HS\",\"attachments\":[{\"file_size\":48213,\"id\":\"att_img_1\",\"mimetype\":\"image/jpeg\",\"size\":{\"height\":720,\"width\":1280},\"sticker\":false,\"type\":\"img\",\"unavailable\":false}],\"behavior\":null,\"chat_id\":\"chat_01HXYZ5RM4XK9GP4N7RJ8UA9HS\",\"chat_provider_id\":\"33612345678@s.whatsapp.net\",\"deleted\":0,\"delivered\":1,\"edited\":0,\"hidden\":0,\"id\":\"msg_01HXYZ5RM4XK9GP4N7RJ8UA9HS\",\"is_event\":0,\"is_sender\":0,\"object\":\"Message\",\"original\":\"{...raw provider payload...}\",\"provider_id\":\"3EB0C431D5A2B7F8E9C6@s.whatsapp.net\",\"reactions\":[],\"seen\":1,\"seen_by\":{},\"sender_attendee_id\":\"att_01HXYZ5RM4XK9GP4N7RJ8UA9HS\",\"sender_id\":\"33612345678@s.whatsapp.net\",\"text\":null,\"timestamp\":\"2026-05-17T08:15:02.000Z\"}],\"object\":\"MessageList\"}",
+            request_example: "{}",
+            full_request_example: "{}",
+            body: None,
+            answer: "MessageList",
+            download: false,
+            answer_media_type: ::std::option::Option::Some("application/json"),
+        },
+        Operation {
             id: "get_message",
             operation: OperationId::GetMessage,
             method: "GET",
@@ -6741,7 +13745,7 @@ pub mod operations {
             errors: &[401u16, 403u16, 404u16, 500u16, 503u16, 504u16],
             multipart: false,
             summary: "Retrieve a message",
-            description: "Retrieve the full details of a single message by its postpress id.",
+            description: "Retrieve the full details of a single message by its postpress id. The reference's definition types the 0/1 flags, `event_type` (0 to 9 only) and `attendee_distance` as number enums, the attachments as an `anyOf` without a discriminator and `behavior` as `0` or `null`, and has no `message_id` or `is_forwarded`; this document follows the retrieve page.",
             path_parameters: &[
                 Parameter {
                     name: "message_id",
@@ -6769,6 +13773,59 @@ pub mod operations {
             answer: "Message",
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
+        },
+        Operation {
+            id: "get_attachment",
+            operation: OperationId::GetAttachment,
+            method: "GET",
+            path: "/messages/{message_id}/attachments/{attachment_id}",
+            success: 200u16,
+            successes: &[200u16],
+            errors: &[401u16, 403u16, 404u16, 500u16, 503u16, 504u16],
+            multipart: false,
+            summary: "Retrieve an attachment from a message",
+            description: "Download the bytes of one attachment of a message. The reference publishes this answer as `application/json` with a binary string, which cannot be right for bytes; it is read here as `application/octet-stream`. From the API reference's published definition (`MessagesController_getAttachment`).",
+            path_parameters: &[
+                Parameter {
+                    name: "message_id",
+                    description: "The id of the message the attachment belongs to.",
+                },
+                Parameter {
+                    name: "attachment_id",
+                    description: "The id of the attachment (an `id` of the message's `attachments`).",
+                },
+            ],
+            idempotent: true,
+            fields: &[
+                Field {
+                    name: "message_id",
+                    location: Location::Path,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: true,
+                    positional: true,
+                    description: "The id of the message the attachment belongs to.",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+                Field {
+                    name: "attachment_id",
+                    location: Location::Path,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: true,
+                    positional: true,
+                    description: "The id of the attachment (an `id` of the message's `attachments`).",
+                    constraints: crate::operations::Constraints::NONE,
+                },
+            ],
+            paginated: false,
+            example: "null",
+            request_example: "{\"attachment_id\":\"att_img_1\",\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
+            full_request_example: "{\"attachment_id\":\"att_img_1\",\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
+            body: None,
+            answer: "",
+            download: true,
+            answer_media_type: ::std::option::Option::Some("application/octet-stream"),
         },
         Operation {
             id: "forward_message",
@@ -6806,7 +13863,7 @@ pub mod operations {
                     list: false,
                     required: true,
                     positional: true,
-                    description: "The id of the chat to forward the message to.",
+                    description: "The id of the chat to forward the message to. The reference's definition sets no `minLength` on it.",
                     constraints: crate::operations::Constraints {
                         min_length: Some(1u64),
                         ..crate::operations::Constraints::NONE
@@ -6890,13 +13947,28 @@ pub mod operations {
             generator: &mut ::schemars::SchemaGenerator,
         ) -> ::std::option::Option<::schemars::Schema> {
             match self {
+                Self::ListAttendees => None,
+                Self::GetAttendee => None,
+                Self::ListAttendeeChats => None,
+                Self::ListAttendeeMessages => None,
+                Self::GetAttendeePicture => None,
+                Self::ListChats => None,
+                Self::StartChat => {
+                    Some(generator.subschema_for::<super::types::StartChatRequest>())
+                }
+                Self::GetChat => None,
                 Self::PatchChat => {
                     Some(generator.subschema_for::<super::types::ChatActionRequest>())
                 }
+                Self::ListChatAttendees => None,
+                Self::ListChatMessages => None,
                 Self::SendMessage => {
                     Some(generator.subschema_for::<super::types::SendMessageRequest>())
                 }
+                Self::SyncChat => None,
+                Self::ListMessages => None,
                 Self::GetMessage => None,
+                Self::GetAttachment => None,
                 Self::ForwardMessage => {
                     Some(
                         generator.subschema_for::<super::types::ForwardMessageRequest>(),
@@ -6913,11 +13985,50 @@ pub mod operations {
             generator: &mut ::schemars::SchemaGenerator,
         ) -> ::schemars::Schema {
             match self {
+                Self::ListAttendees => {
+                    generator.subschema_for::<super::types::ChatAttendeeList>()
+                }
+                Self::GetAttendee => {
+                    generator.subschema_for::<super::types::ChatAttendee>()
+                }
+                Self::ListAttendeeChats => {
+                    generator.subschema_for::<super::types::ChatList>()
+                }
+                Self::ListAttendeeMessages => {
+                    generator.subschema_for::<super::types::MessageList>()
+                }
+                Self::GetAttendeePicture => {
+                    ::schemars::json_schema!(
+                        { "type" : "string", "contentMediaType" :
+                        "application/octet-stream" }
+                    )
+                }
+                Self::ListChats => generator.subschema_for::<super::types::ChatList>(),
+                Self::StartChat => generator.subschema_for::<super::types::ChatStarted>(),
+                Self::GetChat => generator.subschema_for::<super::types::Chat>(),
                 Self::PatchChat => generator.subschema_for::<super::types::ChatPatched>(),
+                Self::ListChatAttendees => {
+                    generator.subschema_for::<super::types::ChatAttendeeList>()
+                }
+                Self::ListChatMessages => {
+                    generator.subschema_for::<super::types::MessageList>()
+                }
                 Self::SendMessage => {
                     generator.subschema_for::<super::types::MessageSent>()
                 }
+                Self::SyncChat => {
+                    generator.subschema_for::<super::types::ChatHistorySync>()
+                }
+                Self::ListMessages => {
+                    generator.subschema_for::<super::types::MessageList>()
+                }
                 Self::GetMessage => generator.subschema_for::<super::types::Message>(),
+                Self::GetAttachment => {
+                    ::schemars::json_schema!(
+                        { "type" : "string", "contentMediaType" :
+                        "application/octet-stream" }
+                    )
+                }
                 Self::ForwardMessage => {
                     generator.subschema_for::<super::types::MessageForwarded>()
                 }
@@ -6936,9 +14047,1342 @@ pub mod requests {
     use super::operations::OperationId;
     use super::types;
     impl crate::Client {
+        /**List all attendees
+
+List the chat attendees of every account (or of one account), one page at a time (pass the answer's `cursor` back as `cursor` for the next page). From the API reference's published definition (`ChatAttendeesController_listAllAttendees`).
+
+`GET /chat_attendees` (`list_attendees`). Nothing is sent until the request is awaited.*/
+        pub fn list_attendees(&self) -> ListAttendees {
+            let path = crate::check::all([])
+                .map(|()| format!("{}/chat_attendees", self.base_path(),));
+            ListAttendees {
+                core: crate::request::Core::new(self),
+                path,
+                cursor: ::std::option::Option::None,
+                limit: ::std::option::Option::None,
+                account_id: ::std::option::Option::None,
+            }
+        }
+    }
+    ///The request of [`Client::list_attendees`](crate::Client::list_attendees): `GET /chat_attendees`. Set its values, then await it.
+    #[must_use = "nothing is sent until the request is awaited"]
+    #[derive(Clone)]
+    #[derive(Debug)]
+    pub struct ListAttendees {
+        pub(crate) core: crate::request::Core,
+        path: ::std::result::Result<::std::string::String, ::std::string::String>,
+        cursor: ::std::option::Option<::std::string::String>,
+        limit: ::std::option::Option<i64>,
+        account_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ListAttendees {
+        ///The `cursor` of the previous page's answer, to get the next page.
+        pub fn cursor(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.cursor = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///The most items to return in one page.
+        pub fn limit(mut self, value: i64) -> Self {
+            self.limit = ::std::option::Option::Some(value);
+            self
+        }
+        ///Only the attendees of this account.
+        pub fn account_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.account_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        crate::call::per_call_options!();
+        /// Runs the request and returns the answer with its status and headers (a request id,
+        /// rate-limit headers), instead of the body alone.
+        pub async fn with_metadata(
+            self,
+        ) -> ::std::result::Result<
+            crate::Response<types::ChatAttendeeList>,
+            crate::Error,
+        > {
+            crate::request::Pending::new(&self.core, self.prepare())
+                .with_metadata()
+                .await
+        }
+        /// Checks every value against the spec and lays out the request.
+        fn prepare(
+            &self,
+        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+            let path = self
+                .path
+                .as_deref()
+                .map_err(|refused| crate::Error::invalid_input(refused))?;
+            let mut query = ::std::vec::Vec::new();
+            if let Some(v) = &self.cursor {
+                crate::check::text(
+                    "cursor",
+                    v,
+                    &crate::operations::Constraints {
+                        min_length: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                )?;
+                query.push(("cursor", v.to_string()));
+            }
+            if let Some(v) = &self.limit {
+                crate::check::integer(
+                    "limit",
+                    *v,
+                    &crate::operations::Constraints {
+                        minimum: Some(1f64),
+                        maximum: Some(250f64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                )?;
+                query.push(("limit", v.to_string()));
+            }
+            if let Some(v) = &self.account_id {
+                query.push(("account_id", v.to_string()));
+            }
+            let headers = ::std::vec::Vec::new();
+            let body = crate::request::Body::None;
+            Ok(crate::request::Prepared {
+                operation: OperationId::ListAttendees,
+                path,
+                query,
+                headers,
+                body,
+            })
+        }
+    }
+    impl ::std::future::IntoFuture for ListAttendees {
+        type Output = ::std::result::Result<types::ChatAttendeeList, crate::Error>;
+        type IntoFuture = crate::Pending<types::ChatAttendeeList>;
+        fn into_future(self) -> Self::IntoFuture {
+            crate::request::Pending::new(&self.core, self.prepare())
+        }
+    }
+    impl crate::request::Paginated for ListAttendees {
+        type Page = types::ChatAttendeeList;
+        type Item = types::ChatAttendee;
+        fn with_cursor(mut self, cursor: ::std::string::String) -> Self {
+            self.cursor = ::std::option::Option::Some(cursor);
+            self
+        }
+        fn sent_cursor(&self) -> ::std::option::Option<&str> {
+            self.cursor.as_deref()
+        }
+        fn page_cursor(page: &Self::Page) -> ::std::option::Option<&str> {
+            page.cursor.as_ref().map(|cursor| cursor.as_str())
+        }
+        fn page_items(page: Self::Page) -> ::std::vec::Vec<Self::Item> {
+            page.items
+        }
+        fn operation() -> OperationId {
+            OperationId::ListAttendees
+        }
+        fn send(&self) -> crate::Pending<Self::Page> {
+            crate::request::Pending::new(&self.core, self.prepare())
+        }
+    }
+    impl ListAttendees {
+        /// Every page, following each page's `cursor` until it is null; each page is a
+        /// call with this request's options and filters, retried by the same rule. A failed
+        /// page ends the stream with its error, and so does a cursor that repeats the one
+        /// just sent.
+        pub fn pages(
+            self,
+        ) -> impl ::futures_util::Stream<
+            Item = ::std::result::Result<types::ChatAttendeeList, crate::Error>,
+        > + Send + 'static {
+            crate::request::pages(self)
+        }
+        /// Every item of every page, in order; ends as [`pages`](Self::pages) does.
+        pub fn items(
+            self,
+        ) -> impl ::futures_util::Stream<
+            Item = ::std::result::Result<types::ChatAttendee, crate::Error>,
+        > + Send + 'static {
+            crate::request::items(self)
+        }
+    }
+    impl crate::Client {
+        /**Retrieve an attendee
+
+Retrieve a chat attendee by its id. From the API reference's published definition (`ChatAttendeesController_getAttendeeById`).
+
+`GET /chat_attendees/{attendee_id}` (`get_attendee`). Nothing is sent until the request is awaited.*/
+        pub fn get_attendee(
+            &self,
+            attendee_id: impl ::std::convert::AsRef<str>,
+        ) -> GetAttendee {
+            let attendee_id = attendee_id.as_ref();
+            let path = crate::check::all([
+                    crate::check::path(
+                        "attendee_id",
+                        attendee_id,
+                        &crate::operations::Constraints::NONE,
+                    ),
+                ])
+                .map(|()| {
+                    format!(
+                        "{}/chat_attendees/{}", self.base_path(), crate
+                        ::path::encode_path(attendee_id)
+                    )
+                });
+            GetAttendee {
+                core: crate::request::Core::new(self),
+                path,
+            }
+        }
+    }
+    ///The request of [`Client::get_attendee`](crate::Client::get_attendee): `GET /chat_attendees/{attendee_id}`. Set its values, then await it.
+    #[must_use = "nothing is sent until the request is awaited"]
+    #[derive(Clone)]
+    #[derive(Debug)]
+    pub struct GetAttendee {
+        pub(crate) core: crate::request::Core,
+        path: ::std::result::Result<::std::string::String, ::std::string::String>,
+    }
+    impl GetAttendee {
+        crate::call::per_call_options!();
+        /// Runs the request and returns the answer with its status and headers (a request id,
+        /// rate-limit headers), instead of the body alone.
+        pub async fn with_metadata(
+            self,
+        ) -> ::std::result::Result<crate::Response<types::ChatAttendee>, crate::Error> {
+            crate::request::Pending::new(&self.core, self.prepare())
+                .with_metadata()
+                .await
+        }
+        /// Checks every value against the spec and lays out the request.
+        fn prepare(
+            &self,
+        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+            let path = self
+                .path
+                .as_deref()
+                .map_err(|refused| crate::Error::invalid_input(refused))?;
+            let query = ::std::vec::Vec::new();
+            let headers = ::std::vec::Vec::new();
+            let body = crate::request::Body::None;
+            Ok(crate::request::Prepared {
+                operation: OperationId::GetAttendee,
+                path,
+                query,
+                headers,
+                body,
+            })
+        }
+    }
+    impl ::std::future::IntoFuture for GetAttendee {
+        type Output = ::std::result::Result<types::ChatAttendee, crate::Error>;
+        type IntoFuture = crate::Pending<types::ChatAttendee>;
+        fn into_future(self) -> Self::IntoFuture {
+            crate::request::Pending::new(&self.core, self.prepare())
+        }
+    }
+    impl crate::Client {
+        /**List all 1to1 chats for a given attendee
+
+List the one-to-one chats with an attendee, one page at a time (pass the answer's `cursor` back as `cursor` for the next page). From the API reference's published definition (`ChatAttendeesController_listChatsByAttendee`).
+
+`GET /chat_attendees/{attendee_id}/chats` (`list_attendee_chats`). Nothing is sent until the request is awaited.*/
+        pub fn list_attendee_chats(
+            &self,
+            attendee_id: impl ::std::convert::AsRef<str>,
+        ) -> ListAttendeeChats {
+            let attendee_id = attendee_id.as_ref();
+            let path = crate::check::all([
+                    crate::check::path(
+                        "attendee_id",
+                        attendee_id,
+                        &crate::operations::Constraints::NONE,
+                    ),
+                ])
+                .map(|()| {
+                    format!(
+                        "{}/chat_attendees/{}/chats", self.base_path(), crate
+                        ::path::encode_path(attendee_id)
+                    )
+                });
+            ListAttendeeChats {
+                core: crate::request::Core::new(self),
+                path,
+                cursor: ::std::option::Option::None,
+                before: ::std::option::Option::None,
+                after: ::std::option::Option::None,
+                limit: ::std::option::Option::None,
+                account_id: ::std::option::Option::None,
+            }
+        }
+    }
+    ///The request of [`Client::list_attendee_chats`](crate::Client::list_attendee_chats): `GET /chat_attendees/{attendee_id}/chats`. Set its values, then await it.
+    #[must_use = "nothing is sent until the request is awaited"]
+    #[derive(Clone)]
+    #[derive(Debug)]
+    pub struct ListAttendeeChats {
+        pub(crate) core: crate::request::Core,
+        path: ::std::result::Result<::std::string::String, ::std::string::String>,
+        cursor: ::std::option::Option<::std::string::String>,
+        before: ::std::option::Option<::std::string::String>,
+        after: ::std::option::Option<::std::string::String>,
+        limit: ::std::option::Option<i64>,
+        account_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ListAttendeeChats {
+        ///The `cursor` of the previous page's answer, to get the next page.
+        pub fn cursor(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.cursor = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Only the items dated before this time (UTC, with milliseconds).
+        pub fn before(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.before = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Only the items dated after this time (UTC, with milliseconds).
+        pub fn after(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.after = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///The most items to return in one page.
+        pub fn limit(mut self, value: i64) -> Self {
+            self.limit = ::std::option::Option::Some(value);
+            self
+        }
+        ///Only the chats of this account. (The reference names this schema `AccountIdOrIdsParam` but types it as one string.)
+        pub fn account_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.account_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        crate::call::per_call_options!();
+        /// Runs the request and returns the answer with its status and headers (a request id,
+        /// rate-limit headers), instead of the body alone.
+        pub async fn with_metadata(
+            self,
+        ) -> ::std::result::Result<crate::Response<types::ChatList>, crate::Error> {
+            crate::request::Pending::new(&self.core, self.prepare())
+                .with_metadata()
+                .await
+        }
+        /// Checks every value against the spec and lays out the request.
+        fn prepare(
+            &self,
+        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+            let path = self
+                .path
+                .as_deref()
+                .map_err(|refused| crate::Error::invalid_input(refused))?;
+            let mut query = ::std::vec::Vec::new();
+            if let Some(v) = &self.cursor {
+                crate::check::text(
+                    "cursor",
+                    v,
+                    &crate::operations::Constraints {
+                        min_length: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                )?;
+                query.push(("cursor", v.to_string()));
+            }
+            if let Some(v) = &self.before {
+                crate::check::text(
+                    "before",
+                    v,
+                    &crate::operations::Constraints {
+                        pattern: Some(
+                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                        ),
+                        ..crate::operations::Constraints::NONE
+                    },
+                )?;
+                query.push(("before", v.to_string()));
+            }
+            if let Some(v) = &self.after {
+                crate::check::text(
+                    "after",
+                    v,
+                    &crate::operations::Constraints {
+                        pattern: Some(
+                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                        ),
+                        ..crate::operations::Constraints::NONE
+                    },
+                )?;
+                query.push(("after", v.to_string()));
+            }
+            if let Some(v) = &self.limit {
+                crate::check::integer(
+                    "limit",
+                    *v,
+                    &crate::operations::Constraints {
+                        minimum: Some(1f64),
+                        maximum: Some(250f64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                )?;
+                query.push(("limit", v.to_string()));
+            }
+            if let Some(v) = &self.account_id {
+                crate::check::text(
+                    "account_id",
+                    v,
+                    &crate::operations::Constraints {
+                        min_length: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                )?;
+                query.push(("account_id", v.to_string()));
+            }
+            let headers = ::std::vec::Vec::new();
+            let body = crate::request::Body::None;
+            Ok(crate::request::Prepared {
+                operation: OperationId::ListAttendeeChats,
+                path,
+                query,
+                headers,
+                body,
+            })
+        }
+    }
+    impl ::std::future::IntoFuture for ListAttendeeChats {
+        type Output = ::std::result::Result<types::ChatList, crate::Error>;
+        type IntoFuture = crate::Pending<types::ChatList>;
+        fn into_future(self) -> Self::IntoFuture {
+            crate::request::Pending::new(&self.core, self.prepare())
+        }
+    }
+    impl crate::request::Paginated for ListAttendeeChats {
+        type Page = types::ChatList;
+        type Item = types::Chat;
+        fn with_cursor(mut self, cursor: ::std::string::String) -> Self {
+            self.cursor = ::std::option::Option::Some(cursor);
+            self
+        }
+        fn sent_cursor(&self) -> ::std::option::Option<&str> {
+            self.cursor.as_deref()
+        }
+        fn page_cursor(page: &Self::Page) -> ::std::option::Option<&str> {
+            page.cursor.as_ref().map(|cursor| cursor.as_str())
+        }
+        fn page_items(page: Self::Page) -> ::std::vec::Vec<Self::Item> {
+            page.items
+        }
+        fn operation() -> OperationId {
+            OperationId::ListAttendeeChats
+        }
+        fn send(&self) -> crate::Pending<Self::Page> {
+            crate::request::Pending::new(&self.core, self.prepare())
+        }
+    }
+    impl ListAttendeeChats {
+        /// Every page, following each page's `cursor` until it is null; each page is a
+        /// call with this request's options and filters, retried by the same rule. A failed
+        /// page ends the stream with its error, and so does a cursor that repeats the one
+        /// just sent.
+        pub fn pages(
+            self,
+        ) -> impl ::futures_util::Stream<
+            Item = ::std::result::Result<types::ChatList, crate::Error>,
+        > + Send + 'static {
+            crate::request::pages(self)
+        }
+        /// Every item of every page, in order; ends as [`pages`](Self::pages) does.
+        pub fn items(
+            self,
+        ) -> impl ::futures_util::Stream<
+            Item = ::std::result::Result<types::Chat, crate::Error>,
+        > + Send + 'static {
+            crate::request::items(self)
+        }
+    }
+    impl crate::Client {
+        /**List all messages for a given attendee
+
+List the messages an attendee sent, one page at a time (pass the answer's `cursor` back as `cursor` for the next page). From the API reference's published definition (`ChatAttendeesController_listMessagesByAttendee`).
+
+`GET /chat_attendees/{attendee_id}/messages` (`list_attendee_messages`). Nothing is sent until the request is awaited.*/
+        pub fn list_attendee_messages(
+            &self,
+            attendee_id: impl ::std::convert::AsRef<str>,
+        ) -> ListAttendeeMessages {
+            let attendee_id = attendee_id.as_ref();
+            let path = crate::check::all([
+                    crate::check::path(
+                        "attendee_id",
+                        attendee_id,
+                        &crate::operations::Constraints::NONE,
+                    ),
+                ])
+                .map(|()| {
+                    format!(
+                        "{}/chat_attendees/{}/messages", self.base_path(), crate
+                        ::path::encode_path(attendee_id)
+                    )
+                });
+            ListAttendeeMessages {
+                core: crate::request::Core::new(self),
+                path,
+                cursor: ::std::option::Option::None,
+                before: ::std::option::Option::None,
+                after: ::std::option::Option::None,
+                limit: ::std::option::Option::None,
+                account_id: ::std::option::Option::None,
+            }
+        }
+    }
+    ///The request of [`Client::list_attendee_messages`](crate::Client::list_attendee_messages): `GET /chat_attendees/{attendee_id}/messages`. Set its values, then await it.
+    #[must_use = "nothing is sent until the request is awaited"]
+    #[derive(Clone)]
+    #[derive(Debug)]
+    pub struct ListAttendeeMessages {
+        pub(crate) core: crate::request::Core,
+        path: ::std::result::Result<::std::string::String, ::std::string::String>,
+        cursor: ::std::option::Option<::std::string::String>,
+        before: ::std::option::Option<::std::string::String>,
+        after: ::std::option::Option<::std::string::String>,
+        limit: ::std::option::Option<i64>,
+        account_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ListAttendeeMessages {
+        ///The `cursor` of the previous page's answer, to get the next page.
+        pub fn cursor(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.cursor = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Only the items dated before this time (UTC, with milliseconds).
+        pub fn before(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.before = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Only the items dated after this time (UTC, with milliseconds).
+        pub fn after(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.after = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///The most items to return in one page.
+        pub fn limit(mut self, value: i64) -> Self {
+            self.limit = ::std::option::Option::Some(value);
+            self
+        }
+        ///Only the messages of this account. (The reference names this schema `AccountIdOrIdsParam` but types it as one string.)
+        pub fn account_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.account_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        crate::call::per_call_options!();
+        /// Runs the request and returns the answer with its status and headers (a request id,
+        /// rate-limit headers), instead of the body alone.
+        pub async fn with_metadata(
+            self,
+        ) -> ::std::result::Result<crate::Response<types::MessageList>, crate::Error> {
+            crate::request::Pending::new(&self.core, self.prepare())
+                .with_metadata()
+                .await
+        }
+        /// Checks every value against the spec and lays out the request.
+        fn prepare(
+            &self,
+        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+            let path = self
+                .path
+                .as_deref()
+                .map_err(|refused| crate::Error::invalid_input(refused))?;
+            let mut query = ::std::vec::Vec::new();
+            if let Some(v) = &self.cursor {
+                crate::check::text(
+                    "cursor",
+                    v,
+                    &crate::operations::Constraints {
+                        min_length: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                )?;
+                query.push(("cursor", v.to_string()));
+            }
+            if let Some(v) = &self.before {
+                crate::check::text(
+                    "before",
+                    v,
+                    &crate::operations::Constraints {
+                        pattern: Some(
+                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                        ),
+                        ..crate::operations::Constraints::NONE
+                    },
+                )?;
+                query.push(("before", v.to_string()));
+            }
+            if let Some(v) = &self.after {
+                crate::check::text(
+                    "after",
+                    v,
+                    &crate::operations::Constraints {
+                        pattern: Some(
+                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                        ),
+                        ..crate::operations::Constraints::NONE
+                    },
+                )?;
+                query.push(("after", v.to_string()));
+            }
+            if let Some(v) = &self.limit {
+                crate::check::integer(
+                    "limit",
+                    *v,
+                    &crate::operations::Constraints {
+                        minimum: Some(1f64),
+                        maximum: Some(250f64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                )?;
+                query.push(("limit", v.to_string()));
+            }
+            if let Some(v) = &self.account_id {
+                crate::check::text(
+                    "account_id",
+                    v,
+                    &crate::operations::Constraints {
+                        min_length: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                )?;
+                query.push(("account_id", v.to_string()));
+            }
+            let headers = ::std::vec::Vec::new();
+            let body = crate::request::Body::None;
+            Ok(crate::request::Prepared {
+                operation: OperationId::ListAttendeeMessages,
+                path,
+                query,
+                headers,
+                body,
+            })
+        }
+    }
+    impl ::std::future::IntoFuture for ListAttendeeMessages {
+        type Output = ::std::result::Result<types::MessageList, crate::Error>;
+        type IntoFuture = crate::Pending<types::MessageList>;
+        fn into_future(self) -> Self::IntoFuture {
+            crate::request::Pending::new(&self.core, self.prepare())
+        }
+    }
+    impl crate::request::Paginated for ListAttendeeMessages {
+        type Page = types::MessageList;
+        type Item = types::Message;
+        fn with_cursor(mut self, cursor: ::std::string::String) -> Self {
+            self.cursor = ::std::option::Option::Some(cursor);
+            self
+        }
+        fn sent_cursor(&self) -> ::std::option::Option<&str> {
+            self.cursor.as_deref()
+        }
+        fn page_cursor(page: &Self::Page) -> ::std::option::Option<&str> {
+            page.cursor.as_ref().map(|cursor| cursor.as_str())
+        }
+        fn page_items(page: Self::Page) -> ::std::vec::Vec<Self::Item> {
+            page.items
+        }
+        fn operation() -> OperationId {
+            OperationId::ListAttendeeMessages
+        }
+        fn send(&self) -> crate::Pending<Self::Page> {
+            crate::request::Pending::new(&self.core, self.prepare())
+        }
+    }
+    impl ListAttendeeMessages {
+        /// Every page, following each page's `cursor` until it is null; each page is a
+        /// call with this request's options and filters, retried by the same rule. A failed
+        /// page ends the stream with its error, and so does a cursor that repeats the one
+        /// just sent.
+        pub fn pages(
+            self,
+        ) -> impl ::futures_util::Stream<
+            Item = ::std::result::Result<types::MessageList, crate::Error>,
+        > + Send + 'static {
+            crate::request::pages(self)
+        }
+        /// Every item of every page, in order; ends as [`pages`](Self::pages) does.
+        pub fn items(
+            self,
+        ) -> impl ::futures_util::Stream<
+            Item = ::std::result::Result<types::Message, crate::Error>,
+        > + Send + 'static {
+            crate::request::items(self)
+        }
+    }
+    impl crate::Client {
+        /**Download a chat attendee picture
+
+Download the profile picture of a chat attendee. The reference publishes this answer with no content type; it is the bytes of the picture, in whatever image type the provider stores, read here as `application/octet-stream`. From the API reference's published definition (`ChatAttendeesController_getAttendeeProfilePicture`).
+
+`GET /chat_attendees/{attendee_id}/picture` (`get_attendee_picture`). Nothing is sent until the request is awaited.*/
+        pub fn get_attendee_picture(
+            &self,
+            attendee_id: impl ::std::convert::AsRef<str>,
+        ) -> GetAttendeePicture {
+            let attendee_id = attendee_id.as_ref();
+            let path = crate::check::all([
+                    crate::check::path(
+                        "attendee_id",
+                        attendee_id,
+                        &crate::operations::Constraints::NONE,
+                    ),
+                ])
+                .map(|()| {
+                    format!(
+                        "{}/chat_attendees/{}/picture", self.base_path(), crate
+                        ::path::encode_path(attendee_id)
+                    )
+                });
+            GetAttendeePicture {
+                core: crate::request::Core::new(self),
+                path,
+            }
+        }
+    }
+    ///The request of [`Client::get_attendee_picture`](crate::Client::get_attendee_picture): `GET /chat_attendees/{attendee_id}/picture`. Set its values, then await it.
+    #[must_use = "nothing is sent until the request is awaited"]
+    #[derive(Clone)]
+    #[derive(Debug)]
+    pub struct GetAttendeePicture {
+        pub(crate) core: crate::request::Core,
+        path: ::std::result::Result<::std::string::String, ::std::string::String>,
+    }
+    impl GetAttendeePicture {
+        crate::call::per_call_options!();
+        /// Runs the request and returns the answer with its status and headers (a request id,
+        /// rate-limit headers), instead of the body alone.
+        pub async fn with_metadata(
+            self,
+        ) -> ::std::result::Result<crate::Response<crate::Download>, crate::Error> {
+            crate::request::Pending::new(&self.core, self.prepare())
+                .download_with_metadata()
+                .await
+        }
+        /// Checks every value against the spec and lays out the request.
+        fn prepare(
+            &self,
+        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+            let path = self
+                .path
+                .as_deref()
+                .map_err(|refused| crate::Error::invalid_input(refused))?;
+            let query = ::std::vec::Vec::new();
+            let headers = ::std::vec::Vec::new();
+            let body = crate::request::Body::None;
+            Ok(crate::request::Prepared {
+                operation: OperationId::GetAttendeePicture,
+                path,
+                query,
+                headers,
+                body,
+            })
+        }
+    }
+    impl ::std::future::IntoFuture for GetAttendeePicture {
+        type Output = ::std::result::Result<crate::Download, crate::Error>;
+        type IntoFuture = crate::Pending<crate::Download>;
+        fn into_future(self) -> Self::IntoFuture {
+            crate::request::Pending::new(&self.core, self.prepare())
+        }
+    }
+    impl crate::Client {
+        /**List all chats
+
+List the chats of every account (or of one account, or of one account type), one page at a time (pass the answer's `cursor` back as `cursor` for the next page). The items carry no `lastMessage`: retrieve a chat for it. From the API reference's published definition (`ChatsController_listAllChats`).
+
+`GET /chats` (`list_chats`). Nothing is sent until the request is awaited.*/
+        pub fn list_chats(&self) -> ListChats {
+            let path = crate::check::all([])
+                .map(|()| format!("{}/chats", self.base_path(),));
+            ListChats {
+                core: crate::request::Core::new(self),
+                path,
+                unread: ::std::option::Option::None,
+                cursor: ::std::option::Option::None,
+                before: ::std::option::Option::None,
+                after: ::std::option::Option::None,
+                limit: ::std::option::Option::None,
+                account_type: ::std::option::Option::None,
+                account_id: ::std::option::Option::None,
+            }
+        }
+    }
+    ///The request of [`Client::list_chats`](crate::Client::list_chats): `GET /chats`. Set its values, then await it.
+    #[must_use = "nothing is sent until the request is awaited"]
+    #[derive(Clone)]
+    #[derive(Debug)]
+    pub struct ListChats {
+        pub(crate) core: crate::request::Core,
+        path: ::std::result::Result<::std::string::String, ::std::string::String>,
+        unread: ::std::option::Option<bool>,
+        cursor: ::std::option::Option<::std::string::String>,
+        before: ::std::option::Option<::std::string::String>,
+        after: ::std::option::Option<::std::string::String>,
+        limit: ::std::option::Option<i64>,
+        account_type: ::std::option::Option<::std::string::String>,
+        account_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ListChats {
+        ///Only the chats with (`true`) or without (`false`) unread messages.
+        pub fn unread(mut self, value: bool) -> Self {
+            self.unread = ::std::option::Option::Some(value);
+            self
+        }
+        ///The `cursor` of the previous page's answer, to get the next page.
+        pub fn cursor(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.cursor = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Only the items dated before this time (UTC, with milliseconds).
+        pub fn before(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.before = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Only the items dated after this time (UTC, with milliseconds).
+        pub fn after(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.after = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///The most items to return in one page.
+        pub fn limit(mut self, value: i64) -> Self {
+            self.limit = ::std::option::Option::Some(value);
+            self
+        }
+        ///Only the chats of accounts of this provider.
+        pub fn account_type(mut self, value: impl ::std::fmt::Display) -> Self {
+            self.account_type = ::std::option::Option::Some(value.to_string());
+            self
+        }
+        ///Only the chats of this account. (The reference names this schema `AccountIdOrIdsParam` but types it as one string.)
+        pub fn account_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.account_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        crate::call::per_call_options!();
+        /// Runs the request and returns the answer with its status and headers (a request id,
+        /// rate-limit headers), instead of the body alone.
+        pub async fn with_metadata(
+            self,
+        ) -> ::std::result::Result<crate::Response<types::ChatList>, crate::Error> {
+            crate::request::Pending::new(&self.core, self.prepare())
+                .with_metadata()
+                .await
+        }
+        /// Checks every value against the spec and lays out the request.
+        fn prepare(
+            &self,
+        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+            let path = self
+                .path
+                .as_deref()
+                .map_err(|refused| crate::Error::invalid_input(refused))?;
+            let mut query = ::std::vec::Vec::new();
+            if let Some(v) = &self.unread {
+                query.push(("unread", v.to_string()));
+            }
+            if let Some(v) = &self.cursor {
+                crate::check::text(
+                    "cursor",
+                    v,
+                    &crate::operations::Constraints {
+                        min_length: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                )?;
+                query.push(("cursor", v.to_string()));
+            }
+            if let Some(v) = &self.before {
+                crate::check::text(
+                    "before",
+                    v,
+                    &crate::operations::Constraints {
+                        pattern: Some(
+                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                        ),
+                        ..crate::operations::Constraints::NONE
+                    },
+                )?;
+                query.push(("before", v.to_string()));
+            }
+            if let Some(v) = &self.after {
+                crate::check::text(
+                    "after",
+                    v,
+                    &crate::operations::Constraints {
+                        pattern: Some(
+                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                        ),
+                        ..crate::operations::Constraints::NONE
+                    },
+                )?;
+                query.push(("after", v.to_string()));
+            }
+            if let Some(v) = &self.limit {
+                crate::check::integer(
+                    "limit",
+                    *v,
+                    &crate::operations::Constraints {
+                        minimum: Some(1f64),
+                        maximum: Some(250f64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                )?;
+                query.push(("limit", v.to_string()));
+            }
+            if let Some(v) = &self.account_type {
+                crate::check::text(
+                    "account_type",
+                    v,
+                    &crate::operations::Constraints {
+                        values: &[
+                            "WHATSAPP",
+                            "LINKEDIN",
+                            "SLACK",
+                            "TWITTER",
+                            "MESSENGER",
+                            "INSTAGRAM",
+                            "TELEGRAM",
+                        ],
+                        ..crate::operations::Constraints::NONE
+                    },
+                )?;
+                query.push(("account_type", v.to_string()));
+            }
+            if let Some(v) = &self.account_id {
+                crate::check::text(
+                    "account_id",
+                    v,
+                    &crate::operations::Constraints {
+                        min_length: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                )?;
+                query.push(("account_id", v.to_string()));
+            }
+            let headers = ::std::vec::Vec::new();
+            let body = crate::request::Body::None;
+            Ok(crate::request::Prepared {
+                operation: OperationId::ListChats,
+                path,
+                query,
+                headers,
+                body,
+            })
+        }
+    }
+    impl ::std::future::IntoFuture for ListChats {
+        type Output = ::std::result::Result<types::ChatList, crate::Error>;
+        type IntoFuture = crate::Pending<types::ChatList>;
+        fn into_future(self) -> Self::IntoFuture {
+            crate::request::Pending::new(&self.core, self.prepare())
+        }
+    }
+    impl crate::request::Paginated for ListChats {
+        type Page = types::ChatList;
+        type Item = types::Chat;
+        fn with_cursor(mut self, cursor: ::std::string::String) -> Self {
+            self.cursor = ::std::option::Option::Some(cursor);
+            self
+        }
+        fn sent_cursor(&self) -> ::std::option::Option<&str> {
+            self.cursor.as_deref()
+        }
+        fn page_cursor(page: &Self::Page) -> ::std::option::Option<&str> {
+            page.cursor.as_ref().map(|cursor| cursor.as_str())
+        }
+        fn page_items(page: Self::Page) -> ::std::vec::Vec<Self::Item> {
+            page.items
+        }
+        fn operation() -> OperationId {
+            OperationId::ListChats
+        }
+        fn send(&self) -> crate::Pending<Self::Page> {
+            crate::request::Pending::new(&self.core, self.prepare())
+        }
+    }
+    impl ListChats {
+        /// Every page, following each page's `cursor` until it is null; each page is a
+        /// call with this request's options and filters, retried by the same rule. A failed
+        /// page ends the stream with its error, and so does a cursor that repeats the one
+        /// just sent.
+        pub fn pages(
+            self,
+        ) -> impl ::futures_util::Stream<
+            Item = ::std::result::Result<types::ChatList, crate::Error>,
+        > + Send + 'static {
+            crate::request::pages(self)
+        }
+        /// Every item of every page, in order; ends as [`pages`](Self::pages) does.
+        pub fn items(
+            self,
+        ) -> impl ::futures_util::Stream<
+            Item = ::std::result::Result<types::Chat, crate::Error>,
+        > + Send + 'static {
+            crate::request::items(self)
+        }
+    }
+    impl crate::Client {
+        /**Start a new chat
+
+Start a chat with one or more attendees and send its first message, with optional attachments. The body is sent as `multipart/form-data`: each attendee id is one `attendees_ids` part, each file one `attachments` part, and the LinkedIn options one `linkedin` part of JSON. From the API reference's published definition (`ChatsController_startNewChat`).
+
+`POST /chats` (`start_chat`). Nothing is sent until the request is awaited.*/
+        pub fn start_chat(&self) -> StartChat {
+            let path = crate::check::all([])
+                .map(|()| format!("{}/chats", self.base_path(),));
+            StartChat {
+                core: crate::request::Core::new(self),
+                path,
+                account_id: ::std::option::Option::None,
+                attendees_ids: ::std::vec::Vec::new(),
+                text: ::std::option::Option::None,
+                subject: ::std::option::Option::None,
+                attachments: ::std::vec::Vec::new(),
+                voice_message: ::std::option::Option::None,
+                video_message: ::std::option::Option::None,
+                linkedin: ::std::option::Option::None,
+            }
+        }
+    }
+    ///The request of [`Client::start_chat`](crate::Client::start_chat): `POST /chats`. Set its values, then await it.
+    #[must_use = "nothing is sent until the request is awaited"]
+    #[derive(Debug)]
+    pub struct StartChat {
+        pub(crate) core: crate::request::Core,
+        path: ::std::result::Result<::std::string::String, ::std::string::String>,
+        account_id: ::std::option::Option<::std::string::String>,
+        attendees_ids: ::std::vec::Vec<::std::string::String>,
+        text: ::std::option::Option<::std::string::String>,
+        subject: ::std::option::Option<::std::string::String>,
+        attachments: ::std::vec::Vec<::std::sync::Arc<crate::Upload>>,
+        voice_message: ::std::option::Option<::std::sync::Arc<crate::Upload>>,
+        video_message: ::std::option::Option<::std::sync::Arc<crate::Upload>>,
+        linkedin: ::std::option::Option<types::StartChatLinkedinOptions>,
+    }
+    impl StartChat {
+        /**The id of the account to start the chat from.
+
+Required.*/
+        pub fn account_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.account_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        /**The provider ids of the people to start the chat with.
+
+Appends one item; call it once per item, in order.
+
+Required.*/
+        pub fn attendees_ids(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.attendees_ids.push(value.into());
+            self
+        }
+        ///The first message's text.
+        pub fn text(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.text = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///A subject, for the providers whose messages have one (a LinkedIn InMail).
+        pub fn subject(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.subject = ::std::option::Option::Some(value.into());
+            self
+        }
+        /**Files to attach to the first message.
+
+Appends one item; call it once per item, in order.*/
+        pub fn attachments(mut self, value: crate::Upload) -> Self {
+            self.attachments.push(::std::sync::Arc::new(value));
+            self
+        }
+        ///A voice message to send as the first message.
+        pub fn voice_message(mut self, value: crate::Upload) -> Self {
+            self.voice_message = ::std::option::Option::Some(
+                ::std::sync::Arc::new(value),
+            );
+            self
+        }
+        ///A video message to send as the first message.
+        pub fn video_message(mut self, value: crate::Upload) -> Self {
+            self.video_message = ::std::option::Option::Some(
+                ::std::sync::Arc::new(value),
+            );
+            self
+        }
+        ///LinkedIn options, by the product the chat is started through (`api`): Classic (the default, when `api` is absent), Recruiter or Sales Navigator. The reference writes an `anyOf`; no value matches two of the variants, so it is a `oneOf` here. It has no discriminator, as Classic's `api` is optional.
+        pub fn linkedin(
+            mut self,
+            value: impl ::std::convert::Into<types::StartChatLinkedinOptions>,
+        ) -> Self {
+            self.linkedin = ::std::option::Option::Some(value.into());
+            self
+        }
+        /// Calls `progress` as the body goes out (for a progress bar). A retry starts again
+        /// from 0.
+        pub fn on_progress(
+            mut self,
+            progress: impl Fn(crate::Progress) + Send + Sync + 'static,
+        ) -> Self {
+            self.core.progress = ::std::option::Option::Some(
+                ::std::sync::Arc::new(progress),
+            );
+            self
+        }
+        crate::call::per_call_options!();
+        /// Runs the request and returns the answer with its status and headers (a request id,
+        /// rate-limit headers), instead of the body alone.
+        pub async fn with_metadata(
+            self,
+        ) -> ::std::result::Result<crate::Response<types::ChatStarted>, crate::Error> {
+            crate::request::Pending::new(&self.core, self.prepare())
+                .with_metadata()
+                .await
+        }
+        /// Checks every value against the spec and lays out the request.
+        fn prepare(
+            &self,
+        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+            let path = self
+                .path
+                .as_deref()
+                .map_err(|refused| crate::Error::invalid_input(refused))?;
+            let query = ::std::vec::Vec::new();
+            let headers = ::std::vec::Vec::new();
+            let body = {
+                let mut texts = ::std::vec::Vec::new();
+                let mut files = ::std::vec::Vec::new();
+                match &self.account_id {
+                    Some(v) => {
+                        crate::check::text(
+                            "account_id",
+                            v,
+                            &crate::operations::Constraints {
+                                min_length: Some(1u64),
+                                ..crate::operations::Constraints::NONE
+                            },
+                        )?;
+                        texts
+                            .push(crate::request::FormText {
+                                name: "account_id",
+                                value: v.to_string(),
+                                content_type: ::std::option::Option::None,
+                            });
+                    }
+                    None => return Err(crate::check::missing("account_id")),
+                }
+                if self.attendees_ids.is_empty() {
+                    return Err(crate::check::missing("attendees_ids"));
+                }
+                crate::check::items(
+                    "attendees_ids",
+                    self.attendees_ids.len(),
+                    &crate::operations::Constraints {
+                        min_items: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                )?;
+                for v in &self.attendees_ids {
+                    texts
+                        .push(crate::request::FormText {
+                            name: "attendees_ids",
+                            value: v.to_string(),
+                            content_type: ::std::option::Option::None,
+                        });
+                }
+                if let Some(v) = &self.text {
+                    texts
+                        .push(crate::request::FormText {
+                            name: "text",
+                            value: v.to_string(),
+                            content_type: ::std::option::Option::None,
+                        });
+                }
+                if let Some(v) = &self.subject {
+                    texts
+                        .push(crate::request::FormText {
+                            name: "subject",
+                            value: v.to_string(),
+                            content_type: ::std::option::Option::None,
+                        });
+                }
+                for v in &self.attachments {
+                    files.push(("attachments", ::std::sync::Arc::clone(v)));
+                }
+                if let Some(v) = &self.voice_message {
+                    files.push(("voice_message", ::std::sync::Arc::clone(v)));
+                }
+                if let Some(v) = &self.video_message {
+                    files.push(("video_message", ::std::sync::Arc::clone(v)));
+                }
+                if let Some(v) = &self.linkedin {
+                    texts
+                        .push(crate::request::FormText {
+                            name: "linkedin",
+                            value: crate::request::json_text("linkedin", v)?,
+                            content_type: ::std::option::Option::Some("application/json"),
+                        });
+                }
+                crate::request::Body::Form {
+                    texts: texts.into(),
+                    files: files.into(),
+                }
+            };
+            Ok(crate::request::Prepared {
+                operation: OperationId::StartChat,
+                path,
+                query,
+                headers,
+                body,
+            })
+        }
+    }
+    impl ::std::future::IntoFuture for StartChat {
+        type Output = ::std::result::Result<types::ChatStarted, crate::Error>;
+        type IntoFuture = crate::Pending<types::ChatStarted>;
+        fn into_future(self) -> Self::IntoFuture {
+            crate::request::Pending::new(&self.core, self.prepare())
+        }
+    }
+    impl crate::Client {
+        /**Retrieve a chat
+
+Retrieve a chat by its id, with its last message. From the API reference's published definition (`ChatsController_getChat`).
+
+`GET /chats/{chat_id}` (`get_chat`). Nothing is sent until the request is awaited.*/
+        pub fn get_chat(&self, chat_id: impl ::std::convert::AsRef<str>) -> GetChat {
+            let chat_id = chat_id.as_ref();
+            let path = crate::check::all([
+                    crate::check::path(
+                        "chat_id",
+                        chat_id,
+                        &crate::operations::Constraints::NONE,
+                    ),
+                ])
+                .map(|()| {
+                    format!(
+                        "{}/chats/{}", self.base_path(), crate
+                        ::path::encode_path(chat_id)
+                    )
+                });
+            GetChat {
+                core: crate::request::Core::new(self),
+                path,
+                account_id: ::std::option::Option::None,
+            }
+        }
+    }
+    ///The request of [`Client::get_chat`](crate::Client::get_chat): `GET /chats/{chat_id}`. Set its values, then await it.
+    #[must_use = "nothing is sent until the request is awaited"]
+    #[derive(Clone)]
+    #[derive(Debug)]
+    pub struct GetChat {
+        pub(crate) core: crate::request::Core,
+        path: ::std::result::Result<::std::string::String, ::std::string::String>,
+        account_id: ::std::option::Option<::std::string::String>,
+    }
+    impl GetChat {
+        ///The id of the account the chat belongs to.
+        pub fn account_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.account_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        crate::call::per_call_options!();
+        /// Runs the request and returns the answer with its status and headers (a request id,
+        /// rate-limit headers), instead of the body alone.
+        pub async fn with_metadata(
+            self,
+        ) -> ::std::result::Result<crate::Response<types::Chat>, crate::Error> {
+            crate::request::Pending::new(&self.core, self.prepare())
+                .with_metadata()
+                .await
+        }
+        /// Checks every value against the spec and lays out the request.
+        fn prepare(
+            &self,
+        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+            let path = self
+                .path
+                .as_deref()
+                .map_err(|refused| crate::Error::invalid_input(refused))?;
+            let mut query = ::std::vec::Vec::new();
+            if let Some(v) = &self.account_id {
+                query.push(("account_id", v.to_string()));
+            }
+            let headers = ::std::vec::Vec::new();
+            let body = crate::request::Body::None;
+            Ok(crate::request::Prepared {
+                operation: OperationId::GetChat,
+                path,
+                query,
+                headers,
+                body,
+            })
+        }
+    }
+    impl ::std::future::IntoFuture for GetChat {
+        type Output = ::std::result::Result<types::Chat, crate::Error>;
+        type IntoFuture = crate::Pending<types::Chat>;
+        fn into_future(self) -> Self::IntoFuture {
+            crate::request::Pending::new(&self.core, self.prepare())
+        }
+    }
+    impl crate::Client {
         /**Perform an action on a given chat
 
-Perform a mutating action on a chat: change its read or mute status, archive or pin it, add or remove participants from a group, label it, or retrieve its group invite link.
+Perform a mutating action on a chat: change its read or mute status, archive or pin it, add or remove participants from a group, label it, or retrieve its group invite link. The reference's definition documents only `setReadStatus` (with a boolean) and an answer without `invite_link`; this document follows the chat page.
 
 `PATCH /chats/{chat_id}` (`patch_chat`). Nothing is sent until the request is awaited.*/
         pub fn patch_chat(&self, chat_id: impl ::std::convert::AsRef<str>) -> PatchChat {
@@ -7019,6 +15463,304 @@ Perform a mutating action on a chat: change its read or mute status, archive or 
         type IntoFuture = crate::Pending<types::ChatPatched>;
         fn into_future(self) -> Self::IntoFuture {
             crate::request::Pending::new(&self.core, self.prepare())
+        }
+    }
+    impl crate::Client {
+        /**List all attendees from a chat
+
+List the attendees of a chat. The reference gives this operation no `cursor` or `limit` parameter, yet answers with a `ChatAttendeeList`, which carries a `cursor`: it is kept as published (no parameters), so a client has no way to ask for a next page. From the API reference's published definition (`ChatsController_listAttendees`).
+
+`GET /chats/{chat_id}/attendees` (`list_chat_attendees`). Nothing is sent until the request is awaited.*/
+        pub fn list_chat_attendees(
+            &self,
+            chat_id: impl ::std::convert::AsRef<str>,
+        ) -> ListChatAttendees {
+            let chat_id = chat_id.as_ref();
+            let path = crate::check::all([
+                    crate::check::path(
+                        "chat_id",
+                        chat_id,
+                        &crate::operations::Constraints::NONE,
+                    ),
+                ])
+                .map(|()| {
+                    format!(
+                        "{}/chats/{}/attendees", self.base_path(), crate
+                        ::path::encode_path(chat_id)
+                    )
+                });
+            ListChatAttendees {
+                core: crate::request::Core::new(self),
+                path,
+            }
+        }
+    }
+    ///The request of [`Client::list_chat_attendees`](crate::Client::list_chat_attendees): `GET /chats/{chat_id}/attendees`. Set its values, then await it.
+    #[must_use = "nothing is sent until the request is awaited"]
+    #[derive(Clone)]
+    #[derive(Debug)]
+    pub struct ListChatAttendees {
+        pub(crate) core: crate::request::Core,
+        path: ::std::result::Result<::std::string::String, ::std::string::String>,
+    }
+    impl ListChatAttendees {
+        crate::call::per_call_options!();
+        /// Runs the request and returns the answer with its status and headers (a request id,
+        /// rate-limit headers), instead of the body alone.
+        pub async fn with_metadata(
+            self,
+        ) -> ::std::result::Result<
+            crate::Response<types::ChatAttendeeList>,
+            crate::Error,
+        > {
+            crate::request::Pending::new(&self.core, self.prepare())
+                .with_metadata()
+                .await
+        }
+        /// Checks every value against the spec and lays out the request.
+        fn prepare(
+            &self,
+        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+            let path = self
+                .path
+                .as_deref()
+                .map_err(|refused| crate::Error::invalid_input(refused))?;
+            let query = ::std::vec::Vec::new();
+            let headers = ::std::vec::Vec::new();
+            let body = crate::request::Body::None;
+            Ok(crate::request::Prepared {
+                operation: OperationId::ListChatAttendees,
+                path,
+                query,
+                headers,
+                body,
+            })
+        }
+    }
+    impl ::std::future::IntoFuture for ListChatAttendees {
+        type Output = ::std::result::Result<types::ChatAttendeeList, crate::Error>;
+        type IntoFuture = crate::Pending<types::ChatAttendeeList>;
+        fn into_future(self) -> Self::IntoFuture {
+            crate::request::Pending::new(&self.core, self.prepare())
+        }
+    }
+    impl crate::Client {
+        /**List all messages from a chat
+
+List the messages of a chat, one page at a time (pass the answer's `cursor` back as `cursor` for the next page). From the API reference's published definition (`ChatsController_listChatMessages`).
+
+`GET /chats/{chat_id}/messages` (`list_chat_messages`). Nothing is sent until the request is awaited.*/
+        pub fn list_chat_messages(
+            &self,
+            chat_id: impl ::std::convert::AsRef<str>,
+        ) -> ListChatMessages {
+            let chat_id = chat_id.as_ref();
+            let path = crate::check::all([
+                    crate::check::path(
+                        "chat_id",
+                        chat_id,
+                        &crate::operations::Constraints::NONE,
+                    ),
+                ])
+                .map(|()| {
+                    format!(
+                        "{}/chats/{}/messages", self.base_path(), crate
+                        ::path::encode_path(chat_id)
+                    )
+                });
+            ListChatMessages {
+                core: crate::request::Core::new(self),
+                path,
+                cursor: ::std::option::Option::None,
+                before: ::std::option::Option::None,
+                after: ::std::option::Option::None,
+                limit: ::std::option::Option::None,
+                sender_id: ::std::option::Option::None,
+            }
+        }
+    }
+    ///The request of [`Client::list_chat_messages`](crate::Client::list_chat_messages): `GET /chats/{chat_id}/messages`. Set its values, then await it.
+    #[must_use = "nothing is sent until the request is awaited"]
+    #[derive(Clone)]
+    #[derive(Debug)]
+    pub struct ListChatMessages {
+        pub(crate) core: crate::request::Core,
+        path: ::std::result::Result<::std::string::String, ::std::string::String>,
+        cursor: ::std::option::Option<::std::string::String>,
+        before: ::std::option::Option<::std::string::String>,
+        after: ::std::option::Option<::std::string::String>,
+        limit: ::std::option::Option<i64>,
+        sender_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ListChatMessages {
+        ///The `cursor` of the previous page's answer, to get the next page.
+        pub fn cursor(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.cursor = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Only the items dated before this time (UTC, with milliseconds).
+        pub fn before(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.before = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Only the items dated after this time (UTC, with milliseconds).
+        pub fn after(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.after = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///The most items to return in one page.
+        pub fn limit(mut self, value: i64) -> Self {
+            self.limit = ::std::option::Option::Some(value);
+            self
+        }
+        ///Only the messages sent by this sender.
+        pub fn sender_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.sender_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        crate::call::per_call_options!();
+        /// Runs the request and returns the answer with its status and headers (a request id,
+        /// rate-limit headers), instead of the body alone.
+        pub async fn with_metadata(
+            self,
+        ) -> ::std::result::Result<crate::Response<types::MessageList>, crate::Error> {
+            crate::request::Pending::new(&self.core, self.prepare())
+                .with_metadata()
+                .await
+        }
+        /// Checks every value against the spec and lays out the request.
+        fn prepare(
+            &self,
+        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+            let path = self
+                .path
+                .as_deref()
+                .map_err(|refused| crate::Error::invalid_input(refused))?;
+            let mut query = ::std::vec::Vec::new();
+            if let Some(v) = &self.cursor {
+                crate::check::text(
+                    "cursor",
+                    v,
+                    &crate::operations::Constraints {
+                        min_length: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                )?;
+                query.push(("cursor", v.to_string()));
+            }
+            if let Some(v) = &self.before {
+                crate::check::text(
+                    "before",
+                    v,
+                    &crate::operations::Constraints {
+                        pattern: Some(
+                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                        ),
+                        ..crate::operations::Constraints::NONE
+                    },
+                )?;
+                query.push(("before", v.to_string()));
+            }
+            if let Some(v) = &self.after {
+                crate::check::text(
+                    "after",
+                    v,
+                    &crate::operations::Constraints {
+                        pattern: Some(
+                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                        ),
+                        ..crate::operations::Constraints::NONE
+                    },
+                )?;
+                query.push(("after", v.to_string()));
+            }
+            if let Some(v) = &self.limit {
+                crate::check::integer(
+                    "limit",
+                    *v,
+                    &crate::operations::Constraints {
+                        minimum: Some(1f64),
+                        maximum: Some(250f64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                )?;
+                query.push(("limit", v.to_string()));
+            }
+            if let Some(v) = &self.sender_id {
+                query.push(("sender_id", v.to_string()));
+            }
+            let headers = ::std::vec::Vec::new();
+            let body = crate::request::Body::None;
+            Ok(crate::request::Prepared {
+                operation: OperationId::ListChatMessages,
+                path,
+                query,
+                headers,
+                body,
+            })
+        }
+    }
+    impl ::std::future::IntoFuture for ListChatMessages {
+        type Output = ::std::result::Result<types::MessageList, crate::Error>;
+        type IntoFuture = crate::Pending<types::MessageList>;
+        fn into_future(self) -> Self::IntoFuture {
+            crate::request::Pending::new(&self.core, self.prepare())
+        }
+    }
+    impl crate::request::Paginated for ListChatMessages {
+        type Page = types::MessageList;
+        type Item = types::Message;
+        fn with_cursor(mut self, cursor: ::std::string::String) -> Self {
+            self.cursor = ::std::option::Option::Some(cursor);
+            self
+        }
+        fn sent_cursor(&self) -> ::std::option::Option<&str> {
+            self.cursor.as_deref()
+        }
+        fn page_cursor(page: &Self::Page) -> ::std::option::Option<&str> {
+            page.cursor.as_ref().map(|cursor| cursor.as_str())
+        }
+        fn page_items(page: Self::Page) -> ::std::vec::Vec<Self::Item> {
+            page.items
+        }
+        fn operation() -> OperationId {
+            OperationId::ListChatMessages
+        }
+        fn send(&self) -> crate::Pending<Self::Page> {
+            crate::request::Pending::new(&self.core, self.prepare())
+        }
+    }
+    impl ListChatMessages {
+        /// Every page, following each page's `cursor` until it is null; each page is a
+        /// call with this request's options and filters, retried by the same rule. A failed
+        /// page ends the stream with its error, and so does a cursor that repeats the one
+        /// just sent.
+        pub fn pages(
+            self,
+        ) -> impl ::futures_util::Stream<
+            Item = ::std::result::Result<types::MessageList, crate::Error>,
+        > + Send + 'static {
+            crate::request::pages(self)
+        }
+        /// Every item of every page, in order; ends as [`pages`](Self::pages) does.
+        pub fn items(
+            self,
+        ) -> impl ::futures_util::Stream<
+            Item = ::std::result::Result<types::Message, crate::Error>,
+        > + Send + 'static {
+            crate::request::items(self)
         }
     }
     impl crate::Client {
@@ -7128,7 +15870,7 @@ Appends one item; call it once per item, in order.*/
             self.attachments.push(::std::sync::Arc::new(value));
             self
         }
-        ///Sets the body field `typing_duration`.
+        ///The reference's definition of this form has no `typing_duration`; the send page lists it.
         pub fn typing_duration(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -7241,9 +15983,302 @@ Appends one item; call it once per item, in order.*/
         }
     }
     impl crate::Client {
+        /**Synchronize a conversation from its beginning
+
+Start synchronizing a chat's history from its first message; the answer says where the synchronization stands. From the API reference's published definition (`ChatsController_syncChatHistory`).
+
+`GET /chats/{chat_id}/sync` (`sync_chat`). Nothing is sent until the request is awaited.*/
+        pub fn sync_chat(&self, chat_id: impl ::std::convert::AsRef<str>) -> SyncChat {
+            let chat_id = chat_id.as_ref();
+            let path = crate::check::all([
+                    crate::check::path(
+                        "chat_id",
+                        chat_id,
+                        &crate::operations::Constraints::NONE,
+                    ),
+                ])
+                .map(|()| {
+                    format!(
+                        "{}/chats/{}/sync", self.base_path(), crate
+                        ::path::encode_path(chat_id)
+                    )
+                });
+            SyncChat {
+                core: crate::request::Core::new(self),
+                path,
+            }
+        }
+    }
+    ///The request of [`Client::sync_chat`](crate::Client::sync_chat): `GET /chats/{chat_id}/sync`. Set its values, then await it.
+    #[must_use = "nothing is sent until the request is awaited"]
+    #[derive(Clone)]
+    #[derive(Debug)]
+    pub struct SyncChat {
+        pub(crate) core: crate::request::Core,
+        path: ::std::result::Result<::std::string::String, ::std::string::String>,
+    }
+    impl SyncChat {
+        crate::call::per_call_options!();
+        /// Runs the request and returns the answer with its status and headers (a request id,
+        /// rate-limit headers), instead of the body alone.
+        pub async fn with_metadata(
+            self,
+        ) -> ::std::result::Result<
+            crate::Response<types::ChatHistorySync>,
+            crate::Error,
+        > {
+            crate::request::Pending::new(&self.core, self.prepare())
+                .with_metadata()
+                .await
+        }
+        /// Checks every value against the spec and lays out the request.
+        fn prepare(
+            &self,
+        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+            let path = self
+                .path
+                .as_deref()
+                .map_err(|refused| crate::Error::invalid_input(refused))?;
+            let query = ::std::vec::Vec::new();
+            let headers = ::std::vec::Vec::new();
+            let body = crate::request::Body::None;
+            Ok(crate::request::Prepared {
+                operation: OperationId::SyncChat,
+                path,
+                query,
+                headers,
+                body,
+            })
+        }
+    }
+    impl ::std::future::IntoFuture for SyncChat {
+        type Output = ::std::result::Result<types::ChatHistorySync, crate::Error>;
+        type IntoFuture = crate::Pending<types::ChatHistorySync>;
+        fn into_future(self) -> Self::IntoFuture {
+            crate::request::Pending::new(&self.core, self.prepare())
+        }
+    }
+    impl crate::Client {
+        /**List all messages
+
+List the messages of every account (or of one account, or of one sender), one page at a time (pass the answer's `cursor` back as `cursor` for the next page). From the API reference's published definition (`MessagesController_listAllMessages`).
+
+`GET /messages` (`list_messages`). Nothing is sent until the request is awaited.*/
+        pub fn list_messages(&self) -> ListMessages {
+            let path = crate::check::all([])
+                .map(|()| format!("{}/messages", self.base_path(),));
+            ListMessages {
+                core: crate::request::Core::new(self),
+                path,
+                cursor: ::std::option::Option::None,
+                before: ::std::option::Option::None,
+                after: ::std::option::Option::None,
+                limit: ::std::option::Option::None,
+                sender_id: ::std::option::Option::None,
+                account_id: ::std::option::Option::None,
+            }
+        }
+    }
+    ///The request of [`Client::list_messages`](crate::Client::list_messages): `GET /messages`. Set its values, then await it.
+    #[must_use = "nothing is sent until the request is awaited"]
+    #[derive(Clone)]
+    #[derive(Debug)]
+    pub struct ListMessages {
+        pub(crate) core: crate::request::Core,
+        path: ::std::result::Result<::std::string::String, ::std::string::String>,
+        cursor: ::std::option::Option<::std::string::String>,
+        before: ::std::option::Option<::std::string::String>,
+        after: ::std::option::Option<::std::string::String>,
+        limit: ::std::option::Option<i64>,
+        sender_id: ::std::option::Option<::std::string::String>,
+        account_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ListMessages {
+        ///The `cursor` of the previous page's answer, to get the next page.
+        pub fn cursor(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.cursor = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Only the items dated before this time (UTC, with milliseconds).
+        pub fn before(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.before = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Only the items dated after this time (UTC, with milliseconds).
+        pub fn after(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.after = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///The most items to return in one page.
+        pub fn limit(mut self, value: i64) -> Self {
+            self.limit = ::std::option::Option::Some(value);
+            self
+        }
+        ///Only the messages sent by this sender.
+        pub fn sender_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.sender_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Only the messages of this account.
+        pub fn account_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.account_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        crate::call::per_call_options!();
+        /// Runs the request and returns the answer with its status and headers (a request id,
+        /// rate-limit headers), instead of the body alone.
+        pub async fn with_metadata(
+            self,
+        ) -> ::std::result::Result<crate::Response<types::MessageList>, crate::Error> {
+            crate::request::Pending::new(&self.core, self.prepare())
+                .with_metadata()
+                .await
+        }
+        /// Checks every value against the spec and lays out the request.
+        fn prepare(
+            &self,
+        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+            let path = self
+                .path
+                .as_deref()
+                .map_err(|refused| crate::Error::invalid_input(refused))?;
+            let mut query = ::std::vec::Vec::new();
+            if let Some(v) = &self.cursor {
+                crate::check::text(
+                    "cursor",
+                    v,
+                    &crate::operations::Constraints {
+                        min_length: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                )?;
+                query.push(("cursor", v.to_string()));
+            }
+            if let Some(v) = &self.before {
+                crate::check::text(
+                    "before",
+                    v,
+                    &crate::operations::Constraints {
+                        pattern: Some(
+                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                        ),
+                        ..crate::operations::Constraints::NONE
+                    },
+                )?;
+                query.push(("before", v.to_string()));
+            }
+            if let Some(v) = &self.after {
+                crate::check::text(
+                    "after",
+                    v,
+                    &crate::operations::Constraints {
+                        pattern: Some(
+                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                        ),
+                        ..crate::operations::Constraints::NONE
+                    },
+                )?;
+                query.push(("after", v.to_string()));
+            }
+            if let Some(v) = &self.limit {
+                crate::check::integer(
+                    "limit",
+                    *v,
+                    &crate::operations::Constraints {
+                        minimum: Some(1f64),
+                        maximum: Some(250f64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                )?;
+                query.push(("limit", v.to_string()));
+            }
+            if let Some(v) = &self.sender_id {
+                query.push(("sender_id", v.to_string()));
+            }
+            if let Some(v) = &self.account_id {
+                query.push(("account_id", v.to_string()));
+            }
+            let headers = ::std::vec::Vec::new();
+            let body = crate::request::Body::None;
+            Ok(crate::request::Prepared {
+                operation: OperationId::ListMessages,
+                path,
+                query,
+                headers,
+                body,
+            })
+        }
+    }
+    impl ::std::future::IntoFuture for ListMessages {
+        type Output = ::std::result::Result<types::MessageList, crate::Error>;
+        type IntoFuture = crate::Pending<types::MessageList>;
+        fn into_future(self) -> Self::IntoFuture {
+            crate::request::Pending::new(&self.core, self.prepare())
+        }
+    }
+    impl crate::request::Paginated for ListMessages {
+        type Page = types::MessageList;
+        type Item = types::Message;
+        fn with_cursor(mut self, cursor: ::std::string::String) -> Self {
+            self.cursor = ::std::option::Option::Some(cursor);
+            self
+        }
+        fn sent_cursor(&self) -> ::std::option::Option<&str> {
+            self.cursor.as_deref()
+        }
+        fn page_cursor(page: &Self::Page) -> ::std::option::Option<&str> {
+            page.cursor.as_ref().map(|cursor| cursor.as_str())
+        }
+        fn page_items(page: Self::Page) -> ::std::vec::Vec<Self::Item> {
+            page.items
+        }
+        fn operation() -> OperationId {
+            OperationId::ListMessages
+        }
+        fn send(&self) -> crate::Pending<Self::Page> {
+            crate::request::Pending::new(&self.core, self.prepare())
+        }
+    }
+    impl ListMessages {
+        /// Every page, following each page's `cursor` until it is null; each page is a
+        /// call with this request's options and filters, retried by the same rule. A failed
+        /// page ends the stream with its error, and so does a cursor that repeats the one
+        /// just sent.
+        pub fn pages(
+            self,
+        ) -> impl ::futures_util::Stream<
+            Item = ::std::result::Result<types::MessageList, crate::Error>,
+        > + Send + 'static {
+            crate::request::pages(self)
+        }
+        /// Every item of every page, in order; ends as [`pages`](Self::pages) does.
+        pub fn items(
+            self,
+        ) -> impl ::futures_util::Stream<
+            Item = ::std::result::Result<types::Message, crate::Error>,
+        > + Send + 'static {
+            crate::request::items(self)
+        }
+    }
+    impl crate::Client {
         /**Retrieve a message
 
-Retrieve the full details of a single message by its postpress id.
+Retrieve the full details of a single message by its postpress id. The reference's definition types the 0/1 flags, `event_type` (0 to 9 only) and `attendee_distance` as number enums, the attachments as an `anyOf` without a discriminator and `behavior` as `0` or `null`, and has no `message_id` or `is_forwarded`; this document follows the retrieve page.
 
 `GET /messages/{message_id}` (`get_message`). Nothing is sent until the request is awaited.*/
         pub fn get_message(
@@ -7312,6 +16347,90 @@ Retrieve the full details of a single message by its postpress id.
     impl ::std::future::IntoFuture for GetMessage {
         type Output = ::std::result::Result<types::Message, crate::Error>;
         type IntoFuture = crate::Pending<types::Message>;
+        fn into_future(self) -> Self::IntoFuture {
+            crate::request::Pending::new(&self.core, self.prepare())
+        }
+    }
+    impl crate::Client {
+        /**Retrieve an attachment from a message
+
+Download the bytes of one attachment of a message. The reference publishes this answer as `application/json` with a binary string, which cannot be right for bytes; it is read here as `application/octet-stream`. From the API reference's published definition (`MessagesController_getAttachment`).
+
+`GET /messages/{message_id}/attachments/{attachment_id}` (`get_attachment`). Nothing is sent until the request is awaited.*/
+        pub fn get_attachment(
+            &self,
+            message_id: impl ::std::convert::AsRef<str>,
+            attachment_id: impl ::std::convert::AsRef<str>,
+        ) -> GetAttachment {
+            let message_id = message_id.as_ref();
+            let attachment_id = attachment_id.as_ref();
+            let path = crate::check::all([
+                    crate::check::path(
+                        "message_id",
+                        message_id,
+                        &crate::operations::Constraints::NONE,
+                    ),
+                    crate::check::path(
+                        "attachment_id",
+                        attachment_id,
+                        &crate::operations::Constraints::NONE,
+                    ),
+                ])
+                .map(|()| {
+                    format!(
+                        "{}/messages/{}/attachments/{}", self.base_path(), crate
+                        ::path::encode_path(message_id), crate
+                        ::path::encode_path(attachment_id)
+                    )
+                });
+            GetAttachment {
+                core: crate::request::Core::new(self),
+                path,
+            }
+        }
+    }
+    ///The request of [`Client::get_attachment`](crate::Client::get_attachment): `GET /messages/{message_id}/attachments/{attachment_id}`. Set its values, then await it.
+    #[must_use = "nothing is sent until the request is awaited"]
+    #[derive(Clone)]
+    #[derive(Debug)]
+    pub struct GetAttachment {
+        pub(crate) core: crate::request::Core,
+        path: ::std::result::Result<::std::string::String, ::std::string::String>,
+    }
+    impl GetAttachment {
+        crate::call::per_call_options!();
+        /// Runs the request and returns the answer with its status and headers (a request id,
+        /// rate-limit headers), instead of the body alone.
+        pub async fn with_metadata(
+            self,
+        ) -> ::std::result::Result<crate::Response<crate::Download>, crate::Error> {
+            crate::request::Pending::new(&self.core, self.prepare())
+                .download_with_metadata()
+                .await
+        }
+        /// Checks every value against the spec and lays out the request.
+        fn prepare(
+            &self,
+        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+            let path = self
+                .path
+                .as_deref()
+                .map_err(|refused| crate::Error::invalid_input(refused))?;
+            let query = ::std::vec::Vec::new();
+            let headers = ::std::vec::Vec::new();
+            let body = crate::request::Body::None;
+            Ok(crate::request::Prepared {
+                operation: OperationId::GetAttachment,
+                path,
+                query,
+                headers,
+                body,
+            })
+        }
+    }
+    impl ::std::future::IntoFuture for GetAttachment {
+        type Output = ::std::result::Result<crate::Download, crate::Error>;
+        type IntoFuture = crate::Pending<crate::Download>;
         fn into_future(self) -> Self::IntoFuture {
             crate::request::Pending::new(&self.core, self.prepare())
         }
@@ -7526,6 +16645,534 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
             crate::request::Pending::new(&self.core, self.prepare())
         }
     }
+    impl ListAttendees {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            #[allow(unused_mut)]
+            let mut request = client.list_attendees();
+            if let Some(v) = arguments.remove("cursor") {
+                request.cursor = Some((crate::dynamic::text)("cursor", v)?);
+            }
+            if let Some(v) = arguments.remove("limit") {
+                request.limit = Some((crate::dynamic::integer)("limit", v)?);
+            }
+            if let Some(v) = arguments.remove("account_id") {
+                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
+            }
+            Ok(request)
+        }
+    }
+    impl crate::dynamic::Answered for ListAttendees {
+        type Answer = types::ChatAttendeeList;
+    }
+    impl crate::dynamic::DynRequest for ListAttendees {
+        fn core_mut(&mut self) -> &mut crate::request::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::rules::check(&self.prepare()?)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::ListAttendees)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Ok(crate::dynamic::items_json(*self))
+        }
+    }
+    impl GetAttendee {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            let attendee_id = crate::dynamic::text(
+                "attendee_id",
+                crate::dynamic::required("attendee_id", arguments.remove("attendee_id"))?,
+            )?;
+            #[allow(unused_mut)]
+            let mut request = client.get_attendee(attendee_id);
+            Ok(request)
+        }
+    }
+    impl crate::dynamic::Answered for GetAttendee {
+        type Answer = types::ChatAttendee;
+    }
+    impl crate::dynamic::DynRequest for GetAttendee {
+        fn core_mut(&mut self) -> &mut crate::request::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::rules::check(&self.prepare()?)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::GetAttendee)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Err(self)
+        }
+    }
+    impl ListAttendeeChats {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            let attendee_id = crate::dynamic::text(
+                "attendee_id",
+                crate::dynamic::required("attendee_id", arguments.remove("attendee_id"))?,
+            )?;
+            #[allow(unused_mut)]
+            let mut request = client.list_attendee_chats(attendee_id);
+            if let Some(v) = arguments.remove("cursor") {
+                request.cursor = Some((crate::dynamic::text)("cursor", v)?);
+            }
+            if let Some(v) = arguments.remove("before") {
+                request.before = Some((crate::dynamic::text)("before", v)?);
+            }
+            if let Some(v) = arguments.remove("after") {
+                request.after = Some((crate::dynamic::text)("after", v)?);
+            }
+            if let Some(v) = arguments.remove("limit") {
+                request.limit = Some((crate::dynamic::integer)("limit", v)?);
+            }
+            if let Some(v) = arguments.remove("account_id") {
+                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
+            }
+            Ok(request)
+        }
+    }
+    impl crate::dynamic::Answered for ListAttendeeChats {
+        type Answer = types::ChatList;
+    }
+    impl crate::dynamic::DynRequest for ListAttendeeChats {
+        fn core_mut(&mut self) -> &mut crate::request::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::rules::check(&self.prepare()?)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::ListAttendeeChats)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Ok(crate::dynamic::items_json(*self))
+        }
+    }
+    impl ListAttendeeMessages {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            let attendee_id = crate::dynamic::text(
+                "attendee_id",
+                crate::dynamic::required("attendee_id", arguments.remove("attendee_id"))?,
+            )?;
+            #[allow(unused_mut)]
+            let mut request = client.list_attendee_messages(attendee_id);
+            if let Some(v) = arguments.remove("cursor") {
+                request.cursor = Some((crate::dynamic::text)("cursor", v)?);
+            }
+            if let Some(v) = arguments.remove("before") {
+                request.before = Some((crate::dynamic::text)("before", v)?);
+            }
+            if let Some(v) = arguments.remove("after") {
+                request.after = Some((crate::dynamic::text)("after", v)?);
+            }
+            if let Some(v) = arguments.remove("limit") {
+                request.limit = Some((crate::dynamic::integer)("limit", v)?);
+            }
+            if let Some(v) = arguments.remove("account_id") {
+                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
+            }
+            Ok(request)
+        }
+    }
+    impl crate::dynamic::Answered for ListAttendeeMessages {
+        type Answer = types::MessageList;
+    }
+    impl crate::dynamic::DynRequest for ListAttendeeMessages {
+        fn core_mut(&mut self) -> &mut crate::request::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::rules::check(&self.prepare()?)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::ListAttendeeMessages)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Ok(crate::dynamic::items_json(*self))
+        }
+    }
+    impl GetAttendeePicture {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            let attendee_id = crate::dynamic::text(
+                "attendee_id",
+                crate::dynamic::required("attendee_id", arguments.remove("attendee_id"))?,
+            )?;
+            #[allow(unused_mut)]
+            let mut request = client.get_attendee_picture(attendee_id);
+            Ok(request)
+        }
+    }
+    impl crate::dynamic::DynRequest for GetAttendeePicture {
+        fn core_mut(&mut self) -> &mut crate::request::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::rules::check(&self.prepare()?)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::GetAttendeePicture)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            ::std::boxed::Box::pin(::std::future::IntoFuture::into_future(*self))
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Err(self)
+        }
+    }
+    impl ListChats {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            #[allow(unused_mut)]
+            let mut request = client.list_chats();
+            if let Some(v) = arguments.remove("unread") {
+                request.unread = Some((crate::dynamic::boolean)("unread", v)?);
+            }
+            if let Some(v) = arguments.remove("cursor") {
+                request.cursor = Some((crate::dynamic::text)("cursor", v)?);
+            }
+            if let Some(v) = arguments.remove("before") {
+                request.before = Some((crate::dynamic::text)("before", v)?);
+            }
+            if let Some(v) = arguments.remove("after") {
+                request.after = Some((crate::dynamic::text)("after", v)?);
+            }
+            if let Some(v) = arguments.remove("limit") {
+                request.limit = Some((crate::dynamic::integer)("limit", v)?);
+            }
+            if let Some(v) = arguments.remove("account_type") {
+                request.account_type = Some((crate::dynamic::wire)("account_type", v)?);
+            }
+            if let Some(v) = arguments.remove("account_id") {
+                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
+            }
+            Ok(request)
+        }
+    }
+    impl crate::dynamic::Answered for ListChats {
+        type Answer = types::ChatList;
+    }
+    impl crate::dynamic::DynRequest for ListChats {
+        fn core_mut(&mut self) -> &mut crate::request::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::rules::check(&self.prepare()?)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::ListChats)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Ok(crate::dynamic::items_json(*self))
+        }
+    }
+    impl StartChat {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            #[allow(unused_mut)]
+            let mut request = client.start_chat();
+            if let Some(v) = arguments.remove("account_id") {
+                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
+            }
+            if let Some(v) = arguments.remove("attendees_ids") {
+                request.attendees_ids = crate::dynamic::list(
+                    "attendees_ids",
+                    v,
+                    crate::dynamic::text,
+                )?;
+            }
+            if let Some(v) = arguments.remove("text") {
+                request.text = Some((crate::dynamic::text)("text", v)?);
+            }
+            if let Some(v) = arguments.remove("subject") {
+                request.subject = Some((crate::dynamic::text)("subject", v)?);
+            }
+            if let Some(v) = arguments.remove("attachments") {
+                request.attachments = crate::dynamic::list(
+                    "attachments",
+                    v,
+                    |name: &str, v| crate::dynamic::file(name, v, open),
+                )?;
+            }
+            if let Some(v) = arguments.remove("voice_message") {
+                request.voice_message = Some(
+                    (|name: &str, v| crate::dynamic::file(
+                        name,
+                        v,
+                        open,
+                    ))("voice_message", v)?,
+                );
+            }
+            if let Some(v) = arguments.remove("video_message") {
+                request.video_message = Some(
+                    (|name: &str, v| crate::dynamic::file(
+                        name,
+                        v,
+                        open,
+                    ))("video_message", v)?,
+                );
+            }
+            if let Some(v) = arguments.remove("linkedin") {
+                request.linkedin = Some(
+                    (crate::dynamic::typed::<
+                        types::StartChatLinkedinOptions,
+                    >)("linkedin", v)?,
+                );
+            }
+            Ok(request)
+        }
+    }
+    impl crate::dynamic::Answered for StartChat {
+        type Answer = types::ChatStarted;
+    }
+    impl crate::dynamic::DynRequest for StartChat {
+        fn core_mut(&mut self) -> &mut crate::request::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::rules::check(&self.prepare()?)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::StartChat)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Err(self)
+        }
+    }
+    impl GetChat {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            let chat_id = crate::dynamic::text(
+                "chat_id",
+                crate::dynamic::required("chat_id", arguments.remove("chat_id"))?,
+            )?;
+            #[allow(unused_mut)]
+            let mut request = client.get_chat(chat_id);
+            if let Some(v) = arguments.remove("account_id") {
+                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
+            }
+            Ok(request)
+        }
+    }
+    impl crate::dynamic::Answered for GetChat {
+        type Answer = types::Chat;
+    }
+    impl crate::dynamic::DynRequest for GetChat {
+        fn core_mut(&mut self) -> &mut crate::request::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::rules::check(&self.prepare()?)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::GetChat)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Err(self)
+        }
+    }
     impl PatchChat {
         fn from_json(
             client: &crate::Client,
@@ -7581,6 +17228,129 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
             Box<dyn crate::dynamic::DynRequest>,
         > {
             Err(self)
+        }
+    }
+    impl ListChatAttendees {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            let chat_id = crate::dynamic::text(
+                "chat_id",
+                crate::dynamic::required("chat_id", arguments.remove("chat_id"))?,
+            )?;
+            #[allow(unused_mut)]
+            let mut request = client.list_chat_attendees(chat_id);
+            Ok(request)
+        }
+    }
+    impl crate::dynamic::Answered for ListChatAttendees {
+        type Answer = types::ChatAttendeeList;
+    }
+    impl crate::dynamic::DynRequest for ListChatAttendees {
+        fn core_mut(&mut self) -> &mut crate::request::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::rules::check(&self.prepare()?)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::ListChatAttendees)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Err(self)
+        }
+    }
+    impl ListChatMessages {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            let chat_id = crate::dynamic::text(
+                "chat_id",
+                crate::dynamic::required("chat_id", arguments.remove("chat_id"))?,
+            )?;
+            #[allow(unused_mut)]
+            let mut request = client.list_chat_messages(chat_id);
+            if let Some(v) = arguments.remove("cursor") {
+                request.cursor = Some((crate::dynamic::text)("cursor", v)?);
+            }
+            if let Some(v) = arguments.remove("before") {
+                request.before = Some((crate::dynamic::text)("before", v)?);
+            }
+            if let Some(v) = arguments.remove("after") {
+                request.after = Some((crate::dynamic::text)("after", v)?);
+            }
+            if let Some(v) = arguments.remove("limit") {
+                request.limit = Some((crate::dynamic::integer)("limit", v)?);
+            }
+            if let Some(v) = arguments.remove("sender_id") {
+                request.sender_id = Some((crate::dynamic::text)("sender_id", v)?);
+            }
+            Ok(request)
+        }
+    }
+    impl crate::dynamic::Answered for ListChatMessages {
+        type Answer = types::MessageList;
+    }
+    impl crate::dynamic::DynRequest for ListChatMessages {
+        fn core_mut(&mut self) -> &mut crate::request::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::rules::check(&self.prepare()?)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::ListChatMessages)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Ok(crate::dynamic::items_json(*self))
         }
     }
     impl SendMessage {
@@ -7679,6 +17449,128 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
             Err(self)
         }
     }
+    impl SyncChat {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            let chat_id = crate::dynamic::text(
+                "chat_id",
+                crate::dynamic::required("chat_id", arguments.remove("chat_id"))?,
+            )?;
+            #[allow(unused_mut)]
+            let mut request = client.sync_chat(chat_id);
+            Ok(request)
+        }
+    }
+    impl crate::dynamic::Answered for SyncChat {
+        type Answer = types::ChatHistorySync;
+    }
+    impl crate::dynamic::DynRequest for SyncChat {
+        fn core_mut(&mut self) -> &mut crate::request::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::rules::check(&self.prepare()?)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::SyncChat)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Err(self)
+        }
+    }
+    impl ListMessages {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            #[allow(unused_mut)]
+            let mut request = client.list_messages();
+            if let Some(v) = arguments.remove("cursor") {
+                request.cursor = Some((crate::dynamic::text)("cursor", v)?);
+            }
+            if let Some(v) = arguments.remove("before") {
+                request.before = Some((crate::dynamic::text)("before", v)?);
+            }
+            if let Some(v) = arguments.remove("after") {
+                request.after = Some((crate::dynamic::text)("after", v)?);
+            }
+            if let Some(v) = arguments.remove("limit") {
+                request.limit = Some((crate::dynamic::integer)("limit", v)?);
+            }
+            if let Some(v) = arguments.remove("sender_id") {
+                request.sender_id = Some((crate::dynamic::text)("sender_id", v)?);
+            }
+            if let Some(v) = arguments.remove("account_id") {
+                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
+            }
+            Ok(request)
+        }
+    }
+    impl crate::dynamic::Answered for ListMessages {
+        type Answer = types::MessageList;
+    }
+    impl crate::dynamic::DynRequest for ListMessages {
+        fn core_mut(&mut self) -> &mut crate::request::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::rules::check(&self.prepare()?)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::ListMessages)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Ok(crate::dynamic::items_json(*self))
+        }
+    }
     impl GetMessage {
         fn from_json(
             client: &crate::Client,
@@ -7720,6 +17612,64 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
             ::std::result::Result<crate::Download, crate::Error>,
         > {
             crate::dynamic::wrong_answer(OperationId::GetMessage)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Err(self)
+        }
+    }
+    impl GetAttachment {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            let message_id = crate::dynamic::text(
+                "message_id",
+                crate::dynamic::required("message_id", arguments.remove("message_id"))?,
+            )?;
+            let attachment_id = crate::dynamic::text(
+                "attachment_id",
+                crate::dynamic::required(
+                    "attachment_id",
+                    arguments.remove("attachment_id"),
+                )?,
+            )?;
+            #[allow(unused_mut)]
+            let mut request = client.get_attachment(message_id, attachment_id);
+            Ok(request)
+        }
+    }
+    impl crate::dynamic::DynRequest for GetAttachment {
+        fn core_mut(&mut self) -> &mut crate::request::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::rules::check(&self.prepare()?)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::GetAttachment)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::request::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            ::std::boxed::Box::pin(::std::future::IntoFuture::into_future(*self))
         }
         fn items_json(
             self: Box<Self>,
@@ -7858,15 +17808,63 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         open: crate::dynamic::OpenFile<'_>,
     ) -> ::std::result::Result<Box<dyn crate::dynamic::DynRequest>, crate::Error> {
         match operation {
+            OperationId::ListAttendees => {
+                ListAttendees::from_json(client, arguments, open)
+                    .map(crate::dynamic::boxed)
+            }
+            OperationId::GetAttendee => {
+                GetAttendee::from_json(client, arguments, open)
+                    .map(crate::dynamic::boxed)
+            }
+            OperationId::ListAttendeeChats => {
+                ListAttendeeChats::from_json(client, arguments, open)
+                    .map(crate::dynamic::boxed)
+            }
+            OperationId::ListAttendeeMessages => {
+                ListAttendeeMessages::from_json(client, arguments, open)
+                    .map(crate::dynamic::boxed)
+            }
+            OperationId::GetAttendeePicture => {
+                GetAttendeePicture::from_json(client, arguments, open)
+                    .map(crate::dynamic::boxed)
+            }
+            OperationId::ListChats => {
+                ListChats::from_json(client, arguments, open).map(crate::dynamic::boxed)
+            }
+            OperationId::StartChat => {
+                StartChat::from_json(client, arguments, open).map(crate::dynamic::boxed)
+            }
+            OperationId::GetChat => {
+                GetChat::from_json(client, arguments, open).map(crate::dynamic::boxed)
+            }
             OperationId::PatchChat => {
                 PatchChat::from_json(client, arguments, open).map(crate::dynamic::boxed)
+            }
+            OperationId::ListChatAttendees => {
+                ListChatAttendees::from_json(client, arguments, open)
+                    .map(crate::dynamic::boxed)
+            }
+            OperationId::ListChatMessages => {
+                ListChatMessages::from_json(client, arguments, open)
+                    .map(crate::dynamic::boxed)
             }
             OperationId::SendMessage => {
                 SendMessage::from_json(client, arguments, open)
                     .map(crate::dynamic::boxed)
             }
+            OperationId::SyncChat => {
+                SyncChat::from_json(client, arguments, open).map(crate::dynamic::boxed)
+            }
+            OperationId::ListMessages => {
+                ListMessages::from_json(client, arguments, open)
+                    .map(crate::dynamic::boxed)
+            }
             OperationId::GetMessage => {
                 GetMessage::from_json(client, arguments, open).map(crate::dynamic::boxed)
+            }
+            OperationId::GetAttachment => {
+                GetAttachment::from_json(client, arguments, open)
+                    .map(crate::dynamic::boxed)
             }
             OperationId::ForwardMessage => {
                 ForwardMessage::from_json(client, arguments, open)

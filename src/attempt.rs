@@ -375,7 +375,7 @@ impl Reading {
                     }
                 }
                 Ok(None) => break,
-                Err(e) => return Poll::Ready(Err(response::body_error(ctx, &self.head, e))),
+                Err(e) => return Poll::Ready(Err(response::broken_body(ctx, e))),
             }
         }
         let body = std::mem::replace(&mut self.read, Collected::Nothing).into_bytes();

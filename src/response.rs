@@ -117,22 +117,8 @@ pub(crate) fn send_error(ctx: CallContext<'_>, e: reqwest::Error) -> Error {
     transport(ctx, e, connect, false)
 }
 
-/// A documented answer whose body could not be read.
-pub(crate) fn body_error(ctx: CallContext<'_>, head: &ResponseHead, e: reqwest::Error) -> Error {
-    if e.is_timeout() {
-        transport(ctx, e, false, true)
-    } else {
-        invalid(
-            ctx,
-            Some(head),
-            format!("the body could not be read: {}", describe(&e)),
-            &[],
-        )
-    }
-}
-
-/// The body of a download that broke off (or stalled past the timeout) while it was read: the
-/// connection broke after the request was sent.
+/// An answer whose body broke off (or stalled past the timeout) while it was read: the connection
+/// broke after the request was sent, whatever the status said (retried for an idempotent call).
 pub(crate) fn broken_body(ctx: CallContext<'_>, e: reqwest::Error) -> Error {
     transport(ctx, e, false, false)
 }

@@ -8,17 +8,21 @@
 //! transient failure is retried only when its outcome is [`Outcome::NotApplied`]. The table is
 //! what that gives:
 //!
-//! | failure of the attempt                                   | outcome | get, reaction, chat actions | send, forward |
+//! | failure of the attempt                                   | outcome | reads, reaction, chat actions | send, forward, start a chat |
 //! |----------------------------------------------------------|---------|-----------------------------|---------------|
 //! | connection never established (refused, DNS, connect timeout) | not applied | retry               | retry         |
 //! | refused before sending (bad input, unreadable file)      | not applied | no                      | no            |
-//! | connection broke or timed out after the request was sent | unknown | retry                       | **no**        |
+//! | connection broke or timed out after the request was sent, or the answer's body broke off while it was read | unknown | retry | **no** |
 //! | 429 `errors/too_many_requests`                           | not applied | retry                   | retry         |
 //! | 503 `no_client_session`, `no_channel`, `no_handler`, `network_down`, `service_unavailable` | not applied | retry | retry |
 //! | 429 or 503 with another type, or a body that is not an envelope | unknown | retry                | **no**        |
 //! | any other 4xx, and 501 (documented rejections)           | not applied | no                      | no            |
-//! | 502, 504                                                 | unknown | retry                       | **no**        |
-//! | 500, other statuses, a success that could not be read    | unknown | no                          | no            |
+//! | 500, 502, 504                                            | unknown | retry                       | **no**        |
+//! | other statuses, a complete answer that does not decode   | unknown | no                          | no            |
+//!
+//! 500 is transient like 502, 503 and 504 (aws-sdk-rust's transient classifier retries all
+//! four): an idempotent call is tried again. A complete body that is not the documented JSON is
+//! not: the same request would get the same answer.
 //!
 //! The outcome of a failed *call* accounts for all its attempts: if any attempt may have taken
 //! effect, the call's outcome is [`Outcome::Unknown`], even when a later attempt was refused.
@@ -125,7 +129,10 @@ pub(crate) fn judge(idempotency: Idempotency, failure: Failure<'_>) -> Judgement
             ) => (NotApplied, true),
             _ => (Unknown, true),
         },
-        Failure::Status { status: 502 | 504, .. } => (Unknown, true),
+        Failure::Status {
+            status: 500 | 502 | 504,
+            ..
+        } => (Unknown, true),
         Failure::Status {
             status: 400..=499 | 501,
             ..
@@ -209,8 +216,14 @@ mod tests {
             assert!(is_retryable(Idempotent, failure), "{failure:?}");
         }
         assert!(is_retryable(Idempotent, Failure::AfterSend));
-        assert!(!is_retryable(Idempotent, status(500, Some(&unexpected))));
+        assert!(is_retryable(Idempotent, status(500, Some(&unexpected))));
+        assert!(is_retryable(Idempotent, status(500, None)));
         assert!(!is_retryable(Idempotent, status(404, None)));
+        assert!(
+            !is_retryable(Idempotent, status(200, None)),
+            "a complete answer that does not decode"
+        );
+        assert!(!is_retryable(Idempotent, status(418, None)));
 
         assert!(is_retryable(NotIdempotent, Failure::Connect));
         assert!(!is_retryable(NotIdempotent, Failure::AfterSend));

@@ -419,8 +419,8 @@ fn the_fixture_merges_into_the_spec() {
         "list_accounts",
         "get_account",
         "upload_document",
-        "start_chat",
-        "list_chat_attendees",
+        "create_group",
+        "list_group_members",
         "delete_message",
     ] {
         assert!(grown.contains(&format!("operationId: {id}")), "{id}");

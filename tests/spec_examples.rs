@@ -35,6 +35,14 @@ fn check(spec: &Value, schema: &str, example: &Value) {
         "ChatActionRequest" => roundtrip::<types::ChatActionRequest>(spec, schema, example),
         "SendMessageRequest" => roundtrip::<types::SendMessageRequest>(spec, schema, example),
         "ErrorEnvelope" => roundtrip::<types::ErrorEnvelope>(spec, schema, example),
+        "Chat" => roundtrip::<types::Chat>(spec, schema, example),
+        "ChatList" => roundtrip::<types::ChatList>(spec, schema, example),
+        "MessageList" => roundtrip::<types::MessageList>(spec, schema, example),
+        "ChatAttendee" => roundtrip::<types::ChatAttendee>(spec, schema, example),
+        "ChatAttendeeList" => roundtrip::<types::ChatAttendeeList>(spec, schema, example),
+        "ChatStarted" => roundtrip::<types::ChatStarted>(spec, schema, example),
+        "ChatHistorySync" => roundtrip::<types::ChatHistorySync>(spec, schema, example),
+        "StartChatRequest" => roundtrip::<types::StartChatRequest>(spec, schema, example),
         other => panic!("no generated type registered for schema {other}: add it to this table"),
     }
 }

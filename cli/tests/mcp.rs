@@ -108,22 +108,34 @@ async fn every_tool_works_end_to_end_and_files_stay_inside_the_root() {
         ["send_message", {"chat_id": chat, "text": "leak", "attachments": ["photo.png", "innocent.txt"]}],
         // Arguments the operation does not take.
         ["patch_chat", {"chat_id": group, "action": "deleteEverything", "value": 1}],
+        // An agent finds a chat and reads it.
+        ["list_chats", {}],
+        ["list_chat_messages", {"chat_id": chat, "limit": 10}],
+        ["get_chat", {"chat_id": chat}],
+        ["list_chat_attendees", {"chat_id": chat}],
     ]);
     let (seen, _) = session(&fake, &["-v"], &["--files-root", root.to_str().unwrap()], &dir, calls).await;
 
-    // Exactly the five operations of the spec, each with a valid JSON Schema for its input.
+    // Exactly the operations of the spec, each with a valid JSON Schema for its input and, but for
+    // a file, its output.
     let tools = seen["tools"].as_array().unwrap();
     let mut names: Vec<&str> = tools.iter().map(|t| t["name"].as_str().unwrap()).collect();
     names.sort();
     let mut expected: Vec<&str> = postpress::operations::OPERATIONS.iter().map(|op| op.id).collect();
     expected.sort();
     assert_eq!(names, expected);
-    assert_eq!(names.len(), 5);
     for tool in tools {
         let name = tool["name"].as_str().unwrap();
-        jsonschema::validator_for(&tool["inputSchema"]).unwrap_or_else(|e| panic!("{name}: input schema: {e}"));
-        jsonschema::validator_for(&tool["outputSchema"]).unwrap_or_else(|e| panic!("{name}: output schema: {e}"));
         let op = postpress::operations::by_id(name).unwrap();
+        jsonschema::validator_for(&tool["inputSchema"]).unwrap_or_else(|e| panic!("{name}: input schema: {e}"));
+        if op.download {
+            assert!(
+                tool.get("outputSchema").is_none(),
+                "{name}: a file has no output schema"
+            );
+        } else {
+            jsonschema::validator_for(&tool["outputSchema"]).unwrap_or_else(|e| panic!("{name}: output schema: {e}"));
+        }
         assert!(tool["description"].as_str().unwrap().starts_with(op.summary), "{name}");
     }
     let tool = |name: &str| tools.iter().find(|t| t["name"] == name).unwrap();
@@ -207,11 +219,35 @@ async fn every_tool_works_end_to_end_and_files_stay_inside_the_root() {
         "no refused send reached the API"
     );
     assert!(is_error(&calls[17]));
+
+    // The chat found, read, and who is in it.
+    for (i, result) in calls.iter().enumerate().skip(18) {
+        assert!(!is_error(result), "call {i}: {result}");
+    }
+    let listed: Vec<&str> = structured(&calls[18])["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        listed.contains(&chat.as_str()) && listed.contains(&group.as_str()),
+        "{listed:?}"
+    );
+    let texts: Vec<&str> = structured(&calls[19])["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["text"].as_str())
+        .collect();
+    assert_eq!(texts.last(), Some(&"Can we talk?"), "newest first: {texts:?}");
+    assert_eq!(structured(&calls[20])["id"], json!(chat));
+    assert!(structured(&calls[21])["items"].as_array().is_some_and(|a| a.len() >= 2));
 }
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs the Python mcp package: run .ci/mcp-contract"]
-async fn read_only_offers_only_get_message_and_verbose_logs_never_show_the_key() {
+async fn read_only_offers_only_reads_and_verbose_logs_never_show_the_key() {
     let fake = FakeServer::builder().api_key(KEY).start().await.unwrap();
     let chat = fake.add_chat(Provider::WhatsApp);
     let message = fake.add_message(&chat, "hi").unwrap();
@@ -228,7 +264,17 @@ async fn read_only_offers_only_get_message_and_verbose_logs_never_show_the_key()
         .iter()
         .map(|t| t["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["get_message"]);
+    let reads: Vec<&str> = postpress::operations::OPERATIONS
+        .iter()
+        .filter(|op| op.method == "GET")
+        .map(|op| op.id)
+        .collect();
+    let mut names = names;
+    names.sort();
+    let mut reads = reads;
+    reads.sort();
+    assert_eq!(names, reads, "every read, and nothing else");
+    assert!(names.contains(&"get_message") && !names.contains(&"send_message"));
     let calls = seen["calls"].as_array().unwrap();
     assert!(!is_error(&calls[0]));
     assert!(is_error(&calls[1]), "send is not offered read-only");

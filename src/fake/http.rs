@@ -228,6 +228,9 @@ async fn handle(
     {
         response.headers_mut().insert("retry-after", value);
     }
+    if let Some(allow) = answer.allow.as_deref().and_then(|a| a.parse().ok()) {
+        response.headers_mut().insert("allow", allow);
+    }
     response
 }
 
@@ -240,10 +243,27 @@ async fn answer(
     request: Request<Incoming>,
 ) -> (Answer, Option<ConnectionFault>) {
     let Some(route) = route else {
-        return (
-            lock(state).error(404, "errors/resource_not_found", Some("No such endpoint.")),
-            None,
-        );
+        let path = request.uri().path();
+        let methods: Vec<&str> = OPERATIONS
+            .iter()
+            .filter(|op| {
+                hyper::Method::from_bytes(op.method.as_bytes())
+                    .ok()
+                    .and_then(|method| self::route(&method, path))
+                    .is_some_and(|found| found.operation == op.operation)
+            })
+            .map(|op| op.method)
+            .collect();
+        if methods.is_empty() {
+            return (
+                lock(state).error(404, "errors/resource_not_found", Some("No such endpoint.")),
+                None,
+            );
+        }
+        // The path exists, with other methods: 405 and the methods it has, as HTTP says.
+        let mut answer = lock(state).error(405, "errors/method_not_allowed", Some("The path has no such method."));
+        answer.allow = Some(methods.join(", "));
+        return (answer, None);
     };
     match request.headers().get("x-api-key").map(|v| v.as_bytes()) {
         None => return (lock(state).error(401, "errors/missing_credentials", None), None),
@@ -309,12 +329,54 @@ async fn apply(
                 },
             }
         }
+        OperationId::ListChats
+        | OperationId::GetChat
+        | OperationId::ListChatMessages
+        | OperationId::ListChatAttendees
+        | OperationId::StartChat
+        | OperationId::SyncChat
+        | OperationId::ListAttendees
+        | OperationId::GetAttendee
+        | OperationId::GetAttendeePicture
+        | OperationId::ListAttendeeChats
+        | OperationId::ListAttendeeMessages
+        | OperationId::ListMessages
+        | OperationId::GetAttachment => {
+            let (arguments, files) = match arguments(validator, route, request).await {
+                Ok(read) => read,
+                Err((status, problem)) => return lock(state).error(status, "errors/invalid_request", Some(&problem)),
+            };
+            let path = |name: &str| {
+                arguments
+                    .get(name)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let media_type = operation.spec().answer_media_type.unwrap_or("application/octet-stream");
+            let mut state = lock(state);
+            match operation {
+                OperationId::ListChats => state.list_chats(&arguments),
+                OperationId::GetChat => state.get_chat(&path("chat_id"), &arguments),
+                OperationId::ListChatMessages => state.list_chat_messages(&path("chat_id"), &arguments),
+                OperationId::ListChatAttendees => state.list_chat_attendees(&path("chat_id")),
+                OperationId::StartChat => state.start_chat(&arguments, files),
+                OperationId::SyncChat => state.sync_chat(&path("chat_id")),
+                OperationId::ListAttendees => state.list_attendees(&arguments),
+                OperationId::GetAttendee => state.get_attendee(&path("attendee_id")),
+                OperationId::GetAttendeePicture => state.get_attendee_picture(&path("attendee_id"), media_type),
+                OperationId::ListAttendeeChats => state.list_attendee_chats(&path("attendee_id"), &arguments),
+                OperationId::ListAttendeeMessages => state.list_attendee_messages(&path("attendee_id"), &arguments),
+                OperationId::ListMessages => state.list_messages(&arguments),
+                _ => state.get_attachment(&path("message_id"), &path("attachment_id"), media_type),
+            }
+        }
         // Every other operation of the spec: its request checked against the spec, its answer the
         // spec's example (or one built from its schema). (Unreachable while the spec has only the
-        // modelled operations.)
+        // modelled operations; a maintainer's new operation lands here.)
         #[allow(unreachable_patterns)]
-        _ => match unmodelled(validator, route, request).await {
-            Ok(()) => {
+        _ => match arguments(validator, route, request).await {
+            Ok(_) => {
                 let spec = operation.spec();
                 let mut answer = Answer::ok(spec.success, serde_json::from_str(spec.example).unwrap_or(Value::Null));
                 if spec.download {
@@ -327,10 +389,14 @@ async fn apply(
     }
 }
 
-/// Checks a request of an operation the fake does not model against the spec (the same checks
-/// the SDK makes before sending): its path and query parameters and its body, by the spec's
-/// names. `Err` holds the status and the reason.
-async fn unmodelled(validator: &Validator, route: &Route, request: Request<Incoming>) -> Result<(), (u16, String)> {
+/// Reads a request's arguments and checks them against the spec (the same checks the SDK makes
+/// before sending): its path, query and header parameters and its body, by the spec's names, with
+/// the file parts of a form. `Err` holds the status and the reason.
+async fn arguments(
+    validator: &Validator,
+    route: &Route,
+    request: Request<Incoming>,
+) -> Result<(serde_json::Map<String, Value>, Vec<UploadedPart>), (u16, String)> {
     let spec = route.operation.spec();
     let mut arguments = serde_json::Map::new();
     for (name, value) in &route.params {
@@ -384,38 +450,38 @@ async fn unmodelled(validator: &Validator, route: &Route, request: Request<Incom
     }
     // A file part stands for itself: its argument is its index among the parts.
     let open = |_: &str, index: &str| {
-        let (name, data): &(Option<String>, Bytes) = index
+        let part: &UploadedPart = index
             .parse::<usize>()
             .ok()
             .and_then(|i| files.get(i))
             .ok_or_else(|| "a file part that was not sent".to_string())?;
         Ok(crate::Upload::bytes(
-            name.clone().unwrap_or_else(|| "file".into()),
-            data.clone(),
+            part.file_name.clone().unwrap_or_else(|| "file".into()),
+            part.data.clone().unwrap_or_default(),
         ))
     };
     let client = validator.client().map_err(|problem| (500, problem))?;
-    crate::requests::AnyRequest::from_json(client, route.operation, arguments, &open)
-        .map(drop)
-        .map_err(|e| match e {
-            crate::Error::InvalidInput(invalid) => (400, invalid.message),
-            other => (400, other.to_string()),
-        })
+    crate::requests::AnyRequest::from_json(client, route.operation, arguments.clone(), &open).map_err(|e| match e {
+        crate::Error::InvalidInput(invalid) => (400, invalid.message),
+        other => (400, other.to_string()),
+    })?;
+    Ok((arguments, files))
 }
+
+/// The smallest PNG: one transparent pixel.
+pub(crate) const ONE_PIXEL_PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0b, 0x49,
+    0x44, 0x41, 0x54, 0x78, 0xda, 0x63, 0x60, 0x00, 0x02, 0x00, 0x00, 0x05, 0x00, 0x01, 0xe9, 0xfa, 0xdc, 0xd8, 0x00,
+    0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
 
 /// A few bytes of the media type an operation that answers a file states: a 1x1 PNG for an image
 /// (whatever its type: a client shows it), a JSON string for JSON (a `format: binary` answer
 /// under `application/json`), text otherwise.
 fn fake_file(media_type: Option<&'static str>) -> (&'static str, Bytes) {
-    /// The smallest PNG: one transparent pixel.
-    const PIXEL: &[u8] = &[
-        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00,
-        0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4, 0x89, 0x00, 0x00, 0x00,
-        0x0b, 0x49, 0x44, 0x41, 0x54, 0x78, 0xda, 0x63, 0x60, 0x00, 0x02, 0x00, 0x00, 0x05, 0x00, 0x01, 0xe9, 0xfa,
-        0xdc, 0xd8, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
-    ];
     match media_type {
-        Some(media) if media.starts_with("image/") => (media, Bytes::from_static(PIXEL)),
+        Some(media) if media.starts_with("image/") => (media, Bytes::from_static(ONE_PIXEL_PNG)),
         Some(media) if crate::response::is_json(Some(media)) => (media, Bytes::from_static(b"\"postpress fake file\"")),
         Some(media) if !media.contains('*') => (media, Bytes::from_static(b"postpress fake file\n")),
         _ => ("application/octet-stream", Bytes::from_static(b"postpress fake file\n")),
@@ -460,24 +526,30 @@ async fn read_any_form(
     request: Request<Incoming>,
     spec: &crate::operations::Operation,
     arguments: &mut serde_json::Map<String, Value>,
-    files: &mut Vec<(Option<String>, Bytes)>,
+    files: &mut Vec<UploadedPart>,
 ) -> Result<(), (u16, String)> {
     let mut multipart = multipart_of(request).map_err(|problem| (400, problem))?;
     let bad = |e: multer::Error| match e {
         multer::Error::StreamSizeExceeded { .. } => (413, format!("the body is larger than {MAX_FORM_BODY} bytes")),
         other => (400, format!("bad multipart body: {other}")),
     };
-    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+    while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or("").to_string();
         let Some(spec_field) = spec
             .fields
             .iter()
             .find(|f| f.location == Location::Body && f.name == name)
         else {
-            return Err((400, format!("unknown form field {name}")));
+            // A field the spec does not name is ignored, as a send's is (the spec allows them).
+            while field.chunk().await.map_err(bad)?.is_some() {}
+            continue;
         };
         if spec_field.kind == ValueKind::Binary {
-            let file_name = field.file_name().map(str::to_string);
+            let Some(file_name) = field.file_name().map(str::to_string) else {
+                return Err((400, format!("form field {name} is a file: its part needs a filename")));
+            };
+            let file_name = Some(file_name);
+            let content_type = field.content_type().map(|m| m.to_string());
             let data = field.bytes().await.map_err(bad)?;
             add(
                 arguments,
@@ -485,7 +557,13 @@ async fn read_any_form(
                 spec_field.list,
                 Value::String(files.len().to_string()),
             );
-            files.push((file_name, data));
+            files.push(UploadedPart {
+                field: name,
+                file_name,
+                content_type,
+                size: data.len() as u64,
+                data: Some(data),
+            });
         } else {
             let text = field.text().await.map_err(bad)?;
             // An object (or a list of them) goes as JSON parts.
@@ -525,7 +603,7 @@ async fn read_json(request: Request<Incoming>) -> Result<Value, String> {
     serde_json::from_slice(&body).map_err(|e| format!("the body is not JSON: {e}"))
 }
 
-/// Reads a send-message form, counting file bytes without keeping them.
+/// Reads a send-message form.
 async fn read_form(request: Request<Incoming>) -> Result<SendForm, String> {
     let mut multipart = multipart_of(request)?;
     let mut form = SendForm::default();
@@ -538,16 +616,28 @@ async fn read_form(request: Request<Incoming>) -> Result<SendForm, String> {
         let file_name = field.file_name().map(str::to_string);
         let content_type = field.content_type().map(|m| m.to_string());
         match name.as_str() {
+            "voice_message" | "video_message" | "attachments" if file_name.is_none() => {
+                return Err(format!("form field {name} is a file: its part needs a filename"));
+            }
             "voice_message" | "video_message" | "attachments" => {
+                // The bytes are kept for get_attachment while they fit; past that, only counted.
                 let mut size = 0u64;
+                let mut kept = Some(bytes::BytesMut::new());
                 while let Some(chunk) = field.chunk().await.map_err(|e| format!("bad multipart body: {e}"))? {
                     size += chunk.len() as u64;
+                    kept = kept
+                        .filter(|k| k.len() + chunk.len() <= super::state::MAX_KEPT_FILE)
+                        .map(|mut k| {
+                            k.extend_from_slice(&chunk);
+                            k
+                        });
                 }
                 form.files.push(UploadedPart {
                     field: name,
                     file_name,
                     content_type,
                     size,
+                    data: kept.map(bytes::BytesMut::freeze),
                 });
             }
             "text" | "account_id" | "quote_id" => {

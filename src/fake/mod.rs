@@ -37,6 +37,7 @@
 //! Every body it answers validates against the crate's `openapi.yaml` (a test checks each).
 
 mod http;
+mod messaging;
 mod state;
 
 use std::net::SocketAddr;

@@ -54,7 +54,29 @@ pub struct Chat {
     pub participants: Vec<String>,
     /// The link `getInviteLink` returned, once asked.
     pub invite_link: Option<String>,
+    /// Its place in the order chats were made (what a list's cursor marks).
+    pub(crate) position: u64,
+    /// The ids of the people in it besides the account's own attendee.
+    pub(crate) attendees: Vec<String>,
+    /// Its name (a group's); `None` for a one-to-one chat.
+    pub(crate) name: Option<String>,
+    /// When it was made.
+    pub(crate) created: String,
 }
+
+/// A person in chats of an account (the account's own attendee among them).
+pub(crate) struct Attendee {
+    pub account_id: String,
+    pub provider_id: String,
+    pub name: String,
+    pub is_self: bool,
+    /// Its place in the order attendees were made.
+    pub position: u64,
+}
+
+/// The largest file whose bytes the fake keeps for `get_attachment`, and the most it keeps in all.
+pub(crate) const MAX_KEPT_FILE: usize = 16 * 1024 * 1024;
+const MAX_KEPT_FILES: usize = 256 * 1024 * 1024;
 
 /// A request the fake received. Holds no body and no key.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -203,6 +225,8 @@ pub(crate) struct Answer {
     pub retry_after: Option<Duration>,
     /// For an operation that answers a file: its media type and bytes (sent instead of `body`).
     pub file: Option<(&'static str, bytes::Bytes)>,
+    /// The methods a path has, for a 405 (`Allow`).
+    pub allow: Option<String>,
 }
 
 impl Answer {
@@ -212,16 +236,18 @@ impl Answer {
             body,
             retry_after: None,
             file: None,
+            allow: None,
         }
     }
 }
 
-/// One uploaded part of a send, as the fake saw it.
+/// One uploaded part of a form, as the fake saw it: its bytes when they fit what it keeps.
 pub(crate) struct UploadedPart {
     pub field: String,
     pub file_name: Option<String>,
     pub content_type: Option<String>,
     pub size: u64,
+    pub data: Option<bytes::Bytes>,
 }
 
 /// A parsed send-message form.
@@ -233,20 +259,26 @@ pub(crate) struct SendForm {
     pub files: Vec<UploadedPart>,
 }
 
-struct Account {
-    provider: Provider,
-    sender_id: String,
-    attendee_id: String,
+pub(crate) struct Account {
+    pub provider: Provider,
+    pub sender_id: String,
+    pub attendee_id: String,
 }
 
 #[derive(Default)]
 pub(crate) struct State {
     counter: u64,
-    accounts: BTreeMap<String, Account>,
-    chats: BTreeMap<String, Chat>,
+    pub(super) accounts: BTreeMap<String, Account>,
+    pub(super) chats: BTreeMap<String, Chat>,
+    pub(super) attendees: BTreeMap<String, Attendee>,
     /// Message ids per chat, oldest first.
-    chat_messages: BTreeMap<String, Vec<String>>,
-    messages: BTreeMap<String, Value>,
+    pub(super) chat_messages: BTreeMap<String, Vec<String>>,
+    pub(super) messages: BTreeMap<String, Value>,
+    /// Each message's place in the order messages were stored.
+    pub(super) message_positions: BTreeMap<String, u64>,
+    /// The bytes of uploaded files, by attachment id (see [`MAX_KEPT_FILE`]).
+    pub(super) files: BTreeMap<String, bytes::Bytes>,
+    kept_bytes: usize,
     pub requests: Vec<RecordedRequest>,
     faults: Vec<Fault>,
     pub base_url: String,
@@ -274,6 +306,7 @@ pub(crate) fn error(status: u16, error_type: &str, detail: Option<&str>, instanc
         body,
         retry_after: None,
         file: None,
+        allow: None,
     }
 }
 
@@ -301,7 +334,7 @@ impl State {
         error(status, error_type, detail, n)
     }
 
-    fn not_found(&mut self, what: &str, id: &str) -> Answer {
+    pub(super) fn not_found(&mut self, what: &str, id: &str) -> Answer {
         self.error(
             404,
             "errors/resource_not_found",
@@ -317,7 +350,37 @@ impl State {
             sender_id: provider.sender_id(n),
             attendee_id: format!("att_fake_{n:06}"),
         };
+        let own = Attendee {
+            account_id: id.clone(),
+            provider_id: account.sender_id.clone(),
+            name: "You".into(),
+            is_self: true,
+            position: n,
+        };
+        self.attendees.insert(account.attendee_id.clone(), own);
         self.accounts.insert(id.clone(), account);
+        id
+    }
+
+    /// The attendee of `account_id` with `provider_id`, made on first sight.
+    pub(super) fn attendee_for(&mut self, account_id: &str, provider_id: &str) -> String {
+        let known = self
+            .attendees
+            .iter()
+            .find(|(_, a)| a.account_id == account_id && a.provider_id == provider_id);
+        if let Some((id, _)) = known {
+            return id.clone();
+        }
+        let n = self.next();
+        let id = format!("att_fake_{n:06}");
+        let attendee = Attendee {
+            account_id: account_id.to_string(),
+            provider_id: provider_id.to_string(),
+            name: format!("Contact {n}"),
+            is_self: false,
+            position: n,
+        };
+        self.attendees.insert(id.clone(), attendee);
         id
     }
 
@@ -335,11 +398,27 @@ impl State {
             },
             None => self.add_account(provider),
         };
-        let id = self.new_id("chat");
+        let n = self.next();
+        let id = format!("chat_fake_{n:06}");
+        // The other side of the chat, an attendee of its own (its id derived from the chat's, so
+        // seeding a chat uses one id of the sequence, as it always has).
+        let peer = format!("att_fake_{n:06}_peer");
+        let attendee = Attendee {
+            account_id: account_id.clone(),
+            provider_id: provider.sender_id(9000 + n % 1000),
+            name: format!("Contact {n}"),
+            is_self: false,
+            position: n,
+        };
+        self.attendees.insert(peer.clone(), attendee);
         let chat = Chat {
             id: id.clone(),
             account_id,
             provider,
+            position: n,
+            attendees: vec![peer],
+            name: None,
+            created: rfc3339(SystemTime::now()),
             read: false,
             muted: false,
             archived: false,
@@ -358,15 +437,27 @@ impl State {
     }
 
     /// Stores a message in `chat_id`; `from_us` says whether the account sent it.
-    fn store(&mut self, chat_id: &str, text: Option<&str>, attachments: Vec<Value>, from_us: bool) -> Option<String> {
+    pub(super) fn store(
+        &mut self,
+        chat_id: &str,
+        text: Option<&str>,
+        attachments: Vec<Value>,
+        from_us: bool,
+    ) -> Option<String> {
         let chat = self.chats.get(chat_id)?.clone();
         let account = self.accounts.get(&chat.account_id)?;
-        let (sender_id, attendee_id) = if from_us {
-            (account.sender_id.clone(), account.attendee_id.clone())
-        } else {
-            (chat.provider.sender_id(9999), "att_fake_other".to_string())
+        let peer = chat
+            .attendees
+            .first()
+            .and_then(|id| Some((id, self.attendees.get(id)?)));
+        let (sender_id, attendee_id) = match peer {
+            _ if from_us => (account.sender_id.clone(), account.attendee_id.clone()),
+            Some((id, peer)) => (peer.provider_id.clone(), id.clone()),
+            None => (chat.provider.sender_id(9999), "att_fake_other".to_string()),
         };
-        let id = self.new_id("msg");
+        let n = self.next();
+        let id = format!("msg_fake_{n:06}");
+        self.message_positions.insert(id.clone(), n);
         let message = json!({
             "object": "Message",
             "id": id,
@@ -419,7 +510,14 @@ impl State {
             .map(std::mem::take)
             .unwrap_or_default();
         for id in &ids {
-            self.messages.remove(id);
+            if let Some(message) = self.messages.remove(id) {
+                for attachment in message["attachments"].as_array().into_iter().flatten() {
+                    if let Some(data) = attachment["id"].as_str().and_then(|a| self.files.remove(a)) {
+                        self.kept_bytes -= data.len();
+                    }
+                }
+            }
+            self.message_positions.remove(id);
         }
         ids.len()
     }
@@ -496,8 +594,16 @@ impl State {
 
     /// The attachment a part becomes: the variant follows the content type; a `voice_message` is an
     /// audio voice note and a `video_message` a video. Image and video sizes are not decoded: 0×0.
-    fn attachment(&mut self, part: &UploadedPart) -> Value {
+    pub(super) fn attachment(&mut self, part: &UploadedPart) -> Value {
         let id = self.new_id("att");
+        if let Some(data) = part
+            .data
+            .as_ref()
+            .filter(|d| self.kept_bytes + d.len() <= MAX_KEPT_FILES)
+        {
+            self.kept_bytes += data.len();
+            self.files.insert(id.clone(), data.clone());
+        }
         let mimetype = part
             .content_type
             .clone()

@@ -34,7 +34,7 @@ fn account(id: &str) -> serde_json::Value {
 }
 
 /// What the server answers: pages of accounts (a repeated cursor for TELEGRAM), a flaky account
-/// (502 once), a start-chat that always fails with 502, an upload that counts its parts.
+/// (502 once), a create-group that always fails with 502, an upload that counts its parts.
 fn answer(seen: &Seen, log: &[Seen]) -> (u16, &'static str, String) {
     let first = |name: &str| seen.query.get(name).and_then(|v| v.first()).map(String::as_str);
     match (seen.method.as_str(), seen.path.as_str()) {
@@ -68,7 +68,7 @@ fn answer(seen: &Seen, log: &[Seen]) -> (u16, &'static str, String) {
                 (502, "text/html", "<html><h1>502 Bad Gateway</h1></html>".into())
             }
         }
-        ("POST", "/chats") => (502, "text/html", "<html><h1>502 Bad Gateway</h1></html>".into()),
+        ("POST", "/groups") => (502, "text/html", "<html><h1>502 Bad Gateway</h1></html>".into()),
         ("POST", "/accounts/acc_1/documents") => {
             let text = String::from_utf8_lossy(&seen.body);
             let parts = text.matches("Content-Disposition: form-data").count();
@@ -78,9 +78,9 @@ fn answer(seen: &Seen, log: &[Seen]) -> (u16, &'static str, String) {
             )
         }
         ("DELETE", "/messages/msg_1") => json(200, serde_json::json!({"object": "MessageDeleted", "deleted": true})),
-        ("GET", "/chats/chat_1/attendees") => json(
+        ("GET", "/groups/group_1/members") => json(
             200,
-            serde_json::json!({"object": "AttendeeList", "items": [{"object": "Attendee", "id": "att_1"}]}),
+            serde_json::json!({"object": "MemberList", "items": [{"object": "Member", "id": "att_1"}]}),
         ),
         _ => json(404, serde_json::json!({"type": "errors/resource_not_found", "status": 404, "title": "Not Found"})),
     }
@@ -221,7 +221,7 @@ async fn main() {
     invalid_input(client.list_accounts().account_type("FAX").await, "account_type");
     invalid_input(client.list_accounts().name_prefix("Bad!").await, "name_prefix");
     invalid_input(client.get_account("..").await, "account_id");
-    invalid_input(client.start_chat().account_id("acc_1").await, "attendees_ids");
+    invalid_input(client.create_group().account_id("acc_1").await, "attendees_ids");
     invalid_input(client.upload_document("acc_1").title("no file").await, "file");
     let error = client.list_accounts().limit(0).await.unwrap_err();
     assert_eq!(error.outcome(), Outcome::NotApplied);
@@ -243,7 +243,7 @@ async fn main() {
     assert_eq!(flaky.id, "acc_flaky");
     assert_eq!(requests(&log, "/accounts/acc_flaky").len(), 2, "the GET was retried once");
     let failed = client
-        .start_chat()
+        .create_group()
         .account_id("acc_1")
         .attendees_ids("att_1")
         .attendees_ids("att_2")
@@ -251,13 +251,13 @@ async fn main() {
         .unwrap_err();
     assert_eq!(failed.status(), Some(502));
     assert_eq!(failed.outcome(), Outcome::Unknown);
-    let chats = requests(&log, "/chats");
+    let chats = requests(&log, "/groups");
     assert_eq!(chats.len(), 1, "the POST was not retried");
     let body: serde_json::Value = serde_json::from_slice(&chats[0].body).unwrap();
     assert_eq!(body, serde_json::json!({"account_id": "acc_1", "attendees_ids": ["att_1", "att_2"]}));
     assert!(postpress::retry::is_idempotent(OperationId::DeleteMessage));
     assert!(postpress::retry::is_idempotent(OperationId::GetAccount));
-    assert!(!postpress::retry::is_idempotent(OperationId::StartChat));
+    assert!(!postpress::retry::is_idempotent(OperationId::CreateGroup));
     assert!(!postpress::retry::is_idempotent(OperationId::ArchiveMessage), "x-idempotent: false overrides PUT");
 
     // Rule 4: per-call options and metadata on a new operation; a deadline past the clock's range.
@@ -331,10 +331,10 @@ async fn main() {
     assert_eq!(*sent.lock().unwrap(), upload.body.len() as u64, "progress counted the whole body");
 
     // A list without pagination has no .pages(): the table says so (and the method does not
-    // exist: `client.list_chat_attendees("chat_1").pages()` does not compile).
-    assert!(!OperationId::ListChatAttendees.spec().paginated);
+    // exist: `client.list_group_members("group_1").pages()` does not compile).
+    assert!(!OperationId::ListGroupMembers.spec().paginated);
     assert!(OperationId::ListAccounts.spec().paginated);
-    let attendees = client.list_chat_attendees("chat_1").await.unwrap();
+    let attendees = client.list_group_members("group_1").await.unwrap();
     assert_eq!(attendees.items.len(), 1);
 
     println!("growth program: every rule held");

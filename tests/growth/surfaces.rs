@@ -62,8 +62,8 @@ async fn the_cli_has_a_command_for_every_new_operation() {
     let args = ["upload-document", "acc_1", "--title", "Q3", "--tags", "a", "--tags", "b", "--file", file.to_str().unwrap()];
     let uploaded: Value = serde_json::from_str(&stdout(&postpress(&fake, &args).await)).unwrap();
     assert_eq!(uploaded["object"], "DocumentUploaded");
-    let started = postpress(&fake, &["start-chat", "--account-id", "acc_1", "--attendees-ids", "att_1"]).await;
-    assert_eq!(serde_json::from_str::<Value>(&stdout(&started)).unwrap()["object"], "ChatStarted");
+    let started = postpress(&fake, &["create-group", "--account-id", "acc_1", "--attendees-ids", "att_1"]).await;
+    assert_eq!(serde_json::from_str::<Value>(&stdout(&started)).unwrap()["object"], "GroupCreated");
     // The hand-written commands are still there.
     assert!(stdout(&postpress(&fake, &["get", "--help"]).await).contains("MESSAGE_ID"));
 }
@@ -86,7 +86,7 @@ async fn mcp_has_a_tool_for_every_new_operation() {
     assert_eq!(properties["name_prefix"]["pattern"], "^[a-z]+$");
     assert_eq!(list["annotations"]["readOnlyHint"], true);
     assert_eq!(tool("delete_message")["annotations"]["idempotentHint"], true);
-    assert_eq!(tool("start_chat")["annotations"]["idempotentHint"], false);
+    assert_eq!(tool("create_group")["annotations"]["idempotentHint"], false);
     assert_eq!(tool("archive_message")["annotations"]["idempotentHint"], false);
     let upload = tool("upload_document");
     let mut required: Vec<&str> = upload["inputSchema"]["required"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
@@ -144,7 +144,7 @@ async fn the_fake_serves_every_new_operation() {
     let account: Value = account.json().await.unwrap();
     assert_eq!(account["object"], "Account");
     let client = fake.client();
-    let attendees = client.list_chat_attendees("chat_1").await.unwrap();
+    let attendees = client.list_group_members("group_1").await.unwrap();
     assert!(attendees.items.is_empty());
     // The API key and faults apply to new operations too.
     let no_key = http.get(format!("{}/accounts", fake.base_url())).send().await.unwrap();

@@ -85,14 +85,77 @@ pub(crate) fn with_real_api(root: &Path, spec: &str) -> Result<String, String> {
                 }
             }
         }
+        // Our path of the same shape (parameters named otherwise, `{id}` for `{attendee_id}`) is the
+        // same path: OpenAPI forbids two. The operation goes under ours, its parameters renamed.
+        let template = |path: &str| blank_parameters(path);
+        let key = match paths.keys().find(|ours| template(ours) == template(&path)) {
+            Some(ours) => {
+                rename_path_parameters(&mut operation, &path, ours);
+                ours.clone()
+            }
+            None => path,
+        };
         let item = paths
-            .entry(path)
+            .entry(key)
             .or_insert_with(|| Value::Object(Map::new()))
             .as_object_mut()
             .ok_or(format!("{name}: a path item that is not an object"))?;
         item.entry(method).or_insert(operation);
     }
     serde_json::to_string_pretty(&spec).map_err(|e| e.to_string())
+}
+
+/// A path with each `{parameter}` emptied to `{}`: the shape two paths share when OpenAPI counts
+/// them as one.
+fn blank_parameters(path: &str) -> String {
+    let mut blank = String::with_capacity(path.len());
+    let mut inside = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                inside = true;
+                blank.push('{');
+            }
+            '}' => {
+                inside = false;
+                blank.push('}');
+            }
+            _ if inside => {}
+            _ => blank.push(c),
+        }
+    }
+    blank
+}
+
+/// The names of a path's `{parameters}`, in order.
+fn path_parameter_names(path: &str) -> Vec<&str> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect()
+}
+
+/// Renames the path parameters of `operation`, written for `from`, to the names `to` gives them in
+/// the same places.
+fn rename_path_parameters(operation: &mut Value, from: &str, to: &str) {
+    let renames: Vec<(String, String)> = path_parameter_names(from)
+        .into_iter()
+        .zip(path_parameter_names(to))
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    for parameter in operation
+        .get_mut("parameters")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        if parameter["in"] != "path" {
+            continue;
+        }
+        if let Some((_, to)) = renames.iter().find(|(from, _)| parameter["name"] == from.as_str()) {
+            parameter["name"] = Value::from(to.as_str());
+        }
+    }
 }
 
 /// The shared error responses of the spec, by the status their examples carry.

@@ -172,6 +172,16 @@ fn major(spec: &Value) -> Result<u64, String> {
         .ok_or_else(|| format!("info.version {version:?} is not MAJOR.MINOR.PATCH"))
 }
 
+/// A spec's `info.version` as (major, minor, patch), ordered as versions are.
+fn triple(spec: &Value) -> Result<(u64, u64, u64), String> {
+    let version = version(spec);
+    let parts: Vec<Option<u64>> = version.split('.').map(|part| part.parse().ok()).collect();
+    match parts.as_slice() {
+        [Some(major), Some(minor), Some(patch)] => Ok((*major, *minor, *patch)),
+        _ => Err(format!("info.version {version:?} is not MAJOR.MINOR.PATCH")),
+    }
+}
+
 /// A spec's `info.version`, empty when it has none.
 fn version(spec: &Value) -> &str {
     spec.pointer("/info/version").and_then(Value::as_str).unwrap_or("")
@@ -239,6 +249,21 @@ pub fn release(root: &Path) -> Result<(), String> {
             } else {
                 format!("{} change(s)", changes.len())
             },
+            version(&old),
+            version(&new)
+        ));
+    }
+    let (from, to) = (triple(&old)?, triple(&new)?);
+    if to <= from {
+        return Err(format!(
+            "info.version {} does not grow from the released {}",
+            version(&new),
+            version(&old)
+        ));
+    }
+    if changes.is_empty() && (to.0, to.1) != (from.0, from.1) {
+        return Err(format!(
+            "only descriptions or examples changed since {}: such a release moves the patch number only, not to {}",
             version(&old),
             version(&new)
         ));
@@ -389,19 +414,57 @@ mod tests {
             .as_str()
             .unwrap()
             .to_string();
-        let raised = std::fs::read_to_string(&spec).unwrap().replacen(
-            &format!("\n  version: {version}\n"),
-            "\n  version: 99.0.1\n",
-            1,
-        );
-        std::fs::write(&spec, raised).unwrap();
+        let (major, minor, patch) = triple(&read(&released).unwrap()).unwrap();
+        let set_version = |to: &str| {
+            let text = std::fs::read_to_string(&spec).unwrap();
+            let current = read(&spec).unwrap()["info"]["version"].as_str().unwrap().to_string();
+            let text = text.replacen(&format!("\n  version: {current}\n"), &format!("\n  version: {to}\n"), 1);
+            std::fs::write(&spec, text).unwrap();
+        };
+        // Descriptions only: neither the minor nor the major may move, and the version must grow.
+        for refused_version in [
+            format!("{}.0.0", major + 1),
+            format!("{major}.{}.0", minor + 1),
+            format!("{major}.{minor}.{}", patch.saturating_sub(1)),
+        ] {
+            set_version(&refused_version);
+            if refused_version == version {
+                continue;
+            }
+            let refused = release(&root).unwrap_err();
+            assert!(
+                refused.contains("moves the patch number only") || refused.contains("does not grow"),
+                "{refused_version}: {refused}"
+            );
+            assert!(!root.join(CHANGELOG).exists(), "a refused release writes nothing");
+        }
+        let raised = format!("{major}.{minor}.{}", patch + 1);
+        set_version(&raised);
         release(&root).unwrap();
         assert_eq!(std::fs::read(&spec).unwrap(), std::fs::read(&released).unwrap());
         let changelog = std::fs::read_to_string(root.join(CHANGELOG)).unwrap();
         assert!(
-            changelog.contains("\n## 99.0.1\n\n- Descriptions or examples only"),
+            changelog.contains(&format!("\n## {raised}\n\n- Descriptions or examples only")),
             "{changelog}"
         );
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn a_release_must_raise_the_version() {
+        // A new optional answer field (a minor change) under a lower version than the released one.
+        let lower = |text: &str| {
+            let version = crate::codegen::spec::load(text).unwrap().raw["info"]["version"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            text.replacen(&format!("\n  version: {version}\n"), "\n  version: 0.0.1\n", 1)
+                .replacen("summary: Retrieve a message\n", "summary: Retrieve one message\n", 1)
+        };
+        let (root, _, _) = checkout("lower", lower);
+        let refused = release(&root).unwrap_err();
+        assert!(refused.contains("does not grow"), "{refused}");
+        assert!(!root.join(CHANGELOG).exists());
         let _ = std::fs::remove_dir_all(&root);
     }
 

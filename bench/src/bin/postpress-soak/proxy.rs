@@ -54,12 +54,27 @@ impl Fault {
     }
 }
 
-/// splitmix64: a small, well-mixed sequence from a seed (reproducible, not cryptographic).
-fn splitmix(state: u64) -> u64 {
-    let mut z = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+/// splitmix64, seeded once and shared by every connection: each draw advances the one state by
+/// the golden gamma and mixes it (reproducible, not cryptographic). Mixing `seed ^ counter`
+/// instead would draw the same set of numbers for every small seed, in another order.
+pub struct Draws(AtomicU64);
+
+impl Draws {
+    const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
+
+    pub fn new(seed: u64) -> Draws {
+        Draws(AtomicU64::new(seed))
+    }
+
+    pub fn next(&self) -> u64 {
+        let mut z = self
+            .0
+            .fetch_add(Self::GAMMA, Ordering::Relaxed)
+            .wrapping_add(Self::GAMMA);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
 }
 
 /// What the proxy saw: faults by kind, and attempts by message text.
@@ -79,12 +94,12 @@ pub async fn start(upstream: String, seed: u64, stall: Duration) -> std::io::Res
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}", listener.local_addr()?);
     let seen = Arc::new(Seen::default());
-    let draws = Arc::new(AtomicU64::new(0));
+    let draws = Arc::new(Draws::new(seed));
     let shared = seen.clone();
     tokio::spawn(async move {
         while let Ok((client, _)) = listener.accept().await {
             let (upstream, seen, draws) = (upstream.clone(), shared.clone(), draws.clone());
-            let draw = move || Fault::from_draw(splitmix(seed ^ draws.fetch_add(1, Ordering::Relaxed)) % 1000);
+            let draw = move || Fault::from_draw(draws.next() % 1000);
             tokio::spawn(async move {
                 let _ = serve(client, &upstream, &seen, draw, stall).await;
             });
@@ -289,5 +304,27 @@ async fn relay(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(seed: u64) -> Vec<(Fault, u64)> {
+        let draws = Draws::new(seed);
+        let mut counts = HashMap::new();
+        for _ in 0..20_000 {
+            *counts.entry(Fault::from_draw(draws.next() % 1000)).or_insert(0) += 1;
+        }
+        let mut counts: Vec<_> = counts.into_iter().collect();
+        counts.sort();
+        counts
+    }
+
+    #[test]
+    fn two_seeds_give_different_fault_counts_and_one_seed_the_same() {
+        assert_ne!(counts(9), counts(42));
+        assert_eq!(counts(9), counts(9));
     }
 }
