@@ -204,7 +204,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///A chat (a conversation of an account), as "Retrieve a chat" answers it and as the items of the chat lists. The reference's retrieve answer has one more field than its list items, `lastMessage` (required and nullable there, absent from the lists); one schema serves both here, with `lastMessage` optional: present (a message or `null`) in "Retrieve a chat", absent in the lists.
+    ///A chat (a conversation of an account), as the items of the chat lists give it. "Retrieve a chat" answers a `ChatDetails`: the same fields and `lastMessage`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
@@ -232,12 +232,6 @@ pub mod types {
         pub folder: ::std::vec::Vec<crate::generated::open::ChatFolder>,
         ///postpress chat id.
         pub id: ChatId,
-        ///The chat's latest message, or `null` when it has none. Only "Retrieve a chat" sends it (always); the chat lists do not.
-        #[serde(
-            rename = "lastMessage",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub last_message: ::std::option::Option<ChatLastMessage>,
         ///The id of the mailbox that holds the chat.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mailbox_id: ::std::option::Option<::std::string::String>,
@@ -796,6 +790,231 @@ pub mod types {
         }
     }
     impl ::std::convert::TryFrom<::std::string::String> for ChatAttendeeObject {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A chat as "Retrieve a chat" answers it: a `Chat` and its latest message. The reference's retrieve answer has this one field more than its list items, required and nullable.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct ChatDetails {
+        ///The id of the account the chat belongs to.
+        pub account_id: ChatDetailsAccountId,
+        pub account_type: crate::generated::open::AccountType,
+        pub archived: crate::generated::open::Flag,
+        ///Provider-native id of the other attendee, in a one-to-one chat.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attendee_provider_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub content_type: ::std::option::Option<crate::generated::open::ChatContentType>,
+        ///The features the chat does not offer.
+        #[serde(
+            rename = "disabledFeatures",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub disabled_features: ::std::vec::Vec<
+            crate::generated::open::ChatDisabledFeature,
+        >,
+        ///The inboxes the chat is in.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub folder: ::std::vec::Vec<crate::generated::open::ChatFolder>,
+        ///postpress chat id.
+        pub id: ChatDetailsId,
+        ///The chat's latest message, or `null` when it has none.
+        #[serde(
+            rename = "lastMessage",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
+        pub last_message: ::std::option::Option<ChatLastMessage>,
+        ///The id of the mailbox that holds the chat.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mailbox_id: ::std::option::Option<::std::string::String>,
+        pub muted_until: ChatMutedUntil,
+        ///The chat's name; `null` when it has none.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub name: ::std::option::Option<::std::string::String>,
+        pub object: ChatDetailsObject,
+        ///The id of the organization whose inbox holds the chat.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        ///Provider-native chat id.
+        pub provider_id: ::std::string::String,
+        pub read_only: crate::generated::open::ChatReadOnly,
+        ///The chat's subject, when it has one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subject: ::std::option::Option<::std::string::String>,
+        ///The time of the chat's latest activity; nullable.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub timestamp: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: crate::generated::open::ChatType,
+        ///The number of unread messages.
+        pub unread_count: f64,
+    }
+    impl ChatDetails {
+        pub fn builder() -> builder::ChatDetails {
+            Default::default()
+        }
+    }
+    ///The id of the account the chat belongs to.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct ChatDetailsAccountId(::std::string::String);
+    impl ::std::ops::Deref for ChatDetailsAccountId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ChatDetailsAccountId> for ::std::string::String {
+        fn from(value: ChatDetailsAccountId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ChatDetailsAccountId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChatDetailsAccountId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ChatDetailsAccountId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChatDetailsAccountId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///postpress chat id.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct ChatDetailsId(::std::string::String);
+    impl ::std::ops::Deref for ChatDetailsId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ChatDetailsId> for ::std::string::String {
+        fn from(value: ChatDetailsId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ChatDetailsId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChatDetailsId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ChatDetailsId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChatDetailsId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ChatDetailsObject`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum ChatDetailsObject {
+        Chat,
+    }
+    impl ::std::fmt::Display for ChatDetailsObject {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Chat => f.write_str("Chat"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ChatDetailsObject {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "Chat" => Ok(Self::Chat),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChatDetailsObject {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ChatDetailsObject {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -4423,10 +4642,6 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<super::ChatId, ::std::string::String>,
-            last_message: ::std::result::Result<
-                ::std::option::Option<super::ChatLastMessage>,
-                ::std::string::String,
-            >,
             mailbox_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -4477,7 +4692,6 @@ pub mod types {
                     disabled_features: Ok(Default::default()),
                     folder: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
-                    last_message: Ok(Default::default()),
                     mailbox_id: Ok(Default::default()),
                     muted_until: Err("no value supplied for muted_until".to_string()),
                     name: Err("no value supplied for name".to_string()),
@@ -4595,20 +4809,6 @@ pub mod types {
                 self.id = value
                     .try_into()
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn last_message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ChatLastMessage>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.last_message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for last_message: {e}")
-                    });
                 self
             }
             pub fn mailbox_id<T>(mut self, value: T) -> Self
@@ -4760,7 +4960,6 @@ pub mod types {
                     disabled_features: value.disabled_features?,
                     folder: value.folder?,
                     id: value.id?,
-                    last_message: value.last_message?,
                     mailbox_id: value.mailbox_id?,
                     muted_until: value.muted_until?,
                     name: value.name?,
@@ -4786,7 +4985,6 @@ pub mod types {
                     disabled_features: Ok(value.disabled_features),
                     folder: Ok(value.folder),
                     id: Ok(value.id),
-                    last_message: Ok(value.last_message),
                     mailbox_id: Ok(value.mailbox_id),
                     muted_until: Ok(value.muted_until),
                     name: Ok(value.name),
@@ -5198,6 +5396,418 @@ pub mod types {
                     cursor: Ok(value.cursor),
                     items: Ok(value.items),
                     object: Ok(value.object),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ChatDetails {
+            account_id: ::std::result::Result<
+                super::ChatDetailsAccountId,
+                ::std::string::String,
+            >,
+            account_type: ::std::result::Result<
+                crate::generated::open::AccountType,
+                ::std::string::String,
+            >,
+            archived: ::std::result::Result<
+                crate::generated::open::Flag,
+                ::std::string::String,
+            >,
+            attendee_provider_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            content_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open::ChatContentType>,
+                ::std::string::String,
+            >,
+            disabled_features: ::std::result::Result<
+                ::std::vec::Vec<crate::generated::open::ChatDisabledFeature>,
+                ::std::string::String,
+            >,
+            folder: ::std::result::Result<
+                ::std::vec::Vec<crate::generated::open::ChatFolder>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<super::ChatDetailsId, ::std::string::String>,
+            last_message: ::std::result::Result<
+                ::std::option::Option<super::ChatLastMessage>,
+                ::std::string::String,
+            >,
+            mailbox_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            muted_until: ::std::result::Result<
+                super::ChatMutedUntil,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            object: ::std::result::Result<
+                super::ChatDetailsObject,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            provider_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            read_only: ::std::result::Result<
+                crate::generated::open::ChatReadOnly,
+                ::std::string::String,
+            >,
+            subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            timestamp: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                crate::generated::open::ChatType,
+                ::std::string::String,
+            >,
+            unread_count: ::std::result::Result<f64, ::std::string::String>,
+        }
+        impl ::std::default::Default for ChatDetails {
+            fn default() -> Self {
+                Self {
+                    account_id: Err("no value supplied for account_id".to_string()),
+                    account_type: Err("no value supplied for account_type".to_string()),
+                    archived: Err("no value supplied for archived".to_string()),
+                    attendee_provider_id: Ok(Default::default()),
+                    content_type: Ok(Default::default()),
+                    disabled_features: Ok(Default::default()),
+                    folder: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    last_message: Err("no value supplied for last_message".to_string()),
+                    mailbox_id: Ok(Default::default()),
+                    muted_until: Err("no value supplied for muted_until".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    object: Err("no value supplied for object".to_string()),
+                    organization_id: Ok(Default::default()),
+                    provider_id: Err("no value supplied for provider_id".to_string()),
+                    read_only: Err("no value supplied for read_only".to_string()),
+                    subject: Ok(Default::default()),
+                    timestamp: Err("no value supplied for timestamp".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    unread_count: Err("no value supplied for unread_count".to_string()),
+                }
+            }
+        }
+        impl ChatDetails {
+            pub fn account_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ChatDetailsAccountId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
+                self
+            }
+            pub fn account_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open::AccountType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_type: {e}")
+                    });
+                self
+            }
+            pub fn archived<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open::Flag>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.archived = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for archived: {e}")
+                    });
+                self
+            }
+            pub fn attendee_provider_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attendee_provider_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for attendee_provider_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn content_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open::ChatContentType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content_type: {e}")
+                    });
+                self
+            }
+            pub fn disabled_features<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<crate::generated::open::ChatDisabledFeature>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.disabled_features = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for disabled_features: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn folder<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<crate::generated::open::ChatFolder>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.folder = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for folder: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ChatDetailsId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn last_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ChatLastMessage>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_message: {e}")
+                    });
+                self
+            }
+            pub fn mailbox_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mailbox_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mailbox_id: {e}")
+                    });
+                self
+            }
+            pub fn muted_until<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ChatMutedUntil>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.muted_until = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for muted_until: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn object<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ChatDetailsObject>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object: {e}")
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn provider_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider_id: {e}")
+                    });
+                self
+            }
+            pub fn read_only<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open::ChatReadOnly>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.read_only = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for read_only: {e}")
+                    });
+                self
+            }
+            pub fn subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
+                self
+            }
+            pub fn timestamp<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.timestamp = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for timestamp: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open::ChatType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn unread_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unread_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for unread_count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ChatDetails> for super::ChatDetails {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ChatDetails,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    account_id: value.account_id?,
+                    account_type: value.account_type?,
+                    archived: value.archived?,
+                    attendee_provider_id: value.attendee_provider_id?,
+                    content_type: value.content_type?,
+                    disabled_features: value.disabled_features?,
+                    folder: value.folder?,
+                    id: value.id?,
+                    last_message: value.last_message?,
+                    mailbox_id: value.mailbox_id?,
+                    muted_until: value.muted_until?,
+                    name: value.name?,
+                    object: value.object?,
+                    organization_id: value.organization_id?,
+                    provider_id: value.provider_id?,
+                    read_only: value.read_only?,
+                    subject: value.subject?,
+                    timestamp: value.timestamp?,
+                    type_: value.type_?,
+                    unread_count: value.unread_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ChatDetails> for ChatDetails {
+            fn from(value: super::ChatDetails) -> Self {
+                Self {
+                    account_id: Ok(value.account_id),
+                    account_type: Ok(value.account_type),
+                    archived: Ok(value.archived),
+                    attendee_provider_id: Ok(value.attendee_provider_id),
+                    content_type: Ok(value.content_type),
+                    disabled_features: Ok(value.disabled_features),
+                    folder: Ok(value.folder),
+                    id: Ok(value.id),
+                    last_message: Ok(value.last_message),
+                    mailbox_id: Ok(value.mailbox_id),
+                    muted_until: Ok(value.muted_until),
+                    name: Ok(value.name),
+                    object: Ok(value.object),
+                    organization_id: Ok(value.organization_id),
+                    provider_id: Ok(value.provider_id),
+                    read_only: Ok(value.read_only),
+                    subject: Ok(value.subject),
+                    timestamp: Ok(value.timestamp),
+                    type_: Ok(value.type_),
+                    unread_count: Ok(value.unread_count),
                 }
             }
         }
@@ -9979,6 +10589,16 @@ pub mod types {
             &self.0
         }
     }
+    impl ::std::convert::AsRef<str> for ChatDetailsAccountId {
+        fn as_ref(&self) -> &str {
+            &self.0
+        }
+    }
+    impl ::std::convert::AsRef<str> for ChatDetailsId {
+        fn as_ref(&self) -> &str {
+            &self.0
+        }
+    }
     impl ::std::convert::AsRef<str> for ChatHistorySyncChatId {
         fn as_ref(&self) -> &str {
             &self.0
@@ -12208,7 +12828,7 @@ pub mod spec_info {
     /// The spec's `info.version`.
     pub const VERSION: &str = "1.1.0";
     /// A short fingerprint of the spec text (FNV-1a, 8 hex digits), named in the user agent.
-    pub const FINGERPRINT: &str = "905d6042";
+    pub const FINGERPRINT: &str = "95ae616d";
 }
 /// What the spec says about each operation, for code that must agree with it (the retry
 /// rules, the fake server, the tests).
@@ -12324,7 +12944,7 @@ pub mod operations {
                         .and_then(::serde_json::to_value)
                 }
                 Self::GetChat => {
-                    ::serde_json::from_slice::<super::types::Chat>(body)
+                    ::serde_json::from_slice::<super::types::ChatDetails>(body)
                         .and_then(::serde_json::to_value)
                 }
                 Self::PatchChat => {
@@ -13276,7 +13896,7 @@ pub mod operations {
             request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
             full_request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
             body: None,
-            answer: "Chat",
+            answer: "ChatDetails",
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
         },
@@ -14005,7 +14625,7 @@ pub mod operations {
                 }
                 Self::ListChats => generator.subschema_for::<super::types::ChatList>(),
                 Self::StartChat => generator.subschema_for::<super::types::ChatStarted>(),
-                Self::GetChat => generator.subschema_for::<super::types::Chat>(),
+                Self::GetChat => generator.subschema_for::<super::types::ChatDetails>(),
                 Self::PatchChat => generator.subschema_for::<super::types::ChatPatched>(),
                 Self::ListChatAttendees => {
                     generator.subschema_for::<super::types::ChatAttendeeList>()
@@ -15344,7 +15964,7 @@ Retrieve a chat by its id, with its last message. From the API reference's publi
         /// rate-limit headers), instead of the body alone.
         pub async fn with_metadata(
             self,
-        ) -> ::std::result::Result<crate::Response<types::Chat>, crate::Error> {
+        ) -> ::std::result::Result<crate::Response<types::ChatDetails>, crate::Error> {
             crate::request::Pending::new(&self.core, self.prepare())
                 .with_metadata()
                 .await
@@ -15373,8 +15993,8 @@ Retrieve a chat by its id, with its last message. From the API reference's publi
         }
     }
     impl ::std::future::IntoFuture for GetChat {
-        type Output = ::std::result::Result<types::Chat, crate::Error>;
-        type IntoFuture = crate::Pending<types::Chat>;
+        type Output = ::std::result::Result<types::ChatDetails, crate::Error>;
+        type IntoFuture = crate::Pending<types::ChatDetails>;
         fn into_future(self) -> Self::IntoFuture {
             crate::request::Pending::new(&self.core, self.prepare())
         }
@@ -17138,7 +17758,7 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         }
     }
     impl crate::dynamic::Answered for GetChat {
-        type Answer = types::Chat;
+        type Answer = types::ChatDetails;
     }
     impl crate::dynamic::DynRequest for GetChat {
         fn core_mut(&mut self) -> &mut crate::request::Core {

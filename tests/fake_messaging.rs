@@ -54,7 +54,7 @@ async fn a_started_chat_is_listed_read_and_its_attachment_downloaded() {
     assert_eq!(chats.items.len(), 1);
     assert_eq!(chats.items[0].id.as_str(), chat);
     valid(&fake, &format!("/chats?account_id={account}"), "ChatList").await;
-    let read = valid(&fake, &format!("/chats/{chat}"), "Chat").await;
+    let read = valid(&fake, &format!("/chats/{chat}"), "ChatDetails").await;
     assert_eq!(read["lastMessage"]["id"], first.as_str());
     let typed = client.get_chat(&chat).await.unwrap();
     assert_eq!(typed.account_id.as_str(), account);

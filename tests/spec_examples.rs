@@ -36,6 +36,7 @@ fn check(spec: &Value, schema: &str, example: &Value) {
         "SendMessageRequest" => roundtrip::<types::SendMessageRequest>(spec, schema, example),
         "ErrorEnvelope" => roundtrip::<types::ErrorEnvelope>(spec, schema, example),
         "Chat" => roundtrip::<types::Chat>(spec, schema, example),
+        "ChatDetails" => roundtrip::<types::ChatDetails>(spec, schema, example),
         "ChatList" => roundtrip::<types::ChatList>(spec, schema, example),
         "MessageList" => roundtrip::<types::MessageList>(spec, schema, example),
         "ChatAttendee" => roundtrip::<types::ChatAttendee>(spec, schema, example),
