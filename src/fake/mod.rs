@@ -15,7 +15,10 @@
 //! ```
 //!
 //! What it does, following the API reference:
-//! - all five operations; a sent message is stored with attachments made from the uploaded parts
+//! - the chats, attendees, message lists and attachments of the messaging API as state (see
+//!   `messaging.rs`: lists newest first behind cursors that mark a position, `get_attachment` the
+//!   uploaded bytes, kept up to 16 MiB a file and 256 MiB in all);
+//! - the five operations of the pages; a sent message is stored with attachments made from the uploaded parts
 //!   (the variant follows the part's content type; `voice_message` becomes an audio voice note,
 //!   `video_message` a video; `file_size`, `mimetype` and, for files, `file_name` are kept);
 //! - forward is WhatsApp only (403 `errors/account_mismatch` otherwise); reactions are WhatsApp

@@ -4,7 +4,12 @@
 //! one reported not applied does not exist, one of unknown outcome exists at most once, and none
 //! ever exists twice. The live heap (counted by this binary's allocator) must not grow.
 //!
-//! `postpress-soak [--sends N] [--concurrency C] [--seed S]`
+//! Then the list phase: a chat of `--list N` messages walked with `.items()` through the same
+//! proxy, every page request open to every fault; every message must come exactly once, newest
+//! first, also while new messages arrive during the walk; a walk may end in an error only when a
+//! page's retries are spent, and the soak names that page.
+//!
+//! `postpress-soak [--sends N] [--concurrency C] [--seed S] [--list N]`
 
 mod heap;
 mod proxy;
@@ -13,8 +18,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use futures_util::StreamExt;
 use postpress::fake::{FakeServer, Provider};
-use postpress::{Outcome, Upload};
+use postpress::{Client, Outcome, Upload};
 use tokio::task::JoinSet;
 
 use proxy::Fault;
@@ -24,6 +30,8 @@ struct Settings {
     sends: usize,
     concurrency: usize,
     seed: u64,
+    /// Messages in the chat the list phase walks.
+    list: usize,
 }
 
 /// The per-attempt timeout: short, so stalls cost little; the proxy stalls past it.
@@ -37,6 +45,7 @@ fn parse(args: &[String]) -> Result<Settings, String> {
         seed: std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(1, |d| d.as_nanos() as u64),
+        list: 3_000,
     };
     let mut args = args.iter();
     while let Some(flag) = args.next() {
@@ -46,9 +55,10 @@ fn parse(args: &[String]) -> Result<Settings, String> {
             "--sends" => settings.sends = number(value)? as usize,
             "--concurrency" => settings.concurrency = number(value)?.max(1) as usize,
             "--seed" => settings.seed = number(value)?,
+            "--list" => settings.list = number(value)? as usize,
             other => {
                 return Err(format!(
-                    "unknown option {other}; expected --sends, --concurrency, --seed"
+                    "unknown option {other}; expected --sends, --concurrency, --seed, --list"
                 ));
             }
         }
@@ -203,6 +213,8 @@ async fn soak(settings: Settings) -> Result<(), String> {
     }
     let elapsed = started.elapsed();
 
+    let lists = list_phase(&fake, &client, settings.list, &mut violations).await;
+
     drop(client);
     tokio::time::sleep(STALL + Duration::from_millis(300)).await;
     let (rss_end, rss_peak, fds_end) = resources();
@@ -278,8 +290,9 @@ async fn soak(settings: Settings) -> Result<(), String> {
         rss_end / 1024,
         rss_peak / 1024
     );
+    println!("{lists}");
     if violations.is_empty() {
-        println!("\nsoak passed: no duplicate, every outcome as reported");
+        println!("\nsoak passed: no duplicate, every outcome as reported, every listed message once");
         Ok(())
     } else {
         for violation in violations.iter().take(20) {
@@ -291,6 +304,130 @@ async fn soak(settings: Settings) -> Result<(), String> {
             settings.seed
         ))
     }
+}
+
+/// The page size of the list phase's walks.
+const LIST_PAGE: usize = 100;
+
+/// One walk of the list phase: the ids it saw, in order, and the error that ended it, naming the
+/// page whose retries were spent.
+async fn walk(client: &Client, chat: &str, budget: usize) -> (Vec<String>, Option<String>) {
+    let mut items = std::pin::pin!(client.list_chat_messages(chat).limit(LIST_PAGE as i64).items());
+    let mut seen = Vec::new();
+    while let Some(item) = items.next().await {
+        match item {
+            Ok(message) => seen.push(message.id.to_string()),
+            Err(error) => {
+                let page = seen.len() / LIST_PAGE + 1;
+                return (seen, Some(format!("page {page} failed after its retries: {error}")));
+            }
+        }
+        if seen.len() > budget {
+            return (
+                seen,
+                Some("the walk did not end: more items than the chat holds".into()),
+            );
+        }
+    }
+    (seen, None)
+}
+
+/// Checks a walk against the messages that existed when it started (`earlier`, newest first):
+/// each exactly once, in order, none skipped; a message that arrived during the walk may appear,
+/// once. An ended walk must have seen them all.
+fn check_walk(name: &str, earlier: &[String], seen: &[String], ended_early: bool, violations: &mut Vec<String>) {
+    let mut once = std::collections::HashSet::new();
+    if let Some(twice) = seen.iter().find(|id| !once.insert(id.as_str())) {
+        violations.push(format!("{name}: {twice} listed twice"));
+    }
+    let known: std::collections::HashSet<&str> = earlier.iter().map(String::as_str).collect();
+    let listed: Vec<&str> = seen
+        .iter()
+        .map(String::as_str)
+        .filter(|id| known.contains(id))
+        .collect();
+    let expected: Vec<&str> = earlier.iter().map(String::as_str).take(listed.len()).collect();
+    if listed != expected {
+        let at = listed
+            .iter()
+            .zip(&expected)
+            .position(|(a, b)| a != b)
+            .unwrap_or(listed.len());
+        violations.push(format!("{name}: out of order or skipped at item {at}"));
+    }
+    if !ended_early && listed.len() != earlier.len() {
+        violations.push(format!("{name}: saw {} of {} messages", listed.len(), earlier.len()));
+    }
+}
+
+/// The list phase (see the module's documentation); returns its report.
+async fn list_phase(fake: &FakeServer, client: &Client, count: usize, violations: &mut Vec<String>) -> String {
+    let chat = fake.add_chat(Provider::WhatsApp);
+    let mut earlier: Vec<String> = (0..count)
+        .map(|i| fake.add_message(&chat, &format!("listed {i}")).unwrap_or_default())
+        .collect();
+    earlier.reverse();
+    let started = Instant::now();
+    let mut errors = Vec::new();
+
+    let (seen, error) = walk(client, &chat, count * 2).await;
+    check_walk("walk", &earlier, &seen, error.is_some(), violations);
+    errors.extend(error);
+
+    // The same while messages arrive (each newer than every cursor already handed out).
+    let arriving = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let writer = {
+        let (fake_chat, arriving) = (chat.clone(), arriving.clone());
+        let fake_url = fake.base_url();
+        let key = fake.api_key().to_string();
+        tokio::spawn(async move {
+            // Straight to the fake, not through the proxy: the arrivals are not under test.
+            let direct = Client::builder()
+                .api_key(key)
+                .base_url(fake_url)
+                .build()
+                .expect("a client");
+            let mut sent = 0u64;
+            while arriving.load(std::sync::atomic::Ordering::Relaxed) {
+                if direct
+                    .send_message(&fake_chat)
+                    .text(format!("arrived {sent}"))
+                    .send()
+                    .await
+                    .is_ok()
+                {
+                    sent += 1;
+                }
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+            sent
+        })
+    };
+    let (seen_during, error) = walk(client, &chat, count * 4).await;
+    arriving.store(false, std::sync::atomic::Ordering::Relaxed);
+    let arrived = writer.await.unwrap_or_default();
+    check_walk(
+        "walk with arrivals",
+        &earlier,
+        &seen_during,
+        error.is_some(),
+        violations,
+    );
+    errors.extend(error);
+    fake.clear_messages(&chat);
+    fake.clear_requests();
+
+    let mut report = format!(
+        "list: a chat of {count} messages walked twice with .items(), {LIST_PAGE} a page, through the proxy \
+         in {:.1} s: {} and {} items seen ({arrived} messages arrived during the second walk)",
+        started.elapsed().as_secs_f64(),
+        seen.len(),
+        seen_during.len()
+    );
+    for error in errors {
+        report.push_str(&format!("\n  a walk ended: {error}"));
+    }
+    report
 }
 
 /// Runs `count` calls, `concurrency` at a time.
