@@ -434,3 +434,49 @@ async fn a_closed_stdout_is_not_a_panic() {
         assert_eq!(output.status.code(), Some(0), "{args:?}: {err}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_chat_is_found_read_in_full_and_its_attachment_saved() {
+    let fake = FakeServer::start().await;
+    let chat = fake.add_chat(Provider::WhatsApp);
+    let earlier: Vec<String> = (0..25)
+        .map(|i| fake.add_message(&chat, &format!("m{i}")).unwrap())
+        .collect();
+
+    let chats = stdout_json(&postpress(&fake, &["list-chats", "--account-type", "WHATSAPP"]).await);
+    assert_eq!(chats["items"][0]["id"], chat.as_str());
+
+    // --all: every message of every page, one JSON object per line, newest first.
+    let all = postpress(&fake, &["list-chat-messages", &chat, "--limit", "4", "--all"]).await;
+    assert!(all.status.success(), "{}", stderr(&all));
+    let ids: Vec<String> = String::from_utf8(all.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            serde_json::from_str::<Value>(line).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let newest_first: Vec<String> = earlier.iter().rev().cloned().collect();
+    assert_eq!(ids, newest_first);
+
+    // A file sent is the file read back, written where -o says.
+    let dir = std::env::temp_dir().join(format!("postpress-cli-attachment-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (sent_file, saved) = (dir.join("report.pdf"), dir.join("saved.pdf"));
+    std::fs::write(&sent_file, b"%PDF-1.4 report").unwrap();
+    let sent = stdout_json(&postpress(&fake, &["send", &chat, "--attach", sent_file.to_str().unwrap()]).await);
+    let message = sent["message_id"].as_str().unwrap().to_string();
+    let stored = stdout_json(&postpress(&fake, &["get", &message]).await);
+    let attachment = stored["attachments"][0]["id"].as_str().unwrap().to_string();
+    let got = postpress(
+        &fake,
+        &["get-attachment", &message, &attachment, "-o", saved.to_str().unwrap()],
+    )
+    .await;
+    assert!(got.status.success(), "{}", stderr(&got));
+    assert_eq!(std::fs::read(&saved).unwrap(), b"%PDF-1.4 report");
+    let _ = std::fs::remove_dir_all(dir);
+}
