@@ -23,7 +23,7 @@ use crate::head::{API_KEY_HEADER, ResponseHead};
 use crate::limit::{BodyTooLarge, MAX_RESPONSE_BODY};
 use crate::multipart::{Multipart, ProgressFn};
 use crate::operations::OperationId;
-use crate::request::{Body, Core, Decode, FormText, Prepared, Success};
+use crate::request::{Body, BoxFuture, Core, Decode, FormText, Prepared, Success};
 use crate::response::{self, CallContext, Secret};
 use crate::upload::Upload;
 
@@ -126,8 +126,6 @@ pub(crate) enum HttpAttempt {
     Undocumented(BoxFuture<Error>, u16),
     Done,
 }
-
-type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 
 /// The name of reqwest's future of a sent request, which its `send` hides behind `impl Future`
 /// and its `tower::Service` impl names.

@@ -144,16 +144,12 @@ impl Client {
 /// The link of an answer to `getInviteLink`.
 fn invite_link_of(patched: types::ChatPatched) -> Result<String, Error> {
     patched.invite_link.ok_or_else(|| {
-        Error::InvalidResponse(Box::new(crate::error::InvalidResponse {
-            status: Some(200),
-            content_type: None,
-            reason: "the answer to getInviteLink has no invite_link".into(),
-            snippet: String::new(),
-            retry_after: None,
-            operation: OperationId::PatchChat,
-            retryable: false,
-            // A 200 to getInviteLink: the action was performed, its answer lacks the link.
-            outcome: crate::retry::Outcome::Unknown,
-        }))
+        // A 200 to getInviteLink: the action was performed, its answer lacks the link.
+        crate::response::unusable_success(
+            OperationId::PatchChat,
+            200,
+            "the answer to getInviteLink has no invite_link",
+            crate::retry::Outcome::Unknown,
+        )
     })
 }

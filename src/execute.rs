@@ -1,5 +1,5 @@
 //! Executes one call: the SDK's only attempt loop, used by every operation. Each attempt is built,
-//! sent and read by `request.rs`; everything between attempts is here: classify the answer,
+//! sent and read by `attempt.rs` (`HttpAttempts`); everything between attempts is here: classify the answer,
 //! decide whether to try again by the rule in [`crate::retry`] (which never repeats a send that
 //! may have taken effect), wait, and record it all in one tracing span.
 //!

@@ -2,8 +2,8 @@
 //!
 //! progenitor's own encoder leaves `\` and `.` as they are. A URL parser turns `\` into `/` in
 //! `http(s)` URLs and resolves `.` and `..` segments (also when written `%2e`), so an id such as
-//! `x\..\..\admin` would reach another endpoint. `codegen/patches.rs` points the generated
-//! code here instead.
+//! `x\..\..\admin` would reach another endpoint. The request types `codegen/requests.rs` generates
+//! build every path with [`encode_path`].
 
 use std::borrow::Cow;
 

@@ -258,16 +258,12 @@ impl Future for Pending<crate::Download> {
 }
 
 fn not_decoded(operation: OperationId, status: u16) -> Error {
-    Error::InvalidResponse(Box::new(crate::error::InvalidResponse {
-        status: Some(status),
-        content_type: None,
-        reason: "the answer was not decoded".into(),
-        snippet: String::new(),
-        retry_after: None,
+    crate::response::unusable_success(
         operation,
-        retryable: false,
-        outcome: crate::retry::Outcome::Unknown,
-    }))
+        status,
+        "the answer was not decoded",
+        crate::retry::Outcome::Unknown,
+    )
 }
 
 // Pagination is generated for the list operations of the API's cursor convention; a spec may
@@ -351,15 +347,11 @@ impl<R: Paginated, S: Stream<Item = Result<R::Page, Error>>> Stream for Items<R,
 
 #[allow(dead_code)]
 fn repeated_cursor(operation: OperationId) -> Error {
-    Error::InvalidResponse(Box::new(crate::error::InvalidResponse {
-        status: Some(operation.spec().success),
-        content_type: None,
-        reason: "the page's cursor repeats the one just sent: following it would loop forever".into(),
-        snippet: String::new(),
-        retry_after: None,
+    // A list is a read: nothing was acted on.
+    crate::response::unusable_success(
         operation,
-        retryable: false,
-        // A list is a read: nothing was acted on.
-        outcome: crate::retry::Outcome::NotApplied,
-    }))
+        operation.spec().success,
+        "the page's cursor repeats the one just sent: following it would loop forever",
+        crate::retry::Outcome::NotApplied,
+    )
 }

@@ -186,6 +186,21 @@ pub(crate) fn invalid(ctx: CallContext<'_>, head: Option<&ResponseHead>, reason:
     }))
 }
 
+/// A success answer that was read whole but cannot give what the call promises (a link that is
+/// missing, a cursor that repeats): never retried, with the outcome the caller knows.
+pub(crate) fn unusable_success(operation: OperationId, status: u16, reason: &str, outcome: retry::Outcome) -> Error {
+    Error::InvalidResponse(Box::new(InvalidResponse {
+        status: Some(status),
+        content_type: None,
+        reason: reason.into(),
+        snippet: String::new(),
+        retry_after: None,
+        operation,
+        retryable: false,
+        outcome,
+    }))
+}
+
 fn transport(ctx: CallContext<'_>, e: reqwest::Error, connect: bool, timeout: bool) -> Error {
     let timeout = timeout || e.is_timeout();
     let failure = if connect { Failure::Connect } else { Failure::AfterSend };
