@@ -39,6 +39,9 @@ pub(crate) struct HttpAttempts {
     body: Body,
     /// The operation's header parameters, checked once; empty (no allocation) for most.
     headers: HeaderMap,
+    /// What the answer may be: JSON, or for a file the spec's media type (any, when it states
+    /// none), with JSON after it for an error's envelope.
+    accept: HeaderValue,
     progress: Option<ProgressFn>,
     /// Whether the caller wants the answer's headers; when not, they are let go as soon as the
     /// head is judged, as a hand-written call reading the body would.
@@ -69,6 +72,16 @@ impl HttpAttempts {
                 .map_err(|_| Error::invalid_input(format!("{name} holds characters a header cannot carry")))?;
             headers.append(header, value);
         }
+        let spec = prepared.operation.spec();
+        let accept = match (spec.download, spec.answer_media_type) {
+            (false, _) => HeaderValue::from_static("application/json"),
+            (true, Some(media)) if !crate::response::is_json(Some(media)) => {
+                HeaderValue::from_str(&format!("{media}, application/json;q=0.5"))
+                    .map_err(|e| Error::invalid_input(format!("the spec's media type {media}: {e}")))?
+            }
+            (true, Some(_)) => HeaderValue::from_static("application/json"),
+            (true, None) => HeaderValue::from_static("*/*"),
+        };
         Ok(HttpAttempts {
             operation: plan.operation,
             timeout: plan.timeout,
@@ -78,6 +91,7 @@ impl HttpAttempts {
             method,
             body: prepared.body,
             headers,
+            accept,
             progress: core.progress.clone(),
             client: client.clone(),
             keep_headers: false,
@@ -208,7 +222,7 @@ impl Attempts for HttpAttempts {
             .http
             .request(self.method.clone(), url)
             .header(API_KEY_HEADER, config.api_key.clone())
-            .header(ACCEPT, HeaderValue::from_static("application/json"));
+            .header(ACCEPT, self.accept.clone());
         if !self.headers.is_empty() {
             request = request.headers(self.headers.clone());
         }

@@ -632,3 +632,38 @@ async fn the_calls_outcome_accounts_for_every_attempt() {
     );
     assert_eq!(requests(&server).await.len(), 2);
 }
+
+/// A file's request asks for the spec's media type (a server that negotiates would refuse JSON
+/// only: Prism answers 406), then JSON for an error's envelope; every other request asks for JSON.
+#[tokio::test]
+async fn a_download_accepts_its_media_type_and_json_for_errors() {
+    let server = MockServer::start().await;
+    mount(
+        &server,
+        "GET",
+        "/messages/msg_1/attachments/att_1",
+        ResponseTemplate::new(200).set_body_raw(b"%PDF".to_vec(), "application/octet-stream"),
+    )
+    .await;
+    mount(&server, "GET", "/messages/msg_1", ResponseTemplate::new(404)).await;
+    let client = client(&server);
+    let file = client.get_attachment("msg_1", "att_1").await.unwrap();
+    assert_eq!(file.bytes().await.unwrap().as_ref(), b"%PDF");
+    let _ = client.get_message("msg_1").await;
+    let accepts: Vec<String> = requests(&server)
+        .await
+        .iter()
+        .map(|r| r.headers["accept"].to_str().unwrap().to_string())
+        .collect();
+    let media = postpress::operations::OperationId::GetAttachment
+        .spec()
+        .answer_media_type
+        .unwrap();
+    assert_eq!(
+        accepts,
+        [
+            format!("{media}, application/json;q=0.5"),
+            "application/json".to_string()
+        ]
+    );
+}

@@ -390,7 +390,8 @@ fn the_published_operations_reach_every_surface() {
     ]);
     let (_proxy, _) = start(proxy, "Prism is listening");
     // The fake's demo data (`postpress fake-server` seeds it): the ids its stateful operations know.
-    let ids = "chat_id=chat_fake_000002,message_id=msg_fake_000003,account_id=acc_fake_000001,quote_id=msg_fake_000003";
+    let ids = "chat_id=chat_fake_000002,message_id=msg_fake_000003,account_id=acc_fake_000001,quote_id=msg_fake_000003,\
+               attendee_id=att_fake_000002_peer";
     let proxy_url = format!("http://127.0.0.1:{proxy_port}");
     let key = ("POSTPRESS_API_KEY", "pp_test_fake_key");
     run_program(
@@ -400,13 +401,19 @@ fn the_published_operations_reach_every_surface() {
             ("POSTPRESS_BASE_URL", &proxy_url),
             ("POSTPRESS_WIRE_FORMS", "prism"),
             ("POSTPRESS_WIRE_IDS", ids),
+            ("POSTPRESS_WIRE_STATEFUL", "1"),
             key,
         ],
     );
     run_program(
         &wire,
         &[],
-        &[("POSTPRESS_BASE_URL", &fake_url), ("POSTPRESS_WIRE_IDS", ids), key],
+        &[
+            ("POSTPRESS_BASE_URL", &fake_url),
+            ("POSTPRESS_WIRE_IDS", ids),
+            ("POSTPRESS_WIRE_STATEFUL", "1"),
+            key,
+        ],
     );
 
     // The CLI and postpress mcp.
