@@ -81,20 +81,38 @@ fn stdout_of(op: &Operation, output: &Output) -> Vec<u8> {
     output.stdout.clone()
 }
 
-/// The fake's ids for the operations it keeps state for (its demo chat and message).
-fn fake_ids(fake: &FakeServer) -> Map<String, Value> {
+/// The fake's ids for the operations it keeps state for: a chat, its account, the person in it,
+/// and a message with a file attached.
+async fn fake_ids(fake: &FakeServer) -> Map<String, Value> {
     let chat = fake.add_chat(Provider::WhatsApp);
-    let message = fake.add_message(&chat, "hello").unwrap();
+    let client = fake.client();
+    let sent = client
+        .send_message(&chat)
+        .text("hello")
+        .attachment(postpress::Upload::bytes("report.pdf", &b"%PDF-1.4"[..]))
+        .send()
+        .await
+        .unwrap();
+    let message = fake.message(&sent.message_id).unwrap();
+    let attachment = match &message.attachments[0] {
+        postpress::types::Attachment::File(file) => file.id.clone(),
+        other => panic!("a PDF is a file: {other:?}"),
+    };
+    let attendees = client.list_chat_attendees(&chat).await.unwrap();
+    let person = attendees.items.iter().find(|a| a.is_self == postpress::types::Flag::NO).unwrap().id.to_string();
     let mut ids = Map::new();
     ids.insert("chat_id".into(), json!(chat));
-    ids.insert("message_id".into(), json!(message));
+    ids.insert("message_id".into(), json!(sent.message_id));
+    ids.insert("account_id".into(), json!(fake.chat(&chat).unwrap().account_id));
+    ids.insert("attendee_id".into(), json!(person));
+    ids.insert("attachment_id".into(), json!(attachment));
     ids
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_operation_is_a_command_that_runs() {
     let fake = FakeServer::start().await;
-    let ids = fake_ids(&fake);
+    let ids = fake_ids(&fake).await;
     let dir = scratch();
     let file = dir.join("photo.png");
     let mut ran = 0;
@@ -126,7 +144,7 @@ async fn every_operation_is_a_command_that_runs() {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_operation_is_a_tool_with_a_valid_schema_that_runs() {
     let fake = FakeServer::start().await;
-    let ids = fake_ids(&fake);
+    let ids = fake_ids(&fake).await;
     let dir = scratch();
     let mut mcp = Mcp::start(&fake, &["--files-root", dir.to_str().unwrap()]);
     let tools = mcp.call("tools/list", json!({}))["tools"].as_array().unwrap().clone();
