@@ -128,7 +128,7 @@ impl Download {
             .file_name()
             .ok_or_else(|| Error::invalid_input(format!("{} names no file", path.display())))?;
         let mut partial_name = name.to_os_string();
-        partial_name.push(format!(".part-{:08x}", crate::retry::random_u64() as u32));
+        partial_name.push(format!(".part-{:08x}", crate::random::random_u64() as u32));
         let partial = path.with_file_name(partial_name);
         let failed = |e: std::io::Error, what: &str| Error::invalid_input(format!("{what} {}: {e}", path.display()));
         let mut file = tokio::fs::File::create(&partial)

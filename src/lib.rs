@@ -49,6 +49,7 @@ mod head;
 mod limit;
 mod multipart;
 mod path;
+mod random;
 mod request;
 mod response;
 pub mod retry;

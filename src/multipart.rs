@@ -9,7 +9,7 @@
 //!   exact `Content-Length`; with reqwest's form only the file streams could be counted;
 //! - it is one file of under 150 lines on dependencies the crate has anyway.
 //!
-//! Files are never held in memory: each file part is read [`CHUNK_SIZE`] bytes at a time as the
+//! Files are never held in memory: each file part is read [`CHUNK_SIZE`](crate::upload::CHUNK_SIZE) bytes at a time as the
 //! request goes out (the read size decides throughput: 4 KiB reads are an order of magnitude
 //! slower; `cargo xtask bench` row 2 measures it against raw reqwest).
 
@@ -20,9 +20,6 @@ use futures_util::StreamExt;
 
 use crate::error::Error;
 use crate::upload::{ByteStream, OpenedUpload};
-
-/// Bytes read from a file per chunk.
-pub(crate) const CHUNK_SIZE: usize = 256 * 1024;
 
 /// How far an upload has got, given to the callback of [`crate::SendMessage::on_progress`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,8 +57,8 @@ impl Multipart {
     pub(crate) fn new() -> Self {
         let boundary = format!(
             "postpress-{:016x}{:016x}",
-            crate::retry::random_u64(),
-            crate::retry::random_u64()
+            crate::random::random_u64(),
+            crate::random::random_u64()
         );
         Multipart {
             boundary,

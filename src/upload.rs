@@ -10,6 +10,9 @@ use tokio::io::AsyncRead;
 
 use crate::error::Error;
 
+/// Bytes read from a file per chunk (what a multipart body sends at a time).
+pub(crate) const CHUNK_SIZE: usize = 256 * 1024;
+
 /// A boxed stream of body chunks.
 pub(crate) type ByteStream = Pin<Box<dyn Stream<Item = std::io::Result<Bytes>> + Send>>;
 
@@ -97,7 +100,7 @@ impl Upload {
     /// Everything `reader` yields, sent as a file named `file_name`. Give `len` when known: with
     /// every length known the request has a `Content-Length` and progress has a total.
     pub fn reader(file_name: impl Into<String>, reader: impl AsyncRead + Send + 'static, len: Option<u64>) -> Upload {
-        let stream = tokio_util::io::ReaderStream::with_capacity(reader, crate::multipart::CHUNK_SIZE);
+        let stream = tokio_util::io::ReaderStream::with_capacity(reader, CHUNK_SIZE);
         Upload::from_stream(file_name, Box::pin(stream), len)
     }
 
@@ -171,7 +174,7 @@ impl Upload {
                         path.display()
                     )));
                 }
-                let stream = tokio_util::io::ReaderStream::with_capacity(file, crate::multipart::CHUNK_SIZE);
+                let stream = tokio_util::io::ReaderStream::with_capacity(file, CHUNK_SIZE);
                 (Box::pin(stream), Some(metadata.len()))
             }
             Source::File(file) => {
@@ -191,7 +194,7 @@ impl Upload {
                 }
                 handle.seek(std::io::SeekFrom::Start(0)).map_err(unreadable)?;
                 let file = tokio::fs::File::from_std(handle);
-                let stream = tokio_util::io::ReaderStream::with_capacity(file, crate::multipart::CHUNK_SIZE);
+                let stream = tokio_util::io::ReaderStream::with_capacity(file, CHUNK_SIZE);
                 (Box::pin(stream), Some(metadata.len()))
             }
             Source::Bytes(bytes) => {
@@ -199,8 +202,8 @@ impl Upload {
                 let len = bytes.len() as u64;
                 let bytes = bytes.clone();
                 let chunks = (0..bytes.len())
-                    .step_by(crate::multipart::CHUNK_SIZE)
-                    .map(move |start| Ok(bytes.slice(start..(start + crate::multipart::CHUNK_SIZE).min(bytes.len()))));
+                    .step_by(CHUNK_SIZE)
+                    .map(move |start| Ok(bytes.slice(start..(start + CHUNK_SIZE).min(bytes.len()))));
                 (Box::pin(futures_util::stream::iter(chunks)), Some(len))
             }
             Source::Stream(stream, len) => {
@@ -250,13 +253,13 @@ mod tests {
     #[tokio::test]
     async fn an_opened_file_is_read_whole_by_every_attempt() {
         let path = std::env::temp_dir().join(format!("postpress-upload-file-{}", std::process::id()));
-        std::fs::write(&path, vec![5u8; 3 * crate::multipart::CHUNK_SIZE + 7]).unwrap();
+        std::fs::write(&path, vec![5u8; 3 * CHUNK_SIZE + 7]).unwrap();
         let upload = Upload::file("data.bin", std::fs::File::open(&path).unwrap());
         std::fs::remove_file(&path).unwrap();
         assert!(upload.is_replayable());
         let first = read_all(&upload).await;
         let second = read_all(&upload).await;
-        assert_eq!(first.len(), 3 * crate::multipart::CHUNK_SIZE + 7);
+        assert_eq!(first.len(), 3 * CHUNK_SIZE + 7);
         assert_eq!(first, second);
         // A half-read attempt (a cancelled send) does not shift the next one.
         let mut partial = upload.open("file").await.unwrap();
