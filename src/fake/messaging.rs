@@ -52,7 +52,19 @@ fn dated_within(arguments: &Arguments, timestamp: Option<&str>) -> bool {
 
 impl State {
     /// One page of `items` (each with its position, in any order) as the list `object`.
-    fn page(&mut self, object: &str, mut items: Vec<(u64, Value)>, arguments: &Arguments) -> Answer {
+    fn page(&mut self, object: &str, items: Vec<(u64, Value)>, arguments: &Arguments) -> Answer {
+        self.page_of(object, items, arguments, |_, item| Some(item))
+    }
+
+    /// One page of `items` as the list `object`, each item made into JSON by `render` only once it
+    /// is on the page (a message list holds ids, not clones of every message of the chat).
+    fn page_of<T>(
+        &mut self,
+        object: &str,
+        mut items: Vec<(u64, T)>,
+        arguments: &Arguments,
+        render: impl Fn(&State, T) -> Option<Value>,
+    ) -> Answer {
         let limit = match text(arguments, "limit").map(str::parse::<usize>) {
             None => DEFAULT_LIMIT,
             Some(Ok(limit)) => limit,
@@ -81,7 +93,7 @@ impl State {
             Some((position, _)) if more => Value::from(cursor_at(*position)),
             _ => Value::Null,
         };
-        let items: Vec<Value> = items.into_iter().map(|(_, item)| item).collect();
+        let items: Vec<Value> = items.into_iter().filter_map(|(_, item)| render(self, item)).collect();
         Answer::ok(200, json!({"object": object, "items": items, "cursor": cursor}))
     }
 
@@ -187,24 +199,37 @@ impl State {
         else {
             return self.not_found("chat", chat_id);
         };
-        let items = self.messages_of(ids.iter(), arguments);
-        self.page("MessageList", items, arguments)
+        let items = self.messages_of(ids.iter(), arguments, |_| true);
+        self.message_page(items, arguments)
     }
 
-    /// The messages of `ids` that pass the list filters (`sender_id`, `account_id`, dates).
-    fn messages_of<'a>(&self, ids: impl Iterator<Item = &'a String>, arguments: &Arguments) -> Vec<(u64, Value)> {
-        ids.filter_map(|id| Some((self.message_position(id), self.messages.get(id)?)))
+    /// The ids of the messages of `ids` that pass the list filters (`sender_id`, `account_id`,
+    /// dates) and `also`, each with its position.
+    fn messages_of<'a>(
+        &self,
+        ids: impl Iterator<Item = &'a String>,
+        arguments: &Arguments,
+        also: impl Fn(&Value) -> bool,
+    ) -> Vec<(u64, String)> {
+        ids.filter_map(|id| Some((id, self.messages.get(id)?)))
             .filter(|(_, m)| text(arguments, "sender_id").is_none_or(|s| m["sender_id"] == s))
             .filter(|(_, m)| text(arguments, "account_id").is_none_or(|a| m["account_id"] == a))
-            .filter(|(_, m)| dated_within(arguments, m["timestamp"].as_str()))
-            .map(|(position, m)| (position, m.clone()))
+            .filter(|(_, m)| dated_within(arguments, m["timestamp"].as_str()) && also(m))
+            .map(|(id, _)| (self.message_position(id), id.clone()))
             .collect()
+    }
+
+    /// A page of a message list, the messages cloned only once they are on it.
+    fn message_page(&mut self, items: Vec<(u64, String)>, arguments: &Arguments) -> Answer {
+        self.page_of("MessageList", items, arguments, |state, id| {
+            state.messages.get(&id).cloned()
+        })
     }
 
     /// `GET /messages`.
     pub(crate) fn list_messages(&mut self, arguments: &Arguments) -> Answer {
-        let items = self.messages_of(self.messages.keys(), arguments);
-        self.page("MessageList", items, arguments)
+        let items = self.messages_of(self.messages.keys(), arguments, |_| true);
+        self.message_page(items, arguments)
     }
 
     /// `GET /chats/{chat_id}/attendees`: every attendee, in one answer (the operation has no
@@ -283,12 +308,9 @@ impl State {
         if !self.attendees.contains_key(attendee_id) {
             return self.not_found("attendee", attendee_id);
         }
-        let items: Vec<(u64, Value)> = self
-            .messages_of(self.messages.keys(), arguments)
-            .into_iter()
-            .filter(|(_, m)| m["sender_attendee_id"] == attendee_id)
-            .collect();
-        self.page("MessageList", items, arguments)
+        let sent_by_them = |m: &Value| m["sender_attendee_id"] == attendee_id;
+        let items = self.messages_of(self.messages.keys(), arguments, sent_by_them);
+        self.message_page(items, arguments)
     }
 
     /// `GET /chats/{chat_id}/sync`.
