@@ -119,16 +119,16 @@ fn generate_op(op: &Op) -> TokenStream {
         }
         #answered
         impl crate::dynamic::DynRequest for #variant {
-            fn core_mut(&mut self) -> &mut crate::request::Core {
+            fn core_mut(&mut self) -> &mut crate::call::Core {
                 &mut self.core
             }
             fn check(&self) -> ::std::result::Result<(), crate::Error> {
-                crate::rules::check(&self.prepare()?)
+                self.prepare().map(drop)
             }
-            fn send_json(self: Box<Self>) -> crate::request::BoxFuture<::std::result::Result<::serde_json::Value, crate::Error>> {
+            fn send_json(self: Box<Self>) -> crate::call::BoxFuture<::std::result::Result<::serde_json::Value, crate::Error>> {
                 #send_json
             }
-            fn download(self: Box<Self>) -> crate::request::BoxFuture<::std::result::Result<crate::Download, crate::Error>> {
+            fn download(self: Box<Self>) -> crate::call::BoxFuture<::std::result::Result<crate::Download, crate::Error>> {
                 #download
             }
             fn items_json(

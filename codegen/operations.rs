@@ -131,7 +131,7 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
         bodies.push(op.body_schema.as_deref().map(names::type_ident));
         variants.push(variant.clone());
         ids.push(id.clone());
-        spans.push(quote! { crate::telemetry::call_span!(#id, #method, #path) });
+        spans.push(quote! { crate::call::telemetry::call_span!(#id, #method, #path) });
         indexes.push(rows.len());
         rows.push(quote! {
             Operation {
@@ -191,7 +191,7 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
                     }
                 }
                 /// The span of one call of this operation, named after it (a span's name is
-                /// fixed where it is created); see `crate::telemetry`.
+                /// fixed where it is created); see `crate::call::telemetry`.
                 pub(crate) fn call_span(self) -> ::tracing::Span {
                     match self {
                         #( Self::#variants => #spans, )*

@@ -2,7 +2,7 @@
 //! the path parameters positional, a setter for every query parameter and top-level body field,
 //! the spec's constraints checked before anything is sent, the per-call options, and for a list of
 //! the API's cursor convention `.pages()` and `.items()`. Awaiting a request runs it through
-//! `src/request.rs`, the same way for every operation.
+//! `src/call/request.rs`, the same way for every operation.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -96,12 +96,12 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
     let (answer, pending, with_metadata) = match &op.answer {
         Answer::Json { ty, .. } => (
             quote!(types::#ty),
-            quote!(crate::request::Pending::new),
+            quote!(crate::call::request::Pending::new),
             quote!(with_metadata),
         ),
         Answer::Download { .. } => (
             quote!(crate::Download),
-            quote!(crate::request::Pending::new),
+            quote!(crate::call::request::Pending::new),
             quote!(download_with_metadata),
         ),
     };
@@ -259,13 +259,13 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
         })
         .collect();
     let body = match &op.body {
-        BodyShape::None => quote!(crate::request::Body::None),
+        BodyShape::None => quote!(crate::call::Body::None),
         BodyShape::Whole { required, .. } => {
             let missing = required.then(|| quote!(None => return Err(crate::check::missing("body")),));
-            let absent = (!required).then(|| quote!(None => crate::request::Body::None,));
+            let absent = (!required).then(|| quote!(None => crate::call::Body::None,));
             quote! {
                 match &self.body {
-                    Some(body) => crate::request::json_value(body)?,
+                    Some(body) => crate::call::json_value(body)?,
                     #missing
                     #absent
                 }
@@ -281,9 +281,9 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
                     let (ident, name) = (&value.ident, &value.name);
                     let check = for_each_item(value, quote!());
                     let insert = if value.list {
-                        quote!(if !self.#ident.is_empty() { object.insert(#name.into(), crate::request::to_json(#name, &self.#ident)?); })
+                        quote!(if !self.#ident.is_empty() { object.insert(#name.into(), crate::call::to_json(#name, &self.#ident)?); })
                     } else {
-                        quote!(if let Some(v) = &self.#ident { object.insert(#name.into(), crate::request::to_json(#name, v)?); })
+                        quote!(if let Some(v) = &self.#ident { object.insert(#name.into(), crate::call::to_json(#name, v)?); })
                     };
                     quote! { #check #insert }
                 })
@@ -291,7 +291,7 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
             quote! {{
                 let mut object = ::serde_json::Map::new();
                 #(#inserts)*
-                crate::request::json_value(&object)?
+                crate::call::json_value(&object)?
             }}
         }
         BodyShape::Fields {
@@ -311,10 +311,10 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
                     };
                     let each = match value.kind {
                         Kind::Binary => quote!(files.push((#name, ::std::sync::Arc::clone(v)));),
-                        Kind::Typed(_) | Kind::Json => quote!(texts.push(crate::request::FormText {
-                            name: #name, value: crate::request::json_text(#name, v)?, content_type: #content_type,
+                        Kind::Typed(_) | Kind::Json => quote!(texts.push(crate::call::FormText {
+                            name: #name, value: crate::call::json_text(#name, v)?, content_type: #content_type,
                         });),
-                        _ => quote!(texts.push(crate::request::FormText {
+                        _ => quote!(texts.push(crate::call::FormText {
                             name: #name, value: v.to_string(), content_type: #content_type,
                         });),
                     };
@@ -325,7 +325,7 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
                 let mut texts = ::std::vec::Vec::new();
                 let mut files = ::std::vec::Vec::new();
                 #(#parts)*
-                crate::request::Body::Form { texts: texts.into(), files: files.into() }
+                crate::call::Body::Form { texts: texts.into(), files: files.into() }
             }}
         }
     };
@@ -378,7 +378,7 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
         let items = &page.items_expr;
         let cursor = &page.cursor_expr;
         quote! {
-            impl crate::request::Paginated for #variant {
+            impl crate::call::pagination::Paginated for #variant {
                 type Page = #answer;
                 type Item = #item;
                 fn with_cursor(mut self, cursor: ::std::string::String) -> Self {
@@ -398,7 +398,7 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
                     OperationId::#variant
                 }
                 fn send(&self) -> crate::Pending<Self::Page> {
-                    crate::request::Pending::new(&self.core, self.prepare())
+                    crate::call::request::Pending::new(&self.core, self.prepare())
                 }
             }
             impl #variant {
@@ -407,11 +407,11 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
                 /// page ends the stream with its error, and so does a cursor that repeats the one
                 /// just sent.
                 pub fn pages(self) -> impl ::futures_util::Stream<Item = ::std::result::Result<#answer, crate::Error>> + Send + 'static {
-                    crate::request::pages(self)
+                    crate::call::pagination::pages(self)
                 }
                 /// Every item of every page, in order; ends as [`pages`](Self::pages) does.
                 pub fn items(self) -> impl ::futures_util::Stream<Item = ::std::result::Result<#item, crate::Error>> + Send + 'static {
-                    crate::request::items(self)
+                    crate::call::pagination::items(self)
                 }
             }
         }
@@ -424,7 +424,7 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
                 #(#path_refs)*
                 let path = crate::check::all([#(#checks),*])
                     .map(|()| format!(#template, self.base_path(), #(#format_args),*));
-                #variant { core: crate::request::Core::new(self), #(#inits,)* }
+                #variant { core: crate::call::Core::new(self.config()), #(#inits,)* }
             }
         }
 
@@ -433,7 +433,7 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
         #derive_clone
         #[derive(Debug)]
         pub struct #variant {
-            pub(crate) core: crate::request::Core,
+            pub(crate) core: crate::call::Core,
             #(#fields,)*
         }
 
@@ -448,15 +448,18 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
                 #pending(&self.core, self.prepare()).#with_metadata().await
             }
 
-            /// Checks every value against the spec and lays out the request.
-            fn prepare(&self) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+            /// Checks every value against the spec (and the rules it cannot state,
+            /// `crate::rules`) and lays out the request.
+            fn prepare(&self) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
                 let path = self.path.as_deref().map_err(|refused| crate::Error::invalid_input(refused))?;
                 #query_decl
                 #(#query_pushes)*
                 #headers_decl
                 #(#header_pushes)*
                 let body = #body;
-                Ok(crate::request::Prepared { operation: OperationId::#variant, path, query, headers, body })
+                let prepared = crate::call::Prepared { operation: OperationId::#variant, path, query, headers, body };
+                crate::rules::check(&prepared)?;
+                Ok(prepared)
             }
         }
 

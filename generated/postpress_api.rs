@@ -12993,92 +12993,96 @@ pub mod operations {
             }
         }
         /// The span of one call of this operation, named after it (a span's name is
-        /// fixed where it is created); see `crate::telemetry`.
+        /// fixed where it is created); see `crate::call::telemetry`.
         pub(crate) fn call_span(self) -> ::tracing::Span {
             match self {
                 Self::ListAttendees => {
-                    crate::telemetry::call_span!(
+                    crate::call::telemetry::call_span!(
                         "list_attendees", "GET", "/chat_attendees"
                     )
                 }
                 Self::GetAttendee => {
-                    crate::telemetry::call_span!(
+                    crate::call::telemetry::call_span!(
                         "get_attendee", "GET", "/chat_attendees/{attendee_id}"
                     )
                 }
                 Self::ListAttendeeChats => {
-                    crate::telemetry::call_span!(
+                    crate::call::telemetry::call_span!(
                         "list_attendee_chats", "GET",
                         "/chat_attendees/{attendee_id}/chats"
                     )
                 }
                 Self::ListAttendeeMessages => {
-                    crate::telemetry::call_span!(
+                    crate::call::telemetry::call_span!(
                         "list_attendee_messages", "GET",
                         "/chat_attendees/{attendee_id}/messages"
                     )
                 }
                 Self::GetAttendeePicture => {
-                    crate::telemetry::call_span!(
+                    crate::call::telemetry::call_span!(
                         "get_attendee_picture", "GET",
                         "/chat_attendees/{attendee_id}/picture"
                     )
                 }
                 Self::ListChats => {
-                    crate::telemetry::call_span!("list_chats", "GET", "/chats")
+                    crate::call::telemetry::call_span!("list_chats", "GET", "/chats")
                 }
                 Self::StartChat => {
-                    crate::telemetry::call_span!("start_chat", "POST", "/chats")
+                    crate::call::telemetry::call_span!("start_chat", "POST", "/chats")
                 }
                 Self::GetChat => {
-                    crate::telemetry::call_span!("get_chat", "GET", "/chats/{chat_id}")
+                    crate::call::telemetry::call_span!(
+                        "get_chat", "GET", "/chats/{chat_id}"
+                    )
                 }
                 Self::PatchChat => {
-                    crate::telemetry::call_span!(
+                    crate::call::telemetry::call_span!(
                         "patch_chat", "PATCH", "/chats/{chat_id}"
                     )
                 }
                 Self::ListChatAttendees => {
-                    crate::telemetry::call_span!(
+                    crate::call::telemetry::call_span!(
                         "list_chat_attendees", "GET", "/chats/{chat_id}/attendees"
                     )
                 }
                 Self::ListChatMessages => {
-                    crate::telemetry::call_span!(
+                    crate::call::telemetry::call_span!(
                         "list_chat_messages", "GET", "/chats/{chat_id}/messages"
                     )
                 }
                 Self::SendMessage => {
-                    crate::telemetry::call_span!(
+                    crate::call::telemetry::call_span!(
                         "send_message", "POST", "/chats/{chat_id}/messages"
                     )
                 }
                 Self::SyncChat => {
-                    crate::telemetry::call_span!(
+                    crate::call::telemetry::call_span!(
                         "sync_chat", "GET", "/chats/{chat_id}/sync"
                     )
                 }
                 Self::ListMessages => {
-                    crate::telemetry::call_span!("list_messages", "GET", "/messages")
+                    crate::call::telemetry::call_span!(
+                        "list_messages", "GET", "/messages"
+                    )
                 }
                 Self::GetMessage => {
-                    crate::telemetry::call_span!(
+                    crate::call::telemetry::call_span!(
                         "get_message", "GET", "/messages/{message_id}"
                     )
                 }
                 Self::GetAttachment => {
-                    crate::telemetry::call_span!(
+                    crate::call::telemetry::call_span!(
                         "get_attachment", "GET",
                         "/messages/{message_id}/attachments/{attachment_id}"
                     )
                 }
                 Self::ForwardMessage => {
-                    crate::telemetry::call_span!(
+                    crate::call::telemetry::call_span!(
                         "forward_message", "POST", "/messages/{message_id}/forward"
                     )
                 }
                 Self::AddReaction => {
-                    crate::telemetry::call_span!(
+                    crate::call::telemetry::call_span!(
                         "add_reaction", "POST", "/messages/{message_id}/reaction"
                     )
                 }
@@ -14676,7 +14680,7 @@ List the chat attendees of every account (or of one account), one page at a time
             let path = crate::check::all([])
                 .map(|()| format!("{}/chat_attendees", self.base_path(),));
             ListAttendees {
-                core: crate::request::Core::new(self),
+                core: crate::call::Core::new(self.config()),
                 path,
                 cursor: ::std::option::Option::None,
                 limit: ::std::option::Option::None,
@@ -14689,7 +14693,7 @@ List the chat attendees of every account (or of one account), one page at a time
     #[derive(Clone)]
     #[derive(Debug)]
     pub struct ListAttendees {
-        pub(crate) core: crate::request::Core,
+        pub(crate) core: crate::call::Core,
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
         cursor: ::std::option::Option<::std::string::String>,
         limit: ::std::option::Option<i64>,
@@ -14726,14 +14730,15 @@ List the chat attendees of every account (or of one account), one page at a time
             crate::Response<types::ChatAttendeeList>,
             crate::Error,
         > {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
                 .with_metadata()
                 .await
         }
-        /// Checks every value against the spec and lays out the request.
+        /// Checks every value against the spec (and the rules it cannot state,
+        /// `crate::rules`) and lays out the request.
         fn prepare(
             &self,
-        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
             let path = self
                 .path
                 .as_deref()
@@ -14766,24 +14771,26 @@ List the chat attendees of every account (or of one account), one page at a time
                 query.push(("account_id", v.to_string()));
             }
             let headers = ::std::vec::Vec::new();
-            let body = crate::request::Body::None;
-            Ok(crate::request::Prepared {
+            let body = crate::call::Body::None;
+            let prepared = crate::call::Prepared {
                 operation: OperationId::ListAttendees,
                 path,
                 query,
                 headers,
                 body,
-            })
+            };
+            crate::rules::check(&prepared)?;
+            Ok(prepared)
         }
     }
     impl ::std::future::IntoFuture for ListAttendees {
         type Output = ::std::result::Result<types::ChatAttendeeList, crate::Error>;
         type IntoFuture = crate::Pending<types::ChatAttendeeList>;
         fn into_future(self) -> Self::IntoFuture {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
-    impl crate::request::Paginated for ListAttendees {
+    impl crate::call::pagination::Paginated for ListAttendees {
         type Page = types::ChatAttendeeList;
         type Item = types::ChatAttendee;
         fn with_cursor(mut self, cursor: ::std::string::String) -> Self {
@@ -14803,7 +14810,7 @@ List the chat attendees of every account (or of one account), one page at a time
             OperationId::ListAttendees
         }
         fn send(&self) -> crate::Pending<Self::Page> {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
     impl ListAttendees {
@@ -14816,7 +14823,7 @@ List the chat attendees of every account (or of one account), one page at a time
         ) -> impl ::futures_util::Stream<
             Item = ::std::result::Result<types::ChatAttendeeList, crate::Error>,
         > + Send + 'static {
-            crate::request::pages(self)
+            crate::call::pagination::pages(self)
         }
         /// Every item of every page, in order; ends as [`pages`](Self::pages) does.
         pub fn items(
@@ -14824,7 +14831,7 @@ List the chat attendees of every account (or of one account), one page at a time
         ) -> impl ::futures_util::Stream<
             Item = ::std::result::Result<types::ChatAttendee, crate::Error>,
         > + Send + 'static {
-            crate::request::items(self)
+            crate::call::pagination::items(self)
         }
     }
     impl crate::Client {
@@ -14852,7 +14859,7 @@ Retrieve a chat attendee by its id. From the API reference's published definitio
                     )
                 });
             GetAttendee {
-                core: crate::request::Core::new(self),
+                core: crate::call::Core::new(self.config()),
                 path,
             }
         }
@@ -14862,7 +14869,7 @@ Retrieve a chat attendee by its id. From the API reference's published definitio
     #[derive(Clone)]
     #[derive(Debug)]
     pub struct GetAttendee {
-        pub(crate) core: crate::request::Core,
+        pub(crate) core: crate::call::Core,
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
     }
     impl GetAttendee {
@@ -14872,35 +14879,38 @@ Retrieve a chat attendee by its id. From the API reference's published definitio
         pub async fn with_metadata(
             self,
         ) -> ::std::result::Result<crate::Response<types::ChatAttendee>, crate::Error> {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
                 .with_metadata()
                 .await
         }
-        /// Checks every value against the spec and lays out the request.
+        /// Checks every value against the spec (and the rules it cannot state,
+        /// `crate::rules`) and lays out the request.
         fn prepare(
             &self,
-        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
             let path = self
                 .path
                 .as_deref()
                 .map_err(|refused| crate::Error::invalid_input(refused))?;
             let query = ::std::vec::Vec::new();
             let headers = ::std::vec::Vec::new();
-            let body = crate::request::Body::None;
-            Ok(crate::request::Prepared {
+            let body = crate::call::Body::None;
+            let prepared = crate::call::Prepared {
                 operation: OperationId::GetAttendee,
                 path,
                 query,
                 headers,
                 body,
-            })
+            };
+            crate::rules::check(&prepared)?;
+            Ok(prepared)
         }
     }
     impl ::std::future::IntoFuture for GetAttendee {
         type Output = ::std::result::Result<types::ChatAttendee, crate::Error>;
         type IntoFuture = crate::Pending<types::ChatAttendee>;
         fn into_future(self) -> Self::IntoFuture {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
     impl crate::Client {
@@ -14928,7 +14938,7 @@ List the one-to-one chats with an attendee, one page at a time (pass the answer'
                     )
                 });
             ListAttendeeChats {
-                core: crate::request::Core::new(self),
+                core: crate::call::Core::new(self.config()),
                 path,
                 cursor: ::std::option::Option::None,
                 before: ::std::option::Option::None,
@@ -14943,7 +14953,7 @@ List the one-to-one chats with an attendee, one page at a time (pass the answer'
     #[derive(Clone)]
     #[derive(Debug)]
     pub struct ListAttendeeChats {
-        pub(crate) core: crate::request::Core,
+        pub(crate) core: crate::call::Core,
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
         cursor: ::std::option::Option<::std::string::String>,
         before: ::std::option::Option<::std::string::String>,
@@ -14995,14 +15005,15 @@ List the one-to-one chats with an attendee, one page at a time (pass the answer'
         pub async fn with_metadata(
             self,
         ) -> ::std::result::Result<crate::Response<types::ChatList>, crate::Error> {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
                 .with_metadata()
                 .await
         }
-        /// Checks every value against the spec and lays out the request.
+        /// Checks every value against the spec (and the rules it cannot state,
+        /// `crate::rules`) and lays out the request.
         fn prepare(
             &self,
-        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
             let path = self
                 .path
                 .as_deref()
@@ -15069,24 +15080,26 @@ List the one-to-one chats with an attendee, one page at a time (pass the answer'
                 query.push(("account_id", v.to_string()));
             }
             let headers = ::std::vec::Vec::new();
-            let body = crate::request::Body::None;
-            Ok(crate::request::Prepared {
+            let body = crate::call::Body::None;
+            let prepared = crate::call::Prepared {
                 operation: OperationId::ListAttendeeChats,
                 path,
                 query,
                 headers,
                 body,
-            })
+            };
+            crate::rules::check(&prepared)?;
+            Ok(prepared)
         }
     }
     impl ::std::future::IntoFuture for ListAttendeeChats {
         type Output = ::std::result::Result<types::ChatList, crate::Error>;
         type IntoFuture = crate::Pending<types::ChatList>;
         fn into_future(self) -> Self::IntoFuture {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
-    impl crate::request::Paginated for ListAttendeeChats {
+    impl crate::call::pagination::Paginated for ListAttendeeChats {
         type Page = types::ChatList;
         type Item = types::Chat;
         fn with_cursor(mut self, cursor: ::std::string::String) -> Self {
@@ -15106,7 +15119,7 @@ List the one-to-one chats with an attendee, one page at a time (pass the answer'
             OperationId::ListAttendeeChats
         }
         fn send(&self) -> crate::Pending<Self::Page> {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
     impl ListAttendeeChats {
@@ -15119,7 +15132,7 @@ List the one-to-one chats with an attendee, one page at a time (pass the answer'
         ) -> impl ::futures_util::Stream<
             Item = ::std::result::Result<types::ChatList, crate::Error>,
         > + Send + 'static {
-            crate::request::pages(self)
+            crate::call::pagination::pages(self)
         }
         /// Every item of every page, in order; ends as [`pages`](Self::pages) does.
         pub fn items(
@@ -15127,7 +15140,7 @@ List the one-to-one chats with an attendee, one page at a time (pass the answer'
         ) -> impl ::futures_util::Stream<
             Item = ::std::result::Result<types::Chat, crate::Error>,
         > + Send + 'static {
-            crate::request::items(self)
+            crate::call::pagination::items(self)
         }
     }
     impl crate::Client {
@@ -15155,7 +15168,7 @@ List the messages an attendee sent, one page at a time (pass the answer's `curso
                     )
                 });
             ListAttendeeMessages {
-                core: crate::request::Core::new(self),
+                core: crate::call::Core::new(self.config()),
                 path,
                 cursor: ::std::option::Option::None,
                 before: ::std::option::Option::None,
@@ -15170,7 +15183,7 @@ List the messages an attendee sent, one page at a time (pass the answer's `curso
     #[derive(Clone)]
     #[derive(Debug)]
     pub struct ListAttendeeMessages {
-        pub(crate) core: crate::request::Core,
+        pub(crate) core: crate::call::Core,
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
         cursor: ::std::option::Option<::std::string::String>,
         before: ::std::option::Option<::std::string::String>,
@@ -15222,14 +15235,15 @@ List the messages an attendee sent, one page at a time (pass the answer's `curso
         pub async fn with_metadata(
             self,
         ) -> ::std::result::Result<crate::Response<types::MessageList>, crate::Error> {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
                 .with_metadata()
                 .await
         }
-        /// Checks every value against the spec and lays out the request.
+        /// Checks every value against the spec (and the rules it cannot state,
+        /// `crate::rules`) and lays out the request.
         fn prepare(
             &self,
-        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
             let path = self
                 .path
                 .as_deref()
@@ -15296,24 +15310,26 @@ List the messages an attendee sent, one page at a time (pass the answer's `curso
                 query.push(("account_id", v.to_string()));
             }
             let headers = ::std::vec::Vec::new();
-            let body = crate::request::Body::None;
-            Ok(crate::request::Prepared {
+            let body = crate::call::Body::None;
+            let prepared = crate::call::Prepared {
                 operation: OperationId::ListAttendeeMessages,
                 path,
                 query,
                 headers,
                 body,
-            })
+            };
+            crate::rules::check(&prepared)?;
+            Ok(prepared)
         }
     }
     impl ::std::future::IntoFuture for ListAttendeeMessages {
         type Output = ::std::result::Result<types::MessageList, crate::Error>;
         type IntoFuture = crate::Pending<types::MessageList>;
         fn into_future(self) -> Self::IntoFuture {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
-    impl crate::request::Paginated for ListAttendeeMessages {
+    impl crate::call::pagination::Paginated for ListAttendeeMessages {
         type Page = types::MessageList;
         type Item = types::Message;
         fn with_cursor(mut self, cursor: ::std::string::String) -> Self {
@@ -15333,7 +15349,7 @@ List the messages an attendee sent, one page at a time (pass the answer's `curso
             OperationId::ListAttendeeMessages
         }
         fn send(&self) -> crate::Pending<Self::Page> {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
     impl ListAttendeeMessages {
@@ -15346,7 +15362,7 @@ List the messages an attendee sent, one page at a time (pass the answer's `curso
         ) -> impl ::futures_util::Stream<
             Item = ::std::result::Result<types::MessageList, crate::Error>,
         > + Send + 'static {
-            crate::request::pages(self)
+            crate::call::pagination::pages(self)
         }
         /// Every item of every page, in order; ends as [`pages`](Self::pages) does.
         pub fn items(
@@ -15354,7 +15370,7 @@ List the messages an attendee sent, one page at a time (pass the answer's `curso
         ) -> impl ::futures_util::Stream<
             Item = ::std::result::Result<types::Message, crate::Error>,
         > + Send + 'static {
-            crate::request::items(self)
+            crate::call::pagination::items(self)
         }
     }
     impl crate::Client {
@@ -15382,7 +15398,7 @@ Download the profile picture of a chat attendee. The reference publishes this an
                     )
                 });
             GetAttendeePicture {
-                core: crate::request::Core::new(self),
+                core: crate::call::Core::new(self.config()),
                 path,
             }
         }
@@ -15392,7 +15408,7 @@ Download the profile picture of a chat attendee. The reference publishes this an
     #[derive(Clone)]
     #[derive(Debug)]
     pub struct GetAttendeePicture {
-        pub(crate) core: crate::request::Core,
+        pub(crate) core: crate::call::Core,
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
     }
     impl GetAttendeePicture {
@@ -15402,35 +15418,38 @@ Download the profile picture of a chat attendee. The reference publishes this an
         pub async fn with_metadata(
             self,
         ) -> ::std::result::Result<crate::Response<crate::Download>, crate::Error> {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
                 .download_with_metadata()
                 .await
         }
-        /// Checks every value against the spec and lays out the request.
+        /// Checks every value against the spec (and the rules it cannot state,
+        /// `crate::rules`) and lays out the request.
         fn prepare(
             &self,
-        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
             let path = self
                 .path
                 .as_deref()
                 .map_err(|refused| crate::Error::invalid_input(refused))?;
             let query = ::std::vec::Vec::new();
             let headers = ::std::vec::Vec::new();
-            let body = crate::request::Body::None;
-            Ok(crate::request::Prepared {
+            let body = crate::call::Body::None;
+            let prepared = crate::call::Prepared {
                 operation: OperationId::GetAttendeePicture,
                 path,
                 query,
                 headers,
                 body,
-            })
+            };
+            crate::rules::check(&prepared)?;
+            Ok(prepared)
         }
     }
     impl ::std::future::IntoFuture for GetAttendeePicture {
         type Output = ::std::result::Result<crate::Download, crate::Error>;
         type IntoFuture = crate::Pending<crate::Download>;
         fn into_future(self) -> Self::IntoFuture {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
     impl crate::Client {
@@ -15443,7 +15462,7 @@ List the chats of every account (or of one account, or of one account type), one
             let path = crate::check::all([])
                 .map(|()| format!("{}/chats", self.base_path(),));
             ListChats {
-                core: crate::request::Core::new(self),
+                core: crate::call::Core::new(self.config()),
                 path,
                 unread: ::std::option::Option::None,
                 cursor: ::std::option::Option::None,
@@ -15460,7 +15479,7 @@ List the chats of every account (or of one account, or of one account type), one
     #[derive(Clone)]
     #[derive(Debug)]
     pub struct ListChats {
-        pub(crate) core: crate::request::Core,
+        pub(crate) core: crate::call::Core,
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
         unread: ::std::option::Option<bool>,
         cursor: ::std::option::Option<::std::string::String>,
@@ -15524,14 +15543,15 @@ List the chats of every account (or of one account, or of one account type), one
         pub async fn with_metadata(
             self,
         ) -> ::std::result::Result<crate::Response<types::ChatList>, crate::Error> {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
                 .with_metadata()
                 .await
         }
-        /// Checks every value against the spec and lays out the request.
+        /// Checks every value against the spec (and the rules it cannot state,
+        /// `crate::rules`) and lays out the request.
         fn prepare(
             &self,
-        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
             let path = self
                 .path
                 .as_deref()
@@ -15620,24 +15640,26 @@ List the chats of every account (or of one account, or of one account type), one
                 query.push(("account_id", v.to_string()));
             }
             let headers = ::std::vec::Vec::new();
-            let body = crate::request::Body::None;
-            Ok(crate::request::Prepared {
+            let body = crate::call::Body::None;
+            let prepared = crate::call::Prepared {
                 operation: OperationId::ListChats,
                 path,
                 query,
                 headers,
                 body,
-            })
+            };
+            crate::rules::check(&prepared)?;
+            Ok(prepared)
         }
     }
     impl ::std::future::IntoFuture for ListChats {
         type Output = ::std::result::Result<types::ChatList, crate::Error>;
         type IntoFuture = crate::Pending<types::ChatList>;
         fn into_future(self) -> Self::IntoFuture {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
-    impl crate::request::Paginated for ListChats {
+    impl crate::call::pagination::Paginated for ListChats {
         type Page = types::ChatList;
         type Item = types::Chat;
         fn with_cursor(mut self, cursor: ::std::string::String) -> Self {
@@ -15657,7 +15679,7 @@ List the chats of every account (or of one account, or of one account type), one
             OperationId::ListChats
         }
         fn send(&self) -> crate::Pending<Self::Page> {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
     impl ListChats {
@@ -15670,7 +15692,7 @@ List the chats of every account (or of one account, or of one account type), one
         ) -> impl ::futures_util::Stream<
             Item = ::std::result::Result<types::ChatList, crate::Error>,
         > + Send + 'static {
-            crate::request::pages(self)
+            crate::call::pagination::pages(self)
         }
         /// Every item of every page, in order; ends as [`pages`](Self::pages) does.
         pub fn items(
@@ -15678,7 +15700,7 @@ List the chats of every account (or of one account, or of one account type), one
         ) -> impl ::futures_util::Stream<
             Item = ::std::result::Result<types::Chat, crate::Error>,
         > + Send + 'static {
-            crate::request::items(self)
+            crate::call::pagination::items(self)
         }
     }
     impl crate::Client {
@@ -15691,7 +15713,7 @@ Start a chat with one or more attendees and send its first message, with optiona
             let path = crate::check::all([])
                 .map(|()| format!("{}/chats", self.base_path(),));
             StartChat {
-                core: crate::request::Core::new(self),
+                core: crate::call::Core::new(self.config()),
                 path,
                 account_id: ::std::option::Option::None,
                 attendees_ids: ::std::vec::Vec::new(),
@@ -15708,7 +15730,7 @@ Start a chat with one or more attendees and send its first message, with optiona
     #[must_use = "nothing is sent until the request is awaited"]
     #[derive(Debug)]
     pub struct StartChat {
-        pub(crate) core: crate::request::Core,
+        pub(crate) core: crate::call::Core,
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
         account_id: ::std::option::Option<::std::string::String>,
         attendees_ids: ::std::vec::Vec<::std::string::String>,
@@ -15804,14 +15826,15 @@ Appends one item; call it once per item, in order.*/
         pub async fn with_metadata(
             self,
         ) -> ::std::result::Result<crate::Response<types::ChatStarted>, crate::Error> {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
                 .with_metadata()
                 .await
         }
-        /// Checks every value against the spec and lays out the request.
+        /// Checks every value against the spec (and the rules it cannot state,
+        /// `crate::rules`) and lays out the request.
         fn prepare(
             &self,
-        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
             let path = self
                 .path
                 .as_deref()
@@ -15832,7 +15855,7 @@ Appends one item; call it once per item, in order.*/
                             },
                         )?;
                         texts
-                            .push(crate::request::FormText {
+                            .push(crate::call::FormText {
                                 name: "account_id",
                                 value: v.to_string(),
                                 content_type: ::std::option::Option::None,
@@ -15853,7 +15876,7 @@ Appends one item; call it once per item, in order.*/
                 )?;
                 for v in &self.attendees_ids {
                     texts
-                        .push(crate::request::FormText {
+                        .push(crate::call::FormText {
                             name: "attendees_ids",
                             value: v.to_string(),
                             content_type: ::std::option::Option::None,
@@ -15861,7 +15884,7 @@ Appends one item; call it once per item, in order.*/
                 }
                 if let Some(v) = &self.text {
                     texts
-                        .push(crate::request::FormText {
+                        .push(crate::call::FormText {
                             name: "text",
                             value: v.to_string(),
                             content_type: ::std::option::Option::None,
@@ -15869,7 +15892,7 @@ Appends one item; call it once per item, in order.*/
                 }
                 if let Some(v) = &self.subject {
                     texts
-                        .push(crate::request::FormText {
+                        .push(crate::call::FormText {
                             name: "subject",
                             value: v.to_string(),
                             content_type: ::std::option::Option::None,
@@ -15886,31 +15909,33 @@ Appends one item; call it once per item, in order.*/
                 }
                 if let Some(v) = &self.linkedin {
                     texts
-                        .push(crate::request::FormText {
+                        .push(crate::call::FormText {
                             name: "linkedin",
-                            value: crate::request::json_text("linkedin", v)?,
+                            value: crate::call::json_text("linkedin", v)?,
                             content_type: ::std::option::Option::Some("application/json"),
                         });
                 }
-                crate::request::Body::Form {
+                crate::call::Body::Form {
                     texts: texts.into(),
                     files: files.into(),
                 }
             };
-            Ok(crate::request::Prepared {
+            let prepared = crate::call::Prepared {
                 operation: OperationId::StartChat,
                 path,
                 query,
                 headers,
                 body,
-            })
+            };
+            crate::rules::check(&prepared)?;
+            Ok(prepared)
         }
     }
     impl ::std::future::IntoFuture for StartChat {
         type Output = ::std::result::Result<types::ChatStarted, crate::Error>;
         type IntoFuture = crate::Pending<types::ChatStarted>;
         fn into_future(self) -> Self::IntoFuture {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
     impl crate::Client {
@@ -15935,7 +15960,7 @@ Retrieve a chat by its id, with its last message. From the API reference's publi
                     )
                 });
             GetChat {
-                core: crate::request::Core::new(self),
+                core: crate::call::Core::new(self.config()),
                 path,
                 account_id: ::std::option::Option::None,
             }
@@ -15946,7 +15971,7 @@ Retrieve a chat by its id, with its last message. From the API reference's publi
     #[derive(Clone)]
     #[derive(Debug)]
     pub struct GetChat {
-        pub(crate) core: crate::request::Core,
+        pub(crate) core: crate::call::Core,
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
         account_id: ::std::option::Option<::std::string::String>,
     }
@@ -15965,14 +15990,15 @@ Retrieve a chat by its id, with its last message. From the API reference's publi
         pub async fn with_metadata(
             self,
         ) -> ::std::result::Result<crate::Response<types::ChatDetails>, crate::Error> {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
                 .with_metadata()
                 .await
         }
-        /// Checks every value against the spec and lays out the request.
+        /// Checks every value against the spec (and the rules it cannot state,
+        /// `crate::rules`) and lays out the request.
         fn prepare(
             &self,
-        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
             let path = self
                 .path
                 .as_deref()
@@ -15982,21 +16008,23 @@ Retrieve a chat by its id, with its last message. From the API reference's publi
                 query.push(("account_id", v.to_string()));
             }
             let headers = ::std::vec::Vec::new();
-            let body = crate::request::Body::None;
-            Ok(crate::request::Prepared {
+            let body = crate::call::Body::None;
+            let prepared = crate::call::Prepared {
                 operation: OperationId::GetChat,
                 path,
                 query,
                 headers,
                 body,
-            })
+            };
+            crate::rules::check(&prepared)?;
+            Ok(prepared)
         }
     }
     impl ::std::future::IntoFuture for GetChat {
         type Output = ::std::result::Result<types::ChatDetails, crate::Error>;
         type IntoFuture = crate::Pending<types::ChatDetails>;
         fn into_future(self) -> Self::IntoFuture {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
     impl crate::Client {
@@ -16021,7 +16049,7 @@ Perform a mutating action on a chat: change its read or mute status, archive or 
                     )
                 });
             PatchChat {
-                core: crate::request::Core::new(self),
+                core: crate::call::Core::new(self.config()),
                 path,
                 body: ::std::option::Option::None,
             }
@@ -16032,7 +16060,7 @@ Perform a mutating action on a chat: change its read or mute status, archive or 
     #[derive(Clone)]
     #[derive(Debug)]
     pub struct PatchChat {
-        pub(crate) core: crate::request::Core,
+        pub(crate) core: crate::call::Core,
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
         body: ::std::option::Option<types::ChatActionRequest>,
     }
@@ -16051,14 +16079,15 @@ Perform a mutating action on a chat: change its read or mute status, archive or 
         pub async fn with_metadata(
             self,
         ) -> ::std::result::Result<crate::Response<types::ChatPatched>, crate::Error> {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
                 .with_metadata()
                 .await
         }
-        /// Checks every value against the spec and lays out the request.
+        /// Checks every value against the spec (and the rules it cannot state,
+        /// `crate::rules`) and lays out the request.
         fn prepare(
             &self,
-        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
             let path = self
                 .path
                 .as_deref()
@@ -16066,23 +16095,25 @@ Perform a mutating action on a chat: change its read or mute status, archive or 
             let query = ::std::vec::Vec::new();
             let headers = ::std::vec::Vec::new();
             let body = match &self.body {
-                Some(body) => crate::request::json_value(body)?,
+                Some(body) => crate::call::json_value(body)?,
                 None => return Err(crate::check::missing("body")),
             };
-            Ok(crate::request::Prepared {
+            let prepared = crate::call::Prepared {
                 operation: OperationId::PatchChat,
                 path,
                 query,
                 headers,
                 body,
-            })
+            };
+            crate::rules::check(&prepared)?;
+            Ok(prepared)
         }
     }
     impl ::std::future::IntoFuture for PatchChat {
         type Output = ::std::result::Result<types::ChatPatched, crate::Error>;
         type IntoFuture = crate::Pending<types::ChatPatched>;
         fn into_future(self) -> Self::IntoFuture {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
     impl crate::Client {
@@ -16110,7 +16141,7 @@ List the attendees of a chat. The reference gives this operation no `cursor` or 
                     )
                 });
             ListChatAttendees {
-                core: crate::request::Core::new(self),
+                core: crate::call::Core::new(self.config()),
                 path,
             }
         }
@@ -16120,7 +16151,7 @@ List the attendees of a chat. The reference gives this operation no `cursor` or 
     #[derive(Clone)]
     #[derive(Debug)]
     pub struct ListChatAttendees {
-        pub(crate) core: crate::request::Core,
+        pub(crate) core: crate::call::Core,
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
     }
     impl ListChatAttendees {
@@ -16133,35 +16164,38 @@ List the attendees of a chat. The reference gives this operation no `cursor` or 
             crate::Response<types::ChatAttendeeList>,
             crate::Error,
         > {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
                 .with_metadata()
                 .await
         }
-        /// Checks every value against the spec and lays out the request.
+        /// Checks every value against the spec (and the rules it cannot state,
+        /// `crate::rules`) and lays out the request.
         fn prepare(
             &self,
-        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
             let path = self
                 .path
                 .as_deref()
                 .map_err(|refused| crate::Error::invalid_input(refused))?;
             let query = ::std::vec::Vec::new();
             let headers = ::std::vec::Vec::new();
-            let body = crate::request::Body::None;
-            Ok(crate::request::Prepared {
+            let body = crate::call::Body::None;
+            let prepared = crate::call::Prepared {
                 operation: OperationId::ListChatAttendees,
                 path,
                 query,
                 headers,
                 body,
-            })
+            };
+            crate::rules::check(&prepared)?;
+            Ok(prepared)
         }
     }
     impl ::std::future::IntoFuture for ListChatAttendees {
         type Output = ::std::result::Result<types::ChatAttendeeList, crate::Error>;
         type IntoFuture = crate::Pending<types::ChatAttendeeList>;
         fn into_future(self) -> Self::IntoFuture {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
     impl crate::Client {
@@ -16189,7 +16223,7 @@ List the messages of a chat, one page at a time (pass the answer's `cursor` back
                     )
                 });
             ListChatMessages {
-                core: crate::request::Core::new(self),
+                core: crate::call::Core::new(self.config()),
                 path,
                 cursor: ::std::option::Option::None,
                 before: ::std::option::Option::None,
@@ -16204,7 +16238,7 @@ List the messages of a chat, one page at a time (pass the answer's `cursor` back
     #[derive(Clone)]
     #[derive(Debug)]
     pub struct ListChatMessages {
-        pub(crate) core: crate::request::Core,
+        pub(crate) core: crate::call::Core,
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
         cursor: ::std::option::Option<::std::string::String>,
         before: ::std::option::Option<::std::string::String>,
@@ -16256,14 +16290,15 @@ List the messages of a chat, one page at a time (pass the answer's `cursor` back
         pub async fn with_metadata(
             self,
         ) -> ::std::result::Result<crate::Response<types::MessageList>, crate::Error> {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
                 .with_metadata()
                 .await
         }
-        /// Checks every value against the spec and lays out the request.
+        /// Checks every value against the spec (and the rules it cannot state,
+        /// `crate::rules`) and lays out the request.
         fn prepare(
             &self,
-        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
             let path = self
                 .path
                 .as_deref()
@@ -16322,24 +16357,26 @@ List the messages of a chat, one page at a time (pass the answer's `cursor` back
                 query.push(("sender_id", v.to_string()));
             }
             let headers = ::std::vec::Vec::new();
-            let body = crate::request::Body::None;
-            Ok(crate::request::Prepared {
+            let body = crate::call::Body::None;
+            let prepared = crate::call::Prepared {
                 operation: OperationId::ListChatMessages,
                 path,
                 query,
                 headers,
                 body,
-            })
+            };
+            crate::rules::check(&prepared)?;
+            Ok(prepared)
         }
     }
     impl ::std::future::IntoFuture for ListChatMessages {
         type Output = ::std::result::Result<types::MessageList, crate::Error>;
         type IntoFuture = crate::Pending<types::MessageList>;
         fn into_future(self) -> Self::IntoFuture {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
-    impl crate::request::Paginated for ListChatMessages {
+    impl crate::call::pagination::Paginated for ListChatMessages {
         type Page = types::MessageList;
         type Item = types::Message;
         fn with_cursor(mut self, cursor: ::std::string::String) -> Self {
@@ -16359,7 +16396,7 @@ List the messages of a chat, one page at a time (pass the answer's `cursor` back
             OperationId::ListChatMessages
         }
         fn send(&self) -> crate::Pending<Self::Page> {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
     impl ListChatMessages {
@@ -16372,7 +16409,7 @@ List the messages of a chat, one page at a time (pass the answer's `cursor` back
         ) -> impl ::futures_util::Stream<
             Item = ::std::result::Result<types::MessageList, crate::Error>,
         > + Send + 'static {
-            crate::request::pages(self)
+            crate::call::pagination::pages(self)
         }
         /// Every item of every page, in order; ends as [`pages`](Self::pages) does.
         pub fn items(
@@ -16380,7 +16417,7 @@ List the messages of a chat, one page at a time (pass the answer's `cursor` back
         ) -> impl ::futures_util::Stream<
             Item = ::std::result::Result<types::Message, crate::Error>,
         > + Send + 'static {
-            crate::request::items(self)
+            crate::call::pagination::items(self)
         }
     }
     impl crate::Client {
@@ -16408,7 +16445,7 @@ Send a message to a chat with optional attachments. The body is sent as `multipa
                     )
                 });
             SendMessage {
-                core: crate::request::Core::new(self),
+                core: crate::call::Core::new(self.config()),
                 path,
                 text: ::std::option::Option::None,
                 account_id: ::std::option::Option::None,
@@ -16425,7 +16462,7 @@ Send a message to a chat with optional attachments. The body is sent as `multipa
     #[must_use = "nothing is sent until the request is awaited"]
     #[derive(Debug)]
     pub struct SendMessage {
-        pub(crate) core: crate::request::Core,
+        pub(crate) core: crate::call::Core,
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
         text: ::std::option::Option<::std::string::String>,
         account_id: ::std::option::Option<::std::string::String>,
@@ -16515,14 +16552,15 @@ Appends one item; call it once per item, in order.*/
         pub async fn with_metadata(
             self,
         ) -> ::std::result::Result<crate::Response<types::MessageSent>, crate::Error> {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
                 .with_metadata()
                 .await
         }
-        /// Checks every value against the spec and lays out the request.
+        /// Checks every value against the spec (and the rules it cannot state,
+        /// `crate::rules`) and lays out the request.
         fn prepare(
             &self,
-        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
             let path = self
                 .path
                 .as_deref()
@@ -16534,7 +16572,7 @@ Appends one item; call it once per item, in order.*/
                 let mut files = ::std::vec::Vec::new();
                 if let Some(v) = &self.text {
                     texts
-                        .push(crate::request::FormText {
+                        .push(crate::call::FormText {
                             name: "text",
                             value: v.to_string(),
                             content_type: ::std::option::Option::None,
@@ -16542,7 +16580,7 @@ Appends one item; call it once per item, in order.*/
                 }
                 if let Some(v) = &self.account_id {
                     texts
-                        .push(crate::request::FormText {
+                        .push(crate::call::FormText {
                             name: "account_id",
                             value: v.to_string(),
                             content_type: ::std::option::Option::None,
@@ -16550,7 +16588,7 @@ Appends one item; call it once per item, in order.*/
                 }
                 if let Some(v) = &self.thread_id {
                     texts
-                        .push(crate::request::FormText {
+                        .push(crate::call::FormText {
                             name: "thread_id",
                             value: v.to_string(),
                             content_type: ::std::option::Option::None,
@@ -16558,7 +16596,7 @@ Appends one item; call it once per item, in order.*/
                 }
                 if let Some(v) = &self.quote_id {
                     texts
-                        .push(crate::request::FormText {
+                        .push(crate::call::FormText {
                             name: "quote_id",
                             value: v.to_string(),
                             content_type: ::std::option::Option::None,
@@ -16575,31 +16613,33 @@ Appends one item; call it once per item, in order.*/
                 }
                 if let Some(v) = &self.typing_duration {
                     texts
-                        .push(crate::request::FormText {
+                        .push(crate::call::FormText {
                             name: "typing_duration",
                             value: v.to_string(),
                             content_type: ::std::option::Option::None,
                         });
                 }
-                crate::request::Body::Form {
+                crate::call::Body::Form {
                     texts: texts.into(),
                     files: files.into(),
                 }
             };
-            Ok(crate::request::Prepared {
+            let prepared = crate::call::Prepared {
                 operation: OperationId::SendMessage,
                 path,
                 query,
                 headers,
                 body,
-            })
+            };
+            crate::rules::check(&prepared)?;
+            Ok(prepared)
         }
     }
     impl ::std::future::IntoFuture for SendMessage {
         type Output = ::std::result::Result<types::MessageSent, crate::Error>;
         type IntoFuture = crate::Pending<types::MessageSent>;
         fn into_future(self) -> Self::IntoFuture {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
     impl crate::Client {
@@ -16624,7 +16664,7 @@ Start synchronizing a chat's history from its first message; the answer says whe
                     )
                 });
             SyncChat {
-                core: crate::request::Core::new(self),
+                core: crate::call::Core::new(self.config()),
                 path,
             }
         }
@@ -16634,7 +16674,7 @@ Start synchronizing a chat's history from its first message; the answer says whe
     #[derive(Clone)]
     #[derive(Debug)]
     pub struct SyncChat {
-        pub(crate) core: crate::request::Core,
+        pub(crate) core: crate::call::Core,
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
     }
     impl SyncChat {
@@ -16647,35 +16687,38 @@ Start synchronizing a chat's history from its first message; the answer says whe
             crate::Response<types::ChatHistorySync>,
             crate::Error,
         > {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
                 .with_metadata()
                 .await
         }
-        /// Checks every value against the spec and lays out the request.
+        /// Checks every value against the spec (and the rules it cannot state,
+        /// `crate::rules`) and lays out the request.
         fn prepare(
             &self,
-        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
             let path = self
                 .path
                 .as_deref()
                 .map_err(|refused| crate::Error::invalid_input(refused))?;
             let query = ::std::vec::Vec::new();
             let headers = ::std::vec::Vec::new();
-            let body = crate::request::Body::None;
-            Ok(crate::request::Prepared {
+            let body = crate::call::Body::None;
+            let prepared = crate::call::Prepared {
                 operation: OperationId::SyncChat,
                 path,
                 query,
                 headers,
                 body,
-            })
+            };
+            crate::rules::check(&prepared)?;
+            Ok(prepared)
         }
     }
     impl ::std::future::IntoFuture for SyncChat {
         type Output = ::std::result::Result<types::ChatHistorySync, crate::Error>;
         type IntoFuture = crate::Pending<types::ChatHistorySync>;
         fn into_future(self) -> Self::IntoFuture {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
     impl crate::Client {
@@ -16688,7 +16731,7 @@ List the messages of every account (or of one account, or of one sender), one pa
             let path = crate::check::all([])
                 .map(|()| format!("{}/messages", self.base_path(),));
             ListMessages {
-                core: crate::request::Core::new(self),
+                core: crate::call::Core::new(self.config()),
                 path,
                 cursor: ::std::option::Option::None,
                 before: ::std::option::Option::None,
@@ -16704,7 +16747,7 @@ List the messages of every account (or of one account, or of one sender), one pa
     #[derive(Clone)]
     #[derive(Debug)]
     pub struct ListMessages {
-        pub(crate) core: crate::request::Core,
+        pub(crate) core: crate::call::Core,
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
         cursor: ::std::option::Option<::std::string::String>,
         before: ::std::option::Option<::std::string::String>,
@@ -16765,14 +16808,15 @@ List the messages of every account (or of one account, or of one sender), one pa
         pub async fn with_metadata(
             self,
         ) -> ::std::result::Result<crate::Response<types::MessageList>, crate::Error> {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
                 .with_metadata()
                 .await
         }
-        /// Checks every value against the spec and lays out the request.
+        /// Checks every value against the spec (and the rules it cannot state,
+        /// `crate::rules`) and lays out the request.
         fn prepare(
             &self,
-        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
             let path = self
                 .path
                 .as_deref()
@@ -16834,24 +16878,26 @@ List the messages of every account (or of one account, or of one sender), one pa
                 query.push(("account_id", v.to_string()));
             }
             let headers = ::std::vec::Vec::new();
-            let body = crate::request::Body::None;
-            Ok(crate::request::Prepared {
+            let body = crate::call::Body::None;
+            let prepared = crate::call::Prepared {
                 operation: OperationId::ListMessages,
                 path,
                 query,
                 headers,
                 body,
-            })
+            };
+            crate::rules::check(&prepared)?;
+            Ok(prepared)
         }
     }
     impl ::std::future::IntoFuture for ListMessages {
         type Output = ::std::result::Result<types::MessageList, crate::Error>;
         type IntoFuture = crate::Pending<types::MessageList>;
         fn into_future(self) -> Self::IntoFuture {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
-    impl crate::request::Paginated for ListMessages {
+    impl crate::call::pagination::Paginated for ListMessages {
         type Page = types::MessageList;
         type Item = types::Message;
         fn with_cursor(mut self, cursor: ::std::string::String) -> Self {
@@ -16871,7 +16917,7 @@ List the messages of every account (or of one account, or of one sender), one pa
             OperationId::ListMessages
         }
         fn send(&self) -> crate::Pending<Self::Page> {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
     impl ListMessages {
@@ -16884,7 +16930,7 @@ List the messages of every account (or of one account, or of one sender), one pa
         ) -> impl ::futures_util::Stream<
             Item = ::std::result::Result<types::MessageList, crate::Error>,
         > + Send + 'static {
-            crate::request::pages(self)
+            crate::call::pagination::pages(self)
         }
         /// Every item of every page, in order; ends as [`pages`](Self::pages) does.
         pub fn items(
@@ -16892,7 +16938,7 @@ List the messages of every account (or of one account, or of one sender), one pa
         ) -> impl ::futures_util::Stream<
             Item = ::std::result::Result<types::Message, crate::Error>,
         > + Send + 'static {
-            crate::request::items(self)
+            crate::call::pagination::items(self)
         }
     }
     impl crate::Client {
@@ -16920,7 +16966,7 @@ Retrieve the full details of a single message by its postpress id. The reference
                     )
                 });
             GetMessage {
-                core: crate::request::Core::new(self),
+                core: crate::call::Core::new(self.config()),
                 path,
             }
         }
@@ -16930,7 +16976,7 @@ Retrieve the full details of a single message by its postpress id. The reference
     #[derive(Clone)]
     #[derive(Debug)]
     pub struct GetMessage {
-        pub(crate) core: crate::request::Core,
+        pub(crate) core: crate::call::Core,
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
     }
     impl GetMessage {
@@ -16940,35 +16986,38 @@ Retrieve the full details of a single message by its postpress id. The reference
         pub async fn with_metadata(
             self,
         ) -> ::std::result::Result<crate::Response<types::Message>, crate::Error> {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
                 .with_metadata()
                 .await
         }
-        /// Checks every value against the spec and lays out the request.
+        /// Checks every value against the spec (and the rules it cannot state,
+        /// `crate::rules`) and lays out the request.
         fn prepare(
             &self,
-        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
             let path = self
                 .path
                 .as_deref()
                 .map_err(|refused| crate::Error::invalid_input(refused))?;
             let query = ::std::vec::Vec::new();
             let headers = ::std::vec::Vec::new();
-            let body = crate::request::Body::None;
-            Ok(crate::request::Prepared {
+            let body = crate::call::Body::None;
+            let prepared = crate::call::Prepared {
                 operation: OperationId::GetMessage,
                 path,
                 query,
                 headers,
                 body,
-            })
+            };
+            crate::rules::check(&prepared)?;
+            Ok(prepared)
         }
     }
     impl ::std::future::IntoFuture for GetMessage {
         type Output = ::std::result::Result<types::Message, crate::Error>;
         type IntoFuture = crate::Pending<types::Message>;
         fn into_future(self) -> Self::IntoFuture {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
     impl crate::Client {
@@ -17004,7 +17053,7 @@ Download the bytes of one attachment of a message. The reference publishes this 
                     )
                 });
             GetAttachment {
-                core: crate::request::Core::new(self),
+                core: crate::call::Core::new(self.config()),
                 path,
             }
         }
@@ -17014,7 +17063,7 @@ Download the bytes of one attachment of a message. The reference publishes this 
     #[derive(Clone)]
     #[derive(Debug)]
     pub struct GetAttachment {
-        pub(crate) core: crate::request::Core,
+        pub(crate) core: crate::call::Core,
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
     }
     impl GetAttachment {
@@ -17024,35 +17073,38 @@ Download the bytes of one attachment of a message. The reference publishes this 
         pub async fn with_metadata(
             self,
         ) -> ::std::result::Result<crate::Response<crate::Download>, crate::Error> {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
                 .download_with_metadata()
                 .await
         }
-        /// Checks every value against the spec and lays out the request.
+        /// Checks every value against the spec (and the rules it cannot state,
+        /// `crate::rules`) and lays out the request.
         fn prepare(
             &self,
-        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
             let path = self
                 .path
                 .as_deref()
                 .map_err(|refused| crate::Error::invalid_input(refused))?;
             let query = ::std::vec::Vec::new();
             let headers = ::std::vec::Vec::new();
-            let body = crate::request::Body::None;
-            Ok(crate::request::Prepared {
+            let body = crate::call::Body::None;
+            let prepared = crate::call::Prepared {
                 operation: OperationId::GetAttachment,
                 path,
                 query,
                 headers,
                 body,
-            })
+            };
+            crate::rules::check(&prepared)?;
+            Ok(prepared)
         }
     }
     impl ::std::future::IntoFuture for GetAttachment {
         type Output = ::std::result::Result<crate::Download, crate::Error>;
         type IntoFuture = crate::Pending<crate::Download>;
         fn into_future(self) -> Self::IntoFuture {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
     impl crate::Client {
@@ -17081,7 +17133,7 @@ Forward an existing message to another chat. WhatsApp only.
                     )
                 });
             ForwardMessage {
-                core: crate::request::Core::new(self),
+                core: crate::call::Core::new(self.config()),
                 path,
                 chat_id: ::std::option::Option::Some(chat_id.as_ref().to_owned()),
             }
@@ -17092,7 +17144,7 @@ Forward an existing message to another chat. WhatsApp only.
     #[derive(Clone)]
     #[derive(Debug)]
     pub struct ForwardMessage {
-        pub(crate) core: crate::request::Core,
+        pub(crate) core: crate::call::Core,
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
         chat_id: ::std::option::Option<::std::string::String>,
     }
@@ -17106,14 +17158,15 @@ Forward an existing message to another chat. WhatsApp only.
             crate::Response<types::MessageForwarded>,
             crate::Error,
         > {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
                 .with_metadata()
                 .await
         }
-        /// Checks every value against the spec and lays out the request.
+        /// Checks every value against the spec (and the rules it cannot state,
+        /// `crate::rules`) and lays out the request.
         fn prepare(
             &self,
-        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
             let path = self
                 .path
                 .as_deref()
@@ -17136,28 +17189,26 @@ Forward an existing message to another chat. WhatsApp only.
                     None => return Err(crate::check::missing("chat_id")),
                 }
                 if let Some(v) = &self.chat_id {
-                    object
-                        .insert(
-                            "chat_id".into(),
-                            crate::request::to_json("chat_id", v)?,
-                        );
+                    object.insert("chat_id".into(), crate::call::to_json("chat_id", v)?);
                 }
-                crate::request::json_value(&object)?
+                crate::call::json_value(&object)?
             };
-            Ok(crate::request::Prepared {
+            let prepared = crate::call::Prepared {
                 operation: OperationId::ForwardMessage,
                 path,
                 query,
                 headers,
                 body,
-            })
+            };
+            crate::rules::check(&prepared)?;
+            Ok(prepared)
         }
     }
     impl ::std::future::IntoFuture for ForwardMessage {
         type Output = ::std::result::Result<types::MessageForwarded, crate::Error>;
         type IntoFuture = crate::Pending<types::MessageForwarded>;
         fn into_future(self) -> Self::IntoFuture {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
     impl crate::Client {
@@ -17186,7 +17237,7 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
                     )
                 });
             AddReaction {
-                core: crate::request::Core::new(self),
+                core: crate::call::Core::new(self.config()),
                 path,
                 reaction: ::std::option::Option::Some(reaction.as_ref().to_owned()),
             }
@@ -17197,7 +17248,7 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
     #[derive(Clone)]
     #[derive(Debug)]
     pub struct AddReaction {
-        pub(crate) core: crate::request::Core,
+        pub(crate) core: crate::call::Core,
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
         reaction: ::std::option::Option<::std::string::String>,
     }
@@ -17211,14 +17262,15 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
             crate::Response<types::MessageReactionAdded>,
             crate::Error,
         > {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
                 .with_metadata()
                 .await
         }
-        /// Checks every value against the spec and lays out the request.
+        /// Checks every value against the spec (and the rules it cannot state,
+        /// `crate::rules`) and lays out the request.
         fn prepare(
             &self,
-        ) -> ::std::result::Result<crate::request::Prepared<'_>, crate::Error> {
+        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
             let path = self
                 .path
                 .as_deref()
@@ -17242,27 +17294,26 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
                 }
                 if let Some(v) = &self.reaction {
                     object
-                        .insert(
-                            "reaction".into(),
-                            crate::request::to_json("reaction", v)?,
-                        );
+                        .insert("reaction".into(), crate::call::to_json("reaction", v)?);
                 }
-                crate::request::json_value(&object)?
+                crate::call::json_value(&object)?
             };
-            Ok(crate::request::Prepared {
+            let prepared = crate::call::Prepared {
                 operation: OperationId::AddReaction,
                 path,
                 query,
                 headers,
                 body,
-            })
+            };
+            crate::rules::check(&prepared)?;
+            Ok(prepared)
         }
     }
     impl ::std::future::IntoFuture for AddReaction {
         type Output = ::std::result::Result<types::MessageReactionAdded, crate::Error>;
         type IntoFuture = crate::Pending<types::MessageReactionAdded>;
         fn into_future(self) -> Self::IntoFuture {
-            crate::request::Pending::new(&self.core, self.prepare())
+            crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
     impl ListAttendees {
@@ -17292,22 +17343,22 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         type Answer = types::ChatAttendeeList;
     }
     impl crate::dynamic::DynRequest for ListAttendees {
-        fn core_mut(&mut self) -> &mut crate::request::Core {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
             &mut self.core
         }
         fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            crate::rules::check(&self.prepare()?)
+            self.prepare().map(drop)
         }
         fn send_json(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<::serde_json::Value, crate::Error>,
         > {
             crate::dynamic::send_json(*self)
         }
         fn download(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<crate::Download, crate::Error>,
         > {
             crate::dynamic::wrong_answer(OperationId::ListAttendees)
@@ -17346,22 +17397,22 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         type Answer = types::ChatAttendee;
     }
     impl crate::dynamic::DynRequest for GetAttendee {
-        fn core_mut(&mut self) -> &mut crate::request::Core {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
             &mut self.core
         }
         fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            crate::rules::check(&self.prepare()?)
+            self.prepare().map(drop)
         }
         fn send_json(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<::serde_json::Value, crate::Error>,
         > {
             crate::dynamic::send_json(*self)
         }
         fn download(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<crate::Download, crate::Error>,
         > {
             crate::dynamic::wrong_answer(OperationId::GetAttendee)
@@ -17415,22 +17466,22 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         type Answer = types::ChatList;
     }
     impl crate::dynamic::DynRequest for ListAttendeeChats {
-        fn core_mut(&mut self) -> &mut crate::request::Core {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
             &mut self.core
         }
         fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            crate::rules::check(&self.prepare()?)
+            self.prepare().map(drop)
         }
         fn send_json(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<::serde_json::Value, crate::Error>,
         > {
             crate::dynamic::send_json(*self)
         }
         fn download(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<crate::Download, crate::Error>,
         > {
             crate::dynamic::wrong_answer(OperationId::ListAttendeeChats)
@@ -17484,22 +17535,22 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         type Answer = types::MessageList;
     }
     impl crate::dynamic::DynRequest for ListAttendeeMessages {
-        fn core_mut(&mut self) -> &mut crate::request::Core {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
             &mut self.core
         }
         fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            crate::rules::check(&self.prepare()?)
+            self.prepare().map(drop)
         }
         fn send_json(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<::serde_json::Value, crate::Error>,
         > {
             crate::dynamic::send_json(*self)
         }
         fn download(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<crate::Download, crate::Error>,
         > {
             crate::dynamic::wrong_answer(OperationId::ListAttendeeMessages)
@@ -17535,22 +17586,22 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         }
     }
     impl crate::dynamic::DynRequest for GetAttendeePicture {
-        fn core_mut(&mut self) -> &mut crate::request::Core {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
             &mut self.core
         }
         fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            crate::rules::check(&self.prepare()?)
+            self.prepare().map(drop)
         }
         fn send_json(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<::serde_json::Value, crate::Error>,
         > {
             crate::dynamic::wrong_answer(OperationId::GetAttendeePicture)
         }
         fn download(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<crate::Download, crate::Error>,
         > {
             ::std::boxed::Box::pin(::std::future::IntoFuture::into_future(*self))
@@ -17606,22 +17657,22 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         type Answer = types::ChatList;
     }
     impl crate::dynamic::DynRequest for ListChats {
-        fn core_mut(&mut self) -> &mut crate::request::Core {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
             &mut self.core
         }
         fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            crate::rules::check(&self.prepare()?)
+            self.prepare().map(drop)
         }
         fn send_json(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<::serde_json::Value, crate::Error>,
         > {
             crate::dynamic::send_json(*self)
         }
         fn download(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<crate::Download, crate::Error>,
         > {
             crate::dynamic::wrong_answer(OperationId::ListChats)
@@ -17704,22 +17755,22 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         type Answer = types::ChatStarted;
     }
     impl crate::dynamic::DynRequest for StartChat {
-        fn core_mut(&mut self) -> &mut crate::request::Core {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
             &mut self.core
         }
         fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            crate::rules::check(&self.prepare()?)
+            self.prepare().map(drop)
         }
         fn send_json(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<::serde_json::Value, crate::Error>,
         > {
             crate::dynamic::send_json(*self)
         }
         fn download(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<crate::Download, crate::Error>,
         > {
             crate::dynamic::wrong_answer(OperationId::StartChat)
@@ -17761,22 +17812,22 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         type Answer = types::ChatDetails;
     }
     impl crate::dynamic::DynRequest for GetChat {
-        fn core_mut(&mut self) -> &mut crate::request::Core {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
             &mut self.core
         }
         fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            crate::rules::check(&self.prepare()?)
+            self.prepare().map(drop)
         }
         fn send_json(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<::serde_json::Value, crate::Error>,
         > {
             crate::dynamic::send_json(*self)
         }
         fn download(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<crate::Download, crate::Error>,
         > {
             crate::dynamic::wrong_answer(OperationId::GetChat)
@@ -17818,22 +17869,22 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         type Answer = types::ChatPatched;
     }
     impl crate::dynamic::DynRequest for PatchChat {
-        fn core_mut(&mut self) -> &mut crate::request::Core {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
             &mut self.core
         }
         fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            crate::rules::check(&self.prepare()?)
+            self.prepare().map(drop)
         }
         fn send_json(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<::serde_json::Value, crate::Error>,
         > {
             crate::dynamic::send_json(*self)
         }
         fn download(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<crate::Download, crate::Error>,
         > {
             crate::dynamic::wrong_answer(OperationId::PatchChat)
@@ -17872,22 +17923,22 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         type Answer = types::ChatAttendeeList;
     }
     impl crate::dynamic::DynRequest for ListChatAttendees {
-        fn core_mut(&mut self) -> &mut crate::request::Core {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
             &mut self.core
         }
         fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            crate::rules::check(&self.prepare()?)
+            self.prepare().map(drop)
         }
         fn send_json(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<::serde_json::Value, crate::Error>,
         > {
             crate::dynamic::send_json(*self)
         }
         fn download(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<crate::Download, crate::Error>,
         > {
             crate::dynamic::wrong_answer(OperationId::ListChatAttendees)
@@ -17941,22 +17992,22 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         type Answer = types::MessageList;
     }
     impl crate::dynamic::DynRequest for ListChatMessages {
-        fn core_mut(&mut self) -> &mut crate::request::Core {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
             &mut self.core
         }
         fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            crate::rules::check(&self.prepare()?)
+            self.prepare().map(drop)
         }
         fn send_json(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<::serde_json::Value, crate::Error>,
         > {
             crate::dynamic::send_json(*self)
         }
         fn download(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<crate::Download, crate::Error>,
         > {
             crate::dynamic::wrong_answer(OperationId::ListChatMessages)
@@ -18037,22 +18088,22 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         type Answer = types::MessageSent;
     }
     impl crate::dynamic::DynRequest for SendMessage {
-        fn core_mut(&mut self) -> &mut crate::request::Core {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
             &mut self.core
         }
         fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            crate::rules::check(&self.prepare()?)
+            self.prepare().map(drop)
         }
         fn send_json(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<::serde_json::Value, crate::Error>,
         > {
             crate::dynamic::send_json(*self)
         }
         fn download(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<crate::Download, crate::Error>,
         > {
             crate::dynamic::wrong_answer(OperationId::SendMessage)
@@ -18091,22 +18142,22 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         type Answer = types::ChatHistorySync;
     }
     impl crate::dynamic::DynRequest for SyncChat {
-        fn core_mut(&mut self) -> &mut crate::request::Core {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
             &mut self.core
         }
         fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            crate::rules::check(&self.prepare()?)
+            self.prepare().map(drop)
         }
         fn send_json(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<::serde_json::Value, crate::Error>,
         > {
             crate::dynamic::send_json(*self)
         }
         fn download(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<crate::Download, crate::Error>,
         > {
             crate::dynamic::wrong_answer(OperationId::SyncChat)
@@ -18159,22 +18210,22 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         type Answer = types::MessageList;
     }
     impl crate::dynamic::DynRequest for ListMessages {
-        fn core_mut(&mut self) -> &mut crate::request::Core {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
             &mut self.core
         }
         fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            crate::rules::check(&self.prepare()?)
+            self.prepare().map(drop)
         }
         fn send_json(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<::serde_json::Value, crate::Error>,
         > {
             crate::dynamic::send_json(*self)
         }
         fn download(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<crate::Download, crate::Error>,
         > {
             crate::dynamic::wrong_answer(OperationId::ListMessages)
@@ -18213,22 +18264,22 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         type Answer = types::Message;
     }
     impl crate::dynamic::DynRequest for GetMessage {
-        fn core_mut(&mut self) -> &mut crate::request::Core {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
             &mut self.core
         }
         fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            crate::rules::check(&self.prepare()?)
+            self.prepare().map(drop)
         }
         fn send_json(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<::serde_json::Value, crate::Error>,
         > {
             crate::dynamic::send_json(*self)
         }
         fn download(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<crate::Download, crate::Error>,
         > {
             crate::dynamic::wrong_answer(OperationId::GetMessage)
@@ -18271,22 +18322,22 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         }
     }
     impl crate::dynamic::DynRequest for GetAttachment {
-        fn core_mut(&mut self) -> &mut crate::request::Core {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
             &mut self.core
         }
         fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            crate::rules::check(&self.prepare()?)
+            self.prepare().map(drop)
         }
         fn send_json(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<::serde_json::Value, crate::Error>,
         > {
             crate::dynamic::wrong_answer(OperationId::GetAttachment)
         }
         fn download(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<crate::Download, crate::Error>,
         > {
             ::std::boxed::Box::pin(::std::future::IntoFuture::into_future(*self))
@@ -18329,22 +18380,22 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         type Answer = types::MessageForwarded;
     }
     impl crate::dynamic::DynRequest for ForwardMessage {
-        fn core_mut(&mut self) -> &mut crate::request::Core {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
             &mut self.core
         }
         fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            crate::rules::check(&self.prepare()?)
+            self.prepare().map(drop)
         }
         fn send_json(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<::serde_json::Value, crate::Error>,
         > {
             crate::dynamic::send_json(*self)
         }
         fn download(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<crate::Download, crate::Error>,
         > {
             crate::dynamic::wrong_answer(OperationId::ForwardMessage)
@@ -18387,22 +18438,22 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         type Answer = types::MessageReactionAdded;
     }
     impl crate::dynamic::DynRequest for AddReaction {
-        fn core_mut(&mut self) -> &mut crate::request::Core {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
             &mut self.core
         }
         fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            crate::rules::check(&self.prepare()?)
+            self.prepare().map(drop)
         }
         fn send_json(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<::serde_json::Value, crate::Error>,
         > {
             crate::dynamic::send_json(*self)
         }
         fn download(
             self: Box<Self>,
-        ) -> crate::request::BoxFuture<
+        ) -> crate::call::BoxFuture<
             ::std::result::Result<crate::Download, crate::Error>,
         > {
             crate::dynamic::wrong_answer(OperationId::AddReaction)

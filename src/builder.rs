@@ -4,10 +4,11 @@ use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
-use crate::client::{Client, Config};
+use crate::call::head::header_value_for_key;
+use crate::call::{Config, Deadline};
+use crate::client::Client;
 use crate::error::Error;
 use crate::generated::spec_info;
-use crate::head::header_value_for_key;
 
 /// The environment variable [`Client::from_env`] reads the API key from.
 pub const API_KEY_ENV: &str = "POSTPRESS_API_KEY";
@@ -201,7 +202,10 @@ impl ClientBuilder {
             api_key,
             timeout,
             upload_timeout: self.upload_timeout.unwrap_or(DEFAULT_UPLOAD_TIMEOUT),
-            deadline: self.deadline,
+            deadline: match self.deadline {
+                Some(deadline) => Deadline::Set(deadline),
+                None => Deadline::AtLeast(DEFAULT_DEADLINE),
+            },
             max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
         }))
     }

@@ -4,18 +4,13 @@
 
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
-
-use reqwest::header::HeaderValue;
 
 use crate::builder::ClientBuilder;
-use crate::call::CallOptions;
+use crate::call::Config;
 use crate::chat_action::ChatAction;
 use crate::error::Error;
-use crate::execute::Plan;
 use crate::generated::operations::OperationId;
 use crate::requests;
-use crate::response::Secret;
 use crate::types;
 
 /// A postpress API client. Cheap to clone (one `Arc`); clones share one connection pool and are
@@ -37,25 +32,6 @@ use crate::types;
 #[derive(Clone)]
 pub struct Client {
     config: Arc<Config>,
-}
-
-/// What [`ClientBuilder::build`] checked.
-pub(crate) struct Config {
-    /// Without a trailing `/`.
-    pub base_url: String,
-    /// The base URL parsed once: each request's URL is a copy with its path set, which costs a
-    /// fraction of parsing the whole URL again (the largest part of building a request).
-    pub base: reqwest::Url,
-    pub http: reqwest::Client,
-    pub api_key: HeaderValue,
-    /// The key as text (which `header_value_for_key` checked it is), to scrub from what a server
-    /// sends back without checking it again on every call.
-    pub api_key_text: String,
-    pub timeout: Duration,
-    pub upload_timeout: Duration,
-    /// `None`: [`DEFAULT_DEADLINE`](crate::DEFAULT_DEADLINE), and never less than the timeout.
-    pub deadline: Option<Duration>,
-    pub max_retries: u32,
 }
 
 impl std::fmt::Debug for Client {
@@ -98,7 +74,8 @@ impl Client {
         self.config.base.path().trim_end_matches('/')
     }
 
-    pub(crate) fn config(&self) -> &Config {
+    /// The client's settings, shared with every request made from it (`Core::new`).
+    pub(crate) fn config(&self) -> &Arc<Config> {
         &self.config
     }
 
@@ -118,34 +95,13 @@ impl Client {
         let request = self.chat_action(chat_id, ChatAction::GetInviteLink);
         async move { invite_link_of(request.await?) }
     }
-
-    /// The client's settings with the call's own laid over them. A send that carries files has the
-    /// upload timeout; the default deadline is never shorter than the attempt's timeout (one slow
-    /// attempt must be able to finish), an explicit one is kept as it is.
-    pub(crate) fn plan(&self, operation: OperationId, options: &CallOptions, uploads: bool) -> Plan<'_> {
-        let config = &self.config;
-        let timeout = options
-            .timeout
-            .unwrap_or(if uploads { config.upload_timeout } else { config.timeout });
-        let deadline = options
-            .deadline
-            .or(config.deadline)
-            .unwrap_or(crate::DEFAULT_DEADLINE.max(timeout));
-        Plan {
-            operation,
-            timeout,
-            deadline,
-            max_retries: options.max_retries.unwrap_or(config.max_retries),
-            secret: Secret(&config.api_key_text),
-        }
-    }
 }
 
 /// The link of an answer to `getInviteLink`.
 fn invite_link_of(patched: types::ChatPatched) -> Result<String, Error> {
     patched.invite_link.ok_or_else(|| {
         // A 200 to getInviteLink: the action was performed, its answer lacks the link.
-        crate::response::unusable_success(
+        crate::call::response::unusable_success(
             OperationId::PatchChat,
             200,
             "the answer to getInviteLink has no invite_link",

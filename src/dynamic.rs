@@ -10,12 +10,12 @@ use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use serde_json::{Map, Value};
 
+use crate::body::multipart::Progress;
+use crate::body::upload::Upload;
+use crate::call::{BoxFuture, Core};
 use crate::client::Client;
 use crate::error::Error;
-use crate::multipart::Progress;
 use crate::operations::OperationId;
-use crate::request::{BoxFuture, Core};
-use crate::upload::Upload;
 
 /// Opens the file a binary field names: `(field, path) -> Upload`, or why it may not be read.
 pub type OpenFile<'a> = &'a dyn Fn(&str, &str) -> Result<Upload, String>;
@@ -51,7 +51,7 @@ impl std::fmt::Debug for AnyRequest {
 /// What every generated request type does for [`AnyRequest`].
 pub(crate) trait DynRequest: Send + 'static {
     fn core_mut(&mut self) -> &mut Core;
-    /// The spec's checks, without sending.
+    /// The spec's checks and the rules it cannot state (`crate::rules`), without sending.
     fn check(&self) -> Result<(), Error>;
     fn send_json(self: Box<Self>) -> BoxFuture<Result<Value, Error>>;
     /// The file an operation that answers one answered.
@@ -155,10 +155,10 @@ fn to_value(answer: impl serde::Serialize) -> Result<Value, Error> {
 #[allow(dead_code)] // Called for the list operations; a spec may have none.
 pub(crate) fn items_json<R>(request: R) -> BoxStream<'static, Result<Value, Error>>
 where
-    R: crate::request::Paginated,
+    R: crate::call::pagination::Paginated,
     R::Item: serde::Serialize,
 {
-    crate::request::items(request)
+    crate::call::pagination::items(request)
         .map(|item| item.and_then(to_value))
         .boxed()
 }

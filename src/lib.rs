@@ -29,7 +29,7 @@ mod generated {
     #![allow(missing_docs, clippy::all, unused_imports, dead_code)]
     include!(concat!(env!("OUT_DIR"), "/postpress_api.rs"));
 }
-mod attempt;
+mod body;
 mod builder;
 mod call;
 mod chat_action;
@@ -38,44 +38,35 @@ mod chat_action;
 #[allow(dead_code)]
 mod check;
 mod client;
-mod download;
 mod dynamic;
 mod error;
-mod execute;
 #[cfg(feature = "fake")]
 #[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
 pub mod fake;
-mod head;
-mod limit;
-mod multipart;
 mod path;
 mod random;
-mod request;
-mod response;
 pub mod retry;
 mod rules;
 mod send;
-mod telemetry;
-mod upload;
 
+pub use body::multipart::Progress;
+pub use body::upload::Upload;
 pub use builder::{
     API_KEY_ENV, BASE_URL_ENV, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT, DEFAULT_UPLOAD_TIMEOUT,
 };
 pub use call::Response;
+pub use call::download::Download;
+pub use call::limit::MAX_RESPONSE_BODY;
+pub use call::request::Pending;
 pub use chat_action::{ChatAction, MismatchedValue};
 pub use client::Client;
-pub use download::Download;
 pub use error::{ApiError, ConfigError, Error, InvalidInput, InvalidResponse, TransportError};
 pub use generated::error_codes::ErrorCode;
 pub use generated::{operations, requests, spec_info};
-pub use limit::MAX_RESPONSE_BODY;
-pub use multipart::Progress;
-pub use request::Pending;
 pub use requests::SendMessage;
 pub use retry::Outcome;
 pub use types::{Attachment, ChatPatched, Message, MessageForwarded, MessageReactionAdded, MessageSent};
-pub use upload::Upload;
 
 /// The types of the spec's schemas.
 pub mod types {

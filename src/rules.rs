@@ -6,10 +6,10 @@
 //! - `patch_chat`: the value fits the action (a boolean for a status toggle, a non-empty string
 //!   for a participant or a label), as [`ChatAction`] says.
 
+use crate::call::{Body, Prepared};
 use crate::chat_action::ChatAction;
 use crate::error::Error;
 use crate::operations::OperationId;
-use crate::request::{Body, Prepared};
 use crate::types::ChatActionRequest;
 
 /// The rules of `prepared`'s operation, if it has any.

@@ -3,11 +3,11 @@
 //! always had. (Its rule that a message carries text or a file is in
 //! `rules.rs`.)
 
+use crate::body::upload::Upload;
 use crate::call::Response;
 use crate::error::Error;
 use crate::requests::SendMessage;
 use crate::types::MessageSent;
-use crate::upload::Upload;
 
 /// ```no_run
 /// # async fn run(client: postpress::Client, jpeg_bytes: Vec<u8>) -> Result<(), postpress::Error> {

@@ -482,7 +482,9 @@ pub(crate) const ONE_PIXEL_PNG: &[u8] = &[
 fn fake_file(media_type: Option<&'static str>) -> (&'static str, Bytes) {
     match media_type {
         Some(media) if media.starts_with("image/") => (media, Bytes::from_static(ONE_PIXEL_PNG)),
-        Some(media) if crate::response::is_json(Some(media)) => (media, Bytes::from_static(b"\"postpress fake file\"")),
+        Some(media) if crate::call::response::is_json(Some(media)) => {
+            (media, Bytes::from_static(b"\"postpress fake file\""))
+        }
         Some(media) if !media.contains('*') => (media, Bytes::from_static(b"postpress fake file\n")),
         _ => ("application/octet-stream", Bytes::from_static(b"postpress fake file\n")),
     }

@@ -9,17 +9,17 @@
 //!   exact `Content-Length`; with reqwest's form only the file streams could be counted;
 //! - it is one file of under 150 lines on dependencies the crate has anyway.
 //!
-//! Files are never held in memory: each file part is read [`CHUNK_SIZE`](crate::upload::CHUNK_SIZE) bytes at a time as the
-//! request goes out (the read size decides throughput: 4 KiB reads are an order of magnitude
-//! slower; `cargo xtask bench` row 2 measures it against raw reqwest).
+//! Files are never held in memory: each file part is read [`CHUNK_SIZE`](super::upload::CHUNK_SIZE)
+//! bytes at a time as the request goes out (the read size decides throughput: 4 KiB reads are an
+//! order of magnitude slower; `cargo xtask bench` row 2 measures it against raw reqwest).
 
 use std::sync::{Arc, Weak};
 
 use bytes::Bytes;
 use futures_util::StreamExt;
 
+use super::upload::{ByteStream, OpenedUpload};
 use crate::error::Error;
-use crate::upload::{ByteStream, OpenedUpload};
 
 /// How far an upload has got, given to the callback of [`crate::SendMessage::on_progress`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

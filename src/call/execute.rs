@@ -1,7 +1,7 @@
 //! Executes one call: the SDK's only attempt loop, used by every operation. Each attempt is built,
-//! sent and read by `attempt.rs` (`HttpAttempts`); everything between attempts is here: classify the answer,
-//! decide whether to try again by the rule in [`crate::retry`] (which never repeats a send that
-//! may have taken effect), wait, and record it all in one tracing span.
+//! sent and read by an [`Attempts`] (HTTP's is `attempt.rs`); everything between attempts is
+//! here: classify the answer, decide whether to try again by the rule in [`crate::retry`] (which
+//! never repeats a send that may have taken effect), wait, and record it all in one tracing span.
 //!
 //! The loop is a hand-written future ([`Exchange`]) rather than an `async fn`: an awaited request
 //! must have a type a user can name (its `IntoFuture`), which an `async fn`'s future only gets
@@ -13,54 +13,13 @@ use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 use std::time::{Duration, Instant};
 
-use crate::error::Error;
-use crate::operations::OperationId;
-use crate::request::{Decode, Success};
-use crate::response::{CallContext, Secret};
-use crate::retry::{self, Outcome};
-use crate::telemetry::{self, GaveUp};
 use tracing::Span;
 
-/// What one attempt produced, already judged (`crate::response`), and the status of its answer
-/// when one arrived.
-pub(crate) type Attempt = (Result<Success, Error>, Option<u16>);
-
-/// How one call is run, with the client's settings and the call's own already merged.
-#[derive(Clone, Copy)]
-pub(crate) struct Plan<'a> {
-    pub operation: OperationId,
-    /// Time allowed for each attempt (handed to `attempt`, which sets it on its request).
-    pub timeout: Duration,
-    /// Time allowed for the whole call, attempts and waits included.
-    pub deadline: Duration,
-    pub max_retries: u32,
-    pub secret: Secret<'a>,
-}
-
-impl<'a> Plan<'a> {
-    /// What judging an answer of this call needs.
-    pub(crate) fn context(&self) -> CallContext<'a> {
-        CallContext {
-            operation: self.operation,
-            idempotency: retry::idempotency(self.operation),
-            secret: self.secret,
-        }
-    }
-}
-
-/// The attempts of one call: how each is started and driven. The HTTP ones are
-/// `crate::request::HttpAttempts`; the tests below script theirs.
-pub(crate) trait Attempts: Unpin {
-    type Attempt: Unpin;
-    /// The call's plan (its secret borrowed from `self`).
-    fn plan(&self) -> Plan<'_>;
-    /// The span of the next attempt, a child of the call's (`crate::telemetry::attempt_span`).
-    fn span(&self, call: &Span, resend_count: u32) -> Span;
-    /// Starts an attempt with this timeout, inside its span; nothing is awaited yet.
-    fn start(&mut self, timeout: Duration) -> Self::Attempt;
-    /// Drives `attempt`; a success's body is handed to `decode`.
-    fn poll_attempt(&mut self, attempt: &mut Self::Attempt, cx: &mut Context<'_>, decode: Decode<'_>) -> Poll<Attempt>;
-}
+use super::telemetry::{self, GaveUp};
+use super::{Attempts, Decode, Success};
+use crate::error::Error;
+use crate::operations::OperationId;
+use crate::retry::{self, Outcome};
 
 /// One call: its attempts, until one succeeds, one fails for good, `max_retries` retries are
 /// spent, or the deadline passes.
@@ -179,7 +138,7 @@ impl<A: Attempts> Exchange<A> {
         started: Instant,
         clipped: bool,
     ) -> Result<Duration, Result<Success, Error>> {
-        let plan = self.attempts.plan();
+        let plan = *self.attempts.plan();
         if clipped && matches!(result, Err(Error::Timeout(_))) {
             result = Err(Error::deadline(plan.operation, plan.deadline));
         }
@@ -224,7 +183,7 @@ struct Retries {
     max_retries: u32,
     /// The attempt under way, from 1.
     attempt: u32,
-    /// The call's span (`crate::telemetry`).
+    /// The call's span ([`telemetry`]).
     span: Span,
 }
 
@@ -253,21 +212,22 @@ impl Retries {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::call::response::{CallContext, Secret};
+    use crate::call::{Attempt, Plan};
     use crate::types::ErrorEnvelope;
 
-    fn plan(max_retries: u32, deadline: Duration) -> Plan<'static> {
+    fn plan(max_retries: u32, deadline: Duration) -> Plan {
         Plan {
             operation: OperationId::GetMessage,
             timeout: Duration::from_secs(30),
             deadline,
             max_retries,
-            secret: Secret(""),
         }
     }
 
     /// A 503 `errors/service_unavailable` (retryable), with this `Retry-After`, judged as an
     /// attempt of `plan` judges it.
-    fn unavailable(plan: &Plan<'static>, retry_after: Option<String>) -> Attempt {
+    fn unavailable(plan: &Plan, retry_after: Option<String>) -> Attempt {
         let envelope = ErrorEnvelope {
             type_: "errors/service_unavailable".into(),
             status: 503.0,
@@ -276,22 +236,23 @@ mod tests {
             instance: None,
         };
         let retry_after = retry_after.and_then(|v| retry::parse_retry_after(&v, std::time::SystemTime::now()));
-        let error = crate::response::api_error(plan.context(), 503, envelope, retry_after);
+        let error =
+            crate::call::response::api_error(CallContext::new(plan.operation, Secret("")), 503, envelope, retry_after);
         (Err(error), Some(503))
     }
 
     /// Attempts that answer `answer(plan)` at once, recording when each started.
     struct Script<F> {
-        plan: Plan<'static>,
+        plan: Plan,
         answer: F,
         start: tokio::time::Instant,
         starts: Vec<Duration>,
     }
 
-    impl<F: Fn(&Plan<'static>) -> Attempt + Unpin> Attempts for Script<F> {
+    impl<F: Fn(&Plan) -> Attempt + Unpin> Attempts for Script<F> {
         type Attempt = Option<Attempt>;
-        fn plan(&self) -> Plan<'_> {
-            self.plan
+        fn plan(&self) -> &Plan {
+            &self.plan
         }
         fn span(&self, _: &Span, _: u32) -> Span {
             Span::none()
@@ -307,10 +268,7 @@ mod tests {
 
     /// Runs a call whose every attempt answers `answer()`; returns when each attempt started
     /// (on the paused clock, from the call's start) and the call's error.
-    async fn attempts(
-        plan: Plan<'static>,
-        answer: impl Fn(&Plan<'static>) -> Attempt + Unpin,
-    ) -> (Vec<Duration>, Error) {
+    async fn attempts(plan: Plan, answer: impl Fn(&Plan) -> Attempt + Unpin) -> (Vec<Duration>, Error) {
         let mut exchange = Exchange::new(Script {
             plan,
             answer,

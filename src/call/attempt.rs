@@ -1,9 +1,9 @@
 //! One HTTP attempt of a call: the request built anew on the application's `reqwest::Client`
 //! (for JSON and multipart bodies alike), sent, and its answer read and judged
-//! (`crate::response`). [`crate::execute`] decides whether there is another.
+//! ([`super::response`]). [`super::execute`] decides whether there is another.
 //!
 //! Written as a state machine polled by the attempt loop rather than an `async fn`, for the
-//! reason given in `execute.rs`; what would be awaits are its states. The rare paths (opening the
+//! reason given in [`super::execute`]; what would be awaits are its states. The rare paths (opening the
 //! files of an upload, reading an answer the spec does not document) are `async fn`s, boxed.
 
 use std::future::Future;
@@ -16,24 +16,19 @@ use bytes::{Bytes, BytesMut};
 use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderValue};
 use tower_service::Service as _;
 
-use crate::client::Client;
+use super::head::{API_KEY_HEADER, ResponseHead};
+use super::limit::{BodyTooLarge, MAX_RESPONSE_BODY};
+use super::response::{self, CallContext, Secret};
+use super::{Attempt, Attempts, Body, BoxFuture, Config, Core, Decode, FormText, Plan, Prepared, Success};
+use crate::body::multipart::{Multipart, ProgressFn};
+use crate::body::upload::Upload;
 use crate::error::Error;
-use crate::execute::{Attempt, Attempts, Plan};
-use crate::head::{API_KEY_HEADER, ResponseHead};
-use crate::limit::{BodyTooLarge, MAX_RESPONSE_BODY};
-use crate::multipart::{Multipart, ProgressFn};
 use crate::operations::OperationId;
-use crate::request::{Body, BoxFuture, Core, Decode, FormText, Prepared, Success};
-use crate::response::{self, CallContext, Secret};
-use crate::upload::Upload;
 
 /// Everything the attempts of one call send: owned, so the call can be spawned.
 pub(crate) struct HttpAttempts {
-    client: Client,
-    operation: OperationId,
-    timeout: Duration,
-    deadline: Duration,
-    max_retries: u32,
+    config: Arc<Config>,
+    plan: Plan,
     url: reqwest::Url,
     method: reqwest::Method,
     body: Body,
@@ -49,13 +44,12 @@ pub(crate) struct HttpAttempts {
 }
 
 impl HttpAttempts {
-    /// The attempts of `prepared`, after the rules the spec cannot state (`crate::rules`).
+    /// The attempts of `prepared`.
     pub(crate) fn new(core: &Core, prepared: Prepared<'_>) -> Result<HttpAttempts, Error> {
-        crate::rules::check(&prepared)?;
-        let client = &core.client;
+        let config = &core.config;
         // A transfer of files, up or down, is given the upload timeout.
         let transfer = prepared.body.has_files() || prepared.operation.spec().download;
-        let mut plan = client.plan(prepared.operation, &core.options, transfer);
+        let mut plan = Plan::new(config, &core.options, prepared.operation, transfer);
         if let Body::Form { files, .. } = &prepared.body
             && !files.iter().all(|(_, upload)| upload.is_replayable())
         {
@@ -75,7 +69,7 @@ impl HttpAttempts {
         let spec = prepared.operation.spec();
         let accept = match (spec.download, spec.answer_media_type) {
             (false, _) => HeaderValue::from_static("application/json"),
-            (true, Some(media)) if !crate::response::is_json(Some(media)) => {
+            (true, Some(media)) if !response::is_json(Some(media)) => {
                 HeaderValue::from_str(&format!("{media}, application/json;q=0.5"))
                     .map_err(|e| Error::invalid_input(format!("the spec's media type {media}: {e}")))?
             }
@@ -83,28 +77,26 @@ impl HttpAttempts {
             (true, None) => HeaderValue::from_static("*/*"),
         };
         Ok(HttpAttempts {
-            operation: plan.operation,
-            timeout: plan.timeout,
-            deadline: plan.deadline,
-            max_retries: plan.max_retries,
-            url: request_url(client, &prepared),
+            plan,
+            url: request_url(config, &prepared),
             method,
             body: prepared.body,
             headers,
             accept,
             progress: core.progress.clone(),
-            client: client.clone(),
+            config: config.clone(),
             keep_headers: false,
         })
     }
 
+    /// What judging an answer of this call needs.
     fn context(&self) -> CallContext<'_> {
-        self.plan().context()
+        CallContext::new(self.plan.operation, Secret(&self.config.api_key_text))
     }
 
-    /// What a download keeps to read its body: the client, and the operation.
-    pub(crate) fn client_and_operation(&self) -> (Client, OperationId) {
-        (self.client.clone(), self.operation)
+    /// What a download keeps to read its body: the client's settings, and the operation.
+    pub(crate) fn config_and_operation(&self) -> (Arc<Config>, OperationId) {
+        (self.config.clone(), self.plan.operation)
     }
 }
 
@@ -112,8 +104,8 @@ impl HttpAttempts {
 /// once, when the client is built: setting a path costs a fraction of parsing a whole URL (the
 /// largest part of building a request). The path's parameters are encoded already and dot
 /// segments refused (`crate::path`), so setting it cannot lead elsewhere.
-fn request_url(client: &Client, prepared: &Prepared<'_>) -> reqwest::Url {
-    let mut url = client.config().base.clone();
+fn request_url(config: &Config, prepared: &Prepared<'_>) -> reqwest::Url {
+    let mut url = config.base.clone();
     url.set_path(prepared.path);
     if !prepared.query.is_empty() {
         url.query_pairs_mut().extend_pairs(prepared.query.iter());
@@ -201,22 +193,16 @@ impl Collected {
 impl Attempts for HttpAttempts {
     type Attempt = HttpAttempt;
 
-    fn plan(&self) -> Plan<'_> {
-        Plan {
-            operation: self.operation,
-            timeout: self.timeout,
-            deadline: self.deadline,
-            max_retries: self.max_retries,
-            secret: Secret(&self.client.config().api_key_text),
-        }
+    fn plan(&self) -> &Plan {
+        &self.plan
     }
 
     fn span(&self, call: &tracing::Span, resend_count: u32) -> tracing::Span {
-        crate::telemetry::attempt_span(call, self.operation, &self.url, resend_count)
+        super::telemetry::attempt_span(call, self.plan.operation, &self.url, resend_count)
     }
 
     fn start(&mut self, timeout: Duration) -> HttpAttempt {
-        let config = self.client.config();
+        let config = &self.config;
         let url = self.url.clone();
         let mut request = config
             .http
@@ -231,7 +217,7 @@ impl Attempts for HttpAttempts {
             request = request.timeout(timeout);
         }
         #[cfg(feature = "opentelemetry")]
-        if let Some((parent, state)) = crate::telemetry::trace_context(&tracing::Span::current()) {
+        if let Some((parent, state)) = super::telemetry::trace_context(&tracing::Span::current()) {
             // `start` runs inside the attempt's span.
             request = request.header("traceparent", parent);
             if let Some(state) = state {
@@ -264,7 +250,7 @@ impl Attempts for HttpAttempts {
         loop {
             match attempt {
                 HttpAttempt::Done => {
-                    let over = Error::invalid_input(format!("{}: the attempt is over", self.operation));
+                    let over = Error::invalid_input(format!("{}: the attempt is over", self.plan.operation));
                     return Poll::Ready((Err(over), None));
                 }
                 HttpAttempt::Finished(finished) => {
@@ -321,18 +307,18 @@ impl HttpAttempts {
     }
 
     fn sending(&self, request: reqwest::Request, sender: Option<Arc<()>>) -> HttpAttempt {
-        let mut http = &self.client.config().http;
+        let mut http = &self.config.http;
         HttpAttempt::Sending(http.call(request), sender)
     }
 
     /// What comes after the answer's head: reading a documented answer, or an undocumented one.
     fn answer(&self, response: reqwest::Response, sender: Option<Arc<()>>) -> HttpAttempt {
         let head = ResponseHead::of(&response);
-        let spec = self.operation.spec();
+        let spec = self.plan.operation.spec();
         let success = spec.successes.contains(&head.status);
         if !success && !spec.errors.contains(&head.status) {
             let status = head.status;
-            let read = undocumented(self.client.clone(), self.operation, head, response);
+            let read = undocumented(self.config.clone(), self.plan.operation, head, response);
             return HttpAttempt::Undocumented(Box::pin(read), status);
         }
         if response.content_length().is_some_and(|len| len > MAX_RESPONSE_BODY) {
@@ -425,12 +411,11 @@ async fn form(
 
 /// An answer with a status the spec does not document, read by [`response::undocumented`].
 async fn undocumented(
-    client: Client,
+    config: Arc<Config>,
     operation: OperationId,
     head: ResponseHead,
     response: reqwest::Response,
 ) -> Error {
-    // Only the operation and the secret of this plan are read.
-    let ctx = client.plan(operation, &Default::default(), false).context();
+    let ctx = CallContext::new(operation, Secret(&config.api_key_text));
     response::undocumented(ctx, Some(&head), response).await
 }

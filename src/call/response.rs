@@ -3,11 +3,11 @@
 
 use std::time::{Duration, SystemTime};
 
+use super::head::ResponseHead;
+use super::{Decode, Success};
 use crate::ErrorCode;
 use crate::error::{ApiError, Error, InvalidResponse, TransportError, snippet};
-use crate::head::ResponseHead;
 use crate::operations::OperationId;
-use crate::request::{Decode, Success};
 use crate::retry::{self, Failure, Idempotency};
 use crate::types::ErrorEnvelope;
 
@@ -22,7 +22,16 @@ pub(crate) struct CallContext<'a> {
     pub secret: Secret<'a>,
 }
 
-impl CallContext<'_> {
+impl<'a> CallContext<'a> {
+    /// The context of a call of `operation` made with the key `secret`.
+    pub(crate) fn new(operation: OperationId, secret: Secret<'a>) -> CallContext<'a> {
+        CallContext {
+            operation,
+            idempotency: retry::idempotency(operation),
+            secret,
+        }
+    }
+
     fn judge(&self, failure: Failure<'_>) -> retry::Judgement {
         retry::judge(self.idempotency, failure)
     }

@@ -8,7 +8,10 @@ use std::path::Path;
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 
-use crate::client::Client;
+use std::sync::Arc;
+
+use super::Config;
+use super::response::{CallContext, Secret, broken_body};
 use crate::error::Error;
 use crate::operations::OperationId;
 
@@ -27,7 +30,8 @@ use crate::operations::OperationId;
 /// # Ok(()) }
 /// ```
 pub struct Download {
-    client: Client,
+    /// The client's settings: the key to scrub from an error of a body that breaks off.
+    config: Arc<Config>,
     operation: OperationId,
     response: reqwest::Response,
 }
@@ -43,9 +47,9 @@ impl std::fmt::Debug for Download {
 }
 
 impl Download {
-    pub(crate) fn new(client: Client, operation: OperationId, response: reqwest::Response) -> Download {
+    pub(crate) fn new(config: Arc<Config>, operation: OperationId, response: reqwest::Response) -> Download {
         Download {
-            client,
+            config,
             operation,
             response,
         }
@@ -98,20 +102,20 @@ impl Download {
     /// [`Error::Transport`] (or [`Error::Timeout`]).
     pub fn into_stream(self) -> impl Stream<Item = Result<Bytes, Error>> + Send + 'static {
         let Download {
-            client,
+            config,
             operation,
             response,
         } = self;
         futures_util::stream::unfold(Some(response), move |response| {
-            let client = client.clone();
+            let config = config.clone();
             async move {
                 let mut response = response?;
                 match response.chunk().await {
                     Ok(Some(chunk)) => Some((Ok(chunk), Some(response))),
                     Ok(None) => None,
                     Err(e) => {
-                        let ctx = client.plan(operation, &Default::default(), false).context();
-                        Some((Err(crate::response::broken_body(ctx, e)), None))
+                        let ctx = CallContext::new(operation, Secret(&config.api_key_text));
+                        Some((Err(broken_body(ctx, e)), None))
                     }
                 }
             }

@@ -1,5 +1,5 @@
 //! A cap on the size of a response body, so a hostile or broken server cannot make the SDK hold
-//! an unbounded body in memory (a body is read whole before it is decoded). `crate::attempt`
+//! an unbounded body in memory (a body is read whole before it is decoded). An attempt
 //! refuses a body declared larger at once, and stops reading one that grows past it.
 
 /// The largest response body the SDK reads: 16 MiB. A documented answer is a few KiB.
