@@ -31,6 +31,7 @@ mod open_enums;
 mod operations;
 mod patches;
 mod requests;
+mod shapes;
 pub mod spec;
 mod spec_info;
 mod tagged_union;

@@ -79,6 +79,9 @@ pub struct Value_ {
     pub list_rule: Option<TokenStream>,
     /// Both, for the operation table.
     pub table_rule: TokenStream,
+    /// What a JSON value (each item, for a list) must hold below its top, when the spec
+    /// constrains anything there (`codegen/shapes.rs`).
+    pub shape: Option<TokenStream>,
     pub doc: String,
     /// A form part's `Content-Type`, from the spec's `encoding` (a concrete type, not a range).
     pub part_type: Option<String>,
@@ -96,6 +99,8 @@ pub enum BodyShape {
     Whole {
         ty: syn::Ident,
         required: bool,
+        /// What the body must hold below its top (`codegen/shapes.rs`).
+        shape: Option<TokenStream>,
     },
 }
 
@@ -204,20 +209,35 @@ fn count(schema: &Value, field: &str) -> TokenStream {
     }
 }
 
+/// The names an object schema's `required` lists.
+pub(super) fn required_names(schema: &Value) -> impl Iterator<Item = &str> {
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+}
+
+/// `field: Some(n)` of a count the schema gives (`minItems`, `maxLength`, ...).
+pub(super) fn count_field(schema: &Value, key: &str, field: &str) -> TokenStream {
+    let value = count(schema, key);
+    let field = format_ident!("{field}");
+    quote!(#field: #value)
+}
+
 /// `Constraints { fields.. }`, or `None` for no field.
-fn constraints(fields: &[TokenStream]) -> Option<TokenStream> {
+pub(super) fn constraints(fields: &[TokenStream]) -> Option<TokenStream> {
     (!fields.is_empty())
         .then(|| quote!(crate::operations::Constraints { #(#fields,)* ..crate::operations::Constraints::NONE }))
 }
 
 /// The fields of `crate::operations::Constraints` a scalar schema sets.
-fn rule_of(schema: &Value) -> Result<Vec<TokenStream>, String> {
+pub(super) fn rule_of(schema: &Value) -> Result<Vec<TokenStream>, String> {
     let mut fields = Vec::new();
     for (key, field) in [("minLength", "min_length"), ("maxLength", "max_length")] {
         if schema.get(key).is_some() {
-            let value = count(schema, key);
-            let field = format_ident!("{field}");
-            fields.push(quote!(#field: #value));
+            fields.push(count_field(schema, key, field));
         }
     }
     if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
@@ -330,13 +350,16 @@ fn value(
     if list {
         for (key, field) in [("minItems", "min_items"), ("maxItems", "max_items")] {
             if schema.get(key).is_some() {
-                let value = count(schema, key);
-                let field = format_ident!("{field}");
-                counts.push(quote!(#field: #value));
+                counts.push(count_field(schema, key, field));
             }
         }
     }
     let rule = rule_of(item)?;
+    let shape = match &kind {
+        Kind::Typed(_) => super::shapes::of(raw, item_node, false)?,
+        Kind::Json => super::shapes::of(raw, item_node, true)?,
+        _ => None,
+    };
     let doc = if doc.is_empty() {
         text(schema, "description")
     } else {
@@ -349,6 +372,7 @@ fn value(
             .unwrap_or(quote!(crate::operations::Constraints::NONE)),
         rule: constraints(&rule),
         list_rule: constraints(&counts),
+        shape,
         kind,
         list,
         required,
@@ -476,18 +500,13 @@ fn read_body(
         if !generated(types, &ty) {
             return Err(format!("{id}: no generated type {ty} for the body schema {name}"));
         }
-        return Ok((BodyShape::Whole { ty, required }, component));
+        let shape = super::shapes::of(raw, node, false)?;
+        return Ok((BodyShape::Whole { ty, required, shape }, component));
     }
     let record = component
         .as_deref()
         .and_then(|name| generated_struct(types, &names::type_ident(name)));
-    let required_fields: BTreeSet<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let required_fields: BTreeSet<&str> = required_names(schema).collect();
     let mut fields = Vec::new();
     for (name, property) in schema
         .get("properties")

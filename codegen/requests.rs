@@ -46,6 +46,9 @@ fn setter_input(kind: &Kind) -> (TokenStream, TokenStream) {
 /// The check of one stored item `v` (a reference).
 fn check_item(value: &Value_) -> TokenStream {
     let name = &value.name;
+    if let Some(shape) = &value.shape {
+        return quote!(crate::shape::check(#name, v, #shape)?;);
+    }
     let Some(rule) = &value.rule else {
         return quote!();
     };
@@ -197,7 +200,7 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
             }
         });
     }
-    if let BodyShape::Whole { ty, required } = &op.body {
+    if let BodyShape::Whole { ty, required, .. } = &op.body {
         fields.push(quote!(body: ::std::option::Option<types::#ty>));
         inits.push(quote!(body: ::std::option::Option::None));
         let doc = if *required {
@@ -260,12 +263,15 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
         .collect();
     let body = match &op.body {
         BodyShape::None => quote!(crate::call::Body::None),
-        BodyShape::Whole { required, .. } => {
+        BodyShape::Whole { required, shape, .. } => {
             let missing = required.then(|| quote!(None => return Err(crate::check::missing("body")),));
             let absent = (!required).then(|| quote!(None => crate::call::Body::None,));
+            let check = shape
+                .as_ref()
+                .map(|shape| quote!(crate::shape::check("body", body, #shape)?;));
             quote! {
                 match &self.body {
-                    Some(body) => crate::call::json_value(body)?,
+                    Some(body) => { #check crate::call::json_value(body)? }
                     #missing
                     #absent
                 }

@@ -15908,6 +15908,120 @@ Appends one item; call it once per item, in order.*/
                     files.push(("video_message", ::std::sync::Arc::clone(v)));
                 }
                 if let Some(v) = &self.linkedin {
+                    crate::shape::check(
+                        "linkedin",
+                        v,
+                        {
+                            static SHAPE: crate::shape::Shape = crate::shape::Shape::OneOf(
+                                &[
+                                    crate::shape::Shape::Object {
+                                        properties: &[
+                                            (
+                                                "api",
+                                                crate::shape::Shape::Text(crate::operations::Constraints {
+                                                    values: &["classic"],
+                                                    ..crate::operations::Constraints::NONE
+                                                }),
+                                            ),
+                                            (
+                                                "topic",
+                                                crate::shape::Shape::Text(crate::operations::Constraints {
+                                                    values: &[
+                                                        "service_request",
+                                                        "request_demo",
+                                                        "support",
+                                                        "careers",
+                                                        "other",
+                                                    ],
+                                                    ..crate::operations::Constraints::NONE
+                                                }),
+                                            ),
+                                        ],
+                                        required: &[],
+                                        others: ::std::option::Option::None,
+                                    },
+                                    crate::shape::Shape::Object {
+                                        properties: &[
+                                            (
+                                                "api",
+                                                crate::shape::Shape::Text(crate::operations::Constraints {
+                                                    values: &["recruiter"],
+                                                    ..crate::operations::Constraints::NONE
+                                                }),
+                                            ),
+                                            (
+                                                "follow_up",
+                                                crate::shape::Shape::Object {
+                                                    properties: &[
+                                                        (
+                                                            "scheduled_time",
+                                                            crate::shape::Shape::OneOf(
+                                                                &[
+                                                                    crate::shape::Shape::Object {
+                                                                        properties: &[
+                                                                            (
+                                                                                "days",
+                                                                                crate::shape::Shape::Number(crate::operations::Constraints {
+                                                                                    minimum: Some(3f64),
+                                                                                    maximum: Some(28f64),
+                                                                                    ..crate::operations::Constraints::NONE
+                                                                                }),
+                                                                            ),
+                                                                        ],
+                                                                        required: &["days", "timezone"],
+                                                                        others: ::std::option::Option::None,
+                                                                    },
+                                                                    crate::shape::Shape::Object {
+                                                                        properties: &[
+                                                                            (
+                                                                                "weeks",
+                                                                                crate::shape::Shape::Number(crate::operations::Constraints {
+                                                                                    minimum: Some(1f64),
+                                                                                    maximum: Some(4f64),
+                                                                                    ..crate::operations::Constraints::NONE
+                                                                                }),
+                                                                            ),
+                                                                        ],
+                                                                        required: &["weeks", "timezone"],
+                                                                        others: ::std::option::Option::None,
+                                                                    },
+                                                                ],
+                                                            ),
+                                                        ),
+                                                    ],
+                                                    required: &["subject", "text", "scheduled_time"],
+                                                    others: ::std::option::Option::None,
+                                                },
+                                            ),
+                                            (
+                                                "visibility",
+                                                crate::shape::Shape::Text(crate::operations::Constraints {
+                                                    values: &["PUBLIC", "PRIVATE", "PROJECT"],
+                                                    ..crate::operations::Constraints::NONE
+                                                }),
+                                            ),
+                                        ],
+                                        required: &["api"],
+                                        others: ::std::option::Option::None,
+                                    },
+                                    crate::shape::Shape::Object {
+                                        properties: &[
+                                            (
+                                                "api",
+                                                crate::shape::Shape::Text(crate::operations::Constraints {
+                                                    values: &["sales_navigator"],
+                                                    ..crate::operations::Constraints::NONE
+                                                }),
+                                            ),
+                                        ],
+                                        required: &["api"],
+                                        others: ::std::option::Option::None,
+                                    },
+                                ],
+                            );
+                            &SHAPE
+                        },
+                    )?;
                     texts
                         .push(crate::call::FormText {
                             name: "linkedin",

@@ -48,6 +48,9 @@ mod random;
 pub mod retry;
 mod rules;
 mod send;
+// Each kind of shape is written by the generator where the spec has one: a spec may have none of a kind.
+#[allow(dead_code)]
+mod shape;
 
 pub use body::multipart::Progress;
 pub use body::upload::Upload;

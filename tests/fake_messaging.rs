@@ -161,3 +161,106 @@ async fn a_walk_sees_every_earlier_message_once_while_new_ones_arrive() {
     sent.reverse();
     assert_eq!(seen, sent, "every earlier message exactly once, newest first");
 }
+
+/// A bound inside a JSON form part (start_chat's `linkedin.follow_up.scheduled_time.weeks`, which
+/// the generated type holds as a plain number) is checked before anything is sent: by the SDK, by
+/// `AnyRequest` (the CLI's and `postpress mcp`'s way in) and by the fake, which answers a client
+/// that skipped the check as the API would.
+#[tokio::test]
+async fn a_bound_inside_a_json_part_is_checked_before_sending() {
+    let fake = FakeServer::start().await;
+    let account = fake.add_account(Provider::LinkedIn);
+    let client = fake.client();
+    let recruiter = |schedule: Value| {
+        serde_json::json!({
+            "api": "recruiter",
+            "follow_up": {"subject": "Following up", "text": "Any news?", "scheduled_time": schedule},
+        })
+    };
+    let typed = |options: Value| -> postpress::types::StartChatLinkedinOptions {
+        serde_json::from_value(options).expect("the type itself takes any number")
+    };
+    let start = |options: Value| {
+        client
+            .start_chat()
+            .account_id(&account)
+            .attendees_ids("ACoAAA1")
+            .text("Hello")
+            .linkedin(typed(options))
+    };
+
+    for (schedule, refusal) in [
+        (
+            serde_json::json!({"weeks": 10, "timezone": "Europe/Paris"}),
+            "linkedin.follow_up.scheduled_time.weeks is 10, it must be at most 4",
+        ),
+        (
+            serde_json::json!({"days": 1, "timezone": "Europe/Paris"}),
+            "linkedin.follow_up.scheduled_time.days is 1, it must be at least 3",
+        ),
+    ] {
+        let error = start(recruiter(schedule.clone())).await.unwrap_err();
+        assert!(
+            matches!(&error, Error::InvalidInput(e) if e.message == refusal),
+            "{error:?}"
+        );
+        assert_eq!(error.outcome(), postpress::Outcome::NotApplied);
+
+        let arguments = serde_json::json!({
+            "account_id": account, "attendees_ids": ["ACoAAA1"], "text": "Hello",
+            "linkedin": recruiter(schedule.clone()),
+        });
+        let Value::Object(arguments) = arguments else {
+            unreachable!()
+        };
+        let open = |_: &str, _: &str| Err("no file".to_string());
+        let from_json = postpress::requests::AnyRequest::from_json(
+            &client,
+            postpress::operations::OperationId::StartChat,
+            arguments,
+            &open,
+        );
+        let Err(Error::InvalidInput(error)) = from_json else {
+            panic!("AnyRequest took {refusal}");
+        };
+        assert!(error.message.contains(refusal), "{error}");
+
+        // A client that does not check: the fake refuses the form as the API would.
+        let form = reqwest::multipart::Form::new()
+            .text("account_id", account.clone())
+            .text("attendees_ids", "ACoAAA1")
+            .text("text", "Hello")
+            .part(
+                "linkedin",
+                reqwest::multipart::Part::text(recruiter(schedule).to_string())
+                    .mime_str("application/json")
+                    .unwrap(),
+            );
+        let answer = reqwest::Client::new()
+            .post(format!("{}/chats", fake.base_url()))
+            .header("x-api-key", fake.api_key())
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 400);
+        let problem: Value = answer.json().await.unwrap();
+        assert!(problem["detail"].as_str().unwrap().contains(refusal), "{problem}");
+    }
+    let reached: Vec<u16> = fake
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(reached, [400, 400], "only the unchecked forms reached the fake");
+
+    // Within bounds, by days or by weeks, the chat starts.
+    for schedule in [
+        serde_json::json!({"weeks": 4, "timezone": "Europe/Paris"}),
+        serde_json::json!({"days": 3, "timezone": "Europe/Paris"}),
+    ] {
+        let started = start(recruiter(schedule)).await.unwrap();
+        assert!(started.chat_id.is_some());
+    }
+}

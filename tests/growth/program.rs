@@ -223,6 +223,37 @@ async fn main() {
     invalid_input(client.get_account("..").await, "account_id");
     invalid_input(client.create_group().account_id("acc_1").await, "attendees_ids");
     invalid_input(client.upload_document("acc_1").title("no file").await, "file");
+    // Inside a JSON value: what its generated type does not hold (a number's bounds, a list's
+    // length; typify's string types check their own), in a form's JSON part, in each of a list of
+    // them, in a map's values, and in a JSON body's field that is a described reference (`allOf`).
+    let upload = |metadata: serde_json::Value, reviewer: serde_json::Value| {
+        client
+            .upload_document("acc_1")
+            .title("Q3")
+            .file(Upload::bytes("q3.pdf", &b"%PDF"[..]))
+            .metadata(serde_json::from_value::<postpress::types::UploadDocumentRequestMetadata>(metadata).unwrap())
+            .reviewers(serde_json::from_value::<postpress::types::UploadDocumentRequestReviewersItem>(reviewer).unwrap())
+    };
+    invalid_input(
+        upload(serde_json::json!({"scores": {"ada": 3, "bo": 11}}), serde_json::json!({"name": "Ada"})).await,
+        "metadata.scores.bo is 11, it must be at most 10",
+    );
+    invalid_input(
+        upload(serde_json::json!({"source": "scanner"}), serde_json::json!({"name": "Ada", "weight": 0})).await,
+        "reviewers.weight is 0, it must be more than 0",
+    );
+    let group = |settings: serde_json::Value| {
+        client
+            .create_group()
+            .account_id("acc_1")
+            .attendees_ids("att_1")
+            .settings(serde_json::from_value::<postpress::types::GroupSettings>(settings).unwrap())
+    };
+    invalid_input(group(serde_json::json!({"max_members": 1})).await, "settings.max_members is 1, it must be at least 2");
+    invalid_input(
+        group(serde_json::json!({"roles": [{"name": "a"}, {"name": "b"}, {"name": "c"}, {"name": "d"}]})).await,
+        "settings.roles has 4 items, at most 3 are allowed",
+    );
     let error = client.list_accounts().limit(0).await.unwrap_err();
     assert_eq!(error.outcome(), Outcome::NotApplied);
     assert_eq!(log.lock().unwrap().len(), before, "nothing was sent");

@@ -52,6 +52,13 @@ async fn the_cli_has_a_command_for_every_new_operation() {
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("limit"));
     assert!(fake.requests().is_empty(), "nothing was sent");
+    // And one inside a JSON value (a JSON body's field of a generated type).
+    let args = ["create-group", "--account-id", "acc_1", "--attendees-ids", "att_1", "--settings", r#"{"max_members": 1}"#];
+    let refused = postpress(&fake, &args).await;
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("settings.max_members is 1, it must be at least 2"), "{said}");
+    assert!(fake.requests().is_empty(), "nothing was sent");
 
     // A path parameter positional, a new method under an existing path, a multipart upload with a
     // repeated text field and a file from a path.
@@ -136,6 +143,19 @@ async fn the_fake_serves_every_new_operation() {
     assert_eq!(envelope["type"], "errors/invalid_request");
     assert!(envelope["detail"].as_str().unwrap().contains("limit"), "{envelope}");
     assert_eq!(get("/accounts?color=red").await.unwrap().status(), 400, "an unknown parameter");
+    // A bound inside a JSON body's field, which the field's type does not hold.
+    let group = json!({"account_id": "acc_1", "attendees_ids": ["att_1"], "settings": {"max_members": 501}});
+    let bad = http
+        .post(format!("{}/groups", fake.base_url()))
+        .header("x-api-key", fake.api_key())
+        .json(&group)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    let envelope: Value = bad.json().await.unwrap();
+    let detail = envelope["detail"].as_str().unwrap();
+    assert!(detail.contains("settings.max_members is 501, it must be at most 500"), "{envelope}");
     // The spec's example, or a body built from the schema, valid against it.
     let page: Value = get("/accounts?limit=2").await.unwrap().json().await.unwrap();
     assert_eq!(page["cursor"], Value::Null, "a client following pages stops");
