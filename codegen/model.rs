@@ -234,6 +234,21 @@ pub(super) fn constraints(fields: &[TokenStream]) -> Option<TokenStream> {
 
 /// The fields of `crate::operations::Constraints` a scalar schema sets.
 pub(super) fn rule_of(schema: &Value) -> Result<Vec<TokenStream>, String> {
+    let mut fields = bounds_of(schema)?;
+    if let Some(values) = values_field(schema)? {
+        fields.push(values);
+    }
+    Ok(fields)
+}
+
+/// `values: &[..]` of an enum, if the schema is one.
+pub(super) fn values_field(schema: &Value) -> Result<Option<TokenStream>, String> {
+    let values = enum_values(schema)?;
+    Ok((!values.is_empty()).then(|| quote!(values: &[#(#values),*])))
+}
+
+/// The fields of `crate::operations::Constraints` a scalar schema's bounds set: all but its enum.
+pub(super) fn bounds_of(schema: &Value) -> Result<Vec<TokenStream>, String> {
     let mut fields = Vec::new();
     for (key, field) in [("minLength", "min_length"), ("maxLength", "max_length")] {
         if schema.get(key).is_some() {
@@ -259,10 +274,6 @@ pub(super) fn rule_of(schema: &Value) -> Result<Vec<TokenStream>, String> {
             let field = format_ident!("{field}");
             fields.push(quote!(#field: true));
         }
-    }
-    let values = enum_values(schema)?;
-    if !values.is_empty() {
-        fields.push(quote!(values: &[#(#values),*]));
     }
     Ok(fields)
 }

@@ -47,7 +47,11 @@ fn setter_input(kind: &Kind) -> (TokenStream, TokenStream) {
 fn check_item(value: &Value_) -> TokenStream {
     let name = &value.name;
     if let Some(shape) = &value.shape {
-        return quote!(crate::shape::check(#name, v, #shape)?;);
+        // Any JSON is checked as it is; a typed value as it will be sent.
+        return match value.kind {
+            Kind::Json => quote!(crate::shape::check_json(#name, v, #shape)?;),
+            _ => quote!(crate::shape::check(#name, v, #shape)?;),
+        };
     }
     let Some(rule) = &value.rule else {
         return quote!();

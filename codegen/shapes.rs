@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use super::model::{constraints, count_field, required_names, resolve, rule_of};
+use super::model::{bounds_of, constraints, count_field, required_names, resolve, values_field};
 
 /// `&SHAPE` (a `static` written in place), or `None` when the schema constrains nothing below its
 /// top that a value's type does not already hold. `untyped`: the value is any JSON, so what a
@@ -130,17 +130,16 @@ impl Reader<'_> {
             return self.object(schema);
         }
         let scalar = |kind: TokenStream, typed_holds: bool, reader: &Self| -> Result<Written, String> {
-            let open = schema.get("x-open-enum") == Some(&Value::Bool(true));
-            let mut bounds = schema.clone();
-            if let Some(object) = bounds.as_object_mut() {
-                object.remove("enum");
-            }
             // An open enum takes values the spec does not list, on purpose. A closed one's values,
             // and a string's length and pattern, are checked where the shape is, for they tell a
             // union's branches apart; but they alone do not make a typed value's shape worth
             // checking: typify's types hold them (an enum, a string newtype checked when made).
-            let fields = rule_of(if open { &bounds } else { schema })?;
-            let constrained = (!typed_holds && !rule_of(&bounds)?.is_empty()) || (reader.untyped && !fields.is_empty());
+            let mut fields = bounds_of(schema)?;
+            let bounded = !fields.is_empty();
+            if schema.get("x-open-enum") != Some(&Value::Bool(true)) {
+                fields.extend(values_field(schema)?);
+            }
+            let constrained = (!typed_holds && bounded) || (reader.untyped && !fields.is_empty());
             let refuses = !fields.is_empty();
             let rule = constraints(&fields).unwrap_or(quote!(crate::operations::Constraints::NONE));
             Ok(Written::new(

@@ -219,30 +219,19 @@ mod tests {
         maximum: Some(28.0),
         ..Rule::NONE
     };
+    const SCHEDULE_WEEKS: Shape = Shape::Object {
+        properties: &[("weeks", Shape::Number(WEEKS))],
+        required: &["weeks", "timezone"],
+        others: None,
+    };
     static SCHEDULE: Shape = Shape::OneOf(&[
         Shape::Object {
             properties: &[("days", Shape::Number(DAYS))],
             required: &["days", "timezone"],
             others: None,
         },
-        Shape::Object {
-            properties: &[("weeks", Shape::Number(WEEKS))],
-            required: &["weeks", "timezone"],
-            others: None,
-        },
+        SCHEDULE_WEEKS,
     ]);
-    static OPTIONS: Shape = Shape::Object {
-        properties: &[(
-            "follow_up",
-            Shape::Object {
-                properties: &[("scheduled_time", Shape::AllOf(&[Shape::Any, Shape::OneOf(&[])]))],
-                required: &[],
-                others: None,
-            },
-        )],
-        required: &[],
-        others: None,
-    };
 
     fn refused(value: serde_json::Value, shape: &Shape) -> String {
         check_json("linkedin", &value, shape).expect_err("refused").to_string()
@@ -291,8 +280,13 @@ mod tests {
         assert!(refused(json!({"n": 1.5}), &LABELS).contains("linkedin.n is not an integer"));
         assert!(refused(json!({"labels": "a"}), &LABELS).contains("linkedin.labels is not a list"));
         assert!(refused(json!([]), &LABELS).contains("linkedin is not an object"));
-        // A null has nothing to bound; an unconstrained property is not looked at.
-        assert!(check_json("x", &json!({"labels": null, "other": {"deep": true}}), &OPTIONS).is_ok());
+        // A null has nothing to bound; a property the shape does not name is not looked at.
+        assert!(check_json("x", &json!({"labels": null}), &LABELS).is_ok());
+        let noted = json!({"weeks": 2, "timezone": "UTC", "note": {"deep": [true]}});
+        assert!(check_json("s", &noted, &SCHEDULE).is_ok());
+        // `allOf`: every part must hold.
+        static BOTH: Shape = Shape::AllOf(&[Shape::Any, SCHEDULE_WEEKS]);
+        assert!(refused(json!({"weeks": 5, "timezone": "UTC"}), &BOTH).contains("linkedin.weeks is 5"));
     }
 
     #[test]
