@@ -116,6 +116,8 @@ pub enum Answer {
 /// One operation as the generators see it.
 pub struct Op {
     pub id: String,
+    /// The part of the API (the Cargo feature) it is in.
+    pub part: String,
     pub variant: syn::Ident,
     pub method: String,
     pub path: String,
@@ -782,6 +784,7 @@ fn read_op(
     }
 
     let mut op_model = Op {
+        part: super::parts::part_of(raw, path, method, op)?,
         variant: names::type_ident(&id),
         method: method_upper,
         path: path.to_string(),

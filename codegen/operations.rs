@@ -78,6 +78,7 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
     for op in ops {
         let Op {
             id,
+            part,
             variant,
             method,
             path,
@@ -135,7 +136,7 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
         indexes.push(rows.len());
         rows.push(quote! {
             Operation {
-                id: #id, operation: OperationId::#variant, method: #method, path: #path, success: #success,
+                id: #id, operation: OperationId::#variant, part: #part, method: #method, path: #path, success: #success,
                 successes: &[#(#successes),*], errors: &[#(#errors),*], multipart: #multipart, summary: #summary,
                 description: #description,
                 path_parameters: &[#(#parameters),*],
@@ -307,6 +308,9 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
                 pub id: &'static str,
                 /// The same, as an enum.
                 pub operation: OperationId,
+                /// The part of the API it is in: the crate's Cargo feature that compiles it (the
+                /// feature its first tag names in the spec).
+                pub part: &'static str,
                 /// The HTTP method, upper case.
                 pub method: &'static str,
                 /// The path template under the server URL, e.g. `/messages/{message_id}`.

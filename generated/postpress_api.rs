@@ -12828,7 +12828,7 @@ pub mod spec_info {
     /// The spec's `info.version`.
     pub const VERSION: &str = "1.1.0";
     /// A short fingerprint of the spec text (FNV-1a, 8 hex digits), named in the user agent.
-    pub const FINGERPRINT: &str = "95ae616d";
+    pub const FINGERPRINT: &str = "f065d9bb";
 }
 /// What the spec says about each operation, for code that must agree with it (the retry
 /// rules, the fake server, the tests).
@@ -13205,6 +13205,9 @@ pub mod operations {
         pub id: &'static str,
         /// The same, as an enum.
         pub operation: OperationId,
+        /// The part of the API it is in: the crate's Cargo feature that compiles it (the
+        /// feature its first tag names in the spec).
+        pub part: &'static str,
         /// The HTTP method, upper case.
         pub method: &'static str,
         /// The path template under the server URL, e.g. `/messages/{message_id}`.
@@ -13263,6 +13266,7 @@ pub mod operations {
         Operation {
             id: "list_attendees",
             operation: OperationId::ListAttendees,
+            part: "messaging",
             method: "GET",
             path: "/chat_attendees",
             success: 200u16,
@@ -13324,6 +13328,7 @@ pub mod operations {
         Operation {
             id: "get_attendee",
             operation: OperationId::GetAttendee,
+            part: "messaging",
             method: "GET",
             path: "/chat_attendees/{attendee_id}",
             success: 200u16,
@@ -13363,6 +13368,7 @@ pub mod operations {
         Operation {
             id: "list_attendee_chats",
             operation: OperationId::ListAttendeeChats,
+            part: "messaging",
             method: "GET",
             path: "/chat_attendees/{attendee_id}/chats",
             success: 200u16,
@@ -13472,6 +13478,7 @@ pub mod operations {
         Operation {
             id: "list_attendee_messages",
             operation: OperationId::ListAttendeeMessages,
+            part: "messaging",
             method: "GET",
             path: "/chat_attendees/{attendee_id}/messages",
             success: 200u16,
@@ -13581,6 +13588,7 @@ pub mod operations {
         Operation {
             id: "get_attendee_picture",
             operation: OperationId::GetAttendeePicture,
+            part: "messaging",
             method: "GET",
             path: "/chat_attendees/{attendee_id}/picture",
             success: 200u16,
@@ -13620,6 +13628,7 @@ pub mod operations {
         Operation {
             id: "list_chats",
             operation: OperationId::ListChats,
+            part: "messaging",
             method: "GET",
             path: "/chats",
             success: 200u16,
@@ -13745,6 +13754,7 @@ pub mod operations {
         Operation {
             id: "start_chat",
             operation: OperationId::StartChat,
+            part: "messaging",
             method: "POST",
             path: "/chats",
             success: 201u16,
@@ -13858,6 +13868,7 @@ pub mod operations {
         Operation {
             id: "get_chat",
             operation: OperationId::GetChat,
+            part: "messaging",
             method: "GET",
             path: "/chats/{chat_id}",
             success: 200u16,
@@ -13907,6 +13918,7 @@ pub mod operations {
         Operation {
             id: "patch_chat",
             operation: OperationId::PatchChat,
+            part: "messaging",
             method: "PATCH",
             path: "/chats/{chat_id}",
             success: 200u16,
@@ -13956,6 +13968,7 @@ pub mod operations {
         Operation {
             id: "list_chat_attendees",
             operation: OperationId::ListChatAttendees,
+            part: "messaging",
             method: "GET",
             path: "/chats/{chat_id}/attendees",
             success: 200u16,
@@ -13995,6 +14008,7 @@ pub mod operations {
         Operation {
             id: "list_chat_messages",
             operation: OperationId::ListChatMessages,
+            part: "messaging",
             method: "GET",
             path: "/chats/{chat_id}/messages",
             success: 200u16,
@@ -14101,6 +14115,7 @@ pub mod operations {
         Operation {
             id: "send_message",
             operation: OperationId::SendMessage,
+            part: "messaging",
             method: "POST",
             path: "/chats/{chat_id}/messages",
             success: 201u16,
@@ -14222,6 +14237,7 @@ pub mod operations {
         Operation {
             id: "sync_chat",
             operation: OperationId::SyncChat,
+            part: "messaging",
             method: "GET",
             path: "/chats/{chat_id}/sync",
             success: 200u16,
@@ -14261,6 +14277,7 @@ pub mod operations {
         Operation {
             id: "list_messages",
             operation: OperationId::ListMessages,
+            part: "messaging",
             method: "GET",
             path: "/messages",
             success: 200u16,
@@ -14362,6 +14379,7 @@ pub mod operations {
         Operation {
             id: "get_message",
             operation: OperationId::GetMessage,
+            part: "messaging",
             method: "GET",
             path: "/messages/{message_id}",
             success: 200u16,
@@ -14401,6 +14419,7 @@ pub mod operations {
         Operation {
             id: "get_attachment",
             operation: OperationId::GetAttachment,
+            part: "messaging",
             method: "GET",
             path: "/messages/{message_id}/attachments/{attachment_id}",
             success: 200u16,
@@ -14454,6 +14473,7 @@ pub mod operations {
         Operation {
             id: "forward_message",
             operation: OperationId::ForwardMessage,
+            part: "messaging",
             method: "POST",
             path: "/messages/{message_id}/forward",
             success: 200u16,
@@ -14506,6 +14526,7 @@ pub mod operations {
         Operation {
             id: "add_reaction",
             operation: OperationId::AddReaction,
+            part: "messaging",
             method: "POST",
             path: "/messages/{message_id}/reaction",
             success: 200u16,

@@ -2,16 +2,13 @@
 //! are generated (`codegen/requests.rs`); the ones here add what the spec cannot say:
 //! [`ChatAction`] over `patch_chat`, and [`invite_link`](Client::invite_link).
 
-use std::future::Future;
 use std::sync::Arc;
 
 use crate::builder::ClientBuilder;
 use crate::call::Config;
-use crate::chat_action::ChatAction;
 use crate::error::Error;
-use crate::generated::operations::OperationId;
-use crate::requests;
-use crate::types;
+#[cfg(feature = "messaging")]
+use crate::{chat_action::ChatAction, generated::operations::OperationId, requests, types};
 
 /// A postpress API client. Cheap to clone (one `Arc`); clones share one connection pool and are
 /// safe to use from many tasks at once.
@@ -82,22 +79,27 @@ impl Client {
     /// Performs an action on a chat (`PATCH /chats/{chat_id}`), over the generated
     /// [`patch_chat`](Self::patch_chat). See [`ChatAction`] for the actions and the providers
     /// that support each.
+    #[cfg(feature = "messaging")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "messaging")))]
     pub fn chat_action(&self, chat_id: impl AsRef<str>, action: ChatAction) -> requests::PatchChat {
         self.patch_chat(chat_id).body(types::ChatActionRequest::from(action))
     }
 
     /// Generates or retrieves a group chat's invite link (`getInviteLink`). WhatsApp and Telegram.
     /// The future owns what it needs (`Send + 'static`).
+    #[cfg(feature = "messaging")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "messaging")))]
     pub fn invite_link(
         &self,
         chat_id: impl AsRef<str>,
-    ) -> impl Future<Output = Result<String, Error>> + Send + 'static {
+    ) -> impl std::future::Future<Output = Result<String, Error>> + Send + 'static {
         let request = self.chat_action(chat_id, ChatAction::GetInviteLink);
         async move { invite_link_of(request.await?) }
     }
 }
 
 /// The link of an answer to `getInviteLink`.
+#[cfg(feature = "messaging")]
 fn invite_link_of(patched: types::ChatPatched) -> Result<String, Error> {
     patched.invite_link.ok_or_else(|| {
         // A 200 to getInviteLink: the action was performed, its answer lacks the link.

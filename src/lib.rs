@@ -21,17 +21,21 @@
 //! crate's `openapi.yaml`.
 
 #![warn(missing_docs)]
+// A build with no part of the API enabled has a call path that no operation calls.
+#![cfg_attr(postpress_no_operations, allow(unused, unreachable_code))]
 // docs.rs builds with `--cfg docsrs` (see `[package.metadata.docs.rs]`): feature-gated items show
 // the feature they need.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod generated {
     #![allow(missing_docs, clippy::all, unused_imports, dead_code)]
+    #![cfg_attr(postpress_no_operations, allow(unused_variables, unreachable_code))]
     include!(concat!(env!("OUT_DIR"), "/postpress_api.rs"));
 }
 mod body;
 mod builder;
 mod call;
+#[cfg(feature = "messaging")]
 mod chat_action;
 // Each check is called by the generated requests of the values that need it: a spec may have no
 // value of some kind (no integer, no list), leaving its check unused.
@@ -47,6 +51,7 @@ mod path;
 mod random;
 pub mod retry;
 mod rules;
+#[cfg(feature = "messaging")]
 mod send;
 // Each kind of shape is written by the generator where the spec has one: a spec may have none of a kind.
 #[allow(dead_code)]
@@ -62,13 +67,19 @@ pub use call::Response;
 pub use call::download::Download;
 pub use call::limit::MAX_RESPONSE_BODY;
 pub use call::request::Pending;
+#[cfg(feature = "messaging")]
+#[cfg_attr(docsrs, doc(cfg(feature = "messaging")))]
 pub use chat_action::{ChatAction, MismatchedValue};
 pub use client::Client;
 pub use error::{ApiError, ConfigError, Error, InvalidInput, InvalidResponse, TransportError};
 pub use generated::error_codes::ErrorCode;
 pub use generated::{operations, requests, spec_info};
+#[cfg(feature = "messaging")]
+#[cfg_attr(docsrs, doc(cfg(feature = "messaging")))]
 pub use requests::SendMessage;
 pub use retry::Outcome;
+#[cfg(feature = "messaging")]
+#[cfg_attr(docsrs, doc(cfg(feature = "messaging")))]
 pub use types::{Attachment, ChatPatched, Message, MessageForwarded, MessageReactionAdded, MessageSent};
 
 /// The types of the spec's schemas.

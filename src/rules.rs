@@ -6,23 +6,27 @@
 //! - `patch_chat`: the value fits the action (a boolean for a status toggle, a non-empty string
 //!   for a participant or a label), as [`ChatAction`] says.
 
-use crate::call::{Body, Prepared};
-use crate::chat_action::ChatAction;
+use crate::call::Prepared;
 use crate::error::Error;
-use crate::operations::OperationId;
-use crate::types::ChatActionRequest;
+#[cfg(feature = "messaging")]
+use crate::{call::Body, chat_action::ChatAction, operations::OperationId, types::ChatActionRequest};
 
-/// The rules of `prepared`'s operation, if it has any.
+/// The rules of `prepared`'s operation, if it has any (the operations of parts not compiled have
+/// none here).
 pub(crate) fn check(prepared: &Prepared<'_>) -> Result<(), Error> {
+    #[cfg(feature = "messaging")]
     match prepared.operation {
-        OperationId::SendMessage => message_has_content(&prepared.body),
-        OperationId::PatchChat => value_fits_action(&prepared.body),
-        _ => Ok(()),
+        OperationId::SendMessage => return message_has_content(&prepared.body),
+        OperationId::PatchChat => return value_fits_action(&prepared.body),
+        _ => {}
     }
+    let _ = prepared;
+    Ok(())
 }
 
 /// A message needs text or at least one file (the API refuses an empty one; refusing it here
 /// spends no request).
+#[cfg(feature = "messaging")]
 fn message_has_content(body: &Body) -> Result<(), Error> {
     let Body::Form { texts, files } = body else {
         return Ok(());
@@ -35,6 +39,7 @@ fn message_has_content(body: &Body) -> Result<(), Error> {
     }
 }
 
+#[cfg(feature = "messaging")]
 fn value_fits_action(body: &Body) -> Result<(), Error> {
     let Body::Json(bytes) = body else {
         return Ok(());

@@ -7,8 +7,9 @@
 //! Then, in the copy, `cargo xtask gen` regenerates the snapshot, and two programs written against
 //! the contract for any operation run: `tests/growth/program.rs` (the Rust API, against a server
 //! of its own) and `tests/growth/surfaces.rs` (the CLI, `postpress mcp` and the fake server). No
-//! other file of the copy is touched, so any surface that needed a hand-written line for a new
-//! operation would fail to compile or fail its test.
+//! other file of the copy is touched (but `Cargo.toml`'s features of the API's parts, which `cargo
+//! xtask gen` writes), so any surface that needed a hand-written line for a new operation would
+//! fail to compile or fail its test.
 //!
 //! It builds the copy in a target directory of its own (`target/growth`, kept between local runs):
 //! run it with `.ci/growth`. The same file proves xtask works on the checkout it is run in, with
@@ -122,13 +123,103 @@ fn every_surface_follows_the_spec_alone() {
         "cargo xtask gen read another spec"
     );
     run(&copy, &target, &["xtask", "gen", "--check"]);
-    run(&copy, &target, &["run", "--quiet", "--example", "growth"]);
+    parts_are_features(&copy, &target, &fixture);
+    // The fixture's operations are in parts of their own: the program needs them all.
+    run(
+        &copy,
+        &target,
+        &["run", "--quiet", "--features", "full", "--example", "growth"],
+    );
     run(
         &copy,
         &target,
         &["test", "--quiet", "-p", "postpress-cli", "--test", "growth"],
     );
     let _ = std::fs::remove_dir_all(&copy);
+}
+
+/// The grown copy's parts (its operations' first tags: the fixture adds `accounts` and
+/// `group_chats`) are features of its `Cargo.toml`, written by `cargo xtask gen`; a build with the
+/// default features (messaging) compiles none of the other parts' operations, neither in the
+/// operation table nor as `Client` methods, and a build with `full` compiles each in its part.
+fn parts_are_features(copy: &Path, target: &Path, fixture: &Path) {
+    let manifest = std::fs::read_to_string(copy.join("Cargo.toml")).unwrap();
+    for line in [
+        "\naccounts = []\n",
+        "\ngroup_chats = []\n",
+        "\nfull = [\"accounts\", \"group_chats\", \"messaging\"]\n",
+    ] {
+        assert!(
+            manifest.contains(line),
+            "cargo xtask gen wrote no {line:?} into Cargo.toml"
+        );
+    }
+    // The part of each operation of the grown spec, read here from its tags (a tag's
+    // `x-feature`, or the tag in snake case).
+    let spec: serde_json::Value =
+        serde_saphyr::from_str(&std::fs::read_to_string(copy.join("openapi.yaml")).unwrap()).unwrap();
+    let feature_of = |tag: &str| -> String {
+        let declared = spec["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == tag)
+            .and_then(|t| t["x-feature"].as_str());
+        declared.map_or_else(|| tag.to_lowercase().replace(' ', "_"), str::to_string)
+    };
+    let mut every: Vec<String> = Vec::new();
+    for item in spec["paths"].as_object().unwrap().values() {
+        for op in item.as_object().unwrap().values() {
+            if let Some(id) = op["operationId"].as_str() {
+                every.push(format!("{id} {}", feature_of(op["tags"][0].as_str().unwrap())));
+            }
+        }
+    }
+    every.sort();
+    assert!(every.contains(&"upload_document accounts".to_string()), "{every:?}");
+    assert!(every.contains(&"create_group group_chats".to_string()), "{every:?}");
+    let messaging: Vec<String> = every
+        .iter()
+        .filter(|line| line.ends_with(" messaging"))
+        .cloned()
+        .collect();
+    assert!(messaging.len() < every.len());
+
+    std::fs::copy(fixture.join("parts.rs"), copy.join("examples/parts.rs")).unwrap();
+    let compiled = |features: &[&str]| -> Vec<String> {
+        let args = [&["run", "--quiet", "--example", "parts"][..], features].concat();
+        let out = cargo(copy, target, &args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let mut lines: Vec<String> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect();
+        lines.sort();
+        lines
+    };
+    assert_eq!(
+        compiled(&[]),
+        messaging,
+        "the default build compiles exactly the messaging part"
+    );
+    assert_eq!(
+        compiled(&["--features", "full"]),
+        every,
+        "full compiles every operation, in its part"
+    );
+
+    // A `Client` method of a part that is off does not exist.
+    let off = "fn main() {\n    let client = postpress::Client::builder().api_key(\"k\").build().unwrap();\n    \
+               let _request = client.list_accounts();\n}\n";
+    std::fs::write(copy.join("examples/parts_off.rs"), off).unwrap();
+    let out = cargo(copy, target, &["build", "--quiet", "--example", "parts_off"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && stderr.contains("no method named `list_accounts`"),
+        "list_accounts compiled without its part: {stderr}"
+    );
+    std::fs::remove_file(copy.join("examples/parts_off.rs")).unwrap();
 }
 
 /// xtask works on the checkout it is run in: two checkouts share one target directory (a global

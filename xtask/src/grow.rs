@@ -177,19 +177,3 @@ fn shared_error_responses(spec: &Value) -> Map<String, Value> {
     }
     shared
 }
-
-/// How many operations (with an `operationId`) a spec has.
-pub(crate) fn operation_count(spec: &str) -> Result<usize, String> {
-    let yaml_1_2 = serde_saphyr::options! { strict_booleans: true };
-    let spec: Value =
-        serde_saphyr::from_str_with_options(spec, yaml_1_2).map_err(|e| format!("the spec is not YAML: {e}"))?;
-    let items = spec
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flat_map(|p| p.values());
-    Ok(items
-        .flat_map(|item| item.as_object().into_iter().flat_map(|i| i.values()))
-        .filter(|op| op.get("operationId").is_some())
-        .count())
-}

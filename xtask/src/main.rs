@@ -1,6 +1,8 @@
 //! Maintainers' commands.
 //!
-//! - `cargo xtask gen`: regenerate every checked-in artefact derived from `openapi.yaml`.
+//! - `cargo xtask gen`: regenerate every checked-in artefact derived from `openapi.yaml`: the
+//!   generated code (`generated/`, every part), and the features of the API's parts in
+//!   `Cargo.toml`.
 //! - `cargo xtask gen --check`: exit non-zero, naming each stale artefact, when one differs.
 //! - `cargo xtask bench [--smoke]`: the SDK against raw reqwest, one table (see `bench/`), plus
 //!   the library's build cost.
@@ -31,12 +33,24 @@ struct Artefact {
 fn derive(root: &Path) -> Result<Vec<Artefact>, String> {
     let spec_path = root.join(codegen::SPEC_PATH);
     let spec = std::fs::read_to_string(&spec_path).map_err(|e| format!("read {}: {e}", spec_path.display()))?;
-    // One generated file serves every feature set (the `schemars` derives are behind `cfg`).
-    let code = codegen::generate(&spec)?;
-    Ok(vec![Artefact {
-        path: Path::new("generated").join(codegen::GENERATED_FILE),
-        content: code,
-    }])
+    // The snapshot holds every part (the build script generates the enabled ones only).
+    let code = codegen::generate(&spec, &|_| true)?.code;
+    // Each part of the API a feature of the crate, `full` all of them.
+    let parts = codegen::parts::parts(&codegen::spec::load(&spec)?.raw)?;
+    let manifest_path = root.join("Cargo.toml");
+    let manifest =
+        std::fs::read_to_string(&manifest_path).map_err(|e| format!("read {}: {e}", manifest_path.display()))?;
+    let manifest = features::with_features_block(&manifest, &features::features_block(&parts), &parts)?;
+    Ok(vec![
+        Artefact {
+            path: Path::new("generated").join(codegen::GENERATED_FILE),
+            content: code,
+        },
+        Artefact {
+            path: PathBuf::from("Cargo.toml"),
+            content: manifest,
+        },
+    ])
 }
 
 /// The workspace the command is run in: the nearest directory at or above the current one whose
@@ -92,6 +106,7 @@ fn generate_artefacts(check: bool) -> Result<(), String> {
 const USAGE: &str = "usage: cargo xtask gen [--check] | cargo xtask bench [--smoke] | cargo xtask pagination [--smoke] | cargo xtask op-cost [real-api] | cargo xtask grow real-api|fixture | cargo xtask spec-diff | cargo xtask release-spec | cargo xtask soak [--sends N] [--concurrency C] [--seed S]";
 
 mod bench;
+mod features;
 mod grow;
 mod op_cost;
 mod spec_diff;
