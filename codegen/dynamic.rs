@@ -40,7 +40,8 @@ fn read_setter(value: &Value_) -> TokenStream {
     }
 }
 
-fn generate_op(op: &Op) -> TokenStream {
+/// What lets `AnyRequest` take `op`: its `from_json`, and its `DynRequest` impl.
+pub fn generate_op(op: &Op) -> TokenStream {
     let Op { variant, .. } = op;
     let id_ident = super::names::member(&op.id);
     let body_fields: &[Value_] = match &op.body {
@@ -143,19 +144,20 @@ fn generate_op(op: &Op) -> TokenStream {
     }
 }
 
-/// `from_json` for every request type, and the function choosing one by `OperationId`.
+/// The function choosing a request type's `from_json` by `OperationId` (each request type's own is
+/// [`generate_op`]'s).
 pub fn generate(ops: &[Op]) -> TokenStream {
-    let impls: TokenStream = ops.iter().map(generate_op).collect();
     let arms: Vec<TokenStream> = ops
         .iter()
         .map(|op| {
-            let variant = &op.variant;
-            quote!(OperationId::#variant => #variant::from_json(client, arguments, open).map(crate::dynamic::boxed),)
+            let (variant, part) = (&op.variant, &op.part);
+            quote! {
+                #[cfg(feature = #part)]
+                OperationId::#variant => #variant::from_json(client, arguments, open).map(crate::dynamic::boxed),
+            }
         })
         .collect();
     quote! {
-        #impls
-
         pub use crate::dynamic::AnyRequest;
 
         /// The request of `operation`, read from `arguments` (see [`AnyRequest::from_json`]).

@@ -1,12 +1,13 @@
-//! Generates the typed postpress client from `openapi.yaml`. Shared by the build script
-//! (`build.rs`, which writes `OUT_DIR`) and `cargo xtask gen` (which writes the reviewable
-//! snapshot `generated/postpress_api.rs`), so the snapshot is byte-for-byte what the crate compiles.
+//! Generates the typed postpress client from `openapi.yaml`, run by `cargo xtask gen`, which writes
+//! it to `generated/postpress_api.rs`: the reviewable code the crate compiles as it is (its items
+//! behind the features of the API's parts). The generator never runs in a user's build, so its
+//! dependencies (progenitor, typify, a YAML parser, regex) are not theirs to compile.
 //!
 //! Everything the spec says about shapes is derived here, never typed again by hand:
 //! - [`normalize`]: the spec rewritten into an equivalent one typify reads well, inline schemas
 //!   named (before anything else reads it);
-//! - [`parts`]: the API's parts (Cargo features, from the spec's tags): only the enabled ones'
-//!   operations, and the schemas they reach, are generated;
+//! - [`parts`]: the API's parts (Cargo features, from the spec's tags), and [`gate`]: each
+//!   operation behind its part's feature, each type behind those of the parts that reach it;
 //! - progenitor generates the types ([`generate`]);
 //! - [`open_enums`]: enums a server sends stay open to values this SDK does not know;
 //! - [`tagged_union`]: the attachment `oneOf` becomes a tagged enum with an `Unknown` variant;
@@ -26,6 +27,7 @@ mod docs;
 mod dynamic;
 mod error_codes;
 mod examples;
+mod gate;
 mod model;
 mod names;
 mod normalize;
@@ -45,21 +47,18 @@ use serde_json::Value;
 
 /// The spec, relative to the crate root.
 pub const SPEC_PATH: &str = "openapi.yaml";
-/// The file `src/` includes from `OUT_DIR`, and the snapshot's name under `generated/`.
+/// The generated file's name under `generated/`, which `src/lib.rs` includes.
 pub const GENERATED_FILE: &str = "postpress_api.rs";
 
-/// Turns the text of `openapi.yaml` into the formatted Rust source of the generated module, with
-/// the operations of the parts `enabled` takes (by feature name, [`parts`]) and the types they
-/// reach. What the `schemars` feature adds is behind `cfg` in the code.
-pub fn generate(spec_text: &str, enabled: &dyn Fn(&str) -> bool) -> Result<Generated, String> {
+/// Turns the text of `openapi.yaml` into the formatted Rust source of the generated module. Each
+/// operation's items are behind the feature of its part, each type behind the features of the
+/// parts that reach it ([`parts`], [`gate`]); what the `schemars` feature adds is behind `cfg` too:
+/// one file serves every feature set.
+pub fn generate(spec_text: &str) -> Result<Generated, String> {
     let spec::Spec { mut raw, ordered } = spec::load(spec_text)?;
-    // The whole spec is normalized, and only then cut to the enabled parts: a type is named the
-    // same in every feature set.
     normalize::normalize(&mut raw)?;
     parts::parts(&raw)?;
-    // Every error type the spec documents, whatever is enabled: `ErrorCode` is one enum for all.
-    let errors = error_codes::generate(&raw)?;
-    parts::keep_enabled(&mut raw, enabled)?;
+    parts::drop_unreached_schemas(&mut raw);
     let mut progenitor_view: openapiv3::OpenAPI = serde_json::from_value(raw.clone())
         .map_err(|e| format!("{SPEC_PATH} is not OpenAPI 3.0 once its schemas are rewritten: {e}"))?;
     // progenitor makes the types; the requests are ours (see `requests`), so it sees no paths.
@@ -117,6 +116,7 @@ pub fn generate(spec_text: &str, enabled: &dyn Fn(&str) -> bool) -> Result<Gener
     .map_err(|e| format!("progenitor: {e}"))?;
     let generated: syn::File = syn::parse2(generated).map_err(|e| format!("progenitor's code does not parse: {e}"))?;
     let types = types_only(generated)?;
+    let errors = error_codes::generate(&raw)?;
     let info = spec_info::generate(&raw, spec_text)?;
 
     let tokens = quote! {
@@ -141,8 +141,19 @@ pub fn generate(spec_text: &str, enabled: &dyn Fn(&str) -> bool) -> Result<Gener
         types.push(syn::parse_quote!(pub use super::open::#name;));
     }
     let ops = model::read_all(&raw, &ordered, builders::types_module(&mut file)?)?;
+    // A part needs the types its operations name, and those of every schema they reach (a body's
+    // whole schema, a part of an `allOf` typify merged), whatever names them in Rust.
+    let mut named: Vec<(String, TokenStream)> = ops
+        .iter()
+        .map(|op| (op.part.clone(), gate::types_named_by(op)))
+        .collect();
+    for (part, schemas) in parts::schemas_by_part(&raw)? {
+        let idents = schemas.iter().map(|schema| names::type_ident(schema));
+        named.push((part, quote!(#(#idents)*)));
+    }
+    gate::gate_types(&mut file, &named, &parts::shared_schemas(&raw))?;
     let operations = operations::generate(&ops)?;
-    let requests = requests::generate(&ops);
+    let requests = requests::generate(&ops)?;
     let more: syn::File = syn::parse2(quote! { #operations #requests })
         .map_err(|e| format!("the generated operations do not parse: {e}"))?;
     file.items.extend(more.items);
@@ -160,7 +171,7 @@ pub fn generate(spec_text: &str, enabled: &dyn Fn(&str) -> bool) -> Result<Gener
 pub struct Generated {
     /// The formatted Rust source.
     pub code: String,
-    /// How many operations it holds (none when no part is enabled).
+    /// How many operations it holds.
     pub operations: usize,
 }
 
@@ -191,9 +202,7 @@ mod tests {
                        Closed:\n      type: string\n      enum: ['1', '+1', 'fn']\n";
         let paths = "  /odd:\n    get:\n      operationId: get_odd\n      tags: [messages]\n      parameters:\n        - {name: kind, in: query, schema: {type: string, enum: ['1', '+1']}}\n      \
                      responses:\n        '200':\n          description: OK\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Odd'}\n";
-        let code = super::generate(&grown(paths, schemas), &|_| true)
-            .expect("generates")
-            .code;
+        let code = super::generate(&grown(paths, schemas)).expect("generates").code;
         syn::parse_file(&code).expect("parses");
         assert!(code.contains("pub enum Odd"), "the open enum");
     }
@@ -202,14 +211,14 @@ mod tests {
     fn what_cannot_be_sent_fails_naming_the_operation_the_parameter_and_the_construct() {
         let paths = "  /deep:\n    get:\n      operationId: get_deep\n      tags: [messages]\n      parameters:\n        - name: filter\n          in: query\n          style: deepObject\n          \
                      schema: {type: object, properties: {a: {type: string}}}\n      responses:\n        '204':\n          description: No content\n";
-        let error = super::generate(&grown(paths, ""), &|_| true).unwrap_err();
+        let error = super::generate(&grown(paths, "")).unwrap_err();
         assert!(
             error.contains("get_deep") && error.contains("filter") && error.contains("object"),
             "{error}"
         );
         let paths = "  /form:\n    get:\n      operationId: get_form\n      tags: [messages]\n      parameters:\n        - name: ids\n          in: query\n          explode: false\n          \
                      schema: {type: array, items: {type: string}}\n      responses:\n        '204':\n          description: No content\n";
-        let error = super::generate(&grown(paths, ""), &|_| true).unwrap_err();
+        let error = super::generate(&grown(paths, "")).unwrap_err();
         assert!(
             error.contains("get_form") && error.contains("ids") && error.contains("explode false"),
             "{error}"

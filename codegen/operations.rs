@@ -70,7 +70,7 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
     let mut rows = Vec::new();
     let mut variants = Vec::new();
     let mut ids = Vec::new();
-    let mut indexes = Vec::new();
+    let mut parts = Vec::new();
     let mut spans = Vec::new();
     let mut bodies = Vec::new();
     let mut answers = Vec::new();
@@ -132,8 +132,8 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
         bodies.push(op.body_schema.as_deref().map(names::type_ident));
         variants.push(variant.clone());
         ids.push(id.clone());
+        parts.push(part.clone());
         spans.push(quote! { crate::call::telemetry::call_span!(#id, #method, #path) });
-        indexes.push(rows.len());
         rows.push(quote! {
             Operation {
                 id: #id, operation: OperationId::#variant, part: #part, method: #method, path: #path, success: #success,
@@ -164,11 +164,11 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
         /// What the spec says about each operation, for code that must agree with it (the retry
         /// rules, the fake server, the tests).
         pub mod operations {
-            /// The operations of the spec, by `operationId`.
+            /// The operations of the spec this build compiles (the parts enabled), by `operationId`.
             #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
             #[non_exhaustive]
             pub enum OperationId {
-                #( #[doc = #ids] #variants, )*
+                #( #[doc = #ids] #[cfg(feature = #parts)] #variants, )*
             }
             impl OperationId {
                 /// The `operationId` as the spec writes it.
@@ -177,9 +177,9 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
                 }
                 /// What the spec says about this operation.
                 pub fn spec(self) -> &'static Operation {
-                    match self {
-                        #( Self::#variants => &OPERATIONS[#indexes], )*
-                    }
+                    // The table's rows are in the order of the variants, each behind the same
+                    // feature: a variant's discriminant is its row.
+                    &OPERATIONS[self as usize]
                 }
                 /// Decodes a success answer of this operation (its body) into the generated type, and
                 /// writes it back as JSON: what a client of the operation reads, as
@@ -188,14 +188,14 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
                 /// JSON answer).
                 pub fn decode_answer(self, body: &[u8]) -> ::std::result::Result<::serde_json::Value, ::serde_json::Error> {
                     match self {
-                        #( Self::#variants => #decoders, )*
+                        #( #[cfg(feature = #parts)] Self::#variants => #decoders, )*
                     }
                 }
                 /// The span of one call of this operation, named after it (a span's name is
                 /// fixed where it is created); see `crate::call::telemetry`.
                 pub(crate) fn call_span(self) -> ::tracing::Span {
                     match self {
-                        #( Self::#variants => #spans, )*
+                        #( #[cfg(feature = #parts)] Self::#variants => #spans, )*
                     }
                 }
             }
@@ -364,8 +364,8 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
                 /// with no content).
                 pub answer_media_type: ::std::option::Option<&'static str>,
             }
-            /// Every operation of the spec, sorted by path.
-            pub const OPERATIONS: &[Operation] = &[#(#rows),*];
+            /// Every operation of the spec this build compiles (the parts enabled), sorted by path.
+            pub const OPERATIONS: &[Operation] = &[#( #[cfg(feature = #parts)] #rows ),*];
             /// The operation with this `operationId`.
             pub fn by_id(id: &str) -> ::std::option::Option<&'static Operation> {
                 OPERATIONS.iter().find(|op| op.id == id)
@@ -378,13 +378,13 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
                 /// the operation has no body.
                 pub fn body_schema(self, generator: &mut ::schemars::SchemaGenerator) -> ::std::option::Option<::schemars::Schema> {
                     match self {
-                        #( Self::#variants => #body_schemas, )*
+                        #( #[cfg(feature = #parts)] Self::#variants => #body_schemas, )*
                     }
                 }
                 /// The JSON Schema of the success answer, in `generator`'s definitions.
                 pub fn answer_schema(self, generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
                     match self {
-                        #( Self::#variants => #answers, )*
+                        #( #[cfg(feature = #parts)] Self::#variants => #answers, )*
                     }
                 }
             }

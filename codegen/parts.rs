@@ -4,9 +4,10 @@
 //! snake case, so an operation pasted with a tag of its own needs no other edit (`cargo xtask gen`
 //! writes its feature into `Cargo.toml`).
 //!
-//! The build script generates the enabled parts only ([`keep_enabled`]): their operations, and the
-//! component schemas those reach, never the rest. The spec is normalized whole before that, so a
-//! type has the same name in every feature set.
+//! Every item of the generated code is behind the features of the parts that need it
+//! ([`super::gate`]): an operation's behind its part, a type behind the parts whose operations
+//! reach it, so a build compiles the enabled parts' operations and the types they reach, never the
+//! rest.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -115,60 +116,65 @@ pub fn parts(spec: &Value) -> Result<Vec<Part>, String> {
         .collect())
 }
 
-/// Removes from `spec` the operations of the parts `enabled` refuses, and every component schema
-/// that no operation left reaches. What the shared components (responses, parameters, bodies,
-/// headers) reach stays: the error envelope the runtime decodes is one of them, whatever is
-/// enabled.
-pub fn keep_enabled(spec: &mut Value, enabled: &dyn Fn(&str) -> bool) -> Result<(), String> {
-    let mut dropped = Vec::new();
-    for (path, method, op) in operations(spec) {
-        if !enabled(&part_of(spec, path, method, op)?) {
-            dropped.push((path.to_string(), method.to_string()));
-        }
-    }
-    if let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) {
-        for (path, method) in dropped {
-            let Some(item) = paths.get_mut(&path).and_then(Value::as_object_mut) else {
-                continue;
-            };
-            item.remove(&method);
-            if !item.keys().any(|key| METHODS.contains(&key.as_str())) {
-                paths.remove(&path);
-            }
-        }
-    }
-    let reached = reached_schemas(spec);
+/// Removes every component schema that neither an operation nor a shared component (a response,
+/// parameter, body or header of `components`) reaches: nothing would use its type.
+pub fn drop_unreached_schemas(spec: &mut Value) {
+    let reached = reached_schemas(spec, true);
     if let Some(schemas) = spec.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
         schemas.retain(|name, _| reached.contains(name));
     }
-    Ok(())
 }
 
-/// The component schemas the paths and the shared components reach, through any number of
-/// references.
-fn reached_schemas(spec: &Value) -> BTreeSet<String> {
-    const PREFIX: &str = "#/components/schemas/";
-    let mut pending: Vec<&Value> = Vec::new();
-    pending.extend(spec.get("paths"));
-    if let Some(components) = spec.get("components").and_then(Value::as_object) {
-        pending.extend(components.iter().filter(|(k, _)| *k != "schemas").map(|(_, v)| v));
+/// The component schemas each part's operations reach, by part.
+pub fn schemas_by_part(spec: &Value) -> Result<BTreeMap<String, BTreeSet<String>>, String> {
+    let mut by_part: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (path, method, op) in operations(spec) {
+        let part = part_of(spec, path, method, op)?;
+        by_part.entry(part).or_default().extend(reached_from(spec, vec![op]));
     }
-    let schemas = spec.pointer("/components/schemas").and_then(Value::as_object);
+    Ok(by_part)
+}
+
+/// The component schemas the shared components reach (the error envelope the runtime decodes among
+/// them): their types are compiled whatever parts are enabled.
+pub fn shared_schemas(spec: &Value) -> BTreeSet<String> {
+    reached_schemas(spec, false)
+}
+
+/// The component schemas the shared components (and the paths, with `paths`) reach, through any
+/// number of references.
+fn reached_schemas(spec: &Value, paths: bool) -> BTreeSet<String> {
+    let mut roots: Vec<&Value> = Vec::new();
+    if paths {
+        roots.extend(spec.get("paths"));
+    }
+    if let Some(components) = spec.get("components").and_then(Value::as_object) {
+        roots.extend(components.iter().filter(|(k, _)| *k != "schemas").map(|(_, v)| v));
+    }
+    reached_from(spec, roots)
+}
+
+/// The component schemas `roots` reach, through any number of local references (to a schema, or
+/// to a shared response, parameter or body that names one).
+fn reached_from<'a>(spec: &'a Value, roots: Vec<&'a Value>) -> BTreeSet<String> {
+    const PREFIX: &str = "/components/schemas/";
+    let mut pending = roots;
+    let mut followed = BTreeSet::new();
     let mut reached = BTreeSet::new();
     while let Some(node) = pending.pop() {
         match node {
             Value::Object(object) => {
-                if let Some(name) = object
+                if let Some(pointer) = object
                     .get("$ref")
                     .and_then(Value::as_str)
-                    .and_then(|r| r.strip_prefix(PREFIX))
+                    .and_then(|r| r.strip_prefix('#'))
+                    && followed.insert(pointer)
+                    && let Some(target) = spec.pointer(pointer)
                 {
-                    let name = name.replace("~1", "/").replace("~0", "~");
-                    if let Some(schema) = schemas.and_then(|s| s.get(&name))
-                        && reached.insert(name)
-                    {
-                        pending.push(schema);
+                    if let Some(name) = pointer.strip_prefix(PREFIX) {
+                        reached.insert(name.replace("~1", "/").replace("~0", "~"));
                     }
+                    pending.push(target);
                 }
                 pending.extend(object.values());
             }
@@ -177,14 +183,6 @@ fn reached_schemas(spec: &Value) -> BTreeSet<String> {
         }
     }
     reached
-}
-
-/// The names of `spec`'s operations, for tests: `operationId`s in the order of their paths.
-#[cfg(test)]
-pub fn operation_ids(spec: &Value) -> Vec<String> {
-    operations(spec)
-        .filter_map(|(_, _, op)| op.get("operationId").and_then(Value::as_str).map(str::to_string))
-        .collect()
 }
 
 #[cfg(test)]
@@ -265,28 +263,20 @@ mod tests {
     }
 
     #[test]
-    fn only_the_enabled_parts_and_the_schemas_they_reach_are_kept() {
+    fn schemas_nothing_reaches_go_and_the_shared_ones_are_known() {
         let mut spec = spec();
-        keep_enabled(&mut spec, &|part| part == "messaging").unwrap();
-        assert_eq!(operation_ids(&spec), ["list_chats", "get_message"]);
-        assert!(
-            spec.pointer("/paths/~1hosted").is_none(),
-            "a path left with no operation goes"
-        );
+        drop_unreached_schemas(&mut spec);
         let kept: Vec<&String> = spec["components"]["schemas"].as_object().unwrap().keys().collect();
         // A cycle is followed once; what the shared responses reach stays.
-        assert_eq!(kept, ["ChatList", "ErrorEnvelope", "Message", "Quoted"]);
-
-        let mut spec = self::spec();
-        keep_enabled(&mut spec, &|part| part == "hosted_auth").unwrap();
-        assert_eq!(operation_ids(&spec), ["create_link"]);
-        let kept: Vec<&String> = spec["components"]["schemas"].as_object().unwrap().keys().collect();
-        assert_eq!(kept, ["ErrorEnvelope", "Link", "LinkStatus"]);
-
-        let mut spec = self::spec();
-        keep_enabled(&mut spec, &|_| false).unwrap();
-        assert!(operation_ids(&spec).is_empty());
-        let kept: Vec<&String> = spec["components"]["schemas"].as_object().unwrap().keys().collect();
-        assert_eq!(kept, ["ErrorEnvelope"]);
+        assert_eq!(
+            kept,
+            ["ChatList", "ErrorEnvelope", "Link", "LinkStatus", "Message", "Quoted"]
+        );
+        assert_eq!(shared_schemas(&spec), BTreeSet::from(["ErrorEnvelope".to_string()]));
+        let by_part = schemas_by_part(&spec).unwrap();
+        let names = |part: &str| by_part[part].iter().cloned().collect::<Vec<_>>();
+        // A part reaches the shared schemas its operations' errors name, too.
+        assert_eq!(names("messaging"), ["ChatList", "ErrorEnvelope", "Message", "Quoted"]);
+        assert_eq!(names("hosted_auth"), ["Link", "LinkStatus"]);
     }
 }

@@ -485,11 +485,17 @@ fn generate_op(op: &Op, page: Option<&Page>) -> TokenStream {
     }
 }
 
-/// The `requests` module and the `Client` methods, for every operation of the spec.
-pub fn generate(ops: &[Op]) -> TokenStream {
-    let out: TokenStream = ops.iter().map(|op| generate_op(op, op.page.as_ref())).collect();
+/// The `requests` module and the `Client` methods, for every operation of the spec, each behind
+/// the feature of its part.
+pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
+    let mut out = TokenStream::new();
+    for op in ops {
+        let mut items = generate_op(op, op.page.as_ref());
+        items.extend(super::dynamic::generate_op(op));
+        out.extend(super::gate::behind_part(items, &op.part)?);
+    }
     let dynamic = super::dynamic::generate(ops);
-    quote! {
+    Ok(quote! {
         /// One request type per operation of the spec, started by the [`Client`](crate::Client)
         /// method of the same name. A request owns a clone of its client and its values: it can be
         /// stored, moved into `tokio::spawn`, and awaited where it is needed. Nothing is sent
@@ -500,5 +506,5 @@ pub fn generate(ops: &[Op]) -> TokenStream {
             #out
             #dynamic
         }
-    }
+    })
 }

@@ -2,6 +2,7 @@
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    #[cfg(any(feature = "messaging"))]
     ///`AddReactionRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -10,27 +11,32 @@ pub mod types {
         ///Native emoji to react with, e.g. 👍. Provider rules apply (WhatsApp allows any emoji; LinkedIn accepts a fixed set).
         pub reaction: AddReactionRequestReaction,
     }
+    #[cfg(any(feature = "messaging"))]
     impl AddReactionRequest {
         pub fn builder() -> builder::AddReactionRequest {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///Native emoji to react with, e.g. 👍. Provider rules apply (WhatsApp allows any emoji; LinkedIn accepts a fixed set).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct AddReactionRequestReaction(::std::string::String);
+    #[cfg(any(feature = "messaging"))]
     impl ::std::ops::Deref for AddReactionRequestReaction {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<AddReactionRequestReaction> for ::std::string::String {
         fn from(value: AddReactionRequestReaction) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for AddReactionRequestReaction {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -42,6 +48,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for AddReactionRequestReaction {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -50,6 +57,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for AddReactionRequestReaction {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -58,6 +66,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for AddReactionRequestReaction {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -70,6 +79,7 @@ pub mod types {
                 })
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///The fields every attachment variant has.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -89,11 +99,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url_expires_at: ::std::option::Option<f64>,
     }
+    #[cfg(any(feature = "messaging"))]
     impl AttachmentBase {
         pub fn builder() -> builder::AttachmentBase {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`AttachmentSize`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -102,11 +114,13 @@ pub mod types {
         pub height: f64,
         pub width: f64,
     }
+    #[cfg(any(feature = "messaging"))]
     impl AttachmentSize {
         pub fn builder() -> builder::AttachmentSize {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///The contact details the attendee shares.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -121,11 +135,13 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub websites: ::std::vec::Vec<::std::string::String>,
     }
+    #[cfg(any(feature = "messaging"))]
     impl AttendeeContactInfo {
         pub fn builder() -> builder::AttendeeContactInfo {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///An audio file or voice note (`type` is `audio`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -147,11 +163,13 @@ pub mod types {
         pub url_expires_at: ::std::option::Option<f64>,
         pub voice_note: bool,
     }
+    #[cfg(any(feature = "messaging"))]
     impl AudioAttachment {
         pub fn builder() -> builder::AudioAttachment {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`AudioAttachmentType`
     #[derive(
         ::serde::Deserialize,
@@ -170,6 +188,7 @@ pub mod types {
         #[serde(rename = "audio")]
         Audio,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for AudioAttachmentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -177,6 +196,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for AudioAttachmentType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -188,6 +208,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for AudioAttachmentType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -196,6 +217,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for AudioAttachmentType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -204,6 +226,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///A chat (a conversation of an account), as the items of the chat lists give it. "Retrieve a chat" answers a `ChatDetails`: the same fields and `lastMessage`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -257,27 +280,32 @@ pub mod types {
         ///The number of unread messages.
         pub unread_count: f64,
     }
+    #[cfg(any(feature = "messaging"))]
     impl Chat {
         pub fn builder() -> builder::Chat {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///The id of the account the chat belongs to.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ChatAccountId(::std::string::String);
+    #[cfg(any(feature = "messaging"))]
     impl ::std::ops::Deref for ChatAccountId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<ChatAccountId> for ::std::string::String {
         fn from(value: ChatAccountId) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatAccountId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -289,6 +317,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for ChatAccountId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -297,6 +326,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for ChatAccountId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -305,6 +335,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for ChatAccountId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -317,6 +348,7 @@ pub mod types {
                 })
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///For `getInviteLink`. Only `action` is required; no `value`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -325,11 +357,13 @@ pub mod types {
         ///getInviteLink - (WhatsApp & Telegram only) Generate or retrieve the full group invite link. The account owner must have the required invite permissions in the group.
         pub action: ChatActionGetInviteLinkAction,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ChatActionGetInviteLink {
         pub fn builder() -> builder::ChatActionGetInviteLink {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///getInviteLink - (WhatsApp & Telegram only) Generate or retrieve the full group invite link. The account owner must have the required invite permissions in the group.
     #[derive(
         ::serde::Deserialize,
@@ -348,6 +382,7 @@ pub mod types {
         #[serde(rename = "getInviteLink")]
         GetInviteLink,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for ChatActionGetInviteLinkAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -355,6 +390,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatActionGetInviteLinkAction {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -366,6 +402,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for ChatActionGetInviteLinkAction {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -374,6 +411,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ChatActionGetInviteLinkAction {
         type Error = self::error::ConversionError;
@@ -383,6 +421,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///The body is one of two variants, chosen by the action value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -391,16 +430,19 @@ pub mod types {
         WithValue(ChatActionWithValue),
         GetInviteLink(ChatActionGetInviteLink),
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<ChatActionWithValue> for ChatActionRequest {
         fn from(value: ChatActionWithValue) -> Self {
             Self::WithValue(value)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<ChatActionGetInviteLink> for ChatActionRequest {
         fn from(value: ChatActionGetInviteLink) -> Self {
             Self::GetInviteLink(value)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///Boolean for status toggles (`setReadStatus`, `setMuteStatus`, `setArchiveStatus`, `setPinnedStatus`). String for `addParticipant`, `removeParticipant` (provider id) and `setLabel` (label name).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -409,6 +451,7 @@ pub mod types {
         Boolean(bool),
         String(::std::string::String),
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for ChatActionValue {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
@@ -417,11 +460,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<bool> for ChatActionValue {
         fn from(value: bool) -> Self {
             Self::Boolean(value)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///For all actions except `getInviteLink`. Requires both `action` and `value`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -443,11 +488,13 @@ pub mod types {
         pub action: ChatActionWithValueAction,
         pub value: ChatActionValue,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ChatActionWithValue {
         pub fn builder() -> builder::ChatActionWithValue {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     /**The action to perform on the chat:
   * setReadStatus - (WhatsApp & LinkedIn only) Set the read status of the chat. Boolean.
   * setMuteStatus - (WhatsApp & LinkedIn only) Set the mute status of the chat. Boolean.
@@ -490,6 +537,7 @@ pub mod types {
         #[serde(rename = "setLabel")]
         SetLabel,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for ChatActionWithValueAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -503,6 +551,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatActionWithValueAction {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -520,6 +569,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for ChatActionWithValueAction {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -528,6 +578,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for ChatActionWithValueAction {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -536,6 +587,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///A participant of a chat, as seen from one account.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -564,27 +616,32 @@ pub mod types {
             crate::generated::open::ChatAttendeeSpecifics,
         >,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ChatAttendee {
         pub fn builder() -> builder::ChatAttendee {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///The id of the account that sees this attendee.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ChatAttendeeAccountId(::std::string::String);
+    #[cfg(any(feature = "messaging"))]
     impl ::std::ops::Deref for ChatAttendeeAccountId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<ChatAttendeeAccountId> for ::std::string::String {
         fn from(value: ChatAttendeeAccountId) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatAttendeeAccountId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -596,6 +653,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for ChatAttendeeAccountId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -604,6 +662,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for ChatAttendeeAccountId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -612,6 +671,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for ChatAttendeeAccountId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -624,22 +684,26 @@ pub mod types {
                 })
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///postpress attendee id.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ChatAttendeeId(::std::string::String);
+    #[cfg(any(feature = "messaging"))]
     impl ::std::ops::Deref for ChatAttendeeId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<ChatAttendeeId> for ::std::string::String {
         fn from(value: ChatAttendeeId) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatAttendeeId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -651,6 +715,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for ChatAttendeeId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -659,6 +724,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for ChatAttendeeId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -667,6 +733,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for ChatAttendeeId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -679,6 +746,7 @@ pub mod types {
                 })
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///A page of chat attendees. The reference types `cursor` as anything or `null`; it is read here as an opaque string, the value to pass back as the `cursor` parameter for the next page, `null` when there are no more ("List all attendees from a chat" has no `cursor` parameter to pass it to).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -690,11 +758,13 @@ pub mod types {
         pub items: ::std::vec::Vec<ChatAttendee>,
         pub object: ChatAttendeeListObject,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ChatAttendeeList {
         pub fn builder() -> builder::ChatAttendeeList {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`ChatAttendeeListObject`
     #[derive(
         ::serde::Deserialize,
@@ -712,6 +782,7 @@ pub mod types {
     pub enum ChatAttendeeListObject {
         ChatAttendeeList,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for ChatAttendeeListObject {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -719,6 +790,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatAttendeeListObject {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -730,6 +802,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for ChatAttendeeListObject {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -738,6 +811,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for ChatAttendeeListObject {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -746,6 +820,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`ChatAttendeeObject`
     #[derive(
         ::serde::Deserialize,
@@ -763,6 +838,7 @@ pub mod types {
     pub enum ChatAttendeeObject {
         ChatAttendee,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for ChatAttendeeObject {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -770,6 +846,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatAttendeeObject {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -781,6 +858,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for ChatAttendeeObject {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -789,6 +867,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for ChatAttendeeObject {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -797,6 +876,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///A chat as "Retrieve a chat" answers it: a `Chat` and its latest message. The reference's retrieve answer has this one field more than its list items, required and nullable.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -856,27 +936,32 @@ pub mod types {
         ///The number of unread messages.
         pub unread_count: f64,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ChatDetails {
         pub fn builder() -> builder::ChatDetails {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///The id of the account the chat belongs to.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ChatDetailsAccountId(::std::string::String);
+    #[cfg(any(feature = "messaging"))]
     impl ::std::ops::Deref for ChatDetailsAccountId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<ChatDetailsAccountId> for ::std::string::String {
         fn from(value: ChatDetailsAccountId) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatDetailsAccountId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -888,6 +973,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for ChatDetailsAccountId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -896,6 +982,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for ChatDetailsAccountId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -904,6 +991,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for ChatDetailsAccountId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -916,22 +1004,26 @@ pub mod types {
                 })
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///postpress chat id.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ChatDetailsId(::std::string::String);
+    #[cfg(any(feature = "messaging"))]
     impl ::std::ops::Deref for ChatDetailsId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<ChatDetailsId> for ::std::string::String {
         fn from(value: ChatDetailsId) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatDetailsId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -943,6 +1035,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for ChatDetailsId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -951,6 +1044,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for ChatDetailsId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -959,6 +1053,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for ChatDetailsId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -971,6 +1066,7 @@ pub mod types {
                 })
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`ChatDetailsObject`
     #[derive(
         ::serde::Deserialize,
@@ -988,6 +1084,7 @@ pub mod types {
     pub enum ChatDetailsObject {
         Chat,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for ChatDetailsObject {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -995,6 +1092,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatDetailsObject {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1006,6 +1104,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for ChatDetailsObject {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1014,6 +1113,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for ChatDetailsObject {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1022,6 +1122,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///The answer of "Synchronize a conversation from its beginning".
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -1031,27 +1132,32 @@ pub mod types {
         pub object: ChatHistorySyncObject,
         pub status: crate::generated::open::ChatHistorySyncStatus,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ChatHistorySync {
         pub fn builder() -> builder::ChatHistorySync {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`ChatHistorySyncChatId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ChatHistorySyncChatId(::std::string::String);
+    #[cfg(any(feature = "messaging"))]
     impl ::std::ops::Deref for ChatHistorySyncChatId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<ChatHistorySyncChatId> for ::std::string::String {
         fn from(value: ChatHistorySyncChatId) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatHistorySyncChatId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1063,6 +1169,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for ChatHistorySyncChatId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1071,6 +1178,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for ChatHistorySyncChatId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1079,6 +1187,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for ChatHistorySyncChatId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1091,6 +1200,7 @@ pub mod types {
                 })
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`ChatHistorySyncObject`
     #[derive(
         ::serde::Deserialize,
@@ -1108,6 +1218,7 @@ pub mod types {
     pub enum ChatHistorySyncObject {
         ChatHistorySync,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for ChatHistorySyncObject {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1115,6 +1226,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatHistorySyncObject {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1126,6 +1238,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for ChatHistorySyncObject {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1134,6 +1247,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for ChatHistorySyncObject {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1142,22 +1256,26 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///postpress chat id.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ChatId(::std::string::String);
+    #[cfg(any(feature = "messaging"))]
     impl ::std::ops::Deref for ChatId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<ChatId> for ::std::string::String {
         fn from(value: ChatId) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1169,6 +1287,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for ChatId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1177,6 +1296,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for ChatId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1185,6 +1305,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for ChatId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1197,6 +1318,7 @@ pub mod types {
                 })
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///A chat's latest message (`Chat.lastMessage`). The reference writes it as its message without the `object` tag, which `Message` requires, so it has its own schema: the fields of `Message` the reference gives here, typed as `Message` types them (open integer enums for the 0/1 flags, `event_type` and `attendee_distance`; attachments told apart by `type`; any number or `null` for `behavior`, which the reference gives as `0` or `null`). The reference has no `message_id` or `is_forwarded` here.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -1259,27 +1381,32 @@ pub mod types {
         pub text: ::std::option::Option<::std::string::String>,
         pub timestamp: ::std::string::String,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ChatLastMessage {
         pub fn builder() -> builder::ChatLastMessage {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`ChatLastMessageAccountId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ChatLastMessageAccountId(::std::string::String);
+    #[cfg(any(feature = "messaging"))]
     impl ::std::ops::Deref for ChatLastMessageAccountId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<ChatLastMessageAccountId> for ::std::string::String {
         fn from(value: ChatLastMessageAccountId) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatLastMessageAccountId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1291,6 +1418,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for ChatLastMessageAccountId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1299,6 +1427,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for ChatLastMessageAccountId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1307,6 +1436,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for ChatLastMessageAccountId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1319,22 +1449,26 @@ pub mod types {
                 })
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`ChatLastMessageChatId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ChatLastMessageChatId(::std::string::String);
+    #[cfg(any(feature = "messaging"))]
     impl ::std::ops::Deref for ChatLastMessageChatId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<ChatLastMessageChatId> for ::std::string::String {
         fn from(value: ChatLastMessageChatId) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatLastMessageChatId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1346,6 +1480,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for ChatLastMessageChatId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1354,6 +1489,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for ChatLastMessageChatId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1362,6 +1498,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for ChatLastMessageChatId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1374,22 +1511,26 @@ pub mod types {
                 })
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///postpress message id.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ChatLastMessageId(::std::string::String);
+    #[cfg(any(feature = "messaging"))]
     impl ::std::ops::Deref for ChatLastMessageId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<ChatLastMessageId> for ::std::string::String {
         fn from(value: ChatLastMessageId) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatLastMessageId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1401,6 +1542,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for ChatLastMessageId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1409,6 +1551,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for ChatLastMessageId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1417,6 +1560,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for ChatLastMessageId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1429,22 +1573,26 @@ pub mod types {
                 })
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`ChatLastMessageParent`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ChatLastMessageParent(::std::string::String);
+    #[cfg(any(feature = "messaging"))]
     impl ::std::ops::Deref for ChatLastMessageParent {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<ChatLastMessageParent> for ::std::string::String {
         fn from(value: ChatLastMessageParent) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatLastMessageParent {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1456,6 +1604,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for ChatLastMessageParent {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1464,6 +1613,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for ChatLastMessageParent {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1472,6 +1622,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for ChatLastMessageParent {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1484,23 +1635,27 @@ pub mod types {
                 })
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`ChatLastMessageSenderAttendeeId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ChatLastMessageSenderAttendeeId(::std::string::String);
+    #[cfg(any(feature = "messaging"))]
     impl ::std::ops::Deref for ChatLastMessageSenderAttendeeId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<ChatLastMessageSenderAttendeeId>
     for ::std::string::String {
         fn from(value: ChatLastMessageSenderAttendeeId) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatLastMessageSenderAttendeeId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1512,6 +1667,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for ChatLastMessageSenderAttendeeId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1520,6 +1676,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ChatLastMessageSenderAttendeeId {
         type Error = self::error::ConversionError;
@@ -1529,6 +1686,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for ChatLastMessageSenderAttendeeId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1541,6 +1699,7 @@ pub mod types {
                 })
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///A page of chats. The reference types `cursor` as anything or `null`; it is read here as an opaque string, the value to pass back as the `cursor` parameter for the next page, `null` when there are no more.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -1552,11 +1711,13 @@ pub mod types {
         pub items: ::std::vec::Vec<Chat>,
         pub object: ChatListObject,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ChatList {
         pub fn builder() -> builder::ChatList {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`ChatListObject`
     #[derive(
         ::serde::Deserialize,
@@ -1574,6 +1735,7 @@ pub mod types {
     pub enum ChatListObject {
         ChatList,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for ChatListObject {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1581,6 +1743,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatListObject {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1592,6 +1755,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for ChatListObject {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1600,6 +1764,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for ChatListObject {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1608,29 +1773,34 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///Until when the chat is muted: `-1` (muted with no end), the time the mute ends (a string), or `null` (not muted). OpenAPI 3.0.3 reads `nullable` only beside a `type`, so `null` is allowed by the string branch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ChatMutedUntil(pub ::std::option::Option<ChatMutedUntilValue>);
+    #[cfg(any(feature = "messaging"))]
     impl ::std::ops::Deref for ChatMutedUntil {
         type Target = ::std::option::Option<ChatMutedUntilValue>;
         fn deref(&self) -> &::std::option::Option<ChatMutedUntilValue> {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<ChatMutedUntil>
     for ::std::option::Option<ChatMutedUntilValue> {
         fn from(value: ChatMutedUntil) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<::std::option::Option<ChatMutedUntilValue>>
     for ChatMutedUntil {
         fn from(value: ::std::option::Option<ChatMutedUntilValue>) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///Until when the chat is muted: `-1` (muted with no end), the time the mute ends (a string), or `null` (not muted). OpenAPI 3.0.3 reads `nullable` only beside a `type`, so `null` is allowed by the string branch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -1639,26 +1809,31 @@ pub mod types {
         Integer(ChatMutedUntilValueInteger),
         String(::std::string::String),
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<ChatMutedUntilValueInteger> for ChatMutedUntilValue {
         fn from(value: ChatMutedUntilValueInteger) -> Self {
             Self::Integer(value)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`ChatMutedUntilValueInteger`
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct ChatMutedUntilValueInteger(i64);
+    #[cfg(any(feature = "messaging"))]
     impl ::std::ops::Deref for ChatMutedUntilValueInteger {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<ChatMutedUntilValueInteger> for i64 {
         fn from(value: ChatMutedUntilValueInteger) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<i64> for ChatMutedUntilValueInteger {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1671,6 +1846,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for ChatMutedUntilValueInteger {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1680,6 +1856,7 @@ pub mod types {
                 .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
         }
     }
+    #[cfg(any(feature = "messaging"))]
     #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for ChatMutedUntilValueInteger {
         fn schema_name() -> ::std::borrow::Cow<'static, str> {
@@ -1693,6 +1870,7 @@ pub mod types {
             schema
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`ChatObject`
     #[derive(
         ::serde::Deserialize,
@@ -1710,6 +1888,7 @@ pub mod types {
     pub enum ChatObject {
         Chat,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for ChatObject {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1717,6 +1896,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatObject {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1728,6 +1908,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for ChatObject {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1736,6 +1917,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for ChatObject {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1744,6 +1926,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`ChatPatched`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -1754,11 +1937,13 @@ pub mod types {
         pub invite_link: ::std::option::Option<::std::string::String>,
         pub object: ChatPatchedObject,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ChatPatched {
         pub fn builder() -> builder::ChatPatched {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`ChatPatchedObject`
     #[derive(
         ::serde::Deserialize,
@@ -1776,6 +1961,7 @@ pub mod types {
     pub enum ChatPatchedObject {
         ChatPatched,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for ChatPatchedObject {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1783,6 +1969,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatPatchedObject {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1794,6 +1981,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for ChatPatchedObject {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1802,6 +1990,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for ChatPatchedObject {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1810,6 +1999,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///The answer of "Start a new chat".
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -1823,11 +2013,13 @@ pub mod types {
         pub message_id: ::std::option::Option<::std::string::String>,
         pub object: ChatStartedObject,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ChatStarted {
         pub fn builder() -> builder::ChatStarted {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`ChatStartedObject`
     #[derive(
         ::serde::Deserialize,
@@ -1845,6 +2037,7 @@ pub mod types {
     pub enum ChatStartedObject {
         ChatStarted,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for ChatStartedObject {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1852,6 +2045,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatStartedObject {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1863,6 +2057,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for ChatStartedObject {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1871,6 +2066,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for ChatStartedObject {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1903,6 +2099,7 @@ pub mod types {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///A file (`type` is `file`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -1922,11 +2119,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url_expires_at: ::std::option::Option<f64>,
     }
+    #[cfg(any(feature = "messaging"))]
     impl FileAttachment {
         pub fn builder() -> builder::FileAttachment {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`FileAttachmentType`
     #[derive(
         ::serde::Deserialize,
@@ -1945,6 +2144,7 @@ pub mod types {
         #[serde(rename = "file")]
         File,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for FileAttachmentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1952,6 +2152,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for FileAttachmentType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1963,6 +2164,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for FileAttachmentType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1971,6 +2173,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for FileAttachmentType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1979,6 +2182,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`FollowUpAfterDays`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -1989,11 +2193,13 @@ pub mod types {
         ///The timezone of the schedule.
         pub timezone: ::std::string::String,
     }
+    #[cfg(any(feature = "messaging"))]
     impl FollowUpAfterDays {
         pub fn builder() -> builder::FollowUpAfterDays {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`FollowUpAfterWeeks`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -2004,11 +2210,13 @@ pub mod types {
         ///The number of weeks after the first message.
         pub weeks: f64,
     }
+    #[cfg(any(feature = "messaging"))]
     impl FollowUpAfterWeeks {
         pub fn builder() -> builder::FollowUpAfterWeeks {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`ForwardMessageRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -2017,27 +2225,32 @@ pub mod types {
         ///The id of the chat to forward the message to. The reference's definition sets no `minLength` on it.
         pub chat_id: ForwardMessageRequestChatId,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ForwardMessageRequest {
         pub fn builder() -> builder::ForwardMessageRequest {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///The id of the chat to forward the message to. The reference's definition sets no `minLength` on it.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ForwardMessageRequestChatId(::std::string::String);
+    #[cfg(any(feature = "messaging"))]
     impl ::std::ops::Deref for ForwardMessageRequestChatId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<ForwardMessageRequestChatId> for ::std::string::String {
         fn from(value: ForwardMessageRequestChatId) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ForwardMessageRequestChatId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2049,6 +2262,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for ForwardMessageRequestChatId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2057,6 +2271,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for ForwardMessageRequestChatId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2065,6 +2280,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for ForwardMessageRequestChatId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2077,6 +2293,7 @@ pub mod types {
                 })
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///An image (`type` is `img`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -2097,11 +2314,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url_expires_at: ::std::option::Option<f64>,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ImgAttachment {
         pub fn builder() -> builder::ImgAttachment {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`ImgAttachmentType`
     #[derive(
         ::serde::Deserialize,
@@ -2120,6 +2339,7 @@ pub mod types {
         #[serde(rename = "img")]
         Img,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for ImgAttachmentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2127,6 +2347,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ImgAttachmentType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2138,6 +2359,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for ImgAttachmentType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2146,6 +2368,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for ImgAttachmentType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2154,6 +2377,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///Details of an Instagram attendee (`provider` is `INSTAGRAM`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -2164,11 +2388,13 @@ pub mod types {
         pub public_identifier: ::std::string::String,
         pub relationship_status: InstagramRelationshipStatus,
     }
+    #[cfg(any(feature = "messaging"))]
     impl InstagramAttendeeSpecifics {
         pub fn builder() -> builder::InstagramAttendeeSpecifics {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`InstagramAttendeeSpecificsProvider`
     #[derive(
         ::serde::Deserialize,
@@ -2187,6 +2413,7 @@ pub mod types {
         #[serde(rename = "INSTAGRAM")]
         Instagram,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for InstagramAttendeeSpecificsProvider {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2194,6 +2421,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for InstagramAttendeeSpecificsProvider {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2205,6 +2433,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for InstagramAttendeeSpecificsProvider {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2213,6 +2442,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for InstagramAttendeeSpecificsProvider {
         type Error = self::error::ConversionError;
@@ -2222,6 +2452,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///How the account and the attendee are related on Instagram.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -2240,11 +2471,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub has_sent_invitation: ::std::option::Option<bool>,
     }
+    #[cfg(any(feature = "messaging"))]
     impl InstagramRelationshipStatus {
         pub fn builder() -> builder::InstagramRelationshipStatus {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///Details of a LinkedIn attendee (`provider` is `LINKEDIN`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -2269,11 +2502,13 @@ pub mod types {
         pub pending_invitation: ::std::option::Option<bool>,
         pub provider: LinkedinAttendeeSpecificsProvider,
     }
+    #[cfg(any(feature = "messaging"))]
     impl LinkedinAttendeeSpecifics {
         pub fn builder() -> builder::LinkedinAttendeeSpecifics {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`LinkedinAttendeeSpecificsProvider`
     #[derive(
         ::serde::Deserialize,
@@ -2292,6 +2527,7 @@ pub mod types {
         #[serde(rename = "LINKEDIN")]
         Linkedin,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for LinkedinAttendeeSpecificsProvider {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2299,6 +2535,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for LinkedinAttendeeSpecificsProvider {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2310,6 +2547,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for LinkedinAttendeeSpecificsProvider {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2318,6 +2556,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for LinkedinAttendeeSpecificsProvider {
         type Error = self::error::ConversionError;
@@ -2327,6 +2566,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///Options of a chat started through LinkedIn Classic.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -2348,11 +2588,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub topic: ::std::option::Option<LinkedinClassicOptionsTopic>,
     }
+    #[cfg(any(feature = "messaging"))]
     impl LinkedinClassicOptions {
         pub fn builder() -> builder::LinkedinClassicOptions {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///The product; Classic when absent.
     #[derive(
         ::serde::Deserialize,
@@ -2371,6 +2613,7 @@ pub mod types {
         #[serde(rename = "classic")]
         Classic,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for LinkedinClassicOptionsApi {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2378,6 +2621,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for LinkedinClassicOptionsApi {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2389,6 +2633,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for LinkedinClassicOptionsApi {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2397,6 +2642,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for LinkedinClassicOptionsApi {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2405,6 +2651,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///The topic of the conversation, among LinkedIn's fixed ones.
     #[derive(
         ::serde::Deserialize,
@@ -2431,6 +2678,7 @@ pub mod types {
         #[serde(rename = "other")]
         Other,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for LinkedinClassicOptionsTopic {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2442,6 +2690,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for LinkedinClassicOptionsTopic {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2457,6 +2706,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for LinkedinClassicOptionsTopic {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2465,6 +2715,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for LinkedinClassicOptionsTopic {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2473,6 +2724,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///When to send the follow-up: after a number of days or of weeks, in a timezone. A value may match both (the reference writes an `anyOf`, kept here).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -2481,16 +2733,19 @@ pub mod types {
         Days(FollowUpAfterDays),
         Weeks(FollowUpAfterWeeks),
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<FollowUpAfterDays> for LinkedinFollowUpSchedule {
         fn from(value: FollowUpAfterDays) -> Self {
             Self::Days(value)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<FollowUpAfterWeeks> for LinkedinFollowUpSchedule {
         fn from(value: FollowUpAfterWeeks) -> Self {
             Self::Weeks(value)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///A shared LinkedIn post (`type` is `linkedin_post`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -2509,11 +2764,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url_expires_at: ::std::option::Option<f64>,
     }
+    #[cfg(any(feature = "messaging"))]
     impl LinkedinPostAttachment {
         pub fn builder() -> builder::LinkedinPostAttachment {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`LinkedinPostAttachmentType`
     #[derive(
         ::serde::Deserialize,
@@ -2532,6 +2789,7 @@ pub mod types {
         #[serde(rename = "linkedin_post")]
         LinkedinPost,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for LinkedinPostAttachmentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2539,6 +2797,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for LinkedinPostAttachmentType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2550,6 +2809,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for LinkedinPostAttachmentType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2558,6 +2818,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for LinkedinPostAttachmentType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2566,6 +2827,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///A follow-up message, sent at the scheduled time. The reference types its `attachments` as files (`format: binary`), although the `linkedin` part that holds them travels as JSON, where a file cannot: it does not say how one goes there. This document types them as strings (the JSON text a client sends), without `format: binary`, which JSON-based tools cannot produce.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -2577,11 +2839,13 @@ pub mod types {
         pub subject: ::std::string::String,
         pub text: ::std::string::String,
     }
+    #[cfg(any(feature = "messaging"))]
     impl LinkedinRecruiterFollowUp {
         pub fn builder() -> builder::LinkedinRecruiterFollowUp {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///Options of a chat started through LinkedIn Recruiter.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -2606,11 +2870,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub visibility: ::std::option::Option<LinkedinRecruiterOptionsVisibility>,
     }
+    #[cfg(any(feature = "messaging"))]
     impl LinkedinRecruiterOptions {
         pub fn builder() -> builder::LinkedinRecruiterOptions {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`LinkedinRecruiterOptionsApi`
     #[derive(
         ::serde::Deserialize,
@@ -2629,6 +2895,7 @@ pub mod types {
         #[serde(rename = "recruiter")]
         Recruiter,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for LinkedinRecruiterOptionsApi {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2636,6 +2903,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for LinkedinRecruiterOptionsApi {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2647,6 +2915,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for LinkedinRecruiterOptionsApi {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2655,6 +2924,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for LinkedinRecruiterOptionsApi {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2663,6 +2933,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///Who can see the message in Recruiter.
     #[derive(
         ::serde::Deserialize,
@@ -2685,6 +2956,7 @@ pub mod types {
         #[serde(rename = "PROJECT")]
         Project,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for LinkedinRecruiterOptionsVisibility {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2694,6 +2966,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for LinkedinRecruiterOptionsVisibility {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2707,6 +2980,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for LinkedinRecruiterOptionsVisibility {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2715,6 +2989,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for LinkedinRecruiterOptionsVisibility {
         type Error = self::error::ConversionError;
@@ -2724,6 +2999,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///Options of a chat started through LinkedIn Sales Navigator.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -2731,11 +3007,13 @@ pub mod types {
     pub struct LinkedinSalesNavigatorOptions {
         pub api: LinkedinSalesNavigatorOptionsApi,
     }
+    #[cfg(any(feature = "messaging"))]
     impl LinkedinSalesNavigatorOptions {
         pub fn builder() -> builder::LinkedinSalesNavigatorOptions {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`LinkedinSalesNavigatorOptionsApi`
     #[derive(
         ::serde::Deserialize,
@@ -2754,6 +3032,7 @@ pub mod types {
         #[serde(rename = "sales_navigator")]
         SalesNavigator,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for LinkedinSalesNavigatorOptionsApi {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2761,6 +3040,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for LinkedinSalesNavigatorOptionsApi {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2772,6 +3052,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for LinkedinSalesNavigatorOptionsApi {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2780,6 +3061,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for LinkedinSalesNavigatorOptionsApi {
         type Error = self::error::ConversionError;
@@ -2789,6 +3071,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///A message, as returned by "Retrieve a message".
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -2857,27 +3140,32 @@ pub mod types {
         pub text: ::std::option::Option<::std::string::String>,
         pub timestamp: ::std::string::String,
     }
+    #[cfg(any(feature = "messaging"))]
     impl Message {
         pub fn builder() -> builder::Message {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`MessageAccountId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MessageAccountId(::std::string::String);
+    #[cfg(any(feature = "messaging"))]
     impl ::std::ops::Deref for MessageAccountId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<MessageAccountId> for ::std::string::String {
         fn from(value: MessageAccountId) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for MessageAccountId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2889,6 +3177,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for MessageAccountId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2897,6 +3186,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for MessageAccountId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2905,6 +3195,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for MessageAccountId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2917,22 +3208,26 @@ pub mod types {
                 })
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`MessageChatId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MessageChatId(::std::string::String);
+    #[cfg(any(feature = "messaging"))]
     impl ::std::ops::Deref for MessageChatId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<MessageChatId> for ::std::string::String {
         fn from(value: MessageChatId) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for MessageChatId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2944,6 +3239,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for MessageChatId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2952,6 +3248,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for MessageChatId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2960,6 +3257,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for MessageChatId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2972,6 +3270,7 @@ pub mod types {
                 })
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`MessageForwarded`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -2982,11 +3281,13 @@ pub mod types {
         pub message_id: ::std::option::Option<::std::string::String>,
         pub object: MessageForwardedObject,
     }
+    #[cfg(any(feature = "messaging"))]
     impl MessageForwarded {
         pub fn builder() -> builder::MessageForwarded {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`MessageForwardedObject`
     #[derive(
         ::serde::Deserialize,
@@ -3004,6 +3305,7 @@ pub mod types {
     pub enum MessageForwardedObject {
         MessageForwarded,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for MessageForwardedObject {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -3011,6 +3313,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for MessageForwardedObject {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3022,6 +3325,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for MessageForwardedObject {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3030,6 +3334,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for MessageForwardedObject {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3038,22 +3343,26 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///postpress message id.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MessageId(::std::string::String);
+    #[cfg(any(feature = "messaging"))]
     impl ::std::ops::Deref for MessageId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<MessageId> for ::std::string::String {
         fn from(value: MessageId) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for MessageId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3065,6 +3374,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for MessageId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3073,6 +3383,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for MessageId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3081,6 +3392,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for MessageId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -3093,6 +3405,7 @@ pub mod types {
                 })
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///A page of messages. The reference's list items are the same as its "Retrieve a message" answer, which differs from `Message` as the retrieve page does: it types the 0/1 flags, `event_type` (0 to 9 only) and `attendee_distance` as number enums, the attachments as an `anyOf` without a discriminator and `behavior` as `0` or `null`, and has no `message_id` or `is_forwarded`; every item it allows is a `Message`. The reference types `cursor` as anything or `null`; it is read here as an opaque string, the value to pass back as the `cursor` parameter for the next page, `null` when there are no more.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -3104,11 +3417,13 @@ pub mod types {
         pub items: ::std::vec::Vec<Message>,
         pub object: MessageListObject,
     }
+    #[cfg(any(feature = "messaging"))]
     impl MessageList {
         pub fn builder() -> builder::MessageList {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`MessageListObject`
     #[derive(
         ::serde::Deserialize,
@@ -3126,6 +3441,7 @@ pub mod types {
     pub enum MessageListObject {
         MessageList,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for MessageListObject {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -3133,6 +3449,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for MessageListObject {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3144,6 +3461,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for MessageListObject {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3152,6 +3470,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for MessageListObject {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3160,22 +3479,26 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///Alias of `id` returned by some providers.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MessageMessageId(::std::string::String);
+    #[cfg(any(feature = "messaging"))]
     impl ::std::ops::Deref for MessageMessageId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<MessageMessageId> for ::std::string::String {
         fn from(value: MessageMessageId) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for MessageMessageId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3187,6 +3510,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for MessageMessageId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3195,6 +3519,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for MessageMessageId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3203,6 +3528,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for MessageMessageId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -3215,6 +3541,7 @@ pub mod types {
                 })
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`MessageObject`
     #[derive(
         ::serde::Deserialize,
@@ -3232,6 +3559,7 @@ pub mod types {
     pub enum MessageObject {
         Message,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for MessageObject {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -3239,6 +3567,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for MessageObject {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3250,6 +3579,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for MessageObject {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3258,6 +3588,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for MessageObject {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3266,22 +3597,26 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`MessageParent`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MessageParent(::std::string::String);
+    #[cfg(any(feature = "messaging"))]
     impl ::std::ops::Deref for MessageParent {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<MessageParent> for ::std::string::String {
         fn from(value: MessageParent) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for MessageParent {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3293,6 +3628,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for MessageParent {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3301,6 +3637,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for MessageParent {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3309,6 +3646,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for MessageParent {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -3321,6 +3659,7 @@ pub mod types {
                 })
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`MessageReactionAdded`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -3330,11 +3669,13 @@ pub mod types {
         ///Always `true` when the reaction was registered with the provider.
         pub success: bool,
     }
+    #[cfg(any(feature = "messaging"))]
     impl MessageReactionAdded {
         pub fn builder() -> builder::MessageReactionAdded {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`MessageReactionAddedObject`
     #[derive(
         ::serde::Deserialize,
@@ -3352,6 +3693,7 @@ pub mod types {
     pub enum MessageReactionAddedObject {
         MessageReactionAdded,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for MessageReactionAddedObject {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -3359,6 +3701,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for MessageReactionAddedObject {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3370,6 +3713,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for MessageReactionAddedObject {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3378,6 +3722,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for MessageReactionAddedObject {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3386,22 +3731,26 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`MessageSenderAttendeeId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MessageSenderAttendeeId(::std::string::String);
+    #[cfg(any(feature = "messaging"))]
     impl ::std::ops::Deref for MessageSenderAttendeeId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<MessageSenderAttendeeId> for ::std::string::String {
         fn from(value: MessageSenderAttendeeId) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for MessageSenderAttendeeId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3413,6 +3762,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for MessageSenderAttendeeId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3421,6 +3771,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for MessageSenderAttendeeId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3429,6 +3780,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for MessageSenderAttendeeId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -3441,6 +3793,7 @@ pub mod types {
                 })
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`MessageSent`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -3450,11 +3803,13 @@ pub mod types {
         pub message_id: ::std::string::String,
         pub object: MessageSentObject,
     }
+    #[cfg(any(feature = "messaging"))]
     impl MessageSent {
         pub fn builder() -> builder::MessageSent {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`MessageSentObject`
     #[derive(
         ::serde::Deserialize,
@@ -3472,6 +3827,7 @@ pub mod types {
     pub enum MessageSentObject {
         MessageSent,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for MessageSentObject {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -3479,6 +3835,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for MessageSentObject {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3490,6 +3847,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for MessageSentObject {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3498,6 +3856,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for MessageSentObject {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3506,6 +3865,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///Quoted message, when applicable.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -3522,27 +3882,32 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub text: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "messaging"))]
     impl QuotedMessage {
         pub fn builder() -> builder::QuotedMessage {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///postpress message id.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct QuotedMessageMessageId(::std::string::String);
+    #[cfg(any(feature = "messaging"))]
     impl ::std::ops::Deref for QuotedMessageMessageId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<QuotedMessageMessageId> for ::std::string::String {
         fn from(value: QuotedMessageMessageId) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for QuotedMessageMessageId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3554,6 +3919,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for QuotedMessageMessageId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3562,6 +3928,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for QuotedMessageMessageId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3570,6 +3937,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for QuotedMessageMessageId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -3582,6 +3950,7 @@ pub mod types {
                 })
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`Reaction`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -3592,11 +3961,13 @@ pub mod types {
         ///Unicode emoji of the reaction.
         pub value: ::std::string::String,
     }
+    #[cfg(any(feature = "messaging"))]
     impl Reaction {
         pub fn builder() -> builder::Reaction {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///The message this one replies to, when applicable.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -3611,27 +3982,32 @@ pub mod types {
         pub text: ::std::option::Option<::std::string::String>,
         pub timestamp: ::std::string::String,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ReplyTo {
         pub fn builder() -> builder::ReplyTo {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`ReplyToId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ReplyToId(::std::string::String);
+    #[cfg(any(feature = "messaging"))]
     impl ::std::ops::Deref for ReplyToId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<ReplyToId> for ::std::string::String {
         fn from(value: ReplyToId) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ReplyToId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3643,6 +4019,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for ReplyToId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3651,6 +4028,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for ReplyToId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3659,6 +4037,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for ReplyToId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -3671,22 +4050,26 @@ pub mod types {
                 })
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`ReplyToSenderAttendeeId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ReplyToSenderAttendeeId(::std::string::String);
+    #[cfg(any(feature = "messaging"))]
     impl ::std::ops::Deref for ReplyToSenderAttendeeId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<ReplyToSenderAttendeeId> for ::std::string::String {
         fn from(value: ReplyToSenderAttendeeId) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ReplyToSenderAttendeeId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3698,6 +4081,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for ReplyToSenderAttendeeId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3706,6 +4090,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for ReplyToSenderAttendeeId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3714,6 +4099,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for ReplyToSenderAttendeeId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -3726,6 +4112,7 @@ pub mod types {
                 })
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///When the attendee saw the message (a timestamp string), or whether they saw it (a boolean).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -3734,6 +4121,7 @@ pub mod types {
         String(::std::string::String),
         Boolean(bool),
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for SeenByValue {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
@@ -3742,11 +4130,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<bool> for SeenByValue {
         fn from(value: bool) -> Self {
             Self::Boolean(value)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///The multipart form of "Send a message in a chat". Every field is optional on the page; attachments are repeated `attachments` parts, one per file. The page lists exactly these fields, so no other is part of the form (`additionalProperties: false`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -3771,11 +4161,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub voice_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "messaging"))]
     impl SendMessageRequest {
         pub fn builder() -> builder::SendMessageRequest {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///An account of the attendee on a social network.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -3787,11 +4179,13 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
+    #[cfg(any(feature = "messaging"))]
     impl SocialHandle {
         pub fn builder() -> builder::SocialHandle {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///LinkedIn options, by the product the chat is started through (`api`): Classic (the default, when `api` is absent), Recruiter or Sales Navigator. The reference writes an `anyOf`; no value matches two of the variants, so it is a `oneOf` here. It has no discriminator, as Classic's `api` is optional.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -3801,22 +4195,26 @@ pub mod types {
         RecruiterOptions(LinkedinRecruiterOptions),
         SalesNavigatorOptions(LinkedinSalesNavigatorOptions),
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<LinkedinClassicOptions> for StartChatLinkedinOptions {
         fn from(value: LinkedinClassicOptions) -> Self {
             Self::ClassicOptions(value)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<LinkedinRecruiterOptions> for StartChatLinkedinOptions {
         fn from(value: LinkedinRecruiterOptions) -> Self {
             Self::RecruiterOptions(value)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<LinkedinSalesNavigatorOptions>
     for StartChatLinkedinOptions {
         fn from(value: LinkedinSalesNavigatorOptions) -> Self {
             Self::SalesNavigatorOptions(value)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///The multipart form of "Start a new chat". `attendees_ids` and `attachments` are repeated parts, one per id or file; `linkedin` is one part of JSON.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -3844,27 +4242,32 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub voice_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "messaging"))]
     impl StartChatRequest {
         pub fn builder() -> builder::StartChatRequest {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///The id of the account to start the chat from.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct StartChatRequestAccountId(::std::string::String);
+    #[cfg(any(feature = "messaging"))]
     impl ::std::ops::Deref for StartChatRequestAccountId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<StartChatRequestAccountId> for ::std::string::String {
         fn from(value: StartChatRequestAccountId) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for StartChatRequestAccountId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3876,6 +4279,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for StartChatRequestAccountId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3884,6 +4288,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for StartChatRequestAccountId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3892,6 +4297,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for StartChatRequestAccountId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -3904,6 +4310,7 @@ pub mod types {
                 })
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///A video (`type` is `video`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -3924,11 +4331,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url_expires_at: ::std::option::Option<f64>,
     }
+    #[cfg(any(feature = "messaging"))]
     impl VideoAttachment {
         pub fn builder() -> builder::VideoAttachment {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`VideoAttachmentType`
     #[derive(
         ::serde::Deserialize,
@@ -3947,6 +4356,7 @@ pub mod types {
         #[serde(rename = "video")]
         Video,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for VideoAttachmentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -3954,6 +4364,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for VideoAttachmentType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3965,6 +4376,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for VideoAttachmentType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3973,6 +4385,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for VideoAttachmentType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3981,6 +4394,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///A video meeting invitation (`type` is `video_meeting`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -4008,11 +4422,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url_expires_at: ::std::option::Option<f64>,
     }
+    #[cfg(any(feature = "messaging"))]
     impl VideoMeetingAttachment {
         pub fn builder() -> builder::VideoMeetingAttachment {
             Default::default()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     ///`VideoMeetingAttachmentType`
     #[derive(
         ::serde::Deserialize,
@@ -4031,6 +4447,7 @@ pub mod types {
         #[serde(rename = "video_meeting")]
         VideoMeeting,
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for VideoMeetingAttachmentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -4038,6 +4455,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for VideoMeetingAttachmentType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4049,6 +4467,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<&str> for VideoMeetingAttachmentType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4057,6 +4476,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::TryFrom<::std::string::String> for VideoMeetingAttachmentType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4067,6 +4487,7 @@ pub mod types {
     }
     /// Types for composing complex structures.
     pub mod builder {
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct AddReactionRequest {
             reaction: ::std::result::Result<
@@ -4074,6 +4495,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for AddReactionRequest {
             fn default() -> Self {
                 Self {
@@ -4081,6 +4503,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl AddReactionRequest {
             pub fn reaction<T>(mut self, value: T) -> Self
             where
@@ -4095,6 +4518,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<AddReactionRequest> for super::AddReactionRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -4103,6 +4527,7 @@ pub mod types {
                 Ok(Self { reaction: value.reaction? })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::AddReactionRequest> for AddReactionRequest {
             fn from(value: super::AddReactionRequest) -> Self {
                 Self {
@@ -4110,6 +4535,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct AttachmentBase {
             file_size: ::std::result::Result<
@@ -4132,6 +4558,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for AttachmentBase {
             fn default() -> Self {
                 Self {
@@ -4145,6 +4572,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl AttachmentBase {
             pub fn file_size<T>(mut self, value: T) -> Self
             where
@@ -4231,6 +4659,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<AttachmentBase> for super::AttachmentBase {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -4247,6 +4676,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::AttachmentBase> for AttachmentBase {
             fn from(value: super::AttachmentBase) -> Self {
                 Self {
@@ -4260,11 +4690,13 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct AttachmentSize {
             height: ::std::result::Result<f64, ::std::string::String>,
             width: ::std::result::Result<f64, ::std::string::String>,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for AttachmentSize {
             fn default() -> Self {
                 Self {
@@ -4273,6 +4705,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl AttachmentSize {
             pub fn height<T>(mut self, value: T) -> Self
             where
@@ -4299,6 +4732,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<AttachmentSize> for super::AttachmentSize {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -4310,6 +4744,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::AttachmentSize> for AttachmentSize {
             fn from(value: super::AttachmentSize) -> Self {
                 Self {
@@ -4318,6 +4753,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct AttendeeContactInfo {
             emails: ::std::result::Result<
@@ -4337,6 +4773,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for AttendeeContactInfo {
             fn default() -> Self {
                 Self {
@@ -4347,6 +4784,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl AttendeeContactInfo {
             pub fn emails<T>(mut self, value: T) -> Self
             where
@@ -4399,6 +4837,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<AttendeeContactInfo>
         for super::AttendeeContactInfo {
             type Error = super::error::ConversionError;
@@ -4413,6 +4852,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::AttendeeContactInfo> for AttendeeContactInfo {
             fn from(value: super::AttendeeContactInfo) -> Self {
                 Self {
@@ -4423,6 +4863,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct AudioAttachment {
             duration: ::std::result::Result<
@@ -4453,6 +4894,7 @@ pub mod types {
             >,
             voice_note: ::std::result::Result<bool, ::std::string::String>,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for AudioAttachment {
             fn default() -> Self {
                 Self {
@@ -4468,6 +4910,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl AudioAttachment {
             pub fn duration<T>(mut self, value: T) -> Self
             where
@@ -4578,6 +5021,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<AudioAttachment> for super::AudioAttachment {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -4596,6 +5040,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::AudioAttachment> for AudioAttachment {
             fn from(value: super::AudioAttachment) -> Self {
                 Self {
@@ -4611,6 +5056,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct Chat {
             account_id: ::std::result::Result<
@@ -4681,6 +5127,7 @@ pub mod types {
             >,
             unread_count: ::std::result::Result<f64, ::std::string::String>,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for Chat {
             fn default() -> Self {
                 Self {
@@ -4706,6 +5153,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl Chat {
             pub fn account_id<T>(mut self, value: T) -> Self
             where
@@ -4946,6 +5394,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<Chat> for super::Chat {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -4974,6 +5423,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::Chat> for Chat {
             fn from(value: super::Chat) -> Self {
                 Self {
@@ -4999,6 +5449,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct ChatActionGetInviteLink {
             action: ::std::result::Result<
@@ -5006,6 +5457,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for ChatActionGetInviteLink {
             fn default() -> Self {
                 Self {
@@ -5013,6 +5465,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ChatActionGetInviteLink {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -5027,6 +5480,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<ChatActionGetInviteLink>
         for super::ChatActionGetInviteLink {
             type Error = super::error::ConversionError;
@@ -5036,12 +5490,14 @@ pub mod types {
                 Ok(Self { action: value.action? })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::ChatActionGetInviteLink>
         for ChatActionGetInviteLink {
             fn from(value: super::ChatActionGetInviteLink) -> Self {
                 Self { action: Ok(value.action) }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct ChatActionWithValue {
             action: ::std::result::Result<
@@ -5050,6 +5506,7 @@ pub mod types {
             >,
             value: ::std::result::Result<super::ChatActionValue, ::std::string::String>,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for ChatActionWithValue {
             fn default() -> Self {
                 Self {
@@ -5058,6 +5515,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ChatActionWithValue {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -5084,6 +5542,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<ChatActionWithValue>
         for super::ChatActionWithValue {
             type Error = super::error::ConversionError;
@@ -5096,6 +5555,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::ChatActionWithValue> for ChatActionWithValue {
             fn from(value: super::ChatActionWithValue) -> Self {
                 Self {
@@ -5104,6 +5564,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct ChatAttendee {
             account_id: ::std::result::Result<
@@ -5141,6 +5602,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for ChatAttendee {
             fn default() -> Self {
                 Self {
@@ -5157,6 +5619,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ChatAttendee {
             pub fn account_id<T>(mut self, value: T) -> Self
             where
@@ -5281,6 +5744,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<ChatAttendee> for super::ChatAttendee {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -5300,6 +5764,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::ChatAttendee> for ChatAttendee {
             fn from(value: super::ChatAttendee) -> Self {
                 Self {
@@ -5316,6 +5781,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct ChatAttendeeList {
             cursor: ::std::result::Result<
@@ -5331,6 +5797,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for ChatAttendeeList {
             fn default() -> Self {
                 Self {
@@ -5340,6 +5807,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ChatAttendeeList {
             pub fn cursor<T>(mut self, value: T) -> Self
             where
@@ -5378,6 +5846,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<ChatAttendeeList> for super::ChatAttendeeList {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -5390,6 +5859,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::ChatAttendeeList> for ChatAttendeeList {
             fn from(value: super::ChatAttendeeList) -> Self {
                 Self {
@@ -5399,6 +5869,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct ChatDetails {
             account_id: ::std::result::Result<
@@ -5476,6 +5947,7 @@ pub mod types {
             >,
             unread_count: ::std::result::Result<f64, ::std::string::String>,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for ChatDetails {
             fn default() -> Self {
                 Self {
@@ -5502,6 +5974,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ChatDetails {
             pub fn account_id<T>(mut self, value: T) -> Self
             where
@@ -5756,6 +6229,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<ChatDetails> for super::ChatDetails {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -5785,6 +6259,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::ChatDetails> for ChatDetails {
             fn from(value: super::ChatDetails) -> Self {
                 Self {
@@ -5811,6 +6286,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct ChatHistorySync {
             chat_id: ::std::result::Result<
@@ -5826,6 +6302,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for ChatHistorySync {
             fn default() -> Self {
                 Self {
@@ -5835,6 +6312,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ChatHistorySync {
             pub fn chat_id<T>(mut self, value: T) -> Self
             where
@@ -5875,6 +6353,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<ChatHistorySync> for super::ChatHistorySync {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -5887,6 +6366,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::ChatHistorySync> for ChatHistorySync {
             fn from(value: super::ChatHistorySync) -> Self {
                 Self {
@@ -5896,6 +6376,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct ChatLastMessage {
             account_id: ::std::result::Result<
@@ -6024,6 +6505,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for ChatLastMessage {
             fn default() -> Self {
                 Self {
@@ -6066,6 +6548,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ChatLastMessage {
             pub fn account_id<T>(mut self, value: T) -> Self
             where
@@ -6473,6 +6956,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<ChatLastMessage> for super::ChatLastMessage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -6514,6 +6998,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::ChatLastMessage> for ChatLastMessage {
             fn from(value: super::ChatLastMessage) -> Self {
                 Self {
@@ -6552,6 +7037,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct ChatList {
             cursor: ::std::result::Result<
@@ -6564,6 +7050,7 @@ pub mod types {
             >,
             object: ::std::result::Result<super::ChatListObject, ::std::string::String>,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for ChatList {
             fn default() -> Self {
                 Self {
@@ -6573,6 +7060,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ChatList {
             pub fn cursor<T>(mut self, value: T) -> Self
             where
@@ -6611,6 +7099,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<ChatList> for super::ChatList {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -6623,6 +7112,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::ChatList> for ChatList {
             fn from(value: super::ChatList) -> Self {
                 Self {
@@ -6632,6 +7122,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct ChatPatched {
             invite_link: ::std::result::Result<
@@ -6643,6 +7134,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for ChatPatched {
             fn default() -> Self {
                 Self {
@@ -6651,6 +7143,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ChatPatched {
             pub fn invite_link<T>(mut self, value: T) -> Self
             where
@@ -6677,6 +7170,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<ChatPatched> for super::ChatPatched {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -6688,6 +7182,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::ChatPatched> for ChatPatched {
             fn from(value: super::ChatPatched) -> Self {
                 Self {
@@ -6696,6 +7191,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct ChatStarted {
             chat_id: ::std::result::Result<
@@ -6711,6 +7207,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for ChatStarted {
             fn default() -> Self {
                 Self {
@@ -6720,6 +7217,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ChatStarted {
             pub fn chat_id<T>(mut self, value: T) -> Self
             where
@@ -6758,6 +7256,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<ChatStarted> for super::ChatStarted {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -6770,6 +7269,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::ChatStarted> for ChatStarted {
             fn from(value: super::ChatStarted) -> Self {
                 Self {
@@ -6891,6 +7391,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct FileAttachment {
             file_name: ::std::result::Result<
@@ -6920,6 +7421,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for FileAttachment {
             fn default() -> Self {
                 Self {
@@ -6934,6 +7436,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl FileAttachment {
             pub fn file_name<T>(mut self, value: T) -> Self
             where
@@ -7032,6 +7535,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<FileAttachment> for super::FileAttachment {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -7049,6 +7553,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::FileAttachment> for FileAttachment {
             fn from(value: super::FileAttachment) -> Self {
                 Self {
@@ -7063,6 +7568,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct FollowUpAfterDays {
             days: ::std::result::Result<f64, ::std::string::String>,
@@ -7071,6 +7577,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for FollowUpAfterDays {
             fn default() -> Self {
                 Self {
@@ -7079,6 +7586,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl FollowUpAfterDays {
             pub fn days<T>(mut self, value: T) -> Self
             where
@@ -7105,6 +7613,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<FollowUpAfterDays> for super::FollowUpAfterDays {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -7116,6 +7625,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::FollowUpAfterDays> for FollowUpAfterDays {
             fn from(value: super::FollowUpAfterDays) -> Self {
                 Self {
@@ -7124,6 +7634,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct FollowUpAfterWeeks {
             timezone: ::std::result::Result<
@@ -7132,6 +7643,7 @@ pub mod types {
             >,
             weeks: ::std::result::Result<f64, ::std::string::String>,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for FollowUpAfterWeeks {
             fn default() -> Self {
                 Self {
@@ -7140,6 +7652,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl FollowUpAfterWeeks {
             pub fn timezone<T>(mut self, value: T) -> Self
             where
@@ -7166,6 +7679,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<FollowUpAfterWeeks> for super::FollowUpAfterWeeks {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -7177,6 +7691,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::FollowUpAfterWeeks> for FollowUpAfterWeeks {
             fn from(value: super::FollowUpAfterWeeks) -> Self {
                 Self {
@@ -7185,6 +7700,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct ForwardMessageRequest {
             chat_id: ::std::result::Result<
@@ -7192,6 +7708,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for ForwardMessageRequest {
             fn default() -> Self {
                 Self {
@@ -7199,6 +7716,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ForwardMessageRequest {
             pub fn chat_id<T>(mut self, value: T) -> Self
             where
@@ -7213,6 +7731,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<ForwardMessageRequest>
         for super::ForwardMessageRequest {
             type Error = super::error::ConversionError;
@@ -7222,12 +7741,14 @@ pub mod types {
                 Ok(Self { chat_id: value.chat_id? })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::ForwardMessageRequest>
         for ForwardMessageRequest {
             fn from(value: super::ForwardMessageRequest) -> Self {
                 Self { chat_id: Ok(value.chat_id) }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct ImgAttachment {
             file_size: ::std::result::Result<
@@ -7255,6 +7776,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for ImgAttachment {
             fn default() -> Self {
                 Self {
@@ -7270,6 +7792,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ImgAttachment {
             pub fn file_size<T>(mut self, value: T) -> Self
             where
@@ -7380,6 +7903,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<ImgAttachment> for super::ImgAttachment {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -7398,6 +7922,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::ImgAttachment> for ImgAttachment {
             fn from(value: super::ImgAttachment) -> Self {
                 Self {
@@ -7413,6 +7938,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct InstagramAttendeeSpecifics {
             provider: ::std::result::Result<
@@ -7428,6 +7954,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for InstagramAttendeeSpecifics {
             fn default() -> Self {
                 Self {
@@ -7441,6 +7968,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl InstagramAttendeeSpecifics {
             pub fn provider<T>(mut self, value: T) -> Self
             where
@@ -7483,6 +8011,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<InstagramAttendeeSpecifics>
         for super::InstagramAttendeeSpecifics {
             type Error = super::error::ConversionError;
@@ -7496,6 +8025,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::InstagramAttendeeSpecifics>
         for InstagramAttendeeSpecifics {
             fn from(value: super::InstagramAttendeeSpecifics) -> Self {
@@ -7506,6 +8036,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct InstagramRelationshipStatus {
             followed_by: ::std::result::Result<
@@ -7525,6 +8056,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for InstagramRelationshipStatus {
             fn default() -> Self {
                 Self {
@@ -7535,6 +8067,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl InstagramRelationshipStatus {
             pub fn followed_by<T>(mut self, value: T) -> Self
             where
@@ -7589,6 +8122,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<InstagramRelationshipStatus>
         for super::InstagramRelationshipStatus {
             type Error = super::error::ConversionError;
@@ -7603,6 +8137,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::InstagramRelationshipStatus>
         for InstagramRelationshipStatus {
             fn from(value: super::InstagramRelationshipStatus) -> Self {
@@ -7614,6 +8149,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct LinkedinAttendeeSpecifics {
             contact_info: ::std::result::Result<
@@ -7649,6 +8185,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for LinkedinAttendeeSpecifics {
             fn default() -> Self {
                 Self {
@@ -7663,6 +8200,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl LinkedinAttendeeSpecifics {
             pub fn contact_info<T>(mut self, value: T) -> Self
             where
@@ -7769,6 +8307,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<LinkedinAttendeeSpecifics>
         for super::LinkedinAttendeeSpecifics {
             type Error = super::error::ConversionError;
@@ -7787,6 +8326,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::LinkedinAttendeeSpecifics>
         for LinkedinAttendeeSpecifics {
             fn from(value: super::LinkedinAttendeeSpecifics) -> Self {
@@ -7802,6 +8342,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct LinkedinClassicOptions {
             api: ::std::result::Result<
@@ -7825,6 +8366,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for LinkedinClassicOptions {
             fn default() -> Self {
                 Self {
@@ -7836,6 +8378,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl LinkedinClassicOptions {
             pub fn api<T>(mut self, value: T) -> Self
             where
@@ -7902,6 +8445,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<LinkedinClassicOptions>
         for super::LinkedinClassicOptions {
             type Error = super::error::ConversionError;
@@ -7917,6 +8461,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::LinkedinClassicOptions>
         for LinkedinClassicOptions {
             fn from(value: super::LinkedinClassicOptions) -> Self {
@@ -7929,6 +8474,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct LinkedinPostAttachment {
             file_size: ::std::result::Result<
@@ -7954,6 +8500,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for LinkedinPostAttachment {
             fn default() -> Self {
                 Self {
@@ -7967,6 +8514,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl LinkedinPostAttachment {
             pub fn file_size<T>(mut self, value: T) -> Self
             where
@@ -8053,6 +8601,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<LinkedinPostAttachment>
         for super::LinkedinPostAttachment {
             type Error = super::error::ConversionError;
@@ -8070,6 +8619,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::LinkedinPostAttachment>
         for LinkedinPostAttachment {
             fn from(value: super::LinkedinPostAttachment) -> Self {
@@ -8084,6 +8634,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct LinkedinRecruiterFollowUp {
             attachments: ::std::result::Result<
@@ -8097,6 +8648,7 @@ pub mod types {
             subject: ::std::result::Result<::std::string::String, ::std::string::String>,
             text: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for LinkedinRecruiterFollowUp {
             fn default() -> Self {
                 Self {
@@ -8109,6 +8661,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl LinkedinRecruiterFollowUp {
             pub fn attachments<T>(mut self, value: T) -> Self
             where
@@ -8161,6 +8714,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<LinkedinRecruiterFollowUp>
         for super::LinkedinRecruiterFollowUp {
             type Error = super::error::ConversionError;
@@ -8175,6 +8729,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::LinkedinRecruiterFollowUp>
         for LinkedinRecruiterFollowUp {
             fn from(value: super::LinkedinRecruiterFollowUp) -> Self {
@@ -8186,6 +8741,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct LinkedinRecruiterOptions {
             api: ::std::result::Result<
@@ -8217,6 +8773,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for LinkedinRecruiterOptions {
             fn default() -> Self {
                 Self {
@@ -8230,6 +8787,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl LinkedinRecruiterOptions {
             pub fn api<T>(mut self, value: T) -> Self
             where
@@ -8324,6 +8882,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<LinkedinRecruiterOptions>
         for super::LinkedinRecruiterOptions {
             type Error = super::error::ConversionError;
@@ -8341,6 +8900,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::LinkedinRecruiterOptions>
         for LinkedinRecruiterOptions {
             fn from(value: super::LinkedinRecruiterOptions) -> Self {
@@ -8355,6 +8915,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct LinkedinSalesNavigatorOptions {
             api: ::std::result::Result<
@@ -8362,6 +8923,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for LinkedinSalesNavigatorOptions {
             fn default() -> Self {
                 Self {
@@ -8369,6 +8931,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl LinkedinSalesNavigatorOptions {
             pub fn api<T>(mut self, value: T) -> Self
             where
@@ -8383,6 +8946,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<LinkedinSalesNavigatorOptions>
         for super::LinkedinSalesNavigatorOptions {
             type Error = super::error::ConversionError;
@@ -8392,12 +8956,14 @@ pub mod types {
                 Ok(Self { api: value.api? })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::LinkedinSalesNavigatorOptions>
         for LinkedinSalesNavigatorOptions {
             fn from(value: super::LinkedinSalesNavigatorOptions) -> Self {
                 Self { api: Ok(value.api) }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct Message {
             account_id: ::std::result::Result<
@@ -8532,6 +9098,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for Message {
             fn default() -> Self {
                 Self {
@@ -8577,6 +9144,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl Message {
             pub fn account_id<T>(mut self, value: T) -> Self
             where
@@ -9020,6 +9588,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<Message> for super::Message {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9064,6 +9633,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::Message> for Message {
             fn from(value: super::Message) -> Self {
                 Self {
@@ -9105,6 +9675,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct MessageForwarded {
             message_id: ::std::result::Result<
@@ -9116,6 +9687,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for MessageForwarded {
             fn default() -> Self {
                 Self {
@@ -9124,6 +9696,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl MessageForwarded {
             pub fn message_id<T>(mut self, value: T) -> Self
             where
@@ -9150,6 +9723,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<MessageForwarded> for super::MessageForwarded {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9161,6 +9735,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::MessageForwarded> for MessageForwarded {
             fn from(value: super::MessageForwarded) -> Self {
                 Self {
@@ -9169,6 +9744,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct MessageList {
             cursor: ::std::result::Result<
@@ -9184,6 +9760,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for MessageList {
             fn default() -> Self {
                 Self {
@@ -9193,6 +9770,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl MessageList {
             pub fn cursor<T>(mut self, value: T) -> Self
             where
@@ -9231,6 +9809,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<MessageList> for super::MessageList {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9243,6 +9822,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::MessageList> for MessageList {
             fn from(value: super::MessageList) -> Self {
                 Self {
@@ -9252,6 +9832,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct MessageReactionAdded {
             object: ::std::result::Result<
@@ -9260,6 +9841,7 @@ pub mod types {
             >,
             success: ::std::result::Result<bool, ::std::string::String>,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for MessageReactionAdded {
             fn default() -> Self {
                 Self {
@@ -9268,6 +9850,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl MessageReactionAdded {
             pub fn object<T>(mut self, value: T) -> Self
             where
@@ -9294,6 +9877,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<MessageReactionAdded>
         for super::MessageReactionAdded {
             type Error = super::error::ConversionError;
@@ -9306,6 +9890,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::MessageReactionAdded> for MessageReactionAdded {
             fn from(value: super::MessageReactionAdded) -> Self {
                 Self {
@@ -9314,6 +9899,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct MessageSent {
             message_id: ::std::result::Result<
@@ -9325,6 +9911,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for MessageSent {
             fn default() -> Self {
                 Self {
@@ -9333,6 +9920,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl MessageSent {
             pub fn message_id<T>(mut self, value: T) -> Self
             where
@@ -9359,6 +9947,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<MessageSent> for super::MessageSent {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9370,6 +9959,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::MessageSent> for MessageSent {
             fn from(value: super::MessageSent) -> Self {
                 Self {
@@ -9378,6 +9968,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct QuotedMessage {
             attachments: ::std::result::Result<
@@ -9401,6 +9992,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for QuotedMessage {
             fn default() -> Self {
                 Self {
@@ -9412,6 +10004,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl QuotedMessage {
             pub fn attachments<T>(mut self, value: T) -> Self
             where
@@ -9478,6 +10071,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<QuotedMessage> for super::QuotedMessage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9492,6 +10086,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::QuotedMessage> for QuotedMessage {
             fn from(value: super::QuotedMessage) -> Self {
                 Self {
@@ -9503,6 +10098,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct Reaction {
             is_sender: ::std::result::Result<bool, ::std::string::String>,
@@ -9512,6 +10108,7 @@ pub mod types {
             >,
             value: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for Reaction {
             fn default() -> Self {
                 Self {
@@ -9521,6 +10118,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl Reaction {
             pub fn is_sender<T>(mut self, value: T) -> Self
             where
@@ -9559,6 +10157,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<Reaction> for super::Reaction {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9571,6 +10170,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::Reaction> for Reaction {
             fn from(value: super::Reaction) -> Self {
                 Self {
@@ -9580,6 +10180,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct ReplyTo {
             id: ::std::result::Result<super::ReplyToId, ::std::string::String>,
@@ -9604,6 +10205,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for ReplyTo {
             fn default() -> Self {
                 Self {
@@ -9618,6 +10220,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ReplyTo {
             pub fn id<T>(mut self, value: T) -> Self
             where
@@ -9692,6 +10295,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<ReplyTo> for super::ReplyTo {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9707,6 +10311,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::ReplyTo> for ReplyTo {
             fn from(value: super::ReplyTo) -> Self {
                 Self {
@@ -9719,6 +10324,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct SendMessageRequest {
             account_id: ::std::result::Result<
@@ -9754,6 +10360,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for SendMessageRequest {
             fn default() -> Self {
                 Self {
@@ -9768,6 +10375,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl SendMessageRequest {
             pub fn account_id<T>(mut self, value: T) -> Self
             where
@@ -9868,6 +10476,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<SendMessageRequest> for super::SendMessageRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9885,6 +10494,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::SendMessageRequest> for SendMessageRequest {
             fn from(value: super::SendMessageRequest) -> Self {
                 Self {
@@ -9899,11 +10509,13 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct SocialHandle {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             type_: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for SocialHandle {
             fn default() -> Self {
                 Self {
@@ -9912,6 +10524,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl SocialHandle {
             pub fn name<T>(mut self, value: T) -> Self
             where
@@ -9938,6 +10551,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<SocialHandle> for super::SocialHandle {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9949,6 +10563,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::SocialHandle> for SocialHandle {
             fn from(value: super::SocialHandle) -> Self {
                 Self {
@@ -9957,6 +10572,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct StartChatRequest {
             account_id: ::std::result::Result<
@@ -9992,6 +10608,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for StartChatRequest {
             fn default() -> Self {
                 Self {
@@ -10008,6 +10625,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl StartChatRequest {
             pub fn account_id<T>(mut self, value: T) -> Self
             where
@@ -10108,6 +10726,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<StartChatRequest> for super::StartChatRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10125,6 +10744,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::StartChatRequest> for StartChatRequest {
             fn from(value: super::StartChatRequest) -> Self {
                 Self {
@@ -10139,6 +10759,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct VideoAttachment {
             file_size: ::std::result::Result<
@@ -10166,6 +10787,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for VideoAttachment {
             fn default() -> Self {
                 Self {
@@ -10181,6 +10803,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl VideoAttachment {
             pub fn file_size<T>(mut self, value: T) -> Self
             where
@@ -10291,6 +10914,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<VideoAttachment> for super::VideoAttachment {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10309,6 +10933,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::VideoAttachment> for VideoAttachment {
             fn from(value: super::VideoAttachment) -> Self {
                 Self {
@@ -10324,6 +10949,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         #[derive(Clone, Debug)]
         pub struct VideoMeetingAttachment {
             expires_at: ::std::result::Result<
@@ -10361,6 +10987,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::default::Default for VideoMeetingAttachment {
             fn default() -> Self {
                 Self {
@@ -10377,6 +11004,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl VideoMeetingAttachment {
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
@@ -10499,6 +11127,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::TryFrom<VideoMeetingAttachment>
         for super::VideoMeetingAttachment {
             type Error = super::error::ConversionError;
@@ -10519,6 +11148,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "messaging"))]
         impl ::std::convert::From<super::VideoMeetingAttachment>
         for VideoMeetingAttachment {
             fn from(value: super::VideoMeetingAttachment) -> Self {
@@ -10569,145 +11199,185 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::AsRef<str> for AddReactionRequestReaction {
         fn as_ref(&self) -> &str {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::AsRef<str> for ChatAccountId {
         fn as_ref(&self) -> &str {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::AsRef<str> for ChatAttendeeAccountId {
         fn as_ref(&self) -> &str {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::AsRef<str> for ChatAttendeeId {
         fn as_ref(&self) -> &str {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::AsRef<str> for ChatDetailsAccountId {
         fn as_ref(&self) -> &str {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::AsRef<str> for ChatDetailsId {
         fn as_ref(&self) -> &str {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::AsRef<str> for ChatHistorySyncChatId {
         fn as_ref(&self) -> &str {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::AsRef<str> for ChatId {
         fn as_ref(&self) -> &str {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::AsRef<str> for ChatLastMessageAccountId {
         fn as_ref(&self) -> &str {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::AsRef<str> for ChatLastMessageChatId {
         fn as_ref(&self) -> &str {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::AsRef<str> for ChatLastMessageId {
         fn as_ref(&self) -> &str {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::AsRef<str> for ChatLastMessageParent {
         fn as_ref(&self) -> &str {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::AsRef<str> for ChatLastMessageSenderAttendeeId {
         fn as_ref(&self) -> &str {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::AsRef<str> for ForwardMessageRequestChatId {
         fn as_ref(&self) -> &str {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::AsRef<str> for MessageAccountId {
         fn as_ref(&self) -> &str {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::AsRef<str> for MessageChatId {
         fn as_ref(&self) -> &str {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::AsRef<str> for MessageId {
         fn as_ref(&self) -> &str {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::AsRef<str> for MessageMessageId {
         fn as_ref(&self) -> &str {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::AsRef<str> for MessageParent {
         fn as_ref(&self) -> &str {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::AsRef<str> for MessageSenderAttendeeId {
         fn as_ref(&self) -> &str {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::AsRef<str> for QuotedMessageMessageId {
         fn as_ref(&self) -> &str {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::AsRef<str> for ReplyToId {
         fn as_ref(&self) -> &str {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::AsRef<str> for ReplyToSenderAttendeeId {
         fn as_ref(&self) -> &str {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::AsRef<str> for StartChatRequestAccountId {
         fn as_ref(&self) -> &str {
             &self.0
         }
     }
+    #[cfg(any(feature = "messaging"))]
     pub use super::open::AccountType;
+    #[cfg(any(feature = "messaging"))]
     pub use super::open::AttendeeDistance;
+    #[cfg(any(feature = "messaging"))]
     pub use super::open::AttendeeType;
+    #[cfg(any(feature = "messaging"))]
     pub use super::open::ChatContentType;
+    #[cfg(any(feature = "messaging"))]
     pub use super::open::ChatDisabledFeature;
+    #[cfg(any(feature = "messaging"))]
     pub use super::open::ChatFolder;
+    #[cfg(any(feature = "messaging"))]
     pub use super::open::ChatHistorySyncStatus;
+    #[cfg(any(feature = "messaging"))]
     pub use super::open::ChatReadOnly;
+    #[cfg(any(feature = "messaging"))]
     pub use super::open::ChatType;
+    #[cfg(any(feature = "messaging"))]
     pub use super::open::EventType;
+    #[cfg(any(feature = "messaging"))]
     pub use super::open::Flag;
+    #[cfg(any(feature = "messaging"))]
     pub use super::open::MessageType;
+    #[cfg(any(feature = "messaging"))]
     pub use super::open::NetworkDistance;
+    #[cfg(any(feature = "messaging"))]
     pub use super::open::Attachment;
+    #[cfg(any(feature = "messaging"))]
     pub use super::open::ChatAttendeeSpecifics;
 }
 /// Types generated outside progenitor: enums that stay open to values a newer server sends,
 /// and the attachment union told apart by its `type`.
 pub mod open {
+    #[cfg(any(feature = "messaging"))]
     /**The provider of an account.
 
 Open: a value this SDK does not know decodes as `Unknown`.*/
@@ -10731,6 +11401,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
         /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "messaging"))]
     impl AccountType {
         /// The value as it is on the wire.
         pub fn as_str(&self) -> &str {
@@ -10750,6 +11421,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<&str> for AccountType {
         fn from(value: &str) -> Self {
             match value {
@@ -10764,17 +11436,20 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for AccountType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for AccountType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::serde::Serialize for AccountType {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -10783,6 +11458,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for AccountType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -10806,6 +11482,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             deserializer.deserialize_str(Visitor)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for AccountType {
         fn schema_name() -> ::std::borrow::Cow<'static, str> {
@@ -10817,6 +11494,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     /**
 
 Open: any integer decodes; the constants are the values the spec documents.*/
@@ -10834,6 +11512,7 @@ Open: any integer decodes; the constants are the values the spec documents.*/
     )]
     #[serde(transparent)]
     pub struct AttendeeDistance(pub i64);
+    #[cfg(any(feature = "messaging"))]
     impl AttendeeDistance {
         ///`1`
         pub const VALUE_1: Self = Self(1i64);
@@ -10862,22 +11541,26 @@ Open: any integer decodes; the constants are the values the spec documents.*/
             Self::KNOWN.contains(&self)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<i64> for AttendeeDistance {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for AttendeeDistance {
         type Err = ::std::num::ParseIntError;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             value.parse().map(Self)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for AttendeeDistance {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             ::std::fmt::Display::fmt(&self.0, f)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for AttendeeDistance {
         fn schema_name() -> ::std::borrow::Cow<'static, str> {
@@ -10889,6 +11572,7 @@ Open: any integer decodes; the constants are the values the spec documents.*/
             <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     /**
 
 Open: a value this SDK does not know decodes as `Unknown`.*/
@@ -10904,6 +11588,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
         /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "messaging"))]
     impl AttendeeType {
         /// The value as it is on the wire.
         pub fn as_str(&self) -> &str {
@@ -10919,6 +11604,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<&str> for AttendeeType {
         fn from(value: &str) -> Self {
             match value {
@@ -10929,17 +11615,20 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for AttendeeType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for AttendeeType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::serde::Serialize for AttendeeType {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -10948,6 +11637,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for AttendeeType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -10971,6 +11661,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             deserializer.deserialize_str(Visitor)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for AttendeeType {
         fn schema_name() -> ::std::borrow::Cow<'static, str> {
@@ -10982,6 +11673,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     /**The kind of LinkedIn conversation, when it is not a plain one.
 
 Open: a value this SDK does not know decodes as `Unknown`.*/
@@ -10997,6 +11689,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
         /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "messaging"))]
     impl ChatContentType {
         /// The value as it is on the wire.
         pub fn as_str(&self) -> &str {
@@ -11012,6 +11705,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<&str> for ChatContentType {
         fn from(value: &str) -> Self {
             match value {
@@ -11022,17 +11716,20 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatContentType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for ChatContentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::serde::Serialize for ChatContentType {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -11041,6 +11738,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for ChatContentType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -11064,6 +11762,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             deserializer.deserialize_str(Visitor)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for ChatContentType {
         fn schema_name() -> ::std::borrow::Cow<'static, str> {
@@ -11075,6 +11774,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     /**A feature the chat does not offer.
 
 Open: a value this SDK does not know decodes as `Unknown`.*/
@@ -11088,6 +11788,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
         /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "messaging"))]
     impl ChatDisabledFeature {
         /// The value as it is on the wire.
         pub fn as_str(&self) -> &str {
@@ -11102,6 +11803,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<&str> for ChatDisabledFeature {
         fn from(value: &str) -> Self {
             match value {
@@ -11111,17 +11813,20 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatDisabledFeature {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for ChatDisabledFeature {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::serde::Serialize for ChatDisabledFeature {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -11130,6 +11835,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for ChatDisabledFeature {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -11153,6 +11859,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             deserializer.deserialize_str(Visitor)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for ChatDisabledFeature {
         fn schema_name() -> ::std::borrow::Cow<'static, str> {
@@ -11164,6 +11871,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     /**An inbox the chat is in.
 
 Open: a value this SDK does not know decodes as `Unknown`.*/
@@ -11183,6 +11891,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
         /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "messaging"))]
     impl ChatFolder {
         /// The value as it is on the wire.
         pub fn as_str(&self) -> &str {
@@ -11200,6 +11909,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<&str> for ChatFolder {
         fn from(value: &str) -> Self {
             match value {
@@ -11212,17 +11922,20 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatFolder {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for ChatFolder {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::serde::Serialize for ChatFolder {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -11231,6 +11944,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for ChatFolder {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -11254,6 +11968,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             deserializer.deserialize_str(Visitor)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for ChatFolder {
         fn schema_name() -> ::std::borrow::Cow<'static, str> {
@@ -11265,6 +11980,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     /**Where the synchronization stands (`CHAT_DELETED` when the chat no longer exists).
 
 Open: a value this SDK does not know decodes as `Unknown`.*/
@@ -11284,6 +12000,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
         /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "messaging"))]
     impl ChatHistorySyncStatus {
         /// The value as it is on the wire.
         pub fn as_str(&self) -> &str {
@@ -11301,6 +12018,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<&str> for ChatHistorySyncStatus {
         fn from(value: &str) -> Self {
             match value {
@@ -11313,17 +12031,20 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatHistorySyncStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for ChatHistorySyncStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::serde::Serialize for ChatHistorySyncStatus {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -11332,6 +12053,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for ChatHistorySyncStatus {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -11355,6 +12077,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             deserializer.deserialize_str(Visitor)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for ChatHistorySyncStatus {
         fn schema_name() -> ::std::borrow::Cow<'static, str> {
@@ -11366,6 +12089,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     /**Whether the account can write in the chat: 0 it can, 1 it cannot. The reference lists a third value, 2, without saying what it means.
 
 Open: any integer decodes; the constants are the values the spec documents.*/
@@ -11383,6 +12107,7 @@ Open: any integer decodes; the constants are the values the spec documents.*/
     )]
     #[serde(transparent)]
     pub struct ChatReadOnly(pub i64);
+    #[cfg(any(feature = "messaging"))]
     impl ChatReadOnly {
         ///`0`
         pub const VALUE_0: Self = Self(0i64);
@@ -11401,22 +12126,26 @@ Open: any integer decodes; the constants are the values the spec documents.*/
             Self::KNOWN.contains(&self)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<i64> for ChatReadOnly {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatReadOnly {
         type Err = ::std::num::ParseIntError;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             value.parse().map(Self)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for ChatReadOnly {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             ::std::fmt::Display::fmt(&self.0, f)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for ChatReadOnly {
         fn schema_name() -> ::std::borrow::Cow<'static, str> {
@@ -11428,6 +12157,7 @@ Open: any integer decodes; the constants are the values the spec documents.*/
             <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     /**The kind of chat, as a code. The reference lists the codes 0, 1 and 2 without naming them.
 
 Open: any integer decodes; the constants are the values the spec documents.*/
@@ -11445,6 +12175,7 @@ Open: any integer decodes; the constants are the values the spec documents.*/
     )]
     #[serde(transparent)]
     pub struct ChatType(pub i64);
+    #[cfg(any(feature = "messaging"))]
     impl ChatType {
         ///`0`
         pub const VALUE_0: Self = Self(0i64);
@@ -11463,22 +12194,26 @@ Open: any integer decodes; the constants are the values the spec documents.*/
             Self::KNOWN.contains(&self)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<i64> for ChatType {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatType {
         type Err = ::std::num::ParseIntError;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             value.parse().map(Self)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for ChatType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             ::std::fmt::Display::fmt(&self.0, f)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for ChatType {
         fn schema_name() -> ::std::borrow::Cow<'static, str> {
@@ -11490,6 +12225,7 @@ Open: any integer decodes; the constants are the values the spec documents.*/
             <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     /**Provider event code when `is_event` is 1.
 
 Open: any integer decodes; the constants are the values the spec documents.*/
@@ -11507,6 +12243,7 @@ Open: any integer decodes; the constants are the values the spec documents.*/
     )]
     #[serde(transparent)]
     pub struct EventType(pub i64);
+    #[cfg(any(feature = "messaging"))]
     impl EventType {
         ///`0`
         pub const VALUE_0: Self = Self(0i64);
@@ -11562,22 +12299,26 @@ Open: any integer decodes; the constants are the values the spec documents.*/
             Self::KNOWN.contains(&self)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<i64> for EventType {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for EventType {
         type Err = ::std::num::ParseIntError;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             value.parse().map(Self)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for EventType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             ::std::fmt::Display::fmt(&self.0, f)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for EventType {
         fn schema_name() -> ::std::borrow::Cow<'static, str> {
@@ -11589,6 +12330,7 @@ Open: any integer decodes; the constants are the values the spec documents.*/
             <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     /**A 0/1 flag (1 means yes). The pages type it as a number with the values 0 and 1.
 
 Open: any integer decodes; the constants are the values the spec documents.*/
@@ -11606,6 +12348,7 @@ Open: any integer decodes; the constants are the values the spec documents.*/
     )]
     #[serde(transparent)]
     pub struct Flag(pub i64);
+    #[cfg(any(feature = "messaging"))]
     impl Flag {
         ///`0`
         pub const NO: Self = Self(0i64);
@@ -11622,22 +12365,26 @@ Open: any integer decodes; the constants are the values the spec documents.*/
             Self::KNOWN.contains(&self)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<i64> for Flag {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for Flag {
         type Err = ::std::num::ParseIntError;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             value.parse().map(Self)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for Flag {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             ::std::fmt::Display::fmt(&self.0, f)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for Flag {
         fn schema_name() -> ::std::borrow::Cow<'static, str> {
@@ -11649,6 +12396,7 @@ Open: any integer decodes; the constants are the values the spec documents.*/
             <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     /**
 
 Open: a value this SDK does not know decodes as `Unknown`.*/
@@ -11670,6 +12418,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
         /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "messaging"))]
     impl MessageType {
         /// The value as it is on the wire.
         pub fn as_str(&self) -> &str {
@@ -11688,6 +12437,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<&str> for MessageType {
         fn from(value: &str) -> Self {
             match value {
@@ -11701,17 +12451,20 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for MessageType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for MessageType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::serde::Serialize for MessageType {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -11720,6 +12473,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for MessageType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -11743,6 +12497,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             deserializer.deserialize_str(Visitor)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for MessageType {
         fn schema_name() -> ::std::borrow::Cow<'static, str> {
@@ -11754,6 +12509,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     /**How far the attendee is in the account's LinkedIn network.
 
 Open: a value this SDK does not know decodes as `Unknown`.*/
@@ -11773,6 +12529,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
         /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "messaging"))]
     impl NetworkDistance {
         /// The value as it is on the wire.
         pub fn as_str(&self) -> &str {
@@ -11790,6 +12547,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<&str> for NetworkDistance {
         fn from(value: &str) -> Self {
             match value {
@@ -11802,17 +12560,20 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for NetworkDistance {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::fmt::Display for NetworkDistance {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::serde::Serialize for NetworkDistance {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -11821,6 +12582,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for NetworkDistance {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -11844,6 +12606,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             deserializer.deserialize_str(Visitor)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for NetworkDistance {
         fn schema_name() -> ::std::borrow::Cow<'static, str> {
@@ -11855,6 +12618,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     /**One attachment of a message; the variant is told apart by `type`.
 
 Told apart by `type`; a `type` the spec does not list decodes as `Unknown` with the raw JSON.*/
@@ -11876,6 +12640,7 @@ Told apart by `type`; a `type` the spec does not list decodes as `Unknown` with 
         /// A variant the spec does not list, kept as the JSON the server sent.
         Unknown(::serde_json::Value),
     }
+    #[cfg(any(feature = "messaging"))]
     impl Attachment {
         /// The `#tag` as it is on the wire.
         pub fn kind(&self) -> &str {
@@ -11892,36 +12657,43 @@ Told apart by `type`; a `type` the spec does not list decodes as `Unknown` with 
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<super::types::AudioAttachment> for Attachment {
         fn from(value: super::types::AudioAttachment) -> Self {
             Self::Audio(value)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<super::types::FileAttachment> for Attachment {
         fn from(value: super::types::FileAttachment) -> Self {
             Self::File(value)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<super::types::ImgAttachment> for Attachment {
         fn from(value: super::types::ImgAttachment) -> Self {
             Self::Img(value)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<super::types::LinkedinPostAttachment> for Attachment {
         fn from(value: super::types::LinkedinPostAttachment) -> Self {
             Self::LinkedinPost(value)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<super::types::VideoAttachment> for Attachment {
         fn from(value: super::types::VideoAttachment) -> Self {
             Self::Video(value)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<super::types::VideoMeetingAttachment> for Attachment {
         fn from(value: super::types::VideoMeetingAttachment) -> Self {
             Self::VideoMeeting(value)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::serde::Serialize for Attachment {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -11938,6 +12710,7 @@ Told apart by `type`; a `type` the spec does not list decodes as `Unknown` with 
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for Attachment {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -12009,6 +12782,7 @@ Told apart by `type`; a `type` the spec does not list decodes as `Unknown` with 
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for Attachment {
         fn schema_name() -> ::std::borrow::Cow<'static, str> {
@@ -12020,6 +12794,7 @@ Told apart by `type`; a `type` the spec does not list decodes as `Unknown` with 
             <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     /**Provider-specific details of an attendee; the variant is told apart by `provider`. The reference writes an `anyOf` of the two variants; their required `provider` values tell them apart, so it is a `oneOf` here (open to new providers, like `Attachment`).
 
 Told apart by `provider`; a `provider` the spec does not list decodes as `Unknown` with the raw JSON.*/
@@ -12033,6 +12808,7 @@ Told apart by `provider`; a `provider` the spec does not list decodes as `Unknow
         /// A variant the spec does not list, kept as the JSON the server sent.
         Unknown(::serde_json::Value),
     }
+    #[cfg(any(feature = "messaging"))]
     impl ChatAttendeeSpecifics {
         /// The `#tag` as it is on the wire.
         pub fn kind(&self) -> &str {
@@ -12048,18 +12824,21 @@ Told apart by `provider`; a `provider` the spec does not list decodes as `Unknow
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<super::types::InstagramAttendeeSpecifics>
     for ChatAttendeeSpecifics {
         fn from(value: super::types::InstagramAttendeeSpecifics) -> Self {
             Self::Instagram(value)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::std::convert::From<super::types::LinkedinAttendeeSpecifics>
     for ChatAttendeeSpecifics {
         fn from(value: super::types::LinkedinAttendeeSpecifics) -> Self {
             Self::Linkedin(value)
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl ::serde::Serialize for ChatAttendeeSpecifics {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -12072,6 +12851,7 @@ Told apart by `provider`; a `provider` the spec does not list decodes as `Unknow
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     impl<'de> ::serde::Deserialize<'de> for ChatAttendeeSpecifics {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -12112,6 +12892,7 @@ Told apart by `provider`; a `provider` the spec does not list decodes as `Unknow
             }
         }
     }
+    #[cfg(any(feature = "messaging"))]
     #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for ChatAttendeeSpecifics {
         fn schema_name() -> ::std::borrow::Cow<'static, str> {
@@ -12833,45 +13614,63 @@ pub mod spec_info {
 /// What the spec says about each operation, for code that must agree with it (the retry
 /// rules, the fake server, the tests).
 pub mod operations {
-    /// The operations of the spec, by `operationId`.
+    /// The operations of the spec this build compiles (the parts enabled), by `operationId`.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
     pub enum OperationId {
         ///list_attendees
+        #[cfg(feature = "messaging")]
         ListAttendees,
         ///get_attendee
+        #[cfg(feature = "messaging")]
         GetAttendee,
         ///list_attendee_chats
+        #[cfg(feature = "messaging")]
         ListAttendeeChats,
         ///list_attendee_messages
+        #[cfg(feature = "messaging")]
         ListAttendeeMessages,
         ///get_attendee_picture
+        #[cfg(feature = "messaging")]
         GetAttendeePicture,
         ///list_chats
+        #[cfg(feature = "messaging")]
         ListChats,
         ///start_chat
+        #[cfg(feature = "messaging")]
         StartChat,
         ///get_chat
+        #[cfg(feature = "messaging")]
         GetChat,
         ///patch_chat
+        #[cfg(feature = "messaging")]
         PatchChat,
         ///list_chat_attendees
+        #[cfg(feature = "messaging")]
         ListChatAttendees,
         ///list_chat_messages
+        #[cfg(feature = "messaging")]
         ListChatMessages,
         ///send_message
+        #[cfg(feature = "messaging")]
         SendMessage,
         ///sync_chat
+        #[cfg(feature = "messaging")]
         SyncChat,
         ///list_messages
+        #[cfg(feature = "messaging")]
         ListMessages,
         ///get_message
+        #[cfg(feature = "messaging")]
         GetMessage,
         ///get_attachment
+        #[cfg(feature = "messaging")]
         GetAttachment,
         ///forward_message
+        #[cfg(feature = "messaging")]
         ForwardMessage,
         ///add_reaction
+        #[cfg(feature = "messaging")]
         AddReaction,
     }
     impl OperationId {
@@ -12881,26 +13680,7 @@ pub mod operations {
         }
         /// What the spec says about this operation.
         pub fn spec(self) -> &'static Operation {
-            match self {
-                Self::ListAttendees => &OPERATIONS[0usize],
-                Self::GetAttendee => &OPERATIONS[1usize],
-                Self::ListAttendeeChats => &OPERATIONS[2usize],
-                Self::ListAttendeeMessages => &OPERATIONS[3usize],
-                Self::GetAttendeePicture => &OPERATIONS[4usize],
-                Self::ListChats => &OPERATIONS[5usize],
-                Self::StartChat => &OPERATIONS[6usize],
-                Self::GetChat => &OPERATIONS[7usize],
-                Self::PatchChat => &OPERATIONS[8usize],
-                Self::ListChatAttendees => &OPERATIONS[9usize],
-                Self::ListChatMessages => &OPERATIONS[10usize],
-                Self::SendMessage => &OPERATIONS[11usize],
-                Self::SyncChat => &OPERATIONS[12usize],
-                Self::ListMessages => &OPERATIONS[13usize],
-                Self::GetMessage => &OPERATIONS[14usize],
-                Self::GetAttachment => &OPERATIONS[15usize],
-                Self::ForwardMessage => &OPERATIONS[16usize],
-                Self::AddReaction => &OPERATIONS[17usize],
-            }
+            &OPERATIONS[self as usize]
         }
         /// Decodes a success answer of this operation (its body) into the generated type, and
         /// writes it back as JSON: what a client of the operation reads, as
@@ -12912,22 +13692,27 @@ pub mod operations {
             body: &[u8],
         ) -> ::std::result::Result<::serde_json::Value, ::serde_json::Error> {
             match self {
+                #[cfg(feature = "messaging")]
                 Self::ListAttendees => {
                     ::serde_json::from_slice::<super::types::ChatAttendeeList>(body)
                         .and_then(::serde_json::to_value)
                 }
+                #[cfg(feature = "messaging")]
                 Self::GetAttendee => {
                     ::serde_json::from_slice::<super::types::ChatAttendee>(body)
                         .and_then(::serde_json::to_value)
                 }
+                #[cfg(feature = "messaging")]
                 Self::ListAttendeeChats => {
                     ::serde_json::from_slice::<super::types::ChatList>(body)
                         .and_then(::serde_json::to_value)
                 }
+                #[cfg(feature = "messaging")]
                 Self::ListAttendeeMessages => {
                     ::serde_json::from_slice::<super::types::MessageList>(body)
                         .and_then(::serde_json::to_value)
                 }
+                #[cfg(feature = "messaging")]
                 Self::GetAttendeePicture => {
                     ::std::result::Result::Err(
                         <::serde_json::Error as ::serde::de::Error>::custom(
@@ -12935,46 +13720,57 @@ pub mod operations {
                         ),
                     )
                 }
+                #[cfg(feature = "messaging")]
                 Self::ListChats => {
                     ::serde_json::from_slice::<super::types::ChatList>(body)
                         .and_then(::serde_json::to_value)
                 }
+                #[cfg(feature = "messaging")]
                 Self::StartChat => {
                     ::serde_json::from_slice::<super::types::ChatStarted>(body)
                         .and_then(::serde_json::to_value)
                 }
+                #[cfg(feature = "messaging")]
                 Self::GetChat => {
                     ::serde_json::from_slice::<super::types::ChatDetails>(body)
                         .and_then(::serde_json::to_value)
                 }
+                #[cfg(feature = "messaging")]
                 Self::PatchChat => {
                     ::serde_json::from_slice::<super::types::ChatPatched>(body)
                         .and_then(::serde_json::to_value)
                 }
+                #[cfg(feature = "messaging")]
                 Self::ListChatAttendees => {
                     ::serde_json::from_slice::<super::types::ChatAttendeeList>(body)
                         .and_then(::serde_json::to_value)
                 }
+                #[cfg(feature = "messaging")]
                 Self::ListChatMessages => {
                     ::serde_json::from_slice::<super::types::MessageList>(body)
                         .and_then(::serde_json::to_value)
                 }
+                #[cfg(feature = "messaging")]
                 Self::SendMessage => {
                     ::serde_json::from_slice::<super::types::MessageSent>(body)
                         .and_then(::serde_json::to_value)
                 }
+                #[cfg(feature = "messaging")]
                 Self::SyncChat => {
                     ::serde_json::from_slice::<super::types::ChatHistorySync>(body)
                         .and_then(::serde_json::to_value)
                 }
+                #[cfg(feature = "messaging")]
                 Self::ListMessages => {
                     ::serde_json::from_slice::<super::types::MessageList>(body)
                         .and_then(::serde_json::to_value)
                 }
+                #[cfg(feature = "messaging")]
                 Self::GetMessage => {
                     ::serde_json::from_slice::<super::types::Message>(body)
                         .and_then(::serde_json::to_value)
                 }
+                #[cfg(feature = "messaging")]
                 Self::GetAttachment => {
                     ::std::result::Result::Err(
                         <::serde_json::Error as ::serde::de::Error>::custom(
@@ -12982,10 +13778,12 @@ pub mod operations {
                         ),
                     )
                 }
+                #[cfg(feature = "messaging")]
                 Self::ForwardMessage => {
                     ::serde_json::from_slice::<super::types::MessageForwarded>(body)
                         .and_then(::serde_json::to_value)
                 }
+                #[cfg(feature = "messaging")]
                 Self::AddReaction => {
                     ::serde_json::from_slice::<super::types::MessageReactionAdded>(body)
                         .and_then(::serde_json::to_value)
@@ -12996,91 +13794,109 @@ pub mod operations {
         /// fixed where it is created); see `crate::call::telemetry`.
         pub(crate) fn call_span(self) -> ::tracing::Span {
             match self {
+                #[cfg(feature = "messaging")]
                 Self::ListAttendees => {
                     crate::call::telemetry::call_span!(
                         "list_attendees", "GET", "/chat_attendees"
                     )
                 }
+                #[cfg(feature = "messaging")]
                 Self::GetAttendee => {
                     crate::call::telemetry::call_span!(
                         "get_attendee", "GET", "/chat_attendees/{attendee_id}"
                     )
                 }
+                #[cfg(feature = "messaging")]
                 Self::ListAttendeeChats => {
                     crate::call::telemetry::call_span!(
                         "list_attendee_chats", "GET",
                         "/chat_attendees/{attendee_id}/chats"
                     )
                 }
+                #[cfg(feature = "messaging")]
                 Self::ListAttendeeMessages => {
                     crate::call::telemetry::call_span!(
                         "list_attendee_messages", "GET",
                         "/chat_attendees/{attendee_id}/messages"
                     )
                 }
+                #[cfg(feature = "messaging")]
                 Self::GetAttendeePicture => {
                     crate::call::telemetry::call_span!(
                         "get_attendee_picture", "GET",
                         "/chat_attendees/{attendee_id}/picture"
                     )
                 }
+                #[cfg(feature = "messaging")]
                 Self::ListChats => {
                     crate::call::telemetry::call_span!("list_chats", "GET", "/chats")
                 }
+                #[cfg(feature = "messaging")]
                 Self::StartChat => {
                     crate::call::telemetry::call_span!("start_chat", "POST", "/chats")
                 }
+                #[cfg(feature = "messaging")]
                 Self::GetChat => {
                     crate::call::telemetry::call_span!(
                         "get_chat", "GET", "/chats/{chat_id}"
                     )
                 }
+                #[cfg(feature = "messaging")]
                 Self::PatchChat => {
                     crate::call::telemetry::call_span!(
                         "patch_chat", "PATCH", "/chats/{chat_id}"
                     )
                 }
+                #[cfg(feature = "messaging")]
                 Self::ListChatAttendees => {
                     crate::call::telemetry::call_span!(
                         "list_chat_attendees", "GET", "/chats/{chat_id}/attendees"
                     )
                 }
+                #[cfg(feature = "messaging")]
                 Self::ListChatMessages => {
                     crate::call::telemetry::call_span!(
                         "list_chat_messages", "GET", "/chats/{chat_id}/messages"
                     )
                 }
+                #[cfg(feature = "messaging")]
                 Self::SendMessage => {
                     crate::call::telemetry::call_span!(
                         "send_message", "POST", "/chats/{chat_id}/messages"
                     )
                 }
+                #[cfg(feature = "messaging")]
                 Self::SyncChat => {
                     crate::call::telemetry::call_span!(
                         "sync_chat", "GET", "/chats/{chat_id}/sync"
                     )
                 }
+                #[cfg(feature = "messaging")]
                 Self::ListMessages => {
                     crate::call::telemetry::call_span!(
                         "list_messages", "GET", "/messages"
                     )
                 }
+                #[cfg(feature = "messaging")]
                 Self::GetMessage => {
                     crate::call::telemetry::call_span!(
                         "get_message", "GET", "/messages/{message_id}"
                     )
                 }
+                #[cfg(feature = "messaging")]
                 Self::GetAttachment => {
                     crate::call::telemetry::call_span!(
                         "get_attachment", "GET",
                         "/messages/{message_id}/attachments/{attachment_id}"
                     )
                 }
+                #[cfg(feature = "messaging")]
                 Self::ForwardMessage => {
                     crate::call::telemetry::call_span!(
                         "forward_message", "POST", "/messages/{message_id}/forward"
                     )
                 }
+                #[cfg(feature = "messaging")]
                 Self::AddReaction => {
                     crate::call::telemetry::call_span!(
                         "add_reaction", "POST", "/messages/{message_id}/reaction"
@@ -13261,8 +14077,9 @@ pub mod operations {
         /// with no content).
         pub answer_media_type: ::std::option::Option<&'static str>,
     }
-    /// Every operation of the spec, sorted by path.
+    /// Every operation of the spec this build compiles (the parts enabled), sorted by path.
     pub const OPERATIONS: &[Operation] = &[
+        #[cfg(feature = "messaging")]
         Operation {
             id: "list_attendees",
             operation: OperationId::ListAttendees,
@@ -13325,6 +14142,7 @@ pub mod operations {
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
         },
+        #[cfg(feature = "messaging")]
         Operation {
             id: "get_attendee",
             operation: OperationId::GetAttendee,
@@ -13365,6 +14183,7 @@ pub mod operations {
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
         },
+        #[cfg(feature = "messaging")]
         Operation {
             id: "list_attendee_chats",
             operation: OperationId::ListAttendeeChats,
@@ -13475,6 +14294,7 @@ pub mod operations {
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
         },
+        #[cfg(feature = "messaging")]
         Operation {
             id: "list_attendee_messages",
             operation: OperationId::ListAttendeeMessages,
@@ -13585,6 +14405,7 @@ pub mod operations {
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
         },
+        #[cfg(feature = "messaging")]
         Operation {
             id: "get_attendee_picture",
             operation: OperationId::GetAttendeePicture,
@@ -13625,6 +14446,7 @@ pub mod operations {
             download: true,
             answer_media_type: ::std::option::Option::Some("application/octet-stream"),
         },
+        #[cfg(feature = "messaging")]
         Operation {
             id: "list_chats",
             operation: OperationId::ListChats,
@@ -13751,6 +14573,7 @@ pub mod operations {
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
         },
+        #[cfg(feature = "messaging")]
         Operation {
             id: "start_chat",
             operation: OperationId::StartChat,
@@ -13865,6 +14688,7 @@ pub mod operations {
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
         },
+        #[cfg(feature = "messaging")]
         Operation {
             id: "get_chat",
             operation: OperationId::GetChat,
@@ -13915,6 +14739,7 @@ pub mod operations {
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
         },
+        #[cfg(feature = "messaging")]
         Operation {
             id: "patch_chat",
             operation: OperationId::PatchChat,
@@ -13965,6 +14790,7 @@ pub mod operations {
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
         },
+        #[cfg(feature = "messaging")]
         Operation {
             id: "list_chat_attendees",
             operation: OperationId::ListChatAttendees,
@@ -14005,6 +14831,7 @@ pub mod operations {
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
         },
+        #[cfg(feature = "messaging")]
         Operation {
             id: "list_chat_messages",
             operation: OperationId::ListChatMessages,
@@ -14112,6 +14939,7 @@ pub mod operations {
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
         },
+        #[cfg(feature = "messaging")]
         Operation {
             id: "send_message",
             operation: OperationId::SendMessage,
@@ -14234,6 +15062,7 @@ pub mod operations {
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
         },
+        #[cfg(feature = "messaging")]
         Operation {
             id: "sync_chat",
             operation: OperationId::SyncChat,
@@ -14274,6 +15103,7 @@ pub mod operations {
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
         },
+        #[cfg(feature = "messaging")]
         Operation {
             id: "list_messages",
             operation: OperationId::ListMessages,
@@ -14376,6 +15206,7 @@ pub mod operations {
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
         },
+        #[cfg(feature = "messaging")]
         Operation {
             id: "get_message",
             operation: OperationId::GetMessage,
@@ -14416,6 +15247,7 @@ pub mod operations {
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
         },
+        #[cfg(feature = "messaging")]
         Operation {
             id: "get_attachment",
             operation: OperationId::GetAttachment,
@@ -14470,6 +15302,7 @@ pub mod operations {
             download: true,
             answer_media_type: ::std::option::Option::Some("application/octet-stream"),
         },
+        #[cfg(feature = "messaging")]
         Operation {
             id: "forward_message",
             operation: OperationId::ForwardMessage,
@@ -14523,6 +15356,7 @@ pub mod operations {
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
         },
+        #[cfg(feature = "messaging")]
         Operation {
             id: "add_reaction",
             operation: OperationId::AddReaction,
@@ -14592,33 +15426,51 @@ pub mod operations {
             generator: &mut ::schemars::SchemaGenerator,
         ) -> ::std::option::Option<::schemars::Schema> {
             match self {
+                #[cfg(feature = "messaging")]
                 Self::ListAttendees => None,
+                #[cfg(feature = "messaging")]
                 Self::GetAttendee => None,
+                #[cfg(feature = "messaging")]
                 Self::ListAttendeeChats => None,
+                #[cfg(feature = "messaging")]
                 Self::ListAttendeeMessages => None,
+                #[cfg(feature = "messaging")]
                 Self::GetAttendeePicture => None,
+                #[cfg(feature = "messaging")]
                 Self::ListChats => None,
+                #[cfg(feature = "messaging")]
                 Self::StartChat => {
                     Some(generator.subschema_for::<super::types::StartChatRequest>())
                 }
+                #[cfg(feature = "messaging")]
                 Self::GetChat => None,
+                #[cfg(feature = "messaging")]
                 Self::PatchChat => {
                     Some(generator.subschema_for::<super::types::ChatActionRequest>())
                 }
+                #[cfg(feature = "messaging")]
                 Self::ListChatAttendees => None,
+                #[cfg(feature = "messaging")]
                 Self::ListChatMessages => None,
+                #[cfg(feature = "messaging")]
                 Self::SendMessage => {
                     Some(generator.subschema_for::<super::types::SendMessageRequest>())
                 }
+                #[cfg(feature = "messaging")]
                 Self::SyncChat => None,
+                #[cfg(feature = "messaging")]
                 Self::ListMessages => None,
+                #[cfg(feature = "messaging")]
                 Self::GetMessage => None,
+                #[cfg(feature = "messaging")]
                 Self::GetAttachment => None,
+                #[cfg(feature = "messaging")]
                 Self::ForwardMessage => {
                     Some(
                         generator.subschema_for::<super::types::ForwardMessageRequest>(),
                     )
                 }
+                #[cfg(feature = "messaging")]
                 Self::AddReaction => {
                     Some(generator.subschema_for::<super::types::AddReactionRequest>())
                 }
@@ -14630,53 +15482,71 @@ pub mod operations {
             generator: &mut ::schemars::SchemaGenerator,
         ) -> ::schemars::Schema {
             match self {
+                #[cfg(feature = "messaging")]
                 Self::ListAttendees => {
                     generator.subschema_for::<super::types::ChatAttendeeList>()
                 }
+                #[cfg(feature = "messaging")]
                 Self::GetAttendee => {
                     generator.subschema_for::<super::types::ChatAttendee>()
                 }
+                #[cfg(feature = "messaging")]
                 Self::ListAttendeeChats => {
                     generator.subschema_for::<super::types::ChatList>()
                 }
+                #[cfg(feature = "messaging")]
                 Self::ListAttendeeMessages => {
                     generator.subschema_for::<super::types::MessageList>()
                 }
+                #[cfg(feature = "messaging")]
                 Self::GetAttendeePicture => {
                     ::schemars::json_schema!(
                         { "type" : "string", "contentMediaType" :
                         "application/octet-stream" }
                     )
                 }
+                #[cfg(feature = "messaging")]
                 Self::ListChats => generator.subschema_for::<super::types::ChatList>(),
+                #[cfg(feature = "messaging")]
                 Self::StartChat => generator.subschema_for::<super::types::ChatStarted>(),
+                #[cfg(feature = "messaging")]
                 Self::GetChat => generator.subschema_for::<super::types::ChatDetails>(),
+                #[cfg(feature = "messaging")]
                 Self::PatchChat => generator.subschema_for::<super::types::ChatPatched>(),
+                #[cfg(feature = "messaging")]
                 Self::ListChatAttendees => {
                     generator.subschema_for::<super::types::ChatAttendeeList>()
                 }
+                #[cfg(feature = "messaging")]
                 Self::ListChatMessages => {
                     generator.subschema_for::<super::types::MessageList>()
                 }
+                #[cfg(feature = "messaging")]
                 Self::SendMessage => {
                     generator.subschema_for::<super::types::MessageSent>()
                 }
+                #[cfg(feature = "messaging")]
                 Self::SyncChat => {
                     generator.subschema_for::<super::types::ChatHistorySync>()
                 }
+                #[cfg(feature = "messaging")]
                 Self::ListMessages => {
                     generator.subschema_for::<super::types::MessageList>()
                 }
+                #[cfg(feature = "messaging")]
                 Self::GetMessage => generator.subschema_for::<super::types::Message>(),
+                #[cfg(feature = "messaging")]
                 Self::GetAttachment => {
                     ::schemars::json_schema!(
                         { "type" : "string", "contentMediaType" :
                         "application/octet-stream" }
                     )
                 }
+                #[cfg(feature = "messaging")]
                 Self::ForwardMessage => {
                     generator.subschema_for::<super::types::MessageForwarded>()
                 }
+                #[cfg(feature = "messaging")]
                 Self::AddReaction => {
                     generator.subschema_for::<super::types::MessageReactionAdded>()
                 }
@@ -14691,6 +15561,7 @@ pub mod operations {
 pub mod requests {
     use super::operations::OperationId;
     use super::types;
+    #[cfg(feature = "messaging")]
     impl crate::Client {
         /**List all attendees
 
@@ -14709,6 +15580,7 @@ List the chat attendees of every account (or of one account), one page at a time
             }
         }
     }
+    #[cfg(feature = "messaging")]
     ///The request of [`Client::list_attendees`](crate::Client::list_attendees): `GET /chat_attendees`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
     #[derive(Clone)]
@@ -14720,6 +15592,7 @@ List the chat attendees of every account (or of one account), one page at a time
         limit: ::std::option::Option<i64>,
         account_id: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "messaging")]
     impl ListAttendees {
         ///The `cursor` of the previous page's answer, to get the next page.
         pub fn cursor(
@@ -14804,6 +15677,7 @@ List the chat attendees of every account (or of one account), one page at a time
             Ok(prepared)
         }
     }
+    #[cfg(feature = "messaging")]
     impl ::std::future::IntoFuture for ListAttendees {
         type Output = ::std::result::Result<types::ChatAttendeeList, crate::Error>;
         type IntoFuture = crate::Pending<types::ChatAttendeeList>;
@@ -14811,6 +15685,7 @@ List the chat attendees of every account (or of one account), one page at a time
             crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
+    #[cfg(feature = "messaging")]
     impl crate::call::pagination::Paginated for ListAttendees {
         type Page = types::ChatAttendeeList;
         type Item = types::ChatAttendee;
@@ -14834,6 +15709,7 @@ List the chat attendees of every account (or of one account), one page at a time
             crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
+    #[cfg(feature = "messaging")]
     impl ListAttendees {
         /// Every page, following each page's `cursor` until it is null; each page is a
         /// call with this request's options and filters, retried by the same rule. A failed
@@ -14855,6 +15731,69 @@ List the chat attendees of every account (or of one account), one page at a time
             crate::call::pagination::items(self)
         }
     }
+    #[cfg(feature = "messaging")]
+    impl ListAttendees {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            #[allow(unused_mut)]
+            let mut request = client.list_attendees();
+            if let Some(v) = arguments.remove("cursor") {
+                request.cursor = Some((crate::dynamic::text)("cursor", v)?);
+            }
+            if let Some(v) = arguments.remove("limit") {
+                request.limit = Some((crate::dynamic::integer)("limit", v)?);
+            }
+            if let Some(v) = arguments.remove("account_id") {
+                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
+            }
+            Ok(request)
+        }
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::Answered for ListAttendees {
+        type Answer = types::ChatAttendeeList;
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::DynRequest for ListAttendees {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            self.prepare().map(drop)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::ListAttendees)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Ok(crate::dynamic::items_json(*self))
+        }
+    }
+    #[cfg(feature = "messaging")]
     impl crate::Client {
         /**Retrieve an attendee
 
@@ -14885,6 +15824,7 @@ Retrieve a chat attendee by its id. From the API reference's published definitio
             }
         }
     }
+    #[cfg(feature = "messaging")]
     ///The request of [`Client::get_attendee`](crate::Client::get_attendee): `GET /chat_attendees/{attendee_id}`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
     #[derive(Clone)]
@@ -14893,6 +15833,7 @@ Retrieve a chat attendee by its id. From the API reference's published definitio
         pub(crate) core: crate::call::Core,
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
     }
+    #[cfg(feature = "messaging")]
     impl GetAttendee {
         crate::call::per_call_options!();
         /// Runs the request and returns the answer with its status and headers (a request id,
@@ -14927,6 +15868,7 @@ Retrieve a chat attendee by its id. From the API reference's published definitio
             Ok(prepared)
         }
     }
+    #[cfg(feature = "messaging")]
     impl ::std::future::IntoFuture for GetAttendee {
         type Output = ::std::result::Result<types::ChatAttendee, crate::Error>;
         type IntoFuture = crate::Pending<types::ChatAttendee>;
@@ -14934,6 +15876,64 @@ Retrieve a chat attendee by its id. From the API reference's published definitio
             crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
+    #[cfg(feature = "messaging")]
+    impl GetAttendee {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            let attendee_id = crate::dynamic::text(
+                "attendee_id",
+                crate::dynamic::required("attendee_id", arguments.remove("attendee_id"))?,
+            )?;
+            #[allow(unused_mut)]
+            let mut request = client.get_attendee(attendee_id);
+            Ok(request)
+        }
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::Answered for GetAttendee {
+        type Answer = types::ChatAttendee;
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::DynRequest for GetAttendee {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            self.prepare().map(drop)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::GetAttendee)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Err(self)
+        }
+    }
+    #[cfg(feature = "messaging")]
     impl crate::Client {
         /**List all 1to1 chats for a given attendee
 
@@ -14969,6 +15969,7 @@ List the one-to-one chats with an attendee, one page at a time (pass the answer'
             }
         }
     }
+    #[cfg(feature = "messaging")]
     ///The request of [`Client::list_attendee_chats`](crate::Client::list_attendee_chats): `GET /chat_attendees/{attendee_id}/chats`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
     #[derive(Clone)]
@@ -14982,6 +15983,7 @@ List the one-to-one chats with an attendee, one page at a time (pass the answer'
         limit: ::std::option::Option<i64>,
         account_id: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "messaging")]
     impl ListAttendeeChats {
         ///The `cursor` of the previous page's answer, to get the next page.
         pub fn cursor(
@@ -15113,6 +16115,7 @@ List the one-to-one chats with an attendee, one page at a time (pass the answer'
             Ok(prepared)
         }
     }
+    #[cfg(feature = "messaging")]
     impl ::std::future::IntoFuture for ListAttendeeChats {
         type Output = ::std::result::Result<types::ChatList, crate::Error>;
         type IntoFuture = crate::Pending<types::ChatList>;
@@ -15120,6 +16123,7 @@ List the one-to-one chats with an attendee, one page at a time (pass the answer'
             crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
+    #[cfg(feature = "messaging")]
     impl crate::call::pagination::Paginated for ListAttendeeChats {
         type Page = types::ChatList;
         type Item = types::Chat;
@@ -15143,6 +16147,7 @@ List the one-to-one chats with an attendee, one page at a time (pass the answer'
             crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
+    #[cfg(feature = "messaging")]
     impl ListAttendeeChats {
         /// Every page, following each page's `cursor` until it is null; each page is a
         /// call with this request's options and filters, retried by the same rule. A failed
@@ -15164,6 +16169,79 @@ List the one-to-one chats with an attendee, one page at a time (pass the answer'
             crate::call::pagination::items(self)
         }
     }
+    #[cfg(feature = "messaging")]
+    impl ListAttendeeChats {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            let attendee_id = crate::dynamic::text(
+                "attendee_id",
+                crate::dynamic::required("attendee_id", arguments.remove("attendee_id"))?,
+            )?;
+            #[allow(unused_mut)]
+            let mut request = client.list_attendee_chats(attendee_id);
+            if let Some(v) = arguments.remove("cursor") {
+                request.cursor = Some((crate::dynamic::text)("cursor", v)?);
+            }
+            if let Some(v) = arguments.remove("before") {
+                request.before = Some((crate::dynamic::text)("before", v)?);
+            }
+            if let Some(v) = arguments.remove("after") {
+                request.after = Some((crate::dynamic::text)("after", v)?);
+            }
+            if let Some(v) = arguments.remove("limit") {
+                request.limit = Some((crate::dynamic::integer)("limit", v)?);
+            }
+            if let Some(v) = arguments.remove("account_id") {
+                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
+            }
+            Ok(request)
+        }
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::Answered for ListAttendeeChats {
+        type Answer = types::ChatList;
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::DynRequest for ListAttendeeChats {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            self.prepare().map(drop)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::ListAttendeeChats)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Ok(crate::dynamic::items_json(*self))
+        }
+    }
+    #[cfg(feature = "messaging")]
     impl crate::Client {
         /**List all messages for a given attendee
 
@@ -15199,6 +16277,7 @@ List the messages an attendee sent, one page at a time (pass the answer's `curso
             }
         }
     }
+    #[cfg(feature = "messaging")]
     ///The request of [`Client::list_attendee_messages`](crate::Client::list_attendee_messages): `GET /chat_attendees/{attendee_id}/messages`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
     #[derive(Clone)]
@@ -15212,6 +16291,7 @@ List the messages an attendee sent, one page at a time (pass the answer's `curso
         limit: ::std::option::Option<i64>,
         account_id: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "messaging")]
     impl ListAttendeeMessages {
         ///The `cursor` of the previous page's answer, to get the next page.
         pub fn cursor(
@@ -15343,6 +16423,7 @@ List the messages an attendee sent, one page at a time (pass the answer's `curso
             Ok(prepared)
         }
     }
+    #[cfg(feature = "messaging")]
     impl ::std::future::IntoFuture for ListAttendeeMessages {
         type Output = ::std::result::Result<types::MessageList, crate::Error>;
         type IntoFuture = crate::Pending<types::MessageList>;
@@ -15350,6 +16431,7 @@ List the messages an attendee sent, one page at a time (pass the answer's `curso
             crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
+    #[cfg(feature = "messaging")]
     impl crate::call::pagination::Paginated for ListAttendeeMessages {
         type Page = types::MessageList;
         type Item = types::Message;
@@ -15373,6 +16455,7 @@ List the messages an attendee sent, one page at a time (pass the answer's `curso
             crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
+    #[cfg(feature = "messaging")]
     impl ListAttendeeMessages {
         /// Every page, following each page's `cursor` until it is null; each page is a
         /// call with this request's options and filters, retried by the same rule. A failed
@@ -15394,6 +16477,79 @@ List the messages an attendee sent, one page at a time (pass the answer's `curso
             crate::call::pagination::items(self)
         }
     }
+    #[cfg(feature = "messaging")]
+    impl ListAttendeeMessages {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            let attendee_id = crate::dynamic::text(
+                "attendee_id",
+                crate::dynamic::required("attendee_id", arguments.remove("attendee_id"))?,
+            )?;
+            #[allow(unused_mut)]
+            let mut request = client.list_attendee_messages(attendee_id);
+            if let Some(v) = arguments.remove("cursor") {
+                request.cursor = Some((crate::dynamic::text)("cursor", v)?);
+            }
+            if let Some(v) = arguments.remove("before") {
+                request.before = Some((crate::dynamic::text)("before", v)?);
+            }
+            if let Some(v) = arguments.remove("after") {
+                request.after = Some((crate::dynamic::text)("after", v)?);
+            }
+            if let Some(v) = arguments.remove("limit") {
+                request.limit = Some((crate::dynamic::integer)("limit", v)?);
+            }
+            if let Some(v) = arguments.remove("account_id") {
+                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
+            }
+            Ok(request)
+        }
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::Answered for ListAttendeeMessages {
+        type Answer = types::MessageList;
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::DynRequest for ListAttendeeMessages {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            self.prepare().map(drop)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::ListAttendeeMessages)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Ok(crate::dynamic::items_json(*self))
+        }
+    }
+    #[cfg(feature = "messaging")]
     impl crate::Client {
         /**Download a chat attendee picture
 
@@ -15424,6 +16580,7 @@ Download the profile picture of a chat attendee. The reference publishes this an
             }
         }
     }
+    #[cfg(feature = "messaging")]
     ///The request of [`Client::get_attendee_picture`](crate::Client::get_attendee_picture): `GET /chat_attendees/{attendee_id}/picture`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
     #[derive(Clone)]
@@ -15432,6 +16589,7 @@ Download the profile picture of a chat attendee. The reference publishes this an
         pub(crate) core: crate::call::Core,
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
     }
+    #[cfg(feature = "messaging")]
     impl GetAttendeePicture {
         crate::call::per_call_options!();
         /// Runs the request and returns the answer with its status and headers (a request id,
@@ -15466,6 +16624,7 @@ Download the profile picture of a chat attendee. The reference publishes this an
             Ok(prepared)
         }
     }
+    #[cfg(feature = "messaging")]
     impl ::std::future::IntoFuture for GetAttendeePicture {
         type Output = ::std::result::Result<crate::Download, crate::Error>;
         type IntoFuture = crate::Pending<crate::Download>;
@@ -15473,6 +16632,60 @@ Download the profile picture of a chat attendee. The reference publishes this an
             crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
+    #[cfg(feature = "messaging")]
+    impl GetAttendeePicture {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            let attendee_id = crate::dynamic::text(
+                "attendee_id",
+                crate::dynamic::required("attendee_id", arguments.remove("attendee_id"))?,
+            )?;
+            #[allow(unused_mut)]
+            let mut request = client.get_attendee_picture(attendee_id);
+            Ok(request)
+        }
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::DynRequest for GetAttendeePicture {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            self.prepare().map(drop)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::GetAttendeePicture)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            ::std::boxed::Box::pin(::std::future::IntoFuture::into_future(*self))
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Err(self)
+        }
+    }
+    #[cfg(feature = "messaging")]
     impl crate::Client {
         /**List all chats
 
@@ -15495,6 +16708,7 @@ List the chats of every account (or of one account, or of one account type), one
             }
         }
     }
+    #[cfg(feature = "messaging")]
     ///The request of [`Client::list_chats`](crate::Client::list_chats): `GET /chats`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
     #[derive(Clone)]
@@ -15510,6 +16724,7 @@ List the chats of every account (or of one account, or of one account type), one
         account_type: ::std::option::Option<::std::string::String>,
         account_id: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "messaging")]
     impl ListChats {
         ///Only the chats with (`true`) or without (`false`) unread messages.
         pub fn unread(mut self, value: bool) -> Self {
@@ -15673,6 +16888,7 @@ List the chats of every account (or of one account, or of one account type), one
             Ok(prepared)
         }
     }
+    #[cfg(feature = "messaging")]
     impl ::std::future::IntoFuture for ListChats {
         type Output = ::std::result::Result<types::ChatList, crate::Error>;
         type IntoFuture = crate::Pending<types::ChatList>;
@@ -15680,6 +16896,7 @@ List the chats of every account (or of one account, or of one account type), one
             crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
+    #[cfg(feature = "messaging")]
     impl crate::call::pagination::Paginated for ListChats {
         type Page = types::ChatList;
         type Item = types::Chat;
@@ -15703,6 +16920,7 @@ List the chats of every account (or of one account, or of one account type), one
             crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
+    #[cfg(feature = "messaging")]
     impl ListChats {
         /// Every page, following each page's `cursor` until it is null; each page is a
         /// call with this request's options and filters, retried by the same rule. A failed
@@ -15724,6 +16942,81 @@ List the chats of every account (or of one account, or of one account type), one
             crate::call::pagination::items(self)
         }
     }
+    #[cfg(feature = "messaging")]
+    impl ListChats {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            #[allow(unused_mut)]
+            let mut request = client.list_chats();
+            if let Some(v) = arguments.remove("unread") {
+                request.unread = Some((crate::dynamic::boolean)("unread", v)?);
+            }
+            if let Some(v) = arguments.remove("cursor") {
+                request.cursor = Some((crate::dynamic::text)("cursor", v)?);
+            }
+            if let Some(v) = arguments.remove("before") {
+                request.before = Some((crate::dynamic::text)("before", v)?);
+            }
+            if let Some(v) = arguments.remove("after") {
+                request.after = Some((crate::dynamic::text)("after", v)?);
+            }
+            if let Some(v) = arguments.remove("limit") {
+                request.limit = Some((crate::dynamic::integer)("limit", v)?);
+            }
+            if let Some(v) = arguments.remove("account_type") {
+                request.account_type = Some((crate::dynamic::wire)("account_type", v)?);
+            }
+            if let Some(v) = arguments.remove("account_id") {
+                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
+            }
+            Ok(request)
+        }
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::Answered for ListChats {
+        type Answer = types::ChatList;
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::DynRequest for ListChats {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            self.prepare().map(drop)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::ListChats)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Ok(crate::dynamic::items_json(*self))
+        }
+    }
+    #[cfg(feature = "messaging")]
     impl crate::Client {
         /**Start a new chat
 
@@ -15747,6 +17040,7 @@ Start a chat with one or more attendees and send its first message, with optiona
             }
         }
     }
+    #[cfg(feature = "messaging")]
     ///The request of [`Client::start_chat`](crate::Client::start_chat): `POST /chats`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
     #[derive(Debug)]
@@ -15762,6 +17056,7 @@ Start a chat with one or more attendees and send its first message, with optiona
         video_message: ::std::option::Option<::std::sync::Arc<crate::Upload>>,
         linkedin: ::std::option::Option<types::StartChatLinkedinOptions>,
     }
+    #[cfg(feature = "messaging")]
     impl StartChat {
         /**The id of the account to start the chat from.
 
@@ -16066,6 +17361,7 @@ Appends one item; call it once per item, in order.*/
             Ok(prepared)
         }
     }
+    #[cfg(feature = "messaging")]
     impl ::std::future::IntoFuture for StartChat {
         type Output = ::std::result::Result<types::ChatStarted, crate::Error>;
         type IntoFuture = crate::Pending<types::ChatStarted>;
@@ -16073,6 +17369,108 @@ Appends one item; call it once per item, in order.*/
             crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
+    #[cfg(feature = "messaging")]
+    impl StartChat {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            #[allow(unused_mut)]
+            let mut request = client.start_chat();
+            if let Some(v) = arguments.remove("account_id") {
+                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
+            }
+            if let Some(v) = arguments.remove("attendees_ids") {
+                request.attendees_ids = crate::dynamic::list(
+                    "attendees_ids",
+                    v,
+                    crate::dynamic::text,
+                )?;
+            }
+            if let Some(v) = arguments.remove("text") {
+                request.text = Some((crate::dynamic::text)("text", v)?);
+            }
+            if let Some(v) = arguments.remove("subject") {
+                request.subject = Some((crate::dynamic::text)("subject", v)?);
+            }
+            if let Some(v) = arguments.remove("attachments") {
+                request.attachments = crate::dynamic::list(
+                    "attachments",
+                    v,
+                    |name: &str, v| crate::dynamic::file(name, v, open),
+                )?;
+            }
+            if let Some(v) = arguments.remove("voice_message") {
+                request.voice_message = Some(
+                    (|name: &str, v| crate::dynamic::file(
+                        name,
+                        v,
+                        open,
+                    ))("voice_message", v)?,
+                );
+            }
+            if let Some(v) = arguments.remove("video_message") {
+                request.video_message = Some(
+                    (|name: &str, v| crate::dynamic::file(
+                        name,
+                        v,
+                        open,
+                    ))("video_message", v)?,
+                );
+            }
+            if let Some(v) = arguments.remove("linkedin") {
+                request.linkedin = Some(
+                    (crate::dynamic::typed::<
+                        types::StartChatLinkedinOptions,
+                    >)("linkedin", v)?,
+                );
+            }
+            Ok(request)
+        }
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::Answered for StartChat {
+        type Answer = types::ChatStarted;
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::DynRequest for StartChat {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            self.prepare().map(drop)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::StartChat)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Err(self)
+        }
+    }
+    #[cfg(feature = "messaging")]
     impl crate::Client {
         /**Retrieve a chat
 
@@ -16101,6 +17499,7 @@ Retrieve a chat by its id, with its last message. From the API reference's publi
             }
         }
     }
+    #[cfg(feature = "messaging")]
     ///The request of [`Client::get_chat`](crate::Client::get_chat): `GET /chats/{chat_id}`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
     #[derive(Clone)]
@@ -16110,6 +17509,7 @@ Retrieve a chat by its id, with its last message. From the API reference's publi
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
         account_id: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "messaging")]
     impl GetChat {
         ///The id of the account the chat belongs to.
         pub fn account_id(
@@ -16155,6 +17555,7 @@ Retrieve a chat by its id, with its last message. From the API reference's publi
             Ok(prepared)
         }
     }
+    #[cfg(feature = "messaging")]
     impl ::std::future::IntoFuture for GetChat {
         type Output = ::std::result::Result<types::ChatDetails, crate::Error>;
         type IntoFuture = crate::Pending<types::ChatDetails>;
@@ -16162,6 +17563,67 @@ Retrieve a chat by its id, with its last message. From the API reference's publi
             crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
+    #[cfg(feature = "messaging")]
+    impl GetChat {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            let chat_id = crate::dynamic::text(
+                "chat_id",
+                crate::dynamic::required("chat_id", arguments.remove("chat_id"))?,
+            )?;
+            #[allow(unused_mut)]
+            let mut request = client.get_chat(chat_id);
+            if let Some(v) = arguments.remove("account_id") {
+                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
+            }
+            Ok(request)
+        }
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::Answered for GetChat {
+        type Answer = types::ChatDetails;
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::DynRequest for GetChat {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            self.prepare().map(drop)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::GetChat)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Err(self)
+        }
+    }
+    #[cfg(feature = "messaging")]
     impl crate::Client {
         /**Perform an action on a given chat
 
@@ -16190,6 +17652,7 @@ Perform a mutating action on a chat: change its read or mute status, archive or 
             }
         }
     }
+    #[cfg(feature = "messaging")]
     ///The request of [`Client::patch_chat`](crate::Client::patch_chat): `PATCH /chats/{chat_id}`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
     #[derive(Clone)]
@@ -16199,6 +17662,7 @@ Perform a mutating action on a chat: change its read or mute status, archive or 
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
         body: ::std::option::Option<types::ChatActionRequest>,
     }
+    #[cfg(feature = "messaging")]
     impl PatchChat {
         ///The request body. Required.
         pub fn body(
@@ -16244,6 +17708,7 @@ Perform a mutating action on a chat: change its read or mute status, archive or 
             Ok(prepared)
         }
     }
+    #[cfg(feature = "messaging")]
     impl ::std::future::IntoFuture for PatchChat {
         type Output = ::std::result::Result<types::ChatPatched, crate::Error>;
         type IntoFuture = crate::Pending<types::ChatPatched>;
@@ -16251,6 +17716,67 @@ Perform a mutating action on a chat: change its read or mute status, archive or 
             crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
+    #[cfg(feature = "messaging")]
+    impl PatchChat {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            let chat_id = crate::dynamic::text(
+                "chat_id",
+                crate::dynamic::required("chat_id", arguments.remove("chat_id"))?,
+            )?;
+            #[allow(unused_mut)]
+            let mut request = client.patch_chat(chat_id);
+            if !arguments.is_empty() {
+                request.body = Some(crate::dynamic::whole_body(arguments)?);
+            }
+            Ok(request)
+        }
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::Answered for PatchChat {
+        type Answer = types::ChatPatched;
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::DynRequest for PatchChat {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            self.prepare().map(drop)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::PatchChat)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Err(self)
+        }
+    }
+    #[cfg(feature = "messaging")]
     impl crate::Client {
         /**List all attendees from a chat
 
@@ -16281,6 +17807,7 @@ List the attendees of a chat. The reference gives this operation no `cursor` or 
             }
         }
     }
+    #[cfg(feature = "messaging")]
     ///The request of [`Client::list_chat_attendees`](crate::Client::list_chat_attendees): `GET /chats/{chat_id}/attendees`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
     #[derive(Clone)]
@@ -16289,6 +17816,7 @@ List the attendees of a chat. The reference gives this operation no `cursor` or 
         pub(crate) core: crate::call::Core,
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
     }
+    #[cfg(feature = "messaging")]
     impl ListChatAttendees {
         crate::call::per_call_options!();
         /// Runs the request and returns the answer with its status and headers (a request id,
@@ -16326,6 +17854,7 @@ List the attendees of a chat. The reference gives this operation no `cursor` or 
             Ok(prepared)
         }
     }
+    #[cfg(feature = "messaging")]
     impl ::std::future::IntoFuture for ListChatAttendees {
         type Output = ::std::result::Result<types::ChatAttendeeList, crate::Error>;
         type IntoFuture = crate::Pending<types::ChatAttendeeList>;
@@ -16333,6 +17862,64 @@ List the attendees of a chat. The reference gives this operation no `cursor` or 
             crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
+    #[cfg(feature = "messaging")]
+    impl ListChatAttendees {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            let chat_id = crate::dynamic::text(
+                "chat_id",
+                crate::dynamic::required("chat_id", arguments.remove("chat_id"))?,
+            )?;
+            #[allow(unused_mut)]
+            let mut request = client.list_chat_attendees(chat_id);
+            Ok(request)
+        }
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::Answered for ListChatAttendees {
+        type Answer = types::ChatAttendeeList;
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::DynRequest for ListChatAttendees {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            self.prepare().map(drop)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::ListChatAttendees)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Err(self)
+        }
+    }
+    #[cfg(feature = "messaging")]
     impl crate::Client {
         /**List all messages from a chat
 
@@ -16368,6 +17955,7 @@ List the messages of a chat, one page at a time (pass the answer's `cursor` back
             }
         }
     }
+    #[cfg(feature = "messaging")]
     ///The request of [`Client::list_chat_messages`](crate::Client::list_chat_messages): `GET /chats/{chat_id}/messages`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
     #[derive(Clone)]
@@ -16381,6 +17969,7 @@ List the messages of a chat, one page at a time (pass the answer's `cursor` back
         limit: ::std::option::Option<i64>,
         sender_id: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "messaging")]
     impl ListChatMessages {
         ///The `cursor` of the previous page's answer, to get the next page.
         pub fn cursor(
@@ -16504,6 +18093,7 @@ List the messages of a chat, one page at a time (pass the answer's `cursor` back
             Ok(prepared)
         }
     }
+    #[cfg(feature = "messaging")]
     impl ::std::future::IntoFuture for ListChatMessages {
         type Output = ::std::result::Result<types::MessageList, crate::Error>;
         type IntoFuture = crate::Pending<types::MessageList>;
@@ -16511,6 +18101,7 @@ List the messages of a chat, one page at a time (pass the answer's `cursor` back
             crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
+    #[cfg(feature = "messaging")]
     impl crate::call::pagination::Paginated for ListChatMessages {
         type Page = types::MessageList;
         type Item = types::Message;
@@ -16534,6 +18125,7 @@ List the messages of a chat, one page at a time (pass the answer's `cursor` back
             crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
+    #[cfg(feature = "messaging")]
     impl ListChatMessages {
         /// Every page, following each page's `cursor` until it is null; each page is a
         /// call with this request's options and filters, retried by the same rule. A failed
@@ -16555,6 +18147,79 @@ List the messages of a chat, one page at a time (pass the answer's `cursor` back
             crate::call::pagination::items(self)
         }
     }
+    #[cfg(feature = "messaging")]
+    impl ListChatMessages {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            let chat_id = crate::dynamic::text(
+                "chat_id",
+                crate::dynamic::required("chat_id", arguments.remove("chat_id"))?,
+            )?;
+            #[allow(unused_mut)]
+            let mut request = client.list_chat_messages(chat_id);
+            if let Some(v) = arguments.remove("cursor") {
+                request.cursor = Some((crate::dynamic::text)("cursor", v)?);
+            }
+            if let Some(v) = arguments.remove("before") {
+                request.before = Some((crate::dynamic::text)("before", v)?);
+            }
+            if let Some(v) = arguments.remove("after") {
+                request.after = Some((crate::dynamic::text)("after", v)?);
+            }
+            if let Some(v) = arguments.remove("limit") {
+                request.limit = Some((crate::dynamic::integer)("limit", v)?);
+            }
+            if let Some(v) = arguments.remove("sender_id") {
+                request.sender_id = Some((crate::dynamic::text)("sender_id", v)?);
+            }
+            Ok(request)
+        }
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::Answered for ListChatMessages {
+        type Answer = types::MessageList;
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::DynRequest for ListChatMessages {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            self.prepare().map(drop)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::ListChatMessages)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Ok(crate::dynamic::items_json(*self))
+        }
+    }
+    #[cfg(feature = "messaging")]
     impl crate::Client {
         /**Send a message in a chat
 
@@ -16593,6 +18258,7 @@ Send a message to a chat with optional attachments. The body is sent as `multipa
             }
         }
     }
+    #[cfg(feature = "messaging")]
     ///The request of [`Client::send_message`](crate::Client::send_message): `POST /chats/{chat_id}/messages`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
     #[derive(Debug)]
@@ -16608,6 +18274,7 @@ Send a message to a chat with optional attachments. The body is sent as `multipa
         attachments: ::std::vec::Vec<::std::sync::Arc<crate::Upload>>,
         typing_duration: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "messaging")]
     impl SendMessage {
         ///Sets the body field `text`.
         pub fn text(
@@ -16770,6 +18437,7 @@ Appends one item; call it once per item, in order.*/
             Ok(prepared)
         }
     }
+    #[cfg(feature = "messaging")]
     impl ::std::future::IntoFuture for SendMessage {
         type Output = ::std::result::Result<types::MessageSent, crate::Error>;
         type IntoFuture = crate::Pending<types::MessageSent>;
@@ -16777,6 +18445,106 @@ Appends one item; call it once per item, in order.*/
             crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
+    #[cfg(feature = "messaging")]
+    impl SendMessage {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            let chat_id = crate::dynamic::text(
+                "chat_id",
+                crate::dynamic::required("chat_id", arguments.remove("chat_id"))?,
+            )?;
+            #[allow(unused_mut)]
+            let mut request = client.send_message(chat_id);
+            if let Some(v) = arguments.remove("text") {
+                request.text = Some((crate::dynamic::text)("text", v)?);
+            }
+            if let Some(v) = arguments.remove("account_id") {
+                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
+            }
+            if let Some(v) = arguments.remove("thread_id") {
+                request.thread_id = Some((crate::dynamic::text)("thread_id", v)?);
+            }
+            if let Some(v) = arguments.remove("quote_id") {
+                request.quote_id = Some((crate::dynamic::text)("quote_id", v)?);
+            }
+            if let Some(v) = arguments.remove("voice_message") {
+                request.voice_message = Some(
+                    (|name: &str, v| crate::dynamic::file(
+                        name,
+                        v,
+                        open,
+                    ))("voice_message", v)?,
+                );
+            }
+            if let Some(v) = arguments.remove("video_message") {
+                request.video_message = Some(
+                    (|name: &str, v| crate::dynamic::file(
+                        name,
+                        v,
+                        open,
+                    ))("video_message", v)?,
+                );
+            }
+            if let Some(v) = arguments.remove("attachments") {
+                request.attachments = crate::dynamic::list(
+                    "attachments",
+                    v,
+                    |name: &str, v| crate::dynamic::file(name, v, open),
+                )?;
+            }
+            if let Some(v) = arguments.remove("typing_duration") {
+                request.typing_duration = Some(
+                    (crate::dynamic::text)("typing_duration", v)?,
+                );
+            }
+            Ok(request)
+        }
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::Answered for SendMessage {
+        type Answer = types::MessageSent;
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::DynRequest for SendMessage {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            self.prepare().map(drop)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::SendMessage)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Err(self)
+        }
+    }
+    #[cfg(feature = "messaging")]
     impl crate::Client {
         /**Synchronize a conversation from its beginning
 
@@ -16804,6 +18572,7 @@ Start synchronizing a chat's history from its first message; the answer says whe
             }
         }
     }
+    #[cfg(feature = "messaging")]
     ///The request of [`Client::sync_chat`](crate::Client::sync_chat): `GET /chats/{chat_id}/sync`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
     #[derive(Clone)]
@@ -16812,6 +18581,7 @@ Start synchronizing a chat's history from its first message; the answer says whe
         pub(crate) core: crate::call::Core,
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
     }
+    #[cfg(feature = "messaging")]
     impl SyncChat {
         crate::call::per_call_options!();
         /// Runs the request and returns the answer with its status and headers (a request id,
@@ -16849,6 +18619,7 @@ Start synchronizing a chat's history from its first message; the answer says whe
             Ok(prepared)
         }
     }
+    #[cfg(feature = "messaging")]
     impl ::std::future::IntoFuture for SyncChat {
         type Output = ::std::result::Result<types::ChatHistorySync, crate::Error>;
         type IntoFuture = crate::Pending<types::ChatHistorySync>;
@@ -16856,6 +18627,64 @@ Start synchronizing a chat's history from its first message; the answer says whe
             crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
+    #[cfg(feature = "messaging")]
+    impl SyncChat {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            let chat_id = crate::dynamic::text(
+                "chat_id",
+                crate::dynamic::required("chat_id", arguments.remove("chat_id"))?,
+            )?;
+            #[allow(unused_mut)]
+            let mut request = client.sync_chat(chat_id);
+            Ok(request)
+        }
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::Answered for SyncChat {
+        type Answer = types::ChatHistorySync;
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::DynRequest for SyncChat {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            self.prepare().map(drop)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::SyncChat)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Err(self)
+        }
+    }
+    #[cfg(feature = "messaging")]
     impl crate::Client {
         /**List all messages
 
@@ -16877,6 +18706,7 @@ List the messages of every account (or of one account, or of one sender), one pa
             }
         }
     }
+    #[cfg(feature = "messaging")]
     ///The request of [`Client::list_messages`](crate::Client::list_messages): `GET /messages`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
     #[derive(Clone)]
@@ -16891,6 +18721,7 @@ List the messages of every account (or of one account, or of one sender), one pa
         sender_id: ::std::option::Option<::std::string::String>,
         account_id: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "messaging")]
     impl ListMessages {
         ///The `cursor` of the previous page's answer, to get the next page.
         pub fn cursor(
@@ -17025,6 +18856,7 @@ List the messages of every account (or of one account, or of one sender), one pa
             Ok(prepared)
         }
     }
+    #[cfg(feature = "messaging")]
     impl ::std::future::IntoFuture for ListMessages {
         type Output = ::std::result::Result<types::MessageList, crate::Error>;
         type IntoFuture = crate::Pending<types::MessageList>;
@@ -17032,6 +18864,7 @@ List the messages of every account (or of one account, or of one sender), one pa
             crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
+    #[cfg(feature = "messaging")]
     impl crate::call::pagination::Paginated for ListMessages {
         type Page = types::MessageList;
         type Item = types::Message;
@@ -17055,6 +18888,7 @@ List the messages of every account (or of one account, or of one sender), one pa
             crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
+    #[cfg(feature = "messaging")]
     impl ListMessages {
         /// Every page, following each page's `cursor` until it is null; each page is a
         /// call with this request's options and filters, retried by the same rule. A failed
@@ -17076,6 +18910,78 @@ List the messages of every account (or of one account, or of one sender), one pa
             crate::call::pagination::items(self)
         }
     }
+    #[cfg(feature = "messaging")]
+    impl ListMessages {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            #[allow(unused_mut)]
+            let mut request = client.list_messages();
+            if let Some(v) = arguments.remove("cursor") {
+                request.cursor = Some((crate::dynamic::text)("cursor", v)?);
+            }
+            if let Some(v) = arguments.remove("before") {
+                request.before = Some((crate::dynamic::text)("before", v)?);
+            }
+            if let Some(v) = arguments.remove("after") {
+                request.after = Some((crate::dynamic::text)("after", v)?);
+            }
+            if let Some(v) = arguments.remove("limit") {
+                request.limit = Some((crate::dynamic::integer)("limit", v)?);
+            }
+            if let Some(v) = arguments.remove("sender_id") {
+                request.sender_id = Some((crate::dynamic::text)("sender_id", v)?);
+            }
+            if let Some(v) = arguments.remove("account_id") {
+                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
+            }
+            Ok(request)
+        }
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::Answered for ListMessages {
+        type Answer = types::MessageList;
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::DynRequest for ListMessages {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            self.prepare().map(drop)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::ListMessages)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Ok(crate::dynamic::items_json(*self))
+        }
+    }
+    #[cfg(feature = "messaging")]
     impl crate::Client {
         /**Retrieve a message
 
@@ -17106,6 +19012,7 @@ Retrieve the full details of a single message by its postpress id. The reference
             }
         }
     }
+    #[cfg(feature = "messaging")]
     ///The request of [`Client::get_message`](crate::Client::get_message): `GET /messages/{message_id}`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
     #[derive(Clone)]
@@ -17114,6 +19021,7 @@ Retrieve the full details of a single message by its postpress id. The reference
         pub(crate) core: crate::call::Core,
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
     }
+    #[cfg(feature = "messaging")]
     impl GetMessage {
         crate::call::per_call_options!();
         /// Runs the request and returns the answer with its status and headers (a request id,
@@ -17148,6 +19056,7 @@ Retrieve the full details of a single message by its postpress id. The reference
             Ok(prepared)
         }
     }
+    #[cfg(feature = "messaging")]
     impl ::std::future::IntoFuture for GetMessage {
         type Output = ::std::result::Result<types::Message, crate::Error>;
         type IntoFuture = crate::Pending<types::Message>;
@@ -17155,6 +19064,64 @@ Retrieve the full details of a single message by its postpress id. The reference
             crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
+    #[cfg(feature = "messaging")]
+    impl GetMessage {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            let message_id = crate::dynamic::text(
+                "message_id",
+                crate::dynamic::required("message_id", arguments.remove("message_id"))?,
+            )?;
+            #[allow(unused_mut)]
+            let mut request = client.get_message(message_id);
+            Ok(request)
+        }
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::Answered for GetMessage {
+        type Answer = types::Message;
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::DynRequest for GetMessage {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            self.prepare().map(drop)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::GetMessage)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Err(self)
+        }
+    }
+    #[cfg(feature = "messaging")]
     impl crate::Client {
         /**Retrieve an attachment from a message
 
@@ -17193,6 +19160,7 @@ Download the bytes of one attachment of a message. The reference publishes this 
             }
         }
     }
+    #[cfg(feature = "messaging")]
     ///The request of [`Client::get_attachment`](crate::Client::get_attachment): `GET /messages/{message_id}/attachments/{attachment_id}`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
     #[derive(Clone)]
@@ -17201,6 +19169,7 @@ Download the bytes of one attachment of a message. The reference publishes this 
         pub(crate) core: crate::call::Core,
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
     }
+    #[cfg(feature = "messaging")]
     impl GetAttachment {
         crate::call::per_call_options!();
         /// Runs the request and returns the answer with its status and headers (a request id,
@@ -17235,6 +19204,7 @@ Download the bytes of one attachment of a message. The reference publishes this 
             Ok(prepared)
         }
     }
+    #[cfg(feature = "messaging")]
     impl ::std::future::IntoFuture for GetAttachment {
         type Output = ::std::result::Result<crate::Download, crate::Error>;
         type IntoFuture = crate::Pending<crate::Download>;
@@ -17242,6 +19212,67 @@ Download the bytes of one attachment of a message. The reference publishes this 
             crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
+    #[cfg(feature = "messaging")]
+    impl GetAttachment {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            let message_id = crate::dynamic::text(
+                "message_id",
+                crate::dynamic::required("message_id", arguments.remove("message_id"))?,
+            )?;
+            let attachment_id = crate::dynamic::text(
+                "attachment_id",
+                crate::dynamic::required(
+                    "attachment_id",
+                    arguments.remove("attachment_id"),
+                )?,
+            )?;
+            #[allow(unused_mut)]
+            let mut request = client.get_attachment(message_id, attachment_id);
+            Ok(request)
+        }
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::DynRequest for GetAttachment {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            self.prepare().map(drop)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::GetAttachment)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            ::std::boxed::Box::pin(::std::future::IntoFuture::into_future(*self))
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Err(self)
+        }
+    }
+    #[cfg(feature = "messaging")]
     impl crate::Client {
         /**Forward a message
 
@@ -17274,6 +19305,7 @@ Forward an existing message to another chat. WhatsApp only.
             }
         }
     }
+    #[cfg(feature = "messaging")]
     ///The request of [`Client::forward_message`](crate::Client::forward_message): `POST /messages/{message_id}/forward`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
     #[derive(Clone)]
@@ -17283,6 +19315,7 @@ Forward an existing message to another chat. WhatsApp only.
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
         chat_id: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "messaging")]
     impl ForwardMessage {
         crate::call::per_call_options!();
         /// Runs the request and returns the answer with its status and headers (a request id,
@@ -17339,6 +19372,7 @@ Forward an existing message to another chat. WhatsApp only.
             Ok(prepared)
         }
     }
+    #[cfg(feature = "messaging")]
     impl ::std::future::IntoFuture for ForwardMessage {
         type Output = ::std::result::Result<types::MessageForwarded, crate::Error>;
         type IntoFuture = crate::Pending<types::MessageForwarded>;
@@ -17346,6 +19380,68 @@ Forward an existing message to another chat. WhatsApp only.
             crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
+    #[cfg(feature = "messaging")]
+    impl ForwardMessage {
+        fn from_json(
+            client: &crate::Client,
+            arguments: &mut ::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            >,
+            _open: crate::dynamic::OpenFile<'_>,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            let message_id = crate::dynamic::text(
+                "message_id",
+                crate::dynamic::required("message_id", arguments.remove("message_id"))?,
+            )?;
+            let chat_id = crate::dynamic::text(
+                "chat_id",
+                crate::dynamic::required("chat_id", arguments.remove("chat_id"))?,
+            )?;
+            #[allow(unused_mut)]
+            let mut request = client.forward_message(message_id, chat_id);
+            Ok(request)
+        }
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::Answered for ForwardMessage {
+        type Answer = types::MessageForwarded;
+    }
+    #[cfg(feature = "messaging")]
+    impl crate::dynamic::DynRequest for ForwardMessage {
+        fn core_mut(&mut self) -> &mut crate::call::Core {
+            &mut self.core
+        }
+        fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            self.prepare().map(drop)
+        }
+        fn send_json(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        > {
+            crate::dynamic::send_json(*self)
+        }
+        fn download(
+            self: Box<Self>,
+        ) -> crate::call::BoxFuture<
+            ::std::result::Result<crate::Download, crate::Error>,
+        > {
+            crate::dynamic::wrong_answer(OperationId::ForwardMessage)
+        }
+        fn items_json(
+            self: Box<Self>,
+        ) -> ::std::result::Result<
+            ::futures_util::stream::BoxStream<
+                'static,
+                ::std::result::Result<::serde_json::Value, crate::Error>,
+            >,
+            Box<dyn crate::dynamic::DynRequest>,
+        > {
+            Err(self)
+        }
+    }
+    #[cfg(feature = "messaging")]
     impl crate::Client {
         /**Add a reaction to a message
 
@@ -17378,6 +19474,7 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
             }
         }
     }
+    #[cfg(feature = "messaging")]
     ///The request of [`Client::add_reaction`](crate::Client::add_reaction): `POST /messages/{message_id}/reaction`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
     #[derive(Clone)]
@@ -17387,6 +19484,7 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
         reaction: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "messaging")]
     impl AddReaction {
         crate::call::per_call_options!();
         /// Runs the request and returns the answer with its status and headers (a request id,
@@ -17444,6 +19542,7 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
             Ok(prepared)
         }
     }
+    #[cfg(feature = "messaging")]
     impl ::std::future::IntoFuture for AddReaction {
         type Output = ::std::result::Result<types::MessageReactionAdded, crate::Error>;
         type IntoFuture = crate::Pending<types::MessageReactionAdded>;
@@ -17451,1102 +19550,7 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
             crate::call::request::Pending::new(&self.core, self.prepare())
         }
     }
-    impl ListAttendees {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            #[allow(unused_mut)]
-            let mut request = client.list_attendees();
-            if let Some(v) = arguments.remove("cursor") {
-                request.cursor = Some((crate::dynamic::text)("cursor", v)?);
-            }
-            if let Some(v) = arguments.remove("limit") {
-                request.limit = Some((crate::dynamic::integer)("limit", v)?);
-            }
-            if let Some(v) = arguments.remove("account_id") {
-                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
-            }
-            Ok(request)
-        }
-    }
-    impl crate::dynamic::Answered for ListAttendees {
-        type Answer = types::ChatAttendeeList;
-    }
-    impl crate::dynamic::DynRequest for ListAttendees {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::ListAttendees)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Ok(crate::dynamic::items_json(*self))
-        }
-    }
-    impl GetAttendee {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            let attendee_id = crate::dynamic::text(
-                "attendee_id",
-                crate::dynamic::required("attendee_id", arguments.remove("attendee_id"))?,
-            )?;
-            #[allow(unused_mut)]
-            let mut request = client.get_attendee(attendee_id);
-            Ok(request)
-        }
-    }
-    impl crate::dynamic::Answered for GetAttendee {
-        type Answer = types::ChatAttendee;
-    }
-    impl crate::dynamic::DynRequest for GetAttendee {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::GetAttendee)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Err(self)
-        }
-    }
-    impl ListAttendeeChats {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            let attendee_id = crate::dynamic::text(
-                "attendee_id",
-                crate::dynamic::required("attendee_id", arguments.remove("attendee_id"))?,
-            )?;
-            #[allow(unused_mut)]
-            let mut request = client.list_attendee_chats(attendee_id);
-            if let Some(v) = arguments.remove("cursor") {
-                request.cursor = Some((crate::dynamic::text)("cursor", v)?);
-            }
-            if let Some(v) = arguments.remove("before") {
-                request.before = Some((crate::dynamic::text)("before", v)?);
-            }
-            if let Some(v) = arguments.remove("after") {
-                request.after = Some((crate::dynamic::text)("after", v)?);
-            }
-            if let Some(v) = arguments.remove("limit") {
-                request.limit = Some((crate::dynamic::integer)("limit", v)?);
-            }
-            if let Some(v) = arguments.remove("account_id") {
-                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
-            }
-            Ok(request)
-        }
-    }
-    impl crate::dynamic::Answered for ListAttendeeChats {
-        type Answer = types::ChatList;
-    }
-    impl crate::dynamic::DynRequest for ListAttendeeChats {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::ListAttendeeChats)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Ok(crate::dynamic::items_json(*self))
-        }
-    }
-    impl ListAttendeeMessages {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            let attendee_id = crate::dynamic::text(
-                "attendee_id",
-                crate::dynamic::required("attendee_id", arguments.remove("attendee_id"))?,
-            )?;
-            #[allow(unused_mut)]
-            let mut request = client.list_attendee_messages(attendee_id);
-            if let Some(v) = arguments.remove("cursor") {
-                request.cursor = Some((crate::dynamic::text)("cursor", v)?);
-            }
-            if let Some(v) = arguments.remove("before") {
-                request.before = Some((crate::dynamic::text)("before", v)?);
-            }
-            if let Some(v) = arguments.remove("after") {
-                request.after = Some((crate::dynamic::text)("after", v)?);
-            }
-            if let Some(v) = arguments.remove("limit") {
-                request.limit = Some((crate::dynamic::integer)("limit", v)?);
-            }
-            if let Some(v) = arguments.remove("account_id") {
-                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
-            }
-            Ok(request)
-        }
-    }
-    impl crate::dynamic::Answered for ListAttendeeMessages {
-        type Answer = types::MessageList;
-    }
-    impl crate::dynamic::DynRequest for ListAttendeeMessages {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::ListAttendeeMessages)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Ok(crate::dynamic::items_json(*self))
-        }
-    }
-    impl GetAttendeePicture {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            let attendee_id = crate::dynamic::text(
-                "attendee_id",
-                crate::dynamic::required("attendee_id", arguments.remove("attendee_id"))?,
-            )?;
-            #[allow(unused_mut)]
-            let mut request = client.get_attendee_picture(attendee_id);
-            Ok(request)
-        }
-    }
-    impl crate::dynamic::DynRequest for GetAttendeePicture {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::GetAttendeePicture)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            ::std::boxed::Box::pin(::std::future::IntoFuture::into_future(*self))
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Err(self)
-        }
-    }
-    impl ListChats {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            #[allow(unused_mut)]
-            let mut request = client.list_chats();
-            if let Some(v) = arguments.remove("unread") {
-                request.unread = Some((crate::dynamic::boolean)("unread", v)?);
-            }
-            if let Some(v) = arguments.remove("cursor") {
-                request.cursor = Some((crate::dynamic::text)("cursor", v)?);
-            }
-            if let Some(v) = arguments.remove("before") {
-                request.before = Some((crate::dynamic::text)("before", v)?);
-            }
-            if let Some(v) = arguments.remove("after") {
-                request.after = Some((crate::dynamic::text)("after", v)?);
-            }
-            if let Some(v) = arguments.remove("limit") {
-                request.limit = Some((crate::dynamic::integer)("limit", v)?);
-            }
-            if let Some(v) = arguments.remove("account_type") {
-                request.account_type = Some((crate::dynamic::wire)("account_type", v)?);
-            }
-            if let Some(v) = arguments.remove("account_id") {
-                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
-            }
-            Ok(request)
-        }
-    }
-    impl crate::dynamic::Answered for ListChats {
-        type Answer = types::ChatList;
-    }
-    impl crate::dynamic::DynRequest for ListChats {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::ListChats)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Ok(crate::dynamic::items_json(*self))
-        }
-    }
-    impl StartChat {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            #[allow(unused_mut)]
-            let mut request = client.start_chat();
-            if let Some(v) = arguments.remove("account_id") {
-                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
-            }
-            if let Some(v) = arguments.remove("attendees_ids") {
-                request.attendees_ids = crate::dynamic::list(
-                    "attendees_ids",
-                    v,
-                    crate::dynamic::text,
-                )?;
-            }
-            if let Some(v) = arguments.remove("text") {
-                request.text = Some((crate::dynamic::text)("text", v)?);
-            }
-            if let Some(v) = arguments.remove("subject") {
-                request.subject = Some((crate::dynamic::text)("subject", v)?);
-            }
-            if let Some(v) = arguments.remove("attachments") {
-                request.attachments = crate::dynamic::list(
-                    "attachments",
-                    v,
-                    |name: &str, v| crate::dynamic::file(name, v, open),
-                )?;
-            }
-            if let Some(v) = arguments.remove("voice_message") {
-                request.voice_message = Some(
-                    (|name: &str, v| crate::dynamic::file(
-                        name,
-                        v,
-                        open,
-                    ))("voice_message", v)?,
-                );
-            }
-            if let Some(v) = arguments.remove("video_message") {
-                request.video_message = Some(
-                    (|name: &str, v| crate::dynamic::file(
-                        name,
-                        v,
-                        open,
-                    ))("video_message", v)?,
-                );
-            }
-            if let Some(v) = arguments.remove("linkedin") {
-                request.linkedin = Some(
-                    (crate::dynamic::typed::<
-                        types::StartChatLinkedinOptions,
-                    >)("linkedin", v)?,
-                );
-            }
-            Ok(request)
-        }
-    }
-    impl crate::dynamic::Answered for StartChat {
-        type Answer = types::ChatStarted;
-    }
-    impl crate::dynamic::DynRequest for StartChat {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::StartChat)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Err(self)
-        }
-    }
-    impl GetChat {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            let chat_id = crate::dynamic::text(
-                "chat_id",
-                crate::dynamic::required("chat_id", arguments.remove("chat_id"))?,
-            )?;
-            #[allow(unused_mut)]
-            let mut request = client.get_chat(chat_id);
-            if let Some(v) = arguments.remove("account_id") {
-                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
-            }
-            Ok(request)
-        }
-    }
-    impl crate::dynamic::Answered for GetChat {
-        type Answer = types::ChatDetails;
-    }
-    impl crate::dynamic::DynRequest for GetChat {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::GetChat)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Err(self)
-        }
-    }
-    impl PatchChat {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            let chat_id = crate::dynamic::text(
-                "chat_id",
-                crate::dynamic::required("chat_id", arguments.remove("chat_id"))?,
-            )?;
-            #[allow(unused_mut)]
-            let mut request = client.patch_chat(chat_id);
-            if !arguments.is_empty() {
-                request.body = Some(crate::dynamic::whole_body(arguments)?);
-            }
-            Ok(request)
-        }
-    }
-    impl crate::dynamic::Answered for PatchChat {
-        type Answer = types::ChatPatched;
-    }
-    impl crate::dynamic::DynRequest for PatchChat {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::PatchChat)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Err(self)
-        }
-    }
-    impl ListChatAttendees {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            let chat_id = crate::dynamic::text(
-                "chat_id",
-                crate::dynamic::required("chat_id", arguments.remove("chat_id"))?,
-            )?;
-            #[allow(unused_mut)]
-            let mut request = client.list_chat_attendees(chat_id);
-            Ok(request)
-        }
-    }
-    impl crate::dynamic::Answered for ListChatAttendees {
-        type Answer = types::ChatAttendeeList;
-    }
-    impl crate::dynamic::DynRequest for ListChatAttendees {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::ListChatAttendees)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Err(self)
-        }
-    }
-    impl ListChatMessages {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            let chat_id = crate::dynamic::text(
-                "chat_id",
-                crate::dynamic::required("chat_id", arguments.remove("chat_id"))?,
-            )?;
-            #[allow(unused_mut)]
-            let mut request = client.list_chat_messages(chat_id);
-            if let Some(v) = arguments.remove("cursor") {
-                request.cursor = Some((crate::dynamic::text)("cursor", v)?);
-            }
-            if let Some(v) = arguments.remove("before") {
-                request.before = Some((crate::dynamic::text)("before", v)?);
-            }
-            if let Some(v) = arguments.remove("after") {
-                request.after = Some((crate::dynamic::text)("after", v)?);
-            }
-            if let Some(v) = arguments.remove("limit") {
-                request.limit = Some((crate::dynamic::integer)("limit", v)?);
-            }
-            if let Some(v) = arguments.remove("sender_id") {
-                request.sender_id = Some((crate::dynamic::text)("sender_id", v)?);
-            }
-            Ok(request)
-        }
-    }
-    impl crate::dynamic::Answered for ListChatMessages {
-        type Answer = types::MessageList;
-    }
-    impl crate::dynamic::DynRequest for ListChatMessages {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::ListChatMessages)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Ok(crate::dynamic::items_json(*self))
-        }
-    }
-    impl SendMessage {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            let chat_id = crate::dynamic::text(
-                "chat_id",
-                crate::dynamic::required("chat_id", arguments.remove("chat_id"))?,
-            )?;
-            #[allow(unused_mut)]
-            let mut request = client.send_message(chat_id);
-            if let Some(v) = arguments.remove("text") {
-                request.text = Some((crate::dynamic::text)("text", v)?);
-            }
-            if let Some(v) = arguments.remove("account_id") {
-                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
-            }
-            if let Some(v) = arguments.remove("thread_id") {
-                request.thread_id = Some((crate::dynamic::text)("thread_id", v)?);
-            }
-            if let Some(v) = arguments.remove("quote_id") {
-                request.quote_id = Some((crate::dynamic::text)("quote_id", v)?);
-            }
-            if let Some(v) = arguments.remove("voice_message") {
-                request.voice_message = Some(
-                    (|name: &str, v| crate::dynamic::file(
-                        name,
-                        v,
-                        open,
-                    ))("voice_message", v)?,
-                );
-            }
-            if let Some(v) = arguments.remove("video_message") {
-                request.video_message = Some(
-                    (|name: &str, v| crate::dynamic::file(
-                        name,
-                        v,
-                        open,
-                    ))("video_message", v)?,
-                );
-            }
-            if let Some(v) = arguments.remove("attachments") {
-                request.attachments = crate::dynamic::list(
-                    "attachments",
-                    v,
-                    |name: &str, v| crate::dynamic::file(name, v, open),
-                )?;
-            }
-            if let Some(v) = arguments.remove("typing_duration") {
-                request.typing_duration = Some(
-                    (crate::dynamic::text)("typing_duration", v)?,
-                );
-            }
-            Ok(request)
-        }
-    }
-    impl crate::dynamic::Answered for SendMessage {
-        type Answer = types::MessageSent;
-    }
-    impl crate::dynamic::DynRequest for SendMessage {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::SendMessage)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Err(self)
-        }
-    }
-    impl SyncChat {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            let chat_id = crate::dynamic::text(
-                "chat_id",
-                crate::dynamic::required("chat_id", arguments.remove("chat_id"))?,
-            )?;
-            #[allow(unused_mut)]
-            let mut request = client.sync_chat(chat_id);
-            Ok(request)
-        }
-    }
-    impl crate::dynamic::Answered for SyncChat {
-        type Answer = types::ChatHistorySync;
-    }
-    impl crate::dynamic::DynRequest for SyncChat {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::SyncChat)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Err(self)
-        }
-    }
-    impl ListMessages {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            #[allow(unused_mut)]
-            let mut request = client.list_messages();
-            if let Some(v) = arguments.remove("cursor") {
-                request.cursor = Some((crate::dynamic::text)("cursor", v)?);
-            }
-            if let Some(v) = arguments.remove("before") {
-                request.before = Some((crate::dynamic::text)("before", v)?);
-            }
-            if let Some(v) = arguments.remove("after") {
-                request.after = Some((crate::dynamic::text)("after", v)?);
-            }
-            if let Some(v) = arguments.remove("limit") {
-                request.limit = Some((crate::dynamic::integer)("limit", v)?);
-            }
-            if let Some(v) = arguments.remove("sender_id") {
-                request.sender_id = Some((crate::dynamic::text)("sender_id", v)?);
-            }
-            if let Some(v) = arguments.remove("account_id") {
-                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
-            }
-            Ok(request)
-        }
-    }
-    impl crate::dynamic::Answered for ListMessages {
-        type Answer = types::MessageList;
-    }
-    impl crate::dynamic::DynRequest for ListMessages {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::ListMessages)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Ok(crate::dynamic::items_json(*self))
-        }
-    }
-    impl GetMessage {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            let message_id = crate::dynamic::text(
-                "message_id",
-                crate::dynamic::required("message_id", arguments.remove("message_id"))?,
-            )?;
-            #[allow(unused_mut)]
-            let mut request = client.get_message(message_id);
-            Ok(request)
-        }
-    }
-    impl crate::dynamic::Answered for GetMessage {
-        type Answer = types::Message;
-    }
-    impl crate::dynamic::DynRequest for GetMessage {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::GetMessage)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Err(self)
-        }
-    }
-    impl GetAttachment {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            let message_id = crate::dynamic::text(
-                "message_id",
-                crate::dynamic::required("message_id", arguments.remove("message_id"))?,
-            )?;
-            let attachment_id = crate::dynamic::text(
-                "attachment_id",
-                crate::dynamic::required(
-                    "attachment_id",
-                    arguments.remove("attachment_id"),
-                )?,
-            )?;
-            #[allow(unused_mut)]
-            let mut request = client.get_attachment(message_id, attachment_id);
-            Ok(request)
-        }
-    }
-    impl crate::dynamic::DynRequest for GetAttachment {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::GetAttachment)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            ::std::boxed::Box::pin(::std::future::IntoFuture::into_future(*self))
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Err(self)
-        }
-    }
-    impl ForwardMessage {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            let message_id = crate::dynamic::text(
-                "message_id",
-                crate::dynamic::required("message_id", arguments.remove("message_id"))?,
-            )?;
-            let chat_id = crate::dynamic::text(
-                "chat_id",
-                crate::dynamic::required("chat_id", arguments.remove("chat_id"))?,
-            )?;
-            #[allow(unused_mut)]
-            let mut request = client.forward_message(message_id, chat_id);
-            Ok(request)
-        }
-    }
-    impl crate::dynamic::Answered for ForwardMessage {
-        type Answer = types::MessageForwarded;
-    }
-    impl crate::dynamic::DynRequest for ForwardMessage {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::ForwardMessage)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Err(self)
-        }
-    }
+    #[cfg(feature = "messaging")]
     impl AddReaction {
         fn from_json(
             client: &crate::Client,
@@ -18569,9 +19573,11 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
             Ok(request)
         }
     }
+    #[cfg(feature = "messaging")]
     impl crate::dynamic::Answered for AddReaction {
         type Answer = types::MessageReactionAdded;
     }
+    #[cfg(feature = "messaging")]
     impl crate::dynamic::DynRequest for AddReaction {
         fn core_mut(&mut self) -> &mut crate::call::Core {
             &mut self.core
@@ -18614,68 +19620,86 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         open: crate::dynamic::OpenFile<'_>,
     ) -> ::std::result::Result<Box<dyn crate::dynamic::DynRequest>, crate::Error> {
         match operation {
+            #[cfg(feature = "messaging")]
             OperationId::ListAttendees => {
                 ListAttendees::from_json(client, arguments, open)
                     .map(crate::dynamic::boxed)
             }
+            #[cfg(feature = "messaging")]
             OperationId::GetAttendee => {
                 GetAttendee::from_json(client, arguments, open)
                     .map(crate::dynamic::boxed)
             }
+            #[cfg(feature = "messaging")]
             OperationId::ListAttendeeChats => {
                 ListAttendeeChats::from_json(client, arguments, open)
                     .map(crate::dynamic::boxed)
             }
+            #[cfg(feature = "messaging")]
             OperationId::ListAttendeeMessages => {
                 ListAttendeeMessages::from_json(client, arguments, open)
                     .map(crate::dynamic::boxed)
             }
+            #[cfg(feature = "messaging")]
             OperationId::GetAttendeePicture => {
                 GetAttendeePicture::from_json(client, arguments, open)
                     .map(crate::dynamic::boxed)
             }
+            #[cfg(feature = "messaging")]
             OperationId::ListChats => {
                 ListChats::from_json(client, arguments, open).map(crate::dynamic::boxed)
             }
+            #[cfg(feature = "messaging")]
             OperationId::StartChat => {
                 StartChat::from_json(client, arguments, open).map(crate::dynamic::boxed)
             }
+            #[cfg(feature = "messaging")]
             OperationId::GetChat => {
                 GetChat::from_json(client, arguments, open).map(crate::dynamic::boxed)
             }
+            #[cfg(feature = "messaging")]
             OperationId::PatchChat => {
                 PatchChat::from_json(client, arguments, open).map(crate::dynamic::boxed)
             }
+            #[cfg(feature = "messaging")]
             OperationId::ListChatAttendees => {
                 ListChatAttendees::from_json(client, arguments, open)
                     .map(crate::dynamic::boxed)
             }
+            #[cfg(feature = "messaging")]
             OperationId::ListChatMessages => {
                 ListChatMessages::from_json(client, arguments, open)
                     .map(crate::dynamic::boxed)
             }
+            #[cfg(feature = "messaging")]
             OperationId::SendMessage => {
                 SendMessage::from_json(client, arguments, open)
                     .map(crate::dynamic::boxed)
             }
+            #[cfg(feature = "messaging")]
             OperationId::SyncChat => {
                 SyncChat::from_json(client, arguments, open).map(crate::dynamic::boxed)
             }
+            #[cfg(feature = "messaging")]
             OperationId::ListMessages => {
                 ListMessages::from_json(client, arguments, open)
                     .map(crate::dynamic::boxed)
             }
+            #[cfg(feature = "messaging")]
             OperationId::GetMessage => {
                 GetMessage::from_json(client, arguments, open).map(crate::dynamic::boxed)
             }
+            #[cfg(feature = "messaging")]
             OperationId::GetAttachment => {
                 GetAttachment::from_json(client, arguments, open)
                     .map(crate::dynamic::boxed)
             }
+            #[cfg(feature = "messaging")]
             OperationId::ForwardMessage => {
                 ForwardMessage::from_json(client, arguments, open)
                     .map(crate::dynamic::boxed)
             }
+            #[cfg(feature = "messaging")]
             OperationId::AddReaction => {
                 AddReaction::from_json(client, arguments, open)
                     .map(crate::dynamic::boxed)
