@@ -38,6 +38,9 @@ const RESERVED: &[&str] = &[
     "from_json",
     "check",
     "path",
+    // The generated request type's own helpers (`request_type!`).
+    "set",
+    "push",
 ];
 
 /// What a value is in Rust, and how it goes on the wire.
@@ -73,12 +76,9 @@ pub struct Value_ {
     pub kind: Kind,
     pub list: bool,
     pub required: bool,
-    /// The rule of the value (of each item, for a list), when the spec constrains it.
-    pub rule: Option<TokenStream>,
-    /// `minItems` / `maxItems` of a list, when the spec gives them.
-    pub list_rule: Option<TokenStream>,
-    /// Both, for the operation table.
-    pub table_rule: TokenStream,
+    /// The spec's constraints on it (of each item, and `minItems` / `maxItems` for a list), as
+    /// the operation table's `Constraints`, which the checks read.
+    pub constraints: TokenStream,
     /// What a JSON value (each item, for a list) must hold below its top, when the spec
     /// constrains anything there (`codegen/shapes.rs`).
     pub shape: Option<TokenStream>,
@@ -162,6 +162,18 @@ impl Op {
 
     pub fn multipart(&self) -> bool {
         matches!(self.body, BodyShape::Fields { multipart: true, .. })
+    }
+
+    /// The values of its row of the operation table, in that order: the path parameters, the
+    /// query parameters, the headers, then the body's fields (a whole body is one more row,
+    /// after these). A request stores each value by its index here.
+    pub fn table_fields(&self) -> Vec<&Value_> {
+        self.path_params
+            .iter()
+            .chain(&self.query)
+            .chain(&self.headers)
+            .chain(self.body_fields())
+            .collect()
     }
 }
 
@@ -381,10 +393,7 @@ fn value(
     Ok(Value_ {
         name: name.to_string(),
         ident: names::member(name),
-        table_rule: constraints(&[rule.clone(), counts.clone()].concat())
-            .unwrap_or(quote!(crate::operations::Constraints::NONE)),
-        rule: constraints(&rule),
-        list_rule: constraints(&counts),
+        constraints: constraints(&[rule, counts].concat()).unwrap_or(quote!(crate::operations::Constraints::NONE)),
         shape,
         kind,
         list,

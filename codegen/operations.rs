@@ -16,9 +16,21 @@ fn field_row(value: &Value_, location: TokenStream, positional: bool) -> TokenSt
         list,
         required,
         doc,
-        table_rule,
+        constraints,
         ..
     } = value;
+    let shape = match &value.shape {
+        Some(shape) => quote!(Some(#shape)),
+        None => quote!(None),
+    };
+    let part_type = match &value.part_type {
+        Some(given) => quote!(Some(#given)),
+        None => quote!(None),
+    };
+    let retype = match &value.kind {
+        Kind::Typed(ty) => quote!(Some(crate::dynamic::Retype(crate::dynamic::retype::<#ty>))),
+        _ => quote!(None),
+    };
     let kind = match value.kind {
         Kind::Text => quote!(ValueKind::Text),
         Kind::Enum => quote!(ValueKind::Enum),
@@ -31,7 +43,8 @@ fn field_row(value: &Value_, location: TokenStream, positional: bool) -> TokenSt
     quote! {
         Field {
             name: #name, location: #location, kind: #kind, list: #list, required: #required,
-            positional: #positional, description: #doc, constraints: #table_rule,
+            positional: #positional, description: #doc, constraints: #constraints,
+            shape: #shape, part_type: #part_type, retype: #retype,
         }
     }
 }
@@ -54,13 +67,20 @@ fn field_rows(op: &Op) -> Vec<TokenStream> {
                 .iter()
                 .map(|f| field_row(f, quote!(Location::Body), op.positional.contains(&f.name))),
         ),
-        BodyShape::Whole { required, .. } => rows.push(quote! {
-            Field {
-                name: "body", location: Location::Body, kind: ValueKind::Json, list: false,
-                required: #required, positional: false, description: "The request body.",
-                constraints: Constraints::NONE,
-            }
-        }),
+        BodyShape::Whole { required, ty, shape } => {
+            let shape = match shape {
+                Some(shape) => quote!(Some(#shape)),
+                None => quote!(None),
+            };
+            rows.push(quote! {
+                Field {
+                    name: "body", location: Location::Body, kind: ValueKind::Json, list: false,
+                    required: #required, positional: false, description: "The request body.",
+                    constraints: Constraints::NONE, shape: #shape, part_type: None,
+                    retype: Some(crate::dynamic::Retype(crate::dynamic::retype::<super::types::#ty>)),
+                }
+            })
+        }
     }
     rows
 }
@@ -100,6 +120,7 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
         let request_example = op.request_example.to_string();
         let full_request_example = op.full_request_example.to_string();
         let paginated = op.page.is_some();
+        let whole_body = matches!(op.body, BodyShape::Whole { .. });
         let body_row = match &op.body_schema {
             Some(name) => quote! { Some(#name) },
             None => quote! { None },
@@ -143,13 +164,17 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
                 idempotent: #idempotent,
                 fields: &[#(#fields),*],
                 paginated: #paginated,
+                #[cfg(feature = "fake")]
                 example: #example,
+                #[cfg(feature = "fake")]
                 request_example: #request_example,
+                #[cfg(feature = "fake")]
                 full_request_example: #full_request_example,
                 body: #body_row,
                 answer: #answer,
                 download: #download,
                 answer_media_type: #media_type,
+                whole_body: #whole_body,
             }
         });
     }
@@ -164,6 +189,8 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
         /// What the spec says about each operation, for code that must agree with it (the retry
         /// rules, the fake server, the tests).
         pub mod operations {
+            #[allow(unused_imports)]
+            use super::types;
             /// The operations of the spec this build compiles (the parts enabled), by `operationId`.
             #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
             #[non_exhaustive]
@@ -234,6 +261,13 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
                 pub description: &'static str,
                 /// The spec's constraints on it, checked before a request is sent.
                 pub constraints: Constraints,
+                /// What a JSON value must hold below its top, when the spec constrains anything
+                /// there.
+                pub(crate) shape: ::std::option::Option<&'static crate::shape::Shape>,
+                /// A form part's `Content-Type`, from the spec's `encoding`.
+                pub(crate) part_type: ::std::option::Option<&'static str>,
+                /// For a value of a generated type, what reads it from JSON (through the type).
+                pub(crate) retype: ::std::option::Option<crate::dynamic::Retype>,
             }
             /// Where a [`Field`] travels.
             #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -342,14 +376,20 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
                 pub paginated: bool,
                 /// A success answer as JSON text: the spec's example, or a value built from the
                 /// answer's schema (what the fake server answers for an operation it does not model).
+                #[cfg(feature = "fake")]
+                #[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
                 pub example: &'static str,
                 /// A valid request as JSON text: its arguments by name, as
                 /// [`AnyRequest::from_json`](crate::requests::AnyRequest::from_json) takes them,
                 /// from the spec's examples (or built from the schemas). A binary field holds a
                 /// path, to be opened by the caller.
+                #[cfg(feature = "fake")]
+                #[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
                 pub request_example: &'static str,
                 /// A valid request as JSON text, like [`request_example`](Self::request_example)
                 /// but with every parameter and field set.
+                #[cfg(feature = "fake")]
+                #[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
                 pub full_request_example: &'static str,
                 /// The schema (a type of `postpress::types`) of the request body, if it has one.
                 pub body: ::std::option::Option<&'static str>,
@@ -363,6 +403,8 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
                 /// The media type of the success answer as the spec states it (`None`: an answer
                 /// with no content).
                 pub answer_media_type: ::std::option::Option<&'static str>,
+                /// The body is one value (the field `body`), not an object of fields.
+                pub(crate) whole_body: bool,
             }
             /// Every operation of the spec this build compiles (the parts enabled), sorted by path.
             pub const OPERATIONS: &[Operation] = &[#( #[cfg(feature = #parts)] #rows ),*];

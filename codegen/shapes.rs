@@ -1,6 +1,6 @@
 //! What a JSON value (a body field of a generated type, a form's JSON part, a whole body, a value
 //! of any JSON) must hold below its top, written out from its schema as a `crate::shape::Shape`
-//! for the generated `prepare()` to check: the bounds, patterns and list lengths typify's types
+//! for the operation table (each field's `shape`), which a request checks its value against: the bounds, patterns and list lengths typify's types
 //! do not carry. A value whose schema constrains nothing below its top gets no shape and costs
 //! nothing.
 
@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use super::model::{bounds_of, constraints, count_field, required_names, resolve, values_field};
 
-/// `&SHAPE` (a `static` written in place), or `None` when the schema constrains nothing below its
-/// top that a value's type does not already hold. `untyped`: the value is any JSON, so what a
+/// `&Shape::...` (for a `const`, whose references are `'static`), or `None` when the schema
+/// constrains nothing below its top that a value's type does not already hold. `untyped`: the value is any JSON, so what a
 /// generated type would hold (required properties, an enum's values) makes a shape worth
 /// checking too.
 pub fn of(raw: &Value, node: &Value, untyped: bool) -> Result<Option<TokenStream>, String> {
@@ -23,7 +23,7 @@ pub fn of(raw: &Value, node: &Value, untyped: bool) -> Result<Option<TokenStream
     let shape = reader.schema(node)?;
     Ok(shape.constrained.then(|| {
         let tokens = shape.tokens;
-        quote!({ static SHAPE: crate::shape::Shape = #tokens; &SHAPE })
+        quote!(&#tokens)
     }))
 }
 
@@ -275,10 +275,7 @@ mod tests {
             {"type": "array", "maxItems": 2, "items": {"type": "string"}},
         ]});
         let shape = written(union, false).expect("a list's length");
-        assert!(
-            shape.starts_with("{ static SHAPE : crate :: shape :: Shape = crate :: shape :: Shape :: OneOf"),
-            "{shape}"
-        );
+        assert!(shape.starts_with("& crate :: shape :: Shape :: OneOf"), "{shape}");
         assert!(shape.contains("Shape :: Boolean"), "{shape}");
         let parts = json!({"allOf": [{"$ref": "#/components/schemas/Folder"}], "description": "described"});
         assert!(written(parts, false).expect("the part's bound").contains("\"size\""));

@@ -13614,6 +13614,8 @@ pub mod spec_info {
 /// What the spec says about each operation, for code that must agree with it (the retry
 /// rules, the fake server, the tests).
 pub mod operations {
+    #[allow(unused_imports)]
+    use super::types;
     /// The operations of the spec this build compiles (the parts enabled), by `operationId`.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
@@ -13940,6 +13942,13 @@ pub mod operations {
         pub description: &'static str,
         /// The spec's constraints on it, checked before a request is sent.
         pub constraints: Constraints,
+        /// What a JSON value must hold below its top, when the spec constrains anything
+        /// there.
+        pub(crate) shape: ::std::option::Option<&'static crate::shape::Shape>,
+        /// A form part's `Content-Type`, from the spec's `encoding`.
+        pub(crate) part_type: ::std::option::Option<&'static str>,
+        /// For a value of a generated type, what reads it from JSON (through the type).
+        pub(crate) retype: ::std::option::Option<crate::dynamic::Retype>,
     }
     /// Where a [`Field`] travels.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14055,14 +14064,20 @@ pub mod operations {
         pub paginated: bool,
         /// A success answer as JSON text: the spec's example, or a value built from the
         /// answer's schema (what the fake server answers for an operation it does not model).
+        #[cfg(feature = "fake")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
         pub example: &'static str,
         /// A valid request as JSON text: its arguments by name, as
         /// [`AnyRequest::from_json`](crate::requests::AnyRequest::from_json) takes them,
         /// from the spec's examples (or built from the schemas). A binary field holds a
         /// path, to be opened by the caller.
+        #[cfg(feature = "fake")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
         pub request_example: &'static str,
         /// A valid request as JSON text, like [`request_example`](Self::request_example)
         /// but with every parameter and field set.
+        #[cfg(feature = "fake")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
         pub full_request_example: &'static str,
         /// The schema (a type of `postpress::types`) of the request body, if it has one.
         pub body: ::std::option::Option<&'static str>,
@@ -14076,6 +14091,8 @@ pub mod operations {
         /// The media type of the success answer as the spec states it (`None`: an answer
         /// with no content).
         pub answer_media_type: ::std::option::Option<&'static str>,
+        /// The body is one value (the field `body`), not an object of fields.
+        pub(crate) whole_body: bool,
     }
     /// Every operation of the spec this build compiles (the parts enabled), sorted by path.
     pub const OPERATIONS: &[Operation] = &[
@@ -14107,6 +14124,9 @@ pub mod operations {
                         min_length: Some(1u64),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "limit",
@@ -14121,6 +14141,9 @@ pub mod operations {
                         maximum: Some(250f64),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "account_id",
@@ -14131,16 +14154,23 @@ pub mod operations {
                     positional: false,
                     description: "Only the attendees of this account.",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
             ],
             paginated: true,
+            #[cfg(feature = "fake")]
             example: "{\"cursor\":\"eyJvZmZzZXQiOjEwMH0\",\"items\":[{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"is_self\":0,\"name\":\"Jane Doe\",\"object\":\"ChatAttendee\",\"picture_url\":\"https://media.licdn.com/dms/image/jane-doe.jpg\",\"profile_url\":\"https://www.linkedin.com/in/jane-doe\",\"provider_id\":\"ACoAACr-2fZCm...\",\"specifics\":{\"headline\":\"Head of Partnerships\",\"member_urn\":\"urn:li:member:123456\",\"network_distance\":\"DISTANCE_1\",\"provider\":\"LINKEDIN\"}},{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"is_self\":1,\"name\":\"John Smith\",\"object\":\"ChatAttendee\",\"provider_id\":\"ACoAACr-1eYBl...\"}],\"object\":\"ChatAttendeeList\"}",
+            #[cfg(feature = "fake")]
             request_example: "{}",
+            #[cfg(feature = "fake")]
             full_request_example: "{}",
             body: None,
             answer: "ChatAttendeeList",
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
+            whole_body: false,
         },
         #[cfg(feature = "messaging")]
         Operation {
@@ -14172,16 +14202,23 @@ pub mod operations {
                     positional: true,
                     description: "The id of the attendee (the reference names this path parameter `id`).",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
             ],
             paginated: false,
+            #[cfg(feature = "fake")]
             example: "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"hidden\":0,\"id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"is_self\":0,\"name\":\"Jane Doe\",\"object\":\"ChatAttendee\",\"picture_url\":\"https://media.licdn.com/dms/image/jane-doe.jpg\",\"profile_url\":\"https://www.linkedin.com/in/jane-doe\",\"provider_id\":\"ACoAACr-2fZCm...\",\"specifics\":{\"contact_info\":{\"emails\":[\"jane.doe@example.com\"],\"websites\":[\"https://example.com\"]},\"headline\":\"Head of Partnerships\",\"location\":\"Paris, France\",\"member_urn\":\"urn:li:member:123456\",\"network_distance\":\"DISTANCE_1\",\"occupation\":\"Head of Partnerships at Example Corp\",\"pending_invitation\":false,\"provider\":\"LINKEDIN\"}}",
+            #[cfg(feature = "fake")]
             request_example: "{\"attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"}",
+            #[cfg(feature = "fake")]
             full_request_example: "{\"attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"}",
             body: None,
             answer: "ChatAttendee",
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
+            whole_body: false,
         },
         #[cfg(feature = "messaging")]
         Operation {
@@ -14213,6 +14250,9 @@ pub mod operations {
                     positional: true,
                     description: "The id of the attendee.",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "cursor",
@@ -14226,6 +14266,9 @@ pub mod operations {
                         min_length: Some(1u64),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "before",
@@ -14241,6 +14284,9 @@ pub mod operations {
                         ),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "after",
@@ -14256,6 +14302,9 @@ pub mod operations {
                         ),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "limit",
@@ -14270,6 +14319,9 @@ pub mod operations {
                         maximum: Some(250f64),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "account_id",
@@ -14283,16 +14335,23 @@ pub mod operations {
                         min_length: Some(1u64),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
             ],
             paginated: true,
+            #[cfg(feature = "fake")]
             example: "{\"cursor\":\"eyJiZWZvcmUiOiIyMDI2LTA1LTE3VDA4OjE1OjAyLjAwMFoifQ\",\"items\":[{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"account_type\":\"LINKEDIN\",\"archived\":0,\"attendee_provider_id\":\"ACoAACr-2fZCm...\",\"folder\":[\"INBOX\",\"INBOX_LINKEDIN_CLASSIC\"],\"id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"muted_until\":null,\"name\":null,\"object\":\"Chat\",\"provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"read_only\":0,\"timestamp\":\"2026-05-17T09:42:11.000Z\",\"type\":0,\"unread_count\":1}],\"object\":\"ChatList\"}",
+            #[cfg(feature = "fake")]
             request_example: "{\"attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"}",
+            #[cfg(feature = "fake")]
             full_request_example: "{\"attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"}",
             body: None,
             answer: "ChatList",
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
+            whole_body: false,
         },
         #[cfg(feature = "messaging")]
         Operation {
@@ -14324,6 +14383,9 @@ pub mod operations {
                     positional: true,
                     description: "The id of the attendee (the reference names this path parameter `sender_id`).",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "cursor",
@@ -14337,6 +14399,9 @@ pub mod operations {
                         min_length: Some(1u64),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "before",
@@ -14352,6 +14417,9 @@ pub mod operations {
                         ),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "after",
@@ -14367,6 +14435,9 @@ pub mod operations {
                         ),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "limit",
@@ -14381,6 +14452,9 @@ pub mod operations {
                         maximum: Some(250f64),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "account_id",
@@ -14394,16 +14468,23 @@ pub mod operations {
                         min_length: Some(1u64),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
             ],
             paginated: true,
+            #[cfg(feature = "fake")]
             example: "{\"cursor\":\"eyJiZWZvcmUiOiIyMDI2LTA1LTE3VDA4OjE1OjAyLjAwMFoifQ\",\"items\":[{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"attachments\":[],\"behavior\":0,\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"chat_provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"deleted\":0,\"delivered\":1,\"edited\":0,\"hidden\":0,\"id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"is_event\":0,\"is_sender\":0,\"object\":\"Message\",\"original\":\"{...raw provider payload...}\",\"provider_id\":\"urn:li:msg:2-NTRkZDA4...\",\"reactions\":[],\"seen\":1,\"seen_by\":{\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\":\"2026-05-17T09:45:00.000Z\"},\"sender_attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"sender_id\":\"ACoAACr-2fZCm...\",\"text\":\"Sounds good - let's chat tomorrow.\",\"timestamp\":\"2026-05-17T09:42:11.000Z\"},{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"attachments\":[{\"file_name\":\"deck.pdf\",\"file_size\":1048576,\"id\":\"att_file_1\",\"mimetype\":\"application/pdf\",\"type\":\"file\",\"unavailable\":false}],\"attendee_distance\":1,\"attendee_type\":\"MEMBER\",\"behavior\":0,\"chat_id\":\"chat_01HXYZ3PJ2VH7EM2L5PG6SY7FQ\",\"chat_provider_id\":\"2-MzFhYjE2ZTAtYjQ4Mi00...\",\"deleted\":0,\"delivered\":1,\"edited\":0,\"hidden\":0,\"id\":\"msg_01HXYZ3PJ2VH7EM2L5PG6SY7FQ\",\"is_event\":0,\"is_sender\":0,\"message_type\":\"MESSAGE\",\"object\":\"Message\",\"original\":\"{...raw provider payload...}\",\"provider_id\":\"urn:li:msg:2-MzFhYjE2...\",\"reactions\":[],\"seen\":1,\"seen_by\":{},\"sender_attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"sender_id\":\"ACoAACr-2fZCm...\",\"text\":\"Thanks for connecting!\",\"timestamp\":\"2026-05-12T14:03:27.000Z\"}],\"object\":\"MessageList\"}",
+            #[cfg(feature = "fake")]
             request_example: "{\"attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"}",
+            #[cfg(feature = "fake")]
             full_request_example: "{\"attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"}",
             body: None,
             answer: "MessageList",
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
+            whole_body: false,
         },
         #[cfg(feature = "messaging")]
         Operation {
@@ -14435,16 +14516,23 @@ pub mod operations {
                     positional: true,
                     description: "The id of the attendee (the reference names this path parameter `id`).",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
             ],
             paginated: false,
+            #[cfg(feature = "fake")]
             example: "null",
+            #[cfg(feature = "fake")]
             request_example: "{\"attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"}",
+            #[cfg(feature = "fake")]
             full_request_example: "{\"attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"}",
             body: None,
             answer: "",
             download: true,
             answer_media_type: ::std::option::Option::Some("application/octet-stream"),
+            whole_body: false,
         },
         #[cfg(feature = "messaging")]
         Operation {
@@ -14471,6 +14559,9 @@ pub mod operations {
                     positional: false,
                     description: "Only the chats with (`true`) or without (`false`) unread messages.",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "cursor",
@@ -14484,6 +14575,9 @@ pub mod operations {
                         min_length: Some(1u64),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "before",
@@ -14499,6 +14593,9 @@ pub mod operations {
                         ),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "after",
@@ -14514,6 +14611,9 @@ pub mod operations {
                         ),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "limit",
@@ -14528,6 +14628,9 @@ pub mod operations {
                         maximum: Some(250f64),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "account_type",
@@ -14549,6 +14652,9 @@ pub mod operations {
                         ],
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "account_id",
@@ -14562,16 +14668,23 @@ pub mod operations {
                         min_length: Some(1u64),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
             ],
             paginated: true,
+            #[cfg(feature = "fake")]
             example: "{\"cursor\":\"eyJiZWZvcmUiOiIyMDI2LTA1LTE3VDA4OjE1OjAyLjAwMFoifQ\",\"items\":[{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"account_type\":\"LINKEDIN\",\"archived\":0,\"attendee_provider_id\":\"ACoAACr-2fZCm...\",\"folder\":[\"INBOX\",\"INBOX_LINKEDIN_CLASSIC\"],\"id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"muted_until\":null,\"name\":null,\"object\":\"Chat\",\"provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"read_only\":0,\"timestamp\":\"2026-05-17T09:42:11.000Z\",\"type\":0,\"unread_count\":1},{\"account_id\":\"acc_01HXYZ5RM4XK9GP4N7RJ8UA9HS\",\"account_type\":\"WHATSAPP\",\"archived\":0,\"id\":\"chat_01HXYZ5RM4XK9GP4N7RJ8UA9HS\",\"muted_until\":-1,\"name\":\"Project team\",\"object\":\"Chat\",\"provider_id\":\"120363041234567890@g.us\",\"read_only\":0,\"timestamp\":\"2026-05-17T08:15:02.000Z\",\"type\":1,\"unread_count\":0}],\"object\":\"ChatList\"}",
+            #[cfg(feature = "fake")]
             request_example: "{}",
+            #[cfg(feature = "fake")]
             full_request_example: "{}",
             body: None,
             answer: "ChatList",
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
+            whole_body: false,
         },
         #[cfg(feature = "messaging")]
         Operation {
@@ -14604,6 +14717,9 @@ pub mod operations {
                         min_length: Some(1u64),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "attendees_ids",
@@ -14617,6 +14733,9 @@ pub mod operations {
                         min_items: Some(1u64),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "text",
@@ -14627,6 +14746,9 @@ pub mod operations {
                     positional: false,
                     description: "The first message's text.",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "subject",
@@ -14637,6 +14759,9 @@ pub mod operations {
                     positional: false,
                     description: "A subject, for the providers whose messages have one (a LinkedIn InMail).",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "attachments",
@@ -14647,6 +14772,9 @@ pub mod operations {
                     positional: false,
                     description: "Files to attach to the first message.",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "voice_message",
@@ -14657,6 +14785,9 @@ pub mod operations {
                     positional: false,
                     description: "A voice message to send as the first message.",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "video_message",
@@ -14667,6 +14798,9 @@ pub mod operations {
                     positional: false,
                     description: "A video message to send as the first message.",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "linkedin",
@@ -14677,16 +14811,135 @@ pub mod operations {
                     positional: false,
                     description: "LinkedIn options, by the product the chat is started through (`api`): Classic (the default, when `api` is absent), Recruiter or Sales Navigator. The reference writes an `anyOf`; no value matches two of the variants, so it is a `oneOf` here. It has no discriminator, as Classic's `api` is optional.",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: Some(
+                        &crate::shape::Shape::OneOf(
+                            &[
+                                crate::shape::Shape::Object {
+                                    properties: &[
+                                        (
+                                            "api",
+                                            crate::shape::Shape::Text(crate::operations::Constraints {
+                                                values: &["classic"],
+                                                ..crate::operations::Constraints::NONE
+                                            }),
+                                        ),
+                                        (
+                                            "topic",
+                                            crate::shape::Shape::Text(crate::operations::Constraints {
+                                                values: &[
+                                                    "service_request",
+                                                    "request_demo",
+                                                    "support",
+                                                    "careers",
+                                                    "other",
+                                                ],
+                                                ..crate::operations::Constraints::NONE
+                                            }),
+                                        ),
+                                    ],
+                                    required: &[],
+                                    others: ::std::option::Option::None,
+                                },
+                                crate::shape::Shape::Object {
+                                    properties: &[
+                                        (
+                                            "api",
+                                            crate::shape::Shape::Text(crate::operations::Constraints {
+                                                values: &["recruiter"],
+                                                ..crate::operations::Constraints::NONE
+                                            }),
+                                        ),
+                                        (
+                                            "follow_up",
+                                            crate::shape::Shape::Object {
+                                                properties: &[
+                                                    (
+                                                        "scheduled_time",
+                                                        crate::shape::Shape::OneOf(
+                                                            &[
+                                                                crate::shape::Shape::Object {
+                                                                    properties: &[
+                                                                        (
+                                                                            "days",
+                                                                            crate::shape::Shape::Number(crate::operations::Constraints {
+                                                                                minimum: Some(3f64),
+                                                                                maximum: Some(28f64),
+                                                                                ..crate::operations::Constraints::NONE
+                                                                            }),
+                                                                        ),
+                                                                    ],
+                                                                    required: &["days", "timezone"],
+                                                                    others: ::std::option::Option::None,
+                                                                },
+                                                                crate::shape::Shape::Object {
+                                                                    properties: &[
+                                                                        (
+                                                                            "weeks",
+                                                                            crate::shape::Shape::Number(crate::operations::Constraints {
+                                                                                minimum: Some(1f64),
+                                                                                maximum: Some(4f64),
+                                                                                ..crate::operations::Constraints::NONE
+                                                                            }),
+                                                                        ),
+                                                                    ],
+                                                                    required: &["weeks", "timezone"],
+                                                                    others: ::std::option::Option::None,
+                                                                },
+                                                            ],
+                                                        ),
+                                                    ),
+                                                ],
+                                                required: &["subject", "text", "scheduled_time"],
+                                                others: ::std::option::Option::None,
+                                            },
+                                        ),
+                                        (
+                                            "visibility",
+                                            crate::shape::Shape::Text(crate::operations::Constraints {
+                                                values: &["PUBLIC", "PRIVATE", "PROJECT"],
+                                                ..crate::operations::Constraints::NONE
+                                            }),
+                                        ),
+                                    ],
+                                    required: &["api"],
+                                    others: ::std::option::Option::None,
+                                },
+                                crate::shape::Shape::Object {
+                                    properties: &[
+                                        (
+                                            "api",
+                                            crate::shape::Shape::Text(crate::operations::Constraints {
+                                                values: &["sales_navigator"],
+                                                ..crate::operations::Constraints::NONE
+                                            }),
+                                        ),
+                                    ],
+                                    required: &["api"],
+                                    others: ::std::option::Option::None,
+                                },
+                            ],
+                        ),
+                    ),
+                    part_type: Some("application/json"),
+                    retype: Some(
+                        crate::dynamic::Retype(
+                            crate::dynamic::retype::<types::StartChatLinkedinOptions>,
+                        ),
+                    ),
                 },
             ],
             paginated: false,
+            #[cfg(feature = "fake")]
             example: "{\"chat_id\":\"chat_01HXYZ6SN5YL0HQ5P8SK9VB0JT\",\"message_id\":\"msg_01HXYZ6SN5YL0HQ5P8SK9VB0JT\",\"object\":\"ChatStarted\"}",
+            #[cfg(feature = "fake")]
             request_example: "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"attendees_ids\":[\"ACoAACr-2fZCm...\"],\"linkedin\":{\"api\":\"classic\",\"inmail\":true},\"subject\":\"Partnership\",\"text\":\"Hi Jane, would you be open to a short call?\"}",
+            #[cfg(feature = "fake")]
             full_request_example: "{\"account_id\":\"x\",\"attachments\":[\"x\"],\"attendees_ids\":[\"x\"],\"linkedin\":{\"api\":\"classic\",\"applicant_id\":\"x\",\"inmail\":false,\"invitation_id\":\"x\",\"topic\":\"service_request\"},\"subject\":\"x\",\"text\":\"x\",\"video_message\":\"x\",\"voice_message\":\"x\"}",
             body: Some("StartChatRequest"),
             answer: "ChatStarted",
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
+            whole_body: false,
         },
         #[cfg(feature = "messaging")]
         Operation {
@@ -14718,6 +14971,9 @@ pub mod operations {
                     positional: true,
                     description: "The id of the chat to retrieve.",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "account_id",
@@ -14728,16 +14984,23 @@ pub mod operations {
                     positional: false,
                     description: "The id of the account the chat belongs to.",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
             ],
             paginated: false,
+            #[cfg(feature = "fake")]
             example: "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"account_type\":\"LINKEDIN\",\"archived\":0,\"attendee_provider_id\":\"ACoAACr-2fZCm...\",\"folder\":[\"INBOX\",\"INBOX_LINKEDIN_CLASSIC\"],\"id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"lastMessage\":{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"attachments\":[],\"behavior\":0,\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"chat_provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"deleted\":0,\"delivered\":1,\"edited\":0,\"hidden\":0,\"id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"is_event\":0,\"is_sender\":0,\"original\":\"{...raw provider payload...}\",\"provider_id\":\"urn:li:msg:2-NTRkZDA4...\",\"reactions\":[],\"seen\":0,\"seen_by\":{},\"sender_attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"sender_id\":\"ACoAACr-2fZCm...\",\"text\":\"Sounds good - let's chat tomorrow.\",\"timestamp\":\"2026-05-17T09:42:11.000Z\"},\"muted_until\":null,\"name\":null,\"object\":\"Chat\",\"provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"read_only\":0,\"timestamp\":\"2026-05-17T09:42:11.000Z\",\"type\":0,\"unread_count\":1}",
+            #[cfg(feature = "fake")]
             request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
+            #[cfg(feature = "fake")]
             full_request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
             body: None,
             answer: "ChatDetails",
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
+            whole_body: false,
         },
         #[cfg(feature = "messaging")]
         Operation {
@@ -14769,6 +15032,9 @@ pub mod operations {
                     positional: true,
                     description: "The id of the chat to act on.",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "body",
@@ -14779,16 +15045,27 @@ pub mod operations {
                     positional: false,
                     description: "The request body.",
                     constraints: Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: Some(
+                        crate::dynamic::Retype(
+                            crate::dynamic::retype::<super::types::ChatActionRequest>,
+                        ),
+                    ),
                 },
             ],
             paginated: false,
+            #[cfg(feature = "fake")]
             example: "{\"invite_link\":\"https://chat.whatsapp.com/AbCdEfGhIjK\",\"object\":\"ChatPatched\"}",
+            #[cfg(feature = "fake")]
             request_example: "{\"body\":{\"action\":\"getInviteLink\"},\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
+            #[cfg(feature = "fake")]
             full_request_example: "{\"body\":{\"action\":\"setReadStatus\",\"value\":false},\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
             body: Some("ChatActionRequest"),
             answer: "ChatPatched",
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
+            whole_body: true,
         },
         #[cfg(feature = "messaging")]
         Operation {
@@ -14820,16 +15097,23 @@ pub mod operations {
                     positional: true,
                     description: "The id of the chat whose attendees to list.",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
             ],
             paginated: false,
+            #[cfg(feature = "fake")]
             example: "{\"cursor\":null,\"items\":[{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"is_self\":0,\"name\":\"Jane Doe\",\"object\":\"ChatAttendee\",\"picture_url\":\"https://media.licdn.com/dms/image/jane-doe.jpg\",\"profile_url\":\"https://www.linkedin.com/in/jane-doe\",\"provider_id\":\"ACoAACr-2fZCm...\",\"specifics\":{\"headline\":\"Head of Partnerships\",\"member_urn\":\"urn:li:member:123456\",\"network_distance\":\"DISTANCE_1\",\"provider\":\"LINKEDIN\"}},{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"is_self\":1,\"name\":\"John Smith\",\"object\":\"ChatAttendee\",\"provider_id\":\"ACoAACr-1eYBl...\"}],\"object\":\"ChatAttendeeList\"}",
+            #[cfg(feature = "fake")]
             request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
+            #[cfg(feature = "fake")]
             full_request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
             body: None,
             answer: "ChatAttendeeList",
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
+            whole_body: false,
         },
         #[cfg(feature = "messaging")]
         Operation {
@@ -14861,6 +15145,9 @@ pub mod operations {
                     positional: true,
                     description: "The id of the chat whose messages to list.",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "cursor",
@@ -14874,6 +15161,9 @@ pub mod operations {
                         min_length: Some(1u64),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "before",
@@ -14889,6 +15179,9 @@ pub mod operations {
                         ),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "after",
@@ -14904,6 +15197,9 @@ pub mod operations {
                         ),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "limit",
@@ -14918,6 +15214,9 @@ pub mod operations {
                         maximum: Some(250f64),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "sender_id",
@@ -14928,16 +15227,23 @@ pub mod operations {
                     positional: false,
                     description: "Only the messages sent by this sender.",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
             ],
             paginated: true,
+            #[cfg(feature = "fake")]
             example: "{\"cursor\":\"eyJiZWZvcmUiOiIyMDI2LTA1LTE3VDA4OjE1OjAyLjAwMFoifQ\",\"items\":[{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"attachments\":[],\"behavior\":0,\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"chat_provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"deleted\":0,\"delivered\":1,\"edited\":0,\"hidden\":0,\"id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"is_event\":0,\"is_sender\":0,\"object\":\"Message\",\"original\":\"{...raw provider payload...}\",\"provider_id\":\"urn:li:msg:2-NTRkZDA4...\",\"reactions\":[],\"seen\":1,\"seen_by\":{\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\":\"2026-05-17T09:45:00.000Z\"},\"sender_attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"sender_id\":\"ACoAACr-2fZCm...\",\"text\":\"Sounds good - let's chat tomorrow.\",\"timestamp\":\"2026-05-17T09:42:11.000Z\"},{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"attachments\":[],\"behavior\":null,\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"chat_provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"deleted\":0,\"delivered\":1,\"edited\":0,\"hidden\":0,\"id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GQ\",\"is_event\":0,\"is_sender\":1,\"object\":\"Message\",\"original\":\"{...raw provider payload...}\",\"provider_id\":\"urn:li:msg:2-QUOTED...\",\"reactions\":[{\"is_sender\":false,\"sender_id\":\"ACoAACr-2fZCm...\",\"value\":\"👍\"}],\"seen\":1,\"seen_by\":{\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\":true},\"sender_attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"sender_id\":\"ACoAACr-1eYBl...\",\"text\":\"Can we talk tomorrow?\",\"timestamp\":\"2026-05-16T18:00:00.000Z\"}],\"object\":\"MessageList\"}",
+            #[cfg(feature = "fake")]
             request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
+            #[cfg(feature = "fake")]
             full_request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
             body: None,
             answer: "MessageList",
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
+            whole_body: false,
         },
         #[cfg(feature = "messaging")]
         Operation {
@@ -14971,6 +15277,9 @@ pub mod operations {
                     positional: true,
                     description: "The id of the chat to send the message to (from the page's curl example; the page lists no path parameters).",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "text",
@@ -14981,6 +15290,9 @@ pub mod operations {
                     positional: false,
                     description: "",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "account_id",
@@ -14991,6 +15303,9 @@ pub mod operations {
                     positional: false,
                     description: "",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "thread_id",
@@ -15001,6 +15316,9 @@ pub mod operations {
                     positional: false,
                     description: "",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "quote_id",
@@ -15011,6 +15329,9 @@ pub mod operations {
                     positional: false,
                     description: "",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "voice_message",
@@ -15021,6 +15342,9 @@ pub mod operations {
                     positional: false,
                     description: "",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "video_message",
@@ -15031,6 +15355,9 @@ pub mod operations {
                     positional: false,
                     description: "",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "attachments",
@@ -15041,6 +15368,9 @@ pub mod operations {
                     positional: false,
                     description: "",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "typing_duration",
@@ -15051,16 +15381,23 @@ pub mod operations {
                     positional: false,
                     description: "The reference's definition of this form has no `typing_duration`; the send page lists it.",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
             ],
             paginated: false,
+            #[cfg(feature = "fake")]
             example: "{\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"object\":\"MessageSent\"}",
+            #[cfg(feature = "fake")]
             request_example: "{\"attachments\":[\"/path/to/file.pdf\"],\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"text\":\"Got it - thanks!\"}",
+            #[cfg(feature = "fake")]
             full_request_example: "{\"account_id\":\"x\",\"attachments\":[\"x\"],\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"quote_id\":\"x\",\"text\":\"x\",\"thread_id\":\"x\",\"typing_duration\":\"x\",\"video_message\":\"x\",\"voice_message\":\"x\"}",
             body: Some("SendMessageRequest"),
             answer: "MessageSent",
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
+            whole_body: false,
         },
         #[cfg(feature = "messaging")]
         Operation {
@@ -15092,16 +15429,23 @@ pub mod operations {
                     positional: true,
                     description: "The id of the chat to synchronize.",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
             ],
             paginated: false,
+            #[cfg(feature = "fake")]
             example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"object\":\"ChatHistorySync\",\"status\":\"SYNC_STARTED\"}",
+            #[cfg(feature = "fake")]
             request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
+            #[cfg(feature = "fake")]
             full_request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
             body: None,
             answer: "ChatHistorySync",
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
+            whole_body: false,
         },
         #[cfg(feature = "messaging")]
         Operation {
@@ -15131,6 +15475,9 @@ pub mod operations {
                         min_length: Some(1u64),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "before",
@@ -15146,6 +15493,9 @@ pub mod operations {
                         ),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "after",
@@ -15161,6 +15511,9 @@ pub mod operations {
                         ),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "limit",
@@ -15175,6 +15528,9 @@ pub mod operations {
                         maximum: Some(250f64),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "sender_id",
@@ -15185,6 +15541,9 @@ pub mod operations {
                     positional: false,
                     description: "Only the messages sent by this sender.",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "account_id",
@@ -15195,16 +15554,23 @@ pub mod operations {
                     positional: false,
                     description: "Only the messages of this account.",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
             ],
             paginated: true,
+            #[cfg(feature = "fake")]
             example: "{\"cursor\":\"eyJiZWZvcmUiOiIyMDI2LTA1LTE3VDA4OjE1OjAyLjAwMFoifQ\",\"items\":[{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"attachments\":[],\"behavior\":0,\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"chat_provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"deleted\":0,\"delivered\":1,\"edited\":0,\"hidden\":0,\"id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"is_event\":0,\"is_sender\":0,\"object\":\"Message\",\"original\":\"{...raw provider payload...}\",\"provider_id\":\"urn:li:msg:2-NTRkZDA4...\",\"reactions\":[],\"seen\":1,\"seen_by\":{\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\":\"2026-05-17T09:45:00.000Z\"},\"sender_attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"sender_id\":\"ACoAACr-2fZCm...\",\"text\":\"Sounds good - let's chat tomorrow.\",\"timestamp\":\"2026-05-17T09:42:11.000Z\"},{\"account_id\":\"acc_01HXYZ5RM4XK9GP4N7RJ8UA9HS\",\"attachments\":[{\"file_size\":48213,\"id\":\"att_img_1\",\"mimetype\":\"image/jpeg\",\"size\":{\"height\":720,\"width\":1280},\"sticker\":false,\"type\":\"img\",\"unavailable\":false}],\"behavior\":null,\"chat_id\":\"chat_01HXYZ5RM4XK9GP4N7RJ8UA9HS\",\"chat_provider_id\":\"33612345678@s.whatsapp.net\",\"deleted\":0,\"delivered\":1,\"edited\":0,\"hidden\":0,\"id\":\"msg_01HXYZ5RM4XK9GP4N7RJ8UA9HS\",\"is_event\":0,\"is_sender\":0,\"object\":\"Message\",\"original\":\"{...raw provider payload...}\",\"provider_id\":\"3EB0C431D5A2B7F8E9C6@s.whatsapp.net\",\"reactions\":[],\"seen\":1,\"seen_by\":{},\"sender_attendee_id\":\"att_01HXYZ5RM4XK9GP4N7RJ8UA9HS\",\"sender_id\":\"33612345678@s.whatsapp.net\",\"text\":null,\"timestamp\":\"2026-05-17T08:15:02.000Z\"}],\"object\":\"MessageList\"}",
+            #[cfg(feature = "fake")]
             request_example: "{}",
+            #[cfg(feature = "fake")]
             full_request_example: "{}",
             body: None,
             answer: "MessageList",
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
+            whole_body: false,
         },
         #[cfg(feature = "messaging")]
         Operation {
@@ -15236,16 +15602,23 @@ pub mod operations {
                     positional: true,
                     description: "The postpress id of the message to retrieve.",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
             ],
             paginated: false,
+            #[cfg(feature = "fake")]
             example: "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"attachments\":[{\"file_size\":48213,\"id\":\"att_img_1\",\"mimetype\":\"image/jpeg\",\"size\":{\"height\":720,\"width\":1280},\"sticker\":false,\"type\":\"img\",\"unavailable\":false,\"url\":\"https://files.example.com/img_1.jpg\",\"url_expires_at\":1779010931},{\"gif\":true,\"id\":\"att_video_1\",\"size\":{\"height\":360,\"width\":640},\"type\":\"video\",\"unavailable\":false},{\"duration\":4.5,\"id\":\"att_audio_1\",\"mimetype\":\"audio/ogg\",\"type\":\"audio\",\"unavailable\":false,\"voice_note\":true},{\"file_name\":\"report.pdf\",\"file_size\":1048576,\"id\":\"att_file_1\",\"mimetype\":\"application/pdf\",\"type\":\"file\",\"unavailable\":false},{\"id\":\"att_post_1\",\"type\":\"linkedin_post\",\"unavailable\":true},{\"expires_at\":null,\"id\":\"att_meeting_1\",\"starts_at\":1779010931,\"time_range\":null,\"type\":\"video_meeting\",\"unavailable\":false}],\"attendee_distance\":-1,\"attendee_type\":\"MEMBER\",\"behavior\":null,\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"chat_provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"deleted\":0,\"delivered\":1,\"edited\":1,\"event_type\":3,\"hidden\":0,\"id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"is_event\":1,\"is_forwarded\":false,\"is_sender\":1,\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"message_type\":\"INMAIL\",\"object\":\"Message\",\"original\":\"{...raw provider payload...}\",\"parent\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GP\",\"provider_id\":\"urn:li:msg:2-NTRkZDA4...\",\"quoted\":{\"attachments\":[],\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GQ\",\"provider_id\":\"urn:li:msg:2-QUOTED...\",\"sender_id\":\"ACoAACr-2fZCm...\",\"text\":\"Can we talk tomorrow?\"},\"reactions\":[{\"is_sender\":false,\"sender_id\":\"ACoAACr-2fZCm...\",\"value\":\"👍\"}],\"replies\":2,\"reply_by\":[\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"],\"reply_to\":{\"id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GQ\",\"provider_id\":\"urn:li:msg:2-QUOTED...\",\"sender_attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"sender_id\":\"ACoAACr-2fZCm...\",\"text\":null,\"timestamp\":\"2026-05-16T18:00:00.000Z\"},\"seen\":1,\"seen_by\":{\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\":\"2026-05-17T09:45:00.000Z\",\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\":false},\"sender_attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"sender_id\":\"ACoAACr-1eYBl...\",\"sender_urn\":\"urn:li:member:123456\",\"subject\":null,\"text\":null,\"timestamp\":\"2026-05-17T09:42:11.000Z\"}",
+            #[cfg(feature = "fake")]
             request_example: "{\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
+            #[cfg(feature = "fake")]
             full_request_example: "{\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
             body: None,
             answer: "Message",
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
+            whole_body: false,
         },
         #[cfg(feature = "messaging")]
         Operation {
@@ -15281,6 +15654,9 @@ pub mod operations {
                     positional: true,
                     description: "The id of the message the attachment belongs to.",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "attachment_id",
@@ -15291,16 +15667,23 @@ pub mod operations {
                     positional: true,
                     description: "The id of the attachment (an `id` of the message's `attachments`).",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
             ],
             paginated: false,
+            #[cfg(feature = "fake")]
             example: "null",
+            #[cfg(feature = "fake")]
             request_example: "{\"attachment_id\":\"att_img_1\",\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
+            #[cfg(feature = "fake")]
             full_request_example: "{\"attachment_id\":\"att_img_1\",\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
             body: None,
             answer: "",
             download: true,
             answer_media_type: ::std::option::Option::Some("application/octet-stream"),
+            whole_body: false,
         },
         #[cfg(feature = "messaging")]
         Operation {
@@ -15332,6 +15715,9 @@ pub mod operations {
                     positional: true,
                     description: "The id of the message to forward.",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "chat_id",
@@ -15345,16 +15731,23 @@ pub mod operations {
                         min_length: Some(1u64),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
             ],
             paginated: false,
+            #[cfg(feature = "fake")]
             example: "{\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"object\":\"MessageForwarded\"}",
+            #[cfg(feature = "fake")]
             request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
+            #[cfg(feature = "fake")]
             full_request_example: "{\"chat_id\":\"x\",\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
             body: Some("ForwardMessageRequest"),
             answer: "MessageForwarded",
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
+            whole_body: false,
         },
         #[cfg(feature = "messaging")]
         Operation {
@@ -15386,6 +15779,9 @@ pub mod operations {
                     positional: true,
                     description: "The id of the message to react to.",
                     constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
                 Field {
                     name: "reaction",
@@ -15399,16 +15795,23 @@ pub mod operations {
                         min_length: Some(1u64),
                         ..crate::operations::Constraints::NONE
                     },
+                    shape: None,
+                    part_type: None,
+                    retype: None,
                 },
             ],
             paginated: false,
+            #[cfg(feature = "fake")]
             example: "{\"object\":\"MessageReactionAdded\",\"success\":true}",
+            #[cfg(feature = "fake")]
             request_example: "{\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"reaction\":\"👍\"}",
+            #[cfg(feature = "fake")]
             full_request_example: "{\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"reaction\":\"x\"}",
             body: Some("AddReactionRequest"),
             answer: "MessageReactionAdded",
             download: false,
             answer_media_type: ::std::option::Option::Some("application/json"),
+            whole_body: false,
         },
     ];
     /// The operation with this `operationId`.
@@ -15569,228 +15972,39 @@ List the chat attendees of every account (or of one account), one page at a time
 
 `GET /chat_attendees` (`list_attendees`). Nothing is sent until the request is awaited.*/
         pub fn list_attendees(&self) -> ListAttendees {
-            let path = crate::check::all([])
-                .map(|()| format!("{}/chat_attendees", self.base_path(),));
-            ListAttendees {
-                core: crate::call::Core::new(self.config()),
-                path,
-                cursor: ::std::option::Option::None,
-                limit: ::std::option::Option::None,
-                account_id: ::std::option::Option::None,
-            }
+            ListAttendees(
+                crate::request::Request::new(self, OperationId::ListAttendees, &[]),
+            )
         }
     }
     #[cfg(feature = "messaging")]
     ///The request of [`Client::list_attendees`](crate::Client::list_attendees): `GET /chat_attendees`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone)]
-    #[derive(Debug)]
-    pub struct ListAttendees {
-        pub(crate) core: crate::call::Core,
-        path: ::std::result::Result<::std::string::String, ::std::string::String>,
-        cursor: ::std::option::Option<::std::string::String>,
-        limit: ::std::option::Option<i64>,
-        account_id: ::std::option::Option<::std::string::String>,
-    }
+    #[derive(Clone, Debug)]
+    pub struct ListAttendees(crate::request::Request);
+    #[cfg(feature = "messaging")]
+    crate::request::request_type!(
+        ListAttendees, types::ChatAttendeeList, pages types::ChatAttendee
+    );
     #[cfg(feature = "messaging")]
     impl ListAttendees {
         ///The `cursor` of the previous page's answer, to get the next page.
         pub fn cursor(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.cursor = ::std::option::Option::Some(value.into());
-            self
+            self.set(0usize, crate::request::Stored::Text(value.into()))
         }
         ///The most items to return in one page.
-        pub fn limit(mut self, value: i64) -> Self {
-            self.limit = ::std::option::Option::Some(value);
-            self
+        pub fn limit(self, value: i64) -> Self {
+            self.set(1usize, crate::request::Stored::Integer(value))
         }
         ///Only the attendees of this account.
         pub fn account_id(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.account_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        crate::call::per_call_options!();
-        /// Runs the request and returns the answer with its status and headers (a request id,
-        /// rate-limit headers), instead of the body alone.
-        pub async fn with_metadata(
-            self,
-        ) -> ::std::result::Result<
-            crate::Response<types::ChatAttendeeList>,
-            crate::Error,
-        > {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-                .with_metadata()
-                .await
-        }
-        /// Checks every value against the spec (and the rules it cannot state,
-        /// `crate::rules`) and lays out the request.
-        fn prepare(
-            &self,
-        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
-            let path = self
-                .path
-                .as_deref()
-                .map_err(|refused| crate::Error::invalid_input(refused))?;
-            let mut query = ::std::vec::Vec::new();
-            if let Some(v) = &self.cursor {
-                crate::check::text(
-                    "cursor",
-                    v,
-                    &crate::operations::Constraints {
-                        min_length: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                )?;
-                query.push(("cursor", v.to_string()));
-            }
-            if let Some(v) = &self.limit {
-                crate::check::integer(
-                    "limit",
-                    *v,
-                    &crate::operations::Constraints {
-                        minimum: Some(1f64),
-                        maximum: Some(250f64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                )?;
-                query.push(("limit", v.to_string()));
-            }
-            if let Some(v) = &self.account_id {
-                query.push(("account_id", v.to_string()));
-            }
-            let headers = ::std::vec::Vec::new();
-            let body = crate::call::Body::None;
-            let prepared = crate::call::Prepared {
-                operation: OperationId::ListAttendees,
-                path,
-                query,
-                headers,
-                body,
-            };
-            crate::rules::check(&prepared)?;
-            Ok(prepared)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ::std::future::IntoFuture for ListAttendees {
-        type Output = ::std::result::Result<types::ChatAttendeeList, crate::Error>;
-        type IntoFuture = crate::Pending<types::ChatAttendeeList>;
-        fn into_future(self) -> Self::IntoFuture {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::call::pagination::Paginated for ListAttendees {
-        type Page = types::ChatAttendeeList;
-        type Item = types::ChatAttendee;
-        fn with_cursor(mut self, cursor: ::std::string::String) -> Self {
-            self.cursor = ::std::option::Option::Some(cursor);
-            self
-        }
-        fn sent_cursor(&self) -> ::std::option::Option<&str> {
-            self.cursor.as_deref()
-        }
-        fn page_cursor(page: &Self::Page) -> ::std::option::Option<&str> {
-            page.cursor.as_ref().map(|cursor| cursor.as_str())
-        }
-        fn page_items(page: Self::Page) -> ::std::vec::Vec<Self::Item> {
-            page.items
-        }
-        fn operation() -> OperationId {
-            OperationId::ListAttendees
-        }
-        fn send(&self) -> crate::Pending<Self::Page> {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ListAttendees {
-        /// Every page, following each page's `cursor` until it is null; each page is a
-        /// call with this request's options and filters, retried by the same rule. A failed
-        /// page ends the stream with its error, and so does a cursor that repeats the one
-        /// just sent.
-        pub fn pages(
-            self,
-        ) -> impl ::futures_util::Stream<
-            Item = ::std::result::Result<types::ChatAttendeeList, crate::Error>,
-        > + Send + 'static {
-            crate::call::pagination::pages(self)
-        }
-        /// Every item of every page, in order; ends as [`pages`](Self::pages) does.
-        pub fn items(
-            self,
-        ) -> impl ::futures_util::Stream<
-            Item = ::std::result::Result<types::ChatAttendee, crate::Error>,
-        > + Send + 'static {
-            crate::call::pagination::items(self)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ListAttendees {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            #[allow(unused_mut)]
-            let mut request = client.list_attendees();
-            if let Some(v) = arguments.remove("cursor") {
-                request.cursor = Some((crate::dynamic::text)("cursor", v)?);
-            }
-            if let Some(v) = arguments.remove("limit") {
-                request.limit = Some((crate::dynamic::integer)("limit", v)?);
-            }
-            if let Some(v) = arguments.remove("account_id") {
-                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
-            }
-            Ok(request)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::Answered for ListAttendees {
-        type Answer = types::ChatAttendeeList;
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::DynRequest for ListAttendees {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::ListAttendees)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Ok(crate::dynamic::items_json(*self))
+            self.set(2usize, crate::request::Stored::Text(value.into()))
         }
     }
     #[cfg(feature = "messaging")]
@@ -15804,135 +16018,22 @@ Retrieve a chat attendee by its id. From the API reference's published definitio
             &self,
             attendee_id: impl ::std::convert::AsRef<str>,
         ) -> GetAttendee {
-            let attendee_id = attendee_id.as_ref();
-            let path = crate::check::all([
-                    crate::check::path(
-                        "attendee_id",
-                        attendee_id,
-                        &crate::operations::Constraints::NONE,
-                    ),
-                ])
-                .map(|()| {
-                    format!(
-                        "{}/chat_attendees/{}", self.base_path(), crate
-                        ::path::encode_path(attendee_id)
-                    )
-                });
-            GetAttendee {
-                core: crate::call::Core::new(self.config()),
-                path,
-            }
+            GetAttendee(
+                crate::request::Request::new(
+                    self,
+                    OperationId::GetAttendee,
+                    &[attendee_id.as_ref()],
+                ),
+            )
         }
     }
     #[cfg(feature = "messaging")]
     ///The request of [`Client::get_attendee`](crate::Client::get_attendee): `GET /chat_attendees/{attendee_id}`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone)]
-    #[derive(Debug)]
-    pub struct GetAttendee {
-        pub(crate) core: crate::call::Core,
-        path: ::std::result::Result<::std::string::String, ::std::string::String>,
-    }
+    #[derive(Clone, Debug)]
+    pub struct GetAttendee(crate::request::Request);
     #[cfg(feature = "messaging")]
-    impl GetAttendee {
-        crate::call::per_call_options!();
-        /// Runs the request and returns the answer with its status and headers (a request id,
-        /// rate-limit headers), instead of the body alone.
-        pub async fn with_metadata(
-            self,
-        ) -> ::std::result::Result<crate::Response<types::ChatAttendee>, crate::Error> {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-                .with_metadata()
-                .await
-        }
-        /// Checks every value against the spec (and the rules it cannot state,
-        /// `crate::rules`) and lays out the request.
-        fn prepare(
-            &self,
-        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
-            let path = self
-                .path
-                .as_deref()
-                .map_err(|refused| crate::Error::invalid_input(refused))?;
-            let query = ::std::vec::Vec::new();
-            let headers = ::std::vec::Vec::new();
-            let body = crate::call::Body::None;
-            let prepared = crate::call::Prepared {
-                operation: OperationId::GetAttendee,
-                path,
-                query,
-                headers,
-                body,
-            };
-            crate::rules::check(&prepared)?;
-            Ok(prepared)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ::std::future::IntoFuture for GetAttendee {
-        type Output = ::std::result::Result<types::ChatAttendee, crate::Error>;
-        type IntoFuture = crate::Pending<types::ChatAttendee>;
-        fn into_future(self) -> Self::IntoFuture {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl GetAttendee {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            let attendee_id = crate::dynamic::text(
-                "attendee_id",
-                crate::dynamic::required("attendee_id", arguments.remove("attendee_id"))?,
-            )?;
-            #[allow(unused_mut)]
-            let mut request = client.get_attendee(attendee_id);
-            Ok(request)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::Answered for GetAttendee {
-        type Answer = types::ChatAttendee;
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::DynRequest for GetAttendee {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::GetAttendee)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Err(self)
-        }
-    }
+    crate::request::request_type!(GetAttendee, types::ChatAttendee);
     #[cfg(feature = "messaging")]
     impl crate::Client {
         /**List all 1to1 chats for a given attendee
@@ -15944,301 +16045,55 @@ List the one-to-one chats with an attendee, one page at a time (pass the answer'
             &self,
             attendee_id: impl ::std::convert::AsRef<str>,
         ) -> ListAttendeeChats {
-            let attendee_id = attendee_id.as_ref();
-            let path = crate::check::all([
-                    crate::check::path(
-                        "attendee_id",
-                        attendee_id,
-                        &crate::operations::Constraints::NONE,
-                    ),
-                ])
-                .map(|()| {
-                    format!(
-                        "{}/chat_attendees/{}/chats", self.base_path(), crate
-                        ::path::encode_path(attendee_id)
-                    )
-                });
-            ListAttendeeChats {
-                core: crate::call::Core::new(self.config()),
-                path,
-                cursor: ::std::option::Option::None,
-                before: ::std::option::Option::None,
-                after: ::std::option::Option::None,
-                limit: ::std::option::Option::None,
-                account_id: ::std::option::Option::None,
-            }
+            ListAttendeeChats(
+                crate::request::Request::new(
+                    self,
+                    OperationId::ListAttendeeChats,
+                    &[attendee_id.as_ref()],
+                ),
+            )
         }
     }
     #[cfg(feature = "messaging")]
     ///The request of [`Client::list_attendee_chats`](crate::Client::list_attendee_chats): `GET /chat_attendees/{attendee_id}/chats`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone)]
-    #[derive(Debug)]
-    pub struct ListAttendeeChats {
-        pub(crate) core: crate::call::Core,
-        path: ::std::result::Result<::std::string::String, ::std::string::String>,
-        cursor: ::std::option::Option<::std::string::String>,
-        before: ::std::option::Option<::std::string::String>,
-        after: ::std::option::Option<::std::string::String>,
-        limit: ::std::option::Option<i64>,
-        account_id: ::std::option::Option<::std::string::String>,
-    }
+    #[derive(Clone, Debug)]
+    pub struct ListAttendeeChats(crate::request::Request);
+    #[cfg(feature = "messaging")]
+    crate::request::request_type!(ListAttendeeChats, types::ChatList, pages types::Chat);
     #[cfg(feature = "messaging")]
     impl ListAttendeeChats {
         ///The `cursor` of the previous page's answer, to get the next page.
         pub fn cursor(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.cursor = ::std::option::Option::Some(value.into());
-            self
+            self.set(1usize, crate::request::Stored::Text(value.into()))
         }
         ///Only the items dated before this time (UTC, with milliseconds).
         pub fn before(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.before = ::std::option::Option::Some(value.into());
-            self
+            self.set(2usize, crate::request::Stored::Text(value.into()))
         }
         ///Only the items dated after this time (UTC, with milliseconds).
         pub fn after(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.after = ::std::option::Option::Some(value.into());
-            self
+            self.set(3usize, crate::request::Stored::Text(value.into()))
         }
         ///The most items to return in one page.
-        pub fn limit(mut self, value: i64) -> Self {
-            self.limit = ::std::option::Option::Some(value);
-            self
+        pub fn limit(self, value: i64) -> Self {
+            self.set(4usize, crate::request::Stored::Integer(value))
         }
         ///Only the chats of this account. (The reference names this schema `AccountIdOrIdsParam` but types it as one string.)
         pub fn account_id(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.account_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        crate::call::per_call_options!();
-        /// Runs the request and returns the answer with its status and headers (a request id,
-        /// rate-limit headers), instead of the body alone.
-        pub async fn with_metadata(
-            self,
-        ) -> ::std::result::Result<crate::Response<types::ChatList>, crate::Error> {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-                .with_metadata()
-                .await
-        }
-        /// Checks every value against the spec (and the rules it cannot state,
-        /// `crate::rules`) and lays out the request.
-        fn prepare(
-            &self,
-        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
-            let path = self
-                .path
-                .as_deref()
-                .map_err(|refused| crate::Error::invalid_input(refused))?;
-            let mut query = ::std::vec::Vec::new();
-            if let Some(v) = &self.cursor {
-                crate::check::text(
-                    "cursor",
-                    v,
-                    &crate::operations::Constraints {
-                        min_length: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                )?;
-                query.push(("cursor", v.to_string()));
-            }
-            if let Some(v) = &self.before {
-                crate::check::text(
-                    "before",
-                    v,
-                    &crate::operations::Constraints {
-                        pattern: Some(
-                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
-                        ),
-                        ..crate::operations::Constraints::NONE
-                    },
-                )?;
-                query.push(("before", v.to_string()));
-            }
-            if let Some(v) = &self.after {
-                crate::check::text(
-                    "after",
-                    v,
-                    &crate::operations::Constraints {
-                        pattern: Some(
-                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
-                        ),
-                        ..crate::operations::Constraints::NONE
-                    },
-                )?;
-                query.push(("after", v.to_string()));
-            }
-            if let Some(v) = &self.limit {
-                crate::check::integer(
-                    "limit",
-                    *v,
-                    &crate::operations::Constraints {
-                        minimum: Some(1f64),
-                        maximum: Some(250f64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                )?;
-                query.push(("limit", v.to_string()));
-            }
-            if let Some(v) = &self.account_id {
-                crate::check::text(
-                    "account_id",
-                    v,
-                    &crate::operations::Constraints {
-                        min_length: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                )?;
-                query.push(("account_id", v.to_string()));
-            }
-            let headers = ::std::vec::Vec::new();
-            let body = crate::call::Body::None;
-            let prepared = crate::call::Prepared {
-                operation: OperationId::ListAttendeeChats,
-                path,
-                query,
-                headers,
-                body,
-            };
-            crate::rules::check(&prepared)?;
-            Ok(prepared)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ::std::future::IntoFuture for ListAttendeeChats {
-        type Output = ::std::result::Result<types::ChatList, crate::Error>;
-        type IntoFuture = crate::Pending<types::ChatList>;
-        fn into_future(self) -> Self::IntoFuture {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::call::pagination::Paginated for ListAttendeeChats {
-        type Page = types::ChatList;
-        type Item = types::Chat;
-        fn with_cursor(mut self, cursor: ::std::string::String) -> Self {
-            self.cursor = ::std::option::Option::Some(cursor);
-            self
-        }
-        fn sent_cursor(&self) -> ::std::option::Option<&str> {
-            self.cursor.as_deref()
-        }
-        fn page_cursor(page: &Self::Page) -> ::std::option::Option<&str> {
-            page.cursor.as_ref().map(|cursor| cursor.as_str())
-        }
-        fn page_items(page: Self::Page) -> ::std::vec::Vec<Self::Item> {
-            page.items
-        }
-        fn operation() -> OperationId {
-            OperationId::ListAttendeeChats
-        }
-        fn send(&self) -> crate::Pending<Self::Page> {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ListAttendeeChats {
-        /// Every page, following each page's `cursor` until it is null; each page is a
-        /// call with this request's options and filters, retried by the same rule. A failed
-        /// page ends the stream with its error, and so does a cursor that repeats the one
-        /// just sent.
-        pub fn pages(
-            self,
-        ) -> impl ::futures_util::Stream<
-            Item = ::std::result::Result<types::ChatList, crate::Error>,
-        > + Send + 'static {
-            crate::call::pagination::pages(self)
-        }
-        /// Every item of every page, in order; ends as [`pages`](Self::pages) does.
-        pub fn items(
-            self,
-        ) -> impl ::futures_util::Stream<
-            Item = ::std::result::Result<types::Chat, crate::Error>,
-        > + Send + 'static {
-            crate::call::pagination::items(self)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ListAttendeeChats {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            let attendee_id = crate::dynamic::text(
-                "attendee_id",
-                crate::dynamic::required("attendee_id", arguments.remove("attendee_id"))?,
-            )?;
-            #[allow(unused_mut)]
-            let mut request = client.list_attendee_chats(attendee_id);
-            if let Some(v) = arguments.remove("cursor") {
-                request.cursor = Some((crate::dynamic::text)("cursor", v)?);
-            }
-            if let Some(v) = arguments.remove("before") {
-                request.before = Some((crate::dynamic::text)("before", v)?);
-            }
-            if let Some(v) = arguments.remove("after") {
-                request.after = Some((crate::dynamic::text)("after", v)?);
-            }
-            if let Some(v) = arguments.remove("limit") {
-                request.limit = Some((crate::dynamic::integer)("limit", v)?);
-            }
-            if let Some(v) = arguments.remove("account_id") {
-                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
-            }
-            Ok(request)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::Answered for ListAttendeeChats {
-        type Answer = types::ChatList;
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::DynRequest for ListAttendeeChats {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::ListAttendeeChats)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Ok(crate::dynamic::items_json(*self))
+            self.set(5usize, crate::request::Stored::Text(value.into()))
         }
     }
     #[cfg(feature = "messaging")]
@@ -16252,301 +16107,57 @@ List the messages an attendee sent, one page at a time (pass the answer's `curso
             &self,
             attendee_id: impl ::std::convert::AsRef<str>,
         ) -> ListAttendeeMessages {
-            let attendee_id = attendee_id.as_ref();
-            let path = crate::check::all([
-                    crate::check::path(
-                        "attendee_id",
-                        attendee_id,
-                        &crate::operations::Constraints::NONE,
-                    ),
-                ])
-                .map(|()| {
-                    format!(
-                        "{}/chat_attendees/{}/messages", self.base_path(), crate
-                        ::path::encode_path(attendee_id)
-                    )
-                });
-            ListAttendeeMessages {
-                core: crate::call::Core::new(self.config()),
-                path,
-                cursor: ::std::option::Option::None,
-                before: ::std::option::Option::None,
-                after: ::std::option::Option::None,
-                limit: ::std::option::Option::None,
-                account_id: ::std::option::Option::None,
-            }
+            ListAttendeeMessages(
+                crate::request::Request::new(
+                    self,
+                    OperationId::ListAttendeeMessages,
+                    &[attendee_id.as_ref()],
+                ),
+            )
         }
     }
     #[cfg(feature = "messaging")]
     ///The request of [`Client::list_attendee_messages`](crate::Client::list_attendee_messages): `GET /chat_attendees/{attendee_id}/messages`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone)]
-    #[derive(Debug)]
-    pub struct ListAttendeeMessages {
-        pub(crate) core: crate::call::Core,
-        path: ::std::result::Result<::std::string::String, ::std::string::String>,
-        cursor: ::std::option::Option<::std::string::String>,
-        before: ::std::option::Option<::std::string::String>,
-        after: ::std::option::Option<::std::string::String>,
-        limit: ::std::option::Option<i64>,
-        account_id: ::std::option::Option<::std::string::String>,
-    }
+    #[derive(Clone, Debug)]
+    pub struct ListAttendeeMessages(crate::request::Request);
+    #[cfg(feature = "messaging")]
+    crate::request::request_type!(
+        ListAttendeeMessages, types::MessageList, pages types::Message
+    );
     #[cfg(feature = "messaging")]
     impl ListAttendeeMessages {
         ///The `cursor` of the previous page's answer, to get the next page.
         pub fn cursor(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.cursor = ::std::option::Option::Some(value.into());
-            self
+            self.set(1usize, crate::request::Stored::Text(value.into()))
         }
         ///Only the items dated before this time (UTC, with milliseconds).
         pub fn before(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.before = ::std::option::Option::Some(value.into());
-            self
+            self.set(2usize, crate::request::Stored::Text(value.into()))
         }
         ///Only the items dated after this time (UTC, with milliseconds).
         pub fn after(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.after = ::std::option::Option::Some(value.into());
-            self
+            self.set(3usize, crate::request::Stored::Text(value.into()))
         }
         ///The most items to return in one page.
-        pub fn limit(mut self, value: i64) -> Self {
-            self.limit = ::std::option::Option::Some(value);
-            self
+        pub fn limit(self, value: i64) -> Self {
+            self.set(4usize, crate::request::Stored::Integer(value))
         }
         ///Only the messages of this account. (The reference names this schema `AccountIdOrIdsParam` but types it as one string.)
         pub fn account_id(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.account_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        crate::call::per_call_options!();
-        /// Runs the request and returns the answer with its status and headers (a request id,
-        /// rate-limit headers), instead of the body alone.
-        pub async fn with_metadata(
-            self,
-        ) -> ::std::result::Result<crate::Response<types::MessageList>, crate::Error> {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-                .with_metadata()
-                .await
-        }
-        /// Checks every value against the spec (and the rules it cannot state,
-        /// `crate::rules`) and lays out the request.
-        fn prepare(
-            &self,
-        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
-            let path = self
-                .path
-                .as_deref()
-                .map_err(|refused| crate::Error::invalid_input(refused))?;
-            let mut query = ::std::vec::Vec::new();
-            if let Some(v) = &self.cursor {
-                crate::check::text(
-                    "cursor",
-                    v,
-                    &crate::operations::Constraints {
-                        min_length: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                )?;
-                query.push(("cursor", v.to_string()));
-            }
-            if let Some(v) = &self.before {
-                crate::check::text(
-                    "before",
-                    v,
-                    &crate::operations::Constraints {
-                        pattern: Some(
-                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
-                        ),
-                        ..crate::operations::Constraints::NONE
-                    },
-                )?;
-                query.push(("before", v.to_string()));
-            }
-            if let Some(v) = &self.after {
-                crate::check::text(
-                    "after",
-                    v,
-                    &crate::operations::Constraints {
-                        pattern: Some(
-                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
-                        ),
-                        ..crate::operations::Constraints::NONE
-                    },
-                )?;
-                query.push(("after", v.to_string()));
-            }
-            if let Some(v) = &self.limit {
-                crate::check::integer(
-                    "limit",
-                    *v,
-                    &crate::operations::Constraints {
-                        minimum: Some(1f64),
-                        maximum: Some(250f64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                )?;
-                query.push(("limit", v.to_string()));
-            }
-            if let Some(v) = &self.account_id {
-                crate::check::text(
-                    "account_id",
-                    v,
-                    &crate::operations::Constraints {
-                        min_length: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                )?;
-                query.push(("account_id", v.to_string()));
-            }
-            let headers = ::std::vec::Vec::new();
-            let body = crate::call::Body::None;
-            let prepared = crate::call::Prepared {
-                operation: OperationId::ListAttendeeMessages,
-                path,
-                query,
-                headers,
-                body,
-            };
-            crate::rules::check(&prepared)?;
-            Ok(prepared)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ::std::future::IntoFuture for ListAttendeeMessages {
-        type Output = ::std::result::Result<types::MessageList, crate::Error>;
-        type IntoFuture = crate::Pending<types::MessageList>;
-        fn into_future(self) -> Self::IntoFuture {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::call::pagination::Paginated for ListAttendeeMessages {
-        type Page = types::MessageList;
-        type Item = types::Message;
-        fn with_cursor(mut self, cursor: ::std::string::String) -> Self {
-            self.cursor = ::std::option::Option::Some(cursor);
-            self
-        }
-        fn sent_cursor(&self) -> ::std::option::Option<&str> {
-            self.cursor.as_deref()
-        }
-        fn page_cursor(page: &Self::Page) -> ::std::option::Option<&str> {
-            page.cursor.as_ref().map(|cursor| cursor.as_str())
-        }
-        fn page_items(page: Self::Page) -> ::std::vec::Vec<Self::Item> {
-            page.items
-        }
-        fn operation() -> OperationId {
-            OperationId::ListAttendeeMessages
-        }
-        fn send(&self) -> crate::Pending<Self::Page> {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ListAttendeeMessages {
-        /// Every page, following each page's `cursor` until it is null; each page is a
-        /// call with this request's options and filters, retried by the same rule. A failed
-        /// page ends the stream with its error, and so does a cursor that repeats the one
-        /// just sent.
-        pub fn pages(
-            self,
-        ) -> impl ::futures_util::Stream<
-            Item = ::std::result::Result<types::MessageList, crate::Error>,
-        > + Send + 'static {
-            crate::call::pagination::pages(self)
-        }
-        /// Every item of every page, in order; ends as [`pages`](Self::pages) does.
-        pub fn items(
-            self,
-        ) -> impl ::futures_util::Stream<
-            Item = ::std::result::Result<types::Message, crate::Error>,
-        > + Send + 'static {
-            crate::call::pagination::items(self)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ListAttendeeMessages {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            let attendee_id = crate::dynamic::text(
-                "attendee_id",
-                crate::dynamic::required("attendee_id", arguments.remove("attendee_id"))?,
-            )?;
-            #[allow(unused_mut)]
-            let mut request = client.list_attendee_messages(attendee_id);
-            if let Some(v) = arguments.remove("cursor") {
-                request.cursor = Some((crate::dynamic::text)("cursor", v)?);
-            }
-            if let Some(v) = arguments.remove("before") {
-                request.before = Some((crate::dynamic::text)("before", v)?);
-            }
-            if let Some(v) = arguments.remove("after") {
-                request.after = Some((crate::dynamic::text)("after", v)?);
-            }
-            if let Some(v) = arguments.remove("limit") {
-                request.limit = Some((crate::dynamic::integer)("limit", v)?);
-            }
-            if let Some(v) = arguments.remove("account_id") {
-                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
-            }
-            Ok(request)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::Answered for ListAttendeeMessages {
-        type Answer = types::MessageList;
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::DynRequest for ListAttendeeMessages {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::ListAttendeeMessages)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Ok(crate::dynamic::items_json(*self))
+            self.set(5usize, crate::request::Stored::Text(value.into()))
         }
     }
     #[cfg(feature = "messaging")]
@@ -16560,131 +16171,22 @@ Download the profile picture of a chat attendee. The reference publishes this an
             &self,
             attendee_id: impl ::std::convert::AsRef<str>,
         ) -> GetAttendeePicture {
-            let attendee_id = attendee_id.as_ref();
-            let path = crate::check::all([
-                    crate::check::path(
-                        "attendee_id",
-                        attendee_id,
-                        &crate::operations::Constraints::NONE,
-                    ),
-                ])
-                .map(|()| {
-                    format!(
-                        "{}/chat_attendees/{}/picture", self.base_path(), crate
-                        ::path::encode_path(attendee_id)
-                    )
-                });
-            GetAttendeePicture {
-                core: crate::call::Core::new(self.config()),
-                path,
-            }
+            GetAttendeePicture(
+                crate::request::Request::new(
+                    self,
+                    OperationId::GetAttendeePicture,
+                    &[attendee_id.as_ref()],
+                ),
+            )
         }
     }
     #[cfg(feature = "messaging")]
     ///The request of [`Client::get_attendee_picture`](crate::Client::get_attendee_picture): `GET /chat_attendees/{attendee_id}/picture`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone)]
-    #[derive(Debug)]
-    pub struct GetAttendeePicture {
-        pub(crate) core: crate::call::Core,
-        path: ::std::result::Result<::std::string::String, ::std::string::String>,
-    }
+    #[derive(Clone, Debug)]
+    pub struct GetAttendeePicture(crate::request::Request);
     #[cfg(feature = "messaging")]
-    impl GetAttendeePicture {
-        crate::call::per_call_options!();
-        /// Runs the request and returns the answer with its status and headers (a request id,
-        /// rate-limit headers), instead of the body alone.
-        pub async fn with_metadata(
-            self,
-        ) -> ::std::result::Result<crate::Response<crate::Download>, crate::Error> {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-                .download_with_metadata()
-                .await
-        }
-        /// Checks every value against the spec (and the rules it cannot state,
-        /// `crate::rules`) and lays out the request.
-        fn prepare(
-            &self,
-        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
-            let path = self
-                .path
-                .as_deref()
-                .map_err(|refused| crate::Error::invalid_input(refused))?;
-            let query = ::std::vec::Vec::new();
-            let headers = ::std::vec::Vec::new();
-            let body = crate::call::Body::None;
-            let prepared = crate::call::Prepared {
-                operation: OperationId::GetAttendeePicture,
-                path,
-                query,
-                headers,
-                body,
-            };
-            crate::rules::check(&prepared)?;
-            Ok(prepared)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ::std::future::IntoFuture for GetAttendeePicture {
-        type Output = ::std::result::Result<crate::Download, crate::Error>;
-        type IntoFuture = crate::Pending<crate::Download>;
-        fn into_future(self) -> Self::IntoFuture {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl GetAttendeePicture {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            let attendee_id = crate::dynamic::text(
-                "attendee_id",
-                crate::dynamic::required("attendee_id", arguments.remove("attendee_id"))?,
-            )?;
-            #[allow(unused_mut)]
-            let mut request = client.get_attendee_picture(attendee_id);
-            Ok(request)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::DynRequest for GetAttendeePicture {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::GetAttendeePicture)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            ::std::boxed::Box::pin(::std::future::IntoFuture::into_future(*self))
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Err(self)
-        }
-    }
+    crate::request::request_type!(GetAttendeePicture, download);
     #[cfg(feature = "messaging")]
     impl crate::Client {
         /**List all chats
@@ -16693,327 +16195,57 @@ List the chats of every account (or of one account, or of one account type), one
 
 `GET /chats` (`list_chats`). Nothing is sent until the request is awaited.*/
         pub fn list_chats(&self) -> ListChats {
-            let path = crate::check::all([])
-                .map(|()| format!("{}/chats", self.base_path(),));
-            ListChats {
-                core: crate::call::Core::new(self.config()),
-                path,
-                unread: ::std::option::Option::None,
-                cursor: ::std::option::Option::None,
-                before: ::std::option::Option::None,
-                after: ::std::option::Option::None,
-                limit: ::std::option::Option::None,
-                account_type: ::std::option::Option::None,
-                account_id: ::std::option::Option::None,
-            }
+            ListChats(crate::request::Request::new(self, OperationId::ListChats, &[]))
         }
     }
     #[cfg(feature = "messaging")]
     ///The request of [`Client::list_chats`](crate::Client::list_chats): `GET /chats`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone)]
-    #[derive(Debug)]
-    pub struct ListChats {
-        pub(crate) core: crate::call::Core,
-        path: ::std::result::Result<::std::string::String, ::std::string::String>,
-        unread: ::std::option::Option<bool>,
-        cursor: ::std::option::Option<::std::string::String>,
-        before: ::std::option::Option<::std::string::String>,
-        after: ::std::option::Option<::std::string::String>,
-        limit: ::std::option::Option<i64>,
-        account_type: ::std::option::Option<::std::string::String>,
-        account_id: ::std::option::Option<::std::string::String>,
-    }
+    #[derive(Clone, Debug)]
+    pub struct ListChats(crate::request::Request);
+    #[cfg(feature = "messaging")]
+    crate::request::request_type!(ListChats, types::ChatList, pages types::Chat);
     #[cfg(feature = "messaging")]
     impl ListChats {
         ///Only the chats with (`true`) or without (`false`) unread messages.
-        pub fn unread(mut self, value: bool) -> Self {
-            self.unread = ::std::option::Option::Some(value);
-            self
+        pub fn unread(self, value: bool) -> Self {
+            self.set(0usize, crate::request::Stored::Boolean(value))
         }
         ///The `cursor` of the previous page's answer, to get the next page.
         pub fn cursor(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.cursor = ::std::option::Option::Some(value.into());
-            self
+            self.set(1usize, crate::request::Stored::Text(value.into()))
         }
         ///Only the items dated before this time (UTC, with milliseconds).
         pub fn before(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.before = ::std::option::Option::Some(value.into());
-            self
+            self.set(2usize, crate::request::Stored::Text(value.into()))
         }
         ///Only the items dated after this time (UTC, with milliseconds).
         pub fn after(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.after = ::std::option::Option::Some(value.into());
-            self
+            self.set(3usize, crate::request::Stored::Text(value.into()))
         }
         ///The most items to return in one page.
-        pub fn limit(mut self, value: i64) -> Self {
-            self.limit = ::std::option::Option::Some(value);
-            self
+        pub fn limit(self, value: i64) -> Self {
+            self.set(4usize, crate::request::Stored::Integer(value))
         }
         ///Only the chats of accounts of this provider.
-        pub fn account_type(mut self, value: impl ::std::fmt::Display) -> Self {
-            self.account_type = ::std::option::Option::Some(value.to_string());
-            self
+        pub fn account_type(self, value: impl ::std::fmt::Display) -> Self {
+            self.set(5usize, crate::request::Stored::Text(value.to_string()))
         }
         ///Only the chats of this account. (The reference names this schema `AccountIdOrIdsParam` but types it as one string.)
         pub fn account_id(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.account_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        crate::call::per_call_options!();
-        /// Runs the request and returns the answer with its status and headers (a request id,
-        /// rate-limit headers), instead of the body alone.
-        pub async fn with_metadata(
-            self,
-        ) -> ::std::result::Result<crate::Response<types::ChatList>, crate::Error> {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-                .with_metadata()
-                .await
-        }
-        /// Checks every value against the spec (and the rules it cannot state,
-        /// `crate::rules`) and lays out the request.
-        fn prepare(
-            &self,
-        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
-            let path = self
-                .path
-                .as_deref()
-                .map_err(|refused| crate::Error::invalid_input(refused))?;
-            let mut query = ::std::vec::Vec::new();
-            if let Some(v) = &self.unread {
-                query.push(("unread", v.to_string()));
-            }
-            if let Some(v) = &self.cursor {
-                crate::check::text(
-                    "cursor",
-                    v,
-                    &crate::operations::Constraints {
-                        min_length: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                )?;
-                query.push(("cursor", v.to_string()));
-            }
-            if let Some(v) = &self.before {
-                crate::check::text(
-                    "before",
-                    v,
-                    &crate::operations::Constraints {
-                        pattern: Some(
-                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
-                        ),
-                        ..crate::operations::Constraints::NONE
-                    },
-                )?;
-                query.push(("before", v.to_string()));
-            }
-            if let Some(v) = &self.after {
-                crate::check::text(
-                    "after",
-                    v,
-                    &crate::operations::Constraints {
-                        pattern: Some(
-                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
-                        ),
-                        ..crate::operations::Constraints::NONE
-                    },
-                )?;
-                query.push(("after", v.to_string()));
-            }
-            if let Some(v) = &self.limit {
-                crate::check::integer(
-                    "limit",
-                    *v,
-                    &crate::operations::Constraints {
-                        minimum: Some(1f64),
-                        maximum: Some(250f64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                )?;
-                query.push(("limit", v.to_string()));
-            }
-            if let Some(v) = &self.account_type {
-                crate::check::text(
-                    "account_type",
-                    v,
-                    &crate::operations::Constraints {
-                        values: &[
-                            "WHATSAPP",
-                            "LINKEDIN",
-                            "SLACK",
-                            "TWITTER",
-                            "MESSENGER",
-                            "INSTAGRAM",
-                            "TELEGRAM",
-                        ],
-                        ..crate::operations::Constraints::NONE
-                    },
-                )?;
-                query.push(("account_type", v.to_string()));
-            }
-            if let Some(v) = &self.account_id {
-                crate::check::text(
-                    "account_id",
-                    v,
-                    &crate::operations::Constraints {
-                        min_length: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                )?;
-                query.push(("account_id", v.to_string()));
-            }
-            let headers = ::std::vec::Vec::new();
-            let body = crate::call::Body::None;
-            let prepared = crate::call::Prepared {
-                operation: OperationId::ListChats,
-                path,
-                query,
-                headers,
-                body,
-            };
-            crate::rules::check(&prepared)?;
-            Ok(prepared)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ::std::future::IntoFuture for ListChats {
-        type Output = ::std::result::Result<types::ChatList, crate::Error>;
-        type IntoFuture = crate::Pending<types::ChatList>;
-        fn into_future(self) -> Self::IntoFuture {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::call::pagination::Paginated for ListChats {
-        type Page = types::ChatList;
-        type Item = types::Chat;
-        fn with_cursor(mut self, cursor: ::std::string::String) -> Self {
-            self.cursor = ::std::option::Option::Some(cursor);
-            self
-        }
-        fn sent_cursor(&self) -> ::std::option::Option<&str> {
-            self.cursor.as_deref()
-        }
-        fn page_cursor(page: &Self::Page) -> ::std::option::Option<&str> {
-            page.cursor.as_ref().map(|cursor| cursor.as_str())
-        }
-        fn page_items(page: Self::Page) -> ::std::vec::Vec<Self::Item> {
-            page.items
-        }
-        fn operation() -> OperationId {
-            OperationId::ListChats
-        }
-        fn send(&self) -> crate::Pending<Self::Page> {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ListChats {
-        /// Every page, following each page's `cursor` until it is null; each page is a
-        /// call with this request's options and filters, retried by the same rule. A failed
-        /// page ends the stream with its error, and so does a cursor that repeats the one
-        /// just sent.
-        pub fn pages(
-            self,
-        ) -> impl ::futures_util::Stream<
-            Item = ::std::result::Result<types::ChatList, crate::Error>,
-        > + Send + 'static {
-            crate::call::pagination::pages(self)
-        }
-        /// Every item of every page, in order; ends as [`pages`](Self::pages) does.
-        pub fn items(
-            self,
-        ) -> impl ::futures_util::Stream<
-            Item = ::std::result::Result<types::Chat, crate::Error>,
-        > + Send + 'static {
-            crate::call::pagination::items(self)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ListChats {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            #[allow(unused_mut)]
-            let mut request = client.list_chats();
-            if let Some(v) = arguments.remove("unread") {
-                request.unread = Some((crate::dynamic::boolean)("unread", v)?);
-            }
-            if let Some(v) = arguments.remove("cursor") {
-                request.cursor = Some((crate::dynamic::text)("cursor", v)?);
-            }
-            if let Some(v) = arguments.remove("before") {
-                request.before = Some((crate::dynamic::text)("before", v)?);
-            }
-            if let Some(v) = arguments.remove("after") {
-                request.after = Some((crate::dynamic::text)("after", v)?);
-            }
-            if let Some(v) = arguments.remove("limit") {
-                request.limit = Some((crate::dynamic::integer)("limit", v)?);
-            }
-            if let Some(v) = arguments.remove("account_type") {
-                request.account_type = Some((crate::dynamic::wire)("account_type", v)?);
-            }
-            if let Some(v) = arguments.remove("account_id") {
-                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
-            }
-            Ok(request)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::Answered for ListChats {
-        type Answer = types::ChatList;
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::DynRequest for ListChats {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::ListChats)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Ok(crate::dynamic::items_json(*self))
+            self.set(6usize, crate::request::Stored::Text(value.into()))
         }
     }
     #[cfg(feature = "messaging")]
@@ -17024,49 +16256,26 @@ Start a chat with one or more attendees and send its first message, with optiona
 
 `POST /chats` (`start_chat`). Nothing is sent until the request is awaited.*/
         pub fn start_chat(&self) -> StartChat {
-            let path = crate::check::all([])
-                .map(|()| format!("{}/chats", self.base_path(),));
-            StartChat {
-                core: crate::call::Core::new(self.config()),
-                path,
-                account_id: ::std::option::Option::None,
-                attendees_ids: ::std::vec::Vec::new(),
-                text: ::std::option::Option::None,
-                subject: ::std::option::Option::None,
-                attachments: ::std::vec::Vec::new(),
-                voice_message: ::std::option::Option::None,
-                video_message: ::std::option::Option::None,
-                linkedin: ::std::option::Option::None,
-            }
+            StartChat(crate::request::Request::new(self, OperationId::StartChat, &[]))
         }
     }
     #[cfg(feature = "messaging")]
     ///The request of [`Client::start_chat`](crate::Client::start_chat): `POST /chats`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
     #[derive(Debug)]
-    pub struct StartChat {
-        pub(crate) core: crate::call::Core,
-        path: ::std::result::Result<::std::string::String, ::std::string::String>,
-        account_id: ::std::option::Option<::std::string::String>,
-        attendees_ids: ::std::vec::Vec<::std::string::String>,
-        text: ::std::option::Option<::std::string::String>,
-        subject: ::std::option::Option<::std::string::String>,
-        attachments: ::std::vec::Vec<::std::sync::Arc<crate::Upload>>,
-        voice_message: ::std::option::Option<::std::sync::Arc<crate::Upload>>,
-        video_message: ::std::option::Option<::std::sync::Arc<crate::Upload>>,
-        linkedin: ::std::option::Option<types::StartChatLinkedinOptions>,
-    }
+    pub struct StartChat(crate::request::Request);
+    #[cfg(feature = "messaging")]
+    crate::request::request_type!(StartChat, types::ChatStarted);
     #[cfg(feature = "messaging")]
     impl StartChat {
         /**The id of the account to start the chat from.
 
 Required.*/
         pub fn account_id(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.account_id = ::std::option::Option::Some(value.into());
-            self
+            self.set(0usize, crate::request::Stored::Text(value.into()))
         }
         /**The provider ids of the people to start the chat with.
 
@@ -17074,56 +16283,50 @@ Appends one item; call it once per item, in order.
 
 Required.*/
         pub fn attendees_ids(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.attendees_ids.push(value.into());
-            self
+            self.push(1usize, crate::request::Stored::Text(value.into()))
         }
         ///The first message's text.
         pub fn text(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.text = ::std::option::Option::Some(value.into());
-            self
+            self.set(2usize, crate::request::Stored::Text(value.into()))
         }
         ///A subject, for the providers whose messages have one (a LinkedIn InMail).
         pub fn subject(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.subject = ::std::option::Option::Some(value.into());
-            self
+            self.set(3usize, crate::request::Stored::Text(value.into()))
         }
         /**Files to attach to the first message.
 
 Appends one item; call it once per item, in order.*/
-        pub fn attachments(mut self, value: crate::Upload) -> Self {
-            self.attachments.push(::std::sync::Arc::new(value));
-            self
+        pub fn attachments(self, value: crate::Upload) -> Self {
+            self.push(4usize, crate::request::Stored::File(::std::sync::Arc::new(value)))
         }
         ///A voice message to send as the first message.
-        pub fn voice_message(mut self, value: crate::Upload) -> Self {
-            self.voice_message = ::std::option::Option::Some(
-                ::std::sync::Arc::new(value),
-            );
-            self
+        pub fn voice_message(self, value: crate::Upload) -> Self {
+            self.set(5usize, crate::request::Stored::File(::std::sync::Arc::new(value)))
         }
         ///A video message to send as the first message.
-        pub fn video_message(mut self, value: crate::Upload) -> Self {
-            self.video_message = ::std::option::Option::Some(
-                ::std::sync::Arc::new(value),
-            );
-            self
+        pub fn video_message(self, value: crate::Upload) -> Self {
+            self.set(6usize, crate::request::Stored::File(::std::sync::Arc::new(value)))
         }
         ///LinkedIn options, by the product the chat is started through (`api`): Classic (the default, when `api` is absent), Recruiter or Sales Navigator. The reference writes an `anyOf`; no value matches two of the variants, so it is a `oneOf` here. It has no discriminator, as Classic's `api` is optional.
         pub fn linkedin(
-            mut self,
+            self,
             value: impl ::std::convert::Into<types::StartChatLinkedinOptions>,
         ) -> Self {
-            self.linkedin = ::std::option::Option::Some(value.into());
-            self
+            self.set(
+                7usize,
+                crate::request::Stored::json(
+                    &::std::convert::Into::<types::StartChatLinkedinOptions>::into(value),
+                ),
+            )
         }
         /// Calls `progress` as the body goes out (for a progress bar). A retry starts again
         /// from 0.
@@ -17131,343 +16334,10 @@ Appends one item; call it once per item, in order.*/
             mut self,
             progress: impl Fn(crate::Progress) + Send + Sync + 'static,
         ) -> Self {
-            self.core.progress = ::std::option::Option::Some(
+            self.0.core.progress = ::std::option::Option::Some(
                 ::std::sync::Arc::new(progress),
             );
             self
-        }
-        crate::call::per_call_options!();
-        /// Runs the request and returns the answer with its status and headers (a request id,
-        /// rate-limit headers), instead of the body alone.
-        pub async fn with_metadata(
-            self,
-        ) -> ::std::result::Result<crate::Response<types::ChatStarted>, crate::Error> {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-                .with_metadata()
-                .await
-        }
-        /// Checks every value against the spec (and the rules it cannot state,
-        /// `crate::rules`) and lays out the request.
-        fn prepare(
-            &self,
-        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
-            let path = self
-                .path
-                .as_deref()
-                .map_err(|refused| crate::Error::invalid_input(refused))?;
-            let query = ::std::vec::Vec::new();
-            let headers = ::std::vec::Vec::new();
-            let body = {
-                let mut texts = ::std::vec::Vec::new();
-                let mut files = ::std::vec::Vec::new();
-                match &self.account_id {
-                    Some(v) => {
-                        crate::check::text(
-                            "account_id",
-                            v,
-                            &crate::operations::Constraints {
-                                min_length: Some(1u64),
-                                ..crate::operations::Constraints::NONE
-                            },
-                        )?;
-                        texts
-                            .push(crate::call::FormText {
-                                name: "account_id",
-                                value: v.to_string(),
-                                content_type: ::std::option::Option::None,
-                            });
-                    }
-                    None => return Err(crate::check::missing("account_id")),
-                }
-                if self.attendees_ids.is_empty() {
-                    return Err(crate::check::missing("attendees_ids"));
-                }
-                crate::check::items(
-                    "attendees_ids",
-                    self.attendees_ids.len(),
-                    &crate::operations::Constraints {
-                        min_items: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                )?;
-                for v in &self.attendees_ids {
-                    texts
-                        .push(crate::call::FormText {
-                            name: "attendees_ids",
-                            value: v.to_string(),
-                            content_type: ::std::option::Option::None,
-                        });
-                }
-                if let Some(v) = &self.text {
-                    texts
-                        .push(crate::call::FormText {
-                            name: "text",
-                            value: v.to_string(),
-                            content_type: ::std::option::Option::None,
-                        });
-                }
-                if let Some(v) = &self.subject {
-                    texts
-                        .push(crate::call::FormText {
-                            name: "subject",
-                            value: v.to_string(),
-                            content_type: ::std::option::Option::None,
-                        });
-                }
-                for v in &self.attachments {
-                    files.push(("attachments", ::std::sync::Arc::clone(v)));
-                }
-                if let Some(v) = &self.voice_message {
-                    files.push(("voice_message", ::std::sync::Arc::clone(v)));
-                }
-                if let Some(v) = &self.video_message {
-                    files.push(("video_message", ::std::sync::Arc::clone(v)));
-                }
-                if let Some(v) = &self.linkedin {
-                    crate::shape::check(
-                        "linkedin",
-                        v,
-                        {
-                            static SHAPE: crate::shape::Shape = crate::shape::Shape::OneOf(
-                                &[
-                                    crate::shape::Shape::Object {
-                                        properties: &[
-                                            (
-                                                "api",
-                                                crate::shape::Shape::Text(crate::operations::Constraints {
-                                                    values: &["classic"],
-                                                    ..crate::operations::Constraints::NONE
-                                                }),
-                                            ),
-                                            (
-                                                "topic",
-                                                crate::shape::Shape::Text(crate::operations::Constraints {
-                                                    values: &[
-                                                        "service_request",
-                                                        "request_demo",
-                                                        "support",
-                                                        "careers",
-                                                        "other",
-                                                    ],
-                                                    ..crate::operations::Constraints::NONE
-                                                }),
-                                            ),
-                                        ],
-                                        required: &[],
-                                        others: ::std::option::Option::None,
-                                    },
-                                    crate::shape::Shape::Object {
-                                        properties: &[
-                                            (
-                                                "api",
-                                                crate::shape::Shape::Text(crate::operations::Constraints {
-                                                    values: &["recruiter"],
-                                                    ..crate::operations::Constraints::NONE
-                                                }),
-                                            ),
-                                            (
-                                                "follow_up",
-                                                crate::shape::Shape::Object {
-                                                    properties: &[
-                                                        (
-                                                            "scheduled_time",
-                                                            crate::shape::Shape::OneOf(
-                                                                &[
-                                                                    crate::shape::Shape::Object {
-                                                                        properties: &[
-                                                                            (
-                                                                                "days",
-                                                                                crate::shape::Shape::Number(crate::operations::Constraints {
-                                                                                    minimum: Some(3f64),
-                                                                                    maximum: Some(28f64),
-                                                                                    ..crate::operations::Constraints::NONE
-                                                                                }),
-                                                                            ),
-                                                                        ],
-                                                                        required: &["days", "timezone"],
-                                                                        others: ::std::option::Option::None,
-                                                                    },
-                                                                    crate::shape::Shape::Object {
-                                                                        properties: &[
-                                                                            (
-                                                                                "weeks",
-                                                                                crate::shape::Shape::Number(crate::operations::Constraints {
-                                                                                    minimum: Some(1f64),
-                                                                                    maximum: Some(4f64),
-                                                                                    ..crate::operations::Constraints::NONE
-                                                                                }),
-                                                                            ),
-                                                                        ],
-                                                                        required: &["weeks", "timezone"],
-                                                                        others: ::std::option::Option::None,
-                                                                    },
-                                                                ],
-                                                            ),
-                                                        ),
-                                                    ],
-                                                    required: &["subject", "text", "scheduled_time"],
-                                                    others: ::std::option::Option::None,
-                                                },
-                                            ),
-                                            (
-                                                "visibility",
-                                                crate::shape::Shape::Text(crate::operations::Constraints {
-                                                    values: &["PUBLIC", "PRIVATE", "PROJECT"],
-                                                    ..crate::operations::Constraints::NONE
-                                                }),
-                                            ),
-                                        ],
-                                        required: &["api"],
-                                        others: ::std::option::Option::None,
-                                    },
-                                    crate::shape::Shape::Object {
-                                        properties: &[
-                                            (
-                                                "api",
-                                                crate::shape::Shape::Text(crate::operations::Constraints {
-                                                    values: &["sales_navigator"],
-                                                    ..crate::operations::Constraints::NONE
-                                                }),
-                                            ),
-                                        ],
-                                        required: &["api"],
-                                        others: ::std::option::Option::None,
-                                    },
-                                ],
-                            );
-                            &SHAPE
-                        },
-                    )?;
-                    texts
-                        .push(crate::call::FormText {
-                            name: "linkedin",
-                            value: crate::call::json_text("linkedin", v)?,
-                            content_type: ::std::option::Option::Some("application/json"),
-                        });
-                }
-                crate::call::Body::Form {
-                    texts: texts.into(),
-                    files: files.into(),
-                }
-            };
-            let prepared = crate::call::Prepared {
-                operation: OperationId::StartChat,
-                path,
-                query,
-                headers,
-                body,
-            };
-            crate::rules::check(&prepared)?;
-            Ok(prepared)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ::std::future::IntoFuture for StartChat {
-        type Output = ::std::result::Result<types::ChatStarted, crate::Error>;
-        type IntoFuture = crate::Pending<types::ChatStarted>;
-        fn into_future(self) -> Self::IntoFuture {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl StartChat {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            #[allow(unused_mut)]
-            let mut request = client.start_chat();
-            if let Some(v) = arguments.remove("account_id") {
-                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
-            }
-            if let Some(v) = arguments.remove("attendees_ids") {
-                request.attendees_ids = crate::dynamic::list(
-                    "attendees_ids",
-                    v,
-                    crate::dynamic::text,
-                )?;
-            }
-            if let Some(v) = arguments.remove("text") {
-                request.text = Some((crate::dynamic::text)("text", v)?);
-            }
-            if let Some(v) = arguments.remove("subject") {
-                request.subject = Some((crate::dynamic::text)("subject", v)?);
-            }
-            if let Some(v) = arguments.remove("attachments") {
-                request.attachments = crate::dynamic::list(
-                    "attachments",
-                    v,
-                    |name: &str, v| crate::dynamic::file(name, v, open),
-                )?;
-            }
-            if let Some(v) = arguments.remove("voice_message") {
-                request.voice_message = Some(
-                    (|name: &str, v| crate::dynamic::file(
-                        name,
-                        v,
-                        open,
-                    ))("voice_message", v)?,
-                );
-            }
-            if let Some(v) = arguments.remove("video_message") {
-                request.video_message = Some(
-                    (|name: &str, v| crate::dynamic::file(
-                        name,
-                        v,
-                        open,
-                    ))("video_message", v)?,
-                );
-            }
-            if let Some(v) = arguments.remove("linkedin") {
-                request.linkedin = Some(
-                    (crate::dynamic::typed::<
-                        types::StartChatLinkedinOptions,
-                    >)("linkedin", v)?,
-                );
-            }
-            Ok(request)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::Answered for StartChat {
-        type Answer = types::ChatStarted;
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::DynRequest for StartChat {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::StartChat)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Err(self)
         }
     }
     #[cfg(feature = "messaging")]
@@ -17478,149 +16348,30 @@ Retrieve a chat by its id, with its last message. From the API reference's publi
 
 `GET /chats/{chat_id}` (`get_chat`). Nothing is sent until the request is awaited.*/
         pub fn get_chat(&self, chat_id: impl ::std::convert::AsRef<str>) -> GetChat {
-            let chat_id = chat_id.as_ref();
-            let path = crate::check::all([
-                    crate::check::path(
-                        "chat_id",
-                        chat_id,
-                        &crate::operations::Constraints::NONE,
-                    ),
-                ])
-                .map(|()| {
-                    format!(
-                        "{}/chats/{}", self.base_path(), crate
-                        ::path::encode_path(chat_id)
-                    )
-                });
-            GetChat {
-                core: crate::call::Core::new(self.config()),
-                path,
-                account_id: ::std::option::Option::None,
-            }
+            GetChat(
+                crate::request::Request::new(
+                    self,
+                    OperationId::GetChat,
+                    &[chat_id.as_ref()],
+                ),
+            )
         }
     }
     #[cfg(feature = "messaging")]
     ///The request of [`Client::get_chat`](crate::Client::get_chat): `GET /chats/{chat_id}`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone)]
-    #[derive(Debug)]
-    pub struct GetChat {
-        pub(crate) core: crate::call::Core,
-        path: ::std::result::Result<::std::string::String, ::std::string::String>,
-        account_id: ::std::option::Option<::std::string::String>,
-    }
+    #[derive(Clone, Debug)]
+    pub struct GetChat(crate::request::Request);
+    #[cfg(feature = "messaging")]
+    crate::request::request_type!(GetChat, types::ChatDetails);
     #[cfg(feature = "messaging")]
     impl GetChat {
         ///The id of the account the chat belongs to.
         pub fn account_id(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.account_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        crate::call::per_call_options!();
-        /// Runs the request and returns the answer with its status and headers (a request id,
-        /// rate-limit headers), instead of the body alone.
-        pub async fn with_metadata(
-            self,
-        ) -> ::std::result::Result<crate::Response<types::ChatDetails>, crate::Error> {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-                .with_metadata()
-                .await
-        }
-        /// Checks every value against the spec (and the rules it cannot state,
-        /// `crate::rules`) and lays out the request.
-        fn prepare(
-            &self,
-        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
-            let path = self
-                .path
-                .as_deref()
-                .map_err(|refused| crate::Error::invalid_input(refused))?;
-            let mut query = ::std::vec::Vec::new();
-            if let Some(v) = &self.account_id {
-                query.push(("account_id", v.to_string()));
-            }
-            let headers = ::std::vec::Vec::new();
-            let body = crate::call::Body::None;
-            let prepared = crate::call::Prepared {
-                operation: OperationId::GetChat,
-                path,
-                query,
-                headers,
-                body,
-            };
-            crate::rules::check(&prepared)?;
-            Ok(prepared)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ::std::future::IntoFuture for GetChat {
-        type Output = ::std::result::Result<types::ChatDetails, crate::Error>;
-        type IntoFuture = crate::Pending<types::ChatDetails>;
-        fn into_future(self) -> Self::IntoFuture {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl GetChat {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            let chat_id = crate::dynamic::text(
-                "chat_id",
-                crate::dynamic::required("chat_id", arguments.remove("chat_id"))?,
-            )?;
-            #[allow(unused_mut)]
-            let mut request = client.get_chat(chat_id);
-            if let Some(v) = arguments.remove("account_id") {
-                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
-            }
-            Ok(request)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::Answered for GetChat {
-        type Answer = types::ChatDetails;
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::DynRequest for GetChat {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::GetChat)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Err(self)
+            self.set(1usize, crate::request::Stored::Text(value.into()))
         }
     }
     #[cfg(feature = "messaging")]
@@ -17631,149 +16382,35 @@ Perform a mutating action on a chat: change its read or mute status, archive or 
 
 `PATCH /chats/{chat_id}` (`patch_chat`). Nothing is sent until the request is awaited.*/
         pub fn patch_chat(&self, chat_id: impl ::std::convert::AsRef<str>) -> PatchChat {
-            let chat_id = chat_id.as_ref();
-            let path = crate::check::all([
-                    crate::check::path(
-                        "chat_id",
-                        chat_id,
-                        &crate::operations::Constraints::NONE,
-                    ),
-                ])
-                .map(|()| {
-                    format!(
-                        "{}/chats/{}", self.base_path(), crate
-                        ::path::encode_path(chat_id)
-                    )
-                });
-            PatchChat {
-                core: crate::call::Core::new(self.config()),
-                path,
-                body: ::std::option::Option::None,
-            }
+            PatchChat(
+                crate::request::Request::new(
+                    self,
+                    OperationId::PatchChat,
+                    &[chat_id.as_ref()],
+                ),
+            )
         }
     }
     #[cfg(feature = "messaging")]
     ///The request of [`Client::patch_chat`](crate::Client::patch_chat): `PATCH /chats/{chat_id}`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone)]
-    #[derive(Debug)]
-    pub struct PatchChat {
-        pub(crate) core: crate::call::Core,
-        path: ::std::result::Result<::std::string::String, ::std::string::String>,
-        body: ::std::option::Option<types::ChatActionRequest>,
-    }
+    #[derive(Clone, Debug)]
+    pub struct PatchChat(crate::request::Request);
+    #[cfg(feature = "messaging")]
+    crate::request::request_type!(PatchChat, types::ChatPatched);
     #[cfg(feature = "messaging")]
     impl PatchChat {
         ///The request body. Required.
         pub fn body(
-            mut self,
+            self,
             value: impl ::std::convert::Into<types::ChatActionRequest>,
         ) -> Self {
-            self.body = ::std::option::Option::Some(value.into());
-            self
-        }
-        crate::call::per_call_options!();
-        /// Runs the request and returns the answer with its status and headers (a request id,
-        /// rate-limit headers), instead of the body alone.
-        pub async fn with_metadata(
-            self,
-        ) -> ::std::result::Result<crate::Response<types::ChatPatched>, crate::Error> {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-                .with_metadata()
-                .await
-        }
-        /// Checks every value against the spec (and the rules it cannot state,
-        /// `crate::rules`) and lays out the request.
-        fn prepare(
-            &self,
-        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
-            let path = self
-                .path
-                .as_deref()
-                .map_err(|refused| crate::Error::invalid_input(refused))?;
-            let query = ::std::vec::Vec::new();
-            let headers = ::std::vec::Vec::new();
-            let body = match &self.body {
-                Some(body) => crate::call::json_value(body)?,
-                None => return Err(crate::check::missing("body")),
-            };
-            let prepared = crate::call::Prepared {
-                operation: OperationId::PatchChat,
-                path,
-                query,
-                headers,
-                body,
-            };
-            crate::rules::check(&prepared)?;
-            Ok(prepared)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ::std::future::IntoFuture for PatchChat {
-        type Output = ::std::result::Result<types::ChatPatched, crate::Error>;
-        type IntoFuture = crate::Pending<types::ChatPatched>;
-        fn into_future(self) -> Self::IntoFuture {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl PatchChat {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            let chat_id = crate::dynamic::text(
-                "chat_id",
-                crate::dynamic::required("chat_id", arguments.remove("chat_id"))?,
-            )?;
-            #[allow(unused_mut)]
-            let mut request = client.patch_chat(chat_id);
-            if !arguments.is_empty() {
-                request.body = Some(crate::dynamic::whole_body(arguments)?);
-            }
-            Ok(request)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::Answered for PatchChat {
-        type Answer = types::ChatPatched;
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::DynRequest for PatchChat {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::PatchChat)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Err(self)
+            self.set(
+                1usize,
+                crate::request::Stored::json(
+                    &::std::convert::Into::<types::ChatActionRequest>::into(value),
+                ),
+            )
         }
     }
     #[cfg(feature = "messaging")]
@@ -17787,138 +16424,22 @@ List the attendees of a chat. The reference gives this operation no `cursor` or 
             &self,
             chat_id: impl ::std::convert::AsRef<str>,
         ) -> ListChatAttendees {
-            let chat_id = chat_id.as_ref();
-            let path = crate::check::all([
-                    crate::check::path(
-                        "chat_id",
-                        chat_id,
-                        &crate::operations::Constraints::NONE,
-                    ),
-                ])
-                .map(|()| {
-                    format!(
-                        "{}/chats/{}/attendees", self.base_path(), crate
-                        ::path::encode_path(chat_id)
-                    )
-                });
-            ListChatAttendees {
-                core: crate::call::Core::new(self.config()),
-                path,
-            }
+            ListChatAttendees(
+                crate::request::Request::new(
+                    self,
+                    OperationId::ListChatAttendees,
+                    &[chat_id.as_ref()],
+                ),
+            )
         }
     }
     #[cfg(feature = "messaging")]
     ///The request of [`Client::list_chat_attendees`](crate::Client::list_chat_attendees): `GET /chats/{chat_id}/attendees`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone)]
-    #[derive(Debug)]
-    pub struct ListChatAttendees {
-        pub(crate) core: crate::call::Core,
-        path: ::std::result::Result<::std::string::String, ::std::string::String>,
-    }
+    #[derive(Clone, Debug)]
+    pub struct ListChatAttendees(crate::request::Request);
     #[cfg(feature = "messaging")]
-    impl ListChatAttendees {
-        crate::call::per_call_options!();
-        /// Runs the request and returns the answer with its status and headers (a request id,
-        /// rate-limit headers), instead of the body alone.
-        pub async fn with_metadata(
-            self,
-        ) -> ::std::result::Result<
-            crate::Response<types::ChatAttendeeList>,
-            crate::Error,
-        > {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-                .with_metadata()
-                .await
-        }
-        /// Checks every value against the spec (and the rules it cannot state,
-        /// `crate::rules`) and lays out the request.
-        fn prepare(
-            &self,
-        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
-            let path = self
-                .path
-                .as_deref()
-                .map_err(|refused| crate::Error::invalid_input(refused))?;
-            let query = ::std::vec::Vec::new();
-            let headers = ::std::vec::Vec::new();
-            let body = crate::call::Body::None;
-            let prepared = crate::call::Prepared {
-                operation: OperationId::ListChatAttendees,
-                path,
-                query,
-                headers,
-                body,
-            };
-            crate::rules::check(&prepared)?;
-            Ok(prepared)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ::std::future::IntoFuture for ListChatAttendees {
-        type Output = ::std::result::Result<types::ChatAttendeeList, crate::Error>;
-        type IntoFuture = crate::Pending<types::ChatAttendeeList>;
-        fn into_future(self) -> Self::IntoFuture {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ListChatAttendees {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            let chat_id = crate::dynamic::text(
-                "chat_id",
-                crate::dynamic::required("chat_id", arguments.remove("chat_id"))?,
-            )?;
-            #[allow(unused_mut)]
-            let mut request = client.list_chat_attendees(chat_id);
-            Ok(request)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::Answered for ListChatAttendees {
-        type Answer = types::ChatAttendeeList;
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::DynRequest for ListChatAttendees {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::ListChatAttendees)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Err(self)
-        }
-    }
+    crate::request::request_type!(ListChatAttendees, types::ChatAttendeeList);
     #[cfg(feature = "messaging")]
     impl crate::Client {
         /**List all messages from a chat
@@ -17930,293 +16451,57 @@ List the messages of a chat, one page at a time (pass the answer's `cursor` back
             &self,
             chat_id: impl ::std::convert::AsRef<str>,
         ) -> ListChatMessages {
-            let chat_id = chat_id.as_ref();
-            let path = crate::check::all([
-                    crate::check::path(
-                        "chat_id",
-                        chat_id,
-                        &crate::operations::Constraints::NONE,
-                    ),
-                ])
-                .map(|()| {
-                    format!(
-                        "{}/chats/{}/messages", self.base_path(), crate
-                        ::path::encode_path(chat_id)
-                    )
-                });
-            ListChatMessages {
-                core: crate::call::Core::new(self.config()),
-                path,
-                cursor: ::std::option::Option::None,
-                before: ::std::option::Option::None,
-                after: ::std::option::Option::None,
-                limit: ::std::option::Option::None,
-                sender_id: ::std::option::Option::None,
-            }
+            ListChatMessages(
+                crate::request::Request::new(
+                    self,
+                    OperationId::ListChatMessages,
+                    &[chat_id.as_ref()],
+                ),
+            )
         }
     }
     #[cfg(feature = "messaging")]
     ///The request of [`Client::list_chat_messages`](crate::Client::list_chat_messages): `GET /chats/{chat_id}/messages`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone)]
-    #[derive(Debug)]
-    pub struct ListChatMessages {
-        pub(crate) core: crate::call::Core,
-        path: ::std::result::Result<::std::string::String, ::std::string::String>,
-        cursor: ::std::option::Option<::std::string::String>,
-        before: ::std::option::Option<::std::string::String>,
-        after: ::std::option::Option<::std::string::String>,
-        limit: ::std::option::Option<i64>,
-        sender_id: ::std::option::Option<::std::string::String>,
-    }
+    #[derive(Clone, Debug)]
+    pub struct ListChatMessages(crate::request::Request);
+    #[cfg(feature = "messaging")]
+    crate::request::request_type!(
+        ListChatMessages, types::MessageList, pages types::Message
+    );
     #[cfg(feature = "messaging")]
     impl ListChatMessages {
         ///The `cursor` of the previous page's answer, to get the next page.
         pub fn cursor(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.cursor = ::std::option::Option::Some(value.into());
-            self
+            self.set(1usize, crate::request::Stored::Text(value.into()))
         }
         ///Only the items dated before this time (UTC, with milliseconds).
         pub fn before(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.before = ::std::option::Option::Some(value.into());
-            self
+            self.set(2usize, crate::request::Stored::Text(value.into()))
         }
         ///Only the items dated after this time (UTC, with milliseconds).
         pub fn after(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.after = ::std::option::Option::Some(value.into());
-            self
+            self.set(3usize, crate::request::Stored::Text(value.into()))
         }
         ///The most items to return in one page.
-        pub fn limit(mut self, value: i64) -> Self {
-            self.limit = ::std::option::Option::Some(value);
-            self
+        pub fn limit(self, value: i64) -> Self {
+            self.set(4usize, crate::request::Stored::Integer(value))
         }
         ///Only the messages sent by this sender.
         pub fn sender_id(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.sender_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        crate::call::per_call_options!();
-        /// Runs the request and returns the answer with its status and headers (a request id,
-        /// rate-limit headers), instead of the body alone.
-        pub async fn with_metadata(
-            self,
-        ) -> ::std::result::Result<crate::Response<types::MessageList>, crate::Error> {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-                .with_metadata()
-                .await
-        }
-        /// Checks every value against the spec (and the rules it cannot state,
-        /// `crate::rules`) and lays out the request.
-        fn prepare(
-            &self,
-        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
-            let path = self
-                .path
-                .as_deref()
-                .map_err(|refused| crate::Error::invalid_input(refused))?;
-            let mut query = ::std::vec::Vec::new();
-            if let Some(v) = &self.cursor {
-                crate::check::text(
-                    "cursor",
-                    v,
-                    &crate::operations::Constraints {
-                        min_length: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                )?;
-                query.push(("cursor", v.to_string()));
-            }
-            if let Some(v) = &self.before {
-                crate::check::text(
-                    "before",
-                    v,
-                    &crate::operations::Constraints {
-                        pattern: Some(
-                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
-                        ),
-                        ..crate::operations::Constraints::NONE
-                    },
-                )?;
-                query.push(("before", v.to_string()));
-            }
-            if let Some(v) = &self.after {
-                crate::check::text(
-                    "after",
-                    v,
-                    &crate::operations::Constraints {
-                        pattern: Some(
-                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
-                        ),
-                        ..crate::operations::Constraints::NONE
-                    },
-                )?;
-                query.push(("after", v.to_string()));
-            }
-            if let Some(v) = &self.limit {
-                crate::check::integer(
-                    "limit",
-                    *v,
-                    &crate::operations::Constraints {
-                        minimum: Some(1f64),
-                        maximum: Some(250f64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                )?;
-                query.push(("limit", v.to_string()));
-            }
-            if let Some(v) = &self.sender_id {
-                query.push(("sender_id", v.to_string()));
-            }
-            let headers = ::std::vec::Vec::new();
-            let body = crate::call::Body::None;
-            let prepared = crate::call::Prepared {
-                operation: OperationId::ListChatMessages,
-                path,
-                query,
-                headers,
-                body,
-            };
-            crate::rules::check(&prepared)?;
-            Ok(prepared)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ::std::future::IntoFuture for ListChatMessages {
-        type Output = ::std::result::Result<types::MessageList, crate::Error>;
-        type IntoFuture = crate::Pending<types::MessageList>;
-        fn into_future(self) -> Self::IntoFuture {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::call::pagination::Paginated for ListChatMessages {
-        type Page = types::MessageList;
-        type Item = types::Message;
-        fn with_cursor(mut self, cursor: ::std::string::String) -> Self {
-            self.cursor = ::std::option::Option::Some(cursor);
-            self
-        }
-        fn sent_cursor(&self) -> ::std::option::Option<&str> {
-            self.cursor.as_deref()
-        }
-        fn page_cursor(page: &Self::Page) -> ::std::option::Option<&str> {
-            page.cursor.as_ref().map(|cursor| cursor.as_str())
-        }
-        fn page_items(page: Self::Page) -> ::std::vec::Vec<Self::Item> {
-            page.items
-        }
-        fn operation() -> OperationId {
-            OperationId::ListChatMessages
-        }
-        fn send(&self) -> crate::Pending<Self::Page> {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ListChatMessages {
-        /// Every page, following each page's `cursor` until it is null; each page is a
-        /// call with this request's options and filters, retried by the same rule. A failed
-        /// page ends the stream with its error, and so does a cursor that repeats the one
-        /// just sent.
-        pub fn pages(
-            self,
-        ) -> impl ::futures_util::Stream<
-            Item = ::std::result::Result<types::MessageList, crate::Error>,
-        > + Send + 'static {
-            crate::call::pagination::pages(self)
-        }
-        /// Every item of every page, in order; ends as [`pages`](Self::pages) does.
-        pub fn items(
-            self,
-        ) -> impl ::futures_util::Stream<
-            Item = ::std::result::Result<types::Message, crate::Error>,
-        > + Send + 'static {
-            crate::call::pagination::items(self)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ListChatMessages {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            let chat_id = crate::dynamic::text(
-                "chat_id",
-                crate::dynamic::required("chat_id", arguments.remove("chat_id"))?,
-            )?;
-            #[allow(unused_mut)]
-            let mut request = client.list_chat_messages(chat_id);
-            if let Some(v) = arguments.remove("cursor") {
-                request.cursor = Some((crate::dynamic::text)("cursor", v)?);
-            }
-            if let Some(v) = arguments.remove("before") {
-                request.before = Some((crate::dynamic::text)("before", v)?);
-            }
-            if let Some(v) = arguments.remove("after") {
-                request.after = Some((crate::dynamic::text)("after", v)?);
-            }
-            if let Some(v) = arguments.remove("limit") {
-                request.limit = Some((crate::dynamic::integer)("limit", v)?);
-            }
-            if let Some(v) = arguments.remove("sender_id") {
-                request.sender_id = Some((crate::dynamic::text)("sender_id", v)?);
-            }
-            Ok(request)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::Answered for ListChatMessages {
-        type Answer = types::MessageList;
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::DynRequest for ListChatMessages {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::ListChatMessages)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Ok(crate::dynamic::items_json(*self))
+            self.set(5usize, crate::request::Stored::Text(value.into()))
         }
     }
     #[cfg(feature = "messaging")]
@@ -18230,112 +16515,72 @@ Send a message to a chat with optional attachments. The body is sent as `multipa
             &self,
             chat_id: impl ::std::convert::AsRef<str>,
         ) -> SendMessage {
-            let chat_id = chat_id.as_ref();
-            let path = crate::check::all([
-                    crate::check::path(
-                        "chat_id",
-                        chat_id,
-                        &crate::operations::Constraints::NONE,
-                    ),
-                ])
-                .map(|()| {
-                    format!(
-                        "{}/chats/{}/messages", self.base_path(), crate
-                        ::path::encode_path(chat_id)
-                    )
-                });
-            SendMessage {
-                core: crate::call::Core::new(self.config()),
-                path,
-                text: ::std::option::Option::None,
-                account_id: ::std::option::Option::None,
-                thread_id: ::std::option::Option::None,
-                quote_id: ::std::option::Option::None,
-                voice_message: ::std::option::Option::None,
-                video_message: ::std::option::Option::None,
-                attachments: ::std::vec::Vec::new(),
-                typing_duration: ::std::option::Option::None,
-            }
+            SendMessage(
+                crate::request::Request::new(
+                    self,
+                    OperationId::SendMessage,
+                    &[chat_id.as_ref()],
+                ),
+            )
         }
     }
     #[cfg(feature = "messaging")]
     ///The request of [`Client::send_message`](crate::Client::send_message): `POST /chats/{chat_id}/messages`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
     #[derive(Debug)]
-    pub struct SendMessage {
-        pub(crate) core: crate::call::Core,
-        path: ::std::result::Result<::std::string::String, ::std::string::String>,
-        text: ::std::option::Option<::std::string::String>,
-        account_id: ::std::option::Option<::std::string::String>,
-        thread_id: ::std::option::Option<::std::string::String>,
-        quote_id: ::std::option::Option<::std::string::String>,
-        voice_message: ::std::option::Option<::std::sync::Arc<crate::Upload>>,
-        video_message: ::std::option::Option<::std::sync::Arc<crate::Upload>>,
-        attachments: ::std::vec::Vec<::std::sync::Arc<crate::Upload>>,
-        typing_duration: ::std::option::Option<::std::string::String>,
-    }
+    pub struct SendMessage(crate::request::Request);
+    #[cfg(feature = "messaging")]
+    crate::request::request_type!(SendMessage, types::MessageSent);
     #[cfg(feature = "messaging")]
     impl SendMessage {
         ///Sets the body field `text`.
         pub fn text(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.text = ::std::option::Option::Some(value.into());
-            self
+            self.set(1usize, crate::request::Stored::Text(value.into()))
         }
         ///Sets the body field `account_id`.
         pub fn account_id(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.account_id = ::std::option::Option::Some(value.into());
-            self
+            self.set(2usize, crate::request::Stored::Text(value.into()))
         }
         ///Sets the body field `thread_id`.
         pub fn thread_id(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.thread_id = ::std::option::Option::Some(value.into());
-            self
+            self.set(3usize, crate::request::Stored::Text(value.into()))
         }
         ///Sets the body field `quote_id`.
         pub fn quote_id(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.quote_id = ::std::option::Option::Some(value.into());
-            self
+            self.set(4usize, crate::request::Stored::Text(value.into()))
         }
         ///Sets the body field `voice_message`.
-        pub fn voice_message(mut self, value: crate::Upload) -> Self {
-            self.voice_message = ::std::option::Option::Some(
-                ::std::sync::Arc::new(value),
-            );
-            self
+        pub fn voice_message(self, value: crate::Upload) -> Self {
+            self.set(5usize, crate::request::Stored::File(::std::sync::Arc::new(value)))
         }
         ///Sets the body field `video_message`.
-        pub fn video_message(mut self, value: crate::Upload) -> Self {
-            self.video_message = ::std::option::Option::Some(
-                ::std::sync::Arc::new(value),
-            );
-            self
+        pub fn video_message(self, value: crate::Upload) -> Self {
+            self.set(6usize, crate::request::Stored::File(::std::sync::Arc::new(value)))
         }
         /**Sets the body field `attachments`.
 
 Appends one item; call it once per item, in order.*/
-        pub fn attachments(mut self, value: crate::Upload) -> Self {
-            self.attachments.push(::std::sync::Arc::new(value));
-            self
+        pub fn attachments(self, value: crate::Upload) -> Self {
+            self.push(7usize, crate::request::Stored::File(::std::sync::Arc::new(value)))
         }
         ///The reference's definition of this form has no `typing_duration`; the send page lists it.
         pub fn typing_duration(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.typing_duration = ::std::option::Option::Some(value.into());
-            self
+            self.set(8usize, crate::request::Stored::Text(value.into()))
         }
         /// Calls `progress` as the body goes out (for a progress bar). A retry starts again
         /// from 0.
@@ -18343,205 +16588,10 @@ Appends one item; call it once per item, in order.*/
             mut self,
             progress: impl Fn(crate::Progress) + Send + Sync + 'static,
         ) -> Self {
-            self.core.progress = ::std::option::Option::Some(
+            self.0.core.progress = ::std::option::Option::Some(
                 ::std::sync::Arc::new(progress),
             );
             self
-        }
-        crate::call::per_call_options!();
-        /// Runs the request and returns the answer with its status and headers (a request id,
-        /// rate-limit headers), instead of the body alone.
-        pub async fn with_metadata(
-            self,
-        ) -> ::std::result::Result<crate::Response<types::MessageSent>, crate::Error> {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-                .with_metadata()
-                .await
-        }
-        /// Checks every value against the spec (and the rules it cannot state,
-        /// `crate::rules`) and lays out the request.
-        fn prepare(
-            &self,
-        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
-            let path = self
-                .path
-                .as_deref()
-                .map_err(|refused| crate::Error::invalid_input(refused))?;
-            let query = ::std::vec::Vec::new();
-            let headers = ::std::vec::Vec::new();
-            let body = {
-                let mut texts = ::std::vec::Vec::new();
-                let mut files = ::std::vec::Vec::new();
-                if let Some(v) = &self.text {
-                    texts
-                        .push(crate::call::FormText {
-                            name: "text",
-                            value: v.to_string(),
-                            content_type: ::std::option::Option::None,
-                        });
-                }
-                if let Some(v) = &self.account_id {
-                    texts
-                        .push(crate::call::FormText {
-                            name: "account_id",
-                            value: v.to_string(),
-                            content_type: ::std::option::Option::None,
-                        });
-                }
-                if let Some(v) = &self.thread_id {
-                    texts
-                        .push(crate::call::FormText {
-                            name: "thread_id",
-                            value: v.to_string(),
-                            content_type: ::std::option::Option::None,
-                        });
-                }
-                if let Some(v) = &self.quote_id {
-                    texts
-                        .push(crate::call::FormText {
-                            name: "quote_id",
-                            value: v.to_string(),
-                            content_type: ::std::option::Option::None,
-                        });
-                }
-                if let Some(v) = &self.voice_message {
-                    files.push(("voice_message", ::std::sync::Arc::clone(v)));
-                }
-                if let Some(v) = &self.video_message {
-                    files.push(("video_message", ::std::sync::Arc::clone(v)));
-                }
-                for v in &self.attachments {
-                    files.push(("attachments", ::std::sync::Arc::clone(v)));
-                }
-                if let Some(v) = &self.typing_duration {
-                    texts
-                        .push(crate::call::FormText {
-                            name: "typing_duration",
-                            value: v.to_string(),
-                            content_type: ::std::option::Option::None,
-                        });
-                }
-                crate::call::Body::Form {
-                    texts: texts.into(),
-                    files: files.into(),
-                }
-            };
-            let prepared = crate::call::Prepared {
-                operation: OperationId::SendMessage,
-                path,
-                query,
-                headers,
-                body,
-            };
-            crate::rules::check(&prepared)?;
-            Ok(prepared)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ::std::future::IntoFuture for SendMessage {
-        type Output = ::std::result::Result<types::MessageSent, crate::Error>;
-        type IntoFuture = crate::Pending<types::MessageSent>;
-        fn into_future(self) -> Self::IntoFuture {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl SendMessage {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            let chat_id = crate::dynamic::text(
-                "chat_id",
-                crate::dynamic::required("chat_id", arguments.remove("chat_id"))?,
-            )?;
-            #[allow(unused_mut)]
-            let mut request = client.send_message(chat_id);
-            if let Some(v) = arguments.remove("text") {
-                request.text = Some((crate::dynamic::text)("text", v)?);
-            }
-            if let Some(v) = arguments.remove("account_id") {
-                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
-            }
-            if let Some(v) = arguments.remove("thread_id") {
-                request.thread_id = Some((crate::dynamic::text)("thread_id", v)?);
-            }
-            if let Some(v) = arguments.remove("quote_id") {
-                request.quote_id = Some((crate::dynamic::text)("quote_id", v)?);
-            }
-            if let Some(v) = arguments.remove("voice_message") {
-                request.voice_message = Some(
-                    (|name: &str, v| crate::dynamic::file(
-                        name,
-                        v,
-                        open,
-                    ))("voice_message", v)?,
-                );
-            }
-            if let Some(v) = arguments.remove("video_message") {
-                request.video_message = Some(
-                    (|name: &str, v| crate::dynamic::file(
-                        name,
-                        v,
-                        open,
-                    ))("video_message", v)?,
-                );
-            }
-            if let Some(v) = arguments.remove("attachments") {
-                request.attachments = crate::dynamic::list(
-                    "attachments",
-                    v,
-                    |name: &str, v| crate::dynamic::file(name, v, open),
-                )?;
-            }
-            if let Some(v) = arguments.remove("typing_duration") {
-                request.typing_duration = Some(
-                    (crate::dynamic::text)("typing_duration", v)?,
-                );
-            }
-            Ok(request)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::Answered for SendMessage {
-        type Answer = types::MessageSent;
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::DynRequest for SendMessage {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::SendMessage)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Err(self)
         }
     }
     #[cfg(feature = "messaging")]
@@ -18552,138 +16602,22 @@ Start synchronizing a chat's history from its first message; the answer says whe
 
 `GET /chats/{chat_id}/sync` (`sync_chat`). Nothing is sent until the request is awaited.*/
         pub fn sync_chat(&self, chat_id: impl ::std::convert::AsRef<str>) -> SyncChat {
-            let chat_id = chat_id.as_ref();
-            let path = crate::check::all([
-                    crate::check::path(
-                        "chat_id",
-                        chat_id,
-                        &crate::operations::Constraints::NONE,
-                    ),
-                ])
-                .map(|()| {
-                    format!(
-                        "{}/chats/{}/sync", self.base_path(), crate
-                        ::path::encode_path(chat_id)
-                    )
-                });
-            SyncChat {
-                core: crate::call::Core::new(self.config()),
-                path,
-            }
+            SyncChat(
+                crate::request::Request::new(
+                    self,
+                    OperationId::SyncChat,
+                    &[chat_id.as_ref()],
+                ),
+            )
         }
     }
     #[cfg(feature = "messaging")]
     ///The request of [`Client::sync_chat`](crate::Client::sync_chat): `GET /chats/{chat_id}/sync`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone)]
-    #[derive(Debug)]
-    pub struct SyncChat {
-        pub(crate) core: crate::call::Core,
-        path: ::std::result::Result<::std::string::String, ::std::string::String>,
-    }
+    #[derive(Clone, Debug)]
+    pub struct SyncChat(crate::request::Request);
     #[cfg(feature = "messaging")]
-    impl SyncChat {
-        crate::call::per_call_options!();
-        /// Runs the request and returns the answer with its status and headers (a request id,
-        /// rate-limit headers), instead of the body alone.
-        pub async fn with_metadata(
-            self,
-        ) -> ::std::result::Result<
-            crate::Response<types::ChatHistorySync>,
-            crate::Error,
-        > {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-                .with_metadata()
-                .await
-        }
-        /// Checks every value against the spec (and the rules it cannot state,
-        /// `crate::rules`) and lays out the request.
-        fn prepare(
-            &self,
-        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
-            let path = self
-                .path
-                .as_deref()
-                .map_err(|refused| crate::Error::invalid_input(refused))?;
-            let query = ::std::vec::Vec::new();
-            let headers = ::std::vec::Vec::new();
-            let body = crate::call::Body::None;
-            let prepared = crate::call::Prepared {
-                operation: OperationId::SyncChat,
-                path,
-                query,
-                headers,
-                body,
-            };
-            crate::rules::check(&prepared)?;
-            Ok(prepared)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ::std::future::IntoFuture for SyncChat {
-        type Output = ::std::result::Result<types::ChatHistorySync, crate::Error>;
-        type IntoFuture = crate::Pending<types::ChatHistorySync>;
-        fn into_future(self) -> Self::IntoFuture {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl SyncChat {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            let chat_id = crate::dynamic::text(
-                "chat_id",
-                crate::dynamic::required("chat_id", arguments.remove("chat_id"))?,
-            )?;
-            #[allow(unused_mut)]
-            let mut request = client.sync_chat(chat_id);
-            Ok(request)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::Answered for SyncChat {
-        type Answer = types::ChatHistorySync;
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::DynRequest for SyncChat {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::SyncChat)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Err(self)
-        }
-    }
+    crate::request::request_type!(SyncChat, types::ChatHistorySync);
     #[cfg(feature = "messaging")]
     impl crate::Client {
         /**List all messages
@@ -18692,293 +16626,60 @@ List the messages of every account (or of one account, or of one sender), one pa
 
 `GET /messages` (`list_messages`). Nothing is sent until the request is awaited.*/
         pub fn list_messages(&self) -> ListMessages {
-            let path = crate::check::all([])
-                .map(|()| format!("{}/messages", self.base_path(),));
-            ListMessages {
-                core: crate::call::Core::new(self.config()),
-                path,
-                cursor: ::std::option::Option::None,
-                before: ::std::option::Option::None,
-                after: ::std::option::Option::None,
-                limit: ::std::option::Option::None,
-                sender_id: ::std::option::Option::None,
-                account_id: ::std::option::Option::None,
-            }
+            ListMessages(
+                crate::request::Request::new(self, OperationId::ListMessages, &[]),
+            )
         }
     }
     #[cfg(feature = "messaging")]
     ///The request of [`Client::list_messages`](crate::Client::list_messages): `GET /messages`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone)]
-    #[derive(Debug)]
-    pub struct ListMessages {
-        pub(crate) core: crate::call::Core,
-        path: ::std::result::Result<::std::string::String, ::std::string::String>,
-        cursor: ::std::option::Option<::std::string::String>,
-        before: ::std::option::Option<::std::string::String>,
-        after: ::std::option::Option<::std::string::String>,
-        limit: ::std::option::Option<i64>,
-        sender_id: ::std::option::Option<::std::string::String>,
-        account_id: ::std::option::Option<::std::string::String>,
-    }
+    #[derive(Clone, Debug)]
+    pub struct ListMessages(crate::request::Request);
+    #[cfg(feature = "messaging")]
+    crate::request::request_type!(
+        ListMessages, types::MessageList, pages types::Message
+    );
     #[cfg(feature = "messaging")]
     impl ListMessages {
         ///The `cursor` of the previous page's answer, to get the next page.
         pub fn cursor(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.cursor = ::std::option::Option::Some(value.into());
-            self
+            self.set(0usize, crate::request::Stored::Text(value.into()))
         }
         ///Only the items dated before this time (UTC, with milliseconds).
         pub fn before(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.before = ::std::option::Option::Some(value.into());
-            self
+            self.set(1usize, crate::request::Stored::Text(value.into()))
         }
         ///Only the items dated after this time (UTC, with milliseconds).
         pub fn after(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.after = ::std::option::Option::Some(value.into());
-            self
+            self.set(2usize, crate::request::Stored::Text(value.into()))
         }
         ///The most items to return in one page.
-        pub fn limit(mut self, value: i64) -> Self {
-            self.limit = ::std::option::Option::Some(value);
-            self
+        pub fn limit(self, value: i64) -> Self {
+            self.set(3usize, crate::request::Stored::Integer(value))
         }
         ///Only the messages sent by this sender.
         pub fn sender_id(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.sender_id = ::std::option::Option::Some(value.into());
-            self
+            self.set(4usize, crate::request::Stored::Text(value.into()))
         }
         ///Only the messages of this account.
         pub fn account_id(
-            mut self,
+            self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.account_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        crate::call::per_call_options!();
-        /// Runs the request and returns the answer with its status and headers (a request id,
-        /// rate-limit headers), instead of the body alone.
-        pub async fn with_metadata(
-            self,
-        ) -> ::std::result::Result<crate::Response<types::MessageList>, crate::Error> {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-                .with_metadata()
-                .await
-        }
-        /// Checks every value against the spec (and the rules it cannot state,
-        /// `crate::rules`) and lays out the request.
-        fn prepare(
-            &self,
-        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
-            let path = self
-                .path
-                .as_deref()
-                .map_err(|refused| crate::Error::invalid_input(refused))?;
-            let mut query = ::std::vec::Vec::new();
-            if let Some(v) = &self.cursor {
-                crate::check::text(
-                    "cursor",
-                    v,
-                    &crate::operations::Constraints {
-                        min_length: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                )?;
-                query.push(("cursor", v.to_string()));
-            }
-            if let Some(v) = &self.before {
-                crate::check::text(
-                    "before",
-                    v,
-                    &crate::operations::Constraints {
-                        pattern: Some(
-                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
-                        ),
-                        ..crate::operations::Constraints::NONE
-                    },
-                )?;
-                query.push(("before", v.to_string()));
-            }
-            if let Some(v) = &self.after {
-                crate::check::text(
-                    "after",
-                    v,
-                    &crate::operations::Constraints {
-                        pattern: Some(
-                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
-                        ),
-                        ..crate::operations::Constraints::NONE
-                    },
-                )?;
-                query.push(("after", v.to_string()));
-            }
-            if let Some(v) = &self.limit {
-                crate::check::integer(
-                    "limit",
-                    *v,
-                    &crate::operations::Constraints {
-                        minimum: Some(1f64),
-                        maximum: Some(250f64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                )?;
-                query.push(("limit", v.to_string()));
-            }
-            if let Some(v) = &self.sender_id {
-                query.push(("sender_id", v.to_string()));
-            }
-            if let Some(v) = &self.account_id {
-                query.push(("account_id", v.to_string()));
-            }
-            let headers = ::std::vec::Vec::new();
-            let body = crate::call::Body::None;
-            let prepared = crate::call::Prepared {
-                operation: OperationId::ListMessages,
-                path,
-                query,
-                headers,
-                body,
-            };
-            crate::rules::check(&prepared)?;
-            Ok(prepared)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ::std::future::IntoFuture for ListMessages {
-        type Output = ::std::result::Result<types::MessageList, crate::Error>;
-        type IntoFuture = crate::Pending<types::MessageList>;
-        fn into_future(self) -> Self::IntoFuture {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::call::pagination::Paginated for ListMessages {
-        type Page = types::MessageList;
-        type Item = types::Message;
-        fn with_cursor(mut self, cursor: ::std::string::String) -> Self {
-            self.cursor = ::std::option::Option::Some(cursor);
-            self
-        }
-        fn sent_cursor(&self) -> ::std::option::Option<&str> {
-            self.cursor.as_deref()
-        }
-        fn page_cursor(page: &Self::Page) -> ::std::option::Option<&str> {
-            page.cursor.as_ref().map(|cursor| cursor.as_str())
-        }
-        fn page_items(page: Self::Page) -> ::std::vec::Vec<Self::Item> {
-            page.items
-        }
-        fn operation() -> OperationId {
-            OperationId::ListMessages
-        }
-        fn send(&self) -> crate::Pending<Self::Page> {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ListMessages {
-        /// Every page, following each page's `cursor` until it is null; each page is a
-        /// call with this request's options and filters, retried by the same rule. A failed
-        /// page ends the stream with its error, and so does a cursor that repeats the one
-        /// just sent.
-        pub fn pages(
-            self,
-        ) -> impl ::futures_util::Stream<
-            Item = ::std::result::Result<types::MessageList, crate::Error>,
-        > + Send + 'static {
-            crate::call::pagination::pages(self)
-        }
-        /// Every item of every page, in order; ends as [`pages`](Self::pages) does.
-        pub fn items(
-            self,
-        ) -> impl ::futures_util::Stream<
-            Item = ::std::result::Result<types::Message, crate::Error>,
-        > + Send + 'static {
-            crate::call::pagination::items(self)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ListMessages {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            #[allow(unused_mut)]
-            let mut request = client.list_messages();
-            if let Some(v) = arguments.remove("cursor") {
-                request.cursor = Some((crate::dynamic::text)("cursor", v)?);
-            }
-            if let Some(v) = arguments.remove("before") {
-                request.before = Some((crate::dynamic::text)("before", v)?);
-            }
-            if let Some(v) = arguments.remove("after") {
-                request.after = Some((crate::dynamic::text)("after", v)?);
-            }
-            if let Some(v) = arguments.remove("limit") {
-                request.limit = Some((crate::dynamic::integer)("limit", v)?);
-            }
-            if let Some(v) = arguments.remove("sender_id") {
-                request.sender_id = Some((crate::dynamic::text)("sender_id", v)?);
-            }
-            if let Some(v) = arguments.remove("account_id") {
-                request.account_id = Some((crate::dynamic::text)("account_id", v)?);
-            }
-            Ok(request)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::Answered for ListMessages {
-        type Answer = types::MessageList;
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::DynRequest for ListMessages {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::ListMessages)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Ok(crate::dynamic::items_json(*self))
+            self.set(5usize, crate::request::Stored::Text(value.into()))
         }
     }
     #[cfg(feature = "messaging")]
@@ -18992,135 +16693,22 @@ Retrieve the full details of a single message by its postpress id. The reference
             &self,
             message_id: impl ::std::convert::AsRef<str>,
         ) -> GetMessage {
-            let message_id = message_id.as_ref();
-            let path = crate::check::all([
-                    crate::check::path(
-                        "message_id",
-                        message_id,
-                        &crate::operations::Constraints::NONE,
-                    ),
-                ])
-                .map(|()| {
-                    format!(
-                        "{}/messages/{}", self.base_path(), crate
-                        ::path::encode_path(message_id)
-                    )
-                });
-            GetMessage {
-                core: crate::call::Core::new(self.config()),
-                path,
-            }
+            GetMessage(
+                crate::request::Request::new(
+                    self,
+                    OperationId::GetMessage,
+                    &[message_id.as_ref()],
+                ),
+            )
         }
     }
     #[cfg(feature = "messaging")]
     ///The request of [`Client::get_message`](crate::Client::get_message): `GET /messages/{message_id}`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone)]
-    #[derive(Debug)]
-    pub struct GetMessage {
-        pub(crate) core: crate::call::Core,
-        path: ::std::result::Result<::std::string::String, ::std::string::String>,
-    }
+    #[derive(Clone, Debug)]
+    pub struct GetMessage(crate::request::Request);
     #[cfg(feature = "messaging")]
-    impl GetMessage {
-        crate::call::per_call_options!();
-        /// Runs the request and returns the answer with its status and headers (a request id,
-        /// rate-limit headers), instead of the body alone.
-        pub async fn with_metadata(
-            self,
-        ) -> ::std::result::Result<crate::Response<types::Message>, crate::Error> {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-                .with_metadata()
-                .await
-        }
-        /// Checks every value against the spec (and the rules it cannot state,
-        /// `crate::rules`) and lays out the request.
-        fn prepare(
-            &self,
-        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
-            let path = self
-                .path
-                .as_deref()
-                .map_err(|refused| crate::Error::invalid_input(refused))?;
-            let query = ::std::vec::Vec::new();
-            let headers = ::std::vec::Vec::new();
-            let body = crate::call::Body::None;
-            let prepared = crate::call::Prepared {
-                operation: OperationId::GetMessage,
-                path,
-                query,
-                headers,
-                body,
-            };
-            crate::rules::check(&prepared)?;
-            Ok(prepared)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ::std::future::IntoFuture for GetMessage {
-        type Output = ::std::result::Result<types::Message, crate::Error>;
-        type IntoFuture = crate::Pending<types::Message>;
-        fn into_future(self) -> Self::IntoFuture {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl GetMessage {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            let message_id = crate::dynamic::text(
-                "message_id",
-                crate::dynamic::required("message_id", arguments.remove("message_id"))?,
-            )?;
-            #[allow(unused_mut)]
-            let mut request = client.get_message(message_id);
-            Ok(request)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::Answered for GetMessage {
-        type Answer = types::Message;
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::DynRequest for GetMessage {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::GetMessage)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Err(self)
-        }
-    }
+    crate::request::request_type!(GetMessage, types::Message);
     #[cfg(feature = "messaging")]
     impl crate::Client {
         /**Retrieve an attachment from a message
@@ -19133,145 +16721,22 @@ Download the bytes of one attachment of a message. The reference publishes this 
             message_id: impl ::std::convert::AsRef<str>,
             attachment_id: impl ::std::convert::AsRef<str>,
         ) -> GetAttachment {
-            let message_id = message_id.as_ref();
-            let attachment_id = attachment_id.as_ref();
-            let path = crate::check::all([
-                    crate::check::path(
-                        "message_id",
-                        message_id,
-                        &crate::operations::Constraints::NONE,
-                    ),
-                    crate::check::path(
-                        "attachment_id",
-                        attachment_id,
-                        &crate::operations::Constraints::NONE,
-                    ),
-                ])
-                .map(|()| {
-                    format!(
-                        "{}/messages/{}/attachments/{}", self.base_path(), crate
-                        ::path::encode_path(message_id), crate
-                        ::path::encode_path(attachment_id)
-                    )
-                });
-            GetAttachment {
-                core: crate::call::Core::new(self.config()),
-                path,
-            }
+            GetAttachment(
+                crate::request::Request::new(
+                    self,
+                    OperationId::GetAttachment,
+                    &[message_id.as_ref(), attachment_id.as_ref()],
+                ),
+            )
         }
     }
     #[cfg(feature = "messaging")]
     ///The request of [`Client::get_attachment`](crate::Client::get_attachment): `GET /messages/{message_id}/attachments/{attachment_id}`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone)]
-    #[derive(Debug)]
-    pub struct GetAttachment {
-        pub(crate) core: crate::call::Core,
-        path: ::std::result::Result<::std::string::String, ::std::string::String>,
-    }
+    #[derive(Clone, Debug)]
+    pub struct GetAttachment(crate::request::Request);
     #[cfg(feature = "messaging")]
-    impl GetAttachment {
-        crate::call::per_call_options!();
-        /// Runs the request and returns the answer with its status and headers (a request id,
-        /// rate-limit headers), instead of the body alone.
-        pub async fn with_metadata(
-            self,
-        ) -> ::std::result::Result<crate::Response<crate::Download>, crate::Error> {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-                .download_with_metadata()
-                .await
-        }
-        /// Checks every value against the spec (and the rules it cannot state,
-        /// `crate::rules`) and lays out the request.
-        fn prepare(
-            &self,
-        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
-            let path = self
-                .path
-                .as_deref()
-                .map_err(|refused| crate::Error::invalid_input(refused))?;
-            let query = ::std::vec::Vec::new();
-            let headers = ::std::vec::Vec::new();
-            let body = crate::call::Body::None;
-            let prepared = crate::call::Prepared {
-                operation: OperationId::GetAttachment,
-                path,
-                query,
-                headers,
-                body,
-            };
-            crate::rules::check(&prepared)?;
-            Ok(prepared)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ::std::future::IntoFuture for GetAttachment {
-        type Output = ::std::result::Result<crate::Download, crate::Error>;
-        type IntoFuture = crate::Pending<crate::Download>;
-        fn into_future(self) -> Self::IntoFuture {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl GetAttachment {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            let message_id = crate::dynamic::text(
-                "message_id",
-                crate::dynamic::required("message_id", arguments.remove("message_id"))?,
-            )?;
-            let attachment_id = crate::dynamic::text(
-                "attachment_id",
-                crate::dynamic::required(
-                    "attachment_id",
-                    arguments.remove("attachment_id"),
-                )?,
-            )?;
-            #[allow(unused_mut)]
-            let mut request = client.get_attachment(message_id, attachment_id);
-            Ok(request)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::DynRequest for GetAttachment {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::GetAttachment)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            ::std::boxed::Box::pin(::std::future::IntoFuture::into_future(*self))
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Err(self)
-        }
-    }
+    crate::request::request_type!(GetAttachment, download);
     #[cfg(feature = "messaging")]
     impl crate::Client {
         /**Forward a message
@@ -19284,163 +16749,23 @@ Forward an existing message to another chat. WhatsApp only.
             message_id: impl ::std::convert::AsRef<str>,
             chat_id: impl ::std::convert::AsRef<str>,
         ) -> ForwardMessage {
-            let message_id = message_id.as_ref();
-            let path = crate::check::all([
-                    crate::check::path(
-                        "message_id",
-                        message_id,
-                        &crate::operations::Constraints::NONE,
+            ForwardMessage(
+                    crate::request::Request::new(
+                        self,
+                        OperationId::ForwardMessage,
+                        &[message_id.as_ref()],
                     ),
-                ])
-                .map(|()| {
-                    format!(
-                        "{}/messages/{}/forward", self.base_path(), crate
-                        ::path::encode_path(message_id)
-                    )
-                });
-            ForwardMessage {
-                core: crate::call::Core::new(self.config()),
-                path,
-                chat_id: ::std::option::Option::Some(chat_id.as_ref().to_owned()),
-            }
+                )
+                .set(1usize, crate::request::Stored::Text(chat_id.as_ref().to_owned()))
         }
     }
     #[cfg(feature = "messaging")]
     ///The request of [`Client::forward_message`](crate::Client::forward_message): `POST /messages/{message_id}/forward`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone)]
-    #[derive(Debug)]
-    pub struct ForwardMessage {
-        pub(crate) core: crate::call::Core,
-        path: ::std::result::Result<::std::string::String, ::std::string::String>,
-        chat_id: ::std::option::Option<::std::string::String>,
-    }
+    #[derive(Clone, Debug)]
+    pub struct ForwardMessage(crate::request::Request);
     #[cfg(feature = "messaging")]
-    impl ForwardMessage {
-        crate::call::per_call_options!();
-        /// Runs the request and returns the answer with its status and headers (a request id,
-        /// rate-limit headers), instead of the body alone.
-        pub async fn with_metadata(
-            self,
-        ) -> ::std::result::Result<
-            crate::Response<types::MessageForwarded>,
-            crate::Error,
-        > {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-                .with_metadata()
-                .await
-        }
-        /// Checks every value against the spec (and the rules it cannot state,
-        /// `crate::rules`) and lays out the request.
-        fn prepare(
-            &self,
-        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
-            let path = self
-                .path
-                .as_deref()
-                .map_err(|refused| crate::Error::invalid_input(refused))?;
-            let query = ::std::vec::Vec::new();
-            let headers = ::std::vec::Vec::new();
-            let body = {
-                let mut object = ::serde_json::Map::new();
-                match &self.chat_id {
-                    Some(v) => {
-                        crate::check::text(
-                            "chat_id",
-                            v,
-                            &crate::operations::Constraints {
-                                min_length: Some(1u64),
-                                ..crate::operations::Constraints::NONE
-                            },
-                        )?;
-                    }
-                    None => return Err(crate::check::missing("chat_id")),
-                }
-                if let Some(v) = &self.chat_id {
-                    object.insert("chat_id".into(), crate::call::to_json("chat_id", v)?);
-                }
-                crate::call::json_value(&object)?
-            };
-            let prepared = crate::call::Prepared {
-                operation: OperationId::ForwardMessage,
-                path,
-                query,
-                headers,
-                body,
-            };
-            crate::rules::check(&prepared)?;
-            Ok(prepared)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ::std::future::IntoFuture for ForwardMessage {
-        type Output = ::std::result::Result<types::MessageForwarded, crate::Error>;
-        type IntoFuture = crate::Pending<types::MessageForwarded>;
-        fn into_future(self) -> Self::IntoFuture {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl ForwardMessage {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            let message_id = crate::dynamic::text(
-                "message_id",
-                crate::dynamic::required("message_id", arguments.remove("message_id"))?,
-            )?;
-            let chat_id = crate::dynamic::text(
-                "chat_id",
-                crate::dynamic::required("chat_id", arguments.remove("chat_id"))?,
-            )?;
-            #[allow(unused_mut)]
-            let mut request = client.forward_message(message_id, chat_id);
-            Ok(request)
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::Answered for ForwardMessage {
-        type Answer = types::MessageForwarded;
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::DynRequest for ForwardMessage {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::ForwardMessage)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Err(self)
-        }
-    }
+    crate::request::request_type!(ForwardMessage, types::MessageForwarded);
     #[cfg(feature = "messaging")]
     impl crate::Client {
         /**Add a reaction to a message
@@ -19453,257 +16778,181 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
             message_id: impl ::std::convert::AsRef<str>,
             reaction: impl ::std::convert::AsRef<str>,
         ) -> AddReaction {
-            let message_id = message_id.as_ref();
-            let path = crate::check::all([
-                    crate::check::path(
-                        "message_id",
-                        message_id,
-                        &crate::operations::Constraints::NONE,
+            AddReaction(
+                    crate::request::Request::new(
+                        self,
+                        OperationId::AddReaction,
+                        &[message_id.as_ref()],
                     ),
-                ])
-                .map(|()| {
-                    format!(
-                        "{}/messages/{}/reaction", self.base_path(), crate
-                        ::path::encode_path(message_id)
-                    )
-                });
-            AddReaction {
-                core: crate::call::Core::new(self.config()),
-                path,
-                reaction: ::std::option::Option::Some(reaction.as_ref().to_owned()),
-            }
+                )
+                .set(1usize, crate::request::Stored::Text(reaction.as_ref().to_owned()))
         }
     }
     #[cfg(feature = "messaging")]
     ///The request of [`Client::add_reaction`](crate::Client::add_reaction): `POST /messages/{message_id}/reaction`. Set its values, then await it.
     #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone)]
-    #[derive(Debug)]
-    pub struct AddReaction {
-        pub(crate) core: crate::call::Core,
-        path: ::std::result::Result<::std::string::String, ::std::string::String>,
-        reaction: ::std::option::Option<::std::string::String>,
-    }
+    #[derive(Clone, Debug)]
+    pub struct AddReaction(crate::request::Request);
     #[cfg(feature = "messaging")]
-    impl AddReaction {
-        crate::call::per_call_options!();
-        /// Runs the request and returns the answer with its status and headers (a request id,
-        /// rate-limit headers), instead of the body alone.
-        pub async fn with_metadata(
-            self,
-        ) -> ::std::result::Result<
-            crate::Response<types::MessageReactionAdded>,
-            crate::Error,
-        > {
-            crate::call::request::Pending::new(&self.core, self.prepare())
-                .with_metadata()
-                .await
+    crate::request::request_type!(AddReaction, types::MessageReactionAdded);
+    #[cfg(any(feature = "messaging"))]
+    impl crate::request::Page for types::ChatAttendeeList {
+        type Item = types::ChatAttendee;
+        fn cursor(&self) -> ::std::option::Option<&str> {
+            let page = self;
+            page.cursor.as_ref().map(|cursor| cursor.as_str())
         }
-        /// Checks every value against the spec (and the rules it cannot state,
-        /// `crate::rules`) and lays out the request.
-        fn prepare(
-            &self,
-        ) -> ::std::result::Result<crate::call::Prepared<'_>, crate::Error> {
-            let path = self
-                .path
-                .as_deref()
-                .map_err(|refused| crate::Error::invalid_input(refused))?;
-            let query = ::std::vec::Vec::new();
-            let headers = ::std::vec::Vec::new();
-            let body = {
-                let mut object = ::serde_json::Map::new();
-                match &self.reaction {
-                    Some(v) => {
-                        crate::check::text(
-                            "reaction",
-                            v,
-                            &crate::operations::Constraints {
-                                min_length: Some(1u64),
-                                ..crate::operations::Constraints::NONE
-                            },
-                        )?;
-                    }
-                    None => return Err(crate::check::missing("reaction")),
-                }
-                if let Some(v) = &self.reaction {
-                    object
-                        .insert("reaction".into(), crate::call::to_json("reaction", v)?);
-                }
-                crate::call::json_value(&object)?
-            };
-            let prepared = crate::call::Prepared {
-                operation: OperationId::AddReaction,
-                path,
-                query,
-                headers,
-                body,
-            };
-            crate::rules::check(&prepared)?;
-            Ok(prepared)
+        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+            let page = self;
+            page.items
         }
     }
-    #[cfg(feature = "messaging")]
-    impl ::std::future::IntoFuture for AddReaction {
-        type Output = ::std::result::Result<types::MessageReactionAdded, crate::Error>;
-        type IntoFuture = crate::Pending<types::MessageReactionAdded>;
-        fn into_future(self) -> Self::IntoFuture {
-            crate::call::request::Pending::new(&self.core, self.prepare())
+    #[cfg(any(feature = "messaging"))]
+    impl crate::request::Page for types::ChatList {
+        type Item = types::Chat;
+        fn cursor(&self) -> ::std::option::Option<&str> {
+            let page = self;
+            page.cursor.as_ref().map(|cursor| cursor.as_str())
+        }
+        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+            let page = self;
+            page.items
         }
     }
-    #[cfg(feature = "messaging")]
-    impl AddReaction {
-        fn from_json(
-            client: &crate::Client,
-            arguments: &mut ::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            >,
-            _open: crate::dynamic::OpenFile<'_>,
-        ) -> ::std::result::Result<Self, crate::Error> {
-            let message_id = crate::dynamic::text(
-                "message_id",
-                crate::dynamic::required("message_id", arguments.remove("message_id"))?,
-            )?;
-            let reaction = crate::dynamic::text(
-                "reaction",
-                crate::dynamic::required("reaction", arguments.remove("reaction"))?,
-            )?;
-            #[allow(unused_mut)]
-            let mut request = client.add_reaction(message_id, reaction);
-            Ok(request)
+    #[cfg(any(feature = "messaging"))]
+    impl crate::request::Page for types::MessageList {
+        type Item = types::Message;
+        fn cursor(&self) -> ::std::option::Option<&str> {
+            let page = self;
+            page.cursor.as_ref().map(|cursor| cursor.as_str())
         }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::Answered for AddReaction {
-        type Answer = types::MessageReactionAdded;
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::dynamic::DynRequest for AddReaction {
-        fn core_mut(&mut self) -> &mut crate::call::Core {
-            &mut self.core
-        }
-        fn check(&self) -> ::std::result::Result<(), crate::Error> {
-            self.prepare().map(drop)
-        }
-        fn send_json(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<::serde_json::Value, crate::Error>,
-        > {
-            crate::dynamic::send_json(*self)
-        }
-        fn download(
-            self: Box<Self>,
-        ) -> crate::call::BoxFuture<
-            ::std::result::Result<crate::Download, crate::Error>,
-        > {
-            crate::dynamic::wrong_answer(OperationId::AddReaction)
-        }
-        fn items_json(
-            self: Box<Self>,
-        ) -> ::std::result::Result<
-            ::futures_util::stream::BoxStream<
-                'static,
-                ::std::result::Result<::serde_json::Value, crate::Error>,
-            >,
-            Box<dyn crate::dynamic::DynRequest>,
-        > {
-            Err(self)
+        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+            let page = self;
+            page.items
         }
     }
     pub use crate::dynamic::AnyRequest;
-    /// The request of `operation`, read from `arguments` (see [`AnyRequest::from_json`]).
-    pub(crate) fn from_json(
-        client: &crate::Client,
-        operation: OperationId,
-        arguments: &mut ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        open: crate::dynamic::OpenFile<'_>,
-    ) -> ::std::result::Result<Box<dyn crate::dynamic::DynRequest>, crate::Error> {
-        match operation {
+    /// Runs `request`: its answer as JSON, decoded through the operation's type (or its file).
+    pub(crate) fn run(request: crate::request::Request) -> crate::dynamic::Run {
+        match request.operation() {
             #[cfg(feature = "messaging")]
             OperationId::ListAttendees => {
-                ListAttendees::from_json(client, arguments, open)
-                    .map(crate::dynamic::boxed)
+                crate::dynamic::answer_json::<types::ChatAttendeeList>(request)
             }
             #[cfg(feature = "messaging")]
             OperationId::GetAttendee => {
-                GetAttendee::from_json(client, arguments, open)
-                    .map(crate::dynamic::boxed)
+                crate::dynamic::answer_json::<types::ChatAttendee>(request)
             }
             #[cfg(feature = "messaging")]
             OperationId::ListAttendeeChats => {
-                ListAttendeeChats::from_json(client, arguments, open)
-                    .map(crate::dynamic::boxed)
+                crate::dynamic::answer_json::<types::ChatList>(request)
             }
             #[cfg(feature = "messaging")]
             OperationId::ListAttendeeMessages => {
-                ListAttendeeMessages::from_json(client, arguments, open)
-                    .map(crate::dynamic::boxed)
+                crate::dynamic::answer_json::<types::MessageList>(request)
             }
             #[cfg(feature = "messaging")]
-            OperationId::GetAttendeePicture => {
-                GetAttendeePicture::from_json(client, arguments, open)
-                    .map(crate::dynamic::boxed)
-            }
+            OperationId::GetAttendeePicture => crate::dynamic::download(request),
             #[cfg(feature = "messaging")]
             OperationId::ListChats => {
-                ListChats::from_json(client, arguments, open).map(crate::dynamic::boxed)
+                crate::dynamic::answer_json::<types::ChatList>(request)
             }
             #[cfg(feature = "messaging")]
             OperationId::StartChat => {
-                StartChat::from_json(client, arguments, open).map(crate::dynamic::boxed)
+                crate::dynamic::answer_json::<types::ChatStarted>(request)
             }
             #[cfg(feature = "messaging")]
             OperationId::GetChat => {
-                GetChat::from_json(client, arguments, open).map(crate::dynamic::boxed)
+                crate::dynamic::answer_json::<types::ChatDetails>(request)
             }
             #[cfg(feature = "messaging")]
             OperationId::PatchChat => {
-                PatchChat::from_json(client, arguments, open).map(crate::dynamic::boxed)
+                crate::dynamic::answer_json::<types::ChatPatched>(request)
             }
             #[cfg(feature = "messaging")]
             OperationId::ListChatAttendees => {
-                ListChatAttendees::from_json(client, arguments, open)
-                    .map(crate::dynamic::boxed)
+                crate::dynamic::answer_json::<types::ChatAttendeeList>(request)
             }
             #[cfg(feature = "messaging")]
             OperationId::ListChatMessages => {
-                ListChatMessages::from_json(client, arguments, open)
-                    .map(crate::dynamic::boxed)
+                crate::dynamic::answer_json::<types::MessageList>(request)
             }
             #[cfg(feature = "messaging")]
             OperationId::SendMessage => {
-                SendMessage::from_json(client, arguments, open)
-                    .map(crate::dynamic::boxed)
+                crate::dynamic::answer_json::<types::MessageSent>(request)
             }
             #[cfg(feature = "messaging")]
             OperationId::SyncChat => {
-                SyncChat::from_json(client, arguments, open).map(crate::dynamic::boxed)
+                crate::dynamic::answer_json::<types::ChatHistorySync>(request)
             }
             #[cfg(feature = "messaging")]
             OperationId::ListMessages => {
-                ListMessages::from_json(client, arguments, open)
-                    .map(crate::dynamic::boxed)
+                crate::dynamic::answer_json::<types::MessageList>(request)
             }
             #[cfg(feature = "messaging")]
             OperationId::GetMessage => {
-                GetMessage::from_json(client, arguments, open).map(crate::dynamic::boxed)
+                crate::dynamic::answer_json::<types::Message>(request)
             }
             #[cfg(feature = "messaging")]
-            OperationId::GetAttachment => {
-                GetAttachment::from_json(client, arguments, open)
-                    .map(crate::dynamic::boxed)
-            }
+            OperationId::GetAttachment => crate::dynamic::download(request),
             #[cfg(feature = "messaging")]
             OperationId::ForwardMessage => {
-                ForwardMessage::from_json(client, arguments, open)
-                    .map(crate::dynamic::boxed)
+                crate::dynamic::answer_json::<types::MessageForwarded>(request)
             }
             #[cfg(feature = "messaging")]
             OperationId::AddReaction => {
-                AddReaction::from_json(client, arguments, open)
-                    .map(crate::dynamic::boxed)
+                crate::dynamic::answer_json::<types::MessageReactionAdded>(request)
             }
+        }
+    }
+    /// Every item of every page of `request` as JSON, for a list of the cursor convention.
+    pub(crate) fn items(
+        request: crate::request::Request,
+    ) -> ::std::option::Option<
+        ::futures_util::stream::BoxStream<
+            'static,
+            ::std::result::Result<::serde_json::Value, crate::Error>,
+        >,
+    > {
+        #[allow(unreachable_patterns)]
+        match request.operation() {
+            #[cfg(feature = "messaging")]
+            OperationId::ListAttendees => {
+                ::std::option::Option::Some(
+                    crate::dynamic::items_json::<types::ChatAttendeeList>(request),
+                )
+            }
+            #[cfg(feature = "messaging")]
+            OperationId::ListAttendeeChats => {
+                ::std::option::Option::Some(
+                    crate::dynamic::items_json::<types::ChatList>(request),
+                )
+            }
+            #[cfg(feature = "messaging")]
+            OperationId::ListAttendeeMessages => {
+                ::std::option::Option::Some(
+                    crate::dynamic::items_json::<types::MessageList>(request),
+                )
+            }
+            #[cfg(feature = "messaging")]
+            OperationId::ListChats => {
+                ::std::option::Option::Some(
+                    crate::dynamic::items_json::<types::ChatList>(request),
+                )
+            }
+            #[cfg(feature = "messaging")]
+            OperationId::ListChatMessages => {
+                ::std::option::Option::Some(
+                    crate::dynamic::items_json::<types::MessageList>(request),
+                )
+            }
+            #[cfg(feature = "messaging")]
+            OperationId::ListMessages => {
+                ::std::option::Option::Some(
+                    crate::dynamic::items_json::<types::MessageList>(request),
+                )
+            }
+            _ => ::std::option::Option::None,
         }
     }
 }

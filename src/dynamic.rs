@@ -1,10 +1,9 @@
 //! [`AnyRequest`]: any operation's request, made from arguments by name as JSON, for the tools that
-//! take them that way (the `postpress` CLI, its MCP server, the fake server's checks). Each
-//! generated request type reads its own values (`from_json`, written by
-//! `codegen/dynamic.rs`); what they share is here: turning a JSON value into a value of a
-//! field's kind, and running a request whose answer is handed back as JSON.
-
-use std::future::IntoFuture;
+//! take them that way (the `postpress` CLI, its MCP server, the fake server's checks). The
+//! arguments are read by the operation table's fields (each by its kind, a value of a generated
+//! type through that type), into the same request a `Client` method makes; the one thing the
+//! table cannot say, the type an answer decodes into, is a match arm per operation
+//! (`codegen/dynamic.rs`).
 
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
@@ -12,10 +11,11 @@ use serde_json::{Map, Value};
 
 use crate::body::multipart::Progress;
 use crate::body::upload::Upload;
-use crate::call::{BoxFuture, Core};
+use crate::call::BoxFuture;
 use crate::client::Client;
 use crate::error::Error;
-use crate::operations::OperationId;
+use crate::operations::{Field, Location, OperationId, ValueKind};
+use crate::request::{Pages, Request, Stored};
 
 /// Opens the file a binary field names: `(field, path) -> Upload`, or why it may not be read.
 pub type OpenFile<'a> = &'a dyn Fn(&str, &str) -> Result<Upload, String>;
@@ -36,28 +36,24 @@ pub type OpenFile<'a> = &'a dyn Fn(&str, &str) -> Result<Upload, String>;
 /// # Ok(()) }
 /// ```
 pub struct AnyRequest {
-    operation: OperationId,
-    request: Box<dyn DynRequest>,
+    request: Request,
 }
 
 impl std::fmt::Debug for AnyRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AnyRequest")
-            .field("operation", &self.operation)
+            .field("operation", &self.request.operation())
             .finish_non_exhaustive()
     }
 }
 
-/// What every generated request type does for [`AnyRequest`].
-pub(crate) trait DynRequest: Send + 'static {
-    fn core_mut(&mut self) -> &mut Core;
-    /// The spec's checks and the rules it cannot state (`crate::rules`), without sending.
-    fn check(&self) -> Result<(), Error>;
-    fn send_json(self: Box<Self>) -> BoxFuture<Result<Value, Error>>;
-    /// The file an operation that answers one answered.
-    fn download(self: Box<Self>) -> BoxFuture<Result<crate::Download, Error>>;
-    /// Every item of every page, as JSON; `Err(self)` for an operation that is not a list.
-    fn items_json(self: Box<Self>) -> Result<BoxStream<'static, Result<Value, Error>>, Box<dyn DynRequest>>;
+/// How a request made from JSON runs, by its operation's answer (`generated::requests::run`):
+/// nothing is sent until the future is polled.
+pub(crate) enum Run {
+    /// The answer, decoded through the operation's type, as JSON.
+    Json(BoxFuture<Result<Value, Error>>),
+    /// The file the operation answers with.
+    File(BoxFuture<Result<crate::Download, Error>>),
 }
 
 impl AnyRequest {
@@ -75,24 +71,58 @@ impl AnyRequest {
         mut arguments: Map<String, Value>,
         open: OpenFile<'_>,
     ) -> Result<AnyRequest, Error> {
-        let request = crate::generated::requests::from_json(client, operation, &mut arguments, open)?;
+        let spec = operation.spec();
+        // The path parameters, in the path's order (a number given as a number is its text).
+        let mut parameters = Vec::new();
+        for field in spec.fields.iter().filter(|f| f.location == Location::Path) {
+            let value = required(field.name, arguments.remove(field.name))?;
+            parameters.push(match value {
+                Value::Number(n) if field.kind != ValueKind::Text => n.to_string(),
+                other => text(field.name, other)?,
+            });
+        }
+        let parameters: Vec<&str> = parameters.iter().map(String::as_str).collect();
+        let mut request = Request::new(client, operation, &parameters);
+        for (index, field) in spec.fields.iter().enumerate() {
+            if field.location == Location::Path {
+                continue;
+            }
+            let value = if spec.whole_body && field.location == Location::Body {
+                // A body that is not an object of fields: the argument `body`, or every one left.
+                match arguments.remove("body") {
+                    Some(body) => Some(body),
+                    None if arguments.is_empty() => None,
+                    None => Some(Value::Object(std::mem::take(&mut arguments))),
+                }
+            } else {
+                arguments.remove(field.name)
+            };
+            let Some(value) = value else { continue };
+            if field.list {
+                for item in list(field.name, value, |name, v| stored(field, name, v, open))? {
+                    request = request.push(index, item);
+                }
+            } else {
+                request = request.set(index, stored(field, field.name, value, open)?);
+            }
+        }
         if let Some(unknown) = arguments.keys().next() {
             return Err(Error::invalid_input(format!(
                 "unknown argument {unknown} for {operation}"
             )));
         }
-        request.check()?;
-        Ok(AnyRequest { operation, request })
+        request.prepare()?;
+        Ok(AnyRequest { request })
     }
 
     /// The operation this request calls.
     pub fn operation(&self) -> OperationId {
-        self.operation
+        self.request.operation()
     }
 
     /// Calls `progress` as the body of a multipart request goes out; a retry starts again from 0.
     pub fn on_progress(mut self, progress: impl Fn(Progress) + Send + Sync + 'static) -> Self {
-        self.request.core_mut().progress = Some(std::sync::Arc::new(progress));
+        self.request.core.progress = Some(std::sync::Arc::new(progress));
         self
     }
 
@@ -100,50 +130,95 @@ impl AnyRequest {
     /// ([`Operation::download`](crate::operations::Operation::download)) is run by
     /// [`download`](Self::download) instead: here it is refused, with nothing sent.
     pub async fn send(self) -> Result<Value, Error> {
-        self.request.send_json().await
+        let operation = self.operation();
+        match crate::generated::requests::run(self.request) {
+            Run::Json(answer) => answer.await,
+            Run::File(_) => Err(wrong_answer(operation)),
+        }
     }
 
     /// Runs the request of an operation that answers a file; the file. Any other operation is
     /// run by [`send`](Self::send): here it is refused, with nothing sent.
     pub async fn download(self) -> Result<crate::Download, Error> {
-        self.request.download().await
+        let operation = self.operation();
+        match crate::generated::requests::run(self.request) {
+            Run::File(file) => file.await,
+            Run::Json(_) => Err(wrong_answer(operation)),
+        }
     }
 
     /// For a list of the API's cursor convention, every item of every page as JSON, in order
     /// (ends as the request type's `.items()` does); `None` for any other operation.
     pub fn items(self) -> Option<BoxStream<'static, Result<Value, Error>>> {
-        self.request.items_json().ok()
+        crate::generated::requests::items(self.request)
     }
 }
 
-/// Boxes a generated request for [`AnyRequest`].
-pub(crate) fn boxed<R: DynRequest>(request: R) -> Box<dyn DynRequest> {
-    Box::new(request)
+/// One value of `field` (an item, for a list) from JSON, by the field's kind.
+fn stored(field: &Field, name: &str, value: Value, open: OpenFile<'_>) -> Result<Stored, Error> {
+    Ok(match field.kind {
+        ValueKind::Text => Stored::Text(text(name, value)?),
+        ValueKind::Enum => Stored::Text(wire(name, value)?),
+        ValueKind::Integer => Stored::Integer(integer(name, value)?),
+        ValueKind::Number => Stored::Number(number(name, value)?),
+        ValueKind::Boolean => Stored::Boolean(boolean(name, value)?),
+        ValueKind::Binary => Stored::File(file(name, value, open)?),
+        ValueKind::Json => match field.retype {
+            Some(Retype(retype)) => Stored::Json(Ok(
+                retype(value).map_err(|e| Error::invalid_input(format!("{name}: {e}")))?
+            )),
+            None => Stored::Json(Ok(value)),
+        },
+    })
 }
 
-/// Runs `request` and hands its answer back as JSON.
-pub(crate) fn send_json<R>(request: R) -> BoxFuture<Result<Value, Error>>
+/// Reads a value of a generated type from JSON and writes it back: what a setter taking the type
+/// would send (`Field::retype`).
+#[derive(Clone, Copy)]
+pub(crate) struct Retype(pub fn(Value) -> Result<Value, serde_json::Error>);
+
+impl std::fmt::Debug for Retype {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Retype")
+    }
+}
+
+impl PartialEq for Retype {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::fn_addr_eq(self.0, other.0)
+    }
+}
+
+/// A value of `T` read from JSON and written back (see [`Retype`]).
+pub(crate) fn retype<T: serde::de::DeserializeOwned + serde::Serialize>(
+    value: Value,
+) -> Result<Value, serde_json::Error> {
+    serde_json::from_value::<T>(value).and_then(serde_json::to_value)
+}
+
+/// The call of `request`, its answer decoded as `T` and handed back as JSON.
+pub(crate) fn answer_json<T>(request: Request) -> Run
 where
-    R: IntoFuture<Output = Result<R::Answer, Error>, IntoFuture: Send + 'static> + Answered,
+    T: serde::de::DeserializeOwned + serde::Serialize + Send + 'static,
 {
-    let future = request.into_future();
-    Box::pin(async move { to_value(future.await?) })
+    let pending = request.pending::<T>();
+    Run::Json(Box::pin(async move { to_value(pending.await?) }))
+}
+
+/// The call of `request`, whose answer is a file.
+pub(crate) fn download(request: Request) -> Run {
+    let pending = request.pending::<crate::Download>();
+    Run::File(Box::pin(pending))
 }
 
 /// Refuses to run `operation` the wrong way (`send` for a file, `download` for JSON).
-pub(crate) fn wrong_answer<T: Send + 'static>(operation: OperationId) -> BoxFuture<Result<T, Error>> {
+fn wrong_answer(operation: OperationId) -> Error {
     let how = if operation.spec().download {
         "answers a file: run it with download()"
     } else {
         "answers JSON: run it with send()"
     };
-    let refused = Error::invalid_input(format!("{operation} {how}"));
-    Box::pin(std::future::ready(Err(refused)))
-}
-
-/// A request's answer type.
-pub(crate) trait Answered {
-    type Answer: serde::Serialize;
+    Error::invalid_input(format!("{operation} {how}"))
 }
 
 fn to_value(answer: impl serde::Serialize) -> Result<Value, Error> {
@@ -151,14 +226,14 @@ fn to_value(answer: impl serde::Serialize) -> Result<Value, Error> {
         .map_err(|e| Error::invalid_input(format!("the answer could not be written as JSON: {e}")))
 }
 
-/// Every item of a paginated request, as JSON.
+/// Every item of a paginated request, as JSON; the pages are `T`.
 #[allow(dead_code)] // Called for the list operations; a spec may have none.
-pub(crate) fn items_json<R>(request: R) -> BoxStream<'static, Result<Value, Error>>
+pub(crate) fn items_json<T>(request: Request) -> BoxStream<'static, Result<Value, Error>>
 where
-    R: crate::call::pagination::Paginated,
-    R::Item: serde::Serialize,
+    T: crate::request::Page,
+    T::Item: serde::Serialize,
 {
-    crate::call::pagination::items(request)
+    crate::call::pagination::items(Pages::<T>::new(request))
         .map(|item| item.and_then(to_value))
         .boxed()
 }
@@ -184,7 +259,6 @@ pub(crate) fn text(name: &str, value: Value) -> Result<String, Error> {
     }
 }
 
-#[allow(dead_code)] // Called for enum values; a spec may have none.
 /// An enum value: its wire text (a string, or a number or boolean for an enum of those).
 pub(crate) fn wire(name: &str, value: Value) -> Result<String, Error> {
     match value {
@@ -195,7 +269,6 @@ pub(crate) fn wire(name: &str, value: Value) -> Result<String, Error> {
     }
 }
 
-#[allow(dead_code)] // Called for integer values; a spec may have none.
 pub(crate) fn integer(name: &str, value: Value) -> Result<i64, Error> {
     match &value {
         Value::Number(n) => n.as_i64(),
@@ -205,7 +278,6 @@ pub(crate) fn integer(name: &str, value: Value) -> Result<i64, Error> {
     .ok_or_else(|| wrong(name, "an integer", &value))
 }
 
-#[allow(dead_code)] // Called for numeric values; a spec may have none.
 pub(crate) fn number(name: &str, value: Value) -> Result<f64, Error> {
     match &value {
         Value::Number(n) => n.as_f64(),
@@ -215,7 +287,6 @@ pub(crate) fn number(name: &str, value: Value) -> Result<f64, Error> {
     .ok_or_else(|| wrong(name, "a number", &value))
 }
 
-#[allow(dead_code)] // Called for boolean values; a spec may have none.
 pub(crate) fn boolean(name: &str, value: Value) -> Result<bool, Error> {
     match &value {
         Value::Bool(b) => Some(*b),
@@ -232,17 +303,6 @@ pub(crate) fn file(name: &str, value: Value, open: OpenFile<'_>) -> Result<std::
     open(name, &path).map(std::sync::Arc::new).map_err(Error::invalid_input)
 }
 
-/// A value of a generated type.
-pub(crate) fn typed<T: serde::de::DeserializeOwned>(name: &str, value: Value) -> Result<T, Error> {
-    serde_json::from_value(value).map_err(|e| Error::invalid_input(format!("{name}: {e}")))
-}
-
-/// Any JSON value.
-#[allow(dead_code)] // Called for values of inline schemas; a spec may have none.
-pub(crate) fn json(_name: &str, value: Value) -> Result<Value, Error> {
-    Ok(value)
-}
-
 /// The items of a list argument (one value stands for a list of one).
 pub(crate) fn list<T>(
     name: &str,
@@ -253,15 +313,6 @@ pub(crate) fn list<T>(
         Value::Array(items) => items.into_iter().map(|v| item(name, v)).collect(),
         one => Ok(vec![item(name, one)?]),
     }
-}
-
-/// A body that is not an object with fields: the argument `body`, or every argument left.
-pub(crate) fn whole_body<T: serde::de::DeserializeOwned>(arguments: &mut Map<String, Value>) -> Result<T, Error> {
-    let value = match arguments.remove("body") {
-        Some(body) => body,
-        None => Value::Object(std::mem::take(arguments)),
-    };
-    typed("body", value)
 }
 
 #[cfg(test)]

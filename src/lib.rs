@@ -68,6 +68,7 @@ mod error;
 pub mod fake;
 mod path;
 mod random;
+mod request;
 pub mod retry;
 mod rules;
 #[cfg(feature = "messaging")]

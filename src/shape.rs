@@ -20,7 +20,7 @@ use crate::error::Error;
 
 /// What the spec requires of one JSON value. `null` is accepted anywhere: whether a field may be
 /// null is the types' business, and a null has nothing to bound.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub(crate) enum Shape {
     /// Any value (a schema with nothing to check).
     Any,

@@ -3,6 +3,7 @@
 //!
 //! Generated for the list operations only; a spec may have none, so its items may go unused.
 
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
@@ -25,7 +26,7 @@ pub(crate) trait Paginated: Send + 'static {
     fn sent_cursor(&self) -> Option<&str>;
     fn page_cursor(page: &Self::Page) -> Option<&str>;
     fn page_items(page: Self::Page) -> Vec<Self::Item>;
-    fn operation() -> OperationId;
+    fn operation(&self) -> OperationId;
     /// The call of this page, leaving the request to ask for the next one (no copy of it is made).
     fn send(&self) -> Pending<Self::Page>;
 }
@@ -35,43 +36,82 @@ pub(crate) trait Paginated: Send + 'static {
 /// would be asked for the same page forever).
 #[allow(dead_code)]
 pub(crate) fn pages<R: Paginated>(first: R) -> impl Stream<Item = Result<R::Page, Error>> + Send + 'static {
-    futures_util::stream::unfold(Some(first), |state| async move {
-        let request = state?;
-        let page = match request.send().await {
-            Ok(page) => page,
-            Err(error) => return Some((Err(error), None)),
-        };
-        match R::page_cursor(&page) {
-            None => Some((Ok(page), None)),
-            Some(next) if Some(next) == request.sent_cursor() => Some((Err(repeated_cursor(R::operation())), None)),
-            Some(next) => {
-                let next = next.to_string();
-                Some((Ok(page), Some(request.with_cursor(next))))
-            }
-        }
-    })
+    Pages {
+        next: Some(first),
+        call: None,
+    }
 }
 
 /// Every item of every page, in order; ends as [`pages`] does.
 #[allow(dead_code)]
 pub(crate) fn items<R: Paginated>(first: R) -> impl Stream<Item = Result<R::Item, Error>> + Send + 'static {
-    Items::<R, _> {
-        pages: Box::pin(pages(first)),
+    Items::<R> {
+        pages: Pages {
+            next: Some(first),
+            call: None,
+        },
         page: Vec::new().into_iter(),
     }
 }
 
+/// The pages of a list: the request of the next page, and the call of the page in flight, held in
+/// place (a hand-written stream: the call is polled where it is, never moved between polls or
+/// boxed).
+struct Pages<R: Paginated> {
+    /// `None` once the last page came, or a page failed.
+    next: Option<R>,
+    call: Option<Pending<R::Page>>,
+}
+
+// A `Pending` is `Unpin`, and so is the request: nothing is pinned in place.
+impl<R: Paginated> Unpin for Pages<R> {}
+
+impl<R: Paginated> Stream for Pages<R> {
+    type Item = Result<R::Page, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        let call = match &mut this.call {
+            Some(call) => call,
+            None => match &this.next {
+                Some(request) => this.call.insert(request.send()),
+                None => return Poll::Ready(None),
+            },
+        };
+        let answer = ready!(Pin::new(call).poll(cx));
+        this.call = None;
+        let page = match answer {
+            Ok(page) => page,
+            Err(error) => {
+                this.next = None;
+                return Poll::Ready(Some(Err(error)));
+            }
+        };
+        let Some(request) = this.next.take() else {
+            return Poll::Ready(None);
+        };
+        match R::page_cursor(&page) {
+            None => Poll::Ready(Some(Ok(page))),
+            Some(next) if Some(next) == request.sent_cursor() => {
+                Poll::Ready(Some(Err(repeated_cursor(request.operation()))))
+            }
+            Some(next) => {
+                this.next = Some(request.with_cursor(next.to_string()));
+                Poll::Ready(Some(Ok(page)))
+            }
+        }
+    }
+}
+
 /// The items of the page at hand, handed out one by one, then the next page's.
-struct Items<R: Paginated, S> {
-    pages: Pin<Box<S>>,
+struct Items<R: Paginated> {
+    pages: Pages<R>,
     page: std::vec::IntoIter<R::Item>,
 }
 
-// Nothing of it is pinned in place: the pages are boxed, and an item is moved out as it is
-// handed over.
-impl<R: Paginated, S> Unpin for Items<R, S> {}
+impl<R: Paginated> Unpin for Items<R> {}
 
-impl<R: Paginated, S: Stream<Item = Result<R::Page, Error>>> Stream for Items<R, S> {
+impl<R: Paginated> Stream for Items<R> {
     type Item = Result<R::Item, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -80,7 +120,7 @@ impl<R: Paginated, S: Stream<Item = Result<R::Page, Error>>> Stream for Items<R,
             if let Some(item) = this.page.next() {
                 return Poll::Ready(Some(Ok(item)));
             }
-            match ready!(this.pages.as_mut().poll_next(cx)) {
+            match ready!(Pin::new(&mut this.pages).poll_next(cx)) {
                 Some(Ok(page)) => this.page = R::page_items(page).into_iter(),
                 Some(Err(error)) => return Poll::Ready(Some(Err(error))),
                 None => return Poll::Ready(None),

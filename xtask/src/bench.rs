@@ -58,40 +58,11 @@ fn target_dir(root: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
 }
 
-/// Row 5, pagination (`bench/grown/pagination.rs`): the spec has no list operation, so the row
-/// is built in a copy of the workspace whose spec has the growth fixture's, in a target
-/// directory of its own (`target/grown-bench`, kept between runs: only the crate and the bench
-/// are built again).
+/// Row 5, pagination (`bench/src/bin/postpress-pagination.rs`): the spec's `list_chats` walked
+/// through `.items()` against raw reqwest.
 pub fn pagination(root: &Path, smoke: bool) -> Result<(), String> {
-    let dir = target_dir(root).join("grown-bench");
-    let copy = dir.join("workspace");
-    let _ = std::fs::remove_dir_all(&copy);
-    copy_workspace(root, &copy)?;
-    let spec_path = root.join(crate::codegen::SPEC_PATH);
-    let spec = std::fs::read_to_string(&spec_path).map_err(|e| format!("{}: {e}", spec_path.display()))?;
-    let grown = crate::grow::with_growth_fixture(root, &spec)?;
-    std::fs::write(copy.join(crate::codegen::SPEC_PATH), grown).map_err(|e| e.to_string())?;
-    let bin = copy.join("bench").join("src").join("bin");
-    std::fs::copy(
-        root.join("bench").join("grown").join("pagination.rs"),
-        bin.join("postpress-pagination.rs"),
-    )
-    .map_err(|e| format!("bench/grown/pagination.rs: {e}"))?;
-    eprintln!("== building the pagination row in a grown copy (release)");
-    let target = dir.join("target");
-    run_ok(
-        cargo().current_dir(&copy).env("CARGO_TARGET_DIR", &target).args([
-            "build",
-            "--release",
-            "--quiet",
-            "-p",
-            "postpress-bench",
-            "--bin",
-            "postpress-pagination",
-        ]),
-        "cargo build of the pagination row",
-    )?;
-    let mut command = Command::new(target.join("release").join("postpress-pagination"));
+    let bench = build_bench(root)?;
+    let mut command = Command::new(bench.with_file_name("postpress-pagination"));
     command.arg("measure");
     if smoke {
         command.arg("--smoke");
