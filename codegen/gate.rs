@@ -83,6 +83,8 @@ fn defines(item: &syn::Item, local: &BTreeSet<String>) -> BTreeSet<String> {
         }
         syn::Item::Fn(f) => idents_in(f.sig.to_token_stream(), local, &mut out),
         syn::Item::Const(c) => idents_in(c.ty.to_token_stream(), local, &mut out),
+        // A macro writing impls (`crate::type_impls::impls!(ChatId: ..)`): for the types it names.
+        syn::Item::Macro(m) => idents_in(m.mac.tokens.clone(), local, &mut out),
         _ => {}
     }
     out

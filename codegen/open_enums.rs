@@ -51,8 +51,6 @@ fn open_string_enum(name: &str, schema: &Value, values: &[Value]) -> Result<Toke
     }
     let variants = names::variants(&wires);
     let variant_docs = wires.iter().map(|w| format!("`{w}`"));
-    let schema = open_json_schema(&ident, name);
-    let expecting = format!("a {name} string");
     Ok(quote! {
         #[doc = #doc]
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -83,38 +81,7 @@ fn open_string_enum(name: &str, schema: &Value, values: &[Value]) -> Result<Toke
                 }
             }
         }
-        impl ::std::str::FromStr for #ident {
-            type Err = ::std::convert::Infallible;
-            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-        impl ::std::fmt::Display for #ident {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-        impl ::serde::Serialize for #ident {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-        impl<'de> ::serde::Deserialize<'de> for #ident {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                struct Visitor;
-                impl ::serde::de::Visitor<'_> for Visitor {
-                    type Value = #ident;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::std::result::Result<#ident, E> {
-                        Ok(#ident::from(value))
-                    }
-                }
-                deserializer.deserialize_str(Visitor)
-            }
-        }
-        #schema
+        crate::type_impls::open_str_enum!(#ident, #name);
     })
 }
 
@@ -150,7 +117,6 @@ fn open_integer_enum(name: &str, schema: &Value, values: &[Value]) -> Result<Tok
         super::docs::rustdoc(&doc_of(schema))
     );
     let const_docs = numbers.iter().map(|n| format!("`{n}`"));
-    let schema = open_json_schema(&ident, name);
     Ok(quote! {
         #[doc = #doc]
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
@@ -169,38 +135,6 @@ fn open_integer_enum(name: &str, schema: &Value, values: &[Value]) -> Result<Tok
                 Self::KNOWN.contains(&self)
             }
         }
-        impl ::std::convert::From<i64> for #ident {
-            fn from(value: i64) -> Self {
-                Self(value)
-            }
-        }
-        impl ::std::str::FromStr for #ident {
-            type Err = ::std::num::ParseIntError;
-            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                value.parse().map(Self)
-            }
-        }
-        impl ::std::fmt::Display for #ident {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                ::std::fmt::Display::fmt(&self.0, f)
-            }
-        }
-        #schema
+        crate::type_impls::open_int_enum!(#ident, #name);
     })
-}
-
-/// `JsonSchema` (behind the `schemars` feature) for a type that stays open: any JSON value, since a
-/// newer server may send values the spec does not list yet.
-pub fn open_json_schema(ident: &proc_macro2::Ident, name: &str) -> TokenStream {
-    quote! {
-        #[cfg(feature = "schemars")]
-        impl ::schemars::JsonSchema for #ident {
-            fn schema_name() -> ::std::borrow::Cow<'static, str> {
-                #name.into()
-            }
-            fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-                <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
-            }
-        }
-    }
 }

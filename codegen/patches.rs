@@ -14,6 +14,136 @@ pub fn apply(file: &mut syn::File) -> Result<(), String> {
     Ok(())
 }
 
+/// The impls typify writes out in full for every string type (its `TryFrom`s, which only call
+/// `parse`, a newtype's `Deref`, `From` and `Deserialize`), and the `AsRef<str>` of
+/// [`super::builders::string_newtypes_as_str`], each replaced by its part of one
+/// `crate::type_impls::impls!` line per type (`src/type_impls.rs` writes them the same way). An
+/// impl is replaced only when it is, token for token, the one the macro writes: one typify wrote
+/// otherwise stays as it is.
+pub fn string_impls(types: &mut Vec<syn::Item>) {
+    use quote::{ToTokens, quote};
+    let templates = |ty: &syn::Ident| -> Vec<(&'static str, String)> {
+        let conversion = quote!(self::error::ConversionError);
+        let parts = [
+            (
+                "try_from_str",
+                quote! {
+                    impl ::std::convert::TryFrom<&str> for #ty {
+                        type Error = #conversion;
+                        fn try_from(value: &str) -> ::std::result::Result<Self, #conversion> { value.parse() }
+                    }
+                },
+            ),
+            (
+                "try_from_string_ref",
+                quote! {
+                    impl ::std::convert::TryFrom<&::std::string::String> for #ty {
+                        type Error = #conversion;
+                        fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, #conversion> { value.parse() }
+                    }
+                },
+            ),
+            (
+                "try_from_string",
+                quote! {
+                    impl ::std::convert::TryFrom<::std::string::String> for #ty {
+                        type Error = #conversion;
+                        fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, #conversion> { value.parse() }
+                    }
+                },
+            ),
+            (
+                "deserialize_parsed",
+                quote! {
+                    impl<'de> ::serde::Deserialize<'de> for #ty {
+                        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+                        where
+                            D: ::serde::Deserializer<'de>,
+                        {
+                            ::std::string::String::deserialize(deserializer)?
+                                .parse()
+                                .map_err(|e: #conversion| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
+                        }
+                    }
+                },
+            ),
+            (
+                "deref_string",
+                quote! {
+                    impl ::std::ops::Deref for #ty {
+                        type Target = ::std::string::String;
+                        fn deref(&self) -> &::std::string::String { &self.0 }
+                    }
+                },
+            ),
+            (
+                "into_string",
+                quote! {
+                    impl ::std::convert::From<#ty> for ::std::string::String {
+                        fn from(value: #ty) -> Self { value.0 }
+                    }
+                },
+            ),
+            (
+                "as_str",
+                quote! {
+                    impl ::std::convert::AsRef<str> for #ty {
+                        fn as_ref(&self) -> &str { &self.0 }
+                    }
+                },
+            ),
+        ];
+        parts
+            .into_iter()
+            .map(|(part, tokens)| (part, tokens.to_string()))
+            .collect()
+    };
+    // The type an impl may be one of the parts for: its self type, or (`From<T> for String`) `T`.
+    let candidate = |imp: &syn::ItemImpl| -> Option<syn::Ident> {
+        let last_ident = |ty: &syn::Type| match ty {
+            syn::Type::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+                Some(p.path.segments[0].ident.clone())
+            }
+            _ => None,
+        };
+        last_ident(&imp.self_ty).or_else(|| {
+            let (path, _) = imp.trait_.as_ref()?;
+            match &path.segments.last()?.arguments {
+                syn::PathArguments::AngleBracketed(args) => match args.args.first()? {
+                    syn::GenericArgument::Type(ty) => last_ident(ty),
+                    _ => None,
+                },
+                _ => None,
+            }
+        })
+    };
+    let mut found: Vec<(syn::Ident, usize, Vec<&'static str>)> = Vec::new();
+    let mut kept = Vec::new();
+    for (index, item) in std::mem::take(types).into_iter().enumerate() {
+        let part = match &item {
+            syn::Item::Impl(imp) if imp.attrs.is_empty() => candidate(imp).and_then(|ty| {
+                let text = imp.to_token_stream().to_string();
+                let part = templates(&ty).into_iter().find(|(_, template)| *template == text)?.0;
+                Some((ty, part))
+            }),
+            _ => None,
+        };
+        match part {
+            Some((ty, part)) => match found.iter_mut().find(|(t, _, _)| *t == ty) {
+                Some((_, _, parts)) => parts.push(part),
+                None => found.push((ty, index, vec![part])),
+            },
+            None => kept.push((index, item)),
+        }
+    }
+    for (ty, index, parts) in found {
+        let parts = parts.iter().map(|p| syn::Ident::new(p, proc_macro2::Span::call_site()));
+        kept.push((index, syn::parse_quote!(crate::type_impls::impls!(#ty: #(#parts),*);)));
+    }
+    kept.sort_by_key(|(index, _)| *index);
+    types.extend(kept.into_iter().map(|(_, item)| item));
+}
+
 /// Upstream limitation: progenitor's `with_derive` adds a derive unconditionally, so a crate
 /// generated with `JsonSchema` would always depend on schemars. Each generated derive of
 /// `::schemars::JsonSchema` becomes `#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]`,

@@ -72,7 +72,8 @@ pub fn find(schemas: &serde_json::Map<String, Value>) -> Result<Vec<TaggedUnion>
 /// The union as an enum told apart by its tag, with `Unknown` keeping any tag the spec does not list.
 pub fn generate(union: &TaggedUnion) -> TokenStream {
     let ident = names::type_ident(&union.name);
-    let schema = super::open_enums::open_json_schema(&ident, &union.name);
+    let name = &union.name;
+    let schema = quote!(crate::type_impls::open_str_enum!(@schema #ident, #name););
     let tag = &union.tag;
     let doc = format!(
         "{}\n\nTold apart by `{tag}`; a `{tag}` the spec does not list decodes as `Unknown` with the raw JSON.",

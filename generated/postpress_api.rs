@@ -12,30 +12,16 @@ pub mod types {
         pub reaction: AddReactionRequestReaction,
     }
     #[cfg(any(feature = "messaging"))]
-    impl AddReactionRequest {
-        pub fn builder() -> builder::AddReactionRequest {
-            Default::default()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
     ///Native emoji to react with, e.g. 👍. Provider rules apply (WhatsApp allows any emoji; LinkedIn accepts a fixed set).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct AddReactionRequestReaction(::std::string::String);
     #[cfg(any(feature = "messaging"))]
-    impl ::std::ops::Deref for AddReactionRequestReaction {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<AddReactionRequestReaction> for ::std::string::String {
-        fn from(value: AddReactionRequestReaction) -> Self {
-            value.0
-        }
-    }
+    crate::type_impls::impls!(
+        AddReactionRequestReaction : deref_string, into_string, try_from_str,
+        try_from_string, as_str
+    );
     #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for AddReactionRequestReaction {
         type Err = self::error::ConversionError;
@@ -46,24 +32,6 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for AddReactionRequestReaction {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for AddReactionRequestReaction {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     #[cfg(any(feature = "messaging"))]
@@ -100,12 +68,6 @@ pub mod types {
         pub url_expires_at: ::std::option::Option<f64>,
     }
     #[cfg(any(feature = "messaging"))]
-    impl AttachmentBase {
-        pub fn builder() -> builder::AttachmentBase {
-            Default::default()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
     ///`AttachmentSize`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -113,12 +75,6 @@ pub mod types {
     pub struct AttachmentSize {
         pub height: f64,
         pub width: f64,
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl AttachmentSize {
-        pub fn builder() -> builder::AttachmentSize {
-            Default::default()
-        }
     }
     #[cfg(any(feature = "messaging"))]
     ///The contact details the attendee shares.
@@ -134,12 +90,6 @@ pub mod types {
         pub social_handles: ::std::vec::Vec<SocialHandle>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub websites: ::std::vec::Vec<::std::string::String>,
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl AttendeeContactInfo {
-        pub fn builder() -> builder::AttendeeContactInfo {
-            Default::default()
-        }
     }
     #[cfg(any(feature = "messaging"))]
     ///An audio file or voice note (`type` is `audio`).
@@ -162,12 +112,6 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url_expires_at: ::std::option::Option<f64>,
         pub voice_note: bool,
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl AudioAttachment {
-        pub fn builder() -> builder::AudioAttachment {
-            Default::default()
-        }
     }
     #[cfg(any(feature = "messaging"))]
     ///`AudioAttachmentType`
@@ -209,23 +153,7 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for AudioAttachmentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for AudioAttachmentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::type_impls::impls!(AudioAttachmentType : try_from_str, try_from_string);
     #[cfg(any(feature = "messaging"))]
     ///A chat (a conversation of an account), as the items of the chat lists give it. "Retrieve a chat" answers a `ChatDetails`: the same fields and `lastMessage`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -281,30 +209,15 @@ pub mod types {
         pub unread_count: f64,
     }
     #[cfg(any(feature = "messaging"))]
-    impl Chat {
-        pub fn builder() -> builder::Chat {
-            Default::default()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
     ///The id of the account the chat belongs to.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ChatAccountId(::std::string::String);
     #[cfg(any(feature = "messaging"))]
-    impl ::std::ops::Deref for ChatAccountId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<ChatAccountId> for ::std::string::String {
-        fn from(value: ChatAccountId) -> Self {
-            value.0
-        }
-    }
+    crate::type_impls::impls!(
+        ChatAccountId : deref_string, into_string, try_from_str, try_from_string, as_str
+    );
     #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatAccountId {
         type Err = self::error::ConversionError;
@@ -315,24 +228,6 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for ChatAccountId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for ChatAccountId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     #[cfg(any(feature = "messaging"))]
@@ -356,12 +251,6 @@ pub mod types {
     pub struct ChatActionGetInviteLink {
         ///getInviteLink - (WhatsApp & Telegram only) Generate or retrieve the full group invite link. The account owner must have the required invite permissions in the group.
         pub action: ChatActionGetInviteLinkAction,
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ChatActionGetInviteLink {
-        pub fn builder() -> builder::ChatActionGetInviteLink {
-            Default::default()
-        }
     }
     #[cfg(any(feature = "messaging"))]
     ///getInviteLink - (WhatsApp & Telegram only) Generate or retrieve the full group invite link. The account owner must have the required invite permissions in the group.
@@ -403,24 +292,9 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for ChatActionGetInviteLinkAction {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ChatActionGetInviteLinkAction {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::type_impls::impls!(
+        ChatActionGetInviteLinkAction : try_from_str, try_from_string
+    );
     #[cfg(any(feature = "messaging"))]
     ///The body is one of two variants, chosen by the action value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -487,12 +361,6 @@ pub mod types {
     and then assigned. Provide the label name as value.*/
         pub action: ChatActionWithValueAction,
         pub value: ChatActionValue,
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ChatActionWithValue {
-        pub fn builder() -> builder::ChatActionWithValue {
-            Default::default()
-        }
     }
     #[cfg(any(feature = "messaging"))]
     /**The action to perform on the chat:
@@ -570,23 +438,7 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for ChatActionWithValueAction {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for ChatActionWithValueAction {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::type_impls::impls!(ChatActionWithValueAction : try_from_str, try_from_string);
     #[cfg(any(feature = "messaging"))]
     ///A participant of a chat, as seen from one account.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -617,30 +469,16 @@ pub mod types {
         >,
     }
     #[cfg(any(feature = "messaging"))]
-    impl ChatAttendee {
-        pub fn builder() -> builder::ChatAttendee {
-            Default::default()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
     ///The id of the account that sees this attendee.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ChatAttendeeAccountId(::std::string::String);
     #[cfg(any(feature = "messaging"))]
-    impl ::std::ops::Deref for ChatAttendeeAccountId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<ChatAttendeeAccountId> for ::std::string::String {
-        fn from(value: ChatAttendeeAccountId) -> Self {
-            value.0
-        }
-    }
+    crate::type_impls::impls!(
+        ChatAttendeeAccountId : deref_string, into_string, try_from_str, try_from_string,
+        as_str
+    );
     #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatAttendeeAccountId {
         type Err = self::error::ConversionError;
@@ -651,24 +489,6 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for ChatAttendeeAccountId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for ChatAttendeeAccountId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     #[cfg(any(feature = "messaging"))]
@@ -691,18 +511,9 @@ pub mod types {
     #[serde(transparent)]
     pub struct ChatAttendeeId(::std::string::String);
     #[cfg(any(feature = "messaging"))]
-    impl ::std::ops::Deref for ChatAttendeeId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<ChatAttendeeId> for ::std::string::String {
-        fn from(value: ChatAttendeeId) -> Self {
-            value.0
-        }
-    }
+    crate::type_impls::impls!(
+        ChatAttendeeId : deref_string, into_string, try_from_str, try_from_string, as_str
+    );
     #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatAttendeeId {
         type Err = self::error::ConversionError;
@@ -713,24 +524,6 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for ChatAttendeeId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for ChatAttendeeId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     #[cfg(any(feature = "messaging"))]
@@ -757,12 +550,6 @@ pub mod types {
         pub cursor: ::std::option::Option<::std::string::String>,
         pub items: ::std::vec::Vec<ChatAttendee>,
         pub object: ChatAttendeeListObject,
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ChatAttendeeList {
-        pub fn builder() -> builder::ChatAttendeeList {
-            Default::default()
-        }
     }
     #[cfg(any(feature = "messaging"))]
     ///`ChatAttendeeListObject`
@@ -803,23 +590,7 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for ChatAttendeeListObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for ChatAttendeeListObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::type_impls::impls!(ChatAttendeeListObject : try_from_str, try_from_string);
     #[cfg(any(feature = "messaging"))]
     ///`ChatAttendeeObject`
     #[derive(
@@ -859,23 +630,7 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for ChatAttendeeObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for ChatAttendeeObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::type_impls::impls!(ChatAttendeeObject : try_from_str, try_from_string);
     #[cfg(any(feature = "messaging"))]
     ///A chat as "Retrieve a chat" answers it: a `Chat` and its latest message. The reference's retrieve answer has this one field more than its list items, required and nullable.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -937,30 +692,16 @@ pub mod types {
         pub unread_count: f64,
     }
     #[cfg(any(feature = "messaging"))]
-    impl ChatDetails {
-        pub fn builder() -> builder::ChatDetails {
-            Default::default()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
     ///The id of the account the chat belongs to.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ChatDetailsAccountId(::std::string::String);
     #[cfg(any(feature = "messaging"))]
-    impl ::std::ops::Deref for ChatDetailsAccountId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<ChatDetailsAccountId> for ::std::string::String {
-        fn from(value: ChatDetailsAccountId) -> Self {
-            value.0
-        }
-    }
+    crate::type_impls::impls!(
+        ChatDetailsAccountId : deref_string, into_string, try_from_str, try_from_string,
+        as_str
+    );
     #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatDetailsAccountId {
         type Err = self::error::ConversionError;
@@ -971,24 +712,6 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for ChatDetailsAccountId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for ChatDetailsAccountId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     #[cfg(any(feature = "messaging"))]
@@ -1011,18 +734,9 @@ pub mod types {
     #[serde(transparent)]
     pub struct ChatDetailsId(::std::string::String);
     #[cfg(any(feature = "messaging"))]
-    impl ::std::ops::Deref for ChatDetailsId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<ChatDetailsId> for ::std::string::String {
-        fn from(value: ChatDetailsId) -> Self {
-            value.0
-        }
-    }
+    crate::type_impls::impls!(
+        ChatDetailsId : deref_string, into_string, try_from_str, try_from_string, as_str
+    );
     #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatDetailsId {
         type Err = self::error::ConversionError;
@@ -1033,24 +747,6 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for ChatDetailsId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for ChatDetailsId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     #[cfg(any(feature = "messaging"))]
@@ -1105,23 +801,7 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for ChatDetailsObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for ChatDetailsObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::type_impls::impls!(ChatDetailsObject : try_from_str, try_from_string);
     #[cfg(any(feature = "messaging"))]
     ///The answer of "Synchronize a conversation from its beginning".
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1133,30 +813,16 @@ pub mod types {
         pub status: crate::generated::open::ChatHistorySyncStatus,
     }
     #[cfg(any(feature = "messaging"))]
-    impl ChatHistorySync {
-        pub fn builder() -> builder::ChatHistorySync {
-            Default::default()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
     ///`ChatHistorySyncChatId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ChatHistorySyncChatId(::std::string::String);
     #[cfg(any(feature = "messaging"))]
-    impl ::std::ops::Deref for ChatHistorySyncChatId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<ChatHistorySyncChatId> for ::std::string::String {
-        fn from(value: ChatHistorySyncChatId) -> Self {
-            value.0
-        }
-    }
+    crate::type_impls::impls!(
+        ChatHistorySyncChatId : deref_string, into_string, try_from_str, try_from_string,
+        as_str
+    );
     #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatHistorySyncChatId {
         type Err = self::error::ConversionError;
@@ -1167,24 +833,6 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for ChatHistorySyncChatId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for ChatHistorySyncChatId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     #[cfg(any(feature = "messaging"))]
@@ -1239,23 +887,7 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for ChatHistorySyncObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for ChatHistorySyncObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::type_impls::impls!(ChatHistorySyncObject : try_from_str, try_from_string);
     #[cfg(any(feature = "messaging"))]
     ///postpress chat id.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1263,18 +895,9 @@ pub mod types {
     #[serde(transparent)]
     pub struct ChatId(::std::string::String);
     #[cfg(any(feature = "messaging"))]
-    impl ::std::ops::Deref for ChatId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<ChatId> for ::std::string::String {
-        fn from(value: ChatId) -> Self {
-            value.0
-        }
-    }
+    crate::type_impls::impls!(
+        ChatId : deref_string, into_string, try_from_str, try_from_string, as_str
+    );
     #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatId {
         type Err = self::error::ConversionError;
@@ -1285,24 +908,6 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for ChatId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for ChatId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     #[cfg(any(feature = "messaging"))]
@@ -1382,30 +987,16 @@ pub mod types {
         pub timestamp: ::std::string::String,
     }
     #[cfg(any(feature = "messaging"))]
-    impl ChatLastMessage {
-        pub fn builder() -> builder::ChatLastMessage {
-            Default::default()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
     ///`ChatLastMessageAccountId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ChatLastMessageAccountId(::std::string::String);
     #[cfg(any(feature = "messaging"))]
-    impl ::std::ops::Deref for ChatLastMessageAccountId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<ChatLastMessageAccountId> for ::std::string::String {
-        fn from(value: ChatLastMessageAccountId) -> Self {
-            value.0
-        }
-    }
+    crate::type_impls::impls!(
+        ChatLastMessageAccountId : deref_string, into_string, try_from_str,
+        try_from_string, as_str
+    );
     #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatLastMessageAccountId {
         type Err = self::error::ConversionError;
@@ -1416,24 +1007,6 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for ChatLastMessageAccountId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for ChatLastMessageAccountId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     #[cfg(any(feature = "messaging"))]
@@ -1456,18 +1029,10 @@ pub mod types {
     #[serde(transparent)]
     pub struct ChatLastMessageChatId(::std::string::String);
     #[cfg(any(feature = "messaging"))]
-    impl ::std::ops::Deref for ChatLastMessageChatId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<ChatLastMessageChatId> for ::std::string::String {
-        fn from(value: ChatLastMessageChatId) -> Self {
-            value.0
-        }
-    }
+    crate::type_impls::impls!(
+        ChatLastMessageChatId : deref_string, into_string, try_from_str, try_from_string,
+        as_str
+    );
     #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatLastMessageChatId {
         type Err = self::error::ConversionError;
@@ -1478,24 +1043,6 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for ChatLastMessageChatId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for ChatLastMessageChatId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     #[cfg(any(feature = "messaging"))]
@@ -1518,18 +1065,10 @@ pub mod types {
     #[serde(transparent)]
     pub struct ChatLastMessageId(::std::string::String);
     #[cfg(any(feature = "messaging"))]
-    impl ::std::ops::Deref for ChatLastMessageId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<ChatLastMessageId> for ::std::string::String {
-        fn from(value: ChatLastMessageId) -> Self {
-            value.0
-        }
-    }
+    crate::type_impls::impls!(
+        ChatLastMessageId : deref_string, into_string, try_from_str, try_from_string,
+        as_str
+    );
     #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatLastMessageId {
         type Err = self::error::ConversionError;
@@ -1540,24 +1079,6 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for ChatLastMessageId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for ChatLastMessageId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     #[cfg(any(feature = "messaging"))]
@@ -1580,18 +1101,10 @@ pub mod types {
     #[serde(transparent)]
     pub struct ChatLastMessageParent(::std::string::String);
     #[cfg(any(feature = "messaging"))]
-    impl ::std::ops::Deref for ChatLastMessageParent {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<ChatLastMessageParent> for ::std::string::String {
-        fn from(value: ChatLastMessageParent) -> Self {
-            value.0
-        }
-    }
+    crate::type_impls::impls!(
+        ChatLastMessageParent : deref_string, into_string, try_from_str, try_from_string,
+        as_str
+    );
     #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatLastMessageParent {
         type Err = self::error::ConversionError;
@@ -1602,24 +1115,6 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for ChatLastMessageParent {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for ChatLastMessageParent {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     #[cfg(any(feature = "messaging"))]
@@ -1642,19 +1137,10 @@ pub mod types {
     #[serde(transparent)]
     pub struct ChatLastMessageSenderAttendeeId(::std::string::String);
     #[cfg(any(feature = "messaging"))]
-    impl ::std::ops::Deref for ChatLastMessageSenderAttendeeId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<ChatLastMessageSenderAttendeeId>
-    for ::std::string::String {
-        fn from(value: ChatLastMessageSenderAttendeeId) -> Self {
-            value.0
-        }
-    }
+    crate::type_impls::impls!(
+        ChatLastMessageSenderAttendeeId : deref_string, into_string, try_from_str,
+        try_from_string, as_str
+    );
     #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ChatLastMessageSenderAttendeeId {
         type Err = self::error::ConversionError;
@@ -1665,25 +1151,6 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for ChatLastMessageSenderAttendeeId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ChatLastMessageSenderAttendeeId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     #[cfg(any(feature = "messaging"))]
@@ -1710,12 +1177,6 @@ pub mod types {
         pub cursor: ::std::option::Option<::std::string::String>,
         pub items: ::std::vec::Vec<Chat>,
         pub object: ChatListObject,
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ChatList {
-        pub fn builder() -> builder::ChatList {
-            Default::default()
-        }
     }
     #[cfg(any(feature = "messaging"))]
     ///`ChatListObject`
@@ -1756,23 +1217,7 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for ChatListObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for ChatListObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::type_impls::impls!(ChatListObject : try_from_str, try_from_string);
     #[cfg(any(feature = "messaging"))]
     ///Until when the chat is muted: `-1` (muted with no end), the time the mute ends (a string), or `null` (not muted). OpenAPI 3.0.3 reads `nullable` only beside a `type`, so `null` is allowed by the string branch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1909,23 +1354,7 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for ChatObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for ChatObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::type_impls::impls!(ChatObject : try_from_str, try_from_string);
     #[cfg(any(feature = "messaging"))]
     ///`ChatPatched`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1936,12 +1365,6 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub invite_link: ::std::option::Option<::std::string::String>,
         pub object: ChatPatchedObject,
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ChatPatched {
-        pub fn builder() -> builder::ChatPatched {
-            Default::default()
-        }
     }
     #[cfg(any(feature = "messaging"))]
     ///`ChatPatchedObject`
@@ -1982,23 +1405,7 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for ChatPatchedObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for ChatPatchedObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::type_impls::impls!(ChatPatchedObject : try_from_str, try_from_string);
     #[cfg(any(feature = "messaging"))]
     ///The answer of "Start a new chat".
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2012,12 +1419,6 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub message_id: ::std::option::Option<::std::string::String>,
         pub object: ChatStartedObject,
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ChatStarted {
-        pub fn builder() -> builder::ChatStarted {
-            Default::default()
-        }
     }
     #[cfg(any(feature = "messaging"))]
     ///`ChatStartedObject`
@@ -2058,23 +1459,7 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for ChatStartedObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for ChatStartedObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::type_impls::impls!(ChatStartedObject : try_from_str, try_from_string);
     ///Every error response follows the same envelope.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -2093,11 +1478,6 @@ pub mod types {
         ///Error type identifier (`errors/...`). The documented types are the examples of each error response; the server may send others.
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
-    }
-    impl ErrorEnvelope {
-        pub fn builder() -> builder::ErrorEnvelope {
-            Default::default()
-        }
     }
     #[cfg(any(feature = "messaging"))]
     ///A file (`type` is `file`).
@@ -2118,12 +1498,6 @@ pub mod types {
         pub url: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url_expires_at: ::std::option::Option<f64>,
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl FileAttachment {
-        pub fn builder() -> builder::FileAttachment {
-            Default::default()
-        }
     }
     #[cfg(any(feature = "messaging"))]
     ///`FileAttachmentType`
@@ -2165,23 +1539,7 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for FileAttachmentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for FileAttachmentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::type_impls::impls!(FileAttachmentType : try_from_str, try_from_string);
     #[cfg(any(feature = "messaging"))]
     ///`FollowUpAfterDays`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2192,12 +1550,6 @@ pub mod types {
         pub days: f64,
         ///The timezone of the schedule.
         pub timezone: ::std::string::String,
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl FollowUpAfterDays {
-        pub fn builder() -> builder::FollowUpAfterDays {
-            Default::default()
-        }
     }
     #[cfg(any(feature = "messaging"))]
     ///`FollowUpAfterWeeks`
@@ -2211,12 +1563,6 @@ pub mod types {
         pub weeks: f64,
     }
     #[cfg(any(feature = "messaging"))]
-    impl FollowUpAfterWeeks {
-        pub fn builder() -> builder::FollowUpAfterWeeks {
-            Default::default()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
     ///`ForwardMessageRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -2226,30 +1572,16 @@ pub mod types {
         pub chat_id: ForwardMessageRequestChatId,
     }
     #[cfg(any(feature = "messaging"))]
-    impl ForwardMessageRequest {
-        pub fn builder() -> builder::ForwardMessageRequest {
-            Default::default()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
     ///The id of the chat to forward the message to. The reference's definition sets no `minLength` on it.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ForwardMessageRequestChatId(::std::string::String);
     #[cfg(any(feature = "messaging"))]
-    impl ::std::ops::Deref for ForwardMessageRequestChatId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<ForwardMessageRequestChatId> for ::std::string::String {
-        fn from(value: ForwardMessageRequestChatId) -> Self {
-            value.0
-        }
-    }
+    crate::type_impls::impls!(
+        ForwardMessageRequestChatId : deref_string, into_string, try_from_str,
+        try_from_string, as_str
+    );
     #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ForwardMessageRequestChatId {
         type Err = self::error::ConversionError;
@@ -2260,24 +1592,6 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for ForwardMessageRequestChatId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for ForwardMessageRequestChatId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     #[cfg(any(feature = "messaging"))]
@@ -2313,12 +1627,6 @@ pub mod types {
         pub url: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url_expires_at: ::std::option::Option<f64>,
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ImgAttachment {
-        pub fn builder() -> builder::ImgAttachment {
-            Default::default()
-        }
     }
     #[cfg(any(feature = "messaging"))]
     ///`ImgAttachmentType`
@@ -2360,23 +1668,7 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for ImgAttachmentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for ImgAttachmentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::type_impls::impls!(ImgAttachmentType : try_from_str, try_from_string);
     #[cfg(any(feature = "messaging"))]
     ///Details of an Instagram attendee (`provider` is `INSTAGRAM`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2387,12 +1679,6 @@ pub mod types {
         ///The attendee's Instagram username.
         pub public_identifier: ::std::string::String,
         pub relationship_status: InstagramRelationshipStatus,
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl InstagramAttendeeSpecifics {
-        pub fn builder() -> builder::InstagramAttendeeSpecifics {
-            Default::default()
-        }
     }
     #[cfg(any(feature = "messaging"))]
     ///`InstagramAttendeeSpecificsProvider`
@@ -2434,24 +1720,9 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for InstagramAttendeeSpecificsProvider {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String>
-    for InstagramAttendeeSpecificsProvider {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::type_impls::impls!(
+        InstagramAttendeeSpecificsProvider : try_from_str, try_from_string
+    );
     #[cfg(any(feature = "messaging"))]
     ///How the account and the attendee are related on Instagram.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -2470,12 +1741,6 @@ pub mod types {
         ///The account has sent the attendee a follow request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub has_sent_invitation: ::std::option::Option<bool>,
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl InstagramRelationshipStatus {
-        pub fn builder() -> builder::InstagramRelationshipStatus {
-            Default::default()
-        }
     }
     #[cfg(any(feature = "messaging"))]
     ///Details of a LinkedIn attendee (`provider` is `LINKEDIN`).
@@ -2501,12 +1766,6 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pending_invitation: ::std::option::Option<bool>,
         pub provider: LinkedinAttendeeSpecificsProvider,
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl LinkedinAttendeeSpecifics {
-        pub fn builder() -> builder::LinkedinAttendeeSpecifics {
-            Default::default()
-        }
     }
     #[cfg(any(feature = "messaging"))]
     ///`LinkedinAttendeeSpecificsProvider`
@@ -2548,24 +1807,9 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for LinkedinAttendeeSpecificsProvider {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String>
-    for LinkedinAttendeeSpecificsProvider {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::type_impls::impls!(
+        LinkedinAttendeeSpecificsProvider : try_from_str, try_from_string
+    );
     #[cfg(any(feature = "messaging"))]
     ///Options of a chat started through LinkedIn Classic.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -2587,12 +1831,6 @@ pub mod types {
         ///The topic of the conversation, among LinkedIn's fixed ones.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub topic: ::std::option::Option<LinkedinClassicOptionsTopic>,
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl LinkedinClassicOptions {
-        pub fn builder() -> builder::LinkedinClassicOptions {
-            Default::default()
-        }
     }
     #[cfg(any(feature = "messaging"))]
     ///The product; Classic when absent.
@@ -2634,23 +1872,7 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for LinkedinClassicOptionsApi {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for LinkedinClassicOptionsApi {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::type_impls::impls!(LinkedinClassicOptionsApi : try_from_str, try_from_string);
     #[cfg(any(feature = "messaging"))]
     ///The topic of the conversation, among LinkedIn's fixed ones.
     #[derive(
@@ -2707,23 +1929,9 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for LinkedinClassicOptionsTopic {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for LinkedinClassicOptionsTopic {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::type_impls::impls!(
+        LinkedinClassicOptionsTopic : try_from_str, try_from_string
+    );
     #[cfg(any(feature = "messaging"))]
     ///When to send the follow-up: after a number of days or of weeks, in a timezone. A value may match both (the reference writes an `anyOf`, kept here).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2765,12 +1973,6 @@ pub mod types {
         pub url_expires_at: ::std::option::Option<f64>,
     }
     #[cfg(any(feature = "messaging"))]
-    impl LinkedinPostAttachment {
-        pub fn builder() -> builder::LinkedinPostAttachment {
-            Default::default()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
     ///`LinkedinPostAttachmentType`
     #[derive(
         ::serde::Deserialize,
@@ -2810,23 +2012,9 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for LinkedinPostAttachmentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for LinkedinPostAttachmentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::type_impls::impls!(
+        LinkedinPostAttachmentType : try_from_str, try_from_string
+    );
     #[cfg(any(feature = "messaging"))]
     ///A follow-up message, sent at the scheduled time. The reference types its `attachments` as files (`format: binary`), although the `linkedin` part that holds them travels as JSON, where a file cannot: it does not say how one goes there. This document types them as strings (the JSON text a client sends), without `format: binary`, which JSON-based tools cannot produce.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2838,12 +2026,6 @@ pub mod types {
         pub scheduled_time: LinkedinFollowUpSchedule,
         pub subject: ::std::string::String,
         pub text: ::std::string::String,
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl LinkedinRecruiterFollowUp {
-        pub fn builder() -> builder::LinkedinRecruiterFollowUp {
-            Default::default()
-        }
     }
     #[cfg(any(feature = "messaging"))]
     ///Options of a chat started through LinkedIn Recruiter.
@@ -2869,12 +2051,6 @@ pub mod types {
         ///Who can see the message in Recruiter.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub visibility: ::std::option::Option<LinkedinRecruiterOptionsVisibility>,
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl LinkedinRecruiterOptions {
-        pub fn builder() -> builder::LinkedinRecruiterOptions {
-            Default::default()
-        }
     }
     #[cfg(any(feature = "messaging"))]
     ///`LinkedinRecruiterOptionsApi`
@@ -2916,23 +2092,9 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for LinkedinRecruiterOptionsApi {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for LinkedinRecruiterOptionsApi {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::type_impls::impls!(
+        LinkedinRecruiterOptionsApi : try_from_str, try_from_string
+    );
     #[cfg(any(feature = "messaging"))]
     ///Who can see the message in Recruiter.
     #[derive(
@@ -2981,24 +2143,9 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for LinkedinRecruiterOptionsVisibility {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String>
-    for LinkedinRecruiterOptionsVisibility {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::type_impls::impls!(
+        LinkedinRecruiterOptionsVisibility : try_from_str, try_from_string
+    );
     #[cfg(any(feature = "messaging"))]
     ///Options of a chat started through LinkedIn Sales Navigator.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -3006,12 +2153,6 @@ pub mod types {
     #[non_exhaustive]
     pub struct LinkedinSalesNavigatorOptions {
         pub api: LinkedinSalesNavigatorOptionsApi,
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl LinkedinSalesNavigatorOptions {
-        pub fn builder() -> builder::LinkedinSalesNavigatorOptions {
-            Default::default()
-        }
     }
     #[cfg(any(feature = "messaging"))]
     ///`LinkedinSalesNavigatorOptionsApi`
@@ -3053,24 +2194,9 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for LinkedinSalesNavigatorOptionsApi {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String>
-    for LinkedinSalesNavigatorOptionsApi {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::type_impls::impls!(
+        LinkedinSalesNavigatorOptionsApi : try_from_str, try_from_string
+    );
     #[cfg(any(feature = "messaging"))]
     ///A message, as returned by "Retrieve a message".
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -3141,30 +2267,16 @@ pub mod types {
         pub timestamp: ::std::string::String,
     }
     #[cfg(any(feature = "messaging"))]
-    impl Message {
-        pub fn builder() -> builder::Message {
-            Default::default()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
     ///`MessageAccountId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MessageAccountId(::std::string::String);
     #[cfg(any(feature = "messaging"))]
-    impl ::std::ops::Deref for MessageAccountId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<MessageAccountId> for ::std::string::String {
-        fn from(value: MessageAccountId) -> Self {
-            value.0
-        }
-    }
+    crate::type_impls::impls!(
+        MessageAccountId : deref_string, into_string, try_from_str, try_from_string,
+        as_str
+    );
     #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for MessageAccountId {
         type Err = self::error::ConversionError;
@@ -3175,24 +2287,6 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for MessageAccountId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for MessageAccountId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     #[cfg(any(feature = "messaging"))]
@@ -3215,18 +2309,9 @@ pub mod types {
     #[serde(transparent)]
     pub struct MessageChatId(::std::string::String);
     #[cfg(any(feature = "messaging"))]
-    impl ::std::ops::Deref for MessageChatId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<MessageChatId> for ::std::string::String {
-        fn from(value: MessageChatId) -> Self {
-            value.0
-        }
-    }
+    crate::type_impls::impls!(
+        MessageChatId : deref_string, into_string, try_from_str, try_from_string, as_str
+    );
     #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for MessageChatId {
         type Err = self::error::ConversionError;
@@ -3237,24 +2322,6 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for MessageChatId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for MessageChatId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     #[cfg(any(feature = "messaging"))]
@@ -3280,12 +2347,6 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub message_id: ::std::option::Option<::std::string::String>,
         pub object: MessageForwardedObject,
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl MessageForwarded {
-        pub fn builder() -> builder::MessageForwarded {
-            Default::default()
-        }
     }
     #[cfg(any(feature = "messaging"))]
     ///`MessageForwardedObject`
@@ -3326,23 +2387,7 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for MessageForwardedObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for MessageForwardedObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::type_impls::impls!(MessageForwardedObject : try_from_str, try_from_string);
     #[cfg(any(feature = "messaging"))]
     ///postpress message id.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -3350,18 +2395,9 @@ pub mod types {
     #[serde(transparent)]
     pub struct MessageId(::std::string::String);
     #[cfg(any(feature = "messaging"))]
-    impl ::std::ops::Deref for MessageId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<MessageId> for ::std::string::String {
-        fn from(value: MessageId) -> Self {
-            value.0
-        }
-    }
+    crate::type_impls::impls!(
+        MessageId : deref_string, into_string, try_from_str, try_from_string, as_str
+    );
     #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for MessageId {
         type Err = self::error::ConversionError;
@@ -3372,24 +2408,6 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for MessageId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for MessageId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     #[cfg(any(feature = "messaging"))]
@@ -3416,12 +2434,6 @@ pub mod types {
         pub cursor: ::std::option::Option<::std::string::String>,
         pub items: ::std::vec::Vec<Message>,
         pub object: MessageListObject,
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl MessageList {
-        pub fn builder() -> builder::MessageList {
-            Default::default()
-        }
     }
     #[cfg(any(feature = "messaging"))]
     ///`MessageListObject`
@@ -3462,23 +2474,7 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for MessageListObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for MessageListObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::type_impls::impls!(MessageListObject : try_from_str, try_from_string);
     #[cfg(any(feature = "messaging"))]
     ///Alias of `id` returned by some providers.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -3486,18 +2482,10 @@ pub mod types {
     #[serde(transparent)]
     pub struct MessageMessageId(::std::string::String);
     #[cfg(any(feature = "messaging"))]
-    impl ::std::ops::Deref for MessageMessageId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<MessageMessageId> for ::std::string::String {
-        fn from(value: MessageMessageId) -> Self {
-            value.0
-        }
-    }
+    crate::type_impls::impls!(
+        MessageMessageId : deref_string, into_string, try_from_str, try_from_string,
+        as_str
+    );
     #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for MessageMessageId {
         type Err = self::error::ConversionError;
@@ -3508,24 +2496,6 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for MessageMessageId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for MessageMessageId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     #[cfg(any(feature = "messaging"))]
@@ -3580,23 +2550,7 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for MessageObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for MessageObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::type_impls::impls!(MessageObject : try_from_str, try_from_string);
     #[cfg(any(feature = "messaging"))]
     ///`MessageParent`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -3604,18 +2558,9 @@ pub mod types {
     #[serde(transparent)]
     pub struct MessageParent(::std::string::String);
     #[cfg(any(feature = "messaging"))]
-    impl ::std::ops::Deref for MessageParent {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<MessageParent> for ::std::string::String {
-        fn from(value: MessageParent) -> Self {
-            value.0
-        }
-    }
+    crate::type_impls::impls!(
+        MessageParent : deref_string, into_string, try_from_str, try_from_string, as_str
+    );
     #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for MessageParent {
         type Err = self::error::ConversionError;
@@ -3626,24 +2571,6 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for MessageParent {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for MessageParent {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     #[cfg(any(feature = "messaging"))]
@@ -3668,12 +2595,6 @@ pub mod types {
         pub object: MessageReactionAddedObject,
         ///Always `true` when the reaction was registered with the provider.
         pub success: bool,
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl MessageReactionAdded {
-        pub fn builder() -> builder::MessageReactionAdded {
-            Default::default()
-        }
     }
     #[cfg(any(feature = "messaging"))]
     ///`MessageReactionAddedObject`
@@ -3714,23 +2635,9 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for MessageReactionAddedObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for MessageReactionAddedObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::type_impls::impls!(
+        MessageReactionAddedObject : try_from_str, try_from_string
+    );
     #[cfg(any(feature = "messaging"))]
     ///`MessageSenderAttendeeId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -3738,18 +2645,10 @@ pub mod types {
     #[serde(transparent)]
     pub struct MessageSenderAttendeeId(::std::string::String);
     #[cfg(any(feature = "messaging"))]
-    impl ::std::ops::Deref for MessageSenderAttendeeId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<MessageSenderAttendeeId> for ::std::string::String {
-        fn from(value: MessageSenderAttendeeId) -> Self {
-            value.0
-        }
-    }
+    crate::type_impls::impls!(
+        MessageSenderAttendeeId : deref_string, into_string, try_from_str,
+        try_from_string, as_str
+    );
     #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for MessageSenderAttendeeId {
         type Err = self::error::ConversionError;
@@ -3760,24 +2659,6 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for MessageSenderAttendeeId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for MessageSenderAttendeeId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     #[cfg(any(feature = "messaging"))]
@@ -3802,12 +2683,6 @@ pub mod types {
         ///The id of the sent message. The reference's definition publishes it as nullable (a string or `null`); the send page does not, and this document follows the page.
         pub message_id: ::std::string::String,
         pub object: MessageSentObject,
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl MessageSent {
-        pub fn builder() -> builder::MessageSent {
-            Default::default()
-        }
     }
     #[cfg(any(feature = "messaging"))]
     ///`MessageSentObject`
@@ -3848,23 +2723,7 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for MessageSentObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for MessageSentObject {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::type_impls::impls!(MessageSentObject : try_from_str, try_from_string);
     #[cfg(any(feature = "messaging"))]
     ///Quoted message, when applicable.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -3883,30 +2742,16 @@ pub mod types {
         pub text: ::std::option::Option<::std::string::String>,
     }
     #[cfg(any(feature = "messaging"))]
-    impl QuotedMessage {
-        pub fn builder() -> builder::QuotedMessage {
-            Default::default()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
     ///postpress message id.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct QuotedMessageMessageId(::std::string::String);
     #[cfg(any(feature = "messaging"))]
-    impl ::std::ops::Deref for QuotedMessageMessageId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<QuotedMessageMessageId> for ::std::string::String {
-        fn from(value: QuotedMessageMessageId) -> Self {
-            value.0
-        }
-    }
+    crate::type_impls::impls!(
+        QuotedMessageMessageId : deref_string, into_string, try_from_str,
+        try_from_string, as_str
+    );
     #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for QuotedMessageMessageId {
         type Err = self::error::ConversionError;
@@ -3917,24 +2762,6 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for QuotedMessageMessageId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for QuotedMessageMessageId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     #[cfg(any(feature = "messaging"))]
@@ -3962,12 +2789,6 @@ pub mod types {
         pub value: ::std::string::String,
     }
     #[cfg(any(feature = "messaging"))]
-    impl Reaction {
-        pub fn builder() -> builder::Reaction {
-            Default::default()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
     ///The message this one replies to, when applicable.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -3983,30 +2804,15 @@ pub mod types {
         pub timestamp: ::std::string::String,
     }
     #[cfg(any(feature = "messaging"))]
-    impl ReplyTo {
-        pub fn builder() -> builder::ReplyTo {
-            Default::default()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
     ///`ReplyToId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ReplyToId(::std::string::String);
     #[cfg(any(feature = "messaging"))]
-    impl ::std::ops::Deref for ReplyToId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<ReplyToId> for ::std::string::String {
-        fn from(value: ReplyToId) -> Self {
-            value.0
-        }
-    }
+    crate::type_impls::impls!(
+        ReplyToId : deref_string, into_string, try_from_str, try_from_string, as_str
+    );
     #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ReplyToId {
         type Err = self::error::ConversionError;
@@ -4017,24 +2823,6 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for ReplyToId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for ReplyToId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     #[cfg(any(feature = "messaging"))]
@@ -4057,18 +2845,10 @@ pub mod types {
     #[serde(transparent)]
     pub struct ReplyToSenderAttendeeId(::std::string::String);
     #[cfg(any(feature = "messaging"))]
-    impl ::std::ops::Deref for ReplyToSenderAttendeeId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<ReplyToSenderAttendeeId> for ::std::string::String {
-        fn from(value: ReplyToSenderAttendeeId) -> Self {
-            value.0
-        }
-    }
+    crate::type_impls::impls!(
+        ReplyToSenderAttendeeId : deref_string, into_string, try_from_str,
+        try_from_string, as_str
+    );
     #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for ReplyToSenderAttendeeId {
         type Err = self::error::ConversionError;
@@ -4079,24 +2859,6 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for ReplyToSenderAttendeeId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for ReplyToSenderAttendeeId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     #[cfg(any(feature = "messaging"))]
@@ -4162,12 +2924,6 @@ pub mod types {
         pub voice_message: ::std::option::Option<::std::string::String>,
     }
     #[cfg(any(feature = "messaging"))]
-    impl SendMessageRequest {
-        pub fn builder() -> builder::SendMessageRequest {
-            Default::default()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
     ///An account of the attendee on a social network.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -4178,12 +2934,6 @@ pub mod types {
         ///The social network.
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl SocialHandle {
-        pub fn builder() -> builder::SocialHandle {
-            Default::default()
-        }
     }
     #[cfg(any(feature = "messaging"))]
     ///LinkedIn options, by the product the chat is started through (`api`): Classic (the default, when `api` is absent), Recruiter or Sales Navigator. The reference writes an `anyOf`; no value matches two of the variants, so it is a `oneOf` here. It has no discriminator, as Classic's `api` is optional.
@@ -4243,30 +2993,16 @@ pub mod types {
         pub voice_message: ::std::option::Option<::std::string::String>,
     }
     #[cfg(any(feature = "messaging"))]
-    impl StartChatRequest {
-        pub fn builder() -> builder::StartChatRequest {
-            Default::default()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
     ///The id of the account to start the chat from.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct StartChatRequestAccountId(::std::string::String);
     #[cfg(any(feature = "messaging"))]
-    impl ::std::ops::Deref for StartChatRequestAccountId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<StartChatRequestAccountId> for ::std::string::String {
-        fn from(value: StartChatRequestAccountId) -> Self {
-            value.0
-        }
-    }
+    crate::type_impls::impls!(
+        StartChatRequestAccountId : deref_string, into_string, try_from_str,
+        try_from_string, as_str
+    );
     #[cfg(any(feature = "messaging"))]
     impl ::std::str::FromStr for StartChatRequestAccountId {
         type Err = self::error::ConversionError;
@@ -4277,24 +3013,6 @@ pub mod types {
                 return Err("shorter than 1 characters".into());
             }
             Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for StartChatRequestAccountId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for StartChatRequestAccountId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     #[cfg(any(feature = "messaging"))]
@@ -4330,12 +3048,6 @@ pub mod types {
         pub url: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url_expires_at: ::std::option::Option<f64>,
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl VideoAttachment {
-        pub fn builder() -> builder::VideoAttachment {
-            Default::default()
-        }
     }
     #[cfg(any(feature = "messaging"))]
     ///`VideoAttachmentType`
@@ -4377,23 +3089,7 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for VideoAttachmentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for VideoAttachmentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::type_impls::impls!(VideoAttachmentType : try_from_str, try_from_string);
     #[cfg(any(feature = "messaging"))]
     ///A video meeting invitation (`type` is `video_meeting`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -4421,12 +3117,6 @@ pub mod types {
         pub url: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url_expires_at: ::std::option::Option<f64>,
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl VideoMeetingAttachment {
-        pub fn builder() -> builder::VideoMeetingAttachment {
-            Default::default()
-        }
     }
     #[cfg(any(feature = "messaging"))]
     ///`VideoMeetingAttachmentType`
@@ -4468,6705 +3158,9 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<&str> for VideoMeetingAttachmentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::TryFrom<::std::string::String> for VideoMeetingAttachmentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    /// Types for composing complex structures.
-    pub mod builder {
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct AddReactionRequest {
-            reaction: ::std::result::Result<
-                super::AddReactionRequestReaction,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for AddReactionRequest {
-            fn default() -> Self {
-                Self {
-                    reaction: Err("no value supplied for reaction".to_string()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl AddReactionRequest {
-            pub fn reaction<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::AddReactionRequestReaction>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reaction = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reaction: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<AddReactionRequest> for super::AddReactionRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AddReactionRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { reaction: value.reaction? })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::AddReactionRequest> for AddReactionRequest {
-            fn from(value: super::AddReactionRequest) -> Self {
-                Self {
-                    reaction: Ok(value.reaction),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct AttachmentBase {
-            file_size: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            mimetype: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
-            unavailable: ::std::result::Result<bool, ::std::string::String>,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            url_expires_at: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for AttachmentBase {
-            fn default() -> Self {
-                Self {
-                    file_size: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
-                    mimetype: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
-                    unavailable: Err("no value supplied for unavailable".to_string()),
-                    url: Ok(Default::default()),
-                    url_expires_at: Ok(Default::default()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl AttachmentBase {
-            pub fn file_size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.file_size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for file_size: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn mimetype<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mimetype = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mimetype: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn unavailable<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.unavailable = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for unavailable: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            pub fn url_expires_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url_expires_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for url_expires_at: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<AttachmentBase> for super::AttachmentBase {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AttachmentBase,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    file_size: value.file_size?,
-                    id: value.id?,
-                    mimetype: value.mimetype?,
-                    type_: value.type_?,
-                    unavailable: value.unavailable?,
-                    url: value.url?,
-                    url_expires_at: value.url_expires_at?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::AttachmentBase> for AttachmentBase {
-            fn from(value: super::AttachmentBase) -> Self {
-                Self {
-                    file_size: Ok(value.file_size),
-                    id: Ok(value.id),
-                    mimetype: Ok(value.mimetype),
-                    type_: Ok(value.type_),
-                    unavailable: Ok(value.unavailable),
-                    url: Ok(value.url),
-                    url_expires_at: Ok(value.url_expires_at),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct AttachmentSize {
-            height: ::std::result::Result<f64, ::std::string::String>,
-            width: ::std::result::Result<f64, ::std::string::String>,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for AttachmentSize {
-            fn default() -> Self {
-                Self {
-                    height: Err("no value supplied for height".to_string()),
-                    width: Err("no value supplied for width".to_string()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl AttachmentSize {
-            pub fn height<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.height = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for height: {e}")
-                    });
-                self
-            }
-            pub fn width<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.width = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for width: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<AttachmentSize> for super::AttachmentSize {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AttachmentSize,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    height: value.height?,
-                    width: value.width?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::AttachmentSize> for AttachmentSize {
-            fn from(value: super::AttachmentSize) -> Self {
-                Self {
-                    height: Ok(value.height),
-                    width: Ok(value.width),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct AttendeeContactInfo {
-            emails: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            phone_numbers: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            social_handles: ::std::result::Result<
-                ::std::vec::Vec<super::SocialHandle>,
-                ::std::string::String,
-            >,
-            websites: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for AttendeeContactInfo {
-            fn default() -> Self {
-                Self {
-                    emails: Ok(Default::default()),
-                    phone_numbers: Ok(Default::default()),
-                    social_handles: Ok(Default::default()),
-                    websites: Ok(Default::default()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl AttendeeContactInfo {
-            pub fn emails<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.emails = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for emails: {e}")
-                    });
-                self
-            }
-            pub fn phone_numbers<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.phone_numbers = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for phone_numbers: {e}")
-                    });
-                self
-            }
-            pub fn social_handles<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::SocialHandle>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.social_handles = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for social_handles: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn websites<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.websites = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for websites: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<AttendeeContactInfo>
-        for super::AttendeeContactInfo {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AttendeeContactInfo,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    emails: value.emails?,
-                    phone_numbers: value.phone_numbers?,
-                    social_handles: value.social_handles?,
-                    websites: value.websites?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::AttendeeContactInfo> for AttendeeContactInfo {
-            fn from(value: super::AttendeeContactInfo) -> Self {
-                Self {
-                    emails: Ok(value.emails),
-                    phone_numbers: Ok(value.phone_numbers),
-                    social_handles: Ok(value.social_handles),
-                    websites: Ok(value.websites),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct AudioAttachment {
-            duration: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            file_size: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            mimetype: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                super::AudioAttachmentType,
-                ::std::string::String,
-            >,
-            unavailable: ::std::result::Result<bool, ::std::string::String>,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            url_expires_at: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            voice_note: ::std::result::Result<bool, ::std::string::String>,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for AudioAttachment {
-            fn default() -> Self {
-                Self {
-                    duration: Ok(Default::default()),
-                    file_size: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
-                    mimetype: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
-                    unavailable: Err("no value supplied for unavailable".to_string()),
-                    url: Ok(Default::default()),
-                    url_expires_at: Ok(Default::default()),
-                    voice_note: Err("no value supplied for voice_note".to_string()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl AudioAttachment {
-            pub fn duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for duration: {e}")
-                    });
-                self
-            }
-            pub fn file_size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.file_size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for file_size: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn mimetype<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mimetype = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mimetype: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::AudioAttachmentType>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn unavailable<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.unavailable = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for unavailable: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            pub fn url_expires_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url_expires_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for url_expires_at: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn voice_note<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.voice_note = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for voice_note: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<AudioAttachment> for super::AudioAttachment {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AudioAttachment,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    duration: value.duration?,
-                    file_size: value.file_size?,
-                    id: value.id?,
-                    mimetype: value.mimetype?,
-                    type_: value.type_?,
-                    unavailable: value.unavailable?,
-                    url: value.url?,
-                    url_expires_at: value.url_expires_at?,
-                    voice_note: value.voice_note?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::AudioAttachment> for AudioAttachment {
-            fn from(value: super::AudioAttachment) -> Self {
-                Self {
-                    duration: Ok(value.duration),
-                    file_size: Ok(value.file_size),
-                    id: Ok(value.id),
-                    mimetype: Ok(value.mimetype),
-                    type_: Ok(value.type_),
-                    unavailable: Ok(value.unavailable),
-                    url: Ok(value.url),
-                    url_expires_at: Ok(value.url_expires_at),
-                    voice_note: Ok(value.voice_note),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct Chat {
-            account_id: ::std::result::Result<
-                super::ChatAccountId,
-                ::std::string::String,
-            >,
-            account_type: ::std::result::Result<
-                crate::generated::open::AccountType,
-                ::std::string::String,
-            >,
-            archived: ::std::result::Result<
-                crate::generated::open::Flag,
-                ::std::string::String,
-            >,
-            attendee_provider_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            content_type: ::std::result::Result<
-                ::std::option::Option<crate::generated::open::ChatContentType>,
-                ::std::string::String,
-            >,
-            disabled_features: ::std::result::Result<
-                ::std::vec::Vec<crate::generated::open::ChatDisabledFeature>,
-                ::std::string::String,
-            >,
-            folder: ::std::result::Result<
-                ::std::vec::Vec<crate::generated::open::ChatFolder>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<super::ChatId, ::std::string::String>,
-            mailbox_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            muted_until: ::std::result::Result<
-                super::ChatMutedUntil,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            object: ::std::result::Result<super::ChatObject, ::std::string::String>,
-            organization_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            provider_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            read_only: ::std::result::Result<
-                crate::generated::open::ChatReadOnly,
-                ::std::string::String,
-            >,
-            subject: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            timestamp: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                crate::generated::open::ChatType,
-                ::std::string::String,
-            >,
-            unread_count: ::std::result::Result<f64, ::std::string::String>,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for Chat {
-            fn default() -> Self {
-                Self {
-                    account_id: Err("no value supplied for account_id".to_string()),
-                    account_type: Err("no value supplied for account_type".to_string()),
-                    archived: Err("no value supplied for archived".to_string()),
-                    attendee_provider_id: Ok(Default::default()),
-                    content_type: Ok(Default::default()),
-                    disabled_features: Ok(Default::default()),
-                    folder: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
-                    mailbox_id: Ok(Default::default()),
-                    muted_until: Err("no value supplied for muted_until".to_string()),
-                    name: Err("no value supplied for name".to_string()),
-                    object: Err("no value supplied for object".to_string()),
-                    organization_id: Ok(Default::default()),
-                    provider_id: Err("no value supplied for provider_id".to_string()),
-                    read_only: Err("no value supplied for read_only".to_string()),
-                    subject: Ok(Default::default()),
-                    timestamp: Err("no value supplied for timestamp".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
-                    unread_count: Err("no value supplied for unread_count".to_string()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl Chat {
-            pub fn account_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ChatAccountId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for account_id: {e}")
-                    });
-                self
-            }
-            pub fn account_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::open::AccountType>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for account_type: {e}")
-                    });
-                self
-            }
-            pub fn archived<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::open::Flag>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.archived = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for archived: {e}")
-                    });
-                self
-            }
-            pub fn attendee_provider_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attendee_provider_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for attendee_provider_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn content_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::open::ChatContentType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.content_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for content_type: {e}")
-                    });
-                self
-            }
-            pub fn disabled_features<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<crate::generated::open::ChatDisabledFeature>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.disabled_features = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for disabled_features: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn folder<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<crate::generated::open::ChatFolder>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.folder = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for folder: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ChatId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn mailbox_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mailbox_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mailbox_id: {e}")
-                    });
-                self
-            }
-            pub fn muted_until<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ChatMutedUntil>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.muted_until = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for muted_until: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn object<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ChatObject>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
-                self
-            }
-            pub fn organization_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.organization_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for organization_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn provider_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.provider_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for provider_id: {e}")
-                    });
-                self
-            }
-            pub fn read_only<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::open::ChatReadOnly>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.read_only = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for read_only: {e}")
-                    });
-                self
-            }
-            pub fn subject<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.subject = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for subject: {e}")
-                    });
-                self
-            }
-            pub fn timestamp<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::open::ChatType>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn unread_count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.unread_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for unread_count: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<Chat> for super::Chat {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Chat,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_id: value.account_id?,
-                    account_type: value.account_type?,
-                    archived: value.archived?,
-                    attendee_provider_id: value.attendee_provider_id?,
-                    content_type: value.content_type?,
-                    disabled_features: value.disabled_features?,
-                    folder: value.folder?,
-                    id: value.id?,
-                    mailbox_id: value.mailbox_id?,
-                    muted_until: value.muted_until?,
-                    name: value.name?,
-                    object: value.object?,
-                    organization_id: value.organization_id?,
-                    provider_id: value.provider_id?,
-                    read_only: value.read_only?,
-                    subject: value.subject?,
-                    timestamp: value.timestamp?,
-                    type_: value.type_?,
-                    unread_count: value.unread_count?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::Chat> for Chat {
-            fn from(value: super::Chat) -> Self {
-                Self {
-                    account_id: Ok(value.account_id),
-                    account_type: Ok(value.account_type),
-                    archived: Ok(value.archived),
-                    attendee_provider_id: Ok(value.attendee_provider_id),
-                    content_type: Ok(value.content_type),
-                    disabled_features: Ok(value.disabled_features),
-                    folder: Ok(value.folder),
-                    id: Ok(value.id),
-                    mailbox_id: Ok(value.mailbox_id),
-                    muted_until: Ok(value.muted_until),
-                    name: Ok(value.name),
-                    object: Ok(value.object),
-                    organization_id: Ok(value.organization_id),
-                    provider_id: Ok(value.provider_id),
-                    read_only: Ok(value.read_only),
-                    subject: Ok(value.subject),
-                    timestamp: Ok(value.timestamp),
-                    type_: Ok(value.type_),
-                    unread_count: Ok(value.unread_count),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct ChatActionGetInviteLink {
-            action: ::std::result::Result<
-                super::ChatActionGetInviteLinkAction,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for ChatActionGetInviteLink {
-            fn default() -> Self {
-                Self {
-                    action: Err("no value supplied for action".to_string()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ChatActionGetInviteLink {
-            pub fn action<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ChatActionGetInviteLinkAction>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.action = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for action: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<ChatActionGetInviteLink>
-        for super::ChatActionGetInviteLink {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ChatActionGetInviteLink,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { action: value.action? })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::ChatActionGetInviteLink>
-        for ChatActionGetInviteLink {
-            fn from(value: super::ChatActionGetInviteLink) -> Self {
-                Self { action: Ok(value.action) }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct ChatActionWithValue {
-            action: ::std::result::Result<
-                super::ChatActionWithValueAction,
-                ::std::string::String,
-            >,
-            value: ::std::result::Result<super::ChatActionValue, ::std::string::String>,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for ChatActionWithValue {
-            fn default() -> Self {
-                Self {
-                    action: Err("no value supplied for action".to_string()),
-                    value: Err("no value supplied for value".to_string()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ChatActionWithValue {
-            pub fn action<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ChatActionWithValueAction>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.action = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for action: {e}")
-                    });
-                self
-            }
-            pub fn value<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ChatActionValue>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.value = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<ChatActionWithValue>
-        for super::ChatActionWithValue {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ChatActionWithValue,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    action: value.action?,
-                    value: value.value?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::ChatActionWithValue> for ChatActionWithValue {
-            fn from(value: super::ChatActionWithValue) -> Self {
-                Self {
-                    action: Ok(value.action),
-                    value: Ok(value.value),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct ChatAttendee {
-            account_id: ::std::result::Result<
-                super::ChatAttendeeAccountId,
-                ::std::string::String,
-            >,
-            hidden: ::std::result::Result<
-                ::std::option::Option<crate::generated::open::Flag>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<super::ChatAttendeeId, ::std::string::String>,
-            is_self: ::std::result::Result<
-                crate::generated::open::Flag,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            object: ::std::result::Result<
-                super::ChatAttendeeObject,
-                ::std::string::String,
-            >,
-            picture_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            profile_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            provider_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            specifics: ::std::result::Result<
-                ::std::option::Option<crate::generated::open::ChatAttendeeSpecifics>,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for ChatAttendee {
-            fn default() -> Self {
-                Self {
-                    account_id: Err("no value supplied for account_id".to_string()),
-                    hidden: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
-                    is_self: Err("no value supplied for is_self".to_string()),
-                    name: Err("no value supplied for name".to_string()),
-                    object: Err("no value supplied for object".to_string()),
-                    picture_url: Ok(Default::default()),
-                    profile_url: Ok(Default::default()),
-                    provider_id: Err("no value supplied for provider_id".to_string()),
-                    specifics: Ok(Default::default()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ChatAttendee {
-            pub fn account_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ChatAttendeeAccountId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for account_id: {e}")
-                    });
-                self
-            }
-            pub fn hidden<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::open::Flag>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.hidden = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for hidden: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ChatAttendeeId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn is_self<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::open::Flag>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_self = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_self: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn object<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ChatAttendeeObject>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
-                self
-            }
-            pub fn picture_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.picture_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for picture_url: {e}")
-                    });
-                self
-            }
-            pub fn profile_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.profile_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for profile_url: {e}")
-                    });
-                self
-            }
-            pub fn provider_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.provider_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for provider_id: {e}")
-                    });
-                self
-            }
-            pub fn specifics<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::open::ChatAttendeeSpecifics>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.specifics = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for specifics: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<ChatAttendee> for super::ChatAttendee {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ChatAttendee,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_id: value.account_id?,
-                    hidden: value.hidden?,
-                    id: value.id?,
-                    is_self: value.is_self?,
-                    name: value.name?,
-                    object: value.object?,
-                    picture_url: value.picture_url?,
-                    profile_url: value.profile_url?,
-                    provider_id: value.provider_id?,
-                    specifics: value.specifics?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::ChatAttendee> for ChatAttendee {
-            fn from(value: super::ChatAttendee) -> Self {
-                Self {
-                    account_id: Ok(value.account_id),
-                    hidden: Ok(value.hidden),
-                    id: Ok(value.id),
-                    is_self: Ok(value.is_self),
-                    name: Ok(value.name),
-                    object: Ok(value.object),
-                    picture_url: Ok(value.picture_url),
-                    profile_url: Ok(value.profile_url),
-                    provider_id: Ok(value.provider_id),
-                    specifics: Ok(value.specifics),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct ChatAttendeeList {
-            cursor: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            items: ::std::result::Result<
-                ::std::vec::Vec<super::ChatAttendee>,
-                ::std::string::String,
-            >,
-            object: ::std::result::Result<
-                super::ChatAttendeeListObject,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for ChatAttendeeList {
-            fn default() -> Self {
-                Self {
-                    cursor: Err("no value supplied for cursor".to_string()),
-                    items: Err("no value supplied for items".to_string()),
-                    object: Err("no value supplied for object".to_string()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ChatAttendeeList {
-            pub fn cursor<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cursor = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cursor: {e}")
-                    });
-                self
-            }
-            pub fn items<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ChatAttendee>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.items = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for items: {e}")
-                    });
-                self
-            }
-            pub fn object<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ChatAttendeeListObject>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<ChatAttendeeList> for super::ChatAttendeeList {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ChatAttendeeList,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    cursor: value.cursor?,
-                    items: value.items?,
-                    object: value.object?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::ChatAttendeeList> for ChatAttendeeList {
-            fn from(value: super::ChatAttendeeList) -> Self {
-                Self {
-                    cursor: Ok(value.cursor),
-                    items: Ok(value.items),
-                    object: Ok(value.object),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct ChatDetails {
-            account_id: ::std::result::Result<
-                super::ChatDetailsAccountId,
-                ::std::string::String,
-            >,
-            account_type: ::std::result::Result<
-                crate::generated::open::AccountType,
-                ::std::string::String,
-            >,
-            archived: ::std::result::Result<
-                crate::generated::open::Flag,
-                ::std::string::String,
-            >,
-            attendee_provider_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            content_type: ::std::result::Result<
-                ::std::option::Option<crate::generated::open::ChatContentType>,
-                ::std::string::String,
-            >,
-            disabled_features: ::std::result::Result<
-                ::std::vec::Vec<crate::generated::open::ChatDisabledFeature>,
-                ::std::string::String,
-            >,
-            folder: ::std::result::Result<
-                ::std::vec::Vec<crate::generated::open::ChatFolder>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<super::ChatDetailsId, ::std::string::String>,
-            last_message: ::std::result::Result<
-                ::std::option::Option<super::ChatLastMessage>,
-                ::std::string::String,
-            >,
-            mailbox_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            muted_until: ::std::result::Result<
-                super::ChatMutedUntil,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            object: ::std::result::Result<
-                super::ChatDetailsObject,
-                ::std::string::String,
-            >,
-            organization_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            provider_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            read_only: ::std::result::Result<
-                crate::generated::open::ChatReadOnly,
-                ::std::string::String,
-            >,
-            subject: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            timestamp: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                crate::generated::open::ChatType,
-                ::std::string::String,
-            >,
-            unread_count: ::std::result::Result<f64, ::std::string::String>,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for ChatDetails {
-            fn default() -> Self {
-                Self {
-                    account_id: Err("no value supplied for account_id".to_string()),
-                    account_type: Err("no value supplied for account_type".to_string()),
-                    archived: Err("no value supplied for archived".to_string()),
-                    attendee_provider_id: Ok(Default::default()),
-                    content_type: Ok(Default::default()),
-                    disabled_features: Ok(Default::default()),
-                    folder: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
-                    last_message: Err("no value supplied for last_message".to_string()),
-                    mailbox_id: Ok(Default::default()),
-                    muted_until: Err("no value supplied for muted_until".to_string()),
-                    name: Err("no value supplied for name".to_string()),
-                    object: Err("no value supplied for object".to_string()),
-                    organization_id: Ok(Default::default()),
-                    provider_id: Err("no value supplied for provider_id".to_string()),
-                    read_only: Err("no value supplied for read_only".to_string()),
-                    subject: Ok(Default::default()),
-                    timestamp: Err("no value supplied for timestamp".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
-                    unread_count: Err("no value supplied for unread_count".to_string()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ChatDetails {
-            pub fn account_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ChatDetailsAccountId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for account_id: {e}")
-                    });
-                self
-            }
-            pub fn account_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::open::AccountType>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for account_type: {e}")
-                    });
-                self
-            }
-            pub fn archived<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::open::Flag>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.archived = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for archived: {e}")
-                    });
-                self
-            }
-            pub fn attendee_provider_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attendee_provider_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for attendee_provider_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn content_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::open::ChatContentType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.content_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for content_type: {e}")
-                    });
-                self
-            }
-            pub fn disabled_features<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<crate::generated::open::ChatDisabledFeature>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.disabled_features = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for disabled_features: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn folder<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<crate::generated::open::ChatFolder>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.folder = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for folder: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ChatDetailsId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn last_message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ChatLastMessage>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.last_message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for last_message: {e}")
-                    });
-                self
-            }
-            pub fn mailbox_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mailbox_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mailbox_id: {e}")
-                    });
-                self
-            }
-            pub fn muted_until<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ChatMutedUntil>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.muted_until = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for muted_until: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn object<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ChatDetailsObject>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
-                self
-            }
-            pub fn organization_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.organization_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for organization_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn provider_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.provider_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for provider_id: {e}")
-                    });
-                self
-            }
-            pub fn read_only<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::open::ChatReadOnly>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.read_only = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for read_only: {e}")
-                    });
-                self
-            }
-            pub fn subject<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.subject = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for subject: {e}")
-                    });
-                self
-            }
-            pub fn timestamp<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::open::ChatType>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn unread_count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.unread_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for unread_count: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<ChatDetails> for super::ChatDetails {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ChatDetails,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_id: value.account_id?,
-                    account_type: value.account_type?,
-                    archived: value.archived?,
-                    attendee_provider_id: value.attendee_provider_id?,
-                    content_type: value.content_type?,
-                    disabled_features: value.disabled_features?,
-                    folder: value.folder?,
-                    id: value.id?,
-                    last_message: value.last_message?,
-                    mailbox_id: value.mailbox_id?,
-                    muted_until: value.muted_until?,
-                    name: value.name?,
-                    object: value.object?,
-                    organization_id: value.organization_id?,
-                    provider_id: value.provider_id?,
-                    read_only: value.read_only?,
-                    subject: value.subject?,
-                    timestamp: value.timestamp?,
-                    type_: value.type_?,
-                    unread_count: value.unread_count?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::ChatDetails> for ChatDetails {
-            fn from(value: super::ChatDetails) -> Self {
-                Self {
-                    account_id: Ok(value.account_id),
-                    account_type: Ok(value.account_type),
-                    archived: Ok(value.archived),
-                    attendee_provider_id: Ok(value.attendee_provider_id),
-                    content_type: Ok(value.content_type),
-                    disabled_features: Ok(value.disabled_features),
-                    folder: Ok(value.folder),
-                    id: Ok(value.id),
-                    last_message: Ok(value.last_message),
-                    mailbox_id: Ok(value.mailbox_id),
-                    muted_until: Ok(value.muted_until),
-                    name: Ok(value.name),
-                    object: Ok(value.object),
-                    organization_id: Ok(value.organization_id),
-                    provider_id: Ok(value.provider_id),
-                    read_only: Ok(value.read_only),
-                    subject: Ok(value.subject),
-                    timestamp: Ok(value.timestamp),
-                    type_: Ok(value.type_),
-                    unread_count: Ok(value.unread_count),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct ChatHistorySync {
-            chat_id: ::std::result::Result<
-                super::ChatHistorySyncChatId,
-                ::std::string::String,
-            >,
-            object: ::std::result::Result<
-                super::ChatHistorySyncObject,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                crate::generated::open::ChatHistorySyncStatus,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for ChatHistorySync {
-            fn default() -> Self {
-                Self {
-                    chat_id: Err("no value supplied for chat_id".to_string()),
-                    object: Err("no value supplied for object".to_string()),
-                    status: Err("no value supplied for status".to_string()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ChatHistorySync {
-            pub fn chat_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ChatHistorySyncChatId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.chat_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for chat_id: {e}")
-                    });
-                self
-            }
-            pub fn object<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ChatHistorySyncObject>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    crate::generated::open::ChatHistorySyncStatus,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<ChatHistorySync> for super::ChatHistorySync {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ChatHistorySync,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    chat_id: value.chat_id?,
-                    object: value.object?,
-                    status: value.status?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::ChatHistorySync> for ChatHistorySync {
-            fn from(value: super::ChatHistorySync) -> Self {
-                Self {
-                    chat_id: Ok(value.chat_id),
-                    object: Ok(value.object),
-                    status: Ok(value.status),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct ChatLastMessage {
-            account_id: ::std::result::Result<
-                super::ChatLastMessageAccountId,
-                ::std::string::String,
-            >,
-            attachments: ::std::result::Result<
-                ::std::vec::Vec<crate::generated::open::Attachment>,
-                ::std::string::String,
-            >,
-            attendee_distance: ::std::result::Result<
-                ::std::option::Option<crate::generated::open::AttendeeDistance>,
-                ::std::string::String,
-            >,
-            attendee_type: ::std::result::Result<
-                ::std::option::Option<crate::generated::open::AttendeeType>,
-                ::std::string::String,
-            >,
-            behavior: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            chat_id: ::std::result::Result<
-                super::ChatLastMessageChatId,
-                ::std::string::String,
-            >,
-            chat_provider_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            deleted: ::std::result::Result<
-                crate::generated::open::Flag,
-                ::std::string::String,
-            >,
-            delivered: ::std::result::Result<
-                crate::generated::open::Flag,
-                ::std::string::String,
-            >,
-            edited: ::std::result::Result<
-                crate::generated::open::Flag,
-                ::std::string::String,
-            >,
-            event_type: ::std::result::Result<
-                ::std::option::Option<crate::generated::open::EventType>,
-                ::std::string::String,
-            >,
-            hidden: ::std::result::Result<
-                crate::generated::open::Flag,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<super::ChatLastMessageId, ::std::string::String>,
-            is_event: ::std::result::Result<
-                crate::generated::open::Flag,
-                ::std::string::String,
-            >,
-            is_sender: ::std::result::Result<
-                crate::generated::open::Flag,
-                ::std::string::String,
-            >,
-            message_type: ::std::result::Result<
-                ::std::option::Option<crate::generated::open::MessageType>,
-                ::std::string::String,
-            >,
-            original: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            parent: ::std::result::Result<
-                ::std::option::Option<super::ChatLastMessageParent>,
-                ::std::string::String,
-            >,
-            provider_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            quoted: ::std::result::Result<
-                ::std::option::Option<super::QuotedMessage>,
-                ::std::string::String,
-            >,
-            reactions: ::std::result::Result<
-                ::std::vec::Vec<super::Reaction>,
-                ::std::string::String,
-            >,
-            replies: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            reply_by: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            reply_to: ::std::result::Result<
-                ::std::option::Option<super::ReplyTo>,
-                ::std::string::String,
-            >,
-            seen: ::std::result::Result<
-                crate::generated::open::Flag,
-                ::std::string::String,
-            >,
-            seen_by: ::std::result::Result<
-                ::std::collections::HashMap<::std::string::String, super::SeenByValue>,
-                ::std::string::String,
-            >,
-            sender_attendee_id: ::std::result::Result<
-                super::ChatLastMessageSenderAttendeeId,
-                ::std::string::String,
-            >,
-            sender_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            sender_urn: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            subject: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            text: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            timestamp: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for ChatLastMessage {
-            fn default() -> Self {
-                Self {
-                    account_id: Err("no value supplied for account_id".to_string()),
-                    attachments: Err("no value supplied for attachments".to_string()),
-                    attendee_distance: Ok(Default::default()),
-                    attendee_type: Ok(Default::default()),
-                    behavior: Err("no value supplied for behavior".to_string()),
-                    chat_id: Err("no value supplied for chat_id".to_string()),
-                    chat_provider_id: Err(
-                        "no value supplied for chat_provider_id".to_string(),
-                    ),
-                    deleted: Err("no value supplied for deleted".to_string()),
-                    delivered: Err("no value supplied for delivered".to_string()),
-                    edited: Err("no value supplied for edited".to_string()),
-                    event_type: Ok(Default::default()),
-                    hidden: Err("no value supplied for hidden".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                    is_event: Err("no value supplied for is_event".to_string()),
-                    is_sender: Err("no value supplied for is_sender".to_string()),
-                    message_type: Ok(Default::default()),
-                    original: Err("no value supplied for original".to_string()),
-                    parent: Ok(Default::default()),
-                    provider_id: Err("no value supplied for provider_id".to_string()),
-                    quoted: Ok(Default::default()),
-                    reactions: Err("no value supplied for reactions".to_string()),
-                    replies: Ok(Default::default()),
-                    reply_by: Ok(Default::default()),
-                    reply_to: Ok(Default::default()),
-                    seen: Err("no value supplied for seen".to_string()),
-                    seen_by: Err("no value supplied for seen_by".to_string()),
-                    sender_attendee_id: Err(
-                        "no value supplied for sender_attendee_id".to_string(),
-                    ),
-                    sender_id: Err("no value supplied for sender_id".to_string()),
-                    sender_urn: Ok(Default::default()),
-                    subject: Ok(Default::default()),
-                    text: Err("no value supplied for text".to_string()),
-                    timestamp: Err("no value supplied for timestamp".to_string()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ChatLastMessage {
-            pub fn account_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ChatLastMessageAccountId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for account_id: {e}")
-                    });
-                self
-            }
-            pub fn attachments<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<crate::generated::open::Attachment>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attachments = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attachments: {e}")
-                    });
-                self
-            }
-            pub fn attendee_distance<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::open::AttendeeDistance>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attendee_distance = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for attendee_distance: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn attendee_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::open::AttendeeType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attendee_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attendee_type: {e}")
-                    });
-                self
-            }
-            pub fn behavior<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.behavior = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for behavior: {e}")
-                    });
-                self
-            }
-            pub fn chat_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ChatLastMessageChatId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.chat_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for chat_id: {e}")
-                    });
-                self
-            }
-            pub fn chat_provider_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.chat_provider_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for chat_provider_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn deleted<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::open::Flag>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.deleted = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for deleted: {e}")
-                    });
-                self
-            }
-            pub fn delivered<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::open::Flag>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.delivered = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for delivered: {e}")
-                    });
-                self
-            }
-            pub fn edited<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::open::Flag>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.edited = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for edited: {e}")
-                    });
-                self
-            }
-            pub fn event_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::open::EventType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.event_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for event_type: {e}")
-                    });
-                self
-            }
-            pub fn hidden<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::open::Flag>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.hidden = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for hidden: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ChatLastMessageId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn is_event<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::open::Flag>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_event = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_event: {e}")
-                    });
-                self
-            }
-            pub fn is_sender<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::open::Flag>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_sender = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_sender: {e}")
-                    });
-                self
-            }
-            pub fn message_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::open::MessageType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message_type: {e}")
-                    });
-                self
-            }
-            pub fn original<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.original = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for original: {e}")
-                    });
-                self
-            }
-            pub fn parent<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ChatLastMessageParent>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.parent = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for parent: {e}")
-                    });
-                self
-            }
-            pub fn provider_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.provider_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for provider_id: {e}")
-                    });
-                self
-            }
-            pub fn quoted<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::QuotedMessage>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.quoted = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for quoted: {e}")
-                    });
-                self
-            }
-            pub fn reactions<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Reaction>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reactions = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reactions: {e}")
-                    });
-                self
-            }
-            pub fn replies<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.replies = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for replies: {e}")
-                    });
-                self
-            }
-            pub fn reply_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reply_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reply_by: {e}")
-                    });
-                self
-            }
-            pub fn reply_to<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::ReplyTo>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reply_to = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reply_to: {e}")
-                    });
-                self
-            }
-            pub fn seen<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::open::Flag>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.seen = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for seen: {e}")
-                    });
-                self
-            }
-            pub fn seen_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        super::SeenByValue,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.seen_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for seen_by: {e}")
-                    });
-                self
-            }
-            pub fn sender_attendee_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ChatLastMessageSenderAttendeeId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sender_attendee_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for sender_attendee_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn sender_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sender_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sender_id: {e}")
-                    });
-                self
-            }
-            pub fn sender_urn<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sender_urn = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sender_urn: {e}")
-                    });
-                self
-            }
-            pub fn subject<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.subject = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for subject: {e}")
-                    });
-                self
-            }
-            pub fn text<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.text = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for text: {e}")
-                    });
-                self
-            }
-            pub fn timestamp<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<ChatLastMessage> for super::ChatLastMessage {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ChatLastMessage,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_id: value.account_id?,
-                    attachments: value.attachments?,
-                    attendee_distance: value.attendee_distance?,
-                    attendee_type: value.attendee_type?,
-                    behavior: value.behavior?,
-                    chat_id: value.chat_id?,
-                    chat_provider_id: value.chat_provider_id?,
-                    deleted: value.deleted?,
-                    delivered: value.delivered?,
-                    edited: value.edited?,
-                    event_type: value.event_type?,
-                    hidden: value.hidden?,
-                    id: value.id?,
-                    is_event: value.is_event?,
-                    is_sender: value.is_sender?,
-                    message_type: value.message_type?,
-                    original: value.original?,
-                    parent: value.parent?,
-                    provider_id: value.provider_id?,
-                    quoted: value.quoted?,
-                    reactions: value.reactions?,
-                    replies: value.replies?,
-                    reply_by: value.reply_by?,
-                    reply_to: value.reply_to?,
-                    seen: value.seen?,
-                    seen_by: value.seen_by?,
-                    sender_attendee_id: value.sender_attendee_id?,
-                    sender_id: value.sender_id?,
-                    sender_urn: value.sender_urn?,
-                    subject: value.subject?,
-                    text: value.text?,
-                    timestamp: value.timestamp?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::ChatLastMessage> for ChatLastMessage {
-            fn from(value: super::ChatLastMessage) -> Self {
-                Self {
-                    account_id: Ok(value.account_id),
-                    attachments: Ok(value.attachments),
-                    attendee_distance: Ok(value.attendee_distance),
-                    attendee_type: Ok(value.attendee_type),
-                    behavior: Ok(value.behavior),
-                    chat_id: Ok(value.chat_id),
-                    chat_provider_id: Ok(value.chat_provider_id),
-                    deleted: Ok(value.deleted),
-                    delivered: Ok(value.delivered),
-                    edited: Ok(value.edited),
-                    event_type: Ok(value.event_type),
-                    hidden: Ok(value.hidden),
-                    id: Ok(value.id),
-                    is_event: Ok(value.is_event),
-                    is_sender: Ok(value.is_sender),
-                    message_type: Ok(value.message_type),
-                    original: Ok(value.original),
-                    parent: Ok(value.parent),
-                    provider_id: Ok(value.provider_id),
-                    quoted: Ok(value.quoted),
-                    reactions: Ok(value.reactions),
-                    replies: Ok(value.replies),
-                    reply_by: Ok(value.reply_by),
-                    reply_to: Ok(value.reply_to),
-                    seen: Ok(value.seen),
-                    seen_by: Ok(value.seen_by),
-                    sender_attendee_id: Ok(value.sender_attendee_id),
-                    sender_id: Ok(value.sender_id),
-                    sender_urn: Ok(value.sender_urn),
-                    subject: Ok(value.subject),
-                    text: Ok(value.text),
-                    timestamp: Ok(value.timestamp),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct ChatList {
-            cursor: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            items: ::std::result::Result<
-                ::std::vec::Vec<super::Chat>,
-                ::std::string::String,
-            >,
-            object: ::std::result::Result<super::ChatListObject, ::std::string::String>,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for ChatList {
-            fn default() -> Self {
-                Self {
-                    cursor: Err("no value supplied for cursor".to_string()),
-                    items: Err("no value supplied for items".to_string()),
-                    object: Err("no value supplied for object".to_string()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ChatList {
-            pub fn cursor<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cursor = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cursor: {e}")
-                    });
-                self
-            }
-            pub fn items<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Chat>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.items = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for items: {e}")
-                    });
-                self
-            }
-            pub fn object<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ChatListObject>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<ChatList> for super::ChatList {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ChatList,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    cursor: value.cursor?,
-                    items: value.items?,
-                    object: value.object?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::ChatList> for ChatList {
-            fn from(value: super::ChatList) -> Self {
-                Self {
-                    cursor: Ok(value.cursor),
-                    items: Ok(value.items),
-                    object: Ok(value.object),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct ChatPatched {
-            invite_link: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            object: ::std::result::Result<
-                super::ChatPatchedObject,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for ChatPatched {
-            fn default() -> Self {
-                Self {
-                    invite_link: Ok(Default::default()),
-                    object: Err("no value supplied for object".to_string()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ChatPatched {
-            pub fn invite_link<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.invite_link = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for invite_link: {e}")
-                    });
-                self
-            }
-            pub fn object<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ChatPatchedObject>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<ChatPatched> for super::ChatPatched {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ChatPatched,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    invite_link: value.invite_link?,
-                    object: value.object?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::ChatPatched> for ChatPatched {
-            fn from(value: super::ChatPatched) -> Self {
-                Self {
-                    invite_link: Ok(value.invite_link),
-                    object: Ok(value.object),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct ChatStarted {
-            chat_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            message_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            object: ::std::result::Result<
-                super::ChatStartedObject,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for ChatStarted {
-            fn default() -> Self {
-                Self {
-                    chat_id: Err("no value supplied for chat_id".to_string()),
-                    message_id: Err("no value supplied for message_id".to_string()),
-                    object: Err("no value supplied for object".to_string()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ChatStarted {
-            pub fn chat_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.chat_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for chat_id: {e}")
-                    });
-                self
-            }
-            pub fn message_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message_id: {e}")
-                    });
-                self
-            }
-            pub fn object<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ChatStartedObject>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<ChatStarted> for super::ChatStarted {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ChatStarted,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    chat_id: value.chat_id?,
-                    message_id: value.message_id?,
-                    object: value.object?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::ChatStarted> for ChatStarted {
-            fn from(value: super::ChatStarted) -> Self {
-                Self {
-                    chat_id: Ok(value.chat_id),
-                    message_id: Ok(value.message_id),
-                    object: Ok(value.object),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ErrorEnvelope {
-            detail: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            instance: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<f64, ::std::string::String>,
-            title: ::std::result::Result<::std::string::String, ::std::string::String>,
-            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ErrorEnvelope {
-            fn default() -> Self {
-                Self {
-                    detail: Ok(Default::default()),
-                    instance: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
-                    title: Err("no value supplied for title".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
-                }
-            }
-        }
-        impl ErrorEnvelope {
-            pub fn detail<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.detail = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for detail: {e}")
-                    });
-                self
-            }
-            pub fn instance<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.instance = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for instance: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ErrorEnvelope> for super::ErrorEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ErrorEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    detail: value.detail?,
-                    instance: value.instance?,
-                    status: value.status?,
-                    title: value.title?,
-                    type_: value.type_?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ErrorEnvelope> for ErrorEnvelope {
-            fn from(value: super::ErrorEnvelope) -> Self {
-                Self {
-                    detail: Ok(value.detail),
-                    instance: Ok(value.instance),
-                    status: Ok(value.status),
-                    title: Ok(value.title),
-                    type_: Ok(value.type_),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct FileAttachment {
-            file_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            file_size: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            mimetype: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                super::FileAttachmentType,
-                ::std::string::String,
-            >,
-            unavailable: ::std::result::Result<bool, ::std::string::String>,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            url_expires_at: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for FileAttachment {
-            fn default() -> Self {
-                Self {
-                    file_name: Err("no value supplied for file_name".to_string()),
-                    file_size: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
-                    mimetype: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
-                    unavailable: Err("no value supplied for unavailable".to_string()),
-                    url: Ok(Default::default()),
-                    url_expires_at: Ok(Default::default()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl FileAttachment {
-            pub fn file_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.file_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for file_name: {e}")
-                    });
-                self
-            }
-            pub fn file_size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.file_size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for file_size: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn mimetype<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mimetype = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mimetype: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::FileAttachmentType>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn unavailable<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.unavailable = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for unavailable: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            pub fn url_expires_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url_expires_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for url_expires_at: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<FileAttachment> for super::FileAttachment {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: FileAttachment,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    file_name: value.file_name?,
-                    file_size: value.file_size?,
-                    id: value.id?,
-                    mimetype: value.mimetype?,
-                    type_: value.type_?,
-                    unavailable: value.unavailable?,
-                    url: value.url?,
-                    url_expires_at: value.url_expires_at?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::FileAttachment> for FileAttachment {
-            fn from(value: super::FileAttachment) -> Self {
-                Self {
-                    file_name: Ok(value.file_name),
-                    file_size: Ok(value.file_size),
-                    id: Ok(value.id),
-                    mimetype: Ok(value.mimetype),
-                    type_: Ok(value.type_),
-                    unavailable: Ok(value.unavailable),
-                    url: Ok(value.url),
-                    url_expires_at: Ok(value.url_expires_at),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct FollowUpAfterDays {
-            days: ::std::result::Result<f64, ::std::string::String>,
-            timezone: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for FollowUpAfterDays {
-            fn default() -> Self {
-                Self {
-                    days: Err("no value supplied for days".to_string()),
-                    timezone: Err("no value supplied for timezone".to_string()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl FollowUpAfterDays {
-            pub fn days<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.days = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for days: {e}")
-                    });
-                self
-            }
-            pub fn timezone<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timezone = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timezone: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<FollowUpAfterDays> for super::FollowUpAfterDays {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: FollowUpAfterDays,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    days: value.days?,
-                    timezone: value.timezone?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::FollowUpAfterDays> for FollowUpAfterDays {
-            fn from(value: super::FollowUpAfterDays) -> Self {
-                Self {
-                    days: Ok(value.days),
-                    timezone: Ok(value.timezone),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct FollowUpAfterWeeks {
-            timezone: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            weeks: ::std::result::Result<f64, ::std::string::String>,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for FollowUpAfterWeeks {
-            fn default() -> Self {
-                Self {
-                    timezone: Err("no value supplied for timezone".to_string()),
-                    weeks: Err("no value supplied for weeks".to_string()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl FollowUpAfterWeeks {
-            pub fn timezone<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timezone = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timezone: {e}")
-                    });
-                self
-            }
-            pub fn weeks<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.weeks = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for weeks: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<FollowUpAfterWeeks> for super::FollowUpAfterWeeks {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: FollowUpAfterWeeks,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    timezone: value.timezone?,
-                    weeks: value.weeks?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::FollowUpAfterWeeks> for FollowUpAfterWeeks {
-            fn from(value: super::FollowUpAfterWeeks) -> Self {
-                Self {
-                    timezone: Ok(value.timezone),
-                    weeks: Ok(value.weeks),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct ForwardMessageRequest {
-            chat_id: ::std::result::Result<
-                super::ForwardMessageRequestChatId,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for ForwardMessageRequest {
-            fn default() -> Self {
-                Self {
-                    chat_id: Err("no value supplied for chat_id".to_string()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ForwardMessageRequest {
-            pub fn chat_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ForwardMessageRequestChatId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.chat_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for chat_id: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<ForwardMessageRequest>
-        for super::ForwardMessageRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ForwardMessageRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { chat_id: value.chat_id? })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::ForwardMessageRequest>
-        for ForwardMessageRequest {
-            fn from(value: super::ForwardMessageRequest) -> Self {
-                Self { chat_id: Ok(value.chat_id) }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct ImgAttachment {
-            file_size: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            mimetype: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            size: ::std::result::Result<super::AttachmentSize, ::std::string::String>,
-            sticker: ::std::result::Result<bool, ::std::string::String>,
-            type_: ::std::result::Result<
-                super::ImgAttachmentType,
-                ::std::string::String,
-            >,
-            unavailable: ::std::result::Result<bool, ::std::string::String>,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            url_expires_at: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for ImgAttachment {
-            fn default() -> Self {
-                Self {
-                    file_size: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
-                    mimetype: Ok(Default::default()),
-                    size: Err("no value supplied for size".to_string()),
-                    sticker: Err("no value supplied for sticker".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
-                    unavailable: Err("no value supplied for unavailable".to_string()),
-                    url: Ok(Default::default()),
-                    url_expires_at: Ok(Default::default()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ImgAttachment {
-            pub fn file_size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.file_size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for file_size: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn mimetype<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mimetype = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mimetype: {e}")
-                    });
-                self
-            }
-            pub fn size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::AttachmentSize>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for size: {e}")
-                    });
-                self
-            }
-            pub fn sticker<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sticker = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sticker: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ImgAttachmentType>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn unavailable<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.unavailable = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for unavailable: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            pub fn url_expires_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url_expires_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for url_expires_at: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<ImgAttachment> for super::ImgAttachment {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ImgAttachment,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    file_size: value.file_size?,
-                    id: value.id?,
-                    mimetype: value.mimetype?,
-                    size: value.size?,
-                    sticker: value.sticker?,
-                    type_: value.type_?,
-                    unavailable: value.unavailable?,
-                    url: value.url?,
-                    url_expires_at: value.url_expires_at?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::ImgAttachment> for ImgAttachment {
-            fn from(value: super::ImgAttachment) -> Self {
-                Self {
-                    file_size: Ok(value.file_size),
-                    id: Ok(value.id),
-                    mimetype: Ok(value.mimetype),
-                    size: Ok(value.size),
-                    sticker: Ok(value.sticker),
-                    type_: Ok(value.type_),
-                    unavailable: Ok(value.unavailable),
-                    url: Ok(value.url),
-                    url_expires_at: Ok(value.url_expires_at),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct InstagramAttendeeSpecifics {
-            provider: ::std::result::Result<
-                super::InstagramAttendeeSpecificsProvider,
-                ::std::string::String,
-            >,
-            public_identifier: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            relationship_status: ::std::result::Result<
-                super::InstagramRelationshipStatus,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for InstagramAttendeeSpecifics {
-            fn default() -> Self {
-                Self {
-                    provider: Err("no value supplied for provider".to_string()),
-                    public_identifier: Err(
-                        "no value supplied for public_identifier".to_string(),
-                    ),
-                    relationship_status: Err(
-                        "no value supplied for relationship_status".to_string(),
-                    ),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl InstagramAttendeeSpecifics {
-            pub fn provider<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::InstagramAttendeeSpecificsProvider>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.provider = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for provider: {e}")
-                    });
-                self
-            }
-            pub fn public_identifier<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.public_identifier = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for public_identifier: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn relationship_status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::InstagramRelationshipStatus>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.relationship_status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for relationship_status: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<InstagramAttendeeSpecifics>
-        for super::InstagramAttendeeSpecifics {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: InstagramAttendeeSpecifics,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    provider: value.provider?,
-                    public_identifier: value.public_identifier?,
-                    relationship_status: value.relationship_status?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::InstagramAttendeeSpecifics>
-        for InstagramAttendeeSpecifics {
-            fn from(value: super::InstagramAttendeeSpecifics) -> Self {
-                Self {
-                    provider: Ok(value.provider),
-                    public_identifier: Ok(value.public_identifier),
-                    relationship_status: Ok(value.relationship_status),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct InstagramRelationshipStatus {
-            followed_by: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            following: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            has_received_invitation: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            has_sent_invitation: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for InstagramRelationshipStatus {
-            fn default() -> Self {
-                Self {
-                    followed_by: Ok(Default::default()),
-                    following: Ok(Default::default()),
-                    has_received_invitation: Ok(Default::default()),
-                    has_sent_invitation: Ok(Default::default()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl InstagramRelationshipStatus {
-            pub fn followed_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.followed_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for followed_by: {e}")
-                    });
-                self
-            }
-            pub fn following<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.following = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for following: {e}")
-                    });
-                self
-            }
-            pub fn has_received_invitation<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.has_received_invitation = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for has_received_invitation: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn has_sent_invitation<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.has_sent_invitation = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for has_sent_invitation: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<InstagramRelationshipStatus>
-        for super::InstagramRelationshipStatus {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: InstagramRelationshipStatus,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    followed_by: value.followed_by?,
-                    following: value.following?,
-                    has_received_invitation: value.has_received_invitation?,
-                    has_sent_invitation: value.has_sent_invitation?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::InstagramRelationshipStatus>
-        for InstagramRelationshipStatus {
-            fn from(value: super::InstagramRelationshipStatus) -> Self {
-                Self {
-                    followed_by: Ok(value.followed_by),
-                    following: Ok(value.following),
-                    has_received_invitation: Ok(value.has_received_invitation),
-                    has_sent_invitation: Ok(value.has_sent_invitation),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct LinkedinAttendeeSpecifics {
-            contact_info: ::std::result::Result<
-                ::std::option::Option<super::AttendeeContactInfo>,
-                ::std::string::String,
-            >,
-            headline: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            location: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            member_urn: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            network_distance: ::std::result::Result<
-                ::std::option::Option<crate::generated::open::NetworkDistance>,
-                ::std::string::String,
-            >,
-            occupation: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            pending_invitation: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            provider: ::std::result::Result<
-                super::LinkedinAttendeeSpecificsProvider,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for LinkedinAttendeeSpecifics {
-            fn default() -> Self {
-                Self {
-                    contact_info: Ok(Default::default()),
-                    headline: Ok(Default::default()),
-                    location: Ok(Default::default()),
-                    member_urn: Err("no value supplied for member_urn".to_string()),
-                    network_distance: Ok(Default::default()),
-                    occupation: Ok(Default::default()),
-                    pending_invitation: Ok(Default::default()),
-                    provider: Err("no value supplied for provider".to_string()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl LinkedinAttendeeSpecifics {
-            pub fn contact_info<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AttendeeContactInfo>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.contact_info = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for contact_info: {e}")
-                    });
-                self
-            }
-            pub fn headline<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.headline = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for headline: {e}")
-                    });
-                self
-            }
-            pub fn location<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.location = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for location: {e}")
-                    });
-                self
-            }
-            pub fn member_urn<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.member_urn = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for member_urn: {e}")
-                    });
-                self
-            }
-            pub fn network_distance<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::open::NetworkDistance>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.network_distance = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for network_distance: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn occupation<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.occupation = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for occupation: {e}")
-                    });
-                self
-            }
-            pub fn pending_invitation<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pending_invitation = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pending_invitation: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn provider<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::LinkedinAttendeeSpecificsProvider>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.provider = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for provider: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<LinkedinAttendeeSpecifics>
-        for super::LinkedinAttendeeSpecifics {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: LinkedinAttendeeSpecifics,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    contact_info: value.contact_info?,
-                    headline: value.headline?,
-                    location: value.location?,
-                    member_urn: value.member_urn?,
-                    network_distance: value.network_distance?,
-                    occupation: value.occupation?,
-                    pending_invitation: value.pending_invitation?,
-                    provider: value.provider?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::LinkedinAttendeeSpecifics>
-        for LinkedinAttendeeSpecifics {
-            fn from(value: super::LinkedinAttendeeSpecifics) -> Self {
-                Self {
-                    contact_info: Ok(value.contact_info),
-                    headline: Ok(value.headline),
-                    location: Ok(value.location),
-                    member_urn: Ok(value.member_urn),
-                    network_distance: Ok(value.network_distance),
-                    occupation: Ok(value.occupation),
-                    pending_invitation: Ok(value.pending_invitation),
-                    provider: Ok(value.provider),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct LinkedinClassicOptions {
-            api: ::std::result::Result<
-                ::std::option::Option<super::LinkedinClassicOptionsApi>,
-                ::std::string::String,
-            >,
-            applicant_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            inmail: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            invitation_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            topic: ::std::result::Result<
-                ::std::option::Option<super::LinkedinClassicOptionsTopic>,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for LinkedinClassicOptions {
-            fn default() -> Self {
-                Self {
-                    api: Ok(Default::default()),
-                    applicant_id: Ok(Default::default()),
-                    inmail: Ok(Default::default()),
-                    invitation_id: Ok(Default::default()),
-                    topic: Ok(Default::default()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl LinkedinClassicOptions {
-            pub fn api<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::LinkedinClassicOptionsApi>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.api = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for api: {e}")
-                    });
-                self
-            }
-            pub fn applicant_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.applicant_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for applicant_id: {e}")
-                    });
-                self
-            }
-            pub fn inmail<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.inmail = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for inmail: {e}")
-                    });
-                self
-            }
-            pub fn invitation_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.invitation_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for invitation_id: {e}")
-                    });
-                self
-            }
-            pub fn topic<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::LinkedinClassicOptionsTopic>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.topic = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for topic: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<LinkedinClassicOptions>
-        for super::LinkedinClassicOptions {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: LinkedinClassicOptions,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    api: value.api?,
-                    applicant_id: value.applicant_id?,
-                    inmail: value.inmail?,
-                    invitation_id: value.invitation_id?,
-                    topic: value.topic?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::LinkedinClassicOptions>
-        for LinkedinClassicOptions {
-            fn from(value: super::LinkedinClassicOptions) -> Self {
-                Self {
-                    api: Ok(value.api),
-                    applicant_id: Ok(value.applicant_id),
-                    inmail: Ok(value.inmail),
-                    invitation_id: Ok(value.invitation_id),
-                    topic: Ok(value.topic),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct LinkedinPostAttachment {
-            file_size: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            mimetype: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                super::LinkedinPostAttachmentType,
-                ::std::string::String,
-            >,
-            unavailable: ::std::result::Result<bool, ::std::string::String>,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            url_expires_at: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for LinkedinPostAttachment {
-            fn default() -> Self {
-                Self {
-                    file_size: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
-                    mimetype: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
-                    unavailable: Err("no value supplied for unavailable".to_string()),
-                    url: Ok(Default::default()),
-                    url_expires_at: Ok(Default::default()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl LinkedinPostAttachment {
-            pub fn file_size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.file_size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for file_size: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn mimetype<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mimetype = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mimetype: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::LinkedinPostAttachmentType>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn unavailable<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.unavailable = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for unavailable: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            pub fn url_expires_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url_expires_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for url_expires_at: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<LinkedinPostAttachment>
-        for super::LinkedinPostAttachment {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: LinkedinPostAttachment,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    file_size: value.file_size?,
-                    id: value.id?,
-                    mimetype: value.mimetype?,
-                    type_: value.type_?,
-                    unavailable: value.unavailable?,
-                    url: value.url?,
-                    url_expires_at: value.url_expires_at?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::LinkedinPostAttachment>
-        for LinkedinPostAttachment {
-            fn from(value: super::LinkedinPostAttachment) -> Self {
-                Self {
-                    file_size: Ok(value.file_size),
-                    id: Ok(value.id),
-                    mimetype: Ok(value.mimetype),
-                    type_: Ok(value.type_),
-                    unavailable: Ok(value.unavailable),
-                    url: Ok(value.url),
-                    url_expires_at: Ok(value.url_expires_at),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct LinkedinRecruiterFollowUp {
-            attachments: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            scheduled_time: ::std::result::Result<
-                super::LinkedinFollowUpSchedule,
-                ::std::string::String,
-            >,
-            subject: ::std::result::Result<::std::string::String, ::std::string::String>,
-            text: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for LinkedinRecruiterFollowUp {
-            fn default() -> Self {
-                Self {
-                    attachments: Ok(Default::default()),
-                    scheduled_time: Err(
-                        "no value supplied for scheduled_time".to_string(),
-                    ),
-                    subject: Err("no value supplied for subject".to_string()),
-                    text: Err("no value supplied for text".to_string()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl LinkedinRecruiterFollowUp {
-            pub fn attachments<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attachments = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attachments: {e}")
-                    });
-                self
-            }
-            pub fn scheduled_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::LinkedinFollowUpSchedule>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.scheduled_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for scheduled_time: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn subject<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.subject = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for subject: {e}")
-                    });
-                self
-            }
-            pub fn text<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.text = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for text: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<LinkedinRecruiterFollowUp>
-        for super::LinkedinRecruiterFollowUp {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: LinkedinRecruiterFollowUp,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    attachments: value.attachments?,
-                    scheduled_time: value.scheduled_time?,
-                    subject: value.subject?,
-                    text: value.text?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::LinkedinRecruiterFollowUp>
-        for LinkedinRecruiterFollowUp {
-            fn from(value: super::LinkedinRecruiterFollowUp) -> Self {
-                Self {
-                    attachments: Ok(value.attachments),
-                    scheduled_time: Ok(value.scheduled_time),
-                    subject: Ok(value.subject),
-                    text: Ok(value.text),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct LinkedinRecruiterOptions {
-            api: ::std::result::Result<
-                super::LinkedinRecruiterOptionsApi,
-                ::std::string::String,
-            >,
-            email_address: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            follow_up: ::std::result::Result<
-                ::std::option::Option<super::LinkedinRecruiterFollowUp>,
-                ::std::string::String,
-            >,
-            hiring_project_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            job_posting_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            signature: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            visibility: ::std::result::Result<
-                ::std::option::Option<super::LinkedinRecruiterOptionsVisibility>,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for LinkedinRecruiterOptions {
-            fn default() -> Self {
-                Self {
-                    api: Err("no value supplied for api".to_string()),
-                    email_address: Ok(Default::default()),
-                    follow_up: Ok(Default::default()),
-                    hiring_project_id: Ok(Default::default()),
-                    job_posting_id: Ok(Default::default()),
-                    signature: Ok(Default::default()),
-                    visibility: Ok(Default::default()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl LinkedinRecruiterOptions {
-            pub fn api<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::LinkedinRecruiterOptionsApi>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.api = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for api: {e}")
-                    });
-                self
-            }
-            pub fn email_address<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.email_address = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email_address: {e}")
-                    });
-                self
-            }
-            pub fn follow_up<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::LinkedinRecruiterFollowUp>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.follow_up = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for follow_up: {e}")
-                    });
-                self
-            }
-            pub fn hiring_project_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.hiring_project_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for hiring_project_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn job_posting_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.job_posting_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for job_posting_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn signature<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.signature = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for signature: {e}")
-                    });
-                self
-            }
-            pub fn visibility<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::LinkedinRecruiterOptionsVisibility>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.visibility = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for visibility: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<LinkedinRecruiterOptions>
-        for super::LinkedinRecruiterOptions {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: LinkedinRecruiterOptions,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    api: value.api?,
-                    email_address: value.email_address?,
-                    follow_up: value.follow_up?,
-                    hiring_project_id: value.hiring_project_id?,
-                    job_posting_id: value.job_posting_id?,
-                    signature: value.signature?,
-                    visibility: value.visibility?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::LinkedinRecruiterOptions>
-        for LinkedinRecruiterOptions {
-            fn from(value: super::LinkedinRecruiterOptions) -> Self {
-                Self {
-                    api: Ok(value.api),
-                    email_address: Ok(value.email_address),
-                    follow_up: Ok(value.follow_up),
-                    hiring_project_id: Ok(value.hiring_project_id),
-                    job_posting_id: Ok(value.job_posting_id),
-                    signature: Ok(value.signature),
-                    visibility: Ok(value.visibility),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct LinkedinSalesNavigatorOptions {
-            api: ::std::result::Result<
-                super::LinkedinSalesNavigatorOptionsApi,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for LinkedinSalesNavigatorOptions {
-            fn default() -> Self {
-                Self {
-                    api: Err("no value supplied for api".to_string()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl LinkedinSalesNavigatorOptions {
-            pub fn api<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::LinkedinSalesNavigatorOptionsApi>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.api = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for api: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<LinkedinSalesNavigatorOptions>
-        for super::LinkedinSalesNavigatorOptions {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: LinkedinSalesNavigatorOptions,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { api: value.api? })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::LinkedinSalesNavigatorOptions>
-        for LinkedinSalesNavigatorOptions {
-            fn from(value: super::LinkedinSalesNavigatorOptions) -> Self {
-                Self { api: Ok(value.api) }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct Message {
-            account_id: ::std::result::Result<
-                super::MessageAccountId,
-                ::std::string::String,
-            >,
-            attachments: ::std::result::Result<
-                ::std::vec::Vec<crate::generated::open::Attachment>,
-                ::std::string::String,
-            >,
-            attendee_distance: ::std::result::Result<
-                ::std::option::Option<crate::generated::open::AttendeeDistance>,
-                ::std::string::String,
-            >,
-            attendee_type: ::std::result::Result<
-                ::std::option::Option<crate::generated::open::AttendeeType>,
-                ::std::string::String,
-            >,
-            behavior: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            chat_id: ::std::result::Result<super::MessageChatId, ::std::string::String>,
-            chat_provider_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            deleted: ::std::result::Result<
-                crate::generated::open::Flag,
-                ::std::string::String,
-            >,
-            delivered: ::std::result::Result<
-                crate::generated::open::Flag,
-                ::std::string::String,
-            >,
-            edited: ::std::result::Result<
-                crate::generated::open::Flag,
-                ::std::string::String,
-            >,
-            event_type: ::std::result::Result<
-                ::std::option::Option<crate::generated::open::EventType>,
-                ::std::string::String,
-            >,
-            hidden: ::std::result::Result<
-                crate::generated::open::Flag,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<super::MessageId, ::std::string::String>,
-            is_event: ::std::result::Result<
-                crate::generated::open::Flag,
-                ::std::string::String,
-            >,
-            is_forwarded: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            is_sender: ::std::result::Result<
-                crate::generated::open::Flag,
-                ::std::string::String,
-            >,
-            message_id: ::std::result::Result<
-                ::std::option::Option<super::MessageMessageId>,
-                ::std::string::String,
-            >,
-            message_type: ::std::result::Result<
-                ::std::option::Option<crate::generated::open::MessageType>,
-                ::std::string::String,
-            >,
-            object: ::std::result::Result<super::MessageObject, ::std::string::String>,
-            original: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            parent: ::std::result::Result<
-                ::std::option::Option<super::MessageParent>,
-                ::std::string::String,
-            >,
-            provider_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            quoted: ::std::result::Result<
-                ::std::option::Option<super::QuotedMessage>,
-                ::std::string::String,
-            >,
-            reactions: ::std::result::Result<
-                ::std::vec::Vec<super::Reaction>,
-                ::std::string::String,
-            >,
-            replies: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            reply_by: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            reply_to: ::std::result::Result<
-                ::std::option::Option<super::ReplyTo>,
-                ::std::string::String,
-            >,
-            seen: ::std::result::Result<
-                crate::generated::open::Flag,
-                ::std::string::String,
-            >,
-            seen_by: ::std::result::Result<
-                ::std::collections::HashMap<::std::string::String, super::SeenByValue>,
-                ::std::string::String,
-            >,
-            sender_attendee_id: ::std::result::Result<
-                super::MessageSenderAttendeeId,
-                ::std::string::String,
-            >,
-            sender_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            sender_urn: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            subject: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            text: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            timestamp: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for Message {
-            fn default() -> Self {
-                Self {
-                    account_id: Err("no value supplied for account_id".to_string()),
-                    attachments: Err("no value supplied for attachments".to_string()),
-                    attendee_distance: Ok(Default::default()),
-                    attendee_type: Ok(Default::default()),
-                    behavior: Err("no value supplied for behavior".to_string()),
-                    chat_id: Err("no value supplied for chat_id".to_string()),
-                    chat_provider_id: Err(
-                        "no value supplied for chat_provider_id".to_string(),
-                    ),
-                    deleted: Err("no value supplied for deleted".to_string()),
-                    delivered: Err("no value supplied for delivered".to_string()),
-                    edited: Err("no value supplied for edited".to_string()),
-                    event_type: Ok(Default::default()),
-                    hidden: Err("no value supplied for hidden".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                    is_event: Err("no value supplied for is_event".to_string()),
-                    is_forwarded: Ok(Default::default()),
-                    is_sender: Err("no value supplied for is_sender".to_string()),
-                    message_id: Ok(Default::default()),
-                    message_type: Ok(Default::default()),
-                    object: Err("no value supplied for object".to_string()),
-                    original: Err("no value supplied for original".to_string()),
-                    parent: Ok(Default::default()),
-                    provider_id: Err("no value supplied for provider_id".to_string()),
-                    quoted: Ok(Default::default()),
-                    reactions: Err("no value supplied for reactions".to_string()),
-                    replies: Ok(Default::default()),
-                    reply_by: Ok(Default::default()),
-                    reply_to: Ok(Default::default()),
-                    seen: Err("no value supplied for seen".to_string()),
-                    seen_by: Err("no value supplied for seen_by".to_string()),
-                    sender_attendee_id: Err(
-                        "no value supplied for sender_attendee_id".to_string(),
-                    ),
-                    sender_id: Err("no value supplied for sender_id".to_string()),
-                    sender_urn: Ok(Default::default()),
-                    subject: Ok(Default::default()),
-                    text: Err("no value supplied for text".to_string()),
-                    timestamp: Err("no value supplied for timestamp".to_string()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl Message {
-            pub fn account_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::MessageAccountId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for account_id: {e}")
-                    });
-                self
-            }
-            pub fn attachments<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<crate::generated::open::Attachment>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attachments = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attachments: {e}")
-                    });
-                self
-            }
-            pub fn attendee_distance<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::open::AttendeeDistance>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attendee_distance = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for attendee_distance: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn attendee_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::open::AttendeeType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attendee_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attendee_type: {e}")
-                    });
-                self
-            }
-            pub fn behavior<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.behavior = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for behavior: {e}")
-                    });
-                self
-            }
-            pub fn chat_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::MessageChatId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.chat_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for chat_id: {e}")
-                    });
-                self
-            }
-            pub fn chat_provider_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.chat_provider_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for chat_provider_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn deleted<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::open::Flag>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.deleted = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for deleted: {e}")
-                    });
-                self
-            }
-            pub fn delivered<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::open::Flag>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.delivered = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for delivered: {e}")
-                    });
-                self
-            }
-            pub fn edited<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::open::Flag>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.edited = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for edited: {e}")
-                    });
-                self
-            }
-            pub fn event_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::open::EventType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.event_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for event_type: {e}")
-                    });
-                self
-            }
-            pub fn hidden<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::open::Flag>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.hidden = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for hidden: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::MessageId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn is_event<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::open::Flag>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_event = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_event: {e}")
-                    });
-                self
-            }
-            pub fn is_forwarded<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_forwarded = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_forwarded: {e}")
-                    });
-                self
-            }
-            pub fn is_sender<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::open::Flag>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_sender = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_sender: {e}")
-                    });
-                self
-            }
-            pub fn message_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::MessageMessageId>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message_id: {e}")
-                    });
-                self
-            }
-            pub fn message_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::open::MessageType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message_type: {e}")
-                    });
-                self
-            }
-            pub fn object<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::MessageObject>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
-                self
-            }
-            pub fn original<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.original = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for original: {e}")
-                    });
-                self
-            }
-            pub fn parent<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::MessageParent>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.parent = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for parent: {e}")
-                    });
-                self
-            }
-            pub fn provider_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.provider_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for provider_id: {e}")
-                    });
-                self
-            }
-            pub fn quoted<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::QuotedMessage>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.quoted = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for quoted: {e}")
-                    });
-                self
-            }
-            pub fn reactions<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Reaction>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reactions = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reactions: {e}")
-                    });
-                self
-            }
-            pub fn replies<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.replies = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for replies: {e}")
-                    });
-                self
-            }
-            pub fn reply_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reply_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reply_by: {e}")
-                    });
-                self
-            }
-            pub fn reply_to<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::ReplyTo>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reply_to = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reply_to: {e}")
-                    });
-                self
-            }
-            pub fn seen<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::open::Flag>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.seen = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for seen: {e}")
-                    });
-                self
-            }
-            pub fn seen_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        super::SeenByValue,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.seen_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for seen_by: {e}")
-                    });
-                self
-            }
-            pub fn sender_attendee_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::MessageSenderAttendeeId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sender_attendee_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for sender_attendee_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn sender_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sender_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sender_id: {e}")
-                    });
-                self
-            }
-            pub fn sender_urn<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sender_urn = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sender_urn: {e}")
-                    });
-                self
-            }
-            pub fn subject<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.subject = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for subject: {e}")
-                    });
-                self
-            }
-            pub fn text<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.text = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for text: {e}")
-                    });
-                self
-            }
-            pub fn timestamp<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<Message> for super::Message {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Message,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_id: value.account_id?,
-                    attachments: value.attachments?,
-                    attendee_distance: value.attendee_distance?,
-                    attendee_type: value.attendee_type?,
-                    behavior: value.behavior?,
-                    chat_id: value.chat_id?,
-                    chat_provider_id: value.chat_provider_id?,
-                    deleted: value.deleted?,
-                    delivered: value.delivered?,
-                    edited: value.edited?,
-                    event_type: value.event_type?,
-                    hidden: value.hidden?,
-                    id: value.id?,
-                    is_event: value.is_event?,
-                    is_forwarded: value.is_forwarded?,
-                    is_sender: value.is_sender?,
-                    message_id: value.message_id?,
-                    message_type: value.message_type?,
-                    object: value.object?,
-                    original: value.original?,
-                    parent: value.parent?,
-                    provider_id: value.provider_id?,
-                    quoted: value.quoted?,
-                    reactions: value.reactions?,
-                    replies: value.replies?,
-                    reply_by: value.reply_by?,
-                    reply_to: value.reply_to?,
-                    seen: value.seen?,
-                    seen_by: value.seen_by?,
-                    sender_attendee_id: value.sender_attendee_id?,
-                    sender_id: value.sender_id?,
-                    sender_urn: value.sender_urn?,
-                    subject: value.subject?,
-                    text: value.text?,
-                    timestamp: value.timestamp?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::Message> for Message {
-            fn from(value: super::Message) -> Self {
-                Self {
-                    account_id: Ok(value.account_id),
-                    attachments: Ok(value.attachments),
-                    attendee_distance: Ok(value.attendee_distance),
-                    attendee_type: Ok(value.attendee_type),
-                    behavior: Ok(value.behavior),
-                    chat_id: Ok(value.chat_id),
-                    chat_provider_id: Ok(value.chat_provider_id),
-                    deleted: Ok(value.deleted),
-                    delivered: Ok(value.delivered),
-                    edited: Ok(value.edited),
-                    event_type: Ok(value.event_type),
-                    hidden: Ok(value.hidden),
-                    id: Ok(value.id),
-                    is_event: Ok(value.is_event),
-                    is_forwarded: Ok(value.is_forwarded),
-                    is_sender: Ok(value.is_sender),
-                    message_id: Ok(value.message_id),
-                    message_type: Ok(value.message_type),
-                    object: Ok(value.object),
-                    original: Ok(value.original),
-                    parent: Ok(value.parent),
-                    provider_id: Ok(value.provider_id),
-                    quoted: Ok(value.quoted),
-                    reactions: Ok(value.reactions),
-                    replies: Ok(value.replies),
-                    reply_by: Ok(value.reply_by),
-                    reply_to: Ok(value.reply_to),
-                    seen: Ok(value.seen),
-                    seen_by: Ok(value.seen_by),
-                    sender_attendee_id: Ok(value.sender_attendee_id),
-                    sender_id: Ok(value.sender_id),
-                    sender_urn: Ok(value.sender_urn),
-                    subject: Ok(value.subject),
-                    text: Ok(value.text),
-                    timestamp: Ok(value.timestamp),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct MessageForwarded {
-            message_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            object: ::std::result::Result<
-                super::MessageForwardedObject,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for MessageForwarded {
-            fn default() -> Self {
-                Self {
-                    message_id: Err("no value supplied for message_id".to_string()),
-                    object: Err("no value supplied for object".to_string()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl MessageForwarded {
-            pub fn message_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message_id: {e}")
-                    });
-                self
-            }
-            pub fn object<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::MessageForwardedObject>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<MessageForwarded> for super::MessageForwarded {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MessageForwarded,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    message_id: value.message_id?,
-                    object: value.object?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::MessageForwarded> for MessageForwarded {
-            fn from(value: super::MessageForwarded) -> Self {
-                Self {
-                    message_id: Ok(value.message_id),
-                    object: Ok(value.object),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct MessageList {
-            cursor: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            items: ::std::result::Result<
-                ::std::vec::Vec<super::Message>,
-                ::std::string::String,
-            >,
-            object: ::std::result::Result<
-                super::MessageListObject,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for MessageList {
-            fn default() -> Self {
-                Self {
-                    cursor: Err("no value supplied for cursor".to_string()),
-                    items: Err("no value supplied for items".to_string()),
-                    object: Err("no value supplied for object".to_string()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl MessageList {
-            pub fn cursor<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cursor = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cursor: {e}")
-                    });
-                self
-            }
-            pub fn items<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Message>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.items = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for items: {e}")
-                    });
-                self
-            }
-            pub fn object<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::MessageListObject>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<MessageList> for super::MessageList {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MessageList,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    cursor: value.cursor?,
-                    items: value.items?,
-                    object: value.object?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::MessageList> for MessageList {
-            fn from(value: super::MessageList) -> Self {
-                Self {
-                    cursor: Ok(value.cursor),
-                    items: Ok(value.items),
-                    object: Ok(value.object),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct MessageReactionAdded {
-            object: ::std::result::Result<
-                super::MessageReactionAddedObject,
-                ::std::string::String,
-            >,
-            success: ::std::result::Result<bool, ::std::string::String>,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for MessageReactionAdded {
-            fn default() -> Self {
-                Self {
-                    object: Err("no value supplied for object".to_string()),
-                    success: Err("no value supplied for success".to_string()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl MessageReactionAdded {
-            pub fn object<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::MessageReactionAddedObject>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
-                self
-            }
-            pub fn success<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.success = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for success: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<MessageReactionAdded>
-        for super::MessageReactionAdded {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MessageReactionAdded,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    object: value.object?,
-                    success: value.success?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::MessageReactionAdded> for MessageReactionAdded {
-            fn from(value: super::MessageReactionAdded) -> Self {
-                Self {
-                    object: Ok(value.object),
-                    success: Ok(value.success),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct MessageSent {
-            message_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            object: ::std::result::Result<
-                super::MessageSentObject,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for MessageSent {
-            fn default() -> Self {
-                Self {
-                    message_id: Err("no value supplied for message_id".to_string()),
-                    object: Err("no value supplied for object".to_string()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl MessageSent {
-            pub fn message_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message_id: {e}")
-                    });
-                self
-            }
-            pub fn object<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::MessageSentObject>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<MessageSent> for super::MessageSent {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MessageSent,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    message_id: value.message_id?,
-                    object: value.object?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::MessageSent> for MessageSent {
-            fn from(value: super::MessageSent) -> Self {
-                Self {
-                    message_id: Ok(value.message_id),
-                    object: Ok(value.object),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct QuotedMessage {
-            attachments: ::std::result::Result<
-                ::std::vec::Vec<crate::generated::open::Attachment>,
-                ::std::string::String,
-            >,
-            message_id: ::std::result::Result<
-                ::std::option::Option<super::QuotedMessageMessageId>,
-                ::std::string::String,
-            >,
-            provider_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            sender_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            text: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for QuotedMessage {
-            fn default() -> Self {
-                Self {
-                    attachments: Err("no value supplied for attachments".to_string()),
-                    message_id: Ok(Default::default()),
-                    provider_id: Err("no value supplied for provider_id".to_string()),
-                    sender_id: Err("no value supplied for sender_id".to_string()),
-                    text: Err("no value supplied for text".to_string()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl QuotedMessage {
-            pub fn attachments<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<crate::generated::open::Attachment>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attachments = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attachments: {e}")
-                    });
-                self
-            }
-            pub fn message_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::QuotedMessageMessageId>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message_id: {e}")
-                    });
-                self
-            }
-            pub fn provider_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.provider_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for provider_id: {e}")
-                    });
-                self
-            }
-            pub fn sender_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sender_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sender_id: {e}")
-                    });
-                self
-            }
-            pub fn text<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.text = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for text: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<QuotedMessage> for super::QuotedMessage {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: QuotedMessage,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    attachments: value.attachments?,
-                    message_id: value.message_id?,
-                    provider_id: value.provider_id?,
-                    sender_id: value.sender_id?,
-                    text: value.text?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::QuotedMessage> for QuotedMessage {
-            fn from(value: super::QuotedMessage) -> Self {
-                Self {
-                    attachments: Ok(value.attachments),
-                    message_id: Ok(value.message_id),
-                    provider_id: Ok(value.provider_id),
-                    sender_id: Ok(value.sender_id),
-                    text: Ok(value.text),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct Reaction {
-            is_sender: ::std::result::Result<bool, ::std::string::String>,
-            sender_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            value: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for Reaction {
-            fn default() -> Self {
-                Self {
-                    is_sender: Err("no value supplied for is_sender".to_string()),
-                    sender_id: Err("no value supplied for sender_id".to_string()),
-                    value: Err("no value supplied for value".to_string()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl Reaction {
-            pub fn is_sender<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_sender = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_sender: {e}")
-                    });
-                self
-            }
-            pub fn sender_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sender_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sender_id: {e}")
-                    });
-                self
-            }
-            pub fn value<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.value = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<Reaction> for super::Reaction {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Reaction,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    is_sender: value.is_sender?,
-                    sender_id: value.sender_id?,
-                    value: value.value?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::Reaction> for Reaction {
-            fn from(value: super::Reaction) -> Self {
-                Self {
-                    is_sender: Ok(value.is_sender),
-                    sender_id: Ok(value.sender_id),
-                    value: Ok(value.value),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct ReplyTo {
-            id: ::std::result::Result<super::ReplyToId, ::std::string::String>,
-            provider_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            sender_attendee_id: ::std::result::Result<
-                super::ReplyToSenderAttendeeId,
-                ::std::string::String,
-            >,
-            sender_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            text: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            timestamp: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for ReplyTo {
-            fn default() -> Self {
-                Self {
-                    id: Err("no value supplied for id".to_string()),
-                    provider_id: Err("no value supplied for provider_id".to_string()),
-                    sender_attendee_id: Err(
-                        "no value supplied for sender_attendee_id".to_string(),
-                    ),
-                    sender_id: Err("no value supplied for sender_id".to_string()),
-                    text: Err("no value supplied for text".to_string()),
-                    timestamp: Err("no value supplied for timestamp".to_string()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ReplyTo {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ReplyToId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn provider_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.provider_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for provider_id: {e}")
-                    });
-                self
-            }
-            pub fn sender_attendee_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ReplyToSenderAttendeeId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sender_attendee_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for sender_attendee_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn sender_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sender_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sender_id: {e}")
-                    });
-                self
-            }
-            pub fn text<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.text = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for text: {e}")
-                    });
-                self
-            }
-            pub fn timestamp<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<ReplyTo> for super::ReplyTo {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ReplyTo,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    provider_id: value.provider_id?,
-                    sender_attendee_id: value.sender_attendee_id?,
-                    sender_id: value.sender_id?,
-                    text: value.text?,
-                    timestamp: value.timestamp?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::ReplyTo> for ReplyTo {
-            fn from(value: super::ReplyTo) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    provider_id: Ok(value.provider_id),
-                    sender_attendee_id: Ok(value.sender_attendee_id),
-                    sender_id: Ok(value.sender_id),
-                    text: Ok(value.text),
-                    timestamp: Ok(value.timestamp),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct SendMessageRequest {
-            account_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            attachments: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            quote_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            text: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            thread_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            typing_duration: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            video_message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            voice_message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for SendMessageRequest {
-            fn default() -> Self {
-                Self {
-                    account_id: Ok(Default::default()),
-                    attachments: Ok(Default::default()),
-                    quote_id: Ok(Default::default()),
-                    text: Ok(Default::default()),
-                    thread_id: Ok(Default::default()),
-                    typing_duration: Ok(Default::default()),
-                    video_message: Ok(Default::default()),
-                    voice_message: Ok(Default::default()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl SendMessageRequest {
-            pub fn account_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for account_id: {e}")
-                    });
-                self
-            }
-            pub fn attachments<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attachments = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attachments: {e}")
-                    });
-                self
-            }
-            pub fn quote_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.quote_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for quote_id: {e}")
-                    });
-                self
-            }
-            pub fn text<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.text = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for text: {e}")
-                    });
-                self
-            }
-            pub fn thread_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.thread_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for thread_id: {e}")
-                    });
-                self
-            }
-            pub fn typing_duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.typing_duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for typing_duration: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn video_message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.video_message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for video_message: {e}")
-                    });
-                self
-            }
-            pub fn voice_message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.voice_message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for voice_message: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<SendMessageRequest> for super::SendMessageRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SendMessageRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_id: value.account_id?,
-                    attachments: value.attachments?,
-                    quote_id: value.quote_id?,
-                    text: value.text?,
-                    thread_id: value.thread_id?,
-                    typing_duration: value.typing_duration?,
-                    video_message: value.video_message?,
-                    voice_message: value.voice_message?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::SendMessageRequest> for SendMessageRequest {
-            fn from(value: super::SendMessageRequest) -> Self {
-                Self {
-                    account_id: Ok(value.account_id),
-                    attachments: Ok(value.attachments),
-                    quote_id: Ok(value.quote_id),
-                    text: Ok(value.text),
-                    thread_id: Ok(value.thread_id),
-                    typing_duration: Ok(value.typing_duration),
-                    video_message: Ok(value.video_message),
-                    voice_message: Ok(value.voice_message),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct SocialHandle {
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for SocialHandle {
-            fn default() -> Self {
-                Self {
-                    name: Err("no value supplied for name".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl SocialHandle {
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<SocialHandle> for super::SocialHandle {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SocialHandle,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    name: value.name?,
-                    type_: value.type_?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::SocialHandle> for SocialHandle {
-            fn from(value: super::SocialHandle) -> Self {
-                Self {
-                    name: Ok(value.name),
-                    type_: Ok(value.type_),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct StartChatRequest {
-            account_id: ::std::result::Result<
-                super::StartChatRequestAccountId,
-                ::std::string::String,
-            >,
-            attachments: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            attendees_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            linkedin: ::std::result::Result<
-                ::std::option::Option<super::StartChatLinkedinOptions>,
-                ::std::string::String,
-            >,
-            subject: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            text: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            video_message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            voice_message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for StartChatRequest {
-            fn default() -> Self {
-                Self {
-                    account_id: Err("no value supplied for account_id".to_string()),
-                    attachments: Ok(Default::default()),
-                    attendees_ids: Err(
-                        "no value supplied for attendees_ids".to_string(),
-                    ),
-                    linkedin: Ok(Default::default()),
-                    subject: Ok(Default::default()),
-                    text: Ok(Default::default()),
-                    video_message: Ok(Default::default()),
-                    voice_message: Ok(Default::default()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl StartChatRequest {
-            pub fn account_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::StartChatRequestAccountId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for account_id: {e}")
-                    });
-                self
-            }
-            pub fn attachments<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attachments = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attachments: {e}")
-                    });
-                self
-            }
-            pub fn attendees_ids<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attendees_ids = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attendees_ids: {e}")
-                    });
-                self
-            }
-            pub fn linkedin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::StartChatLinkedinOptions>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.linkedin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for linkedin: {e}")
-                    });
-                self
-            }
-            pub fn subject<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.subject = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for subject: {e}")
-                    });
-                self
-            }
-            pub fn text<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.text = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for text: {e}")
-                    });
-                self
-            }
-            pub fn video_message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.video_message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for video_message: {e}")
-                    });
-                self
-            }
-            pub fn voice_message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.voice_message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for voice_message: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<StartChatRequest> for super::StartChatRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: StartChatRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_id: value.account_id?,
-                    attachments: value.attachments?,
-                    attendees_ids: value.attendees_ids?,
-                    linkedin: value.linkedin?,
-                    subject: value.subject?,
-                    text: value.text?,
-                    video_message: value.video_message?,
-                    voice_message: value.voice_message?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::StartChatRequest> for StartChatRequest {
-            fn from(value: super::StartChatRequest) -> Self {
-                Self {
-                    account_id: Ok(value.account_id),
-                    attachments: Ok(value.attachments),
-                    attendees_ids: Ok(value.attendees_ids),
-                    linkedin: Ok(value.linkedin),
-                    subject: Ok(value.subject),
-                    text: Ok(value.text),
-                    video_message: Ok(value.video_message),
-                    voice_message: Ok(value.voice_message),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct VideoAttachment {
-            file_size: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            gif: ::std::result::Result<bool, ::std::string::String>,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            mimetype: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            size: ::std::result::Result<super::AttachmentSize, ::std::string::String>,
-            type_: ::std::result::Result<
-                super::VideoAttachmentType,
-                ::std::string::String,
-            >,
-            unavailable: ::std::result::Result<bool, ::std::string::String>,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            url_expires_at: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for VideoAttachment {
-            fn default() -> Self {
-                Self {
-                    file_size: Ok(Default::default()),
-                    gif: Err("no value supplied for gif".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                    mimetype: Ok(Default::default()),
-                    size: Err("no value supplied for size".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
-                    unavailable: Err("no value supplied for unavailable".to_string()),
-                    url: Ok(Default::default()),
-                    url_expires_at: Ok(Default::default()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl VideoAttachment {
-            pub fn file_size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.file_size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for file_size: {e}")
-                    });
-                self
-            }
-            pub fn gif<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.gif = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for gif: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn mimetype<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mimetype = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mimetype: {e}")
-                    });
-                self
-            }
-            pub fn size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::AttachmentSize>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for size: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::VideoAttachmentType>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn unavailable<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.unavailable = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for unavailable: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            pub fn url_expires_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url_expires_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for url_expires_at: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<VideoAttachment> for super::VideoAttachment {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: VideoAttachment,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    file_size: value.file_size?,
-                    gif: value.gif?,
-                    id: value.id?,
-                    mimetype: value.mimetype?,
-                    size: value.size?,
-                    type_: value.type_?,
-                    unavailable: value.unavailable?,
-                    url: value.url?,
-                    url_expires_at: value.url_expires_at?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::VideoAttachment> for VideoAttachment {
-            fn from(value: super::VideoAttachment) -> Self {
-                Self {
-                    file_size: Ok(value.file_size),
-                    gif: Ok(value.gif),
-                    id: Ok(value.id),
-                    mimetype: Ok(value.mimetype),
-                    size: Ok(value.size),
-                    type_: Ok(value.type_),
-                    unavailable: Ok(value.unavailable),
-                    url: Ok(value.url),
-                    url_expires_at: Ok(value.url_expires_at),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        #[derive(Clone, Debug)]
-        pub struct VideoMeetingAttachment {
-            expires_at: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            file_size: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            mimetype: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            starts_at: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            time_range: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                super::VideoMeetingAttachmentType,
-                ::std::string::String,
-            >,
-            unavailable: ::std::result::Result<bool, ::std::string::String>,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            url_expires_at: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::default::Default for VideoMeetingAttachment {
-            fn default() -> Self {
-                Self {
-                    expires_at: Err("no value supplied for expires_at".to_string()),
-                    file_size: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
-                    mimetype: Ok(Default::default()),
-                    starts_at: Err("no value supplied for starts_at".to_string()),
-                    time_range: Err("no value supplied for time_range".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
-                    unavailable: Err("no value supplied for unavailable".to_string()),
-                    url: Ok(Default::default()),
-                    url_expires_at: Ok(Default::default()),
-                }
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl VideoMeetingAttachment {
-            pub fn expires_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.expires_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for expires_at: {e}")
-                    });
-                self
-            }
-            pub fn file_size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.file_size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for file_size: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn mimetype<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mimetype = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mimetype: {e}")
-                    });
-                self
-            }
-            pub fn starts_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.starts_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for starts_at: {e}")
-                    });
-                self
-            }
-            pub fn time_range<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.time_range = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for time_range: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::VideoMeetingAttachmentType>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn unavailable<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.unavailable = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for unavailable: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            pub fn url_expires_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url_expires_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for url_expires_at: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::TryFrom<VideoMeetingAttachment>
-        for super::VideoMeetingAttachment {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: VideoMeetingAttachment,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    expires_at: value.expires_at?,
-                    file_size: value.file_size?,
-                    id: value.id?,
-                    mimetype: value.mimetype?,
-                    starts_at: value.starts_at?,
-                    time_range: value.time_range?,
-                    type_: value.type_?,
-                    unavailable: value.unavailable?,
-                    url: value.url?,
-                    url_expires_at: value.url_expires_at?,
-                })
-            }
-        }
-        #[cfg(any(feature = "messaging"))]
-        impl ::std::convert::From<super::VideoMeetingAttachment>
-        for VideoMeetingAttachment {
-            fn from(value: super::VideoMeetingAttachment) -> Self {
-                Self {
-                    expires_at: Ok(value.expires_at),
-                    file_size: Ok(value.file_size),
-                    id: Ok(value.id),
-                    mimetype: Ok(value.mimetype),
-                    starts_at: Ok(value.starts_at),
-                    time_range: Ok(value.time_range),
-                    type_: Ok(value.type_),
-                    unavailable: Ok(value.unavailable),
-                    url: Ok(value.url),
-                    url_expires_at: Ok(value.url_expires_at),
-                }
-            }
-        }
-    }
+    crate::type_impls::impls!(
+        VideoMeetingAttachmentType : try_from_str, try_from_string
+    );
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -11200,150 +3194,6 @@ pub mod types {
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::AsRef<str> for AddReactionRequestReaction {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::AsRef<str> for ChatAccountId {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::AsRef<str> for ChatAttendeeAccountId {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::AsRef<str> for ChatAttendeeId {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::AsRef<str> for ChatDetailsAccountId {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::AsRef<str> for ChatDetailsId {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::AsRef<str> for ChatHistorySyncChatId {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::AsRef<str> for ChatId {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::AsRef<str> for ChatLastMessageAccountId {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::AsRef<str> for ChatLastMessageChatId {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::AsRef<str> for ChatLastMessageId {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::AsRef<str> for ChatLastMessageParent {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::AsRef<str> for ChatLastMessageSenderAttendeeId {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::AsRef<str> for ForwardMessageRequestChatId {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::AsRef<str> for MessageAccountId {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::AsRef<str> for MessageChatId {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::AsRef<str> for MessageId {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::AsRef<str> for MessageMessageId {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::AsRef<str> for MessageParent {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::AsRef<str> for MessageSenderAttendeeId {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::AsRef<str> for QuotedMessageMessageId {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::AsRef<str> for ReplyToId {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::AsRef<str> for ReplyToSenderAttendeeId {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::AsRef<str> for StartChatRequestAccountId {
-        fn as_ref(&self) -> &str {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
     pub use super::open::AccountType;
     #[cfg(any(feature = "messaging"))]
     pub use super::open::AttendeeDistance;
@@ -11373,6 +3223,13 @@ pub mod types {
     pub use super::open::Attachment;
     #[cfg(any(feature = "messaging"))]
     pub use super::open::ChatAttendeeSpecifics;
+    /// Builders of the types, which check that every required field is set: for values in
+    /// your tests (the types are `#[non_exhaustive]`). Feature `builders`.
+    #[cfg(feature = "builders")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "builders")))]
+    pub mod builder {
+        include!("builders.rs");
+    }
 }
 /// Types generated outside progenitor: enums that stay open to values a newer server sends,
 /// and the attachment union told apart by its `type`.
@@ -11437,63 +3294,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for AccountType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for AccountType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::serde::Serialize for AccountType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl<'de> ::serde::Deserialize<'de> for AccountType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visitor;
-            impl ::serde::de::Visitor<'_> for Visitor {
-                type Value = AccountType;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a AccountType string")
-                }
-                fn visit_str<E: ::serde::de::Error>(
-                    self,
-                    value: &str,
-                ) -> ::std::result::Result<AccountType, E> {
-                    Ok(AccountType::from(value))
-                }
-            }
-            deserializer.deserialize_str(Visitor)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    #[cfg(feature = "schemars")]
-    impl ::schemars::JsonSchema for AccountType {
-        fn schema_name() -> ::std::borrow::Cow<'static, str> {
-            "AccountType".into()
-        }
-        fn json_schema(
-            generator: &mut ::schemars::SchemaGenerator,
-        ) -> ::schemars::Schema {
-            <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
-        }
-    }
+    crate::type_impls::open_str_enum!(AccountType, "AccountType");
     #[cfg(any(feature = "messaging"))]
     /**
 
@@ -11542,36 +3343,7 @@ Open: any integer decodes; the constants are the values the spec documents.*/
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<i64> for AttendeeDistance {
-        fn from(value: i64) -> Self {
-            Self(value)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for AttendeeDistance {
-        type Err = ::std::num::ParseIntError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            value.parse().map(Self)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for AttendeeDistance {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(&self.0, f)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    #[cfg(feature = "schemars")]
-    impl ::schemars::JsonSchema for AttendeeDistance {
-        fn schema_name() -> ::std::borrow::Cow<'static, str> {
-            "AttendeeDistance".into()
-        }
-        fn json_schema(
-            generator: &mut ::schemars::SchemaGenerator,
-        ) -> ::schemars::Schema {
-            <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
-        }
-    }
+    crate::type_impls::open_int_enum!(AttendeeDistance, "AttendeeDistance");
     #[cfg(any(feature = "messaging"))]
     /**
 
@@ -11616,63 +3388,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for AttendeeType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for AttendeeType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::serde::Serialize for AttendeeType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl<'de> ::serde::Deserialize<'de> for AttendeeType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visitor;
-            impl ::serde::de::Visitor<'_> for Visitor {
-                type Value = AttendeeType;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a AttendeeType string")
-                }
-                fn visit_str<E: ::serde::de::Error>(
-                    self,
-                    value: &str,
-                ) -> ::std::result::Result<AttendeeType, E> {
-                    Ok(AttendeeType::from(value))
-                }
-            }
-            deserializer.deserialize_str(Visitor)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    #[cfg(feature = "schemars")]
-    impl ::schemars::JsonSchema for AttendeeType {
-        fn schema_name() -> ::std::borrow::Cow<'static, str> {
-            "AttendeeType".into()
-        }
-        fn json_schema(
-            generator: &mut ::schemars::SchemaGenerator,
-        ) -> ::schemars::Schema {
-            <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
-        }
-    }
+    crate::type_impls::open_str_enum!(AttendeeType, "AttendeeType");
     #[cfg(any(feature = "messaging"))]
     /**The kind of LinkedIn conversation, when it is not a plain one.
 
@@ -11717,63 +3433,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for ChatContentType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for ChatContentType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::serde::Serialize for ChatContentType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl<'de> ::serde::Deserialize<'de> for ChatContentType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visitor;
-            impl ::serde::de::Visitor<'_> for Visitor {
-                type Value = ChatContentType;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a ChatContentType string")
-                }
-                fn visit_str<E: ::serde::de::Error>(
-                    self,
-                    value: &str,
-                ) -> ::std::result::Result<ChatContentType, E> {
-                    Ok(ChatContentType::from(value))
-                }
-            }
-            deserializer.deserialize_str(Visitor)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    #[cfg(feature = "schemars")]
-    impl ::schemars::JsonSchema for ChatContentType {
-        fn schema_name() -> ::std::borrow::Cow<'static, str> {
-            "ChatContentType".into()
-        }
-        fn json_schema(
-            generator: &mut ::schemars::SchemaGenerator,
-        ) -> ::schemars::Schema {
-            <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
-        }
-    }
+    crate::type_impls::open_str_enum!(ChatContentType, "ChatContentType");
     #[cfg(any(feature = "messaging"))]
     /**A feature the chat does not offer.
 
@@ -11814,63 +3474,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for ChatDisabledFeature {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for ChatDisabledFeature {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::serde::Serialize for ChatDisabledFeature {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl<'de> ::serde::Deserialize<'de> for ChatDisabledFeature {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visitor;
-            impl ::serde::de::Visitor<'_> for Visitor {
-                type Value = ChatDisabledFeature;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a ChatDisabledFeature string")
-                }
-                fn visit_str<E: ::serde::de::Error>(
-                    self,
-                    value: &str,
-                ) -> ::std::result::Result<ChatDisabledFeature, E> {
-                    Ok(ChatDisabledFeature::from(value))
-                }
-            }
-            deserializer.deserialize_str(Visitor)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    #[cfg(feature = "schemars")]
-    impl ::schemars::JsonSchema for ChatDisabledFeature {
-        fn schema_name() -> ::std::borrow::Cow<'static, str> {
-            "ChatDisabledFeature".into()
-        }
-        fn json_schema(
-            generator: &mut ::schemars::SchemaGenerator,
-        ) -> ::schemars::Schema {
-            <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
-        }
-    }
+    crate::type_impls::open_str_enum!(ChatDisabledFeature, "ChatDisabledFeature");
     #[cfg(any(feature = "messaging"))]
     /**An inbox the chat is in.
 
@@ -11923,63 +3527,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for ChatFolder {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for ChatFolder {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::serde::Serialize for ChatFolder {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl<'de> ::serde::Deserialize<'de> for ChatFolder {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visitor;
-            impl ::serde::de::Visitor<'_> for Visitor {
-                type Value = ChatFolder;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a ChatFolder string")
-                }
-                fn visit_str<E: ::serde::de::Error>(
-                    self,
-                    value: &str,
-                ) -> ::std::result::Result<ChatFolder, E> {
-                    Ok(ChatFolder::from(value))
-                }
-            }
-            deserializer.deserialize_str(Visitor)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    #[cfg(feature = "schemars")]
-    impl ::schemars::JsonSchema for ChatFolder {
-        fn schema_name() -> ::std::borrow::Cow<'static, str> {
-            "ChatFolder".into()
-        }
-        fn json_schema(
-            generator: &mut ::schemars::SchemaGenerator,
-        ) -> ::schemars::Schema {
-            <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
-        }
-    }
+    crate::type_impls::open_str_enum!(ChatFolder, "ChatFolder");
     #[cfg(any(feature = "messaging"))]
     /**Where the synchronization stands (`CHAT_DELETED` when the chat no longer exists).
 
@@ -12032,63 +3580,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for ChatHistorySyncStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for ChatHistorySyncStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::serde::Serialize for ChatHistorySyncStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl<'de> ::serde::Deserialize<'de> for ChatHistorySyncStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visitor;
-            impl ::serde::de::Visitor<'_> for Visitor {
-                type Value = ChatHistorySyncStatus;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a ChatHistorySyncStatus string")
-                }
-                fn visit_str<E: ::serde::de::Error>(
-                    self,
-                    value: &str,
-                ) -> ::std::result::Result<ChatHistorySyncStatus, E> {
-                    Ok(ChatHistorySyncStatus::from(value))
-                }
-            }
-            deserializer.deserialize_str(Visitor)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    #[cfg(feature = "schemars")]
-    impl ::schemars::JsonSchema for ChatHistorySyncStatus {
-        fn schema_name() -> ::std::borrow::Cow<'static, str> {
-            "ChatHistorySyncStatus".into()
-        }
-        fn json_schema(
-            generator: &mut ::schemars::SchemaGenerator,
-        ) -> ::schemars::Schema {
-            <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
-        }
-    }
+    crate::type_impls::open_str_enum!(ChatHistorySyncStatus, "ChatHistorySyncStatus");
     #[cfg(any(feature = "messaging"))]
     /**Whether the account can write in the chat: 0 it can, 1 it cannot. The reference lists a third value, 2, without saying what it means.
 
@@ -12127,36 +3619,7 @@ Open: any integer decodes; the constants are the values the spec documents.*/
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<i64> for ChatReadOnly {
-        fn from(value: i64) -> Self {
-            Self(value)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for ChatReadOnly {
-        type Err = ::std::num::ParseIntError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            value.parse().map(Self)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for ChatReadOnly {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(&self.0, f)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    #[cfg(feature = "schemars")]
-    impl ::schemars::JsonSchema for ChatReadOnly {
-        fn schema_name() -> ::std::borrow::Cow<'static, str> {
-            "ChatReadOnly".into()
-        }
-        fn json_schema(
-            generator: &mut ::schemars::SchemaGenerator,
-        ) -> ::schemars::Schema {
-            <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
-        }
-    }
+    crate::type_impls::open_int_enum!(ChatReadOnly, "ChatReadOnly");
     #[cfg(any(feature = "messaging"))]
     /**The kind of chat, as a code. The reference lists the codes 0, 1 and 2 without naming them.
 
@@ -12195,36 +3658,7 @@ Open: any integer decodes; the constants are the values the spec documents.*/
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<i64> for ChatType {
-        fn from(value: i64) -> Self {
-            Self(value)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for ChatType {
-        type Err = ::std::num::ParseIntError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            value.parse().map(Self)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for ChatType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(&self.0, f)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    #[cfg(feature = "schemars")]
-    impl ::schemars::JsonSchema for ChatType {
-        fn schema_name() -> ::std::borrow::Cow<'static, str> {
-            "ChatType".into()
-        }
-        fn json_schema(
-            generator: &mut ::schemars::SchemaGenerator,
-        ) -> ::schemars::Schema {
-            <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
-        }
-    }
+    crate::type_impls::open_int_enum!(ChatType, "ChatType");
     #[cfg(any(feature = "messaging"))]
     /**Provider event code when `is_event` is 1.
 
@@ -12300,36 +3734,7 @@ Open: any integer decodes; the constants are the values the spec documents.*/
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<i64> for EventType {
-        fn from(value: i64) -> Self {
-            Self(value)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for EventType {
-        type Err = ::std::num::ParseIntError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            value.parse().map(Self)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for EventType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(&self.0, f)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    #[cfg(feature = "schemars")]
-    impl ::schemars::JsonSchema for EventType {
-        fn schema_name() -> ::std::borrow::Cow<'static, str> {
-            "EventType".into()
-        }
-        fn json_schema(
-            generator: &mut ::schemars::SchemaGenerator,
-        ) -> ::schemars::Schema {
-            <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
-        }
-    }
+    crate::type_impls::open_int_enum!(EventType, "EventType");
     #[cfg(any(feature = "messaging"))]
     /**A 0/1 flag (1 means yes). The pages type it as a number with the values 0 and 1.
 
@@ -12366,36 +3771,7 @@ Open: any integer decodes; the constants are the values the spec documents.*/
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<i64> for Flag {
-        fn from(value: i64) -> Self {
-            Self(value)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for Flag {
-        type Err = ::std::num::ParseIntError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            value.parse().map(Self)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for Flag {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(&self.0, f)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    #[cfg(feature = "schemars")]
-    impl ::schemars::JsonSchema for Flag {
-        fn schema_name() -> ::std::borrow::Cow<'static, str> {
-            "Flag".into()
-        }
-        fn json_schema(
-            generator: &mut ::schemars::SchemaGenerator,
-        ) -> ::schemars::Schema {
-            <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
-        }
-    }
+    crate::type_impls::open_int_enum!(Flag, "Flag");
     #[cfg(any(feature = "messaging"))]
     /**
 
@@ -12452,63 +3828,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for MessageType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for MessageType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::serde::Serialize for MessageType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl<'de> ::serde::Deserialize<'de> for MessageType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visitor;
-            impl ::serde::de::Visitor<'_> for Visitor {
-                type Value = MessageType;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a MessageType string")
-                }
-                fn visit_str<E: ::serde::de::Error>(
-                    self,
-                    value: &str,
-                ) -> ::std::result::Result<MessageType, E> {
-                    Ok(MessageType::from(value))
-                }
-            }
-            deserializer.deserialize_str(Visitor)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    #[cfg(feature = "schemars")]
-    impl ::schemars::JsonSchema for MessageType {
-        fn schema_name() -> ::std::borrow::Cow<'static, str> {
-            "MessageType".into()
-        }
-        fn json_schema(
-            generator: &mut ::schemars::SchemaGenerator,
-        ) -> ::schemars::Schema {
-            <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
-        }
-    }
+    crate::type_impls::open_str_enum!(MessageType, "MessageType");
     #[cfg(any(feature = "messaging"))]
     /**How far the attendee is in the account's LinkedIn network.
 
@@ -12561,63 +3881,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
         }
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for NetworkDistance {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for NetworkDistance {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::serde::Serialize for NetworkDistance {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl<'de> ::serde::Deserialize<'de> for NetworkDistance {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visitor;
-            impl ::serde::de::Visitor<'_> for Visitor {
-                type Value = NetworkDistance;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a NetworkDistance string")
-                }
-                fn visit_str<E: ::serde::de::Error>(
-                    self,
-                    value: &str,
-                ) -> ::std::result::Result<NetworkDistance, E> {
-                    Ok(NetworkDistance::from(value))
-                }
-            }
-            deserializer.deserialize_str(Visitor)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    #[cfg(feature = "schemars")]
-    impl ::schemars::JsonSchema for NetworkDistance {
-        fn schema_name() -> ::std::borrow::Cow<'static, str> {
-            "NetworkDistance".into()
-        }
-        fn json_schema(
-            generator: &mut ::schemars::SchemaGenerator,
-        ) -> ::schemars::Schema {
-            <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
-        }
-    }
+    crate::type_impls::open_str_enum!(NetworkDistance, "NetworkDistance");
     #[cfg(any(feature = "messaging"))]
     /**One attachment of a message; the variant is told apart by `type`.
 
@@ -12783,17 +4047,7 @@ Told apart by `type`; a `type` the spec does not list decodes as `Unknown` with 
         }
     }
     #[cfg(any(feature = "messaging"))]
-    #[cfg(feature = "schemars")]
-    impl ::schemars::JsonSchema for Attachment {
-        fn schema_name() -> ::std::borrow::Cow<'static, str> {
-            "Attachment".into()
-        }
-        fn json_schema(
-            generator: &mut ::schemars::SchemaGenerator,
-        ) -> ::schemars::Schema {
-            <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
-        }
-    }
+    crate::type_impls::open_str_enum!(@ schema Attachment, "Attachment");
     #[cfg(any(feature = "messaging"))]
     /**Provider-specific details of an attendee; the variant is told apart by `provider`. The reference writes an `anyOf` of the two variants; their required `provider` values tell them apart, so it is a `oneOf` here (open to new providers, like `Attachment`).
 
@@ -12893,17 +4147,9 @@ Told apart by `provider`; a `provider` the spec does not list decodes as `Unknow
         }
     }
     #[cfg(any(feature = "messaging"))]
-    #[cfg(feature = "schemars")]
-    impl ::schemars::JsonSchema for ChatAttendeeSpecifics {
-        fn schema_name() -> ::std::borrow::Cow<'static, str> {
-            "ChatAttendeeSpecifics".into()
-        }
-        fn json_schema(
-            generator: &mut ::schemars::SchemaGenerator,
-        ) -> ::schemars::Schema {
-            <::serde_json::Value as ::schemars::JsonSchema>::json_schema(generator)
-        }
-    }
+    crate::type_impls::open_str_enum!(
+        @ schema ChatAttendeeSpecifics, "ChatAttendeeSpecifics"
+    );
 }
 /// The error types the spec documents, generated from the examples of its error responses.
 pub mod error_codes {

@@ -76,6 +76,7 @@ mod send;
 // Each kind of shape is written by the generator where the spec has one: a spec may have none of a kind.
 #[allow(dead_code)]
 mod shape;
+mod type_impls;
 
 pub use body::multipart::Progress;
 pub use body::upload::Upload;

@@ -3,14 +3,18 @@ generated from the schema as written in the spec (not as the SDK's generator rew
 hypothesis-jsonschema must decode into the SDK's generated type, and the SDK's re-encoding must
 still be valid against that schema.
 
-    python documents.py SPEC DECODER [--count N] [--extra OPERATION=DEFINITION.json ...]
+    python documents.py SPEC DECODER [--count N] [--seconds S] [--least M] [--extra OPERATION=DEFINITION.json ...]
 
 SPEC is the grown spec (JSON or YAML 1.2's JSON subset), DECODER the grown copy's
 `real_api_decode` program. `--extra` adds the answer schema of a published definition
 (`tests/real-api/*.json`) decoded as another operation's answer (the reference's `getMessage`
 into our `get_message`). OpenAPI 3.0 is read as JSON Schema (draft 7) with `{nullable: true}` alone read as
 `null` (the reference's "or null") and a single `x-patternProperties` schema as the type of a
-map's values (the reference's map; an extension has no meaning of its own). Generation is derandomized: the same documents every run.
+map's values (the reference's map; an extension has no meaning of its own). Generation is
+deterministic (each batch of a schema's documents has a seed of its own), and bounded by count
+and by time: up to N documents a schema, in batches; once S seconds have passed since the start,
+a schema that has M documents takes no more batches (so a slow machine checks fewer documents,
+never fewer than M a schema, and says how many).
 Exits non-zero, listing what failed, when a document does not decode or its re-encoding is
 invalid.
 """
@@ -20,9 +24,10 @@ import json
 import multiprocessing
 import subprocess
 import sys
+import time
 
 import jsonschema
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, seed, settings
 from hypothesis_jsonschema import from_schema
 
 ANNOTATIONS = {"description", "title", "example", "examples", "default", "deprecated", "readOnly",
@@ -103,26 +108,42 @@ def answers(spec):
                 break
 
 
-def generate(schema, count):
+# Documents a batch: the time bound is checked between batches.
+BATCH = 25
+
+
+def generate(schema, count, deadline, least):
+    """Up to `count` documents of `schema`, in batches, until `deadline` (a `time.time()`) once
+    there are `least`; fewer when the schema allows fewer distinct documents."""
+    strategy = from_schema(schema)
     documents = []
+    batch = 0
+    while len(documents) < count:
+        before = len(documents)
 
-    @settings(max_examples=count, derandomize=True, database=None, deadline=None,
-              suppress_health_check=list(HealthCheck))
-    @given(from_schema(schema))
-    def collect(document):
-        documents.append(document)
+        @settings(max_examples=min(BATCH, count - before), database=None, deadline=None,
+                  suppress_health_check=list(HealthCheck))
+        @seed(batch)
+        @given(strategy)
+        def collect(document):
+            documents.append(document)
 
-    collect()
-    return documents
+        collect()
+        batch += 1
+        if len(documents) == before:
+            break  # nothing new: the schema's documents are spent
+        if len(documents) >= least and time.time() > deadline:
+            break
+    return documents[:count]
 
 
 def check(job):
     """Generates the documents of one answer schema, decodes them, validates the re-encodings:
     (label, documents, failures)."""
-    label, root, decoder, count = job
+    label, root, decoder, count, deadline, least = job
     operation = label.split(" ")[0]
     validator = jsonschema.Draft7Validator(root)
-    documents = generate(root, count)
+    documents = generate(root, count, deadline, least)
     lines = "".join(json.dumps({"operation": operation, "document": d}) + "\n" for d in documents)
     decoded = subprocess.run([decoder], input=lines, capture_output=True, text=True, check=True)
     results = [json.loads(line) for line in decoded.stdout.split("\n") if line]
@@ -137,8 +158,8 @@ def check(job):
                             f"{json.dumps(result['reencoded'])[:300]}, invalid: {errors[0].message[:200]}")
     if len(results) != len(documents):
         failures.append(f"{label}: {len(documents)} documents in, {len(results)} answers out")
-    if len(documents) < count:
-        failures.append(f"{label}: only {len(documents)} documents were generated (wanted {count})")
+    if len(documents) < min(count, least):
+        failures.append(f"{label}: only {len(documents)} documents were generated (wanted {least})")
     return label, len(documents), failures
 
 
@@ -147,6 +168,8 @@ def main():
     parser.add_argument("spec")
     parser.add_argument("decoder")
     parser.add_argument("--count", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=float("inf"))
+    parser.add_argument("--least", type=int, default=25)
     parser.add_argument("--extra", action="append", default=[])
     args = parser.parse_args()
     with open(args.spec) as f:
@@ -160,7 +183,9 @@ def main():
         schema = next(r for s, r in sorted(published["responses"].items()) if s.startswith("2"))
         cases.append((operation + " (published)", schema["content"]["application/json"]["schema"]))
 
-    jobs = [(label, rooted(schema, components), args.decoder, args.count) for label, schema in cases]
+    deadline = time.time() + args.seconds
+    jobs = [(label, rooted(schema, components), args.decoder, args.count, deadline, args.least)
+            for label, schema in cases]
     # One schema per worker process: generating is the slow part.
     with multiprocessing.Pool() as pool:
         outcomes = pool.map(check, jobs)
@@ -170,7 +195,8 @@ def main():
         total += count
         failures.extend(bad)
         print(f"{label}: {count} documents, {count - len(bad)} decoded and re-encoded valid")
-    print(f"{total} documents over {len(cases)} answer schemas; {len(failures)} failure(s)")
+    print(f"{total} documents over {len(cases)} answer schemas (at most {args.count} each, "
+          f"at least {args.least}, {args.seconds} s to make more); {len(failures)} failure(s)")
     if failures:
         print("\n".join(failures[:50]), file=sys.stderr)
         sys.exit(1)

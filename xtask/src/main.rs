@@ -18,40 +18,11 @@
 //! - `cargo xtask soak [--sends N] [--concurrency C] [--seed S]`: the chaos soak (see
 //!   `bench/src/soak/`): sends through a fault-injecting proxy, reconciled against the fake.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[path = "../../codegen/mod.rs"]
 mod codegen;
-
-/// One checked-in file derived from the spec: its path (from the workspace root) and content.
-struct Artefact {
-    path: PathBuf,
-    content: String,
-}
-
-fn derive(root: &Path) -> Result<Vec<Artefact>, String> {
-    let spec_path = root.join(codegen::SPEC_PATH);
-    let spec = std::fs::read_to_string(&spec_path).map_err(|e| format!("read {}: {e}", spec_path.display()))?;
-    // Every part, each behind its feature: the crate compiles this file as it is.
-    let code = codegen::generate(&spec)?.code;
-    // Each part of the API a feature of the crate, `full` all of them.
-    let parts = codegen::parts::parts(&codegen::spec::load(&spec)?.raw)?;
-    let manifest_path = root.join("Cargo.toml");
-    let manifest =
-        std::fs::read_to_string(&manifest_path).map_err(|e| format!("read {}: {e}", manifest_path.display()))?;
-    let manifest = features::with_features_block(&manifest, &features::features_block(&parts), &parts)?;
-    Ok(vec![
-        Artefact {
-            path: Path::new("generated").join(codegen::GENERATED_FILE),
-            content: code,
-        },
-        Artefact {
-            path: PathBuf::from("Cargo.toml"),
-            content: manifest,
-        },
-    ])
-}
 
 /// The workspace the command is run in: the nearest directory at or above the current one whose
 /// `Cargo.toml` has a `[workspace]` table. Found at run time, not from `CARGO_MANIFEST_DIR`: with
@@ -70,41 +41,9 @@ fn workspace_root() -> Result<PathBuf, String> {
     Err(format!("no workspace Cargo.toml at or above {}", start.display()))
 }
 
-fn generate_artefacts(check: bool) -> Result<(), String> {
-    let root = workspace_root()?;
-    let artefacts = derive(&root)?;
-    let mut stale = Vec::new();
-    for artefact in &artefacts {
-        let path = root.join(&artefact.path);
-        let current = std::fs::read_to_string(&path).ok();
-        if current.as_deref() == Some(artefact.content.as_str()) {
-            continue;
-        }
-        if check {
-            stale.push(artefact.path.display().to_string());
-        } else {
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
-            }
-            std::fs::write(&path, &artefact.content).map_err(|e| format!("write {}: {e}", path.display()))?;
-            println!("wrote {}", artefact.path.display());
-        }
-    }
-    if stale.is_empty() {
-        if check {
-            println!("{} generated artefact(s) up to date", artefacts.len());
-        }
-        Ok(())
-    } else {
-        Err(format!(
-            "stale generated artefact(s), run `cargo xtask gen` and commit:\n{}",
-            stale.iter().map(|s| format!("  {s}")).collect::<Vec<_>>().join("\n")
-        ))
-    }
-}
-
 const USAGE: &str = "usage: cargo xtask gen [--check] | cargo xtask bench [--smoke] | cargo xtask pagination [--smoke] | cargo xtask op-cost [real-api] | cargo xtask grow real-api|fixture | cargo xtask spec-diff | cargo xtask release-spec | cargo xtask soak [--sends N] [--concurrency C] [--seed S]";
 
+mod artefacts;
 mod bench;
 mod features;
 mod grow;
@@ -115,8 +54,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
-        ["gen"] => generate_artefacts(false),
-        ["gen", "--check"] => generate_artefacts(true),
+        ["gen"] => workspace_root().and_then(|root| artefacts::run(&root, false)),
+        ["gen", "--check"] => workspace_root().and_then(|root| artefacts::run(&root, true)),
         ["bench"] => workspace_root().and_then(|root| bench::run(&root, false)),
         ["bench", "--smoke"] => workspace_root().and_then(|root| bench::run(&root, true)),
         ["pagination"] => workspace_root().and_then(|root| bench::pagination(&root, false)),

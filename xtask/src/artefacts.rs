@@ -1,0 +1,73 @@
+//! `cargo xtask gen [--check]` (`run`): every checked-in artefact derived from `openapi.yaml`, in the
+//! checkout it is run in: the generated code (`generated/`: every part, each item behind the
+//! features of its parts, and the builders), and the features of the API's parts in `Cargo.toml`.
+
+use std::path::{Path, PathBuf};
+
+use crate::{codegen, features};
+
+/// One checked-in file derived from the spec: its path (from the workspace root) and content.
+struct Artefact {
+    path: PathBuf,
+    content: String,
+}
+
+fn derive(root: &Path) -> Result<Vec<Artefact>, String> {
+    let spec_path = root.join(codegen::SPEC_PATH);
+    let spec = std::fs::read_to_string(&spec_path).map_err(|e| format!("read {}: {e}", spec_path.display()))?;
+    // Every part, each behind its feature: the crate compiles this file as it is.
+    let generated = codegen::generate(&spec)?;
+    // Each part of the API a feature of the crate, `full` all of them.
+    let parts = codegen::parts::parts(&codegen::spec::load(&spec)?.raw)?;
+    let manifest_path = root.join("Cargo.toml");
+    let manifest =
+        std::fs::read_to_string(&manifest_path).map_err(|e| format!("read {}: {e}", manifest_path.display()))?;
+    let manifest = features::with_features_block(&manifest, &features::features_block(&parts), &parts)?;
+    Ok(vec![
+        Artefact {
+            path: Path::new("generated").join(codegen::GENERATED_FILE),
+            content: generated.code,
+        },
+        Artefact {
+            path: Path::new("generated").join(codegen::BUILDERS_FILE),
+            content: generated.builders,
+        },
+        Artefact {
+            path: PathBuf::from("Cargo.toml"),
+            content: manifest,
+        },
+    ])
+}
+
+/// Writes the artefacts of the checkout at `root` (`check`: only names the stale ones, and fails).
+pub fn run(root: &Path, check: bool) -> Result<(), String> {
+    let artefacts = derive(root)?;
+    let mut stale = Vec::new();
+    for artefact in &artefacts {
+        let path = root.join(&artefact.path);
+        let current = std::fs::read_to_string(&path).ok();
+        if current.as_deref() == Some(artefact.content.as_str()) {
+            continue;
+        }
+        if check {
+            stale.push(artefact.path.display().to_string());
+        } else {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
+            }
+            std::fs::write(&path, &artefact.content).map_err(|e| format!("write {}: {e}", path.display()))?;
+            println!("wrote {}", artefact.path.display());
+        }
+    }
+    if stale.is_empty() {
+        if check {
+            println!("{} generated artefact(s) up to date", artefacts.len());
+        }
+        Ok(())
+    } else {
+        Err(format!(
+            "stale generated artefact(s), run `cargo xtask gen` and commit:\n{}",
+            stale.iter().map(|s| format!("  {s}")).collect::<Vec<_>>().join("\n")
+        ))
+    }
+}
