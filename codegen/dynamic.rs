@@ -29,9 +29,12 @@ pub fn generate(ops: &[Op]) -> TokenStream {
         }
     }
     quote! {
+        #[cfg(feature = "any-request")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "any-request")))]
         pub use crate::dynamic::AnyRequest;
 
         /// Runs `request`: its answer as JSON, decoded through the operation's type (or its file).
+        #[cfg(feature = "any-request")]
         pub(crate) fn run(request: crate::request::Request) -> crate::dynamic::Run {
             match request.operation() {
                 #(#answers)*
@@ -39,6 +42,7 @@ pub fn generate(ops: &[Op]) -> TokenStream {
         }
 
         /// Every item of every page of `request` as JSON, for a list of the cursor convention.
+        #[cfg(feature = "any-request")]
         pub(crate) fn items(
             request: crate::request::Request,
         ) -> ::std::option::Option<::futures_util::stream::BoxStream<'static, ::std::result::Result<::serde_json::Value, crate::Error>>> {

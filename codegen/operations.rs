@@ -44,7 +44,9 @@ fn field_row(value: &Value_, location: TokenStream, positional: bool) -> TokenSt
         Field {
             name: #name, location: #location, kind: #kind, list: #list, required: #required,
             positional: #positional, description: #doc, constraints: #constraints,
-            shape: #shape, part_type: #part_type, retype: #retype,
+            shape: #shape, part_type: #part_type,
+            #[cfg(feature = "any-request")]
+            retype: #retype,
         }
     }
 }
@@ -77,6 +79,7 @@ fn field_rows(op: &Op) -> Vec<TokenStream> {
                     name: "body", location: Location::Body, kind: ValueKind::Json, list: false,
                     required: #required, positional: false, description: "The request body.",
                     constraints: Constraints::NONE, shape: #shape, part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: Some(crate::dynamic::Retype(crate::dynamic::retype::<super::types::#ty>)),
                 }
             })
@@ -212,7 +215,9 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
                 /// writes it back as JSON: what a client of the operation reads, as
                 /// [`AnyRequest`](crate::requests::AnyRequest) hands it over. An error says why
                 /// the body is not the documented answer (an operation that answers a file has no
-                /// JSON answer).
+                /// JSON answer). Feature `any-request`.
+                #[cfg(feature = "any-request")]
+                #[cfg_attr(docsrs, doc(cfg(feature = "any-request")))]
                 pub fn decode_answer(self, body: &[u8]) -> ::std::result::Result<::serde_json::Value, ::serde_json::Error> {
                     match self {
                         #( #[cfg(feature = #parts)] Self::#variants => #decoders, )*
@@ -267,6 +272,7 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
                 /// A form part's `Content-Type`, from the spec's `encoding`.
                 pub(crate) part_type: ::std::option::Option<&'static str>,
                 /// For a value of a generated type, what reads it from JSON (through the type).
+                #[cfg(feature = "any-request")]
                 pub(crate) retype: ::std::option::Option<crate::dynamic::Retype>,
             }
             /// Where a [`Field`] travels.

@@ -20,7 +20,15 @@ use super::normalize::METHODS;
 pub const FULL: &str = "full";
 
 /// Features of the crate that are not parts of the API: no tag may take their names.
-const OTHER_FEATURES: &[&str] = &["default", FULL, "fake", "schemars", "opentelemetry", "builders"];
+const OTHER_FEATURES: &[&str] = &[
+    "default",
+    FULL,
+    "fake",
+    "schemars",
+    "opentelemetry",
+    "builders",
+    "any-request",
+];
 
 /// The spec extension on a tag naming the part (the Cargo feature) its operations are in.
 const EXTENSION: &str = "x-feature";

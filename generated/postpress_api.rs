@@ -4934,7 +4934,9 @@ pub mod operations {
         /// writes it back as JSON: what a client of the operation reads, as
         /// [`AnyRequest`](crate::requests::AnyRequest) hands it over. An error says why
         /// the body is not the documented answer (an operation that answers a file has no
-        /// JSON answer).
+        /// JSON answer). Feature `any-request`.
+        #[cfg(feature = "any-request")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "any-request")))]
         pub fn decode_answer(
             self,
             body: &[u8],
@@ -5194,6 +5196,7 @@ pub mod operations {
         /// A form part's `Content-Type`, from the spec's `encoding`.
         pub(crate) part_type: ::std::option::Option<&'static str>,
         /// For a value of a generated type, what reads it from JSON (through the type).
+        #[cfg(feature = "any-request")]
         pub(crate) retype: ::std::option::Option<crate::dynamic::Retype>,
     }
     /// Where a [`Field`] travels.
@@ -5372,6 +5375,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -5389,6 +5393,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -5402,6 +5407,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
             ],
@@ -5450,6 +5456,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
             ],
@@ -5498,6 +5505,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -5514,6 +5522,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -5532,6 +5541,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -5550,6 +5560,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -5567,6 +5578,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -5583,6 +5595,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
             ],
@@ -5631,6 +5644,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -5647,6 +5661,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -5665,6 +5680,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -5683,6 +5699,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -5700,6 +5717,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -5716,6 +5734,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
             ],
@@ -5764,6 +5783,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
             ],
@@ -5807,6 +5827,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -5823,6 +5844,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -5841,6 +5863,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -5859,6 +5882,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -5876,6 +5900,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -5900,6 +5925,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -5916,6 +5942,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
             ],
@@ -5965,6 +5992,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -5981,6 +6009,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -5994,6 +6023,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -6007,6 +6037,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -6020,6 +6051,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -6033,6 +6065,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -6046,6 +6079,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -6167,6 +6201,7 @@ pub mod operations {
                         ),
                     ),
                     part_type: Some("application/json"),
+                    #[cfg(feature = "any-request")]
                     retype: Some(
                         crate::dynamic::Retype(
                             crate::dynamic::retype::<types::StartChatLinkedinOptions>,
@@ -6219,6 +6254,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -6232,6 +6268,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
             ],
@@ -6280,6 +6317,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -6293,6 +6331,7 @@ pub mod operations {
                     constraints: Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: Some(
                         crate::dynamic::Retype(
                             crate::dynamic::retype::<super::types::ChatActionRequest>,
@@ -6345,6 +6384,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
             ],
@@ -6393,6 +6433,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -6409,6 +6450,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -6427,6 +6469,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -6445,6 +6488,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -6462,6 +6506,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -6475,6 +6520,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
             ],
@@ -6525,6 +6571,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -6538,6 +6585,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -6551,6 +6599,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -6564,6 +6613,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -6577,6 +6627,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -6590,6 +6641,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -6603,6 +6655,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -6616,6 +6669,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -6629,6 +6683,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
             ],
@@ -6677,6 +6732,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
             ],
@@ -6723,6 +6779,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -6741,6 +6798,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -6759,6 +6817,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -6776,6 +6835,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -6789,6 +6849,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -6802,6 +6863,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
             ],
@@ -6850,6 +6912,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
             ],
@@ -6902,6 +6965,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -6915,6 +6979,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
             ],
@@ -6963,6 +7028,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -6979,6 +7045,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
             ],
@@ -7027,6 +7094,7 @@ pub mod operations {
                     constraints: crate::operations::Constraints::NONE,
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
                 Field {
@@ -7043,6 +7111,7 @@ pub mod operations {
                     },
                     shape: None,
                     part_type: None,
+                    #[cfg(feature = "any-request")]
                     retype: None,
                 },
             ],
@@ -8077,8 +8146,11 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
             page.items
         }
     }
+    #[cfg(feature = "any-request")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "any-request")))]
     pub use crate::dynamic::AnyRequest;
     /// Runs `request`: its answer as JSON, decoded through the operation's type (or its file).
+    #[cfg(feature = "any-request")]
     pub(crate) fn run(request: crate::request::Request) -> crate::dynamic::Run {
         match request.operation() {
             #[cfg(feature = "messaging")]
@@ -8152,6 +8224,7 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
         }
     }
     /// Every item of every page of `request` as JSON, for a list of the cursor convention.
+    #[cfg(feature = "any-request")]
     pub(crate) fn items(
         request: crate::request::Request,
     ) -> ::std::option::Option<

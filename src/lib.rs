@@ -61,6 +61,7 @@ mod chat_action;
 #[allow(dead_code)]
 mod check;
 mod client;
+#[cfg(feature = "any-request")]
 mod dynamic;
 mod error;
 #[cfg(feature = "fake")]

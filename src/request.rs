@@ -33,6 +33,8 @@ pub(crate) struct Request {
 
 /// One value of a field (an item, for a list), as the setters and `AnyRequest` store it.
 #[derive(Clone, Debug)]
+// The setters make the kinds the spec's values have: a spec may have no value of some kind.
+#[allow(dead_code)]
 pub(crate) enum Stored {
     Text(String),
     Integer(i64),

@@ -3,13 +3,16 @@
 //! A copy of the workspace gets the operations of `tests/growth/*.yaml` merged into its
 //! `openapi.yaml` (a cursor-paginated list with a pattern, a range and an enum among its query
 //! parameters, a new method under an existing path, a list without pagination, a JSON POST, a PUT
-//! marked `x-idempotent: false`, and a multipart upload with a repeated text field and a file).
-//! Then, in the copy, `cargo xtask gen` regenerates the snapshot, and two programs written against
-//! the contract for any operation run: `tests/growth/program.rs` (the Rust API, against a server
-//! of its own) and `tests/growth/surfaces.rs` (the CLI, `postpress mcp` and the fake server). No
-//! other file of the copy is touched (but `Cargo.toml`'s features of the API's parts, which `cargo
-//! xtask gen` writes), so any surface that needed a hand-written line for a new operation would
-//! fail to compile or fail its test.
+//! marked `x-idempotent: false`, and a multipart upload with a repeated text field and a file,
+//! in parts of their own), then the operations the API's reference publishes (`tests/real-api/`),
+//! pasted as a maintainer would. Then, in the copy, `cargo xtask gen` regenerates the snapshot,
+//! and programs written against the contract for any operation run: `tests/growth/program.rs`
+//! (the Rust API, against a server of its own), `tests/growth/surfaces.rs` (the CLI, `postpress
+//! mcp` and the fake server), `tests/growth/parts.rs` (the parts a service compiles) and the
+//! programs of `tests/real-api/` (the decode property, the wire, every operation as a command and
+//! a tool). No other file of the copy is touched (but `Cargo.toml`'s features of the API's parts,
+//! which `cargo xtask gen` writes), so any surface that needed a hand-written line for a new
+//! operation would fail to compile or fail its test.
 //!
 //! It builds the copy in a target directory of its own (`target/growth`, kept between local runs):
 //! run it with `.ci/growth`. The same file proves xtask works on the checkout it is run in, with
@@ -96,68 +99,18 @@ fn grown_spec(spec: &str, fixture: &Path) -> String {
     insert_after(&spec, "  schemas:", &read("schemas.yaml"))
 }
 
-#[test]
-#[ignore = "builds a grown copy of the workspace: run .ci/growth"]
-fn every_surface_follows_the_spec_alone() {
-    let root = workspace();
-    let copy = copy_workspace(&root, "growth");
-
-    // The only edits: the spec, and the two programs that use what it adds.
-    let fixture = root.join("tests/growth");
-    let spec = std::fs::read_to_string(root.join("openapi.yaml")).unwrap();
-    std::fs::write(copy.join("openapi.yaml"), grown_spec(&spec, &fixture)).unwrap();
-    std::fs::copy(fixture.join("program.rs"), copy.join("examples/growth.rs")).unwrap();
-    std::fs::copy(fixture.join("surfaces.rs"), copy.join("cli/tests/growth.rs")).unwrap();
-
-    // A target directory of the copy's own: cargo names a path package's artefacts without its
-    // path, so a copy building into this workspace's target directory overwrote its `postpress`
-    // binary and build-script output with the grown ones (found when `.ci/mcp-contract`, run after
-    // this test, saw the fixture's tools).
-    let target = growth_target(&root);
-    let snapshot = Path::new("generated/postpress_api.rs");
-    run(&copy, &target, &["xtask", "gen"]);
-    // The snapshot of the copy was regenerated from the copy's spec (not this workspace's).
-    let grown = std::fs::read_to_string(copy.join(snapshot)).unwrap();
-    assert!(
-        grown.contains("pub fn list_accounts("),
-        "cargo xtask gen read another spec"
-    );
-    run(&copy, &target, &["xtask", "gen", "--check"]);
-    parts_are_features(&copy, &target, &fixture);
-    // The fixture's operations are in parts of their own: the program needs them all.
-    run(
-        &copy,
-        &target,
-        &["run", "--quiet", "--features", "full", "--example", "growth"],
-    );
-    run(
-        &copy,
-        &target,
-        &["test", "--quiet", "-p", "postpress-cli", "--test", "growth"],
-    );
-    let _ = std::fs::remove_dir_all(&copy);
-}
-
 /// The grown copy's parts (its operations' first tags: the fixture adds `accounts` and
-/// `group_chats`) are features of its `Cargo.toml`, written by `cargo xtask gen`; a build with the
-/// default features (messaging) compiles none of the other parts' operations, neither in the
-/// operation table nor as `Client` methods, and a build with `full` compiles each in its part.
+/// `group_chats`, the published definitions `users` and `posts`) are features of its
+/// `Cargo.toml`, written by `cargo xtask gen`; a service depending on the copy with the default
+/// features (messaging) compiles none of the other parts' operations, neither in the operation
+/// table nor as `Client` methods, and one with `full` compiles each in its part. The service is a
+/// crate of its own (`tests/growth/parts.rs` in `parts-probe/`), so no dev-dependency's features
+/// are unified into the build.
 fn parts_are_features(copy: &Path, target: &Path, fixture: &Path) {
-    let manifest = std::fs::read_to_string(copy.join("Cargo.toml")).unwrap();
-    for line in [
-        "\naccounts = []\n",
-        "\ngroup_chats = []\n",
-        "\nfull = [\"accounts\", \"group_chats\", \"messaging\"]\n",
-    ] {
-        assert!(
-            manifest.contains(line),
-            "cargo xtask gen wrote no {line:?} into Cargo.toml"
-        );
-    }
     // The part of each operation of the grown spec, read here from its tags (a tag's
     // `x-feature`, or the tag in snake case).
-    let spec: serde_json::Value =
-        serde_saphyr::from_str(&std::fs::read_to_string(copy.join("openapi.yaml")).unwrap()).unwrap();
+    let text = std::fs::read_to_string(copy.join("openapi.yaml")).unwrap();
+    let spec: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
     let feature_of = |tag: &str| -> String {
         let declared = spec["tags"]
             .as_array()
@@ -178,17 +131,42 @@ fn parts_are_features(copy: &Path, target: &Path, fixture: &Path) {
     every.sort();
     assert!(every.contains(&"upload_document accounts".to_string()), "{every:?}");
     assert!(every.contains(&"create_group group_chats".to_string()), "{every:?}");
+    let mut parts: Vec<&str> = every.iter().map(|line| line.rsplit(' ').next().unwrap()).collect();
+    parts.sort_unstable();
+    parts.dedup();
+    assert!(parts.len() >= 5, "{parts:?}");
+    let manifest = std::fs::read_to_string(copy.join("Cargo.toml")).unwrap();
+    let full = format!(
+        "\nfull = [{}]\n",
+        parts.iter().map(|p| format!("{p:?}")).collect::<Vec<_>>().join(", ")
+    );
+    for line in parts.iter().map(|p| format!("\n{p} = []\n")).chain([full]) {
+        assert!(
+            manifest.contains(&line),
+            "cargo xtask gen wrote no {line:?} into Cargo.toml"
+        );
+    }
     let messaging: Vec<String> = every
         .iter()
         .filter(|line| line.ends_with(" messaging"))
         .cloned()
         .collect();
-    assert!(messaging.len() < every.len());
 
-    std::fs::copy(fixture.join("parts.rs"), copy.join("examples/parts.rs")).unwrap();
-    let compiled = |features: &[&str]| -> Vec<String> {
-        let args = [&["run", "--quiet", "--example", "parts"][..], features].concat();
-        let out = cargo(copy, target, &args);
+    let probe = copy.join("parts-probe");
+    std::fs::create_dir_all(probe.join("src")).unwrap();
+    std::fs::copy(copy.join("Cargo.lock"), probe.join("Cargo.lock")).unwrap();
+    let service = |features: &str, main: &str| -> std::process::Output {
+        let manifest = format!(
+            "[package]\nname = \"parts-probe\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[workspace]\n\n\
+             [dependencies]\npostpress = {{ path = \"..\"{features} }}\n"
+        );
+        std::fs::write(probe.join("Cargo.toml"), manifest).unwrap();
+        std::fs::write(probe.join("src/main.rs"), main).unwrap();
+        cargo(&probe, target, &["run", "--quiet"])
+    };
+    let program = std::fs::read_to_string(fixture.join("parts.rs")).unwrap();
+    let compiled = |features: &str| -> Vec<String> {
+        let out = service(features, &program);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let mut lines: Vec<String> = String::from_utf8(out.stdout)
             .unwrap()
@@ -199,12 +177,12 @@ fn parts_are_features(copy: &Path, target: &Path, fixture: &Path) {
         lines
     };
     assert_eq!(
-        compiled(&[]),
+        compiled(""),
         messaging,
         "the default build compiles exactly the messaging part"
     );
     assert_eq!(
-        compiled(&["--features", "full"]),
+        compiled(", features = [\"full\"]"),
         every,
         "full compiles every operation, in its part"
     );
@@ -212,14 +190,13 @@ fn parts_are_features(copy: &Path, target: &Path, fixture: &Path) {
     // A `Client` method of a part that is off does not exist.
     let off = "fn main() {\n    let client = postpress::Client::builder().api_key(\"k\").build().unwrap();\n    \
                let _request = client.list_accounts();\n}\n";
-    std::fs::write(copy.join("examples/parts_off.rs"), off).unwrap();
-    let out = cargo(copy, target, &["build", "--quiet", "--example", "parts_off"]);
+    let out = service("", off);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         !out.status.success() && stderr.contains("no method named `list_accounts`"),
         "list_accounts compiled without its part: {stderr}"
     );
-    std::fs::remove_file(copy.join("examples/parts_off.rs")).unwrap();
+    std::fs::remove_dir_all(&probe).unwrap();
 }
 
 /// xtask works on the checkout it is run in: two checkouts share one target directory (a global
@@ -374,33 +351,60 @@ fn run_program(program: &Path, args: &[&str], env: &[(&str, &str)]) {
     assert!(status.success(), "{} {args:?} with {env:?} failed", program.display());
 }
 
-/// The operations the API's reference publishes (`tests/real-api/`), pasted into a copy of the
-/// spec as a maintainer would (`cargo xtask grow real-api`: only the path prefix, the
-/// operationIds and the error answers changed), reach every surface with no other line: the copy
-/// generates, compiles with every feature, passes clippy and rustdoc with warnings denied; every
-/// answer schema decodes up to 200 documents generated from it (at least 25, within a time budget) (and the reference's `getMessage` answer
-/// decodes into our `Message`), re-encoded valid; every operation, with its required arguments and
-/// with every argument, is accepted by Prism mocking the grown spec and its answer decodes; the
+/// The grown spec reaches every surface with no other line: a copy of the workspace gets the
+/// fixture's operations (`tests/growth/`) merged into its spec, then the operations the API's
+/// reference publishes (`tests/real-api/`) pasted as a maintainer would (`cargo xtask grow
+/// real-api`: only the path prefix, the operationIds and the error answers changed). In it:
+/// `cargo xtask gen` and `gen --check`; the parts are features (`parts_are_features`); clippy and
+/// rustdoc with warnings denied, with every feature; the growth program (the Rust API against a
+/// server of its own); every answer schema decodes up to 200 documents generated from it (at
+/// least 25, within a time budget), and what the reference allows for an operation our spec
+/// curates decodes into our type, re-encoded valid; every operation, with its required arguments
+/// and with every argument, is accepted by Prism mocking the grown spec and its answer decodes; the
 /// same calls to `postpress fake-server`, through Prism's validating proxy, get answers valid
 /// against the spec that decode; and every operation is a CLI command and an MCP tool that run.
+/// One copy, built once, for both corpora.
 #[test]
-#[ignore = "builds a copy grown with the published operations, with Prism and hypothesis-jsonschema: run .ci/growth"]
-fn the_published_operations_reach_every_surface() {
+#[ignore = "builds a grown copy of the workspace, with Prism and hypothesis-jsonschema: run .ci/growth"]
+fn the_grown_spec_reaches_every_surface() {
     let prism = std::env::var("POSTPRESS_PRISM").expect("POSTPRESS_PRISM: run .ci/growth");
     let python = std::env::var("POSTPRESS_DOCUMENTS_PYTHON").expect("POSTPRESS_DOCUMENTS_PYTHON: run .ci/growth");
     let root = workspace();
-    let copy = copy_workspace(&root, "real-api");
+    let copy = copy_workspace(&root, "growth");
+    // A target directory of the copy's own: cargo names a path package's artefacts without its
+    // path, so a copy building into this workspace's target directory overwrote its `postpress`
+    // binary with the grown one (found when `.ci/mcp-contract`, run after this test, saw the
+    // fixture's tools).
     let target = growth_target(&root);
+
+    // The only edits: the spec, and the programs that use what it adds.
+    let fixture = root.join("tests/growth");
+    let spec = std::fs::read_to_string(root.join("openapi.yaml")).unwrap();
+    std::fs::write(copy.join("openapi.yaml"), grown_spec(&spec, &fixture)).unwrap();
     let grown = cargo(&copy, &target, &["xtask", "grow", "real-api"]);
     assert!(grown.status.success(), "{}", String::from_utf8_lossy(&grown.stderr));
     std::fs::write(copy.join("openapi.yaml"), &grown.stdout).unwrap();
     let programs = root.join("tests/real-api");
-    std::fs::copy(programs.join("wire.rs"), copy.join("examples/real_api_wire.rs")).unwrap();
-    std::fs::copy(programs.join("decode.rs"), copy.join("examples/real_api_decode.rs")).unwrap();
-    std::fs::copy(programs.join("surfaces.rs"), copy.join("cli/tests/real_api.rs")).unwrap();
+    for (from, to) in [
+        (fixture.join("program.rs"), "examples/growth.rs"),
+        (fixture.join("surfaces.rs"), "cli/tests/growth.rs"),
+        (programs.join("wire.rs"), "examples/real_api_wire.rs"),
+        (programs.join("decode.rs"), "examples/real_api_decode.rs"),
+        (programs.join("surfaces.rs"), "cli/tests/real_api.rs"),
+    ] {
+        std::fs::copy(from, copy.join(to)).unwrap();
+    }
 
+    let snapshot = Path::new("generated/postpress_api.rs");
     run(&copy, &target, &["xtask", "gen"]);
+    // The snapshot of the copy was made from the copy's spec (not this workspace's).
+    let generated = std::fs::read_to_string(copy.join(snapshot)).unwrap();
+    assert!(
+        generated.contains("pub fn list_accounts(") && generated.contains("pub fn users_controller_get_relations("),
+        "cargo xtask gen read another spec"
+    );
     run(&copy, &target, &["xtask", "gen", "--check"]);
+    parts_are_features(&copy, &target, &fixture);
     run(
         &copy,
         &target,
@@ -411,12 +415,22 @@ fn the_published_operations_reach_every_surface() {
         .status()
         .unwrap();
     assert!(doc.success(), "cargo doc -D warnings failed in the grown copy");
-    let examples = ["--example", "real_api_wire", "--example", "real_api_decode"];
+    // The examples build with every part and feature (the crate's dev-dependency on itself has them).
+    let examples = [
+        "--example",
+        "growth",
+        "--example",
+        "real_api_wire",
+        "--example",
+        "real_api_decode",
+    ];
     run(
         &copy,
         &target,
         &[&["build", "-p", "postpress", "--all-features"][..], &examples[..]].concat(),
     );
+    let bin = target.join("debug");
+    run_program(&bin.join("examples/growth"), &[], &[]);
     run(&copy, &target, &["build", "-p", "postpress-cli"]);
     let bin = target.join("debug");
 
@@ -516,8 +530,21 @@ fn the_published_operations_reach_every_surface() {
         ],
     );
 
-    // The CLI and postpress mcp.
-    run(&copy, &target, &["test", "-p", "postpress-cli", "--test", "real_api"]);
+    // The CLI, postpress mcp and the fake, for the fixture's operations and every one.
+    run(
+        &copy,
+        &target,
+        &[
+            "test",
+            "--quiet",
+            "-p",
+            "postpress-cli",
+            "--test",
+            "growth",
+            "--test",
+            "real_api",
+        ],
+    );
     let _ = std::fs::remove_dir_all(&copy);
 }
 

@@ -10,7 +10,8 @@ SPEC is the grown spec (JSON or YAML 1.2's JSON subset), DECODER the grown copy'
 (`tests/real-api/*.json`) decoded as another operation's answer (the reference's `getMessage`
 into our `get_message`). OpenAPI 3.0 is read as JSON Schema (draft 7) with `{nullable: true}` alone read as
 `null` (the reference's "or null") and a single `x-patternProperties` schema as the type of a
-map's values (the reference's map; an extension has no meaning of its own). Generation is
+map's values (the reference's map; an extension has no meaning of its own); an integer without
+bounds is generated within 64 bits, which the SDK holds it in. Generation is
 deterministic (each batch of a schema's documents has a seed of its own), and bounded by count
 and by time: up to N documents a schema, in batches; once S seconds have passed since the start,
 a schema that has M documents takes no more batches (so a slow machine checks fewer documents,
@@ -70,6 +71,14 @@ def json_schema(schema):
     for flag, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
         if schema.get(flag) is True and bound in out:
             out[flag] = out.pop(bound)
+    # An integer the SDK holds in 64 bits (i64, or u64 when it cannot be negative), as typed clients
+    # do: documents beyond that (JSON's own precision ends at 2^53 in most parsers) are not asked for.
+    types = out.get("type") if isinstance(out.get("type"), list) else [out.get("type")]
+    if "integer" in types:
+        if "maximum" not in out and "exclusiveMaximum" not in out:
+            out["maximum"] = 2**63 - 1
+        if "minimum" not in out and "exclusiveMinimum" not in out:
+            out["minimum"] = -(2**63)
     if schema.get("nullable") is True:
         if "type" in out:
             out["type"] = [out["type"], "null"]

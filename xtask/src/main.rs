@@ -7,16 +7,18 @@
 //! - `cargo xtask bench [--smoke]`: the SDK against raw reqwest, one table (see `bench/`), plus
 //!   the library's build cost.
 //! - `cargo xtask pagination [--smoke]`: row 5 of the bench alone, walking a list's pages.
+//! - `cargo xtask build-cost`: row 4 of the bench alone, what a small service compiles.
 //! - `cargo xtask op-cost [real-api]`: row 6 of the bench alone, what one operation of the spec
-//!   costs (with `real-api`: on the operations the API's reference publishes, reported).
+//!   costs (with `real-api`: on the operations the API's reference publishes).
 //! - `cargo xtask grow real-api|fixture`: prints the spec grown with the API reference's
 //!   published operations (`tests/real-api/`) or the growth test's fixture (`tests/growth/`).
 //! - `cargo xtask spec-diff`: the spec's changes since the last release (`spec/released.yaml`),
 //!   failing on one that breaks clients while `info.version`'s major stays the same.
 //! - `cargo xtask release-spec`: releases the spec (copies it, appends its changes to
 //!   `CHANGELOG.md`).
-//! - `cargo xtask soak [--sends N] [--concurrency C] [--seed S]`: the chaos soak (see
-//!   `bench/src/soak/`): sends through a fault-injecting proxy, reconciled against the fake.
+//! - `cargo xtask soak [--smoke] [--sends N] [--concurrency C] [--seed S]`: the chaos soak (see
+//!   `bench/src/bin/postpress-soak/`): sends through a fault-injecting proxy, reconciled against
+//!   the fake.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -41,10 +43,11 @@ fn workspace_root() -> Result<PathBuf, String> {
     Err(format!("no workspace Cargo.toml at or above {}", start.display()))
 }
 
-const USAGE: &str = "usage: cargo xtask gen [--check] | cargo xtask bench [--smoke] | cargo xtask pagination [--smoke] | cargo xtask op-cost [real-api] | cargo xtask grow real-api|fixture | cargo xtask spec-diff | cargo xtask release-spec | cargo xtask soak [--sends N] [--concurrency C] [--seed S]";
+const USAGE: &str = "usage: cargo xtask gen [--check] | cargo xtask bench [--smoke] | cargo xtask pagination [--smoke] | cargo xtask build-cost | cargo xtask op-cost [real-api] | cargo xtask grow real-api|fixture | cargo xtask spec-diff | cargo xtask release-spec | cargo xtask soak [--smoke] [--sends N] [--concurrency C] [--seed S]";
 
 mod artefacts;
 mod bench;
+mod build_cost;
 mod features;
 mod grow;
 mod op_cost;
@@ -60,6 +63,7 @@ fn main() -> ExitCode {
         ["bench", "--smoke"] => workspace_root().and_then(|root| bench::run(&root, true)),
         ["pagination"] => workspace_root().and_then(|root| bench::pagination(&root, false)),
         ["pagination", "--smoke"] => workspace_root().and_then(|root| bench::pagination(&root, true)),
+        ["build-cost"] => workspace_root().and_then(|root| build_cost::run(&root, false)),
         ["grow", corpus] => workspace_root().and_then(|root| {
             let spec = std::fs::read_to_string(root.join(codegen::SPEC_PATH)).map_err(|e| e.to_string())?;
             let grown = match *corpus {
