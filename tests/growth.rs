@@ -11,12 +11,13 @@
 //! mcp` and the fake server), `tests/growth/parts.rs` (the parts a service compiles) and the
 //! programs of `tests/real-api/` (the decode property, the wire, every operation as a command and
 //! a tool). No other file of the copy is touched (but `Cargo.toml`'s features of the API's parts,
-//! which `cargo xtask gen` writes), so any surface that needed a hand-written line for a new
+//! which `cargo xtask gen` writes, and the packages' versions, see below), so any surface that needed a hand-written line for a new
 //! operation would fail to compile or fail its test.
 //!
-//! It builds the copy in a target directory of its own (`target/growth`, kept between local runs):
-//! run it with `.ci/growth`. The same file proves xtask works on the checkout it is run in, with
-//! two copies sharing that target directory.
+//! It builds the copy in the workspace's target directory, reusing the dependencies built there,
+//! with its packages' versions set apart (`0.1.0-grown`) so that cargo names their artefacts apart
+//! from the workspace's: run it with `.ci/growth`. The same file proves xtask works on the checkout
+//! it is run in, with two copies sharing one target directory.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -73,11 +74,34 @@ fn copy_workspace(root: &Path, name: &str) -> PathBuf {
     copy
 }
 
-/// The target directory the grown copies build in: one of their own (see below), kept between runs.
-fn growth_target(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| root.join("target"), PathBuf::from)
-        .join("growth")
+/// The target directory this workspace builds in.
+fn workspace_target(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
+}
+
+/// Gives the copy's packages a version no checkout has (`0.1.0` becomes `0.1.0-grown`), so their
+/// artefacts are named apart from this workspace's in a shared target directory.
+fn version_apart(copy: &Path) {
+    for manifest in ["Cargo.toml", "cli/Cargo.toml", "xtask/Cargo.toml", "bench/Cargo.toml"] {
+        let path = copy.join(manifest);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut table = "";
+        let mut changed = 0;
+        let lines: Vec<String> = text
+            .lines()
+            .map(|line| {
+                if line.starts_with('[') {
+                    table = line;
+                } else if table == "[package]" && line.starts_with("version = \"") && line.ends_with('"') {
+                    changed += 1;
+                    return format!("{}-grown\"", &line[..line.len() - 1]);
+                }
+                line.to_string()
+            })
+            .collect();
+        assert_eq!(changed, 1, "{manifest}: no package version");
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    }
 }
 
 /// `text` with `insert` placed right after the line `anchor` (which must occur once).
@@ -207,9 +231,12 @@ fn parts_are_features(copy: &Path, target: &Path, fixture: &Path) {
 #[ignore = "builds xtask in a shared target directory: run .ci/growth"]
 fn xtask_reads_the_checkout_it_is_run_in() {
     let root = workspace();
-    let target = growth_target(&root);
+    let target = workspace_target(&root);
     let plain = copy_workspace(&root, "xtask-plain");
     let grown = copy_workspace(&root, "xtask-grown");
+    // Apart from this workspace's artefacts, the same as each other's.
+    version_apart(&plain);
+    version_apart(&grown);
     let spec = std::fs::read_to_string(root.join("openapi.yaml")).unwrap();
     // The fixture only adds, so a raised minor is the release a maintainer would make.
     let version = spec
@@ -371,11 +398,14 @@ fn the_grown_spec_reaches_every_surface() {
     let python = std::env::var("POSTPRESS_DOCUMENTS_PYTHON").expect("POSTPRESS_DOCUMENTS_PYTHON: run .ci/growth");
     let root = workspace();
     let copy = copy_workspace(&root, "growth");
-    // A target directory of the copy's own: cargo names a path package's artefacts without its
-    // path, so a copy building into this workspace's target directory overwrote its `postpress`
-    // binary with the grown one (found when `.ci/mcp-contract`, run after this test, saw the
-    // fixture's tools).
-    let target = growth_target(&root);
+    // The workspace's own target directory, so the dependencies its tests built are reused (a
+    // fresh one cost CI about four minutes). Cargo names a path package's artefacts by its name and
+    // version, not its path: the copy's packages get a version of their own, or the grown
+    // `postpress` would overwrite this workspace's (found when `.ci/mcp-contract`, run after this
+    // test, saw the fixture's tools); the binaries cargo copies out of `deps/` are linked again to
+    // this workspace's own by its next cargo command.
+    let target = workspace_target(&root);
+    version_apart(&copy);
 
     // The only edits: the spec, and the programs that use what it adds.
     let fixture = root.join("tests/growth");

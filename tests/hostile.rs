@@ -152,6 +152,16 @@ fn operations() -> Vec<&'static str> {
     postpress::operations::OPERATIONS.iter().map(|op| op.id).collect()
 }
 
+/// Runs `check` for every operation at once: the cases that wait on a timer (a timeout, a retry's
+/// delay) wait together instead of one operation after another.
+async fn each_operation_at_once<F, Fut>(check: F)
+where
+    F: Fn(&'static str) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    futures_util::future::join_all(operations().into_iter().map(check)).await;
+}
+
 /// A call of `operation` with valid input: the table's example request, any file a small upload.
 async fn call(client: &Client, operation: &str) -> Result<(), Error> {
     let op = postpress::operations::by_id(operation).expect("an operation of the table");
@@ -250,7 +260,7 @@ fn success_status(operation: &str) -> String {
 
 #[tokio::test]
 async fn json_truncated_mid_body() {
-    for op in operations() {
+    each_operation_at_once(|op| async move {
         // The connection closes before Content-Length bytes arrived.
         let head = format!(
             "HTTP/1.1 {}\r\ncontent-type: application/json\r\ncontent-length: 400\r\n\r\n",
@@ -277,12 +287,13 @@ async fn json_truncated_mid_body() {
         let half = br#"{"object": "#;
         if is_download(op) {
             a_file(reply(&success_status(op), "application/json", half, ""), op).await;
-            continue;
+            return;
         }
         let (error, _, _) = fails(reply(&success_status(op), "application/json", half, ""), op, 0).await;
         let e = invalid(&error, op);
         assert!(e.reason.starts_with("truncated JSON"), "{op}: {e}");
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -343,7 +354,7 @@ async fn headers_then_the_connection_closes() {
 
 #[tokio::test]
 async fn a_body_that_trickles_slower_than_the_timeout() {
-    for op in operations() {
+    each_operation_at_once(|op| async move {
         let head = format!(
             "HTTP/1.1 {}\r\ncontent-type: application/json\r\ncontent-length: 200\r\n\r\n",
             success_status(op)
@@ -357,7 +368,8 @@ async fn a_body_that_trickles_slower_than_the_timeout() {
         let (error, elapsed, _) = fails(trickle, op, 0).await;
         assert!(matches!(error, Error::Timeout(_)), "{op}: {error:?}");
         assert!(elapsed < TIMEOUT + Duration::from_millis(500), "{op}: took {elapsed:?}");
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -428,7 +440,7 @@ async fn a_redirect_to_another_host_does_not_take_the_key() {
 #[tokio::test]
 async fn retry_after_that_is_huge_negative_or_garbage_never_hangs() {
     let envelope = br#"{"type": "errors/service_unavailable", "status": 503, "title": "Service Unavailable"}"#;
-    for op in operations() {
+    each_operation_at_once(|op| async move {
         for (value, expected_wait, attempts) in [
             ("86400", Some(Duration::from_secs(86400)), 1),
             ("-30", None, 2),
@@ -447,7 +459,8 @@ async fn retry_after_that_is_huge_negative_or_garbage_never_hangs() {
             assert_eq!(server.requests.load(Ordering::SeqCst), attempts, "{op} {value}");
             assert!(elapsed < Duration::from_secs(2), "{op} {value}: took {elapsed:?}");
         }
-    }
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -3,12 +3,16 @@
 
 use serde_json::{Map, Value, json};
 
-/// `openapi.yaml` as JSON.
+/// `openapi.yaml` as JSON, read once per test binary (property tests ask for it in every case).
 pub fn spec() -> Value {
-    let text =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.yaml")).expect("read openapi.yaml");
-    serde_saphyr::from_str_with_options(&text, serde_saphyr::options! { strict_booleans: true })
-        .expect("openapi.yaml is YAML")
+    static SPEC: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    SPEC.get_or_init(|| {
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.yaml")).expect("read openapi.yaml");
+        serde_saphyr::from_str_with_options(&text, serde_saphyr::options! { strict_booleans: true })
+            .expect("openapi.yaml is YAML")
+    })
+    .clone()
 }
 
 /// Rewrites an OpenAPI 3.0 schema into JSON Schema: `nullable: true` becomes a `null` alternative.
