@@ -83,8 +83,18 @@ fn defines(item: &syn::Item, local: &BTreeSet<String>) -> BTreeSet<String> {
         }
         syn::Item::Fn(f) => idents_in(f.sig.to_token_stream(), local, &mut out),
         syn::Item::Const(c) => idents_in(c.ty.to_token_stream(), local, &mut out),
-        // A macro writing impls (`crate::type_impls::impls!(ChatId: ..)`): for the types it names.
-        syn::Item::Macro(m) => idents_in(m.mac.tokens.clone(), local, &mut out),
+        // A macro writing impls (`crate::type_impls::impls!(ChatId: ..)`): for the types it names
+        // before any braces (`unit_enum!(Format { Json => "json" })`: a variant may share a type's name).
+        syn::Item::Macro(m) => {
+            let head: TokenStream = m
+                .mac
+                .tokens
+                .clone()
+                .into_iter()
+                .take_while(|t| !matches!(t, TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Brace))
+                .collect();
+            idents_in(head, local, &mut out)
+        }
         _ => {}
     }
     out

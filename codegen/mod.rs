@@ -16,6 +16,7 @@
 //! - [`model`]: what each operation takes, read once for the generators below;
 //! - [`requests`]: a request type per operation, and the `Client` method that starts it;
 //! - [`dynamic`]: each request made from JSON arguments by name (for the CLI, MCP, the fake);
+//! - [`events`]: the webhook events, one per callback of the spec (`webhooks::Event`);
 //! - [`spec_info`]: the default server URL and a fingerprint of the spec;
 //! - [`patches`]: syntax-tree edits for what progenitor cannot be told to do;
 //! - [`builders`]: builders for the types (for users' tests), and `#[non_exhaustive]` structs;
@@ -26,6 +27,7 @@ mod builders;
 mod docs;
 mod dynamic;
 mod error_codes;
+mod events;
 mod examples;
 mod gate;
 mod model;
@@ -58,6 +60,9 @@ pub const BUILDERS_FILE: &str = "builders.rs";
 /// one file serves every feature set.
 pub fn generate(spec_text: &str) -> Result<Generated, String> {
     let spec::Spec { mut raw, ordered } = spec::load(spec_text)?;
+    // Read as written: normalizing rewrites inline schemas, and a callback's payload is told apart
+    // by its schema as the spec states it.
+    let callbacks = events::read(&raw)?;
     normalize::normalize(&mut raw)?;
     parts::parts(&raw)?;
     parts::drop_unreached_schemas(&mut raw);
@@ -138,6 +143,7 @@ pub fn generate(spec_text: &str) -> Result<Generated, String> {
     builders::non_exhaustive(&mut file)?;
     builders::string_newtypes_as_str(&mut file)?;
     patches::string_impls(builders::types_module(&mut file)?);
+    patches::unit_enum_impls(builders::types_module(&mut file)?);
     docs::sanitize_items(builders::types_module(&mut file)?);
     let types = builders::types_module(&mut file)?;
     for name in &open_names {
@@ -158,7 +164,8 @@ pub fn generate(spec_text: &str) -> Result<Generated, String> {
     let builders = builders::split_builders(&mut file)?;
     let operations = operations::generate(&ops)?;
     let requests = requests::generate(&ops)?;
-    let more: syn::File = syn::parse2(quote! { #operations #requests })
+    let events = events::generate(&callbacks);
+    let more: syn::File = syn::parse2(quote! { #operations #requests #events })
         .map_err(|e| format!("the generated operations do not parse: {e}"))?;
     file.items.extend(more.items);
     Ok(Generated {

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use heck::ToSnakeCase;
 use serde_json::Value;
 
-use super::normalize::METHODS;
+pub use super::normalize::METHODS;
 
 /// The feature that enables every part.
 pub const FULL: &str = "full";
@@ -74,7 +74,7 @@ fn part_of_tag(spec: &Value, tag: &str) -> Result<String, String> {
 }
 
 /// Every operation of the spec: `(path, method, operationId or where it is)`.
-fn operations(spec: &Value) -> impl Iterator<Item = (&str, &str, &Value)> {
+pub fn operations(spec: &Value) -> impl Iterator<Item = (&str, &str, &Value)> {
     spec.get("paths")
         .and_then(Value::as_object)
         .into_iter()
@@ -157,7 +157,13 @@ fn reached_schemas(spec: &Value, paths: bool) -> BTreeSet<String> {
         roots.extend(spec.get("paths"));
     }
     if let Some(components) = spec.get("components").and_then(Value::as_object) {
-        roots.extend(components.iter().filter(|(k, _)| *k != "schemas").map(|(_, v)| v));
+        // A callback is its operation's (reached through the operation's `$ref`), not shared.
+        roots.extend(
+            components
+                .iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "schemas" | "callbacks"))
+                .map(|(_, v)| v),
+        );
     }
     reached_from(spec, roots)
 }

@@ -144,6 +144,97 @@ pub fn string_impls(types: &mut Vec<syn::Item>) {
     types.extend(kept.into_iter().map(|(_, item)| item));
 }
 
+/// typify writes `Display` and `FromStr` out for every closed enum of strings; where both are token
+/// for token what `crate::type_impls::unit_enum!` writes for the enum's own arms, they become one
+/// line of it (the arms read from the `Display` impl, the `FromStr` impl compared against them).
+pub fn unit_enum_impls(types: &mut Vec<syn::Item>) {
+    use quote::{ToTokens, quote};
+    // (variant, wire) of a Display impl written as `match *self { Self::V => f.write_str("v"), .. }`.
+    let arms_of = |imp: &syn::ItemImpl| -> Option<(syn::Ident, Vec<(syn::Ident, syn::LitStr)>)> {
+        let (path, _) = imp.trait_.as_ref()?;
+        if path.segments.last()?.ident != "Display" || !imp.attrs.is_empty() {
+            return None;
+        }
+        let syn::Type::Path(ty) = &*imp.self_ty else {
+            return None;
+        };
+        let ty = ty.path.get_ident()?.clone();
+        let [syn::ImplItem::Fn(fmt)] = &imp.items[..] else {
+            return None;
+        };
+        let [syn::Stmt::Expr(syn::Expr::Match(matched), None)] = &fmt.block.stmts[..] else {
+            return None;
+        };
+        let arms = matched.arms.iter().map(|arm| {
+            let syn::Pat::Path(pat) = &arm.pat else { return None };
+            let variant = pat.path.segments.last()?.ident.clone();
+            let syn::Expr::MethodCall(call) = &*arm.body else {
+                return None;
+            };
+            let [
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(wire),
+                    ..
+                }),
+            ] = &call.args.iter().collect::<Vec<_>>()[..]
+            else {
+                return None;
+            };
+            Some((variant, (*wire).clone()))
+        });
+        Some((ty, arms.collect::<Option<Vec<_>>>()?))
+    };
+    let display = |ty: &syn::Ident, arms: &[(syn::Ident, syn::LitStr)]| {
+        let (variants, wires): (Vec<_>, Vec<_>) = arms.iter().cloned().unzip();
+        quote! {
+            impl ::std::fmt::Display for #ty {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    match *self { #(Self::#variants => f.write_str(#wires),)* }
+                }
+            }
+        }
+        .to_string()
+    };
+    let from_str = |ty: &syn::Ident, arms: &[(syn::Ident, syn::LitStr)]| {
+        let (variants, wires): (Vec<_>, Vec<_>) = arms.iter().cloned().unzip();
+        quote! {
+            impl ::std::str::FromStr for #ty {
+                type Err = self::error::ConversionError;
+                fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+                    match value { #(#wires => Ok(Self::#variants),)* _ => Err("invalid value".into()), }
+                }
+            }
+        }
+        .to_string()
+    };
+    let texts: Vec<String> = types.iter().map(|item| item.to_token_stream().to_string()).collect();
+    let mut replace: Vec<(usize, usize, syn::Item)> = Vec::new();
+    for (index, item) in types.iter().enumerate() {
+        let syn::Item::Impl(imp) = item else { continue };
+        let Some((ty, arms)) = arms_of(imp) else { continue };
+        if texts[index] != display(&ty, &arms) {
+            continue;
+        }
+        let expected = from_str(&ty, &arms);
+        let Some(parse) = texts.iter().position(|t| *t == expected) else {
+            continue;
+        };
+        let (variants, wires): (Vec<_>, Vec<_>) = arms.into_iter().unzip();
+        let line: syn::Item = syn::parse_quote!(crate::type_impls::unit_enum!(#ty { #(#variants => #wires),* }););
+        replace.push((index, parse, line));
+    }
+    let mut dropped = std::collections::BTreeSet::new();
+    for (display_at, parse_at, line) in replace {
+        types[display_at] = line;
+        dropped.insert(parse_at);
+    }
+    let mut index = 0;
+    types.retain(|_| {
+        index += 1;
+        !dropped.contains(&(index - 1))
+    });
+}
+
 /// Upstream limitation: progenitor's `with_derive` adds a derive unconditionally, so a crate
 /// generated with `JsonSchema` would always depend on schemars. Each generated derive of
 /// `::schemars::JsonSchema` becomes `#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]`,

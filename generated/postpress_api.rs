@@ -2,6 +2,308 @@
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    #[cfg(any(feature = "accounts"))]
+    ///The fields every account shape has.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct AccountBase {
+        pub created_at: AccountDate,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub current_signature: ::std::option::Option<UniqueId>,
+        ///The ids of the groups the account is in.
+        pub groups: ::std::vec::Vec<UniqueId>,
+        pub id: UniqueId,
+        pub name: ::std::string::String,
+        pub object: AccountObject,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub signatures: ::std::vec::Vec<AccountSignature>,
+        ///The account's services (messaging, mail, calendar) and their status.
+        pub sources: ::std::vec::Vec<AccountSource>,
+        ///The provider of the account, which decides its shape.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///What a hosted authentication link's `notify_url` receives.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct AccountConnectedEvent {
+        pub account_id: ::std::string::String,
+        ///The link's `name`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        pub status: AccountConnectedEventStatus,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`AccountConnectedEventStatus`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum AccountConnectedEventStatus {
+        #[serde(rename = "CREATION_SUCCESS")]
+        CreationSuccess,
+        #[serde(rename = "RECONNECTED")]
+        Reconnected,
+    }
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::unit_enum!(
+        AccountConnectedEventStatus { CreationSuccess => "CREATION_SUCCESS", Reconnected
+        => "RECONNECTED" }
+    );
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::impls!(
+        AccountConnectedEventStatus : try_from_str, try_from_string
+    );
+    #[cfg(any(feature = "accounts"))]
+    ///A UTC date and time with milliseconds. The reference gives these dates a pattern and no type; they are strings. Its `\d` is written `[0-9]`: the same in ECMA 262 (which JSON Schema's patterns are), where some other regex engines' `\d` also takes other scripts' digits.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct AccountDate(::std::string::String);
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::impls!(
+        AccountDate : deref_string, into_string, try_from_str, try_from_string, as_str
+    );
+    #[cfg(any(feature = "accounts"))]
+    impl ::std::str::FromStr for AccountDate {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::new(
+                        "^[1-2][0-9]{3}-[0-1][0-9]-[0-3][0-9]T[0-9]{2}:[0-9]{2}:[0-9]{2}.[0-9]{3}Z$",
+                    )
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^[1-2][0-9]{3}-[0-1][0-9]-[0-3][0-9]T[0-9]{2}:[0-9]{2}:[0-9]{2}.[0-9]{3}Z$\""
+                        .into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    #[cfg(any(feature = "accounts"))]
+    impl<'de> ::serde::Deserialize<'de> for AccountDate {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`AccountDeleted`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct AccountDeleted {
+        pub object: AccountDeletedObject,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`AccountDeletedObject`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum AccountDeletedObject {
+        AccountDeleted,
+    }
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::unit_enum!(
+        AccountDeletedObject { AccountDeleted => "AccountDeleted" }
+    );
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::impls!(AccountDeletedObject : try_from_str, try_from_string);
+    #[cfg(any(feature = "accounts"))]
+    ///A page of accounts. The reference types `cursor` as anything or `null`; it is read here as an opaque string, the value to pass back as the `cursor` parameter for the next page, `null` when there are no more.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct AccountList {
+        ///The cursor of the next page; `null` on the last page.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub cursor: ::std::option::Option<::std::string::String>,
+        pub items: ::std::vec::Vec<crate::generated::open::Account>,
+        pub object: AccountListObject,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`AccountListObject`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum AccountListObject {
+        AccountList,
+    }
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::unit_enum!(AccountListObject { AccountList => "AccountList" });
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::impls!(AccountListObject : try_from_str, try_from_string);
+    #[cfg(any(feature = "accounts"))]
+    ///What every account's `object` is.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum AccountObject {
+        Account,
+    }
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::unit_enum!(AccountObject { Account => "Account" });
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::impls!(AccountObject : try_from_str, try_from_string);
+    #[cfg(any(feature = "accounts"))]
+    ///The account's own proxy.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct AccountProxy {
+        pub host: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub password: ::std::option::Option<::std::string::String>,
+        pub port: f64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub protocol: ::std::option::Option<AccountProxyProtocol>,
+        pub source: AccountProxySource,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub username: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`AccountProxyProtocol`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum AccountProxyProtocol {
+        #[serde(rename = "http")]
+        Http,
+        #[serde(rename = "https")]
+        Https,
+        #[serde(rename = "socks5")]
+        Socks5,
+    }
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::unit_enum!(
+        AccountProxyProtocol { Http => "http", Https => "https", Socks5 => "socks5" }
+    );
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::impls!(AccountProxyProtocol : try_from_str, try_from_string);
+    #[cfg(any(feature = "accounts"))]
+    ///`AccountProxySource`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum AccountProxySource {
+        #[serde(rename = "USER")]
+        User,
+    }
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::unit_enum!(AccountProxySource { User => "USER" });
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::impls!(AccountProxySource : try_from_str, try_from_string);
+    #[cfg(any(feature = "accounts"))]
+    ///`AccountSignature`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct AccountSignature {
+        pub content: ::std::string::String,
+        pub title: ::std::string::String,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`AccountSource`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct AccountSource {
+        pub id: ::std::string::String,
+        pub status: crate::generated::open::AccountSourceStatus,
+    }
+    #[cfg(any(feature = "webhooks"))]
+    ///What an `account_status` webhook delivers.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct AccountStatusEvent {
+        #[serde(rename = "AccountStatus")]
+        pub account_status: AccountStatusUpdate,
+    }
+    #[cfg(any(feature = "webhooks"))]
+    ///`AccountStatusUpdate`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct AccountStatusUpdate {
+        pub account_id: ::std::string::String,
+        pub account_type: crate::generated::open::AccountProvider,
+        pub message: crate::generated::open::AccountStatusMessage,
+    }
     #[cfg(any(feature = "messaging"))]
     ///`AddReactionRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -47,7 +349,7 @@ pub mod types {
                 })
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///The fields every attachment variant has.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -67,7 +369,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url_expires_at: ::std::option::Option<f64>,
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///`AttachmentSize`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -91,7 +393,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub websites: ::std::vec::Vec<::std::string::String>,
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///An audio file or voice note (`type` is `audio`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -113,7 +415,7 @@ pub mod types {
         pub url_expires_at: ::std::option::Option<f64>,
         pub voice_note: bool,
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///`AudioAttachmentType`
     #[derive(
         ::serde::Deserialize,
@@ -132,29 +434,11 @@ pub mod types {
         #[serde(rename = "audio")]
         Audio,
     }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for AudioAttachmentType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Audio => f.write_str("audio"),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for AudioAttachmentType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "audio" => Ok(Self::Audio),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
+    crate::type_impls::unit_enum!(AudioAttachmentType { Audio => "audio" });
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::impls!(AudioAttachmentType : try_from_str, try_from_string);
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///A chat (a conversation of an account), as the items of the chat lists give it. "Retrieve a chat" answers a `ChatDetails`: the same fields and `lastMessage`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -208,17 +492,17 @@ pub mod types {
         ///The number of unread messages.
         pub unread_count: f64,
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///The id of the account the chat belongs to.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ChatAccountId(::std::string::String);
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::impls!(
         ChatAccountId : deref_string, into_string, try_from_str, try_from_string, as_str
     );
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::str::FromStr for ChatAccountId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -230,7 +514,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl<'de> ::serde::Deserialize<'de> for ChatAccountId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -272,25 +556,9 @@ pub mod types {
         GetInviteLink,
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for ChatActionGetInviteLinkAction {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::GetInviteLink => f.write_str("getInviteLink"),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for ChatActionGetInviteLinkAction {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "getInviteLink" => Ok(Self::GetInviteLink),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
+    crate::type_impls::unit_enum!(
+        ChatActionGetInviteLinkAction { GetInviteLink => "getInviteLink" }
+    );
     #[cfg(any(feature = "messaging"))]
     crate::type_impls::impls!(
         ChatActionGetInviteLinkAction : try_from_str, try_from_string
@@ -406,37 +674,12 @@ pub mod types {
         SetLabel,
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for ChatActionWithValueAction {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::SetReadStatus => f.write_str("setReadStatus"),
-                Self::SetMuteStatus => f.write_str("setMuteStatus"),
-                Self::SetArchiveStatus => f.write_str("setArchiveStatus"),
-                Self::SetPinnedStatus => f.write_str("setPinnedStatus"),
-                Self::AddParticipant => f.write_str("addParticipant"),
-                Self::RemoveParticipant => f.write_str("removeParticipant"),
-                Self::SetLabel => f.write_str("setLabel"),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for ChatActionWithValueAction {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "setReadStatus" => Ok(Self::SetReadStatus),
-                "setMuteStatus" => Ok(Self::SetMuteStatus),
-                "setArchiveStatus" => Ok(Self::SetArchiveStatus),
-                "setPinnedStatus" => Ok(Self::SetPinnedStatus),
-                "addParticipant" => Ok(Self::AddParticipant),
-                "removeParticipant" => Ok(Self::RemoveParticipant),
-                "setLabel" => Ok(Self::SetLabel),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
+    crate::type_impls::unit_enum!(
+        ChatActionWithValueAction { SetReadStatus => "setReadStatus", SetMuteStatus =>
+        "setMuteStatus", SetArchiveStatus => "setArchiveStatus", SetPinnedStatus =>
+        "setPinnedStatus", AddParticipant => "addParticipant", RemoveParticipant =>
+        "removeParticipant", SetLabel => "setLabel" }
+    );
     #[cfg(any(feature = "messaging"))]
     crate::type_impls::impls!(ChatActionWithValueAction : try_from_str, try_from_string);
     #[cfg(any(feature = "messaging"))]
@@ -570,25 +813,9 @@ pub mod types {
         ChatAttendeeList,
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for ChatAttendeeListObject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::ChatAttendeeList => f.write_str("ChatAttendeeList"),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for ChatAttendeeListObject {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ChatAttendeeList" => Ok(Self::ChatAttendeeList),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
+    crate::type_impls::unit_enum!(
+        ChatAttendeeListObject { ChatAttendeeList => "ChatAttendeeList" }
+    );
     #[cfg(any(feature = "messaging"))]
     crate::type_impls::impls!(ChatAttendeeListObject : try_from_str, try_from_string);
     #[cfg(any(feature = "messaging"))]
@@ -610,25 +837,7 @@ pub mod types {
         ChatAttendee,
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for ChatAttendeeObject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::ChatAttendee => f.write_str("ChatAttendee"),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for ChatAttendeeObject {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ChatAttendee" => Ok(Self::ChatAttendee),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
+    crate::type_impls::unit_enum!(ChatAttendeeObject { ChatAttendee => "ChatAttendee" });
     #[cfg(any(feature = "messaging"))]
     crate::type_impls::impls!(ChatAttendeeObject : try_from_str, try_from_string);
     #[cfg(any(feature = "messaging"))]
@@ -781,25 +990,7 @@ pub mod types {
         Chat,
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for ChatDetailsObject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Chat => f.write_str("Chat"),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for ChatDetailsObject {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "Chat" => Ok(Self::Chat),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
+    crate::type_impls::unit_enum!(ChatDetailsObject { Chat => "Chat" });
     #[cfg(any(feature = "messaging"))]
     crate::type_impls::impls!(ChatDetailsObject : try_from_str, try_from_string);
     #[cfg(any(feature = "messaging"))]
@@ -867,38 +1058,22 @@ pub mod types {
         ChatHistorySync,
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for ChatHistorySyncObject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::ChatHistorySync => f.write_str("ChatHistorySync"),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for ChatHistorySyncObject {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ChatHistorySync" => Ok(Self::ChatHistorySync),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
+    crate::type_impls::unit_enum!(
+        ChatHistorySyncObject { ChatHistorySync => "ChatHistorySync" }
+    );
     #[cfg(any(feature = "messaging"))]
     crate::type_impls::impls!(ChatHistorySyncObject : try_from_str, try_from_string);
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///postpress chat id.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ChatId(::std::string::String);
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::impls!(
         ChatId : deref_string, into_string, try_from_str, try_from_string, as_str
     );
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::str::FromStr for ChatId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -910,7 +1085,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl<'de> ::serde::Deserialize<'de> for ChatId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1197,55 +1372,37 @@ pub mod types {
         ChatList,
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for ChatListObject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::ChatList => f.write_str("ChatList"),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for ChatListObject {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ChatList" => Ok(Self::ChatList),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
+    crate::type_impls::unit_enum!(ChatListObject { ChatList => "ChatList" });
     #[cfg(any(feature = "messaging"))]
     crate::type_impls::impls!(ChatListObject : try_from_str, try_from_string);
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///Until when the chat is muted: `-1` (muted with no end), the time the mute ends (a string), or `null` (not muted). OpenAPI 3.0.3 reads `nullable` only beside a `type`, so `null` is allowed by the string branch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ChatMutedUntil(pub ::std::option::Option<ChatMutedUntilValue>);
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::ops::Deref for ChatMutedUntil {
         type Target = ::std::option::Option<ChatMutedUntilValue>;
         fn deref(&self) -> &::std::option::Option<ChatMutedUntilValue> {
             &self.0
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::convert::From<ChatMutedUntil>
     for ::std::option::Option<ChatMutedUntilValue> {
         fn from(value: ChatMutedUntil) -> Self {
             value.0
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::convert::From<::std::option::Option<ChatMutedUntilValue>>
     for ChatMutedUntil {
         fn from(value: ::std::option::Option<ChatMutedUntilValue>) -> Self {
             Self(value)
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///Until when the chat is muted: `-1` (muted with no end), the time the mute ends (a string), or `null` (not muted). OpenAPI 3.0.3 reads `nullable` only beside a `type`, so `null` is allowed by the string branch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -1254,31 +1411,31 @@ pub mod types {
         Integer(ChatMutedUntilValueInteger),
         String(::std::string::String),
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::convert::From<ChatMutedUntilValueInteger> for ChatMutedUntilValue {
         fn from(value: ChatMutedUntilValueInteger) -> Self {
             Self::Integer(value)
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///`ChatMutedUntilValueInteger`
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct ChatMutedUntilValueInteger(i64);
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::ops::Deref for ChatMutedUntilValueInteger {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::convert::From<ChatMutedUntilValueInteger> for i64 {
         fn from(value: ChatMutedUntilValueInteger) -> Self {
             value.0
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::convert::TryFrom<i64> for ChatMutedUntilValueInteger {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1291,7 +1448,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl<'de> ::serde::Deserialize<'de> for ChatMutedUntilValueInteger {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1301,7 +1458,7 @@ pub mod types {
                 .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for ChatMutedUntilValueInteger {
         fn schema_name() -> ::std::borrow::Cow<'static, str> {
@@ -1315,7 +1472,7 @@ pub mod types {
             schema
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///`ChatObject`
     #[derive(
         ::serde::Deserialize,
@@ -1333,27 +1490,9 @@ pub mod types {
     pub enum ChatObject {
         Chat,
     }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for ChatObject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Chat => f.write_str("Chat"),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for ChatObject {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "Chat" => Ok(Self::Chat),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
+    crate::type_impls::unit_enum!(ChatObject { Chat => "Chat" });
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::impls!(ChatObject : try_from_str, try_from_string);
     #[cfg(any(feature = "messaging"))]
     ///`ChatPatched`
@@ -1385,25 +1524,7 @@ pub mod types {
         ChatPatched,
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for ChatPatchedObject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::ChatPatched => f.write_str("ChatPatched"),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for ChatPatchedObject {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ChatPatched" => Ok(Self::ChatPatched),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
+    crate::type_impls::unit_enum!(ChatPatchedObject { ChatPatched => "ChatPatched" });
     #[cfg(any(feature = "messaging"))]
     crate::type_impls::impls!(ChatPatchedObject : try_from_str, try_from_string);
     #[cfg(any(feature = "messaging"))]
@@ -1439,27 +1560,84 @@ pub mod types {
         ChatStarted,
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for ChatStartedObject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::ChatStarted => f.write_str("ChatStarted"),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for ChatStartedObject {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ChatStarted" => Ok(Self::ChatStarted),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
+    crate::type_impls::unit_enum!(ChatStartedObject { ChatStarted => "ChatStarted" });
     #[cfg(any(feature = "messaging"))]
     crate::type_impls::impls!(ChatStartedObject : try_from_str, try_from_string);
+    #[cfg(any(feature = "webhooks"))]
+    ///`CreateWebhookRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct CreateWebhookRequest {
+        ///Only the events of these accounts (every account's when absent).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub account_ids: ::std::vec::Vec<UniqueId>,
+        ///Payload keys to rename: each `key` a value of `WebhookDataKey` (a string here, as that enum is open), `name` its name in deliveries.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub data: ::std::vec::Vec<CreateWebhookRequestDataItem>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        ///Only these events of the source (all of them when absent): values of `WebhookEventName`. Kept a string here, as that enum is open (a newer server lists events this document does not), and the reference publishes no definition of this body to say which it accepts.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub events: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub format: ::std::option::Option<WebhookFormat>,
+        ///Headers sent with every delivery (put a secret here, and check it on receipt).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub headers: ::std::vec::Vec<WebhookHeader>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Where deliveries are POSTed.
+        pub request_url: ::std::string::String,
+        ///Which events the webhook receives.
+        pub source: CreateWebhookRequestSource,
+    }
+    #[cfg(any(feature = "webhooks"))]
+    ///`CreateWebhookRequestDataItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct CreateWebhookRequestDataItem {
+        pub key: ::std::string::String,
+        pub name: ::std::string::String,
+    }
+    #[cfg(any(feature = "webhooks"))]
+    ///Which events the webhook receives.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum CreateWebhookRequestSource {
+        #[serde(rename = "messaging")]
+        Messaging,
+        #[serde(rename = "email")]
+        Email,
+        #[serde(rename = "email_tracking")]
+        EmailTracking,
+        #[serde(rename = "account_status")]
+        AccountStatus,
+        #[serde(rename = "users")]
+        Users,
+    }
+    #[cfg(any(feature = "webhooks"))]
+    crate::type_impls::unit_enum!(
+        CreateWebhookRequestSource { Messaging => "messaging", Email => "email",
+        EmailTracking => "email_tracking", AccountStatus => "account_status", Users =>
+        "users" }
+    );
+    #[cfg(any(feature = "webhooks"))]
+    crate::type_impls::impls!(
+        CreateWebhookRequestSource : try_from_str, try_from_string
+    );
     ///Every error response follows the same envelope.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -1479,7 +1657,89 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "webhooks"))]
+    ///The account the event concerns, as the provider knows it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct EventAccountInfo {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub feature: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        ///The account's own id at the provider (compare a `sender`'s `attendee_provider_id`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_id: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(any(feature = "webhooks"))]
+    ///A person in the chat.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct EventAttendee {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attendee_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attendee_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attendee_profile_url: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attendee_provider_id: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///An Exchange mail account (`type` is `EXCHANGE`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct ExchangeAccount {
+        pub connection_params: ExchangeAccountConnectionParams,
+        pub created_at: AccountDate,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub current_signature: ::std::option::Option<UniqueId>,
+        ///The ids of the groups the account is in.
+        pub groups: ::std::vec::Vec<UniqueId>,
+        pub id: UniqueId,
+        pub name: ::std::string::String,
+        pub object: AccountObject,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub signatures: ::std::vec::Vec<AccountSignature>,
+        ///The account's services (messaging, mail, calendar) and their status.
+        pub sources: ::std::vec::Vec<AccountSource>,
+        #[serde(rename = "type")]
+        pub type_: ExchangeAccountType,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`ExchangeAccountConnectionParams`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct ExchangeAccountConnectionParams {
+        pub mail: ImapConnection,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`ExchangeAccountType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum ExchangeAccountType {
+        #[serde(rename = "EXCHANGE")]
+        Exchange,
+    }
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::unit_enum!(ExchangeAccountType { Exchange => "EXCHANGE" });
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::impls!(ExchangeAccountType : try_from_str, try_from_string);
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///A file (`type` is `file`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -1499,7 +1759,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url_expires_at: ::std::option::Option<f64>,
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///`FileAttachmentType`
     #[derive(
         ::serde::Deserialize,
@@ -1518,27 +1778,9 @@ pub mod types {
         #[serde(rename = "file")]
         File,
     }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for FileAttachmentType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::File => f.write_str("file"),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for FileAttachmentType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "file" => Ok(Self::File),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
+    crate::type_impls::unit_enum!(FileAttachmentType { File => "file" });
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::impls!(FileAttachmentType : try_from_str, try_from_string);
     #[cfg(any(feature = "messaging"))]
     ///`FollowUpAfterDays`
@@ -1607,7 +1849,366 @@ pub mod types {
                 })
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "accounts"))]
+    ///A Google account, mail and calendar (`type` is `GOOGLE_OAUTH`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct GoogleAccount {
+        pub connection_params: GoogleAccountSubtype1ConnectionParams,
+        pub created_at: AccountDate,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub current_signature: ::std::option::Option<UniqueId>,
+        ///The ids of the groups the account is in.
+        pub groups: ::std::vec::Vec<UniqueId>,
+        pub id: UniqueId,
+        pub name: ::std::string::String,
+        pub object: AccountObject,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub signatures: ::std::vec::Vec<AccountSignature>,
+        ///The account's services (messaging, mail, calendar) and their status.
+        pub sources: ::std::vec::Vec<AccountSource>,
+        #[serde(rename = "type")]
+        pub type_: GoogleAccountType,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`GoogleAccountSubtype1ConnectionParams`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct GoogleAccountSubtype1ConnectionParams {
+        pub calendar: ProviderUser,
+        pub mail: ProviderUser,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`GoogleAccountType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum GoogleAccountType {
+        #[serde(rename = "GOOGLE_OAUTH")]
+        GoogleOauth,
+    }
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::unit_enum!(GoogleAccountType { GoogleOauth => "GOOGLE_OAUTH" });
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::impls!(GoogleAccountType : try_from_str, try_from_string);
+    #[cfg(any(feature = "accounts"))]
+    ///A Google calendar account (`type` is `GOOGLE_CALENDAR`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct GoogleCalendarAccount {
+        pub connection_params: GoogleCalendarAccountConnectionParams,
+        pub created_at: AccountDate,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub current_signature: ::std::option::Option<UniqueId>,
+        ///The ids of the groups the account is in.
+        pub groups: ::std::vec::Vec<UniqueId>,
+        pub id: UniqueId,
+        pub name: ::std::string::String,
+        pub object: AccountObject,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub signatures: ::std::vec::Vec<AccountSignature>,
+        ///The account's services (messaging, mail, calendar) and their status.
+        pub sources: ::std::vec::Vec<AccountSource>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sync_token: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: GoogleCalendarAccountType,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`GoogleCalendarAccountConnectionParams`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct GoogleCalendarAccountConnectionParams {
+        pub calendar: ::std::string::String,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`GoogleCalendarAccountType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum GoogleCalendarAccountType {
+        #[serde(rename = "GOOGLE_CALENDAR")]
+        GoogleCalendar,
+    }
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::unit_enum!(
+        GoogleCalendarAccountType { GoogleCalendar => "GOOGLE_CALENDAR" }
+    );
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::impls!(GoogleCalendarAccountType : try_from_str, try_from_string);
+    #[cfg(any(feature = "accounts"))]
+    ///`HostedAuthLink`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct HostedAuthLink {
+        pub object: HostedAuthLinkObject,
+        ///The page where the user connects their account.
+        pub url: ::std::string::String,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`HostedAuthLinkObject`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum HostedAuthLinkObject {
+        #[serde(rename = "HostedAuthURL")]
+        HostedAuthUrl,
+    }
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::unit_enum!(
+        HostedAuthLinkObject { HostedAuthUrl => "HostedAuthURL" }
+    );
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::impls!(HostedAuthLinkObject : try_from_str, try_from_string);
+    #[cfg(any(feature = "accounts"))]
+    ///A hosted authentication link to create. With `type` `reconnect`, `reconnect_account` is the id of the account to reconnect.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct HostedAuthLinkRequest {
+        ///The base URL of your API server (the server of this document, without `/api/v1`).
+        pub api_url: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bypass_success_screen: ::std::option::Option<bool>,
+        ///Features of the account not to enable (the reference lists no values).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub disabled_features: ::std::vec::Vec<::std::string::String>,
+        #[serde(rename = "expiresOn")]
+        pub expires_on: AccountDate,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub failure_redirect_url: ::std::option::Option<::std::string::String>,
+        ///Your own name for the user, sent back in the notification.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Where the API POSTs the `account_connected` notification.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub notify_url: ::std::option::Option<::std::string::String>,
+        ///The providers the page offers, or `*` for every one.
+        pub providers: HostedAuthLinkRequestProviders,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reconnect_account: ::std::option::Option<UniqueId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success_redirect_url: ::std::option::Option<::std::string::String>,
+        ///How much history to synchronize; the reference publishes no shape for it.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub sync_limit: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Connect a new account, or reconnect `reconnect_account`.
+        #[serde(rename = "type")]
+        pub type_: HostedAuthLinkRequestType,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///The providers the page offers, or `*` for every one.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[serde(untagged)]
+    pub enum HostedAuthLinkRequestProviders {
+        String(HostedAuthLinkRequestProvidersString),
+        Array(::std::vec::Vec<::std::string::String>),
+    }
+    #[cfg(any(feature = "accounts"))]
+    impl ::std::convert::From<HostedAuthLinkRequestProvidersString>
+    for HostedAuthLinkRequestProviders {
+        fn from(value: HostedAuthLinkRequestProvidersString) -> Self {
+            Self::String(value)
+        }
+    }
+    #[cfg(any(feature = "accounts"))]
+    impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
+    for HostedAuthLinkRequestProviders {
+        fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
+            Self::Array(value)
+        }
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`HostedAuthLinkRequestProvidersString`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum HostedAuthLinkRequestProvidersString {
+        #[serde(rename = "*")]
+        X,
+    }
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::unit_enum!(HostedAuthLinkRequestProvidersString { X => "*" });
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::impls!(
+        HostedAuthLinkRequestProvidersString : try_from_str, try_from_string
+    );
+    #[cfg(any(feature = "accounts"))]
+    ///Connect a new account, or reconnect `reconnect_account`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum HostedAuthLinkRequestType {
+        #[serde(rename = "create")]
+        Create,
+        #[serde(rename = "reconnect")]
+        Reconnect,
+    }
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::unit_enum!(
+        HostedAuthLinkRequestType { Create => "create", Reconnect => "reconnect" }
+    );
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::impls!(HostedAuthLinkRequestType : try_from_str, try_from_string);
+    #[cfg(any(feature = "accounts"))]
+    ///An iCloud mail account (`type` is `ICLOUD`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct IcloudAccount {
+        pub connection_params: IcloudAccountConnectionParams,
+        pub created_at: AccountDate,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub current_signature: ::std::option::Option<UniqueId>,
+        ///The ids of the groups the account is in.
+        pub groups: ::std::vec::Vec<UniqueId>,
+        pub id: UniqueId,
+        pub name: ::std::string::String,
+        pub object: AccountObject,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub signatures: ::std::vec::Vec<AccountSignature>,
+        ///The account's services (messaging, mail, calendar) and their status.
+        pub sources: ::std::vec::Vec<AccountSource>,
+        #[serde(rename = "type")]
+        pub type_: IcloudAccountType,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`IcloudAccountConnectionParams`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct IcloudAccountConnectionParams {
+        pub mail: ImapConnection,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`IcloudAccountType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum IcloudAccountType {
+        #[serde(rename = "ICLOUD")]
+        Icloud,
+    }
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::unit_enum!(IcloudAccountType { Icloud => "ICLOUD" });
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::impls!(IcloudAccountType : try_from_str, try_from_string);
+    #[cfg(any(feature = "accounts"))]
+    ///How a mail account reaches its IMAP and SMTP servers.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct ImapConnection {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub imap_encryption: ::std::option::Option<ImapConnectionImapEncryption>,
+        pub imap_host: ::std::string::String,
+        pub imap_port: f64,
+        pub imap_user: ::std::string::String,
+        pub smtp_host: ::std::string::String,
+        pub smtp_port: f64,
+        pub smtp_user: ::std::string::String,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`ImapConnectionImapEncryption`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum ImapConnectionImapEncryption {
+        #[serde(rename = "tls")]
+        Tls,
+        #[serde(rename = "ssl")]
+        Ssl,
+        #[serde(rename = "starttls")]
+        Starttls,
+        #[serde(rename = "default")]
+        Default,
+    }
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::unit_enum!(
+        ImapConnectionImapEncryption { Tls => "tls", Ssl => "ssl", Starttls =>
+        "starttls", Default => "default" }
+    );
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::impls!(
+        ImapConnectionImapEncryption : try_from_str, try_from_string
+    );
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///An image (`type` is `img`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -1628,7 +2229,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url_expires_at: ::std::option::Option<f64>,
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///`ImgAttachmentType`
     #[derive(
         ::serde::Deserialize,
@@ -1647,28 +2248,63 @@ pub mod types {
         #[serde(rename = "img")]
         Img,
     }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for ImgAttachmentType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Img => f.write_str("img"),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for ImgAttachmentType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "img" => Ok(Self::Img),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
+    crate::type_impls::unit_enum!(ImgAttachmentType { Img => "img" });
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::impls!(ImgAttachmentType : try_from_str, try_from_string);
+    #[cfg(any(feature = "accounts"))]
+    ///An Instagram account (`type` is `INSTAGRAM`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct InstagramAccount {
+        pub connection_params: InstagramAccountConnectionParams,
+        pub created_at: AccountDate,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub current_signature: ::std::option::Option<UniqueId>,
+        ///The ids of the groups the account is in.
+        pub groups: ::std::vec::Vec<UniqueId>,
+        pub id: UniqueId,
+        pub name: ::std::string::String,
+        pub object: AccountObject,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub signatures: ::std::vec::Vec<AccountSignature>,
+        ///The account's services (messaging, mail, calendar) and their status.
+        pub sources: ::std::vec::Vec<AccountSource>,
+        #[serde(rename = "type")]
+        pub type_: InstagramAccountType,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`InstagramAccountConnectionParams`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct InstagramAccountConnectionParams {
+        pub im: ProviderUser,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`InstagramAccountType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum InstagramAccountType {
+        #[serde(rename = "INSTAGRAM")]
+        Instagram,
+    }
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::unit_enum!(InstagramAccountType { Instagram => "INSTAGRAM" });
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::impls!(InstagramAccountType : try_from_str, try_from_string);
     #[cfg(any(feature = "messaging"))]
     ///Details of an Instagram attendee (`provider` is `INSTAGRAM`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1700,25 +2336,9 @@ pub mod types {
         Instagram,
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for InstagramAttendeeSpecificsProvider {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Instagram => f.write_str("INSTAGRAM"),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for InstagramAttendeeSpecificsProvider {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "INSTAGRAM" => Ok(Self::Instagram),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
+    crate::type_impls::unit_enum!(
+        InstagramAttendeeSpecificsProvider { Instagram => "INSTAGRAM" }
+    );
     #[cfg(any(feature = "messaging"))]
     crate::type_impls::impls!(
         InstagramAttendeeSpecificsProvider : try_from_str, try_from_string
@@ -1742,6 +2362,59 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub has_sent_invitation: ::std::option::Option<bool>,
     }
+    #[cfg(any(feature = "accounts"))]
+    ///A LinkedIn account (`type` is `LINKEDIN`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct LinkedinAccount {
+        pub connection_params: LinkedinAccountConnectionParams,
+        pub created_at: AccountDate,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub current_signature: ::std::option::Option<UniqueId>,
+        ///The ids of the groups the account is in.
+        pub groups: ::std::vec::Vec<UniqueId>,
+        pub id: UniqueId,
+        pub name: ::std::string::String,
+        pub object: AccountObject,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub signatures: ::std::vec::Vec<AccountSignature>,
+        ///The account's services (messaging, mail, calendar) and their status.
+        pub sources: ::std::vec::Vec<AccountSource>,
+        #[serde(rename = "type")]
+        pub type_: LinkedinAccountType,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`LinkedinAccountConnectionParams`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct LinkedinAccountConnectionParams {
+        pub im: LinkedinConnection,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`LinkedinAccountType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum LinkedinAccountType {
+        #[serde(rename = "LINKEDIN")]
+        Linkedin,
+    }
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::unit_enum!(LinkedinAccountType { Linkedin => "LINKEDIN" });
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::impls!(LinkedinAccountType : try_from_str, try_from_string);
     #[cfg(any(feature = "messaging"))]
     ///Details of a LinkedIn attendee (`provider` is `LINKEDIN`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1787,25 +2460,9 @@ pub mod types {
         Linkedin,
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for LinkedinAttendeeSpecificsProvider {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Linkedin => f.write_str("LINKEDIN"),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for LinkedinAttendeeSpecificsProvider {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "LINKEDIN" => Ok(Self::Linkedin),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
+    crate::type_impls::unit_enum!(
+        LinkedinAttendeeSpecificsProvider { Linkedin => "LINKEDIN" }
+    );
     #[cfg(any(feature = "messaging"))]
     crate::type_impls::impls!(
         LinkedinAttendeeSpecificsProvider : try_from_str, try_from_string
@@ -1852,25 +2509,7 @@ pub mod types {
         Classic,
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for LinkedinClassicOptionsApi {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Classic => f.write_str("classic"),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for LinkedinClassicOptionsApi {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "classic" => Ok(Self::Classic),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
+    crate::type_impls::unit_enum!(LinkedinClassicOptionsApi { Classic => "classic" });
     #[cfg(any(feature = "messaging"))]
     crate::type_impls::impls!(LinkedinClassicOptionsApi : try_from_str, try_from_string);
     #[cfg(any(feature = "messaging"))]
@@ -1901,36 +2540,78 @@ pub mod types {
         Other,
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for LinkedinClassicOptionsTopic {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::ServiceRequest => f.write_str("service_request"),
-                Self::RequestDemo => f.write_str("request_demo"),
-                Self::Support => f.write_str("support"),
-                Self::Careers => f.write_str("careers"),
-                Self::Other => f.write_str("other"),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for LinkedinClassicOptionsTopic {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "service_request" => Ok(Self::ServiceRequest),
-                "request_demo" => Ok(Self::RequestDemo),
-                "support" => Ok(Self::Support),
-                "careers" => Ok(Self::Careers),
-                "other" => Ok(Self::Other),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
+    crate::type_impls::unit_enum!(
+        LinkedinClassicOptionsTopic { ServiceRequest => "service_request", RequestDemo =>
+        "request_demo", Support => "support", Careers => "careers", Other => "other" }
+    );
     #[cfg(any(feature = "messaging"))]
     crate::type_impls::impls!(
         LinkedinClassicOptionsTopic : try_from_str, try_from_string
+    );
+    #[cfg(any(feature = "accounts"))]
+    ///The LinkedIn member the account is, and what their subscription gives them.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct LinkedinConnection {
+        pub id: ::std::string::String,
+        pub organizations: ::std::vec::Vec<LinkedinOrganization>,
+        #[serde(
+            rename = "premiumContractId",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
+        pub premium_contract_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "premiumFeatures",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub premium_features: ::std::vec::Vec<LinkedinConnectionPremiumFeaturesItem>,
+        #[serde(
+            rename = "premiumId",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
+        pub premium_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub proxy: ::std::option::Option<AccountProxy>,
+        #[serde(
+            rename = "publicIdentifier",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub public_identifier: ::std::option::Option<::std::string::String>,
+        pub username: ::std::string::String,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`LinkedinConnectionPremiumFeaturesItem`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum LinkedinConnectionPremiumFeaturesItem {
+        #[serde(rename = "recruiter")]
+        Recruiter,
+        #[serde(rename = "sales_navigator")]
+        SalesNavigator,
+        #[serde(rename = "premium")]
+        Premium,
+    }
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::unit_enum!(
+        LinkedinConnectionPremiumFeaturesItem { Recruiter => "recruiter", SalesNavigator
+        => "sales_navigator", Premium => "premium" }
+    );
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::impls!(
+        LinkedinConnectionPremiumFeaturesItem : try_from_str, try_from_string
     );
     #[cfg(any(feature = "messaging"))]
     ///When to send the follow-up: after a number of days or of weeks, in a timezone. A value may match both (the reference writes an `anyOf`, kept here).
@@ -1953,7 +2634,18 @@ pub mod types {
             Self::Weeks(value)
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "accounts"))]
+    ///`LinkedinOrganization`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct LinkedinOrganization {
+        pub mailbox_urn: ::std::string::String,
+        pub messaging_enabled: bool,
+        pub name: ::std::string::String,
+        pub organization_urn: ::std::string::String,
+    }
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///A shared LinkedIn post (`type` is `linkedin_post`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -1972,7 +2664,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url_expires_at: ::std::option::Option<f64>,
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///`LinkedinPostAttachmentType`
     #[derive(
         ::serde::Deserialize,
@@ -1991,27 +2683,11 @@ pub mod types {
         #[serde(rename = "linkedin_post")]
         LinkedinPost,
     }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for LinkedinPostAttachmentType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::LinkedinPost => f.write_str("linkedin_post"),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for LinkedinPostAttachmentType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "linkedin_post" => Ok(Self::LinkedinPost),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
+    crate::type_impls::unit_enum!(
+        LinkedinPostAttachmentType { LinkedinPost => "linkedin_post" }
+    );
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::impls!(
         LinkedinPostAttachmentType : try_from_str, try_from_string
     );
@@ -2072,25 +2748,9 @@ pub mod types {
         Recruiter,
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for LinkedinRecruiterOptionsApi {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Recruiter => f.write_str("recruiter"),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for LinkedinRecruiterOptionsApi {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "recruiter" => Ok(Self::Recruiter),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
+    crate::type_impls::unit_enum!(
+        LinkedinRecruiterOptionsApi { Recruiter => "recruiter" }
+    );
     #[cfg(any(feature = "messaging"))]
     crate::type_impls::impls!(
         LinkedinRecruiterOptionsApi : try_from_str, try_from_string
@@ -2119,29 +2779,10 @@ pub mod types {
         Project,
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for LinkedinRecruiterOptionsVisibility {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Public => f.write_str("PUBLIC"),
-                Self::Private => f.write_str("PRIVATE"),
-                Self::Project => f.write_str("PROJECT"),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for LinkedinRecruiterOptionsVisibility {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "PUBLIC" => Ok(Self::Public),
-                "PRIVATE" => Ok(Self::Private),
-                "PROJECT" => Ok(Self::Project),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
+    crate::type_impls::unit_enum!(
+        LinkedinRecruiterOptionsVisibility { Public => "PUBLIC", Private => "PRIVATE",
+        Project => "PROJECT" }
+    );
     #[cfg(any(feature = "messaging"))]
     crate::type_impls::impls!(
         LinkedinRecruiterOptionsVisibility : try_from_str, try_from_string
@@ -2174,30 +2815,67 @@ pub mod types {
         SalesNavigator,
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for LinkedinSalesNavigatorOptionsApi {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::SalesNavigator => f.write_str("sales_navigator"),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for LinkedinSalesNavigatorOptionsApi {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "sales_navigator" => Ok(Self::SalesNavigator),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
+    crate::type_impls::unit_enum!(
+        LinkedinSalesNavigatorOptionsApi { SalesNavigator => "sales_navigator" }
+    );
     #[cfg(any(feature = "messaging"))]
     crate::type_impls::impls!(
         LinkedinSalesNavigatorOptionsApi : try_from_str, try_from_string
     );
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "accounts"))]
+    ///An IMAP mail account (`type` is `MAIL`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct MailAccount {
+        pub connection_params: MailAccountConnectionParams,
+        pub created_at: AccountDate,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub current_signature: ::std::option::Option<UniqueId>,
+        ///The ids of the groups the account is in.
+        pub groups: ::std::vec::Vec<UniqueId>,
+        pub id: UniqueId,
+        pub name: ::std::string::String,
+        pub object: AccountObject,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub signatures: ::std::vec::Vec<AccountSignature>,
+        ///The account's services (messaging, mail, calendar) and their status.
+        pub sources: ::std::vec::Vec<AccountSource>,
+        #[serde(rename = "type")]
+        pub type_: MailAccountType,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`MailAccountConnectionParams`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct MailAccountConnectionParams {
+        pub mail: ImapConnection,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`MailAccountType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum MailAccountType {
+        #[serde(rename = "MAIL")]
+        Mail,
+    }
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::unit_enum!(MailAccountType { Mail => "MAIL" });
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::impls!(MailAccountType : try_from_str, try_from_string);
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///A message, as returned by "Retrieve a message".
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -2266,18 +2944,18 @@ pub mod types {
         pub text: ::std::option::Option<::std::string::String>,
         pub timestamp: ::std::string::String,
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///`MessageAccountId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MessageAccountId(::std::string::String);
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::impls!(
         MessageAccountId : deref_string, into_string, try_from_str, try_from_string,
         as_str
     );
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::str::FromStr for MessageAccountId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2289,7 +2967,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl<'de> ::serde::Deserialize<'de> for MessageAccountId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2302,17 +2980,17 @@ pub mod types {
                 })
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///`MessageChatId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MessageChatId(::std::string::String);
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::impls!(
         MessageChatId : deref_string, into_string, try_from_str, try_from_string, as_str
     );
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::str::FromStr for MessageChatId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2324,7 +3002,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl<'de> ::serde::Deserialize<'de> for MessageChatId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2336,6 +3014,57 @@ pub mod types {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
         }
+    }
+    #[cfg(any(feature = "webhooks"))]
+    ///What a messaging webhook delivers: the message, its chat and account, and who sent it. `event` says what happened; the fields an event does not concern (a reaction for a read) are absent.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct MessageEvent {
+        pub account_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub account_info: ::std::option::Option<EventAccountInfo>,
+        pub account_type: crate::generated::open::AccountType,
+        ///The message's attachments, as a message's.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub attachments: ::std::vec::Vec<crate::generated::open::Attachment>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub attendees: ::std::vec::Vec<EventAttendee>,
+        ///The kind of LinkedIn conversation, as a chat's `content_type` (`inmail`, `sponsored`, `linkedin_offer`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub chat_content_type: ::std::option::Option<::std::string::String>,
+        pub chat_id: ::std::string::String,
+        pub event: crate::generated::open::MessageEventName,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_event: ::std::option::Option<crate::generated::open::Flag>,
+        ///The message's text.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        pub message_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message_type: ::std::option::Option<crate::generated::open::MessageType>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub provider_chat_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub provider_message_id: ::std::option::Option<::std::string::String>,
+        ///The message this one quotes; the guides give no shape for it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub quoted: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        ///The emoji (`message_reaction`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reaction: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reaction_sender: ::std::option::Option<EventAttendee>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sender: ::std::option::Option<EventAttendee>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subject: ::std::option::Option<::std::string::String>,
+        ///When it happened (ISO 8601).
+        pub timestamp: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub webhook_name: ::std::option::Option<::std::string::String>,
     }
     #[cfg(any(feature = "messaging"))]
     ///`MessageForwarded`
@@ -2367,38 +3096,22 @@ pub mod types {
         MessageForwarded,
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for MessageForwardedObject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::MessageForwarded => f.write_str("MessageForwarded"),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for MessageForwardedObject {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "MessageForwarded" => Ok(Self::MessageForwarded),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
+    crate::type_impls::unit_enum!(
+        MessageForwardedObject { MessageForwarded => "MessageForwarded" }
+    );
     #[cfg(any(feature = "messaging"))]
     crate::type_impls::impls!(MessageForwardedObject : try_from_str, try_from_string);
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///postpress message id.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MessageId(::std::string::String);
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::impls!(
         MessageId : deref_string, into_string, try_from_str, try_from_string, as_str
     );
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::str::FromStr for MessageId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2410,7 +3123,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl<'de> ::serde::Deserialize<'de> for MessageId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2454,39 +3167,21 @@ pub mod types {
         MessageList,
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for MessageListObject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::MessageList => f.write_str("MessageList"),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for MessageListObject {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "MessageList" => Ok(Self::MessageList),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
+    crate::type_impls::unit_enum!(MessageListObject { MessageList => "MessageList" });
     #[cfg(any(feature = "messaging"))]
     crate::type_impls::impls!(MessageListObject : try_from_str, try_from_string);
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///Alias of `id` returned by some providers.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MessageMessageId(::std::string::String);
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::impls!(
         MessageMessageId : deref_string, into_string, try_from_str, try_from_string,
         as_str
     );
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::str::FromStr for MessageMessageId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2498,7 +3193,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl<'de> ::serde::Deserialize<'de> for MessageMessageId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2511,7 +3206,7 @@ pub mod types {
                 })
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///`MessageObject`
     #[derive(
         ::serde::Deserialize,
@@ -2529,39 +3224,21 @@ pub mod types {
     pub enum MessageObject {
         Message,
     }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for MessageObject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Message => f.write_str("Message"),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for MessageObject {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "Message" => Ok(Self::Message),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
+    crate::type_impls::unit_enum!(MessageObject { Message => "Message" });
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::impls!(MessageObject : try_from_str, try_from_string);
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///`MessageParent`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MessageParent(::std::string::String);
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::impls!(
         MessageParent : deref_string, into_string, try_from_str, try_from_string, as_str
     );
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::str::FromStr for MessageParent {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2573,7 +3250,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl<'de> ::serde::Deserialize<'de> for MessageParent {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2615,41 +3292,25 @@ pub mod types {
         MessageReactionAdded,
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for MessageReactionAddedObject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::MessageReactionAdded => f.write_str("MessageReactionAdded"),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for MessageReactionAddedObject {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "MessageReactionAdded" => Ok(Self::MessageReactionAdded),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
+    crate::type_impls::unit_enum!(
+        MessageReactionAddedObject { MessageReactionAdded => "MessageReactionAdded" }
+    );
     #[cfg(any(feature = "messaging"))]
     crate::type_impls::impls!(
         MessageReactionAddedObject : try_from_str, try_from_string
     );
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///`MessageSenderAttendeeId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct MessageSenderAttendeeId(::std::string::String);
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::impls!(
         MessageSenderAttendeeId : deref_string, into_string, try_from_str,
         try_from_string, as_str
     );
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::str::FromStr for MessageSenderAttendeeId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2661,7 +3322,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl<'de> ::serde::Deserialize<'de> for MessageSenderAttendeeId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2703,28 +3364,182 @@ pub mod types {
         MessageSent,
     }
     #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for MessageSentObject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::MessageSent => f.write_str("MessageSent"),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for MessageSentObject {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "MessageSent" => Ok(Self::MessageSent),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
+    crate::type_impls::unit_enum!(MessageSentObject { MessageSent => "MessageSent" });
     #[cfg(any(feature = "messaging"))]
     crate::type_impls::impls!(MessageSentObject : try_from_str, try_from_string);
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "accounts"))]
+    ///A Messenger account (`type` is `MESSENGER`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct MessengerAccount {
+        pub connection_params: MessengerAccountConnectionParams,
+        pub created_at: AccountDate,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub current_signature: ::std::option::Option<UniqueId>,
+        ///The ids of the groups the account is in.
+        pub groups: ::std::vec::Vec<UniqueId>,
+        pub id: UniqueId,
+        pub name: ::std::string::String,
+        pub object: AccountObject,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub signatures: ::std::vec::Vec<AccountSignature>,
+        ///The account's services (messaging, mail, calendar) and their status.
+        pub sources: ::std::vec::Vec<AccountSource>,
+        #[serde(rename = "type")]
+        pub type_: MessengerAccountType,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`MessengerAccountConnectionParams`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct MessengerAccountConnectionParams {
+        pub im: ProviderUser,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`MessengerAccountType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum MessengerAccountType {
+        #[serde(rename = "MESSENGER")]
+        Messenger,
+    }
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::unit_enum!(MessengerAccountType { Messenger => "MESSENGER" });
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::impls!(MessengerAccountType : try_from_str, try_from_string);
+    #[cfg(any(feature = "accounts"))]
+    ///A mobile phone account (`type` is `MOBILE`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct MobileAccount {
+        pub connection_params: MobileAccountConnectionParams,
+        pub created_at: AccountDate,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub current_signature: ::std::option::Option<UniqueId>,
+        ///The ids of the groups the account is in.
+        pub groups: ::std::vec::Vec<UniqueId>,
+        pub id: UniqueId,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_fetched_at: ::std::option::Option<AccountDate>,
+        pub name: ::std::string::String,
+        pub object: AccountObject,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub signatures: ::std::vec::Vec<AccountSignature>,
+        ///The account's services (messaging, mail, calendar) and their status.
+        pub sources: ::std::vec::Vec<AccountSource>,
+        #[serde(rename = "type")]
+        pub type_: MobileAccountType,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`MobileAccountConnectionParams`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct MobileAccountConnectionParams {
+        pub call: PhoneLine,
+        pub im: PhoneLine,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`MobileAccountType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum MobileAccountType {
+        #[serde(rename = "MOBILE")]
+        Mobile,
+    }
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::unit_enum!(MobileAccountType { Mobile => "MOBILE" });
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::impls!(MobileAccountType : try_from_str, try_from_string);
+    #[cfg(any(feature = "accounts"))]
+    ///A Microsoft account, mail and calendar (`type` is `OUTLOOK`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct OutlookAccount {
+        pub connection_params: GoogleAccountSubtype1ConnectionParams,
+        pub created_at: AccountDate,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub current_signature: ::std::option::Option<UniqueId>,
+        ///The ids of the groups the account is in.
+        pub groups: ::std::vec::Vec<UniqueId>,
+        pub id: UniqueId,
+        pub name: ::std::string::String,
+        pub object: AccountObject,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub signatures: ::std::vec::Vec<AccountSignature>,
+        ///The account's services (messaging, mail, calendar) and their status.
+        pub sources: ::std::vec::Vec<AccountSource>,
+        #[serde(rename = "type")]
+        pub type_: OutlookAccountType,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`OutlookAccountType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum OutlookAccountType {
+        #[serde(rename = "OUTLOOK")]
+        Outlook,
+    }
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::unit_enum!(OutlookAccountType { Outlook => "OUTLOOK" });
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::impls!(OutlookAccountType : try_from_str, try_from_string);
+    #[cfg(any(feature = "accounts"))]
+    ///`PhoneLine`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct PhoneLine {
+        pub phone_number: ::std::string::String,
+        pub sim_serial_number: ::std::string::String,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///The provider's id and user name of the account.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct ProviderUser {
+        pub id: ::std::string::String,
+        pub username: ::std::string::String,
+    }
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///Quoted message, when applicable.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -2741,18 +3556,18 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub text: ::std::option::Option<::std::string::String>,
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///postpress message id.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct QuotedMessageMessageId(::std::string::String);
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::impls!(
         QuotedMessageMessageId : deref_string, into_string, try_from_str,
         try_from_string, as_str
     );
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::str::FromStr for QuotedMessageMessageId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2764,7 +3579,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl<'de> ::serde::Deserialize<'de> for QuotedMessageMessageId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2777,7 +3592,7 @@ pub mod types {
                 })
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///`Reaction`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -2788,7 +3603,7 @@ pub mod types {
         ///Unicode emoji of the reaction.
         pub value: ::std::string::String,
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///The message this one replies to, when applicable.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -2803,17 +3618,17 @@ pub mod types {
         pub text: ::std::option::Option<::std::string::String>,
         pub timestamp: ::std::string::String,
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///`ReplyToId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ReplyToId(::std::string::String);
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::impls!(
         ReplyToId : deref_string, into_string, try_from_str, try_from_string, as_str
     );
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::str::FromStr for ReplyToId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2825,7 +3640,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl<'de> ::serde::Deserialize<'de> for ReplyToId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2838,18 +3653,18 @@ pub mod types {
                 })
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///`ReplyToSenderAttendeeId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ReplyToSenderAttendeeId(::std::string::String);
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::impls!(
         ReplyToSenderAttendeeId : deref_string, into_string, try_from_str,
         try_from_string, as_str
     );
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::str::FromStr for ReplyToSenderAttendeeId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2861,7 +3676,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl<'de> ::serde::Deserialize<'de> for ReplyToSenderAttendeeId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2874,7 +3689,7 @@ pub mod types {
                 })
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///When the attendee saw the message (a timestamp string), or whether they saw it (a boolean).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -2883,7 +3698,7 @@ pub mod types {
         String(::std::string::String),
         Boolean(bool),
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::fmt::Display for SeenByValue {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
@@ -2892,7 +3707,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::convert::From<bool> for SeenByValue {
         fn from(value: bool) -> Self {
             Self::Boolean(value)
@@ -2922,6 +3737,71 @@ pub mod types {
         pub video_message: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub voice_message: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///A Slack account (`type` is `SLACK`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct SlackAccount {
+        pub connection_params: SlackAccountConnectionParams,
+        pub created_at: AccountDate,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub current_signature: ::std::option::Option<UniqueId>,
+        ///The ids of the groups the account is in.
+        pub groups: ::std::vec::Vec<UniqueId>,
+        pub id: UniqueId,
+        pub name: ::std::string::String,
+        pub object: AccountObject,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub signatures: ::std::vec::Vec<AccountSignature>,
+        ///The account's services (messaging, mail, calendar) and their status.
+        pub sources: ::std::vec::Vec<AccountSource>,
+        #[serde(rename = "type")]
+        pub type_: SlackAccountType,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`SlackAccountConnectionParams`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct SlackAccountConnectionParams {
+        pub im: SlackConnection,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`SlackAccountType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum SlackAccountType {
+        #[serde(rename = "SLACK")]
+        Slack,
+    }
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::unit_enum!(SlackAccountType { Slack => "SLACK" });
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::impls!(SlackAccountType : try_from_str, try_from_string);
+    #[cfg(any(feature = "accounts"))]
+    ///`SlackConnection`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct SlackConnection {
+        pub team: ::std::string::String,
+        pub team_id: ::std::string::String,
+        pub url: ::std::string::String,
+        pub user: ::std::string::String,
+        pub user_id: ::std::string::String,
     }
     #[cfg(any(feature = "messaging"))]
     ///An account of the attendee on a social network.
@@ -3028,7 +3908,157 @@ pub mod types {
                 })
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "accounts"))]
+    ///A Telegram account (`type` is `TELEGRAM`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct TelegramAccount {
+        pub connection_params: TelegramAccountConnectionParams,
+        pub created_at: AccountDate,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub current_signature: ::std::option::Option<UniqueId>,
+        ///The ids of the groups the account is in.
+        pub groups: ::std::vec::Vec<UniqueId>,
+        pub id: UniqueId,
+        pub name: ::std::string::String,
+        pub object: AccountObject,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub signatures: ::std::vec::Vec<AccountSignature>,
+        ///The account's services (messaging, mail, calendar) and their status.
+        pub sources: ::std::vec::Vec<AccountSource>,
+        #[serde(rename = "type")]
+        pub type_: TelegramAccountType,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`TelegramAccountConnectionParams`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct TelegramAccountConnectionParams {
+        pub im: TelegramAccountConnectionParamsIm,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`TelegramAccountConnectionParamsIm`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct TelegramAccountConnectionParamsIm {
+        pub user_id: ::std::string::String,
+        pub username: ::std::string::String,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`TelegramAccountType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum TelegramAccountType {
+        #[serde(rename = "TELEGRAM")]
+        Telegram,
+    }
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::unit_enum!(TelegramAccountType { Telegram => "TELEGRAM" });
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::impls!(TelegramAccountType : try_from_str, try_from_string);
+    #[cfg(any(feature = "accounts"))]
+    ///An X (Twitter) account (`type` is `TWITTER`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct TwitterAccount {
+        pub connection_params: TwitterAccountConnectionParams,
+        pub created_at: AccountDate,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub current_signature: ::std::option::Option<UniqueId>,
+        ///The ids of the groups the account is in.
+        pub groups: ::std::vec::Vec<UniqueId>,
+        pub id: UniqueId,
+        pub name: ::std::string::String,
+        pub object: AccountObject,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub signatures: ::std::vec::Vec<AccountSignature>,
+        ///The account's services (messaging, mail, calendar) and their status.
+        pub sources: ::std::vec::Vec<AccountSource>,
+        #[serde(rename = "type")]
+        pub type_: TwitterAccountType,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`TwitterAccountConnectionParams`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct TwitterAccountConnectionParams {
+        pub im: ProviderUser,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`TwitterAccountType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum TwitterAccountType {
+        #[serde(rename = "TWITTER")]
+        Twitter,
+    }
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::unit_enum!(TwitterAccountType { Twitter => "TWITTER" });
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::impls!(TwitterAccountType : try_from_str, try_from_string);
+    #[cfg(any(feature = "accounts", feature = "webhooks"))]
+    ///An id (an account's, a signature's, a group's, a webhook's).
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct UniqueId(::std::string::String);
+    #[cfg(any(feature = "accounts", feature = "webhooks"))]
+    crate::type_impls::impls!(
+        UniqueId : deref_string, into_string, try_from_str, try_from_string, as_str
+    );
+    #[cfg(any(feature = "accounts", feature = "webhooks"))]
+    impl ::std::str::FromStr for UniqueId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    #[cfg(any(feature = "accounts", feature = "webhooks"))]
+    impl<'de> ::serde::Deserialize<'de> for UniqueId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///A video (`type` is `video`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -3049,7 +4079,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url_expires_at: ::std::option::Option<f64>,
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///`VideoAttachmentType`
     #[derive(
         ::serde::Deserialize,
@@ -3068,29 +4098,11 @@ pub mod types {
         #[serde(rename = "video")]
         Video,
     }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for VideoAttachmentType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Video => f.write_str("video"),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for VideoAttachmentType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "video" => Ok(Self::Video),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
+    crate::type_impls::unit_enum!(VideoAttachmentType { Video => "video" });
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::impls!(VideoAttachmentType : try_from_str, try_from_string);
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///A video meeting invitation (`type` is `video_meeting`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -3118,7 +4130,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url_expires_at: ::std::option::Option<f64>,
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     ///`VideoMeetingAttachmentType`
     #[derive(
         ::serde::Deserialize,
@@ -3137,30 +4149,338 @@ pub mod types {
         #[serde(rename = "video_meeting")]
         VideoMeeting,
     }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for VideoMeetingAttachmentType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::VideoMeeting => f.write_str("video_meeting"),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for VideoMeetingAttachmentType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "video_meeting" => Ok(Self::VideoMeeting),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
+    crate::type_impls::unit_enum!(
+        VideoMeetingAttachmentType { VideoMeeting => "video_meeting" }
+    );
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::impls!(
         VideoMeetingAttachmentType : try_from_str, try_from_string
     );
+    #[cfg(any(feature = "webhooks"))]
+    ///A webhook. The reference writes two shapes told apart by `type` (`AUTO`, and `TRIGGER`, which also has a `trigger`); they are one object here, with `trigger` present when `type` is `TRIGGER`. List items carry no `source`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct Webhook {
+        ///The accounts whose events it receives.
+        pub account_ids: ::std::vec::Vec<WebhookAccount>,
+        pub data: ::std::vec::Vec<WebhookDataField>,
+        pub enabled: bool,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub events: ::std::vec::Vec<crate::generated::open::WebhookEventName>,
+        pub format: WebhookFormat,
+        pub headers: ::std::vec::Vec<WebhookHeader>,
+        pub id: UniqueId,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        pub object: WebhookObject,
+        pub request_url: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub trigger: ::std::option::Option<WebhookTrigger>,
+        #[serde(rename = "type")]
+        pub type_: WebhookType,
+    }
+    #[cfg(any(feature = "webhooks"))]
+    ///`WebhookAccount`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct WebhookAccount {
+        pub id: UniqueId,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: crate::generated::open::WebhookAccountType,
+    }
+    #[cfg(any(feature = "webhooks"))]
+    ///The webhook created: `webhook_id` is its id (the reference's guides do not confirm this field's name).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct WebhookCreated {
+        pub object: WebhookCreatedObject,
+        pub webhook_id: UniqueId,
+    }
+    #[cfg(any(feature = "webhooks"))]
+    ///`WebhookCreatedObject`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum WebhookCreatedObject {
+        WebhookCreated,
+    }
+    #[cfg(any(feature = "webhooks"))]
+    crate::type_impls::unit_enum!(
+        WebhookCreatedObject { WebhookCreated => "WebhookCreated" }
+    );
+    #[cfg(any(feature = "webhooks"))]
+    crate::type_impls::impls!(WebhookCreatedObject : try_from_str, try_from_string);
+    #[cfg(any(feature = "webhooks"))]
+    ///A payload key renamed in this webhook's deliveries.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct WebhookDataField {
+        pub key: crate::generated::open::WebhookDataKey,
+        ///The name the key has in deliveries.
+        pub name: ::std::string::String,
+    }
+    #[cfg(any(feature = "webhooks"))]
+    ///`WebhookDeleted`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct WebhookDeleted {
+        pub object: WebhookDeletedObject,
+    }
+    #[cfg(any(feature = "webhooks"))]
+    ///`WebhookDeletedObject`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum WebhookDeletedObject {
+        WebhookDeleted,
+    }
+    #[cfg(any(feature = "webhooks"))]
+    crate::type_impls::unit_enum!(
+        WebhookDeletedObject { WebhookDeleted => "WebhookDeleted" }
+    );
+    #[cfg(any(feature = "webhooks"))]
+    crate::type_impls::impls!(WebhookDeletedObject : try_from_str, try_from_string);
+    #[cfg(any(feature = "webhooks"))]
+    ///How deliveries are encoded (`form`, each field a form field, objects and lists as JSON text).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum WebhookFormat {
+        #[serde(rename = "json")]
+        Json,
+        #[serde(rename = "form")]
+        Form,
+    }
+    #[cfg(any(feature = "webhooks"))]
+    crate::type_impls::unit_enum!(WebhookFormat { Json => "json", Form => "form" });
+    #[cfg(any(feature = "webhooks"))]
+    crate::type_impls::impls!(WebhookFormat : try_from_str, try_from_string);
+    #[cfg(any(feature = "webhooks"))]
+    ///A header sent with every delivery.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct WebhookHeader {
+        pub key: ::std::string::String,
+        pub value: ::std::string::String,
+    }
+    #[cfg(any(feature = "webhooks"))]
+    ///A page of webhooks. The reference types `cursor` as anything or `null`; it is read here as an opaque string, `null` on the last page.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct WebhookList {
+        ///The cursor of the next page; `null` on the last page.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub cursor: ::std::option::Option<::std::string::String>,
+        pub items: ::std::vec::Vec<Webhook>,
+        pub object: WebhookListObject,
+    }
+    #[cfg(any(feature = "webhooks"))]
+    ///`WebhookListObject`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum WebhookListObject {
+        WebhookList,
+    }
+    #[cfg(any(feature = "webhooks"))]
+    crate::type_impls::unit_enum!(WebhookListObject { WebhookList => "WebhookList" });
+    #[cfg(any(feature = "webhooks"))]
+    crate::type_impls::impls!(WebhookListObject : try_from_str, try_from_string);
+    #[cfg(any(feature = "webhooks"))]
+    ///`WebhookObject`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum WebhookObject {
+        Webhook,
+    }
+    #[cfg(any(feature = "webhooks"))]
+    crate::type_impls::unit_enum!(WebhookObject { Webhook => "Webhook" });
+    #[cfg(any(feature = "webhooks"))]
+    crate::type_impls::impls!(WebhookObject : try_from_str, try_from_string);
+    #[cfg(any(feature = "webhooks"))]
+    ///How a `TRIGGER` webhook shows in the dashboard.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct WebhookTrigger {
+        pub context: WebhookTriggerContext,
+        pub icon: crate::generated::open::WebhookTriggerIcon,
+        pub name: ::std::string::String,
+    }
+    #[cfg(any(feature = "webhooks"))]
+    ///`WebhookTriggerContext`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum WebhookTriggerContext {
+        #[serde(rename = "MESSAGE")]
+        Message,
+        #[serde(rename = "CHAT")]
+        Chat,
+    }
+    #[cfg(any(feature = "webhooks"))]
+    crate::type_impls::unit_enum!(
+        WebhookTriggerContext { Message => "MESSAGE", Chat => "CHAT" }
+    );
+    #[cfg(any(feature = "webhooks"))]
+    crate::type_impls::impls!(WebhookTriggerContext : try_from_str, try_from_string);
+    #[cfg(any(feature = "webhooks"))]
+    ///`WebhookType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum WebhookType {
+        #[serde(rename = "AUTO")]
+        Auto,
+        #[serde(rename = "TRIGGER")]
+        Trigger,
+    }
+    #[cfg(any(feature = "webhooks"))]
+    crate::type_impls::unit_enum!(WebhookType { Auto => "AUTO", Trigger => "TRIGGER" });
+    #[cfg(any(feature = "webhooks"))]
+    crate::type_impls::impls!(WebhookType : try_from_str, try_from_string);
+    #[cfg(any(feature = "accounts"))]
+    ///A WhatsApp account (`type` is `WHATSAPP`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct WhatsappAccount {
+        pub connection_params: WhatsappAccountConnectionParams,
+        pub created_at: AccountDate,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub current_signature: ::std::option::Option<UniqueId>,
+        ///The ids of the groups the account is in.
+        pub groups: ::std::vec::Vec<UniqueId>,
+        pub id: UniqueId,
+        pub name: ::std::string::String,
+        pub object: AccountObject,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub signatures: ::std::vec::Vec<AccountSignature>,
+        ///The account's services (messaging, mail, calendar) and their status.
+        pub sources: ::std::vec::Vec<AccountSource>,
+        #[serde(rename = "type")]
+        pub type_: WhatsappAccountType,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`WhatsappAccountConnectionParams`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct WhatsappAccountConnectionParams {
+        pub im: WhatsappAccountConnectionParamsIm,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`WhatsappAccountConnectionParamsIm`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct WhatsappAccountConnectionParamsIm {
+        pub phone_number: ::std::string::String,
+    }
+    #[cfg(any(feature = "accounts"))]
+    ///`WhatsappAccountType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum WhatsappAccountType {
+        #[serde(rename = "WHATSAPP")]
+        Whatsapp,
+    }
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::unit_enum!(WhatsappAccountType { Whatsapp => "WHATSAPP" });
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::impls!(WhatsappAccountType : try_from_str, try_from_string);
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -3193,33 +4513,51 @@ pub mod types {
             }
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "webhooks"))]
+    pub use super::open::AccountProvider;
+    #[cfg(any(feature = "accounts"))]
+    pub use super::open::AccountSourceStatus;
+    #[cfg(any(feature = "webhooks"))]
+    pub use super::open::AccountStatusMessage;
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     pub use super::open::AccountType;
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     pub use super::open::AttendeeDistance;
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     pub use super::open::AttendeeType;
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     pub use super::open::ChatContentType;
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     pub use super::open::ChatDisabledFeature;
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     pub use super::open::ChatFolder;
     #[cfg(any(feature = "messaging"))]
     pub use super::open::ChatHistorySyncStatus;
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     pub use super::open::ChatReadOnly;
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     pub use super::open::ChatType;
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     pub use super::open::EventType;
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     pub use super::open::Flag;
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "webhooks"))]
+    pub use super::open::MessageEventName;
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     pub use super::open::MessageType;
     #[cfg(any(feature = "messaging"))]
     pub use super::open::NetworkDistance;
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "webhooks"))]
+    pub use super::open::WebhookAccountType;
+    #[cfg(any(feature = "webhooks"))]
+    pub use super::open::WebhookDataKey;
+    #[cfg(any(feature = "webhooks"))]
+    pub use super::open::WebhookEventName;
+    #[cfg(any(feature = "webhooks"))]
+    pub use super::open::WebhookTriggerIcon;
+    #[cfg(any(feature = "accounts"))]
+    pub use super::open::Account;
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     pub use super::open::Attachment;
     #[cfg(any(feature = "messaging"))]
     pub use super::open::ChatAttendeeSpecifics;
@@ -3234,7 +4572,222 @@ pub mod types {
 /// Types generated outside progenitor: enums that stay open to values a newer server sends,
 /// and the attachment union told apart by its `type`.
 pub mod open {
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "webhooks"))]
+    /**The provider of a connected account, as the accounts list gives it (the reference's webhook list names some of them differently: `GOOGLE` where this says `GOOGLE_OAUTH`).
+
+Open: a value this SDK does not know decodes as `Unknown`.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum AccountProvider {
+        ///`MOBILE`
+        Mobile,
+        ///`MAIL`
+        Mail,
+        ///`GOOGLE_OAUTH`
+        GoogleOauth,
+        ///`ICLOUD`
+        Icloud,
+        ///`OUTLOOK`
+        Outlook,
+        ///`GOOGLE_CALENDAR`
+        GoogleCalendar,
+        ///`WHATSAPP`
+        Whatsapp,
+        ///`LINKEDIN`
+        Linkedin,
+        ///`SLACK`
+        Slack,
+        ///`TWITTER`
+        Twitter,
+        ///`EXCHANGE`
+        Exchange,
+        ///`TELEGRAM`
+        Telegram,
+        ///`INSTAGRAM`
+        Instagram,
+        ///`MESSENGER`
+        Messenger,
+        /// A value the spec does not list, kept as sent.
+        Unknown(::std::string::String),
+    }
+    #[cfg(any(feature = "webhooks"))]
+    impl AccountProvider {
+        /// The value as it is on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Mobile => "MOBILE",
+                Self::Mail => "MAIL",
+                Self::GoogleOauth => "GOOGLE_OAUTH",
+                Self::Icloud => "ICLOUD",
+                Self::Outlook => "OUTLOOK",
+                Self::GoogleCalendar => "GOOGLE_CALENDAR",
+                Self::Whatsapp => "WHATSAPP",
+                Self::Linkedin => "LINKEDIN",
+                Self::Slack => "SLACK",
+                Self::Twitter => "TWITTER",
+                Self::Exchange => "EXCHANGE",
+                Self::Telegram => "TELEGRAM",
+                Self::Instagram => "INSTAGRAM",
+                Self::Messenger => "MESSENGER",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether the value is one the spec does not list.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
+    }
+    #[cfg(any(feature = "webhooks"))]
+    impl ::std::convert::From<&str> for AccountProvider {
+        fn from(value: &str) -> Self {
+            match value {
+                "MOBILE" => Self::Mobile,
+                "MAIL" => Self::Mail,
+                "GOOGLE_OAUTH" => Self::GoogleOauth,
+                "ICLOUD" => Self::Icloud,
+                "OUTLOOK" => Self::Outlook,
+                "GOOGLE_CALENDAR" => Self::GoogleCalendar,
+                "WHATSAPP" => Self::Whatsapp,
+                "LINKEDIN" => Self::Linkedin,
+                "SLACK" => Self::Slack,
+                "TWITTER" => Self::Twitter,
+                "EXCHANGE" => Self::Exchange,
+                "TELEGRAM" => Self::Telegram,
+                "INSTAGRAM" => Self::Instagram,
+                "MESSENGER" => Self::Messenger,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+    #[cfg(any(feature = "webhooks"))]
+    crate::type_impls::open_str_enum!(AccountProvider, "AccountProvider");
+    #[cfg(any(feature = "accounts"))]
+    /**The status of one of an account's services.
+
+Open: a value this SDK does not know decodes as `Unknown`.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum AccountSourceStatus {
+        ///`OK`
+        Ok,
+        ///`STOPPED`
+        Stopped,
+        ///`ERROR`
+        Error,
+        ///`CREDENTIALS`
+        Credentials,
+        ///`PERMISSIONS`
+        Permissions,
+        ///`CONNECTING`
+        Connecting,
+        /// A value the spec does not list, kept as sent.
+        Unknown(::std::string::String),
+    }
+    #[cfg(any(feature = "accounts"))]
+    impl AccountSourceStatus {
+        /// The value as it is on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Ok => "OK",
+                Self::Stopped => "STOPPED",
+                Self::Error => "ERROR",
+                Self::Credentials => "CREDENTIALS",
+                Self::Permissions => "PERMISSIONS",
+                Self::Connecting => "CONNECTING",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether the value is one the spec does not list.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
+    }
+    #[cfg(any(feature = "accounts"))]
+    impl ::std::convert::From<&str> for AccountSourceStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "OK" => Self::Ok,
+                "STOPPED" => Self::Stopped,
+                "ERROR" => Self::Error,
+                "CREDENTIALS" => Self::Credentials,
+                "PERMISSIONS" => Self::Permissions,
+                "CONNECTING" => Self::Connecting,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::open_str_enum!(AccountSourceStatus, "AccountSourceStatus");
+    #[cfg(any(feature = "webhooks"))]
+    /**The account's new status: `CREDENTIALS` means the user must reconnect it (`create_hosted_auth_link` with `type: reconnect`).
+
+Open: a value this SDK does not know decodes as `Unknown`.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum AccountStatusMessage {
+        ///`OK`
+        Ok,
+        ///`ERROR`
+        Error,
+        ///`STOPPED`
+        Stopped,
+        ///`CREDENTIALS`
+        Credentials,
+        ///`CONNECTING`
+        Connecting,
+        ///`CREATION_SUCCESS`
+        CreationSuccess,
+        ///`RECONNECTED`
+        Reconnected,
+        ///`SYNC_SUCCESS`
+        SyncSuccess,
+        ///`DELETED`
+        Deleted,
+        /// A value the spec does not list, kept as sent.
+        Unknown(::std::string::String),
+    }
+    #[cfg(any(feature = "webhooks"))]
+    impl AccountStatusMessage {
+        /// The value as it is on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Ok => "OK",
+                Self::Error => "ERROR",
+                Self::Stopped => "STOPPED",
+                Self::Credentials => "CREDENTIALS",
+                Self::Connecting => "CONNECTING",
+                Self::CreationSuccess => "CREATION_SUCCESS",
+                Self::Reconnected => "RECONNECTED",
+                Self::SyncSuccess => "SYNC_SUCCESS",
+                Self::Deleted => "DELETED",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether the value is one the spec does not list.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
+    }
+    #[cfg(any(feature = "webhooks"))]
+    impl ::std::convert::From<&str> for AccountStatusMessage {
+        fn from(value: &str) -> Self {
+            match value {
+                "OK" => Self::Ok,
+                "ERROR" => Self::Error,
+                "STOPPED" => Self::Stopped,
+                "CREDENTIALS" => Self::Credentials,
+                "CONNECTING" => Self::Connecting,
+                "CREATION_SUCCESS" => Self::CreationSuccess,
+                "RECONNECTED" => Self::Reconnected,
+                "SYNC_SUCCESS" => Self::SyncSuccess,
+                "DELETED" => Self::Deleted,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+    #[cfg(any(feature = "webhooks"))]
+    crate::type_impls::open_str_enum!(AccountStatusMessage, "AccountStatusMessage");
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     /**The provider of an account.
 
 Open: a value this SDK does not know decodes as `Unknown`.*/
@@ -3258,7 +4811,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
         /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl AccountType {
         /// The value as it is on the wire.
         pub fn as_str(&self) -> &str {
@@ -3278,7 +4831,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             matches!(self, Self::Unknown(_))
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::convert::From<&str> for AccountType {
         fn from(value: &str) -> Self {
             match value {
@@ -3293,9 +4846,9 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             }
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::open_str_enum!(AccountType, "AccountType");
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     /**
 
 Open: any integer decodes; the constants are the values the spec documents.*/
@@ -3313,7 +4866,7 @@ Open: any integer decodes; the constants are the values the spec documents.*/
     )]
     #[serde(transparent)]
     pub struct AttendeeDistance(pub i64);
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl AttendeeDistance {
         ///`1`
         pub const VALUE_1: Self = Self(1i64);
@@ -3342,9 +4895,9 @@ Open: any integer decodes; the constants are the values the spec documents.*/
             Self::KNOWN.contains(&self)
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::open_int_enum!(AttendeeDistance, "AttendeeDistance");
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     /**
 
 Open: a value this SDK does not know decodes as `Unknown`.*/
@@ -3360,7 +4913,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
         /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl AttendeeType {
         /// The value as it is on the wire.
         pub fn as_str(&self) -> &str {
@@ -3376,7 +4929,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             matches!(self, Self::Unknown(_))
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::convert::From<&str> for AttendeeType {
         fn from(value: &str) -> Self {
             match value {
@@ -3387,9 +4940,9 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             }
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::open_str_enum!(AttendeeType, "AttendeeType");
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     /**The kind of LinkedIn conversation, when it is not a plain one.
 
 Open: a value this SDK does not know decodes as `Unknown`.*/
@@ -3405,7 +4958,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
         /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ChatContentType {
         /// The value as it is on the wire.
         pub fn as_str(&self) -> &str {
@@ -3421,7 +4974,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             matches!(self, Self::Unknown(_))
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::convert::From<&str> for ChatContentType {
         fn from(value: &str) -> Self {
             match value {
@@ -3432,9 +4985,9 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             }
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::open_str_enum!(ChatContentType, "ChatContentType");
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     /**A feature the chat does not offer.
 
 Open: a value this SDK does not know decodes as `Unknown`.*/
@@ -3448,7 +5001,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
         /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ChatDisabledFeature {
         /// The value as it is on the wire.
         pub fn as_str(&self) -> &str {
@@ -3463,7 +5016,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             matches!(self, Self::Unknown(_))
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::convert::From<&str> for ChatDisabledFeature {
         fn from(value: &str) -> Self {
             match value {
@@ -3473,9 +5026,9 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             }
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::open_str_enum!(ChatDisabledFeature, "ChatDisabledFeature");
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     /**An inbox the chat is in.
 
 Open: a value this SDK does not know decodes as `Unknown`.*/
@@ -3495,7 +5048,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
         /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ChatFolder {
         /// The value as it is on the wire.
         pub fn as_str(&self) -> &str {
@@ -3513,7 +5066,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             matches!(self, Self::Unknown(_))
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::convert::From<&str> for ChatFolder {
         fn from(value: &str) -> Self {
             match value {
@@ -3526,7 +5079,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             }
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::open_str_enum!(ChatFolder, "ChatFolder");
     #[cfg(any(feature = "messaging"))]
     /**Where the synchronization stands (`CHAT_DELETED` when the chat no longer exists).
@@ -3581,7 +5134,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
     }
     #[cfg(any(feature = "messaging"))]
     crate::type_impls::open_str_enum!(ChatHistorySyncStatus, "ChatHistorySyncStatus");
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     /**Whether the account can write in the chat: 0 it can, 1 it cannot. The reference lists a third value, 2, without saying what it means.
 
 Open: any integer decodes; the constants are the values the spec documents.*/
@@ -3599,7 +5152,7 @@ Open: any integer decodes; the constants are the values the spec documents.*/
     )]
     #[serde(transparent)]
     pub struct ChatReadOnly(pub i64);
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ChatReadOnly {
         ///`0`
         pub const VALUE_0: Self = Self(0i64);
@@ -3618,9 +5171,9 @@ Open: any integer decodes; the constants are the values the spec documents.*/
             Self::KNOWN.contains(&self)
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::open_int_enum!(ChatReadOnly, "ChatReadOnly");
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     /**The kind of chat, as a code. The reference lists the codes 0, 1 and 2 without naming them.
 
 Open: any integer decodes; the constants are the values the spec documents.*/
@@ -3638,7 +5191,7 @@ Open: any integer decodes; the constants are the values the spec documents.*/
     )]
     #[serde(transparent)]
     pub struct ChatType(pub i64);
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ChatType {
         ///`0`
         pub const VALUE_0: Self = Self(0i64);
@@ -3657,9 +5210,9 @@ Open: any integer decodes; the constants are the values the spec documents.*/
             Self::KNOWN.contains(&self)
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::open_int_enum!(ChatType, "ChatType");
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     /**Provider event code when `is_event` is 1.
 
 Open: any integer decodes; the constants are the values the spec documents.*/
@@ -3677,7 +5230,7 @@ Open: any integer decodes; the constants are the values the spec documents.*/
     )]
     #[serde(transparent)]
     pub struct EventType(pub i64);
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl EventType {
         ///`0`
         pub const VALUE_0: Self = Self(0i64);
@@ -3733,9 +5286,9 @@ Open: any integer decodes; the constants are the values the spec documents.*/
             Self::KNOWN.contains(&self)
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::open_int_enum!(EventType, "EventType");
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     /**A 0/1 flag (1 means yes). The pages type it as a number with the values 0 and 1.
 
 Open: any integer decodes; the constants are the values the spec documents.*/
@@ -3753,7 +5306,7 @@ Open: any integer decodes; the constants are the values the spec documents.*/
     )]
     #[serde(transparent)]
     pub struct Flag(pub i64);
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl Flag {
         ///`0`
         pub const NO: Self = Self(0i64);
@@ -3770,9 +5323,62 @@ Open: any integer decodes; the constants are the values the spec documents.*/
             Self::KNOWN.contains(&self)
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::open_int_enum!(Flag, "Flag");
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "webhooks"))]
+    /**
+
+Open: a value this SDK does not know decodes as `Unknown`.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum MessageEventName {
+        ///`message_received`
+        MessageReceived,
+        ///`message_read`
+        MessageRead,
+        ///`message_reaction`
+        MessageReaction,
+        ///`message_edited`
+        MessageEdited,
+        ///`message_deleted`
+        MessageDeleted,
+        /// A value the spec does not list, kept as sent.
+        Unknown(::std::string::String),
+    }
+    #[cfg(any(feature = "webhooks"))]
+    impl MessageEventName {
+        /// The value as it is on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::MessageReceived => "message_received",
+                Self::MessageRead => "message_read",
+                Self::MessageReaction => "message_reaction",
+                Self::MessageEdited => "message_edited",
+                Self::MessageDeleted => "message_deleted",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether the value is one the spec does not list.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
+    }
+    #[cfg(any(feature = "webhooks"))]
+    impl ::std::convert::From<&str> for MessageEventName {
+        fn from(value: &str) -> Self {
+            match value {
+                "message_received" => Self::MessageReceived,
+                "message_read" => Self::MessageRead,
+                "message_reaction" => Self::MessageReaction,
+                "message_edited" => Self::MessageEdited,
+                "message_deleted" => Self::MessageDeleted,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+    #[cfg(any(feature = "webhooks"))]
+    crate::type_impls::open_str_enum!(MessageEventName, "MessageEventName");
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     /**
 
 Open: a value this SDK does not know decodes as `Unknown`.*/
@@ -3794,7 +5400,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
         /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl MessageType {
         /// The value as it is on the wire.
         pub fn as_str(&self) -> &str {
@@ -3813,7 +5419,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             matches!(self, Self::Unknown(_))
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::convert::From<&str> for MessageType {
         fn from(value: &str) -> Self {
             match value {
@@ -3827,7 +5433,7 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
             }
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::open_str_enum!(MessageType, "MessageType");
     #[cfg(any(feature = "messaging"))]
     /**How far the attendee is in the account's LinkedIn network.
@@ -3882,7 +5488,821 @@ Open: a value this SDK does not know decodes as `Unknown`.*/
     }
     #[cfg(any(feature = "messaging"))]
     crate::type_impls::open_str_enum!(NetworkDistance, "NetworkDistance");
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "webhooks"))]
+    /**The account's provider, as the reference's webhook list names it.
+
+Open: a value this SDK does not know decodes as `Unknown`.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum WebhookAccountType {
+        ///`GOOGLE`
+        Google,
+        ///`GOOGLE_CALENDAR`
+        GoogleCalendar,
+        ///`ICLOUD`
+        Icloud,
+        ///`LINKEDIN`
+        Linkedin,
+        ///`MAIL`
+        Mail,
+        ///`MOBILE`
+        Mobile,
+        ///`OUTLOOK`
+        Outlook,
+        ///`TWITTER`
+        Twitter,
+        ///`WHATSAPP`
+        Whatsapp,
+        ///`SLACK`
+        Slack,
+        ///`TELEGRAM`
+        Telegram,
+        /// A value the spec does not list, kept as sent.
+        Unknown(::std::string::String),
+    }
+    #[cfg(any(feature = "webhooks"))]
+    impl WebhookAccountType {
+        /// The value as it is on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Google => "GOOGLE",
+                Self::GoogleCalendar => "GOOGLE_CALENDAR",
+                Self::Icloud => "ICLOUD",
+                Self::Linkedin => "LINKEDIN",
+                Self::Mail => "MAIL",
+                Self::Mobile => "MOBILE",
+                Self::Outlook => "OUTLOOK",
+                Self::Twitter => "TWITTER",
+                Self::Whatsapp => "WHATSAPP",
+                Self::Slack => "SLACK",
+                Self::Telegram => "TELEGRAM",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether the value is one the spec does not list.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
+    }
+    #[cfg(any(feature = "webhooks"))]
+    impl ::std::convert::From<&str> for WebhookAccountType {
+        fn from(value: &str) -> Self {
+            match value {
+                "GOOGLE" => Self::Google,
+                "GOOGLE_CALENDAR" => Self::GoogleCalendar,
+                "ICLOUD" => Self::Icloud,
+                "LINKEDIN" => Self::Linkedin,
+                "MAIL" => Self::Mail,
+                "MOBILE" => Self::Mobile,
+                "OUTLOOK" => Self::Outlook,
+                "TWITTER" => Self::Twitter,
+                "WHATSAPP" => Self::Whatsapp,
+                "SLACK" => Self::Slack,
+                "TELEGRAM" => Self::Telegram,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+    #[cfg(any(feature = "webhooks"))]
+    crate::type_impls::open_str_enum!(WebhookAccountType, "WebhookAccountType");
+    #[cfg(any(feature = "webhooks"))]
+    /**A payload key that can be renamed (the messaging, mail and mail-tracking payloads' keys).
+
+Open: a value this SDK does not know decodes as `Unknown`.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum WebhookDataKey {
+        ///`account_id`
+        AccountId,
+        ///`account_type`
+        AccountType,
+        ///`account_info`
+        AccountInfo,
+        ///`chat_id`
+        ChatId,
+        ///`timestamp`
+        Timestamp,
+        ///`webhook_name`
+        WebhookName,
+        ///`message_id`
+        MessageId,
+        ///`message`
+        Message,
+        ///`reaction`
+        Reaction,
+        ///`reaction_sender`
+        ReactionSender,
+        ///`sender`
+        Sender,
+        ///`attendees`
+        Attendees,
+        ///`attachments`
+        Attachments,
+        ///`subject`
+        Subject,
+        ///`provider_chat_id`
+        ProviderChatId,
+        ///`provider_message_id`
+        ProviderMessageId,
+        ///`is_event`
+        IsEvent,
+        ///`quoted`
+        Quoted,
+        ///`chat_content_type`
+        ChatContentType,
+        ///`message_type`
+        MessageType,
+        ///`email_id`
+        EmailId,
+        ///`date`
+        Date,
+        ///`from_attendee`
+        FromAttendee,
+        ///`to_attendees`
+        ToAttendees,
+        ///`cc_attendees`
+        CcAttendees,
+        ///`bcc_attendees`
+        BccAttendees,
+        ///`reply_to_attendees`
+        ReplyToAttendees,
+        ///`body`
+        Body,
+        ///`body_plain`
+        BodyPlain,
+        ///`provider_id`
+        ProviderId,
+        ///`tracking_id`
+        TrackingId,
+        ///`read_date`
+        ReadDate,
+        ///`is_complete`
+        IsComplete,
+        ///`in_reply_to`
+        InReplyTo,
+        ///`has_attachments`
+        HasAttachments,
+        ///`folders`
+        Folders,
+        ///`role`
+        Role,
+        ///`origin`
+        Origin,
+        ///`thread_id`
+        ThreadId,
+        ///`deprecated_id`
+        DeprecatedId,
+        ///`event_id`
+        EventId,
+        ///`type`
+        Type,
+        ///`ip`
+        Ip,
+        ///`user_agent`
+        UserAgent,
+        ///`url`
+        Url,
+        ///`label`
+        Label,
+        ///`custom_domain`
+        CustomDomain,
+        /// A value the spec does not list, kept as sent.
+        Unknown(::std::string::String),
+    }
+    #[cfg(any(feature = "webhooks"))]
+    impl WebhookDataKey {
+        /// The value as it is on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::AccountId => "account_id",
+                Self::AccountType => "account_type",
+                Self::AccountInfo => "account_info",
+                Self::ChatId => "chat_id",
+                Self::Timestamp => "timestamp",
+                Self::WebhookName => "webhook_name",
+                Self::MessageId => "message_id",
+                Self::Message => "message",
+                Self::Reaction => "reaction",
+                Self::ReactionSender => "reaction_sender",
+                Self::Sender => "sender",
+                Self::Attendees => "attendees",
+                Self::Attachments => "attachments",
+                Self::Subject => "subject",
+                Self::ProviderChatId => "provider_chat_id",
+                Self::ProviderMessageId => "provider_message_id",
+                Self::IsEvent => "is_event",
+                Self::Quoted => "quoted",
+                Self::ChatContentType => "chat_content_type",
+                Self::MessageType => "message_type",
+                Self::EmailId => "email_id",
+                Self::Date => "date",
+                Self::FromAttendee => "from_attendee",
+                Self::ToAttendees => "to_attendees",
+                Self::CcAttendees => "cc_attendees",
+                Self::BccAttendees => "bcc_attendees",
+                Self::ReplyToAttendees => "reply_to_attendees",
+                Self::Body => "body",
+                Self::BodyPlain => "body_plain",
+                Self::ProviderId => "provider_id",
+                Self::TrackingId => "tracking_id",
+                Self::ReadDate => "read_date",
+                Self::IsComplete => "is_complete",
+                Self::InReplyTo => "in_reply_to",
+                Self::HasAttachments => "has_attachments",
+                Self::Folders => "folders",
+                Self::Role => "role",
+                Self::Origin => "origin",
+                Self::ThreadId => "thread_id",
+                Self::DeprecatedId => "deprecated_id",
+                Self::EventId => "event_id",
+                Self::Type => "type",
+                Self::Ip => "ip",
+                Self::UserAgent => "user_agent",
+                Self::Url => "url",
+                Self::Label => "label",
+                Self::CustomDomain => "custom_domain",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether the value is one the spec does not list.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
+    }
+    #[cfg(any(feature = "webhooks"))]
+    impl ::std::convert::From<&str> for WebhookDataKey {
+        fn from(value: &str) -> Self {
+            match value {
+                "account_id" => Self::AccountId,
+                "account_type" => Self::AccountType,
+                "account_info" => Self::AccountInfo,
+                "chat_id" => Self::ChatId,
+                "timestamp" => Self::Timestamp,
+                "webhook_name" => Self::WebhookName,
+                "message_id" => Self::MessageId,
+                "message" => Self::Message,
+                "reaction" => Self::Reaction,
+                "reaction_sender" => Self::ReactionSender,
+                "sender" => Self::Sender,
+                "attendees" => Self::Attendees,
+                "attachments" => Self::Attachments,
+                "subject" => Self::Subject,
+                "provider_chat_id" => Self::ProviderChatId,
+                "provider_message_id" => Self::ProviderMessageId,
+                "is_event" => Self::IsEvent,
+                "quoted" => Self::Quoted,
+                "chat_content_type" => Self::ChatContentType,
+                "message_type" => Self::MessageType,
+                "email_id" => Self::EmailId,
+                "date" => Self::Date,
+                "from_attendee" => Self::FromAttendee,
+                "to_attendees" => Self::ToAttendees,
+                "cc_attendees" => Self::CcAttendees,
+                "bcc_attendees" => Self::BccAttendees,
+                "reply_to_attendees" => Self::ReplyToAttendees,
+                "body" => Self::Body,
+                "body_plain" => Self::BodyPlain,
+                "provider_id" => Self::ProviderId,
+                "tracking_id" => Self::TrackingId,
+                "read_date" => Self::ReadDate,
+                "is_complete" => Self::IsComplete,
+                "in_reply_to" => Self::InReplyTo,
+                "has_attachments" => Self::HasAttachments,
+                "folders" => Self::Folders,
+                "role" => Self::Role,
+                "origin" => Self::Origin,
+                "thread_id" => Self::ThreadId,
+                "deprecated_id" => Self::DeprecatedId,
+                "event_id" => Self::EventId,
+                "type" => Self::Type,
+                "ip" => Self::Ip,
+                "user_agent" => Self::UserAgent,
+                "url" => Self::Url,
+                "label" => Self::Label,
+                "custom_domain" => Self::CustomDomain,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+    #[cfg(any(feature = "webhooks"))]
+    crate::type_impls::open_str_enum!(WebhookDataKey, "WebhookDataKey");
+    #[cfg(any(feature = "webhooks"))]
+    /**An event a webhook can be limited to: messaging, mail, mail tracking and account status events (the last in lower case here, in upper case in `AccountStatus.message`).
+
+Open: a value this SDK does not know decodes as `Unknown`.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum WebhookEventName {
+        ///`message_received`
+        MessageReceived,
+        ///`message_read`
+        MessageRead,
+        ///`message_reaction`
+        MessageReaction,
+        ///`message_edited`
+        MessageEdited,
+        ///`message_deleted`
+        MessageDeleted,
+        ///`mail_sent`
+        MailSent,
+        ///`mail_received`
+        MailReceived,
+        ///`mail_opened`
+        MailOpened,
+        ///`mail_link_clicked`
+        MailLinkClicked,
+        ///`creation_success`
+        CreationSuccess,
+        ///`creation_fail`
+        CreationFail,
+        ///`deleted`
+        Deleted,
+        ///`reconnected`
+        Reconnected,
+        ///`sync_success`
+        SyncSuccess,
+        ///`stopped`
+        Stopped,
+        ///`ok`
+        Ok,
+        ///`connecting`
+        Connecting,
+        ///`error`
+        Error,
+        ///`credentials`
+        Credentials,
+        ///`permissions`
+        Permissions,
+        /// A value the spec does not list, kept as sent.
+        Unknown(::std::string::String),
+    }
+    #[cfg(any(feature = "webhooks"))]
+    impl WebhookEventName {
+        /// The value as it is on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::MessageReceived => "message_received",
+                Self::MessageRead => "message_read",
+                Self::MessageReaction => "message_reaction",
+                Self::MessageEdited => "message_edited",
+                Self::MessageDeleted => "message_deleted",
+                Self::MailSent => "mail_sent",
+                Self::MailReceived => "mail_received",
+                Self::MailOpened => "mail_opened",
+                Self::MailLinkClicked => "mail_link_clicked",
+                Self::CreationSuccess => "creation_success",
+                Self::CreationFail => "creation_fail",
+                Self::Deleted => "deleted",
+                Self::Reconnected => "reconnected",
+                Self::SyncSuccess => "sync_success",
+                Self::Stopped => "stopped",
+                Self::Ok => "ok",
+                Self::Connecting => "connecting",
+                Self::Error => "error",
+                Self::Credentials => "credentials",
+                Self::Permissions => "permissions",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether the value is one the spec does not list.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
+    }
+    #[cfg(any(feature = "webhooks"))]
+    impl ::std::convert::From<&str> for WebhookEventName {
+        fn from(value: &str) -> Self {
+            match value {
+                "message_received" => Self::MessageReceived,
+                "message_read" => Self::MessageRead,
+                "message_reaction" => Self::MessageReaction,
+                "message_edited" => Self::MessageEdited,
+                "message_deleted" => Self::MessageDeleted,
+                "mail_sent" => Self::MailSent,
+                "mail_received" => Self::MailReceived,
+                "mail_opened" => Self::MailOpened,
+                "mail_link_clicked" => Self::MailLinkClicked,
+                "creation_success" => Self::CreationSuccess,
+                "creation_fail" => Self::CreationFail,
+                "deleted" => Self::Deleted,
+                "reconnected" => Self::Reconnected,
+                "sync_success" => Self::SyncSuccess,
+                "stopped" => Self::Stopped,
+                "ok" => Self::Ok,
+                "connecting" => Self::Connecting,
+                "error" => Self::Error,
+                "credentials" => Self::Credentials,
+                "permissions" => Self::Permissions,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+    #[cfg(any(feature = "webhooks"))]
+    crate::type_impls::open_str_enum!(WebhookEventName, "WebhookEventName");
+    #[cfg(any(feature = "webhooks"))]
+    /**
+
+Open: a value this SDK does not know decodes as `Unknown`.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum WebhookTriggerIcon {
+        ///`WebhookIcon`
+        WebhookIcon,
+        ///`SettingsInputIcon`
+        SettingsInputIcon,
+        ///`LeakAddIcon`
+        LeakAddIcon,
+        ///`Diversity2Icon`
+        Diversity2Icon,
+        ///`AutoFixHighIcon`
+        AutoFixHighIcon,
+        ///`SignPostIcon`
+        SignPostIcon,
+        ///`ShutterSpeedIcon`
+        ShutterSpeedIcon,
+        ///`SyncAltIcon`
+        SyncAltIcon,
+        ///`WhatsAppIcon`
+        WhatsAppIcon,
+        ///`LinkedInIcon`
+        LinkedInIcon,
+        ///`ImportExportIcon`
+        ImportExportIcon,
+        ///`PodcastsIcon`
+        PodcastsIcon,
+        ///`CableIcon`
+        CableIcon,
+        /// A value the spec does not list, kept as sent.
+        Unknown(::std::string::String),
+    }
+    #[cfg(any(feature = "webhooks"))]
+    impl WebhookTriggerIcon {
+        /// The value as it is on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::WebhookIcon => "WebhookIcon",
+                Self::SettingsInputIcon => "SettingsInputIcon",
+                Self::LeakAddIcon => "LeakAddIcon",
+                Self::Diversity2Icon => "Diversity2Icon",
+                Self::AutoFixHighIcon => "AutoFixHighIcon",
+                Self::SignPostIcon => "SignPostIcon",
+                Self::ShutterSpeedIcon => "ShutterSpeedIcon",
+                Self::SyncAltIcon => "SyncAltIcon",
+                Self::WhatsAppIcon => "WhatsAppIcon",
+                Self::LinkedInIcon => "LinkedInIcon",
+                Self::ImportExportIcon => "ImportExportIcon",
+                Self::PodcastsIcon => "PodcastsIcon",
+                Self::CableIcon => "CableIcon",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether the value is one the spec does not list.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
+    }
+    #[cfg(any(feature = "webhooks"))]
+    impl ::std::convert::From<&str> for WebhookTriggerIcon {
+        fn from(value: &str) -> Self {
+            match value {
+                "WebhookIcon" => Self::WebhookIcon,
+                "SettingsInputIcon" => Self::SettingsInputIcon,
+                "LeakAddIcon" => Self::LeakAddIcon,
+                "Diversity2Icon" => Self::Diversity2Icon,
+                "AutoFixHighIcon" => Self::AutoFixHighIcon,
+                "SignPostIcon" => Self::SignPostIcon,
+                "ShutterSpeedIcon" => Self::ShutterSpeedIcon,
+                "SyncAltIcon" => Self::SyncAltIcon,
+                "WhatsAppIcon" => Self::WhatsAppIcon,
+                "LinkedInIcon" => Self::LinkedInIcon,
+                "ImportExportIcon" => Self::ImportExportIcon,
+                "PodcastsIcon" => Self::PodcastsIcon,
+                "CableIcon" => Self::CableIcon,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+    #[cfg(any(feature = "webhooks"))]
+    crate::type_impls::open_str_enum!(WebhookTriggerIcon, "WebhookTriggerIcon");
+    #[cfg(any(feature = "accounts"))]
+    /**A connected account; its shape depends on its provider, told apart by `type`. The reference writes the fourteen shapes as an `anyOf` without a discriminator; each has a `type` of one value, so at most one matches (a `oneOf` here).
+
+Told apart by `type`; a `type` the spec does not list decodes as `Unknown` with the raw JSON.*/
+    #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub enum Account {
+        ///`type: EXCHANGE`
+        Exchange(super::types::ExchangeAccount),
+        ///`type: GOOGLE_CALENDAR`
+        GoogleCalendar(super::types::GoogleCalendarAccount),
+        ///`type: GOOGLE_OAUTH`
+        GoogleOauth(super::types::GoogleAccount),
+        ///`type: ICLOUD`
+        Icloud(super::types::IcloudAccount),
+        ///`type: INSTAGRAM`
+        Instagram(super::types::InstagramAccount),
+        ///`type: LINKEDIN`
+        Linkedin(super::types::LinkedinAccount),
+        ///`type: MAIL`
+        Mail(super::types::MailAccount),
+        ///`type: MESSENGER`
+        Messenger(super::types::MessengerAccount),
+        ///`type: MOBILE`
+        Mobile(super::types::MobileAccount),
+        ///`type: OUTLOOK`
+        Outlook(super::types::OutlookAccount),
+        ///`type: SLACK`
+        Slack(super::types::SlackAccount),
+        ///`type: TELEGRAM`
+        Telegram(super::types::TelegramAccount),
+        ///`type: TWITTER`
+        Twitter(super::types::TwitterAccount),
+        ///`type: WHATSAPP`
+        Whatsapp(super::types::WhatsappAccount),
+        /// A variant the spec does not list, kept as the JSON the server sent.
+        Unknown(::serde_json::Value),
+    }
+    #[cfg(any(feature = "accounts"))]
+    impl Account {
+        /// The `#tag` as it is on the wire.
+        pub fn kind(&self) -> &str {
+            match self {
+                Self::Exchange(_) => "EXCHANGE",
+                Self::GoogleCalendar(_) => "GOOGLE_CALENDAR",
+                Self::GoogleOauth(_) => "GOOGLE_OAUTH",
+                Self::Icloud(_) => "ICLOUD",
+                Self::Instagram(_) => "INSTAGRAM",
+                Self::Linkedin(_) => "LINKEDIN",
+                Self::Mail(_) => "MAIL",
+                Self::Messenger(_) => "MESSENGER",
+                Self::Mobile(_) => "MOBILE",
+                Self::Outlook(_) => "OUTLOOK",
+                Self::Slack(_) => "SLACK",
+                Self::Telegram(_) => "TELEGRAM",
+                Self::Twitter(_) => "TWITTER",
+                Self::Whatsapp(_) => "WHATSAPP",
+                Self::Unknown(value) => {
+                    value.get("type").and_then(::serde_json::Value::as_str).unwrap_or("")
+                }
+            }
+        }
+    }
+    #[cfg(any(feature = "accounts"))]
+    impl ::std::convert::From<super::types::ExchangeAccount> for Account {
+        fn from(value: super::types::ExchangeAccount) -> Self {
+            Self::Exchange(value)
+        }
+    }
+    #[cfg(any(feature = "accounts"))]
+    impl ::std::convert::From<super::types::GoogleCalendarAccount> for Account {
+        fn from(value: super::types::GoogleCalendarAccount) -> Self {
+            Self::GoogleCalendar(value)
+        }
+    }
+    #[cfg(any(feature = "accounts"))]
+    impl ::std::convert::From<super::types::GoogleAccount> for Account {
+        fn from(value: super::types::GoogleAccount) -> Self {
+            Self::GoogleOauth(value)
+        }
+    }
+    #[cfg(any(feature = "accounts"))]
+    impl ::std::convert::From<super::types::IcloudAccount> for Account {
+        fn from(value: super::types::IcloudAccount) -> Self {
+            Self::Icloud(value)
+        }
+    }
+    #[cfg(any(feature = "accounts"))]
+    impl ::std::convert::From<super::types::InstagramAccount> for Account {
+        fn from(value: super::types::InstagramAccount) -> Self {
+            Self::Instagram(value)
+        }
+    }
+    #[cfg(any(feature = "accounts"))]
+    impl ::std::convert::From<super::types::LinkedinAccount> for Account {
+        fn from(value: super::types::LinkedinAccount) -> Self {
+            Self::Linkedin(value)
+        }
+    }
+    #[cfg(any(feature = "accounts"))]
+    impl ::std::convert::From<super::types::MailAccount> for Account {
+        fn from(value: super::types::MailAccount) -> Self {
+            Self::Mail(value)
+        }
+    }
+    #[cfg(any(feature = "accounts"))]
+    impl ::std::convert::From<super::types::MessengerAccount> for Account {
+        fn from(value: super::types::MessengerAccount) -> Self {
+            Self::Messenger(value)
+        }
+    }
+    #[cfg(any(feature = "accounts"))]
+    impl ::std::convert::From<super::types::MobileAccount> for Account {
+        fn from(value: super::types::MobileAccount) -> Self {
+            Self::Mobile(value)
+        }
+    }
+    #[cfg(any(feature = "accounts"))]
+    impl ::std::convert::From<super::types::OutlookAccount> for Account {
+        fn from(value: super::types::OutlookAccount) -> Self {
+            Self::Outlook(value)
+        }
+    }
+    #[cfg(any(feature = "accounts"))]
+    impl ::std::convert::From<super::types::SlackAccount> for Account {
+        fn from(value: super::types::SlackAccount) -> Self {
+            Self::Slack(value)
+        }
+    }
+    #[cfg(any(feature = "accounts"))]
+    impl ::std::convert::From<super::types::TelegramAccount> for Account {
+        fn from(value: super::types::TelegramAccount) -> Self {
+            Self::Telegram(value)
+        }
+    }
+    #[cfg(any(feature = "accounts"))]
+    impl ::std::convert::From<super::types::TwitterAccount> for Account {
+        fn from(value: super::types::TwitterAccount) -> Self {
+            Self::Twitter(value)
+        }
+    }
+    #[cfg(any(feature = "accounts"))]
+    impl ::std::convert::From<super::types::WhatsappAccount> for Account {
+        fn from(value: super::types::WhatsappAccount) -> Self {
+            Self::Whatsapp(value)
+        }
+    }
+    #[cfg(any(feature = "accounts"))]
+    impl ::serde::Serialize for Account {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            match self {
+                Self::Exchange(value) => value.serialize(serializer),
+                Self::GoogleCalendar(value) => value.serialize(serializer),
+                Self::GoogleOauth(value) => value.serialize(serializer),
+                Self::Icloud(value) => value.serialize(serializer),
+                Self::Instagram(value) => value.serialize(serializer),
+                Self::Linkedin(value) => value.serialize(serializer),
+                Self::Mail(value) => value.serialize(serializer),
+                Self::Messenger(value) => value.serialize(serializer),
+                Self::Mobile(value) => value.serialize(serializer),
+                Self::Outlook(value) => value.serialize(serializer),
+                Self::Slack(value) => value.serialize(serializer),
+                Self::Telegram(value) => value.serialize(serializer),
+                Self::Twitter(value) => value.serialize(serializer),
+                Self::Whatsapp(value) => value.serialize(serializer),
+                Self::Unknown(value) => value.serialize(serializer),
+            }
+        }
+    }
+    #[cfg(any(feature = "accounts"))]
+    impl<'de> ::serde::Deserialize<'de> for Account {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            use ::serde::de::Error as _;
+            let value = ::serde_json::Value::deserialize(deserializer)?;
+            let kind = match value.get("type").and_then(::serde_json::Value::as_str) {
+                Some(kind) => kind,
+                None => return Err(D::Error::custom("Account without a string `type`")),
+            };
+            match kind {
+                "EXCHANGE" => {
+                    ::serde_json::from_value(value)
+                        .map(Self::Exchange)
+                        .map_err(|e| {
+                            D::Error::custom(
+                                ::std::format_args!("{} {}: {}", "type", "EXCHANGE", e),
+                            )
+                        })
+                }
+                "GOOGLE_CALENDAR" => {
+                    ::serde_json::from_value(value)
+                        .map(Self::GoogleCalendar)
+                        .map_err(|e| {
+                            D::Error::custom(
+                                ::std::format_args!(
+                                    "{} {}: {}", "type", "GOOGLE_CALENDAR", e
+                                ),
+                            )
+                        })
+                }
+                "GOOGLE_OAUTH" => {
+                    ::serde_json::from_value(value)
+                        .map(Self::GoogleOauth)
+                        .map_err(|e| {
+                            D::Error::custom(
+                                ::std::format_args!("{} {}: {}", "type", "GOOGLE_OAUTH", e),
+                            )
+                        })
+                }
+                "ICLOUD" => {
+                    ::serde_json::from_value(value)
+                        .map(Self::Icloud)
+                        .map_err(|e| {
+                            D::Error::custom(
+                                ::std::format_args!("{} {}: {}", "type", "ICLOUD", e),
+                            )
+                        })
+                }
+                "INSTAGRAM" => {
+                    ::serde_json::from_value(value)
+                        .map(Self::Instagram)
+                        .map_err(|e| {
+                            D::Error::custom(
+                                ::std::format_args!("{} {}: {}", "type", "INSTAGRAM", e),
+                            )
+                        })
+                }
+                "LINKEDIN" => {
+                    ::serde_json::from_value(value)
+                        .map(Self::Linkedin)
+                        .map_err(|e| {
+                            D::Error::custom(
+                                ::std::format_args!("{} {}: {}", "type", "LINKEDIN", e),
+                            )
+                        })
+                }
+                "MAIL" => {
+                    ::serde_json::from_value(value)
+                        .map(Self::Mail)
+                        .map_err(|e| {
+                            D::Error::custom(
+                                ::std::format_args!("{} {}: {}", "type", "MAIL", e),
+                            )
+                        })
+                }
+                "MESSENGER" => {
+                    ::serde_json::from_value(value)
+                        .map(Self::Messenger)
+                        .map_err(|e| {
+                            D::Error::custom(
+                                ::std::format_args!("{} {}: {}", "type", "MESSENGER", e),
+                            )
+                        })
+                }
+                "MOBILE" => {
+                    ::serde_json::from_value(value)
+                        .map(Self::Mobile)
+                        .map_err(|e| {
+                            D::Error::custom(
+                                ::std::format_args!("{} {}: {}", "type", "MOBILE", e),
+                            )
+                        })
+                }
+                "OUTLOOK" => {
+                    ::serde_json::from_value(value)
+                        .map(Self::Outlook)
+                        .map_err(|e| {
+                            D::Error::custom(
+                                ::std::format_args!("{} {}: {}", "type", "OUTLOOK", e),
+                            )
+                        })
+                }
+                "SLACK" => {
+                    ::serde_json::from_value(value)
+                        .map(Self::Slack)
+                        .map_err(|e| {
+                            D::Error::custom(
+                                ::std::format_args!("{} {}: {}", "type", "SLACK", e),
+                            )
+                        })
+                }
+                "TELEGRAM" => {
+                    ::serde_json::from_value(value)
+                        .map(Self::Telegram)
+                        .map_err(|e| {
+                            D::Error::custom(
+                                ::std::format_args!("{} {}: {}", "type", "TELEGRAM", e),
+                            )
+                        })
+                }
+                "TWITTER" => {
+                    ::serde_json::from_value(value)
+                        .map(Self::Twitter)
+                        .map_err(|e| {
+                            D::Error::custom(
+                                ::std::format_args!("{} {}: {}", "type", "TWITTER", e),
+                            )
+                        })
+                }
+                "WHATSAPP" => {
+                    ::serde_json::from_value(value)
+                        .map(Self::Whatsapp)
+                        .map_err(|e| {
+                            D::Error::custom(
+                                ::std::format_args!("{} {}: {}", "type", "WHATSAPP", e),
+                            )
+                        })
+                }
+                _ => Ok(Self::Unknown(value)),
+            }
+        }
+    }
+    #[cfg(any(feature = "accounts"))]
+    crate::type_impls::open_str_enum!(@ schema Account, "Account");
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     /**One attachment of a message; the variant is told apart by `type`.
 
 Told apart by `type`; a `type` the spec does not list decodes as `Unknown` with the raw JSON.*/
@@ -3904,7 +6324,7 @@ Told apart by `type`; a `type` the spec does not list decodes as `Unknown` with 
         /// A variant the spec does not list, kept as the JSON the server sent.
         Unknown(::serde_json::Value),
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl Attachment {
         /// The `#tag` as it is on the wire.
         pub fn kind(&self) -> &str {
@@ -3921,43 +6341,43 @@ Told apart by `type`; a `type` the spec does not list decodes as `Unknown` with 
             }
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::convert::From<super::types::AudioAttachment> for Attachment {
         fn from(value: super::types::AudioAttachment) -> Self {
             Self::Audio(value)
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::convert::From<super::types::FileAttachment> for Attachment {
         fn from(value: super::types::FileAttachment) -> Self {
             Self::File(value)
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::convert::From<super::types::ImgAttachment> for Attachment {
         fn from(value: super::types::ImgAttachment) -> Self {
             Self::Img(value)
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::convert::From<super::types::LinkedinPostAttachment> for Attachment {
         fn from(value: super::types::LinkedinPostAttachment) -> Self {
             Self::LinkedinPost(value)
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::convert::From<super::types::VideoAttachment> for Attachment {
         fn from(value: super::types::VideoAttachment) -> Self {
             Self::Video(value)
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::std::convert::From<super::types::VideoMeetingAttachment> for Attachment {
         fn from(value: super::types::VideoMeetingAttachment) -> Self {
             Self::VideoMeeting(value)
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl ::serde::Serialize for Attachment {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -3974,7 +6394,7 @@ Told apart by `type`; a `type` the spec does not list decodes as `Unknown` with 
             }
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     impl<'de> ::serde::Deserialize<'de> for Attachment {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -4046,7 +6466,7 @@ Told apart by `type`; a `type` the spec does not list decodes as `Unknown` with 
             }
         }
     }
-    #[cfg(any(feature = "messaging"))]
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
     crate::type_impls::open_str_enum!(@ schema Attachment, "Attachment");
     #[cfg(any(feature = "messaging"))]
     /**Provider-specific details of an attendee; the variant is told apart by `provider`. The reference writes an `anyOf` of the two variants; their required `provider` values tell them apart, so it is a `oneOf` here (open to new providers, like `Attachment`).
@@ -4853,9 +7273,9 @@ pub mod spec_info {
     /// The server URL of the spec (`servers[0].url`): the default base URL.
     pub const SERVER_URL: &str = "https://api.postpress.ai/api/v1";
     /// The spec's `info.version`.
-    pub const VERSION: &str = "1.1.0";
+    pub const VERSION: &str = "1.2.0";
     /// A short fingerprint of the spec text (FNV-1a, 8 hex digits), named in the user agent.
-    pub const FINGERPRINT: &str = "f065d9bb";
+    pub const FINGERPRINT: &str = "d14d399c";
 }
 /// What the spec says about each operation, for code that must agree with it (the retry
 /// rules, the fake server, the tests).
@@ -4866,6 +7286,15 @@ pub mod operations {
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
     pub enum OperationId {
+        ///list_accounts
+        #[cfg(feature = "accounts")]
+        ListAccounts,
+        ///delete_account
+        #[cfg(feature = "accounts")]
+        DeleteAccount,
+        ///get_account
+        #[cfg(feature = "accounts")]
+        GetAccount,
         ///list_attendees
         #[cfg(feature = "messaging")]
         ListAttendees,
@@ -4905,6 +7334,9 @@ pub mod operations {
         ///sync_chat
         #[cfg(feature = "messaging")]
         SyncChat,
+        ///create_hosted_auth_link
+        #[cfg(feature = "accounts")]
+        CreateHostedAuthLink,
         ///list_messages
         #[cfg(feature = "messaging")]
         ListMessages,
@@ -4920,6 +7352,15 @@ pub mod operations {
         ///add_reaction
         #[cfg(feature = "messaging")]
         AddReaction,
+        ///list_webhooks
+        #[cfg(feature = "webhooks")]
+        ListWebhooks,
+        ///create_webhook
+        #[cfg(feature = "webhooks")]
+        CreateWebhook,
+        ///delete_webhook
+        #[cfg(feature = "webhooks")]
+        DeleteWebhook,
     }
     impl OperationId {
         /// The `operationId` as the spec writes it.
@@ -4942,6 +7383,21 @@ pub mod operations {
             body: &[u8],
         ) -> ::std::result::Result<::serde_json::Value, ::serde_json::Error> {
             match self {
+                #[cfg(feature = "accounts")]
+                Self::ListAccounts => {
+                    ::serde_json::from_slice::<super::types::AccountList>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "accounts")]
+                Self::DeleteAccount => {
+                    ::serde_json::from_slice::<super::types::AccountDeleted>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "accounts")]
+                Self::GetAccount => {
+                    ::serde_json::from_slice::<super::types::Account>(body)
+                        .and_then(::serde_json::to_value)
+                }
                 #[cfg(feature = "messaging")]
                 Self::ListAttendees => {
                     ::serde_json::from_slice::<super::types::ChatAttendeeList>(body)
@@ -5010,6 +7466,11 @@ pub mod operations {
                     ::serde_json::from_slice::<super::types::ChatHistorySync>(body)
                         .and_then(::serde_json::to_value)
                 }
+                #[cfg(feature = "accounts")]
+                Self::CreateHostedAuthLink => {
+                    ::serde_json::from_slice::<super::types::HostedAuthLink>(body)
+                        .and_then(::serde_json::to_value)
+                }
                 #[cfg(feature = "messaging")]
                 Self::ListMessages => {
                     ::serde_json::from_slice::<super::types::MessageList>(body)
@@ -5038,12 +7499,45 @@ pub mod operations {
                     ::serde_json::from_slice::<super::types::MessageReactionAdded>(body)
                         .and_then(::serde_json::to_value)
                 }
+                #[cfg(feature = "webhooks")]
+                Self::ListWebhooks => {
+                    ::serde_json::from_slice::<super::types::WebhookList>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "webhooks")]
+                Self::CreateWebhook => {
+                    ::serde_json::from_slice::<super::types::WebhookCreated>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "webhooks")]
+                Self::DeleteWebhook => {
+                    ::serde_json::from_slice::<super::types::WebhookDeleted>(body)
+                        .and_then(::serde_json::to_value)
+                }
             }
         }
         /// The span of one call of this operation, named after it (a span's name is
         /// fixed where it is created); see `crate::call::telemetry`.
         pub(crate) fn call_span(self) -> ::tracing::Span {
             match self {
+                #[cfg(feature = "accounts")]
+                Self::ListAccounts => {
+                    crate::call::telemetry::call_span!(
+                        "list_accounts", "GET", "/accounts"
+                    )
+                }
+                #[cfg(feature = "accounts")]
+                Self::DeleteAccount => {
+                    crate::call::telemetry::call_span!(
+                        "delete_account", "DELETE", "/accounts/{account_id}"
+                    )
+                }
+                #[cfg(feature = "accounts")]
+                Self::GetAccount => {
+                    crate::call::telemetry::call_span!(
+                        "get_account", "GET", "/accounts/{account_id}"
+                    )
+                }
                 #[cfg(feature = "messaging")]
                 Self::ListAttendees => {
                     crate::call::telemetry::call_span!(
@@ -5121,6 +7615,12 @@ pub mod operations {
                         "sync_chat", "GET", "/chats/{chat_id}/sync"
                     )
                 }
+                #[cfg(feature = "accounts")]
+                Self::CreateHostedAuthLink => {
+                    crate::call::telemetry::call_span!(
+                        "create_hosted_auth_link", "POST", "/hosted/accounts/link"
+                    )
+                }
                 #[cfg(feature = "messaging")]
                 Self::ListMessages => {
                     crate::call::telemetry::call_span!(
@@ -5150,6 +7650,24 @@ pub mod operations {
                 Self::AddReaction => {
                     crate::call::telemetry::call_span!(
                         "add_reaction", "POST", "/messages/{message_id}/reaction"
+                    )
+                }
+                #[cfg(feature = "webhooks")]
+                Self::ListWebhooks => {
+                    crate::call::telemetry::call_span!(
+                        "list_webhooks", "GET", "/webhooks"
+                    )
+                }
+                #[cfg(feature = "webhooks")]
+                Self::CreateWebhook => {
+                    crate::call::telemetry::call_span!(
+                        "create_webhook", "POST", "/webhooks"
+                    )
+                }
+                #[cfg(feature = "webhooks")]
+                Self::DeleteWebhook => {
+                    crate::call::telemetry::call_span!(
+                        "delete_webhook", "DELETE", "/webhooks/{webhook_id}"
                     )
                 }
             }
@@ -5345,6 +7863,175 @@ pub mod operations {
     }
     /// Every operation of the spec this build compiles (the parts enabled), sorted by path.
     pub const OPERATIONS: &[Operation] = &[
+        #[cfg(feature = "accounts")]
+        Operation {
+            id: "list_accounts",
+            operation: OperationId::ListAccounts,
+            part: "accounts",
+            method: "GET",
+            path: "/accounts",
+            success: 200u16,
+            successes: &[200u16],
+            errors: &[400u16, 401u16, 500u16, 503u16, 504u16],
+            multipart: false,
+            summary: "List all accounts",
+            description: "List the accounts connected to this API key (each provider's account has a shape of its own, told apart by `type`), one page at a time (pass the answer's `cursor` back as `cursor` for the next page). An account's `id` is the `account_id` other operations take. From the API reference's published definition (`AccountsController_listAccounts`).",
+            path_parameters: &[],
+            idempotent: true,
+            fields: &[
+                Field {
+                    name: "cursor",
+                    location: Location::Query,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "The `cursor` of the previous page's answer, to get the next page.",
+                    constraints: crate::operations::Constraints {
+                        min_length: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                    shape: None,
+                    part_type: None,
+                    #[cfg(feature = "any-request")]
+                    retype: None,
+                },
+                Field {
+                    name: "limit",
+                    location: Location::Query,
+                    kind: ValueKind::Integer,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "The most items to return in one page.",
+                    constraints: crate::operations::Constraints {
+                        minimum: Some(1f64),
+                        maximum: Some(250f64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                    shape: None,
+                    part_type: None,
+                    #[cfg(feature = "any-request")]
+                    retype: None,
+                },
+            ],
+            paginated: true,
+            #[cfg(feature = "fake")]
+            example: "{\"cursor\":null,\"items\":[{\"connection_params\":{\"im\":{\"phone_number\":\"+33612345678\"}},\"created_at\":\"2026-05-02T08:00:00.000Z\",\"groups\":[],\"id\":\"acc_01HXYZ5RM4XK9GP4N7RJ8UA9HS\",\"name\":\"Support line\",\"object\":\"Account\",\"sources\":[{\"id\":\"acc_01HXYZ5RM4XK9GP4N7RJ8UA9HS_MESSAGING\",\"status\":\"OK\"}],\"type\":\"WHATSAPP\"},{\"connection_params\":{\"im\":{\"id\":\"ACoAACr-2fZCm\",\"organizations\":[],\"premiumContractId\":null,\"premiumId\":null,\"username\":\"Jane Doe\"}},\"created_at\":\"2026-04-11T14:21:09.000Z\",\"groups\":[],\"id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"name\":\"Jane Doe\",\"object\":\"Account\",\"sources\":[{\"id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR_MESSAGING\",\"status\":\"OK\"}],\"type\":\"LINKEDIN\"}],\"object\":\"AccountList\"}",
+            #[cfg(feature = "fake")]
+            request_example: "{}",
+            #[cfg(feature = "fake")]
+            full_request_example: "{}",
+            body: None,
+            answer: "AccountList",
+            download: false,
+            answer_media_type: ::std::option::Option::Some("application/json"),
+            whole_body: false,
+        },
+        #[cfg(feature = "accounts")]
+        Operation {
+            id: "delete_account",
+            operation: OperationId::DeleteAccount,
+            part: "accounts",
+            method: "DELETE",
+            path: "/accounts/{account_id}",
+            success: 200u16,
+            successes: &[200u16],
+            errors: &[400u16, 401u16, 404u16, 500u16, 503u16, 504u16],
+            multipart: false,
+            summary: "Delete an account",
+            description: "Disconnect an account and delete it; webhooks of `account_status` hear `DELETED`. Not published as a definition by the reference (its path parameter is `id` there, named `account_id` here); the answer's shape and the error statuses are those the reference's other account operations give.",
+            path_parameters: &[
+                Parameter {
+                    name: "account_id",
+                    description: "The id of the account (the reference names this path parameter `id`).",
+                },
+            ],
+            idempotent: true,
+            fields: &[
+                Field {
+                    name: "account_id",
+                    location: Location::Path,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: true,
+                    positional: true,
+                    description: "The id of the account (the reference names this path parameter `id`).",
+                    constraints: crate::operations::Constraints {
+                        min_length: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                    shape: None,
+                    part_type: None,
+                    #[cfg(feature = "any-request")]
+                    retype: None,
+                },
+            ],
+            paginated: false,
+            #[cfg(feature = "fake")]
+            example: "{\"object\":\"AccountDeleted\"}",
+            #[cfg(feature = "fake")]
+            request_example: "{\"account_id\":\"acc_01HXYZ5RM4XK9GP4N7RJ8UA9HS\"}",
+            #[cfg(feature = "fake")]
+            full_request_example: "{\"account_id\":\"acc_01HXYZ5RM4XK9GP4N7RJ8UA9HS\"}",
+            body: None,
+            answer: "AccountDeleted",
+            download: false,
+            answer_media_type: ::std::option::Option::Some("application/json"),
+            whole_body: false,
+        },
+        #[cfg(feature = "accounts")]
+        Operation {
+            id: "get_account",
+            operation: OperationId::GetAccount,
+            part: "accounts",
+            method: "GET",
+            path: "/accounts/{account_id}",
+            success: 200u16,
+            successes: &[200u16],
+            errors: &[400u16, 401u16, 404u16, 500u16, 503u16, 504u16],
+            multipart: false,
+            summary: "Retrieve an account",
+            description: "Retrieve one account by its id. The reference publishes this operation as a page, not as a definition: its path parameter is `id` (named `account_id` here), its answer is one of the account shapes of the list, and its errors are 400, 401 and 404 as that page shows them; the 500, 503 and 504 every published definition lists are added here.",
+            path_parameters: &[
+                Parameter {
+                    name: "account_id",
+                    description: "The id of the account (the reference names this path parameter `id`).",
+                },
+            ],
+            idempotent: true,
+            fields: &[
+                Field {
+                    name: "account_id",
+                    location: Location::Path,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: true,
+                    positional: true,
+                    description: "The id of the account (the reference names this path parameter `id`).",
+                    constraints: crate::operations::Constraints {
+                        min_length: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                    shape: None,
+                    part_type: None,
+                    #[cfg(feature = "any-request")]
+                    retype: None,
+                },
+            ],
+            paginated: false,
+            #[cfg(feature = "fake")]
+            example: "{\"connection_params\":{\"im\":{\"phone_number\":\"+33612345678\"}},\"created_at\":\"2026-05-02T08:00:00.000Z\",\"groups\":[],\"id\":\"acc_01HXYZ5RM4XK9GP4N7RJ8UA9HS\",\"name\":\"Support line\",\"object\":\"Account\",\"sources\":[{\"id\":\"acc_01HXYZ5RM4XK9GP4N7RJ8UA9HS_MESSAGING\",\"status\":\"OK\"}],\"type\":\"WHATSAPP\"}",
+            #[cfg(feature = "fake")]
+            request_example: "{\"account_id\":\"acc_01HXYZ5RM4XK9GP4N7RJ8UA9HS\"}",
+            #[cfg(feature = "fake")]
+            full_request_example: "{\"account_id\":\"acc_01HXYZ5RM4XK9GP4N7RJ8UA9HS\"}",
+            body: None,
+            answer: "Account",
+            download: false,
+            answer_media_type: ::std::option::Option::Some("application/json"),
+            whole_body: false,
+        },
         #[cfg(feature = "messaging")]
         Operation {
             id: "list_attendees",
@@ -6749,6 +9436,248 @@ pub mod operations {
             answer_media_type: ::std::option::Option::Some("application/json"),
             whole_body: false,
         },
+        #[cfg(feature = "accounts")]
+        Operation {
+            id: "create_hosted_auth_link",
+            operation: OperationId::CreateHostedAuthLink,
+            part: "accounts",
+            method: "POST",
+            path: "/hosted/accounts/link",
+            success: 201u16,
+            successes: &[201u16],
+            errors: &[400u16, 401u16, 500u16, 503u16, 504u16],
+            multipart: false,
+            summary: "Create a hosted authentication link",
+            description: "Create a link to a page, hosted by the API, where a user connects an account of their own (`type: create`) or reconnects one (`type: reconnect`, with `reconnect_account`). When the user is done, the API POSTs the `account_connected` notification to `notify_url` (see its callback). Not published as a definition by the reference: the body's fields are those its guides name, their types as those guides show them; `disabled_features` and `sync_limit` are described nowhere in detail, so they are typed as loosely as their examples allow. The success status (201) and the error statuses follow the reference's other creating operations.",
+            path_parameters: &[],
+            idempotent: false,
+            fields: &[
+                Field {
+                    name: "type",
+                    location: Location::Body,
+                    kind: ValueKind::Enum,
+                    list: false,
+                    required: true,
+                    positional: false,
+                    description: "Connect a new account, or reconnect `reconnect_account`.",
+                    constraints: crate::operations::Constraints {
+                        values: &["create", "reconnect"],
+                        ..crate::operations::Constraints::NONE
+                    },
+                    shape: None,
+                    part_type: None,
+                    #[cfg(feature = "any-request")]
+                    retype: None,
+                },
+                Field {
+                    name: "providers",
+                    location: Location::Body,
+                    kind: ValueKind::Json,
+                    list: false,
+                    required: true,
+                    positional: false,
+                    description: "The providers the page offers, or `*` for every one.",
+                    constraints: crate::operations::Constraints::NONE,
+                    shape: Some(
+                        &crate::shape::Shape::OneOf(
+                            &[
+                                crate::shape::Shape::Text(crate::operations::Constraints {
+                                    values: &["*"],
+                                    ..crate::operations::Constraints::NONE
+                                }),
+                                crate::shape::Shape::List {
+                                    items: &crate::shape::Shape::Text(
+                                        crate::operations::Constraints::NONE,
+                                    ),
+                                    rule: crate::operations::Constraints {
+                                        min_items: Some(1u64),
+                                        ..crate::operations::Constraints::NONE
+                                    },
+                                },
+                            ],
+                        ),
+                    ),
+                    part_type: None,
+                    #[cfg(feature = "any-request")]
+                    retype: Some(
+                        crate::dynamic::Retype(
+                            crate::dynamic::retype::<
+                                types::HostedAuthLinkRequestProviders,
+                            >,
+                        ),
+                    ),
+                },
+                Field {
+                    name: "api_url",
+                    location: Location::Body,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: true,
+                    positional: false,
+                    description: "The base URL of your API server (the server of this document, without `/api/v1`).",
+                    constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    #[cfg(feature = "any-request")]
+                    retype: None,
+                },
+                Field {
+                    name: "expiresOn",
+                    location: Location::Body,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: true,
+                    positional: false,
+                    description: "A UTC date and time with milliseconds. The reference gives these dates a pattern and no type; they are strings. Its `\\d` is written `[0-9]`: the same in ECMA 262 (which JSON Schema's patterns are), where some other regex engines' `\\d` also takes other scripts' digits.",
+                    constraints: crate::operations::Constraints {
+                        pattern: Some(
+                            "^[1-2][0-9]{3}-[0-1][0-9]-[0-3][0-9]T[0-9]{2}:[0-9]{2}:[0-9]{2}.[0-9]{3}Z$",
+                        ),
+                        ..crate::operations::Constraints::NONE
+                    },
+                    shape: None,
+                    part_type: None,
+                    #[cfg(feature = "any-request")]
+                    retype: None,
+                },
+                Field {
+                    name: "notify_url",
+                    location: Location::Body,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "Where the API POSTs the `account_connected` notification.",
+                    constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    #[cfg(feature = "any-request")]
+                    retype: None,
+                },
+                Field {
+                    name: "name",
+                    location: Location::Body,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "Your own name for the user, sent back in the notification.",
+                    constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    #[cfg(feature = "any-request")]
+                    retype: None,
+                },
+                Field {
+                    name: "success_redirect_url",
+                    location: Location::Body,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "",
+                    constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    #[cfg(feature = "any-request")]
+                    retype: None,
+                },
+                Field {
+                    name: "failure_redirect_url",
+                    location: Location::Body,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "",
+                    constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    #[cfg(feature = "any-request")]
+                    retype: None,
+                },
+                Field {
+                    name: "reconnect_account",
+                    location: Location::Body,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "An id (an account's, a signature's, a group's, a webhook's).",
+                    constraints: crate::operations::Constraints {
+                        min_length: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                    shape: None,
+                    part_type: None,
+                    #[cfg(feature = "any-request")]
+                    retype: None,
+                },
+                Field {
+                    name: "bypass_success_screen",
+                    location: Location::Body,
+                    kind: ValueKind::Boolean,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "",
+                    constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    #[cfg(feature = "any-request")]
+                    retype: None,
+                },
+                Field {
+                    name: "disabled_features",
+                    location: Location::Body,
+                    kind: ValueKind::Text,
+                    list: true,
+                    required: false,
+                    positional: false,
+                    description: "Features of the account not to enable (the reference lists no values).",
+                    constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    #[cfg(feature = "any-request")]
+                    retype: None,
+                },
+                Field {
+                    name: "sync_limit",
+                    location: Location::Body,
+                    kind: ValueKind::Json,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "How much history to synchronize; the reference publishes no shape for it.",
+                    constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    #[cfg(feature = "any-request")]
+                    retype: Some(
+                        crate::dynamic::Retype(
+                            crate::dynamic::retype::<
+                                ::serde_json::Map<
+                                    ::std::string::String,
+                                    ::serde_json::Value,
+                                >,
+                            >,
+                        ),
+                    ),
+                },
+            ],
+            paginated: false,
+            #[cfg(feature = "fake")]
+            example: "{\"object\":\"HostedAuthURL\",\"url\":\"https://account.postpress.ai/connect/hl_01HXYZ7TP6ZM1JR6Q9TLAWC1KU\"}",
+            #[cfg(feature = "fake")]
+            request_example: "{\"api_url\":\"https://api.postpress.ai\",\"expiresOn\":\"2026-12-31T23:59:59.999Z\",\"name\":\"user-42\",\"notify_url\":\"https://example.com/postpress/accounts\",\"providers\":[\"WHATSAPP\",\"LINKEDIN\"],\"type\":\"create\"}",
+            #[cfg(feature = "fake")]
+            full_request_example: "{\"api_url\":\"x\",\"bypass_success_screen\":false,\"disabled_features\":[\"x\"],\"expiresOn\":\"2025-12-31T23:59:59.999Z\",\"failure_redirect_url\":\"x\",\"name\":\"x\",\"notify_url\":\"x\",\"providers\":\"*\",\"reconnect_account\":\"x\",\"success_redirect_url\":\"x\",\"sync_limit\":{},\"type\":\"create\"}",
+            body: Some("HostedAuthLinkRequest"),
+            answer: "HostedAuthLink",
+            download: false,
+            answer_media_type: ::std::option::Option::Some("application/json"),
+            whole_body: false,
+        },
         #[cfg(feature = "messaging")]
         Operation {
             id: "list_messages",
@@ -7128,6 +10057,302 @@ pub mod operations {
             answer_media_type: ::std::option::Option::Some("application/json"),
             whole_body: false,
         },
+        #[cfg(feature = "webhooks")]
+        Operation {
+            id: "list_webhooks",
+            operation: OperationId::ListWebhooks,
+            part: "webhooks",
+            method: "GET",
+            path: "/webhooks",
+            success: 200u16,
+            successes: &[200u16],
+            errors: &[401u16, 403u16, 500u16, 503u16, 504u16],
+            multipart: false,
+            summary: "List all webhooks",
+            description: "List the webhooks of this API key, one page at a time (pass the answer's `cursor` back as `cursor` for the next page). From the API reference's published definition (`WebhooksController_listWebhooks`).",
+            path_parameters: &[],
+            idempotent: true,
+            fields: &[
+                Field {
+                    name: "cursor",
+                    location: Location::Query,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "The `cursor` of the previous page's answer, to get the next page.",
+                    constraints: crate::operations::Constraints {
+                        min_length: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                    shape: None,
+                    part_type: None,
+                    #[cfg(feature = "any-request")]
+                    retype: None,
+                },
+                Field {
+                    name: "limit",
+                    location: Location::Query,
+                    kind: ValueKind::Integer,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "The most items to return in one page.",
+                    constraints: crate::operations::Constraints {
+                        minimum: Some(1f64),
+                        maximum: Some(250f64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                    shape: None,
+                    part_type: None,
+                    #[cfg(feature = "any-request")]
+                    retype: None,
+                },
+            ],
+            paginated: true,
+            #[cfg(feature = "fake")]
+            example: "{\"cursor\":null,\"items\":[{\"account_ids\":[{\"id\":\"acc_01HXYZ5RM4XK9GP4N7RJ8UA9HS\",\"name\":\"Support line\",\"type\":\"WHATSAPP\"}],\"data\":[],\"enabled\":true,\"events\":[\"message_received\",\"message_reaction\"],\"format\":\"json\",\"headers\":[{\"key\":\"Unipile-Auth\",\"value\":\"my-webhook-secret\"}],\"id\":\"wh_01HXYZ9WR8BP3MT8S1WNCYE3MW\",\"name\":\"Support inbox\",\"object\":\"Webhook\",\"request_url\":\"https://example.com/postpress/events\",\"type\":\"AUTO\"}],\"object\":\"WebhookList\"}",
+            #[cfg(feature = "fake")]
+            request_example: "{}",
+            #[cfg(feature = "fake")]
+            full_request_example: "{}",
+            body: None,
+            answer: "WebhookList",
+            download: false,
+            answer_media_type: ::std::option::Option::Some("application/json"),
+            whole_body: false,
+        },
+        #[cfg(feature = "webhooks")]
+        Operation {
+            id: "create_webhook",
+            operation: OperationId::CreateWebhook,
+            part: "webhooks",
+            method: "POST",
+            path: "/webhooks",
+            success: 201u16,
+            successes: &[201u16],
+            errors: &[400u16, 401u16, 403u16, 500u16, 503u16, 504u16],
+            multipart: false,
+            summary: "Create a webhook",
+            description: "Create a webhook: the API POSTs each event of its `source` to `request_url` (see the callbacks), with the webhook's `headers` (put a secret there and check it on receipt). Delivery: a POST of JSON (or of a form, with `format: form`); the receiver must answer 200 within 30 seconds, or the delivery is attempted 5 more times with growing delays; so a receiver may see an event more than once, and dedupes (by `message_id` for messages; each callback's `x-dedupe-key` names what identifies its delivery). A webhook created with `data` renames the payload's keys; the callbacks' schemas describe deliveries without it. Not published as a definition by the reference: the body's fields are those its guides name, typed as the webhook list's items type them; the success status (201) and the error statuses follow the reference's other creating operations.",
+            path_parameters: &[],
+            idempotent: false,
+            fields: &[
+                Field {
+                    name: "request_url",
+                    location: Location::Body,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: true,
+                    positional: false,
+                    description: "Where deliveries are POSTed.",
+                    constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    #[cfg(feature = "any-request")]
+                    retype: None,
+                },
+                Field {
+                    name: "source",
+                    location: Location::Body,
+                    kind: ValueKind::Enum,
+                    list: false,
+                    required: true,
+                    positional: false,
+                    description: "Which events the webhook receives.",
+                    constraints: crate::operations::Constraints {
+                        values: &[
+                            "messaging",
+                            "email",
+                            "email_tracking",
+                            "account_status",
+                            "users",
+                        ],
+                        ..crate::operations::Constraints::NONE
+                    },
+                    shape: None,
+                    part_type: None,
+                    #[cfg(feature = "any-request")]
+                    retype: None,
+                },
+                Field {
+                    name: "name",
+                    location: Location::Body,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "",
+                    constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    #[cfg(feature = "any-request")]
+                    retype: None,
+                },
+                Field {
+                    name: "events",
+                    location: Location::Body,
+                    kind: ValueKind::Text,
+                    list: true,
+                    required: false,
+                    positional: false,
+                    description: "Only these events of the source (all of them when absent): values of `WebhookEventName`. Kept a string here, as that enum is open (a newer server lists events this document does not), and the reference publishes no definition of this body to say which it accepts.",
+                    constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    #[cfg(feature = "any-request")]
+                    retype: None,
+                },
+                Field {
+                    name: "account_ids",
+                    location: Location::Body,
+                    kind: ValueKind::Text,
+                    list: true,
+                    required: false,
+                    positional: false,
+                    description: "Only the events of these accounts (every account's when absent).",
+                    constraints: crate::operations::Constraints {
+                        min_length: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                    shape: None,
+                    part_type: None,
+                    #[cfg(feature = "any-request")]
+                    retype: None,
+                },
+                Field {
+                    name: "headers",
+                    location: Location::Body,
+                    kind: ValueKind::Json,
+                    list: true,
+                    required: false,
+                    positional: false,
+                    description: "Headers sent with every delivery (put a secret here, and check it on receipt).",
+                    constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    #[cfg(feature = "any-request")]
+                    retype: Some(
+                        crate::dynamic::Retype(
+                            crate::dynamic::retype::<types::WebhookHeader>,
+                        ),
+                    ),
+                },
+                Field {
+                    name: "format",
+                    location: Location::Body,
+                    kind: ValueKind::Enum,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "How deliveries are encoded (`form`, each field a form field, objects and lists as JSON text).",
+                    constraints: crate::operations::Constraints {
+                        values: &["json", "form"],
+                        ..crate::operations::Constraints::NONE
+                    },
+                    shape: None,
+                    part_type: None,
+                    #[cfg(feature = "any-request")]
+                    retype: None,
+                },
+                Field {
+                    name: "enabled",
+                    location: Location::Body,
+                    kind: ValueKind::Boolean,
+                    list: false,
+                    required: false,
+                    positional: false,
+                    description: "",
+                    constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    #[cfg(feature = "any-request")]
+                    retype: None,
+                },
+                Field {
+                    name: "data",
+                    location: Location::Body,
+                    kind: ValueKind::Json,
+                    list: true,
+                    required: false,
+                    positional: false,
+                    description: "Payload keys to rename: each `key` a value of `WebhookDataKey` (a string here, as that enum is open), `name` its name in deliveries.",
+                    constraints: crate::operations::Constraints::NONE,
+                    shape: None,
+                    part_type: None,
+                    #[cfg(feature = "any-request")]
+                    retype: Some(
+                        crate::dynamic::Retype(
+                            crate::dynamic::retype::<types::CreateWebhookRequestDataItem>,
+                        ),
+                    ),
+                },
+            ],
+            paginated: false,
+            #[cfg(feature = "fake")]
+            example: "{\"object\":\"WebhookCreated\",\"webhook_id\":\"wh_01HXYZ9WR8BP3MT8S1WNCYE3MW\"}",
+            #[cfg(feature = "fake")]
+            request_example: "{\"headers\":[{\"key\":\"Unipile-Auth\",\"value\":\"my-webhook-secret\"}],\"name\":\"Support inbox\",\"request_url\":\"https://example.com/postpress/events\",\"source\":\"messaging\"}",
+            #[cfg(feature = "fake")]
+            full_request_example: "{\"account_ids\":[\"x\"],\"data\":[{\"key\":\"x\",\"name\":\"x\"}],\"enabled\":false,\"events\":[\"x\"],\"format\":\"json\",\"headers\":[{\"key\":\"x\",\"value\":\"x\"}],\"name\":\"x\",\"request_url\":\"x\",\"source\":\"messaging\"}",
+            body: Some("CreateWebhookRequest"),
+            answer: "WebhookCreated",
+            download: false,
+            answer_media_type: ::std::option::Option::Some("application/json"),
+            whole_body: false,
+        },
+        #[cfg(feature = "webhooks")]
+        Operation {
+            id: "delete_webhook",
+            operation: OperationId::DeleteWebhook,
+            part: "webhooks",
+            method: "DELETE",
+            path: "/webhooks/{webhook_id}",
+            success: 200u16,
+            successes: &[200u16],
+            errors: &[401u16, 404u16, 500u16, 503u16, 504u16],
+            multipart: false,
+            summary: "Delete a webhook",
+            description: "Delete a webhook; no event is delivered to it afterwards. Not published as a definition by the reference (its path parameter may be named `id` there); the answer's shape and the error statuses follow the reference's other deleting operations.",
+            path_parameters: &[
+                Parameter {
+                    name: "webhook_id",
+                    description: "The id of the webhook.",
+                },
+            ],
+            idempotent: true,
+            fields: &[
+                Field {
+                    name: "webhook_id",
+                    location: Location::Path,
+                    kind: ValueKind::Text,
+                    list: false,
+                    required: true,
+                    positional: true,
+                    description: "The id of the webhook.",
+                    constraints: crate::operations::Constraints {
+                        min_length: Some(1u64),
+                        ..crate::operations::Constraints::NONE
+                    },
+                    shape: None,
+                    part_type: None,
+                    #[cfg(feature = "any-request")]
+                    retype: None,
+                },
+            ],
+            paginated: false,
+            #[cfg(feature = "fake")]
+            example: "{\"object\":\"WebhookDeleted\"}",
+            #[cfg(feature = "fake")]
+            request_example: "{\"webhook_id\":\"wh_01HXYZ9WR8BP3MT8S1WNCYE3MW\"}",
+            #[cfg(feature = "fake")]
+            full_request_example: "{\"webhook_id\":\"wh_01HXYZ9WR8BP3MT8S1WNCYE3MW\"}",
+            body: None,
+            answer: "WebhookDeleted",
+            download: false,
+            answer_media_type: ::std::option::Option::Some("application/json"),
+            whole_body: false,
+        },
     ];
     /// The operation with this `operationId`.
     pub fn by_id(id: &str) -> ::std::option::Option<&'static Operation> {
@@ -7144,6 +10369,12 @@ pub mod operations {
             generator: &mut ::schemars::SchemaGenerator,
         ) -> ::std::option::Option<::schemars::Schema> {
             match self {
+                #[cfg(feature = "accounts")]
+                Self::ListAccounts => None,
+                #[cfg(feature = "accounts")]
+                Self::DeleteAccount => None,
+                #[cfg(feature = "accounts")]
+                Self::GetAccount => None,
                 #[cfg(feature = "messaging")]
                 Self::ListAttendees => None,
                 #[cfg(feature = "messaging")]
@@ -7176,6 +10407,12 @@ pub mod operations {
                 }
                 #[cfg(feature = "messaging")]
                 Self::SyncChat => None,
+                #[cfg(feature = "accounts")]
+                Self::CreateHostedAuthLink => {
+                    Some(
+                        generator.subschema_for::<super::types::HostedAuthLinkRequest>(),
+                    )
+                }
                 #[cfg(feature = "messaging")]
                 Self::ListMessages => None,
                 #[cfg(feature = "messaging")]
@@ -7192,6 +10429,14 @@ pub mod operations {
                 Self::AddReaction => {
                     Some(generator.subschema_for::<super::types::AddReactionRequest>())
                 }
+                #[cfg(feature = "webhooks")]
+                Self::ListWebhooks => None,
+                #[cfg(feature = "webhooks")]
+                Self::CreateWebhook => {
+                    Some(generator.subschema_for::<super::types::CreateWebhookRequest>())
+                }
+                #[cfg(feature = "webhooks")]
+                Self::DeleteWebhook => None,
             }
         }
         /// The JSON Schema of the success answer, in `generator`'s definitions.
@@ -7200,6 +10445,16 @@ pub mod operations {
             generator: &mut ::schemars::SchemaGenerator,
         ) -> ::schemars::Schema {
             match self {
+                #[cfg(feature = "accounts")]
+                Self::ListAccounts => {
+                    generator.subschema_for::<super::types::AccountList>()
+                }
+                #[cfg(feature = "accounts")]
+                Self::DeleteAccount => {
+                    generator.subschema_for::<super::types::AccountDeleted>()
+                }
+                #[cfg(feature = "accounts")]
+                Self::GetAccount => generator.subschema_for::<super::types::Account>(),
                 #[cfg(feature = "messaging")]
                 Self::ListAttendees => {
                     generator.subschema_for::<super::types::ChatAttendeeList>()
@@ -7247,6 +10502,10 @@ pub mod operations {
                 Self::SyncChat => {
                     generator.subschema_for::<super::types::ChatHistorySync>()
                 }
+                #[cfg(feature = "accounts")]
+                Self::CreateHostedAuthLink => {
+                    generator.subschema_for::<super::types::HostedAuthLink>()
+                }
                 #[cfg(feature = "messaging")]
                 Self::ListMessages => {
                     generator.subschema_for::<super::types::MessageList>()
@@ -7268,6 +10527,18 @@ pub mod operations {
                 Self::AddReaction => {
                     generator.subschema_for::<super::types::MessageReactionAdded>()
                 }
+                #[cfg(feature = "webhooks")]
+                Self::ListWebhooks => {
+                    generator.subschema_for::<super::types::WebhookList>()
+                }
+                #[cfg(feature = "webhooks")]
+                Self::CreateWebhook => {
+                    generator.subschema_for::<super::types::WebhookCreated>()
+                }
+                #[cfg(feature = "webhooks")]
+                Self::DeleteWebhook => {
+                    generator.subschema_for::<super::types::WebhookDeleted>()
+                }
             }
         }
     }
@@ -7279,6 +10550,96 @@ pub mod operations {
 pub mod requests {
     use super::operations::OperationId;
     use super::types;
+    #[cfg(feature = "accounts")]
+    impl crate::Client {
+        /**List all accounts
+
+List the accounts connected to this API key (each provider's account has a shape of its own, told apart by `type`), one page at a time (pass the answer's `cursor` back as `cursor` for the next page). An account's `id` is the `account_id` other operations take. From the API reference's published definition (`AccountsController_listAccounts`).
+
+`GET /accounts` (`list_accounts`). Nothing is sent until the request is awaited.*/
+        pub fn list_accounts(&self) -> ListAccounts {
+            ListAccounts(
+                crate::request::Request::new(self, OperationId::ListAccounts, &[]),
+            )
+        }
+    }
+    #[cfg(feature = "accounts")]
+    ///The request of [`Client::list_accounts`](crate::Client::list_accounts): `GET /accounts`. Set its values, then await it.
+    #[must_use = "nothing is sent until the request is awaited"]
+    #[derive(Clone, Debug)]
+    pub struct ListAccounts(crate::request::Request);
+    #[cfg(feature = "accounts")]
+    crate::request::request_type!(
+        ListAccounts, types::AccountList, pages crate ::generated::open::Account
+    );
+    #[cfg(feature = "accounts")]
+    impl ListAccounts {
+        ///The `cursor` of the previous page's answer, to get the next page.
+        pub fn cursor(
+            self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.set(0usize, crate::request::Stored::Text(value.into()))
+        }
+        ///The most items to return in one page.
+        pub fn limit(self, value: i64) -> Self {
+            self.set(1usize, crate::request::Stored::Integer(value))
+        }
+    }
+    #[cfg(feature = "accounts")]
+    impl crate::Client {
+        /**Delete an account
+
+Disconnect an account and delete it; webhooks of `account_status` hear `DELETED`. Not published as a definition by the reference (its path parameter is `id` there, named `account_id` here); the answer's shape and the error statuses are those the reference's other account operations give.
+
+`DELETE /accounts/{account_id}` (`delete_account`). Nothing is sent until the request is awaited.*/
+        pub fn delete_account(
+            &self,
+            account_id: impl ::std::convert::AsRef<str>,
+        ) -> DeleteAccount {
+            DeleteAccount(
+                crate::request::Request::new(
+                    self,
+                    OperationId::DeleteAccount,
+                    &[account_id.as_ref()],
+                ),
+            )
+        }
+    }
+    #[cfg(feature = "accounts")]
+    ///The request of [`Client::delete_account`](crate::Client::delete_account): `DELETE /accounts/{account_id}`. Set its values, then await it.
+    #[must_use = "nothing is sent until the request is awaited"]
+    #[derive(Clone, Debug)]
+    pub struct DeleteAccount(crate::request::Request);
+    #[cfg(feature = "accounts")]
+    crate::request::request_type!(DeleteAccount, types::AccountDeleted);
+    #[cfg(feature = "accounts")]
+    impl crate::Client {
+        /**Retrieve an account
+
+Retrieve one account by its id. The reference publishes this operation as a page, not as a definition: its path parameter is `id` (named `account_id` here), its answer is one of the account shapes of the list, and its errors are 400, 401 and 404 as that page shows them; the 500, 503 and 504 every published definition lists are added here.
+
+`GET /accounts/{account_id}` (`get_account`). Nothing is sent until the request is awaited.*/
+        pub fn get_account(
+            &self,
+            account_id: impl ::std::convert::AsRef<str>,
+        ) -> GetAccount {
+            GetAccount(
+                crate::request::Request::new(
+                    self,
+                    OperationId::GetAccount,
+                    &[account_id.as_ref()],
+                ),
+            )
+        }
+    }
+    #[cfg(feature = "accounts")]
+    ///The request of [`Client::get_account`](crate::Client::get_account): `GET /accounts/{account_id}`. Set its values, then await it.
+    #[must_use = "nothing is sent until the request is awaited"]
+    #[derive(Clone, Debug)]
+    pub struct GetAccount(crate::request::Request);
+    #[cfg(feature = "accounts")]
+    crate::request::request_type!(GetAccount, types::Account);
     #[cfg(feature = "messaging")]
     impl crate::Client {
         /**List all attendees
@@ -7933,6 +11294,137 @@ Start synchronizing a chat's history from its first message; the answer says whe
     pub struct SyncChat(crate::request::Request);
     #[cfg(feature = "messaging")]
     crate::request::request_type!(SyncChat, types::ChatHistorySync);
+    #[cfg(feature = "accounts")]
+    impl crate::Client {
+        /**Create a hosted authentication link
+
+Create a link to a page, hosted by the API, where a user connects an account of their own (`type: create`) or reconnects one (`type: reconnect`, with `reconnect_account`). When the user is done, the API POSTs the `account_connected` notification to `notify_url` (see its callback). Not published as a definition by the reference: the body's fields are those its guides name, their types as those guides show them; `disabled_features` and `sync_limit` are described nowhere in detail, so they are typed as loosely as their examples allow. The success status (201) and the error statuses follow the reference's other creating operations.
+
+`POST /hosted/accounts/link` (`create_hosted_auth_link`). Nothing is sent until the request is awaited.*/
+        pub fn create_hosted_auth_link(&self) -> CreateHostedAuthLink {
+            CreateHostedAuthLink(
+                crate::request::Request::new(
+                    self,
+                    OperationId::CreateHostedAuthLink,
+                    &[],
+                ),
+            )
+        }
+    }
+    #[cfg(feature = "accounts")]
+    ///The request of [`Client::create_hosted_auth_link`](crate::Client::create_hosted_auth_link): `POST /hosted/accounts/link`. Set its values, then await it.
+    #[must_use = "nothing is sent until the request is awaited"]
+    #[derive(Clone, Debug)]
+    pub struct CreateHostedAuthLink(crate::request::Request);
+    #[cfg(feature = "accounts")]
+    crate::request::request_type!(CreateHostedAuthLink, types::HostedAuthLink);
+    #[cfg(feature = "accounts")]
+    impl CreateHostedAuthLink {
+        /**Connect a new account, or reconnect `reconnect_account`.
+
+Required.*/
+        pub fn r#type(self, value: impl ::std::fmt::Display) -> Self {
+            self.set(0usize, crate::request::Stored::Text(value.to_string()))
+        }
+        /**The providers the page offers, or `*` for every one.
+
+Required.*/
+        pub fn providers(
+            self,
+            value: impl ::std::convert::Into<types::HostedAuthLinkRequestProviders>,
+        ) -> Self {
+            self.set(
+                1usize,
+                crate::request::Stored::json(
+                    &::std::convert::Into::<
+                        types::HostedAuthLinkRequestProviders,
+                    >::into(value),
+                ),
+            )
+        }
+        /**The base URL of your API server (the server of this document, without `/api/v1`).
+
+Required.*/
+        pub fn api_url(
+            self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.set(2usize, crate::request::Stored::Text(value.into()))
+        }
+        /**A UTC date and time with milliseconds. The reference gives these dates a pattern and no type; they are strings. Its `\d` is written `[0-9]`: the same in ECMA 262 (which JSON Schema's patterns are), where some other regex engines' `\d` also takes other scripts' digits.
+
+Required.*/
+        pub fn expires_on(
+            self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.set(3usize, crate::request::Stored::Text(value.into()))
+        }
+        ///Where the API POSTs the `account_connected` notification.
+        pub fn notify_url(
+            self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.set(4usize, crate::request::Stored::Text(value.into()))
+        }
+        ///Your own name for the user, sent back in the notification.
+        pub fn name(
+            self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.set(5usize, crate::request::Stored::Text(value.into()))
+        }
+        ///Sets the body field `success_redirect_url`.
+        pub fn success_redirect_url(
+            self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.set(6usize, crate::request::Stored::Text(value.into()))
+        }
+        ///Sets the body field `failure_redirect_url`.
+        pub fn failure_redirect_url(
+            self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.set(7usize, crate::request::Stored::Text(value.into()))
+        }
+        ///An id (an account's, a signature's, a group's, a webhook's).
+        pub fn reconnect_account(
+            self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.set(8usize, crate::request::Stored::Text(value.into()))
+        }
+        ///Sets the body field `bypass_success_screen`.
+        pub fn bypass_success_screen(self, value: bool) -> Self {
+            self.set(9usize, crate::request::Stored::Boolean(value))
+        }
+        /**Features of the account not to enable (the reference lists no values).
+
+Appends one item; call it once per item, in order.*/
+        pub fn disabled_features(
+            self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.push(10usize, crate::request::Stored::Text(value.into()))
+        }
+        ///How much history to synchronize; the reference publishes no shape for it.
+        pub fn sync_limit(
+            self,
+            value: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            self.set(
+                11usize,
+                crate::request::Stored::json(
+                    &::std::convert::Into::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >::into(value),
+                ),
+            )
+        }
+    }
     #[cfg(feature = "messaging")]
     impl crate::Client {
         /**List all messages
@@ -8110,6 +11602,182 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
     pub struct AddReaction(crate::request::Request);
     #[cfg(feature = "messaging")]
     crate::request::request_type!(AddReaction, types::MessageReactionAdded);
+    #[cfg(feature = "webhooks")]
+    impl crate::Client {
+        /**List all webhooks
+
+List the webhooks of this API key, one page at a time (pass the answer's `cursor` back as `cursor` for the next page). From the API reference's published definition (`WebhooksController_listWebhooks`).
+
+`GET /webhooks` (`list_webhooks`). Nothing is sent until the request is awaited.*/
+        pub fn list_webhooks(&self) -> ListWebhooks {
+            ListWebhooks(
+                crate::request::Request::new(self, OperationId::ListWebhooks, &[]),
+            )
+        }
+    }
+    #[cfg(feature = "webhooks")]
+    ///The request of [`Client::list_webhooks`](crate::Client::list_webhooks): `GET /webhooks`. Set its values, then await it.
+    #[must_use = "nothing is sent until the request is awaited"]
+    #[derive(Clone, Debug)]
+    pub struct ListWebhooks(crate::request::Request);
+    #[cfg(feature = "webhooks")]
+    crate::request::request_type!(
+        ListWebhooks, types::WebhookList, pages types::Webhook
+    );
+    #[cfg(feature = "webhooks")]
+    impl ListWebhooks {
+        ///The `cursor` of the previous page's answer, to get the next page.
+        pub fn cursor(
+            self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.set(0usize, crate::request::Stored::Text(value.into()))
+        }
+        ///The most items to return in one page.
+        pub fn limit(self, value: i64) -> Self {
+            self.set(1usize, crate::request::Stored::Integer(value))
+        }
+    }
+    #[cfg(feature = "webhooks")]
+    impl crate::Client {
+        /**Create a webhook
+
+Create a webhook: the API POSTs each event of its `source` to `request_url` (see the callbacks), with the webhook's `headers` (put a secret there and check it on receipt). Delivery: a POST of JSON (or of a form, with `format: form`); the receiver must answer 200 within 30 seconds, or the delivery is attempted 5 more times with growing delays; so a receiver may see an event more than once, and dedupes (by `message_id` for messages; each callback's `x-dedupe-key` names what identifies its delivery). A webhook created with `data` renames the payload's keys; the callbacks' schemas describe deliveries without it. Not published as a definition by the reference: the body's fields are those its guides name, typed as the webhook list's items type them; the success status (201) and the error statuses follow the reference's other creating operations.
+
+`POST /webhooks` (`create_webhook`). Nothing is sent until the request is awaited.*/
+        pub fn create_webhook(&self) -> CreateWebhook {
+            CreateWebhook(
+                crate::request::Request::new(self, OperationId::CreateWebhook, &[]),
+            )
+        }
+    }
+    #[cfg(feature = "webhooks")]
+    ///The request of [`Client::create_webhook`](crate::Client::create_webhook): `POST /webhooks`. Set its values, then await it.
+    #[must_use = "nothing is sent until the request is awaited"]
+    #[derive(Clone, Debug)]
+    pub struct CreateWebhook(crate::request::Request);
+    #[cfg(feature = "webhooks")]
+    crate::request::request_type!(CreateWebhook, types::WebhookCreated);
+    #[cfg(feature = "webhooks")]
+    impl CreateWebhook {
+        /**Where deliveries are POSTed.
+
+Required.*/
+        pub fn request_url(
+            self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.set(0usize, crate::request::Stored::Text(value.into()))
+        }
+        /**Which events the webhook receives.
+
+Required.*/
+        pub fn source(self, value: impl ::std::fmt::Display) -> Self {
+            self.set(1usize, crate::request::Stored::Text(value.to_string()))
+        }
+        ///Sets the body field `name`.
+        pub fn name(
+            self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.set(2usize, crate::request::Stored::Text(value.into()))
+        }
+        /**Only these events of the source (all of them when absent): values of `WebhookEventName`. Kept a string here, as that enum is open (a newer server lists events this document does not), and the reference publishes no definition of this body to say which it accepts.
+
+Appends one item; call it once per item, in order.*/
+        pub fn events(
+            self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.push(3usize, crate::request::Stored::Text(value.into()))
+        }
+        /**Only the events of these accounts (every account's when absent).
+
+Appends one item; call it once per item, in order.*/
+        pub fn account_ids(
+            self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.push(4usize, crate::request::Stored::Text(value.into()))
+        }
+        /**Headers sent with every delivery (put a secret here, and check it on receipt).
+
+Appends one item; call it once per item, in order.*/
+        pub fn headers(
+            self,
+            value: impl ::std::convert::Into<types::WebhookHeader>,
+        ) -> Self {
+            self.push(
+                5usize,
+                crate::request::Stored::json(
+                    &::std::convert::Into::<types::WebhookHeader>::into(value),
+                ),
+            )
+        }
+        ///How deliveries are encoded (`form`, each field a form field, objects and lists as JSON text).
+        pub fn format(self, value: impl ::std::fmt::Display) -> Self {
+            self.set(6usize, crate::request::Stored::Text(value.to_string()))
+        }
+        ///Sets the body field `enabled`.
+        pub fn enabled(self, value: bool) -> Self {
+            self.set(7usize, crate::request::Stored::Boolean(value))
+        }
+        /**Payload keys to rename: each `key` a value of `WebhookDataKey` (a string here, as that enum is open), `name` its name in deliveries.
+
+Appends one item; call it once per item, in order.*/
+        pub fn data(
+            self,
+            value: impl ::std::convert::Into<types::CreateWebhookRequestDataItem>,
+        ) -> Self {
+            self.push(
+                8usize,
+                crate::request::Stored::json(
+                    &::std::convert::Into::<
+                        types::CreateWebhookRequestDataItem,
+                    >::into(value),
+                ),
+            )
+        }
+    }
+    #[cfg(feature = "webhooks")]
+    impl crate::Client {
+        /**Delete a webhook
+
+Delete a webhook; no event is delivered to it afterwards. Not published as a definition by the reference (its path parameter may be named `id` there); the answer's shape and the error statuses follow the reference's other deleting operations.
+
+`DELETE /webhooks/{webhook_id}` (`delete_webhook`). Nothing is sent until the request is awaited.*/
+        pub fn delete_webhook(
+            &self,
+            webhook_id: impl ::std::convert::AsRef<str>,
+        ) -> DeleteWebhook {
+            DeleteWebhook(
+                crate::request::Request::new(
+                    self,
+                    OperationId::DeleteWebhook,
+                    &[webhook_id.as_ref()],
+                ),
+            )
+        }
+    }
+    #[cfg(feature = "webhooks")]
+    ///The request of [`Client::delete_webhook`](crate::Client::delete_webhook): `DELETE /webhooks/{webhook_id}`. Set its values, then await it.
+    #[must_use = "nothing is sent until the request is awaited"]
+    #[derive(Clone, Debug)]
+    pub struct DeleteWebhook(crate::request::Request);
+    #[cfg(feature = "webhooks")]
+    crate::request::request_type!(DeleteWebhook, types::WebhookDeleted);
+    #[cfg(any(feature = "accounts"))]
+    impl crate::request::Page for types::AccountList {
+        type Item = crate::generated::open::Account;
+        fn cursor(&self) -> ::std::option::Option<&str> {
+            let page = self;
+            page.cursor.as_ref().map(|cursor| cursor.as_str())
+        }
+        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+            let page = self;
+            page.items
+        }
+    }
     #[cfg(any(feature = "messaging"))]
     impl crate::request::Page for types::ChatAttendeeList {
         type Item = types::ChatAttendee;
@@ -8146,6 +11814,18 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
             page.items
         }
     }
+    #[cfg(any(feature = "webhooks"))]
+    impl crate::request::Page for types::WebhookList {
+        type Item = types::Webhook;
+        fn cursor(&self) -> ::std::option::Option<&str> {
+            let page = self;
+            page.cursor.as_ref().map(|cursor| cursor.as_str())
+        }
+        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+            let page = self;
+            page.items
+        }
+    }
     #[cfg(feature = "any-request")]
     #[cfg_attr(docsrs, doc(cfg(feature = "any-request")))]
     pub use crate::dynamic::AnyRequest;
@@ -8153,6 +11833,18 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
     #[cfg(feature = "any-request")]
     pub(crate) fn run(request: crate::request::Request) -> crate::dynamic::Run {
         match request.operation() {
+            #[cfg(feature = "accounts")]
+            OperationId::ListAccounts => {
+                crate::dynamic::answer_json::<types::AccountList>(request)
+            }
+            #[cfg(feature = "accounts")]
+            OperationId::DeleteAccount => {
+                crate::dynamic::answer_json::<types::AccountDeleted>(request)
+            }
+            #[cfg(feature = "accounts")]
+            OperationId::GetAccount => {
+                crate::dynamic::answer_json::<types::Account>(request)
+            }
             #[cfg(feature = "messaging")]
             OperationId::ListAttendees => {
                 crate::dynamic::answer_json::<types::ChatAttendeeList>(request)
@@ -8203,6 +11895,10 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
             OperationId::SyncChat => {
                 crate::dynamic::answer_json::<types::ChatHistorySync>(request)
             }
+            #[cfg(feature = "accounts")]
+            OperationId::CreateHostedAuthLink => {
+                crate::dynamic::answer_json::<types::HostedAuthLink>(request)
+            }
             #[cfg(feature = "messaging")]
             OperationId::ListMessages => {
                 crate::dynamic::answer_json::<types::MessageList>(request)
@@ -8221,6 +11917,18 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
             OperationId::AddReaction => {
                 crate::dynamic::answer_json::<types::MessageReactionAdded>(request)
             }
+            #[cfg(feature = "webhooks")]
+            OperationId::ListWebhooks => {
+                crate::dynamic::answer_json::<types::WebhookList>(request)
+            }
+            #[cfg(feature = "webhooks")]
+            OperationId::CreateWebhook => {
+                crate::dynamic::answer_json::<types::WebhookCreated>(request)
+            }
+            #[cfg(feature = "webhooks")]
+            OperationId::DeleteWebhook => {
+                crate::dynamic::answer_json::<types::WebhookDeleted>(request)
+            }
         }
     }
     /// Every item of every page of `request` as JSON, for a list of the cursor convention.
@@ -8235,6 +11943,12 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
     > {
         #[allow(unreachable_patterns)]
         match request.operation() {
+            #[cfg(feature = "accounts")]
+            OperationId::ListAccounts => {
+                ::std::option::Option::Some(
+                    crate::dynamic::items_json::<types::AccountList>(request),
+                )
+            }
             #[cfg(feature = "messaging")]
             OperationId::ListAttendees => {
                 ::std::option::Option::Some(
@@ -8271,7 +11985,276 @@ Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new rea
                     crate::dynamic::items_json::<types::MessageList>(request),
                 )
             }
+            #[cfg(feature = "webhooks")]
+            OperationId::ListWebhooks => {
+                ::std::option::Option::Some(
+                    crate::dynamic::items_json::<types::WebhookList>(request),
+                )
+            }
             _ => ::std::option::Option::None,
         }
     }
+}
+/// The events the API delivers to webhooks: one variant per callback of the spec (behind the
+/// feature of the part whose operation declares it), and `Unknown` for any other payload.
+pub mod events {
+    /// An event the API delivered: the payload of one of the spec's callbacks, typed.
+    ///
+    /// A payload no callback describes is [`Event::Unknown`], never an error: a newer server
+    /// may send events this version does not know.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum Event {
+        /**`account_connected`, a callback of `create_hosted_auth_link`: An account was connected through the link
+
+Sent to the link's `notify_url` when the user connected (`CREATION_SUCCESS`) or reconnected (`RECONNECTED`) an account through it, with the link's `name`, so the receiver knows whose account it is.*/
+        #[cfg(feature = "accounts")]
+        AccountConnected(super::types::AccountConnectedEvent),
+        /**`account_status`, a callback of `create_webhook`: An account's status changed
+
+Sent to a webhook of `source: account_status` when an account connects, fails, needs its credentials again, is synchronized or deleted.*/
+        #[cfg(feature = "webhooks")]
+        AccountStatus(super::types::AccountStatusEvent),
+        /**`message_deleted`, a callback of `create_webhook`: A message was deleted
+
+Sent to a webhook of `source: messaging` when a message was deleted.*/
+        #[cfg(feature = "webhooks")]
+        MessageDeleted(super::types::MessageEvent),
+        /**`message_edited`, a callback of `create_webhook`: A message was edited
+
+Sent to a webhook of `source: messaging` when a message's text changed; `message` is the new text.*/
+        #[cfg(feature = "webhooks")]
+        MessageEdited(super::types::MessageEvent),
+        /**`message_reaction`, a callback of `create_webhook`: A reaction was added to a message
+
+Sent to a webhook of `source: messaging` when someone reacts to a message: `reaction` is the emoji, `reaction_sender` who sent it.*/
+        #[cfg(feature = "webhooks")]
+        MessageReaction(super::types::MessageEvent),
+        /**`message_read`, a callback of `create_webhook`: A message was read
+
+Sent to a webhook of `source: messaging` when the other side of a chat read a message.*/
+        #[cfg(feature = "webhooks")]
+        MessageRead(super::types::MessageEvent),
+        /**`message_received`, a callback of `create_webhook`: A message arrived
+
+Sent to a webhook of `source: messaging` when a message arrives in a chat of one of its accounts (a message the account sent from elsewhere too: compare `sender` with `account_info.user_id`).*/
+        #[cfg(feature = "webhooks")]
+        MessageReceived(super::types::MessageEvent),
+        /// A payload none of the spec's callbacks describes (or of a part this build does
+        /// not enable), kept as it came.
+        Unknown(::serde_json::Value),
+    }
+    impl Event {
+        /// The callback's name in the spec (`message_received`); `unknown` for
+        /// [`Event::Unknown`].
+        pub fn name(&self) -> &'static str {
+            match self {
+                #[cfg(feature = "accounts")]
+                Self::AccountConnected(_) => "account_connected",
+                #[cfg(feature = "webhooks")]
+                Self::AccountStatus(_) => "account_status",
+                #[cfg(feature = "webhooks")]
+                Self::MessageDeleted(_) => "message_deleted",
+                #[cfg(feature = "webhooks")]
+                Self::MessageEdited(_) => "message_edited",
+                #[cfg(feature = "webhooks")]
+                Self::MessageReaction(_) => "message_reaction",
+                #[cfg(feature = "webhooks")]
+                Self::MessageRead(_) => "message_read",
+                #[cfg(feature = "webhooks")]
+                Self::MessageReceived(_) => "message_received",
+                Self::Unknown(_) => "unknown",
+            }
+        }
+        /// The payload as JSON, as the generated type encodes it (as it came, for
+        /// [`Event::Unknown`]).
+        pub fn payload(&self) -> ::serde_json::Value {
+            match self {
+                #[cfg(feature = "accounts")]
+                Self::AccountConnected(payload) => {
+                    ::serde_json::to_value(payload).unwrap_or_default()
+                }
+                #[cfg(feature = "webhooks")]
+                Self::AccountStatus(payload) => {
+                    ::serde_json::to_value(payload).unwrap_or_default()
+                }
+                #[cfg(feature = "webhooks")]
+                Self::MessageDeleted(payload) => {
+                    ::serde_json::to_value(payload).unwrap_or_default()
+                }
+                #[cfg(feature = "webhooks")]
+                Self::MessageEdited(payload) => {
+                    ::serde_json::to_value(payload).unwrap_or_default()
+                }
+                #[cfg(feature = "webhooks")]
+                Self::MessageReaction(payload) => {
+                    ::serde_json::to_value(payload).unwrap_or_default()
+                }
+                #[cfg(feature = "webhooks")]
+                Self::MessageRead(payload) => {
+                    ::serde_json::to_value(payload).unwrap_or_default()
+                }
+                #[cfg(feature = "webhooks")]
+                Self::MessageReceived(payload) => {
+                    ::serde_json::to_value(payload).unwrap_or_default()
+                }
+                Self::Unknown(value) => value.clone(),
+            }
+        }
+        /// The payload of the callback named `name` decoded into its type; `None` for a name
+        /// this build has no variant for.
+        pub(crate) fn decode<'de, D: ::serde::Deserializer<'de>>(
+            name: &str,
+            payload: D,
+        ) -> ::std::option::Option<
+            ::std::result::Result<Self, ::serde_path_to_error::Error<D::Error>>,
+        > {
+            match name {
+                #[cfg(feature = "accounts")]
+                "account_connected" => {
+                    Some(
+                        ::serde_path_to_error::deserialize(payload)
+                            .map(Self::AccountConnected),
+                    )
+                }
+                #[cfg(feature = "webhooks")]
+                "account_status" => {
+                    Some(
+                        ::serde_path_to_error::deserialize(payload)
+                            .map(Self::AccountStatus),
+                    )
+                }
+                #[cfg(feature = "webhooks")]
+                "message_deleted" => {
+                    Some(
+                        ::serde_path_to_error::deserialize(payload)
+                            .map(Self::MessageDeleted),
+                    )
+                }
+                #[cfg(feature = "webhooks")]
+                "message_edited" => {
+                    Some(
+                        ::serde_path_to_error::deserialize(payload)
+                            .map(Self::MessageEdited),
+                    )
+                }
+                #[cfg(feature = "webhooks")]
+                "message_reaction" => {
+                    Some(
+                        ::serde_path_to_error::deserialize(payload)
+                            .map(Self::MessageReaction),
+                    )
+                }
+                #[cfg(feature = "webhooks")]
+                "message_read" => {
+                    Some(
+                        ::serde_path_to_error::deserialize(payload)
+                            .map(Self::MessageRead),
+                    )
+                }
+                #[cfg(feature = "webhooks")]
+                "message_received" => {
+                    Some(
+                        ::serde_path_to_error::deserialize(payload)
+                            .map(Self::MessageReceived),
+                    )
+                }
+                _ => {
+                    drop(payload);
+                    None
+                }
+            }
+        }
+    }
+    /// What tells each callback's payload apart, for the receiver.
+    pub(crate) static CALLBACKS: &[crate::webhooks::Callback] = &[
+        #[cfg(feature = "accounts")]
+        crate::webhooks::Callback {
+            name: "account_connected",
+            required: &["account_id", "status"],
+            fixed: &[],
+            dedupe: &["/account_id", "/status"],
+        },
+        #[cfg(feature = "webhooks")]
+        crate::webhooks::Callback {
+            name: "account_status",
+            required: &["AccountStatus"],
+            fixed: &[],
+            dedupe: &["/AccountStatus/account_id", "/AccountStatus/message"],
+        },
+        #[cfg(feature = "webhooks")]
+        crate::webhooks::Callback {
+            name: "message_deleted",
+            required: &[
+                "account_id",
+                "account_type",
+                "chat_id",
+                "event",
+                "message_id",
+                "timestamp",
+            ],
+            fixed: &[("event", "\"message_deleted\"")],
+            dedupe: &["/message_id"],
+        },
+        #[cfg(feature = "webhooks")]
+        crate::webhooks::Callback {
+            name: "message_edited",
+            required: &[
+                "account_id",
+                "account_type",
+                "chat_id",
+                "event",
+                "message_id",
+                "timestamp",
+            ],
+            fixed: &[("event", "\"message_edited\"")],
+            dedupe: &["/message_id", "/message"],
+        },
+        #[cfg(feature = "webhooks")]
+        crate::webhooks::Callback {
+            name: "message_reaction",
+            required: &[
+                "account_id",
+                "account_type",
+                "chat_id",
+                "event",
+                "message_id",
+                "timestamp",
+            ],
+            fixed: &[("event", "\"message_reaction\"")],
+            dedupe: &[
+                "/message_id",
+                "/reaction",
+                "/reaction_sender/attendee_provider_id",
+            ],
+        },
+        #[cfg(feature = "webhooks")]
+        crate::webhooks::Callback {
+            name: "message_read",
+            required: &[
+                "account_id",
+                "account_type",
+                "chat_id",
+                "event",
+                "message_id",
+                "timestamp",
+            ],
+            fixed: &[("event", "\"message_read\"")],
+            dedupe: &["/message_id"],
+        },
+        #[cfg(feature = "webhooks")]
+        crate::webhooks::Callback {
+            name: "message_received",
+            required: &[
+                "account_id",
+                "account_type",
+                "chat_id",
+                "event",
+                "message_id",
+                "timestamp",
+            ],
+            fixed: &[("event", "\"message_received\"")],
+            dedupe: &["/message_id"],
+        },
+    ];
 }

@@ -78,6 +78,7 @@ mod send;
 #[allow(dead_code)]
 mod shape;
 mod type_impls;
+pub mod webhooks;
 
 pub use body::multipart::Progress;
 pub use body::upload::Upload;

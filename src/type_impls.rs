@@ -74,6 +74,30 @@ macro_rules! impls {
 }
 pub(crate) use impls;
 
+/// `Display` and `FromStr` of a closed enum of strings (each variant's wire string), as typify
+/// writes them for every such enum: one line per enum in the generated code instead of two impls.
+macro_rules! unit_enum {
+    ($ty:ident { $($variant:ident => $wire:literal),* $(,)? }) => {
+        impl ::std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match *self {
+                    $(Self::$variant => f.write_str($wire),)*
+                }
+            }
+        }
+        impl ::std::str::FromStr for $ty {
+            type Err = $crate::generated::types::error::ConversionError;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                match value {
+                    $($wire => Ok(Self::$variant),)*
+                    _ => Err("invalid value".into()),
+                }
+            }
+        }
+    };
+}
+pub(crate) use unit_enum;
+
 /// What an open string enum (`Unknown(String)` for a value the spec does not list) has besides its
 /// `as_str` and `From<&str>`: parsing, display, serde by its wire text, and a JSON Schema of any
 /// value (behind `schemars`).

@@ -244,6 +244,39 @@ fn the_operation_table_lists_exactly_the_documented_statuses() {
                 vec![401, 403, 404, 500, 503, 504],
             ),
         ),
+        (
+            "list_accounts",
+            ("GET", "/accounts", 200, vec![400, 401, 500, 503, 504]),
+        ),
+        (
+            "get_account",
+            ("GET", "/accounts/{account_id}", 200, vec![400, 401, 404, 500, 503, 504]),
+        ),
+        (
+            "delete_account",
+            (
+                "DELETE",
+                "/accounts/{account_id}",
+                200,
+                vec![400, 401, 404, 500, 503, 504],
+            ),
+        ),
+        (
+            "create_hosted_auth_link",
+            ("POST", "/hosted/accounts/link", 201, vec![400, 401, 500, 503, 504]),
+        ),
+        (
+            "list_webhooks",
+            ("GET", "/webhooks", 200, vec![401, 403, 500, 503, 504]),
+        ),
+        (
+            "create_webhook",
+            ("POST", "/webhooks", 201, vec![400, 401, 403, 500, 503, 504]),
+        ),
+        (
+            "delete_webhook",
+            ("DELETE", "/webhooks/{webhook_id}", 200, vec![401, 404, 500, 503, 504]),
+        ),
     ]);
     let ids: BTreeSet<&str> = operations::OPERATIONS.iter().map(|op| op.id).collect();
     assert_eq!(ids, expected.keys().copied().collect());

@@ -44,6 +44,19 @@ fn check(spec: &Value, schema: &str, example: &Value) {
         "ChatStarted" => roundtrip::<types::ChatStarted>(spec, schema, example),
         "ChatHistorySync" => roundtrip::<types::ChatHistorySync>(spec, schema, example),
         "StartChatRequest" => roundtrip::<types::StartChatRequest>(spec, schema, example),
+        "AccountList" => roundtrip::<types::AccountList>(spec, schema, example),
+        "Account" => roundtrip::<types::Account>(spec, schema, example),
+        "AccountDeleted" => roundtrip::<types::AccountDeleted>(spec, schema, example),
+        "HostedAuthLinkRequest" => roundtrip::<types::HostedAuthLinkRequest>(spec, schema, example),
+        "HostedAuthLink" => roundtrip::<types::HostedAuthLink>(spec, schema, example),
+        "WebhookList" => roundtrip::<types::WebhookList>(spec, schema, example),
+        "CreateWebhookRequest" => roundtrip::<types::CreateWebhookRequest>(spec, schema, example),
+        "WebhookCreated" => roundtrip::<types::WebhookCreated>(spec, schema, example),
+        "WebhookDeleted" => roundtrip::<types::WebhookDeleted>(spec, schema, example),
+        // Callbacks' payloads (what a webhook receives).
+        "MessageEvent" => roundtrip::<types::MessageEvent>(spec, schema, example),
+        "AccountStatusEvent" => roundtrip::<types::AccountStatusEvent>(spec, schema, example),
+        "AccountConnectedEvent" => roundtrip::<types::AccountConnectedEvent>(spec, schema, example),
         other => panic!("no generated type registered for schema {other}: add it to this table"),
     }
 }
@@ -80,6 +93,24 @@ fn media_examples(spec: &Value) -> Vec<(String, String, Value)> {
             for (status, response) in op["responses"].as_object().expect("responses") {
                 for (ty, media) in response.get("content").and_then(Value::as_object).into_iter().flatten() {
                     visit(format!("{method} {path} {status} {ty}"), media);
+                }
+            }
+            // What the API delivers to the URLs the operation is given: a payload's schema is a
+            // component, or one narrowed by an allOf (checked here as the component).
+            for (name, callback) in op.get("callbacks").and_then(Value::as_object).into_iter().flatten() {
+                for (expression, item) in callback.as_object().expect("callback") {
+                    for (ty, media) in item
+                        .pointer("/post/requestBody/content")
+                        .and_then(Value::as_object)
+                        .into_iter()
+                        .flatten()
+                    {
+                        let mut media = media.clone();
+                        if let Some(base) = media.pointer("/schema/allOf/0").cloned() {
+                            media["schema"] = base;
+                        }
+                        visit(format!("{method} {path} callback {name} {expression} {ty}"), &media);
+                    }
                 }
             }
         }

@@ -3,6 +3,7 @@
 
 mod commands;
 mod compose;
+mod listen;
 mod mcp;
 mod output;
 mod progress;
@@ -121,6 +122,12 @@ getInviteLink (no VALUE)"
         /// Port on 127.0.0.1 [default: any free port]
         #[arg(long, value_name = "N")]
         port: Option<u16>,
+        /// How long a webhook receiver has to answer a delivery, in milliseconds
+        #[arg(long, value_name = "MS", default_value_t = 30_000)]
+        webhook_timeout_ms: u64,
+        /// The delay before a delivery's first retry, doubled for each next one, in milliseconds
+        #[arg(long, value_name = "MS", default_value_t = 1_000)]
+        webhook_retry_ms: u64,
     },
     /// Serve the API as tools for AI agents (Model Context Protocol over stdio)
     Mcp {
@@ -131,10 +138,32 @@ getInviteLink (no VALUE)"
         #[arg(long, value_name = "DIR")]
         files_root: Option<PathBuf>,
     },
+    /// Receive webhook deliveries
+    #[command(subcommand)]
+    Webhooks(WebhooksCommand),
     /// Print shell completions
     Completions {
         /// The shell
         shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Subcommand)]
+enum WebhooksCommand {
+    /// A local receiver on 127.0.0.1: each verified delivery printed as one JSON line
+    /// ({"event", "dedupe_key", "payload"}) and answered 200; one that fails verification
+    /// answered 401 (400 if malformed) and reported on stderr only
+    Listen {
+        /// The port on 127.0.0.1
+        #[arg(long, value_name = "P")]
+        port: u16,
+        /// The secret the deliveries carry (a value of the webhook's `headers`); without it,
+        /// deliveries are decoded but not verified
+        #[arg(long, value_name = "S", env = "POSTPRESS_WEBHOOK_SECRET", hide_env_values = true)]
+        secret: Option<String>,
+        /// The header the secret travels in
+        #[arg(long, value_name = "NAME", default_value = listen::DEFAULT_HEADER)]
+        header: String,
     },
 }
 
@@ -281,9 +310,22 @@ async fn run(
             let action = chat_action(action, value.as_deref());
             Ok(json(&client(cli).chat_action(chat_id, action).await?))
         }
-        Command::FakeServer { port } => Ok(fake_server(*port).await),
+        Command::FakeServer {
+            port,
+            webhook_timeout_ms,
+            webhook_retry_ms,
+        } => Ok(fake_server(*port, *webhook_timeout_ms, *webhook_retry_ms).await),
         Command::Mcp { read_only, files_root } => {
             match mcp::serve(client(cli), *read_only, files_root.as_deref()).await {
+                Ok(()) => Ok(serde_json::Value::Null),
+                Err(message) => {
+                    output::error_line(&message);
+                    std::process::exit(1);
+                }
+            }
+        }
+        Command::Webhooks(WebhooksCommand::Listen { port, secret, header }) => {
+            match listen::serve(*port, secret.as_deref(), header).await {
                 Ok(()) => Ok(serde_json::Value::Null),
                 Err(message) => {
                     output::error_line(&message);
@@ -301,9 +343,13 @@ async fn run(
 }
 
 /// Runs the fake until Ctrl-C. Exits the process when it cannot listen.
-async fn fake_server(port: Option<u16>) -> serde_json::Value {
+async fn fake_server(port: Option<u16>, webhook_timeout_ms: u64, webhook_retry_ms: u64) -> serde_json::Value {
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port.unwrap_or(0)));
-    let fake = match postpress::fake::FakeServer::builder().bind(addr).start().await {
+    let builder = postpress::fake::FakeServer::builder()
+        .bind(addr)
+        .webhook_timeout(std::time::Duration::from_millis(webhook_timeout_ms))
+        .webhook_retry(std::time::Duration::from_millis(webhook_retry_ms));
+    let fake = match builder.start().await {
         Ok(fake) => fake,
         Err(e) => {
             output::error_line(&format!("cannot listen on {addr}: {e}"));

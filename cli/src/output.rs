@@ -55,6 +55,12 @@ pub fn line(text: &str) {
     let _ = writeln!(std::io::stdout().lock(), "{text}");
 }
 
+/// One line of text on stderr (what a long-running command says of itself).
+pub fn note(text: &str) {
+    let one_line: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let _ = writeln!(std::io::stderr().lock(), "{one_line}");
+}
+
 /// `error: <message>` on one line of stderr.
 pub fn error_line(message: &str) {
     let one_line: String = message.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();

@@ -480,3 +480,111 @@ async fn a_chat_is_found_read_in_full_and_its_attachment_saved() {
     assert_eq!(std::fs::read(&saved).unwrap(), b"%PDF-1.4 report");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `postpress webhooks listen`: the fake delivers to it; each verified delivery is one JSON line on
+/// stdout, answered 200; a delivery without the secret is answered 401 and printed nowhere on
+/// stdout.
+mod webhooks_listen {
+    use super::common;
+
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+
+    use postpress::fake::{FakeServer, Provider};
+    use serde_json::{Value, json};
+
+    const SECRET: &str = "whsec_listen_test";
+
+    fn free_port() -> u16 {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn listen_prints_each_verified_delivery_and_refuses_the_others() {
+        let port = free_port();
+        let mut listener = Command::new(common::BIN)
+            .args(["webhooks", "listen", "--port", &port.to_string(), "--secret", SECRET])
+            .env_remove("POSTPRESS_WEBHOOK_SECRET")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let url = format!("http://127.0.0.1:{port}/hooks");
+        let http = reqwest::Client::new();
+        let mut up = false;
+        for _ in 0..200 {
+            if http.get(&url).send().await.is_ok() {
+                up = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        assert!(up, "the listener did not start");
+
+        // Without the secret: 401, nothing on stdout.
+        let refused = http
+            .post(&url)
+            .header("Unipile-Auth", "wrong")
+            .json(&json!({"AccountStatus": {"account_id": "a", "account_type": "MAIL", "message": "OK"}}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 401);
+        let malformed = http
+            .post(&url)
+            .header("Unipile-Auth", SECRET)
+            .body("{\"AccountStatus\": 1}")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(malformed.status(), 400);
+
+        // The fake delivers an inbound message to it.
+        let fake = FakeServer::builder()
+            .webhook_retry(Duration::from_millis(20))
+            .start()
+            .await
+            .unwrap();
+        let header: postpress::types::WebhookHeader = postpress::types::WebhookHeader::builder()
+            .key("Unipile-Auth")
+            .value(SECRET)
+            .try_into()
+            .unwrap();
+        fake.client()
+            .create_webhook()
+            .request_url(url.as_str())
+            .source("messaging")
+            .headers(header)
+            .await
+            .unwrap();
+        let chat = fake.add_chat(Provider::WhatsApp);
+        let message = fake.inbound(&chat, "hello from the fake").unwrap();
+
+        let stdout = listener.stdout.take().unwrap();
+        let line = tokio::task::spawn_blocking(move || {
+            let mut line = String::new();
+            BufReader::new(stdout).read_line(&mut line).map(|_| line)
+        });
+        let line = tokio::time::timeout(Duration::from_secs(10), line)
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        listener.kill().unwrap();
+        let output = listener.wait_with_output().unwrap();
+        let printed: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(printed["event"], "message_received");
+        assert_eq!(printed["dedupe_key"], format!("message_received:{message}"));
+        assert_eq!(printed["payload"]["message"], "hello from the fake");
+        // The refused deliveries were reported on stderr, and their bodies printed nowhere.
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("refused a delivery (401)"), "{stderr}");
+        assert!(stderr.contains("refused a delivery (400)"), "{stderr}");
+        assert!(!line.contains("AccountStatus"), "{line}");
+    }
+}

@@ -243,6 +243,18 @@ async fn answer(
     request: Request<Incoming>,
 ) -> (Answer, Option<ConnectionFault>) {
     let Some(route) = route else {
+        if let Some(answer) = fake_only(state, request.method(), request.uri().path()) {
+            let keyed = request.headers().get("x-api-key").map(|v| v.as_bytes()) == Some(api_key.as_bytes());
+            let answer = match answer {
+                FakeOnly::Answer(answer) => answer,
+                FakeOnly::Json(_) if !keyed => lock(state).error(401, "errors/invalid_credentials", None),
+                FakeOnly::Json(apply) => match read_json(request).await {
+                    Ok(body) => apply(&mut lock(state), &body),
+                    Err(problem) => lock(state).error(400, "errors/invalid_request", Some(&problem)),
+                },
+            };
+            return (answer, None);
+        }
         let path = request.uri().path();
         let methods: Vec<&str> = OPERATIONS
             .iter()
@@ -320,11 +332,30 @@ async fn apply(
                     None => state.error(400, "errors/invalid_request", Some("chat_id is required.")),
                 },
                 OperationId::AddReaction => match text("reaction").filter(|r| !r.is_empty()) {
-                    Some(reaction) => state.add_reaction(&id, &reaction),
+                    Some(reaction) => {
+                        let answer = state.add_reaction(&id, &reaction);
+                        if answer.status == 200 {
+                            state.emit_message("message_reaction", &id, Some(&reaction));
+                        }
+                        answer
+                    }
                     None => state.error(400, "errors/invalid_request", Some("reaction is required.")),
                 },
                 _ => match text("action") {
-                    Some(action) => state.patch_chat(&id, &action, body.get("value")),
+                    Some(action) => {
+                        let answer = state.patch_chat(&id, &action, body.get("value"));
+                        // Marking a chat read: its last message is read.
+                        if answer.status == 200
+                            && action == "setReadStatus"
+                            && body.get("value") == Some(&Value::Bool(true))
+                        {
+                            let last = state.chat_messages.get(&id).and_then(|m| m.last().cloned());
+                            if let Some(last) = last {
+                                state.emit_message("message_read", &last, None);
+                            }
+                        }
+                        answer
+                    }
                     None => state.error(400, "errors/invalid_request", Some("action is required.")),
                 },
             }
@@ -371,6 +402,31 @@ async fn apply(
                 _ => state.get_attachment(&path("message_id"), &path("attachment_id"), media_type),
             }
         }
+        #[cfg(any(feature = "accounts", feature = "webhooks"))]
+        _ if stateful_elsewhere(operation) => {
+            let arguments = match arguments(validator, route, request).await {
+                Ok((arguments, _)) => arguments,
+                Err((status, problem)) => return lock(state).error(status, "errors/invalid_request", Some(&problem)),
+            };
+            let mut state = lock(state);
+            match operation {
+                #[cfg(feature = "accounts")]
+                OperationId::ListAccounts => state.list_accounts(),
+                #[cfg(feature = "accounts")]
+                OperationId::GetAccount => state.get_account(&id),
+                #[cfg(feature = "accounts")]
+                OperationId::DeleteAccount => state.delete_account(&id),
+                #[cfg(feature = "accounts")]
+                OperationId::CreateHostedAuthLink => state.create_hosted_link(&arguments),
+                #[cfg(feature = "webhooks")]
+                OperationId::ListWebhooks => state.list_webhooks(),
+                #[cfg(feature = "webhooks")]
+                OperationId::CreateWebhook => state.create_webhook(&arguments),
+                #[cfg(feature = "webhooks")]
+                OperationId::DeleteWebhook => state.delete_webhook(&id),
+                _ => unreachable!("stateful_elsewhere lists the operations above"),
+            }
+        }
         // Every other operation of the spec: its request checked against the spec, its answer the
         // spec's example (or one built from its schema). (Unreachable while the spec has only the
         // modelled operations; a maintainer's new operation lands here.)
@@ -389,9 +445,111 @@ async fn apply(
     }
 }
 
+/// The accounts and webhooks operations the fake keeps state for (`webhooks.rs`).
+#[cfg(any(feature = "accounts", feature = "webhooks"))]
+fn stateful_elsewhere(operation: OperationId) -> bool {
+    match operation {
+        #[cfg(feature = "accounts")]
+        OperationId::ListAccounts
+        | OperationId::GetAccount
+        | OperationId::DeleteAccount
+        | OperationId::CreateHostedAuthLink => true,
+        #[cfg(feature = "webhooks")]
+        OperationId::ListWebhooks | OperationId::CreateWebhook | OperationId::DeleteWebhook => true,
+        _ => false,
+    }
+}
+
+/// What a fake-only route does with the request's JSON body.
+type JsonRoute = Box<dyn FnOnce(&mut State, &Value) -> Answer + Send>;
+
+/// What a route of the fake only (under `/_fake/`, not in the spec) does.
+enum FakeOnly {
+    Answer(Answer),
+    /// Applied to the request's JSON body.
+    Json(JsonRoute),
+}
+
+/// The fake's own routes, for tests (documented in the README):
+/// - `POST /_fake/chats/{chat_id}/inbound` `{"text"}`: a message from the chat's other side,
+///   delivered as `message_received`; 201 `{"message_id"}`;
+/// - `POST /_fake/accounts/{account_id}/status` `{"message"}`: an `account_status` delivery;
+/// - `GET /_fake/hosted/{link}`: opens a hosted authentication link (no key: a browser opens it).
+fn fake_only(state: &Mutex<State>, method: &hyper::Method, path: &str) -> Option<FakeOnly> {
+    let rest = path.strip_prefix(BASE_PATH)?.strip_prefix("/_fake/")?;
+    let segments: Vec<String> = rest
+        .split('/')
+        .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
+        .collect();
+    let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+    if let (&hyper::Method::GET, ["hosted", link]) = (method, &segments[..]) {
+        let mut state = lock(state);
+        let answer = match state.open_hosted_link(link) {
+            Some(account_id) => Answer::ok(200, serde_json::json!({"connected": account_id})),
+            None => state.not_found("hosted link", link),
+        };
+        return Some(FakeOnly::Answer(answer));
+    }
+    match (method, &segments[..]) {
+        (&hyper::Method::POST, ["chats", chat, "inbound"]) => {
+            let chat = chat.to_string();
+            Some(FakeOnly::Json(Box::new(move |state, body| {
+                let Some(text) = body.get("text").and_then(Value::as_str) else {
+                    return state.error(400, "errors/invalid_request", Some("text is required."));
+                };
+                match state.inbound(&chat, text) {
+                    Some(id) => Answer::ok(201, serde_json::json!({"message_id": id})),
+                    None => state.not_found("chat", &chat),
+                }
+            })))
+        }
+        (&hyper::Method::POST, ["accounts", account, "status"]) => {
+            let account = account.to_string();
+            Some(FakeOnly::Json(Box::new(move |state, body| {
+                let Some(message) = body.get("message").and_then(Value::as_str) else {
+                    return state.error(400, "errors/invalid_request", Some("message is required."));
+                };
+                match state.account_status(&account, message) {
+                    Some(delivered) => Answer::ok(200, serde_json::json!({"webhooks": delivered})),
+                    None => state.not_found("account", &account),
+                }
+            })))
+        }
+        _ => None,
+    }
+}
+
 /// Reads a request's arguments and checks them against the spec (the same checks the SDK makes
 /// before sending): its path, query and header parameters and its body, by the spec's names, with
 /// the file parts of a form. `Err` holds the status and the reason.
+/// A JSON body's fields hold JSON's types: a list is an array, a number or a boolean is one.
+/// (`AnyRequest` reads arguments as the CLI gives them, one value for a list of one and numbers as
+/// text; a client of the API sends JSON.)
+fn json_types(spec: &crate::operations::Operation, body: &Value) -> Result<(), (u16, String)> {
+    let Value::Object(fields) = body else { return Ok(()) };
+    for field in spec.fields.iter().filter(|f| f.location == Location::Body) {
+        let Some(value) = fields.get(field.name) else { continue };
+        let items = match value {
+            Value::Array(items) if field.list => items.as_slice(),
+            Value::Null => continue,
+            _ if field.list => return Err((400, format!("{} must be a list", field.name))),
+            one => std::slice::from_ref(one),
+        };
+        for item in items {
+            let fits = match field.kind {
+                ValueKind::Integer | ValueKind::Number => item.is_number(),
+                ValueKind::Boolean => item.is_boolean(),
+                ValueKind::Text | ValueKind::Enum => item.is_string(),
+                _ => true,
+            };
+            if !fits && !item.is_null() {
+                return Err((400, format!("{} holds a value of the wrong type: {item}", field.name)));
+            }
+        }
+    }
+    Ok(())
+}
+
 async fn arguments(
     validator: &Validator,
     route: &Route,
@@ -434,6 +592,7 @@ async fn arguments(
         read_any_form(request, spec, &mut arguments, &mut files).await?;
     } else if has_body {
         let body = read_json(request).await.map_err(|problem| (400, problem))?;
+        json_types(spec, &body)?;
         match body {
             Value::Object(fields)
                 if !spec

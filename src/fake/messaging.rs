@@ -32,7 +32,7 @@ fn position_of(cursor: &str) -> Option<u64> {
 
 impl Provider {
     /// The `account_type` of the reference.
-    fn account_type(self) -> &'static str {
+    pub(super) fn account_type(self) -> &'static str {
         match self {
             Provider::WhatsApp => "WHATSAPP",
             Provider::LinkedIn => "LINKEDIN",

@@ -29,6 +29,10 @@
 //!   reaction pages list no 404, so the real API may answer differently there);
 //! - a missing key answers 401 `errors/missing_credentials`, a wrong one `errors/invalid_credentials`;
 //! - a malformed request body answers 400 `errors/invalid_request` (the pages document no 400);
+//! - webhooks and accounts (with the `webhooks` and `accounts` parts; see `webhooks.rs`):
+//!   `create_webhook` registers a receiver, and inbound messages ([`FakeServer::inbound`]),
+//!   reactions, reads, account statuses ([`FakeServer::account_status`], `delete_account`) and
+//!   hosted links are delivered to it as the API delivers them, retries included;
 //! - [`Fault`]s make the next calls of an operation fail or wait, for every operation;
 //! - every other operation of the spec is served too: its request is checked against the spec
 //!   (a violation answers 400 `errors/invalid_request` naming the value) and its answer is the
@@ -42,6 +46,7 @@
 mod http;
 mod messaging;
 mod state;
+mod webhooks;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -79,9 +84,24 @@ impl std::fmt::Debug for FakeServer {
 pub struct FakeServerBuilder {
     addr: SocketAddr,
     api_key: String,
+    timing: webhooks::Timing,
 }
 
 impl FakeServerBuilder {
+    /// How long a webhook receiver has to answer a delivery before it is attempted again.
+    /// Default 30 s, as the API.
+    pub fn webhook_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timing.timeout = timeout;
+        self
+    }
+
+    /// The delay before a delivery's first retry, doubled for each next one (5 retries at most).
+    /// Default 1 s.
+    pub fn webhook_retry(mut self, delay: std::time::Duration) -> Self {
+        self.timing.retry = delay;
+        self
+    }
+
     /// The address to listen on. Default `127.0.0.1:0` (an ephemeral loopback port).
     pub fn bind(mut self, addr: SocketAddr) -> Self {
         self.addr = addr;
@@ -99,7 +119,8 @@ impl FakeServerBuilder {
         let listener = tokio::net::TcpListener::bind(self.addr).await?;
         let addr = listener.local_addr()?;
         let api_key: Arc<str> = self.api_key.into();
-        let state = State::new(format!("http://{addr}{}", http::BASE_PATH));
+        let mut state = State::new(format!("http://{addr}{}", http::BASE_PATH));
+        state.deliveries = Some(webhooks::start(self.timing));
         let state = Arc::new(Mutex::new(state));
         let (shutdown, stopped) = oneshot::channel();
         let validator = http::Validator::new(&api_key, format!("http://{addr}{}", http::BASE_PATH));
@@ -136,6 +157,7 @@ impl FakeServer {
         FakeServerBuilder {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             api_key: FAKE_API_KEY.to_string(),
+            timing: webhooks::Timing::default(),
         }
     }
 
@@ -194,6 +216,20 @@ impl FakeServer {
     /// Adds a message from the other side of the chat; `None` when there is no such chat.
     pub fn add_message(&self, chat_id: &str, text: &str) -> Option<String> {
         self.state().add_message(chat_id, text)
+    }
+
+    /// A message from the other side of the chat, delivered to the webhooks as
+    /// `message_received` (the route `POST /api/v1/_fake/chats/{chat_id}/inbound` does the same);
+    /// `None` when there is no such chat.
+    pub fn inbound(&self, chat_id: &str, text: &str) -> Option<String> {
+        self.state().inbound(chat_id, text)
+    }
+
+    /// Delivers an `account_status` event with `message` (`CREDENTIALS`, say) for an account to
+    /// the webhooks of `source: account_status`; returns to how many, `None` when there is no such
+    /// account.
+    pub fn account_status(&self, account_id: &str, message: &str) -> Option<usize> {
+        self.state().account_status(account_id, message)
     }
 
     /// A message by id.

@@ -282,6 +282,13 @@ pub(crate) struct State {
     pub requests: Vec<RecordedRequest>,
     faults: Vec<Fault>,
     pub base_url: String,
+    /// Registered by `create_webhook` (see `webhooks.rs`).
+    pub(super) webhooks: Vec<super::webhooks::Webhook>,
+    /// Where deliveries are queued; `None` until the server starts.
+    pub(super) deliveries: Option<tokio::sync::mpsc::Sender<super::webhooks::Delivery>>,
+    /// Deliveries dropped because the queue was full.
+    pub(super) dropped_deliveries: u64,
+    pub(super) hosted_links: BTreeMap<String, super::webhooks::HostedLink>,
 }
 
 /// The error answer of `status` with `error_type`, as the spec's envelope.
@@ -323,7 +330,7 @@ impl State {
         self.counter
     }
 
-    fn new_id(&mut self, prefix: &str) -> String {
+    pub(super) fn new_id(&mut self, prefix: &str) -> String {
         let n = self.next();
         format!("{prefix}_fake_{n:06}")
     }

@@ -30,7 +30,7 @@ fn json(status: u16, body: serde_json::Value) -> (u16, &'static str, String) {
 }
 
 fn account(id: &str) -> serde_json::Value {
-    serde_json::json!({"object": "Account", "id": id, "name": id, "type": "LINKEDIN"})
+    serde_json::json!({"object": "Workspace", "id": id, "name": id, "type": "LINKEDIN"})
 }
 
 /// What the server answers: pages of accounts (a repeated cursor for TELEGRAM), a flaky account
@@ -38,20 +38,20 @@ fn account(id: &str) -> serde_json::Value {
 fn answer(seen: &Seen, log: &[Seen]) -> (u16, &'static str, String) {
     let first = |name: &str| seen.query.get(name).and_then(|v| v.first()).map(String::as_str);
     match (seen.method.as_str(), seen.path.as_str()) {
-        ("GET", "/accounts") if first("account_type") == Some("TELEGRAM") => json(
+        ("GET", "/workspaces") if first("account_type") == Some("TELEGRAM") => json(
             200,
-            serde_json::json!({"object": "AccountList", "items": [account("acc_t")], "cursor": "same"}),
+            serde_json::json!({"object": "WorkspaceList", "items": [account("acc_t")], "cursor": "same"}),
         ),
-        ("GET", "/accounts") => {
+        ("GET", "/workspaces") => {
             let (items, next) = match first("cursor") {
                 None => (vec![account("acc_1"), account("acc_2")], serde_json::json!("p2")),
                 Some("p2") => (vec![account("acc_3"), account("acc_4")], serde_json::json!("p3")),
                 Some("p3") => (vec![account("acc_5")], serde_json::Value::Null),
                 Some(other) => panic!("unexpected cursor {other}"),
             };
-            json(200, serde_json::json!({"object": "AccountList", "items": items, "cursor": next}))
+            json(200, serde_json::json!({"object": "WorkspaceList", "items": items, "cursor": next}))
         }
-        ("GET", "/accounts/acc_flaky") => {
+        ("GET", "/workspaces/acc_flaky") => {
             let earlier = log.iter().filter(|s| s.path == seen.path).count();
             if earlier == 0 {
                 (502, "text/html", "<html><h1>502 Bad Gateway</h1></html>".into())
@@ -59,8 +59,8 @@ fn answer(seen: &Seen, log: &[Seen]) -> (u16, &'static str, String) {
                 json(200, account("acc_flaky"))
             }
         }
-        ("GET", "/accounts/acc_1") => json(200, account("acc_1")),
-        ("GET", "/accounts/acc_1/picture") => {
+        ("GET", "/workspaces/acc_1") => json(200, account("acc_1")),
+        ("GET", "/workspaces/acc_1/picture") => {
             // The first download fails at the gateway: a GET of a file is retried like any GET.
             if log.iter().any(|s| s.path == seen.path) {
                 (200, "image/png", "P".repeat(PICTURE_SIZE))
@@ -69,7 +69,7 @@ fn answer(seen: &Seen, log: &[Seen]) -> (u16, &'static str, String) {
             }
         }
         ("POST", "/groups") => (502, "text/html", "<html><h1>502 Bad Gateway</h1></html>".into()),
-        ("POST", "/accounts/acc_1/documents") => {
+        ("POST", "/workspaces/acc_1/documents") => {
             let text = String::from_utf8_lossy(&seen.body);
             let parts = text.matches("Content-Disposition: form-data").count();
             json(
@@ -181,7 +181,7 @@ async fn main() {
 
     // Rule 6: pages and items, each page with the request's filters.
     let ids: Vec<String> = client
-        .list_accounts()
+        .list_workspaces()
         .limit(2)
         .account_type("LINKEDIN")
         .items()
@@ -189,21 +189,21 @@ async fn main() {
         .collect()
         .await;
     assert_eq!(ids, ["acc_1", "acc_2", "acc_3", "acc_4", "acc_5"]);
-    let pages = requests(&log, "/accounts");
+    let pages = requests(&log, "/workspaces");
     assert_eq!(pages.len(), 3, "three pages");
     for page in &pages {
         assert_eq!(page.query["limit"], ["2"]);
         assert_eq!(page.query["account_type"], ["LINKEDIN"]);
     }
     assert_eq!(pages[1].query["cursor"], ["p2"]);
-    let pages: Vec<_> = client.list_accounts().pages().collect().await;
+    let pages: Vec<_> = client.list_workspaces().pages().collect().await;
     assert_eq!(pages.len(), 3);
     assert!(pages[2].as_ref().unwrap().cursor.is_none());
 
     // A server that repeats its cursor: the stream ends with an error, it does not loop.
     let results: Vec<_> = client
-        .list_accounts()
-        .account_type(postpress::types::ListAccountsAccountType::Telegram)
+        .list_workspaces()
+        .account_type(postpress::types::ListWorkspacesAccountType::Telegram)
         .items()
         .collect()
         .await;
@@ -216,11 +216,11 @@ async fn main() {
 
     // Rule 3: constraints checked before anything is sent.
     let before = log.lock().unwrap().len();
-    invalid_input(client.list_accounts().limit(0).await, "limit");
-    invalid_input(client.list_accounts().limit(101).await, "limit");
-    invalid_input(client.list_accounts().account_type("FAX").await, "account_type");
-    invalid_input(client.list_accounts().name_prefix("Bad!").await, "name_prefix");
-    invalid_input(client.get_account("..").await, "account_id");
+    invalid_input(client.list_workspaces().limit(0).await, "limit");
+    invalid_input(client.list_workspaces().limit(101).await, "limit");
+    invalid_input(client.list_workspaces().account_type("FAX").await, "account_type");
+    invalid_input(client.list_workspaces().name_prefix("Bad!").await, "name_prefix");
+    invalid_input(client.get_workspace("..").await, "account_id");
     invalid_input(client.create_group().account_id("acc_1").await, "attendees_ids");
     invalid_input(client.upload_document("acc_1").title("no file").await, "file");
     // Inside a JSON value: what its generated type does not hold (a number's bounds, a list's
@@ -254,25 +254,25 @@ async fn main() {
         group(serde_json::json!({"roles": [{"name": "a"}, {"name": "b"}, {"name": "c"}, {"name": "d"}]})).await,
         "settings.roles has 4 items, at most 3 are allowed",
     );
-    let error = client.list_accounts().limit(0).await.unwrap_err();
+    let error = client.list_workspaces().limit(0).await.unwrap_err();
     assert_eq!(error.outcome(), Outcome::NotApplied);
     assert_eq!(log.lock().unwrap().len(), before, "nothing was sent");
 
     // Rule 1: owned requests, spawned and awaited elsewhere; ids of answers as path arguments.
-    let request = client.get_account("acc_1");
+    let request = client.get_workspace("acc_1");
     let account = tokio::spawn(async move { request.await }).await.unwrap().unwrap();
-    let again = client.get_account(&account.id).await.unwrap();
+    let again = client.get_workspace(&account.id).await.unwrap();
     assert_eq!(again.id, "acc_1");
     // A header parameter: a setter like any, checked, sent as a header.
-    client.get_account("acc_1").x_trace_label("nightly").await.unwrap();
+    client.get_workspace("acc_1").x_trace_label("nightly").await.unwrap();
     let last = log.lock().unwrap().last().cloned().unwrap();
     assert_eq!(last.headers.get("x-trace-label").map(String::as_str), Some("nightly"));
-    invalid_input(client.get_account("acc_1").x_trace_label("").await, "X-Trace-Label");
+    invalid_input(client.get_workspace("acc_1").x_trace_label("").await, "X-Trace-Label");
 
     // Rule 7: a 502 on a GET is retried; on a POST that is not idempotent, it is not.
-    let flaky = client.get_account("acc_flaky").await.unwrap();
+    let flaky = client.get_workspace("acc_flaky").await.unwrap();
     assert_eq!(flaky.id, "acc_flaky");
-    assert_eq!(requests(&log, "/accounts/acc_flaky").len(), 2, "the GET was retried once");
+    assert_eq!(requests(&log, "/workspaces/acc_flaky").len(), 2, "the GET was retried once");
     let failed = client
         .create_group()
         .account_id("acc_1")
@@ -287,7 +287,7 @@ async fn main() {
     let body: serde_json::Value = serde_json::from_slice(&chats[0].body).unwrap();
     assert_eq!(body, serde_json::json!({"account_id": "acc_1", "attendees_ids": ["att_1", "att_2"]}));
     assert!(postpress::retry::is_idempotent(OperationId::DeleteMessage));
-    assert!(postpress::retry::is_idempotent(OperationId::GetAccount));
+    assert!(postpress::retry::is_idempotent(OperationId::GetWorkspace));
     assert!(!postpress::retry::is_idempotent(OperationId::CreateGroup));
     assert!(!postpress::retry::is_idempotent(OperationId::ArchiveMessage), "x-idempotent: false overrides PUT");
 
@@ -305,14 +305,14 @@ async fn main() {
 
     // A list query parameter that may be one value or several: the setter appends, each value a
     // `name=value` of its own.
-    client.list_accounts().ids("acc_1").ids("acc_2").await.unwrap();
+    client.list_workspaces().ids("acc_1").ids("acc_2").await.unwrap();
     let last = log.lock().unwrap().last().cloned().unwrap();
     assert_eq!(last.query["ids"], ["acc_1", "acc_2"]);
 
     // Downloads: an answer of a media type that is not JSON is a file, read as the caller wants;
     // the 502 before it was retried.
-    let picture = client.get_account_picture("acc_1").await.unwrap();
-    assert_eq!(requests(&log, "/accounts/acc_1/picture").len(), 2, "the download was retried once");
+    let picture = client.get_workspace_picture("acc_1").await.unwrap();
+    assert_eq!(requests(&log, "/workspaces/acc_1/picture").len(), 2, "the download was retried once");
     assert_eq!(picture.content_type(), Some("image/png"));
     assert_eq!(picture.content_length(), Some(PICTURE_SIZE as u64));
     let saved = std::env::temp_dir().join(format!("postpress-growth-picture-{}.png", std::process::id()));
@@ -320,7 +320,7 @@ async fn main() {
     assert_eq!(std::fs::read(&saved).unwrap(), vec![b'P'; PICTURE_SIZE]);
     let _ = std::fs::remove_file(&saved);
     let streamed: usize = client
-        .get_account_picture("acc_1")
+        .get_workspace_picture("acc_1")
         .await
         .unwrap()
         .into_stream()
@@ -328,10 +328,10 @@ async fn main() {
         .fold(0, |total, n| async move { total + n })
         .await;
     assert_eq!(streamed, PICTURE_SIZE);
-    let response = client.get_account_picture("acc_1").with_metadata().await.unwrap();
+    let response = client.get_workspace_picture("acc_1").with_metadata().await.unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.into_body().bytes().await.unwrap().len(), PICTURE_SIZE);
-    assert!(OperationId::GetAccountPicture.spec().download);
+    assert!(OperationId::GetWorkspacePicture.spec().download);
 
     // Rule 5: multipart, a repeated text field and a streamed file, with progress.
     let sent = Arc::new(Mutex::new(0u64));
@@ -349,7 +349,7 @@ async fn main() {
         .await
         .unwrap();
     assert_eq!(uploaded.parts, 7, "title, two tags, the metadata, two reviewers, the file");
-    let upload = &requests(&log, "/accounts/acc_1/documents")[0];
+    let upload = &requests(&log, "/workspaces/acc_1/documents")[0];
     let text = String::from_utf8_lossy(&upload.body);
     assert_eq!(text.matches("name=\"tags\"").count(), 2);
     // An object is a JSON part (OpenAPI's default), a list of objects a JSON part each; the spec's
@@ -364,9 +364,20 @@ async fn main() {
     // A list without pagination has no .pages(): the table says so (and the method does not
     // exist: `client.list_group_members("group_1").pages()` does not compile).
     assert!(!OperationId::ListGroupMembers.spec().paginated);
-    assert!(OperationId::ListAccounts.spec().paginated);
+    assert!(OperationId::ListWorkspaces.spec().paginated);
     let attendees = client.list_group_members("group_1").await.unwrap();
     assert_eq!(attendees.items.len(), 1);
+
+    // A callback the fixture adds (create_group's `member_joined`) is an event with no other line:
+    // its own variant, told apart by its payload's fixed `event`, with its x-dedupe-key.
+    let joined = serde_json::json!({"event": "member_joined", "group_id": "group_1", "member_id": "m_7"});
+    let event = postpress::webhooks::Event::from_payload(joined).unwrap();
+    let postpress::webhooks::Event::MemberJoined(payload) = &event else {
+        panic!("not a MemberJoined: {event:?}")
+    };
+    assert_eq!(payload.member_id, "m_7");
+    assert_eq!(event.name(), "member_joined");
+    assert_eq!(event.dedupe_key(), "member_joined:group_1:m_7");
 
     println!("growth program: every rule held");
 }

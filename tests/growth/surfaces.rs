@@ -36,19 +36,19 @@ fn scratch(name: &str) -> std::path::PathBuf {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_cli_has_a_command_for_every_new_operation() {
     let fake = FakeServer::start().await;
-    let help = stdout(&postpress(&fake, &["list-accounts", "--help"]).await);
+    let help = stdout(&postpress(&fake, &["list-workspaces", "--help"]).await);
     for text in ["List the accounts", "How many accounts a page holds", "--account-type", "--all"] {
         assert!(help.contains(text), "{text}: {help}");
     }
 
     // --all: every item of every page, one JSON object per line (the fake's example: one page).
-    let lines = stdout(&postpress(&fake, &["list-accounts", "--limit", "2", "--account-type", "LINKEDIN", "--all"]).await);
+    let lines = stdout(&postpress(&fake, &["list-workspaces", "--limit", "2", "--account-type", "LINKEDIN", "--all"]).await);
     let ids: Vec<Value> = lines.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].clone()).collect();
     assert_eq!(ids, [json!("acc_1"), json!("acc_2")]);
 
     // A constraint violation exits non-zero before anything is sent.
     fake.clear_requests();
-    let refused = postpress(&fake, &["list-accounts", "--limit", "0"]).await;
+    let refused = postpress(&fake, &["list-workspaces", "--limit", "0"]).await;
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("limit"));
     assert!(fake.requests().is_empty(), "nothing was sent");
@@ -85,7 +85,7 @@ async fn mcp_has_a_tool_for_every_new_operation() {
     let tool = |name: &str| tools.as_array().unwrap().iter().find(|t| t["name"] == name).cloned().unwrap_or_else(|| panic!("no tool {name}"));
     let names: Vec<&str> = postpress::operations::OPERATIONS.iter().map(|op| op.id).collect();
     assert_eq!(tools.as_array().unwrap().len(), names.len());
-    let list = tool("list_accounts");
+    let list = tool("list_workspaces");
     let properties = &list["inputSchema"]["properties"];
     assert_eq!(properties["limit"]["minimum"], 1);
     assert_eq!(properties["limit"]["maximum"], 100);
@@ -100,10 +100,10 @@ async fn mcp_has_a_tool_for_every_new_operation() {
     required.sort();
     assert_eq!(required, ["account_id", "file", "title"]);
 
-    let listed = mcp.tool("list_accounts", json!({"limit": 2, "account_type": "WHATSAPP"}));
+    let listed = mcp.tool("list_workspaces", json!({"limit": 2, "account_type": "WHATSAPP"}));
     assert_eq!(listed["isError"], false, "{listed}");
     assert_eq!(listed["structuredContent"]["items"][0]["id"], "acc_1");
-    let refused = mcp.tool("list_accounts", json!({"limit": 500}));
+    let refused = mcp.tool("list_workspaces", json!({"limit": 500}));
     assert_eq!(refused["isError"], true, "{refused}");
     let uploaded = mcp.tool("upload_document", json!({"account_id": "acc_1", "title": "Q3", "tags": ["a", "b"], "file": "q3.pdf"}));
     assert_eq!(uploaded["isError"], false, "{uploaded}");
@@ -137,12 +137,12 @@ async fn the_fake_serves_every_new_operation() {
     let http = reqwest::Client::new();
     let get = |path: &str| http.get(format!("{}{path}", fake.base_url())).header("x-api-key", fake.api_key()).send();
     // Validated against the spec: a 400 envelope naming the value.
-    let bad = get("/accounts?limit=0").await.unwrap();
+    let bad = get("/workspaces?limit=0").await.unwrap();
     assert_eq!(bad.status(), 400);
     let envelope: Value = bad.json().await.unwrap();
     assert_eq!(envelope["type"], "errors/invalid_request");
     assert!(envelope["detail"].as_str().unwrap().contains("limit"), "{envelope}");
-    assert_eq!(get("/accounts?color=red").await.unwrap().status(), 400, "an unknown parameter");
+    assert_eq!(get("/workspaces?color=red").await.unwrap().status(), 400, "an unknown parameter");
     // A bound inside a JSON body's field, which the field's type does not hold.
     let group = json!({"account_id": "acc_1", "attendees_ids": ["att_1"], "settings": {"max_members": 501}});
     let bad = http
@@ -157,22 +157,22 @@ async fn the_fake_serves_every_new_operation() {
     let detail = envelope["detail"].as_str().unwrap();
     assert!(detail.contains("settings.max_members is 501, it must be at most 500"), "{envelope}");
     // The spec's example, or a body built from the schema, valid against it.
-    let page: Value = get("/accounts?limit=2").await.unwrap().json().await.unwrap();
+    let page: Value = get("/workspaces?limit=2").await.unwrap().json().await.unwrap();
     assert_eq!(page["cursor"], Value::Null, "a client following pages stops");
-    let account = get("/accounts/acc_9").await.unwrap();
+    let account = get("/workspaces/acc_9").await.unwrap();
     assert_eq!(account.status(), 200);
     let account: Value = account.json().await.unwrap();
-    assert_eq!(account["object"], "Account");
+    assert_eq!(account["object"], "Workspace");
     let client = fake.client();
     let attendees = client.list_group_members("group_1").await.unwrap();
     assert!(attendees.items.is_empty());
     // The API key and faults apply to new operations too.
-    let no_key = http.get(format!("{}/accounts", fake.base_url())).send().await.unwrap();
+    let no_key = http.get(format!("{}/workspaces", fake.base_url())).send().await.unwrap();
     assert_eq!(no_key.status(), 401);
-    fake.inject(Fault::error(OperationId::ListAccounts, 503, "errors/service_unavailable"));
-    let error = client.list_accounts().max_retries(0).await.unwrap_err();
+    fake.inject(Fault::error(OperationId::ListWorkspaces, 503, "errors/service_unavailable"));
+    let error = client.list_workspaces().max_retries(0).await.unwrap_err();
     assert_eq!(error.status(), Some(503));
-    assert!(fake.requests().iter().any(|r| r.operation == Some(OperationId::ListAccounts)));
+    assert!(fake.requests().iter().any(|r| r.operation == Some(OperationId::ListWorkspaces)));
 }
 
 /// A server that answers every request with a PNG of `size` bytes (declared, then sent).
@@ -201,13 +201,13 @@ async fn a_download_is_a_file_on_every_surface() {
     // The CLI: to --output, to a pipe, and never to a terminal.
     let dir = scratch("download");
     let saved = dir.join("picture.png");
-    stdout(&postpress(&fake, &["get-account-picture", "acc_1", "-o", saved.to_str().unwrap()]).await);
+    stdout(&postpress(&fake, &["get-workspace-picture", "acc_1", "-o", saved.to_str().unwrap()]).await);
     let written = std::fs::read(&saved).unwrap();
     assert!(written.starts_with(b"\x89PNG"), "the fake answers a PNG for image/png");
-    let piped = postpress(&fake, &["get-account-picture", "acc_1"]).await;
+    let piped = postpress(&fake, &["get-workspace-picture", "acc_1"]).await;
     assert_eq!(piped.stdout, written);
     // `script` gives the command a terminal for stdout.
-    let line = format!("{} get-account-picture acc_1", common::BIN);
+    let line = format!("{} get-workspace-picture acc_1", common::BIN);
     let on_terminal = std::process::Command::new("script")
         .args(["-qec", &line, "/dev/null"])
         .env("POSTPRESS_BASE_URL", fake.base_url())
@@ -220,16 +220,16 @@ async fn a_download_is_a_file_on_every_surface() {
     // postpress mcp: an image is image content; past 10 MiB, refused with a clear error.
     let mut mcp = Mcp::start(&fake, &[]);
     let tools = mcp.call("tools/list", json!({}))["tools"].clone();
-    let tool = tools.as_array().unwrap().iter().find(|t| t["name"] == "get_account_picture").unwrap().clone();
+    let tool = tools.as_array().unwrap().iter().find(|t| t["name"] == "get_workspace_picture").unwrap().clone();
     assert!(tool.get("outputSchema").is_none(), "a file is content, not structured content");
-    let picture = mcp.tool("get_account_picture", json!({"account_id": "acc_1"}));
+    let picture = mcp.tool("get_workspace_picture", json!({"account_id": "acc_1"}));
     assert_eq!(picture["isError"], false, "{picture}");
     assert_eq!(picture["content"][0]["type"], "image");
     assert_eq!(picture["content"][0]["mimeType"], "image/png");
     drop(mcp);
     let big = big_picture_server(11 * 1024 * 1024).await;
     let mut mcp = Mcp::start_at(&big, "pp_growth_key", &[]);
-    let refused = mcp.tool("get_account_picture", json!({"account_id": "acc_1"}));
+    let refused = mcp.tool("get_workspace_picture", json!({"account_id": "acc_1"}));
     assert_eq!(refused["isError"], true, "{refused}");
     assert_eq!(refused["structuredContent"]["type"], "file_too_large");
     assert!(refused["content"][0]["text"].as_str().unwrap().contains("10 MiB"), "{refused}");

@@ -17,8 +17,9 @@ use common::postpress;
 /// The commands written by hand, which the generated ones leave out (`postpress get`, ...).
 const HAND_WRITTEN: [&str; 5] = ["get_message", "send_message", "forward_message", "add_reaction", "patch_chat"];
 
+/// A field's flag name, as the CLI makes it (`expiresOn` is `--expires-on`).
 fn kebab(name: &str) -> String {
-    name.replace('_', "-")
+    heck::ToKebabCase::to_kebab_case(name)
 }
 
 /// A file every binary field names.
@@ -81,6 +82,14 @@ fn stdout_of(op: &Operation, output: &Output) -> Vec<u8> {
     output.stdout.clone()
 }
 
+/// Every operation, those that delete last: the fake keeps state, and the ids the others use must
+/// still be there.
+fn deletes_last() -> Vec<&'static Operation> {
+    let mut operations: Vec<&Operation> = OPERATIONS.iter().collect();
+    operations.sort_by_key(|op| op.method == "DELETE");
+    operations
+}
+
 /// The fake's ids for the operations it keeps state for: a chat, its account, the person in it,
 /// and a message with a file attached.
 async fn fake_ids(fake: &FakeServer) -> Map<String, Value> {
@@ -106,6 +115,14 @@ async fn fake_ids(fake: &FakeServer) -> Map<String, Value> {
     ids.insert("account_id".into(), json!(fake.chat(&chat).unwrap().account_id));
     ids.insert("attendee_id".into(), json!(person));
     ids.insert("attachment_id".into(), json!(attachment));
+    // A webhook of the fake's (its deliveries go nowhere).
+    let webhook = client
+        .create_webhook()
+        .request_url("http://127.0.0.1:9/hook")
+        .source("messaging")
+        .await
+        .unwrap();
+    ids.insert("webhook_id".into(), json!(webhook.webhook_id));
     ids
 }
 
@@ -116,7 +133,7 @@ async fn every_operation_is_a_command_that_runs() {
     let dir = scratch();
     let file = dir.join("photo.png");
     let mut ran = 0;
-    for op in OPERATIONS.iter().filter(|op| !HAND_WRITTEN.contains(&op.id)) {
+    for op in deletes_last().into_iter().filter(|op| !HAND_WRITTEN.contains(&op.id)) {
         let help = stdout_of(op, &postpress(&fake, &[&kebab(op.id), "--help"]).await);
         assert!(!help.is_empty(), "{}: no help", op.id);
         let mut line = command_line(op, &arguments(op, &ids), file.to_str().unwrap());
@@ -149,7 +166,7 @@ async fn every_operation_is_a_tool_with_a_valid_schema_that_runs() {
     let mut mcp = Mcp::start(&fake, &["--files-root", dir.to_str().unwrap()]);
     let tools = mcp.call("tools/list", json!({}))["tools"].as_array().unwrap().clone();
     assert_eq!(tools.len(), OPERATIONS.len());
-    for op in OPERATIONS {
+    for op in deletes_last() {
         let tool = tools.iter().find(|t| t["name"] == op.id).unwrap_or_else(|| panic!("no tool {}", op.id));
         // A file is content, not structured content: a download's tool has no output schema.
         let keys: &[&str] = if op.download { &["inputSchema"] } else { &["inputSchema", "outputSchema"] };

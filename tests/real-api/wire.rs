@@ -48,7 +48,10 @@ async fn main() {
     // `POSTPRESS_WIRE_ONLY=id,id`: those operations alone (to look at one).
     let only = std::env::var("POSTPRESS_WIRE_ONLY").ok();
     let chosen = |id: &str| only.as_deref().is_none_or(|only| only.split(',').any(|o| o == id));
-    for op in OPERATIONS.iter().filter(|op| chosen(op.id)) {
+    // Against a stateful server, what deletes runs last: the ids the others use stay there.
+    let mut operations: Vec<_> = OPERATIONS.iter().filter(|op| chosen(op.id)).collect();
+    operations.sort_by_key(|op| op.method == "DELETE");
+    for op in operations {
         for (which, example) in [("required", op.request_example), ("every field", op.full_request_example)] {
             let serde_json::Value::Object(mut arguments) = serde_json::from_str(example).expect("JSON arguments") else {
                 panic!("{}: the example is not an object", op.id);
