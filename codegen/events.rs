@@ -156,7 +156,7 @@ fn apart(a: &Callback, b: &Callback) -> bool {
 
 /// `node`, or what its local `$ref` points at (the model's resolver, failing on a dangling one).
 fn resolve<'a>(spec: &'a Value, node: &'a Value, at: &str) -> Result<&'a Value, String> {
-    super::model::resolve(spec, node).map_err(|e| format!("{at}: {e}"))
+    super::spec::resolve(spec, node).map_err(|e| format!("{at}: {e}"))
 }
 
 /// The component schema named `name`.

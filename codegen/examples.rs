@@ -12,8 +12,10 @@
 
 use serde_json::{Map, Value};
 
-use super::model::{Op, resolve};
-use super::normalize::{is_json_media, is_never, resolved};
+use super::model::Op;
+use super::normalize::{is_json_media, is_never};
+use super::spec::resolve;
+use super::spec::resolved;
 
 /// The success answer's example, or one built from its schema (`null` for a download).
 pub fn answer(raw: &Value, op: &Value) -> Result<Value, String> {

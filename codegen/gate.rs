@@ -16,7 +16,6 @@ use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
 
 use super::model::{Answer, BodyShape, Kind, Op};
-use super::names;
 
 /// The local type identifiers in `tokens`.
 fn idents_in(tokens: TokenStream, local: &BTreeSet<String>, out: &mut BTreeSet<String>) {
@@ -132,7 +131,8 @@ fn local_types(items: &mut [syn::Item], local: &mut BTreeSet<String>) {
 }
 
 /// Gates the items of the `types` and `open` modules of `file` (see the module's documentation).
-/// `shared` names the component schemas the shared components reach; `ops` holds each operation's
+/// `shared` holds the Rust names of the types of the component schemas the shared components
+/// reach; `ops` holds each operation's
 /// part and what names its types ([`types_named_by`]).
 pub fn gate_types(
     file: &mut syn::File,
@@ -180,13 +180,7 @@ pub fn gate_types(
         }
         reached
     };
-    let always = reach(
-        shared
-            .iter()
-            .map(|schema| names::type_name(schema))
-            .filter(|name| local.contains(name))
-            .collect(),
-    );
+    let always = reach(shared.iter().filter(|name| local.contains(*name)).cloned().collect());
     let mut parts_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (part, named) in ops {
         let mut roots = BTreeSet::new();

@@ -42,6 +42,7 @@ mod shapes;
 pub mod spec;
 mod spec_info;
 mod tagged_union;
+mod typify_types;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -84,33 +85,32 @@ pub fn generate(spec_text: &str) -> Result<Generated, String> {
         // Put behind the `schemars` feature by `patches::schemars_behind_feature`.
         .with_derive("::schemars::JsonSchema");
 
+    // typify's name for each component's type, asked of typify: a replacement below is keyed by
+    // it, and the model finds each type by it.
+    let type_names = typify_types::component_names(schemas.keys())?;
+    let typify_name = |key: &str| type_names.get(key).cloned().ok_or(format!("no component {key}"));
     let mut open_types = TokenStream::new();
     // The types made outside typify, named in `types` too (an answer or a body may be one).
     let mut open_names = Vec::new();
     for (name, tokens) in open_enums::generate(schemas)? {
         open_types.extend(tokens);
-        open_names.push(names::type_ident(&name));
+        let rust = typify_name(&name)?;
         let impls = [progenitor_impl::TypeImpl::Display, progenitor_impl::TypeImpl::FromStr];
-        settings.with_replacement(
-            &name,
-            format!("crate::generated::open::{}", names::type_name(&name)),
-            impls.into_iter(),
-        );
+        settings.with_replacement(&rust, format!("crate::generated::open::{rust}"), impls.into_iter());
+        open_names.push(rust);
     }
     for union in tagged_union::find(schemas)? {
         open_types.extend(tagged_union::generate(&union));
-        open_names.push(names::type_ident(&union.name));
-        settings.with_replacement(
-            &union.name,
-            format!("crate::generated::open::{}", names::type_name(&union.name)),
-            std::iter::empty(),
-        );
+        let rust = typify_name(&union.name)?;
+        settings.with_replacement(&rust, format!("crate::generated::open::{rust}"), std::iter::empty());
+        open_names.push(rust);
     }
 
     // typify panics on some schemas it cannot take (an enum of mixed types, say): caught, so the
     // build fails with a message instead of a backtrace.
+    let mut generator = progenitor_impl::Generator::new(&settings);
     let generated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        progenitor_impl::Generator::new(&settings).generate_tokens(&progenitor_view)
+        generator.generate_tokens(&progenitor_view)
     }))
     .map_err(|panic| {
         let message = panic
@@ -121,6 +121,11 @@ pub fn generate(spec_text: &str) -> Result<Generated, String> {
         format!("progenitor could not generate the types: {message}")
     })?
     .map_err(|e| format!("progenitor: {e}"))?;
+    let typified = typify_types::TypifyTypes::new(
+        generator.get_type_space(),
+        type_names.clone(),
+        open_names.iter().cloned().collect(),
+    );
     let generated: syn::File = syn::parse2(generated).map_err(|e| format!("progenitor's code does not parse: {e}"))?;
     let types = types_only(generated)?;
     let errors = error_codes::generate(&raw)?;
@@ -147,9 +152,10 @@ pub fn generate(spec_text: &str) -> Result<Generated, String> {
     docs::sanitize_items(builders::types_module(&mut file)?);
     let types = builders::types_module(&mut file)?;
     for name in &open_names {
+        let name = names::ident(name);
         types.push(syn::parse_quote!(pub use super::open::#name;));
     }
-    let ops = model::read_all(&raw, &ordered, builders::types_module(&mut file)?)?;
+    let ops = model::read_all(&raw, &ordered, &typified)?;
     // A part needs the types its operations name, and those of every schema they reach (a body's
     // whole schema, a part of an `allOf` typify merged), whatever names them in Rust.
     let mut named: Vec<(String, TokenStream)> = ops
@@ -157,10 +163,17 @@ pub fn generate(spec_text: &str) -> Result<Generated, String> {
         .map(|op| (op.part.clone(), gate::types_named_by(op)))
         .collect();
     for (part, schemas) in parts::schemas_by_part(&raw)? {
-        let idents = schemas.iter().map(|schema| names::type_ident(schema));
+        let idents = schemas
+            .iter()
+            .filter_map(|schema| typified.name_of(schema))
+            .map(names::ident);
         named.push((part, quote!(#(#idents)*)));
     }
-    gate::gate_types(&mut file, &named, &parts::shared_schemas(&raw))?;
+    let shared = parts::shared_schemas(&raw)
+        .iter()
+        .filter_map(|schema| typified.name_of(schema).map(str::to_string))
+        .collect();
+    gate::gate_types(&mut file, &named, &shared)?;
     let builders = builders::split_builders(&mut file)?;
     let operations = operations::generate(&ops)?;
     let requests = requests::generate(&ops)?;
@@ -182,6 +195,7 @@ pub fn generate(spec_text: &str) -> Result<Generated, String> {
             })
         ),
         operations: ops.len(),
+        model: model::describe(&ops),
     })
 }
 
@@ -195,6 +209,8 @@ pub struct Generated {
     pub builders: String,
     /// How many operations it holds.
     pub operations: usize,
+    /// The model every emitter rendered, as plain text ([`model::describe`]).
+    pub model: String,
 }
 
 /// The `types` module of progenitor's output; the rest (a client with no methods, its imports) is
@@ -216,6 +232,32 @@ mod tests {
             &format!("\n  schemas:\n{schemas}"),
             1,
         )
+    }
+
+    /// The model of our spec, as data: each operation's values with their Rust kinds and types, and
+    /// its answer. `POSTPRESS_BLESS=1` rewrites the expected text after a change that is meant.
+    #[test]
+    fn the_model_of_the_spec_is_as_expected() {
+        let model = super::generate(include_str!("../openapi.yaml"))
+            .expect("generates")
+            .model;
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../codegen/model_of_the_spec.txt");
+        if std::env::var_os("POSTPRESS_BLESS").is_some() {
+            std::fs::write(path, &model).expect("write the expected model");
+        }
+        let expected = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            model == expected,
+            "the model differs from codegen/model_of_the_spec.txt (POSTPRESS_BLESS=1 to accept):\n{}",
+            model
+                .lines()
+                .zip(expected.lines().chain(std::iter::repeat("")))
+                .filter(|(a, b)| a != b)
+                .take(10)
+                .map(|(a, b)| format!("- {b}\n+ {a}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
     }
 
     #[test]

@@ -18,7 +18,9 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use super::names;
-use super::normalize::{METHODS, is_binary, is_json_media, pointer_token, resolved};
+use super::normalize::{METHODS, is_binary, is_json_media, pointer_token};
+use super::spec::{resolve, resolved};
+use super::typify_types::TypifyTypes;
 
 /// Names a request's own methods take, which no parameter or field may take too.
 const RESERVED: &[&str] = &[
@@ -187,21 +189,6 @@ pub struct Page {
 
 fn text(node: &Value, field: &str) -> String {
     node.get(field).and_then(Value::as_str).unwrap_or("").trim().to_string()
-}
-
-/// A reference, followed to what it names (a parameter, a response, a body, a schema).
-pub fn resolve<'a>(raw: &'a Value, node: &'a Value) -> Result<&'a Value, String> {
-    let mut node = node;
-    for _ in 0..32 {
-        let Some(reference) = node.get("$ref").and_then(Value::as_str) else {
-            return Ok(node);
-        };
-        let pointer = reference
-            .strip_prefix('#')
-            .ok_or(format!("only local references are supported, not {reference}"))?;
-        node = raw.pointer(pointer).ok_or(format!("{reference} does not resolve"))?;
-    }
-    Err("references nested more than 32 deep".into())
 }
 
 fn component_name(node: &Value) -> Option<&str> {
@@ -418,68 +405,11 @@ fn parameters<'a>(raw: &'a Value, item: &'a Value, op: &'a Value) -> Result<Vec<
     Ok(out)
 }
 
-/// The struct typify generated for a component, from the generated `types` module.
-fn generated_struct<'t>(types: &'t [syn::Item], ty: &syn::Ident) -> Option<&'t syn::ItemStruct> {
-    types.iter().find_map(|item| match item {
-        syn::Item::Struct(s) if s.ident == *ty => Some(s),
-        _ => None,
-    })
-}
-
-/// Whether typify generated a type of this name.
-fn generated(types: &[syn::Item], ty: &syn::Ident) -> bool {
-    types.iter().any(|item| match item {
-        syn::Item::Struct(s) => s.ident == *ty,
-        syn::Item::Enum(e) => e.ident == *ty,
-        syn::Item::Type(t) => t.ident == *ty,
-        // A type made outside typify (an open enum, a tagged union), named here.
-        syn::Item::Use(u) => matches!(&u.tree, syn::UseTree::Path(p) if matches!(&*p.tree, syn::UseTree::Path(q) if matches!(&*q.tree, syn::UseTree::Name(n) if n.ident == *ty))),
-        _ => false,
-    })
-}
-
-/// The serde name of a field typify generated (its `rename`, or its identifier).
-fn wire_name(field: &syn::Field) -> Option<String> {
-    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let mut renamed = None;
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                let value: syn::LitStr = meta.value()?.parse()?;
-                renamed = Some(value.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
-            Ok(())
-        });
-        if renamed.is_some() {
-            return renamed;
-        }
-    }
-    field
-        .ident
-        .as_ref()
-        .map(|i| i.to_string().trim_start_matches("r#").to_string())
-}
-
-/// The type of one value (an item, for a list) of the field `name` of a generated struct:
-/// `Option`, `Vec` and `Box` taken off.
-fn field_type(types: &[syn::Item], record: &syn::ItemStruct, name: &str) -> Option<TokenStream> {
-    let field = record.fields.iter().find(|f| wire_name(f).as_deref() == Some(name))?;
-    let mut ty = &field.ty;
-    for wrapper in ["Option", "Vec", "Box"] {
-        if let Some(inner) = inner_of(ty, wrapper) {
-            ty = inner;
-        }
-    }
-    let _ = types;
-    Some(qualify(ty))
-}
-
 /// The operation's body: its fields (an object's), or the whole of it.
 fn read_body(
     raw: &Value,
     ordered: &openapiv3::OpenAPI,
-    types: &[syn::Item],
+    types: &TypifyTypes<'_>,
     id: &str,
     path: &str,
     method: &str,
@@ -518,16 +448,13 @@ fn read_body(
             return Err(format!("{id}: a multipart body must be an object with properties"));
         }
         let name = component.clone().ok_or(format!("{id}: the body has no type"))?;
-        let ty = names::type_ident(&name);
-        if !generated(types, &ty) {
-            return Err(format!("{id}: no generated type {ty} for the body schema {name}"));
-        }
+        let ty = types
+            .name_of(&name)
+            .map(names::ident)
+            .ok_or(format!("{id}: no generated type for the body schema {name}"))?;
         let shape = super::shapes::of(raw, node, false)?;
         return Ok((BodyShape::Whole { ty, required, shape }, component));
     }
-    let record = component
-        .as_deref()
-        .and_then(|name| generated_struct(types, &names::type_ident(name)));
     let required_fields: BTreeSet<&str> = required_names(schema).collect();
     let mut fields = Vec::new();
     for (name, property) in schema
@@ -536,7 +463,10 @@ fn read_body(
         .into_iter()
         .flatten()
     {
-        let typed = record.and_then(|r| field_type(types, r, name));
+        let typed = match component.as_deref() {
+            Some(component) => types.field(component, name)?.map(|field| field.ty),
+            None => None,
+        };
         let mut value = value(
             raw,
             name,
@@ -562,7 +492,12 @@ fn read_body(
 }
 
 /// The success statuses and what they answer (all alike), and the error statuses.
-fn read_answer(raw: &Value, types: &[syn::Item], id: &str, op: &Value) -> Result<(Vec<u16>, Vec<u16>, Answer), String> {
+fn read_answer(
+    raw: &Value,
+    types: &TypifyTypes<'_>,
+    id: &str,
+    op: &Value,
+) -> Result<(Vec<u16>, Vec<u16>, Answer), String> {
     let responses = op
         .get("responses")
         .and_then(Value::as_object)
@@ -621,10 +556,10 @@ fn read_answer(raw: &Value, types: &[syn::Item], id: &str, op: &Value) -> Result
     let (_, schema) = answer.ok_or(format!("{id}: no success response"))?;
     let answer = match schema {
         Some(schema) => {
-            let ty = names::type_ident(&schema);
-            if !generated(types, &ty) {
-                return Err(format!("{id}: no generated type {ty} for the answer schema {schema}"));
-            }
+            let ty = types
+                .name_of(&schema)
+                .map(names::ident)
+                .ok_or(format!("{id}: no generated type for the answer schema {schema}"))?;
             Answer::Json { schema, ty }
         }
         None => Answer::Download { media: media_type },
@@ -635,7 +570,7 @@ fn read_answer(raw: &Value, types: &[syn::Item], id: &str, op: &Value) -> Result
 fn read_op(
     raw: &Value,
     ordered: &openapiv3::OpenAPI,
-    types: &[syn::Item],
+    types: &TypifyTypes<'_>,
     path: &str,
     item: &Value,
     method: &str,
@@ -824,20 +759,16 @@ fn read_op(
     Ok(op_model)
 }
 
-/// Whether `op` follows the API's cursor convention, and its item type from the generated answer
-/// struct (read off the syntax tree, so typify's naming of an inline item type is its own).
-fn page_of(raw: &Value, op: &Op, types: &[syn::Item]) -> Result<Option<Page>, String> {
+/// Whether `op` follows the API's cursor convention, and its item type: that of the answer
+/// struct's `items`, asked of typify (whose naming of an inline item type is its own).
+fn page_of(raw: &Value, op: &Op, types: &TypifyTypes<'_>) -> Result<Option<Page>, String> {
     let Some(cursor) = op.query.iter().find(|q| q.name == "cursor") else {
         return Ok(None);
     };
     if cursor.required || cursor.list || !matches!(cursor.kind, Kind::Text) {
         return Ok(None);
     }
-    let Answer::Json {
-        schema,
-        ty: answer_ident,
-    } = &op.answer
-    else {
+    let Answer::Json { schema, .. } = &op.answer else {
         return Ok(None);
     };
     let answer = raw
@@ -856,37 +787,25 @@ fn page_of(raw: &Value, op: &Op, types: &[syn::Item]) -> Result<Option<Page>, St
         return Ok(None);
     }
     let id = &op.id;
-    let record = generated_struct(types, answer_ident)
-        .ok_or(format!("{id}: no generated struct {answer_ident} for the page"))?;
-    let field = record
-        .fields
-        .iter()
-        .find(|f| f.ident.as_ref().is_some_and(|i| i == "items"))
-        .ok_or(format!("{id}: {answer_ident} has no field items"))?;
-    let (ty, optional) = match inner_of(&field.ty, "Option") {
-        Some(inner) => (inner, true),
-        None => (&field.ty, false),
-    };
-    let item = inner_of(ty, "Vec").ok_or(format!("{id}: {answer_ident}.items is not a Vec"))?;
-    let item = qualify(item);
-    let items_expr = if optional {
+    let items = types
+        .field(schema, "items")?
+        .filter(|items| items.list)
+        .ok_or(format!("{id}: the type of {schema} has no list `items`"))?;
+    let item = items.ty;
+    let items_expr = if items.optional {
         quote!(page.items.unwrap_or_default())
     } else {
         quote!(page.items)
     };
-    let cursor_field = record
-        .fields
-        .iter()
-        .find(|f| f.ident.as_ref().is_some_and(|i| i == "cursor"))
-        .ok_or(format!("{id}: {answer_ident} has no field cursor"))?;
-    let is_value =
-        |ty: &syn::Type| matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Value"));
+    let cursor = types
+        .field(schema, "cursor")?
+        .ok_or(format!("{id}: the type of {schema} has no field cursor"))?;
     // A cursor of any JSON type ends the pages when it is not a string (`null`).
-    let cursor_expr = match inner_of(&cursor_field.ty, "Option") {
-        Some(inner) if is_value(inner) => quote!(page.cursor.as_ref().and_then(|cursor| cursor.as_str())),
-        Some(_) => quote!(page.cursor.as_ref().map(|cursor| cursor.as_str())),
-        None if is_value(&cursor_field.ty) => quote!(page.cursor.as_str()),
-        None => return Ok(None),
+    let cursor_expr = match (cursor.optional, cursor.any) {
+        (true, true) => quote!(page.cursor.as_ref().and_then(|cursor| cursor.as_str())),
+        (true, false) => quote!(page.cursor.as_ref().map(|cursor| cursor.as_str())),
+        (false, true) => quote!(page.cursor.as_str()),
+        (false, false) => return Ok(None),
     };
     Ok(Some(Page {
         item,
@@ -895,37 +814,9 @@ fn page_of(raw: &Value, op: &Op, types: &[syn::Item]) -> Result<Option<Page>, St
     }))
 }
 
-/// The generic argument of `Wrapper<T>` (by the path's last segment).
-fn inner_of<'t>(ty: &'t syn::Type, wrapper: &str) -> Option<&'t syn::Type> {
-    let syn::Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last()?;
-    if last.ident != wrapper {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        syn::GenericArgument::Type(inner) => Some(inner),
-        _ => None,
-    }
-}
-
-/// A type of the `types` module as seen from `requests` (a bare name is one of `types`).
-fn qualify(ty: &syn::Type) -> TokenStream {
-    match ty {
-        syn::Type::Path(path)
-            if path.qself.is_none() && path.path.segments.len() == 1 && path.path.leading_colon.is_none() =>
-        {
-            quote!(types::#path)
-        }
-        other => quote!(#other),
-    }
-}
-
-/// Every operation of the spec, sorted by path then method. `types` is the generated `types`
-/// module's items (the types of answers, bodies and their fields, as typify named them).
-pub fn read_all(raw: &Value, ordered: &openapiv3::OpenAPI, types: &[syn::Item]) -> Result<Vec<Op>, String> {
+/// Every operation of the spec, sorted by path then method. `types` are the types typify made
+/// (those of answers, bodies and their fields, asked of typify by their schemas' names).
+pub fn read_all(raw: &Value, ordered: &openapiv3::OpenAPI, types: &TypifyTypes<'_>) -> Result<Vec<Op>, String> {
     let paths = raw
         .get("paths")
         .and_then(Value::as_object)
@@ -955,4 +846,58 @@ pub fn read_all(raw: &Value, ordered: &openapiv3::OpenAPI, types: &[syn::Item]) 
         }
     }
     Ok(ops)
+}
+
+/// The model as plain text, one operation a block: what it takes (each value's place, name,
+/// Rust kind, whether it is required or a list) and what it answers. A test compares it with
+/// `codegen/model_of_the_spec.txt`: a type or a name the generator reads differently shows there
+/// as data, not as a compile error somewhere downstream.
+pub fn describe(ops: &[Op]) -> String {
+    use std::fmt::Write;
+    let kind = |value: &Value_| -> String {
+        let kind = match &value.kind {
+            Kind::Text => "text".to_string(),
+            Kind::Enum => "enum".to_string(),
+            Kind::Integer => "integer".to_string(),
+            Kind::Number => "number".to_string(),
+            Kind::Boolean => "boolean".to_string(),
+            Kind::Binary => "binary".to_string(),
+            Kind::Json => "json".to_string(),
+            Kind::Typed(ty) => ty.to_string().replace(' ', ""),
+        };
+        let list = if value.list { "list of " } else { "" };
+        let required = if value.required { "required" } else { "optional" };
+        format!("{} `{}`: {list}{kind}, {required}", value.name, value.ident)
+    };
+    let mut out = String::new();
+    for op in ops {
+        let _ = writeln!(out, "{} ({}): {} {}", op.id, op.part, op.method, op.path);
+        for (place, values) in [("path", &op.path_params), ("query", &op.query), ("header", &op.headers)] {
+            for value in values {
+                let _ = writeln!(out, "  {place} {}", kind(value));
+            }
+        }
+        match &op.body {
+            BodyShape::None => {}
+            BodyShape::Fields { multipart, fields } => {
+                let place = if *multipart { "form" } else { "body" };
+                for value in fields {
+                    let _ = writeln!(out, "  {place} {}", kind(value));
+                }
+            }
+            BodyShape::Whole { ty, required, .. } => {
+                let _ = writeln!(out, "  body: {ty}, {}", if *required { "required" } else { "optional" });
+            }
+        }
+        let answer = match &op.answer {
+            Answer::Json { ty, .. } => ty.to_string(),
+            Answer::Download { media } => format!("download {}", media.as_deref().unwrap_or("")),
+        };
+        let _ = writeln!(out, "  answers {answer} ({:?}); errors {:?}", op.success, op.errors);
+        if let Some(page) = &op.page {
+            let _ = writeln!(out, "  pages of {}", page.item.to_string().replace(' ', ""));
+        }
+        let _ = writeln!(out, "  {}", if op.idempotent { "idempotent" } else { "not idempotent" });
+    }
+    out
 }

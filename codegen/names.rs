@@ -1,6 +1,11 @@
-//! The one place names are made: types as typify names them (so a name made here finds the type
-//! typify generated), and the setters, variants and constants of the code generated here. Every
-//! name is a valid identifier, whatever the spec writes (`"1"`, `"+1"`, `"a b"`, a keyword).
+//! The names of what the generator makes itself: the component keys `normalize` gives the schemas
+//! it names, our own types (open enums, tagged unions, events) and their variants and constants,
+//! and the requests' setters. Every name is a valid identifier, whatever the spec writes (`"1"`,
+//! `"+1"`, `"a b"`, a keyword).
+//!
+//! The names typify gives are not made here: they are asked of typify (`typify_types`), so nothing
+//! depends on the rules below agreeing with typify's. They follow typify's all the same, so a type
+//! we make reads like one typify makes, and so the types keep the names they had.
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
@@ -13,8 +18,8 @@ const KEYWORDS: &[&str] = &[
     "while", "yield",
 ];
 
-/// typify's `sanitize`: the words of `text` in `case`, a leading character that cannot start an
-/// identifier prefixed with `x`, a keyword suffixed with `_`.
+/// The words of `text` in `case`, a leading character that cannot start an identifier prefixed
+/// with `x`, a keyword suffixed with `_` (typify's rule, see the module's documentation).
 fn sanitize(text: &str, case: fn(&str) -> String) -> String {
     let out = match text {
         "+1" => "plus1".to_string(),
@@ -40,7 +45,7 @@ fn sanitize(text: &str, case: fn(&str) -> String) -> String {
     }
 }
 
-/// The name typify gives a schema named `name` (a component, or `{operationId}-response`).
+/// A type's name for a schema named `name` (a component, or `{operationId}-response`).
 pub fn type_name(name: &str) -> String {
     sanitize(name, |s| s.to_upper_camel_case())
 }
@@ -141,7 +146,6 @@ mod tests {
         assert_eq!(type_name("get_message-response"), "GetMessageResponse");
         assert_eq!(type_name("Add a new education"), "AddANewEducation");
         assert_eq!(variant("1"), "X1");
-        // As typify writes them.
         assert_eq!(variant("+1"), "plus1");
         assert_eq!(variant("-1"), "minus1");
         assert_eq!(variant("*"), "X");

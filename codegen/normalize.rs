@@ -675,25 +675,6 @@ fn walk(schema: &mut Value, path: &mut Vec<String>, visit: &mut Visitor<'_>) -> 
     visit(schema, path)
 }
 
-/// The schema at a `$ref` into `components.schemas` (followed), or the schema itself.
-pub fn resolved<'a>(spec: &'a Value, schema: &'a Value) -> &'a Value {
-    let mut schema = schema;
-    for _ in 0..32 {
-        let Some(name) = schema
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix("#/components/schemas/"))
-        else {
-            break;
-        };
-        match spec.pointer(&format!("/components/schemas/{}", pointer_token(name))) {
-            Some(target) => schema = target,
-            None => break,
-        }
-    }
-    schema
-}
-
 /// A name as one token of a JSON pointer.
 pub fn pointer_token(name: &str) -> String {
     name.replace('~', "~0").replace('/', "~1")

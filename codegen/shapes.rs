@@ -8,7 +8,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use super::model::{bounds_of, constraints, count_field, required_names, resolve, values_field};
+use super::model::{bounds_of, constraints, count_field, required_names, values_field};
+use super::spec::resolve;
 
 /// `&Shape::...` (for a `const`, whose references are `'static`), or `None` when the schema
 /// constrains nothing below its top that a value's type does not already hold. `untyped`: the value is any JSON, so what a

@@ -20,6 +20,7 @@ pub fn load(spec_text: &str) -> Result<Spec, String> {
     let raw: Value = serde_saphyr::from_str_with_options(spec_text, yaml_1_2.clone())
         .map_err(|e| format!("{SPEC_PATH} is not valid YAML: {e}"))?;
     refuse_callback_refs(&raw)?;
+    check_references(&raw)?;
     let ordered = serde_saphyr::from_str_with_options(spec_text, yaml_1_2)
         .map_err(|e| format!("{SPEC_PATH} is not OpenAPI 3.0: {e}"))?;
     Ok(Spec { raw, ordered })
@@ -43,6 +44,66 @@ fn refuse_callback_refs(raw: &Value) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Fails on the first `$ref` that is not local or does not resolve, naming where it is: every
+/// later reading of the spec follows references with [`resolve`], and a reference that dangles
+/// is said here once, before anything is generated from it.
+fn check_references(raw: &Value) -> Result<(), String> {
+    fn visit(raw: &Value, node: &Value, place: &mut Vec<String>) -> Result<(), String> {
+        match node {
+            Value::Object(object) => {
+                if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
+                    let at = format!("#/{}", place.join("/"));
+                    let pointer = reference.strip_prefix('#').ok_or(format!(
+                        "{SPEC_PATH} at {at}: $ref {reference} is not local (only references into this file are read)"
+                    ))?;
+                    if raw.pointer(pointer).is_none() {
+                        return Err(format!("{SPEC_PATH} at {at}: $ref {reference} does not resolve"));
+                    }
+                }
+                for (key, child) in object {
+                    place.push(key.replace('~', "~0").replace('/', "~1"));
+                    visit(raw, child, place)?;
+                    place.pop();
+                }
+            }
+            Value::Array(items) => {
+                for (index, child) in items.iter().enumerate() {
+                    place.push(index.to_string());
+                    visit(raw, child, place)?;
+                    place.pop();
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+    visit(raw, raw, &mut Vec::new())
+}
+
+/// The one resolver: a reference (a schema's, a parameter's, a response's, a body's, a
+/// callback's) followed to what it names, through references to references. Fails on one that
+/// is not local, does not resolve, or goes round (32 deep).
+pub fn resolve<'a>(raw: &'a Value, node: &'a Value) -> Result<&'a Value, String> {
+    let mut node = node;
+    for _ in 0..32 {
+        let Some(reference) = node.get("$ref").and_then(Value::as_str) else {
+            return Ok(node);
+        };
+        let pointer = reference
+            .strip_prefix('#')
+            .ok_or(format!("only local references are supported, not {reference}"))?;
+        node = raw.pointer(pointer).ok_or(format!("{reference} does not resolve"))?;
+    }
+    Err("references nested more than 32 deep".into())
+}
+
+/// [`resolve`] for a schema, where a reference that does not resolve cannot be: [`load`] refused
+/// the spec's, and the rewrites of `normalize` write only references to what they add. One that
+/// dangles all the same is the generator's error, and stops it.
+pub fn resolved<'a>(raw: &'a Value, schema: &'a Value) -> &'a Value {
+    resolve(raw, schema).unwrap_or_else(|e| panic!("the generator wrote a reference that does not resolve: {e}"))
 }
 
 /// A schema's `description`, trimmed (empty when it has none).
@@ -90,5 +151,25 @@ pub fn body_property_order(ordered: &openapiv3::OpenAPI, path: &str, method: &st
             ..
         })) => object.properties.keys().cloned().collect(),
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_reference_that_dangles_is_refused_naming_where_it_is() {
+        let spec = include_str!("../openapi.yaml").replacen(
+            "$ref: '#/components/schemas/Chat'",
+            "$ref: '#/components/schemas/Chta'",
+            1,
+        );
+        assert_ne!(spec, include_str!("../openapi.yaml"), "the spec names Chat");
+        let error = super::load(&spec).err().expect("refused");
+        assert!(
+            error.contains("#/components/schemas/Chta") && error.contains(" at #/"),
+            "{error}"
+        );
+        let raw = serde_json::json!({"a": {"$ref": "#/b"}, "b": {"$ref": "#/a"}});
+        assert!(super::resolve(&raw, &raw["a"]).unwrap_err().contains("32 deep"));
     }
 }

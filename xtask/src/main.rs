@@ -43,7 +43,7 @@ fn workspace_root() -> Result<PathBuf, String> {
     Err(format!("no workspace Cargo.toml at or above {}", start.display()))
 }
 
-const USAGE: &str = "usage: cargo xtask gen [--check] | cargo xtask bench [--smoke] | cargo xtask pagination [--smoke] | cargo xtask build-cost | cargo xtask op-cost [real-api] | cargo xtask grow real-api|fixture | cargo xtask spec-diff | cargo xtask release-spec | cargo xtask soak [--smoke] [--sends N] [--concurrency C] [--seed S]";
+const USAGE: &str = "usage: cargo xtask gen [--check] | cargo xtask model | cargo xtask bench [--smoke] | cargo xtask pagination [--smoke] | cargo xtask build-cost | cargo xtask op-cost [real-api] | cargo xtask grow real-api|fixture | cargo xtask spec-diff | cargo xtask release-spec | cargo xtask soak [--smoke] [--sends N] [--concurrency C] [--seed S]";
 
 mod artefacts;
 mod bench;
@@ -59,6 +59,12 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["gen"] => workspace_root().and_then(|root| artefacts::run(&root, false)),
         ["gen", "--check"] => workspace_root().and_then(|root| artefacts::run(&root, true)),
+        // What the generator read of each operation, as data (codegen/model_of_the_spec.txt).
+        ["model"] => workspace_root().and_then(|root| {
+            let spec = std::fs::read_to_string(root.join(codegen::SPEC_PATH)).map_err(|e| e.to_string())?;
+            print!("{}", codegen::generate(&spec)?.model);
+            Ok(())
+        }),
         ["bench"] => workspace_root().and_then(|root| bench::run(&root, false)),
         ["bench", "--smoke"] => workspace_root().and_then(|root| bench::run(&root, true)),
         ["pagination"] => workspace_root().and_then(|root| bench::pagination(&root, false)),

@@ -1,0 +1,236 @@
+//! What typify made of the spec's schemas, asked through typify's own API instead of predicted or
+//! read back off the code it writes: the Rust name of each component's type, and the Rust type of
+//! each field of a struct, found by the field's name on the wire.
+//!
+//! typify names a component by its key and a struct's field by its property's name, each through
+//! rules of its own (a case, a prefix for what cannot start an identifier, a suffix for a keyword).
+//! Rather than copy those rules, each name is asked of a scratch [`TypeSpace`] given a probe with
+//! just that name: a component key as a one-value enum's definition, a struct's property names as
+//! the properties of one object (each told apart by its description, which typify keeps beside the
+//! name it makes). The answers then find the types in the [`TypeSpace`] that generated the code, by
+//! their names and type ids. Two keys or two properties that typify would give one name are found
+//! here, and said, before any code is written.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use serde_json::{Value, json};
+use typify::{Type, TypeDetails, TypeId, TypeSpace};
+
+use super::normalize::pointer_token;
+
+/// A field's Rust type, unwrapped: what one value of it is, and what holds it.
+#[derive(Clone, Debug)]
+pub struct FieldType {
+    /// One value's type (an item's, for a list), as code naming it (`types::Message`,
+    /// `::std::string::String`, `::serde_json::Value`).
+    pub ty: TokenStream,
+    /// Whether the field is an `Option`.
+    pub optional: bool,
+    /// Whether the value is a `Vec` of `ty`.
+    pub list: bool,
+    /// Whether `ty` is any JSON value (`serde_json::Value`).
+    pub any: bool,
+}
+
+/// The component schemas' types, as typify named and made them.
+pub struct TypifyTypes<'a> {
+    space: &'a TypeSpace,
+    /// typify's types by the names it gave them.
+    by_name: BTreeMap<String, Type<'a>>,
+    /// Each component key's Rust type name.
+    names: BTreeMap<String, String>,
+    /// The names of the types made outside typify (replacements), re-exported in `types`.
+    own: BTreeSet<String>,
+}
+
+/// The Rust type name typify gives each of `keys` as a component (a definition) of the spec,
+/// asked of typify. Fails when two keys would be given one name.
+pub fn component_names<'k>(keys: impl IntoIterator<Item = &'k String>) -> Result<BTreeMap<String, String>, String> {
+    let keys: Vec<&String> = keys.into_iter().collect();
+    let probe: schemars::schema::Schema =
+        serde_json::from_value(json!({"type": "string", "enum": ["x"]})).map_err(|e| e.to_string())?;
+    let mut scratch = TypeSpace::default();
+    scratch
+        .add_ref_types(keys.iter().map(|key| (key.as_str(), probe.clone())))
+        .map_err(|e| format!("typify cannot name the components: {e}"))?;
+    let mut names = BTreeMap::new();
+    let mut named: BTreeMap<String, &String> = BTreeMap::new();
+    for key in keys {
+        let reference = format!("#/components/schemas/{}", pointer_token(key));
+        let id = scratch
+            .add_type(&schemars::schema::SchemaObject::new_ref(reference).into())
+            .map_err(|e| format!("typify cannot name component {key}: {e}"))?;
+        let name = scratch.get_type(&id).map_err(|e| e.to_string())?.name();
+        if let Some(other) = named.insert(name.clone(), key) {
+            return Err(format!(
+                "components {other} and {key} would both be the Rust type {name}: rename one"
+            ));
+        }
+        names.insert(key.clone(), name);
+    }
+    Ok(names)
+}
+
+/// The Rust field name typify gives each of `properties` (wire names) of one object, asked of
+/// typify. Fails, naming `context`, when two properties would be given one name.
+pub fn field_names<'p>(
+    context: &str,
+    properties: impl IntoIterator<Item = &'p String>,
+) -> Result<BTreeMap<String, String>, String> {
+    let properties: serde_json::Map<String, Value> = properties
+        .into_iter()
+        .map(|wire| (wire.clone(), json!({ "description": wire })))
+        .collect();
+    if properties.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let probe: schemars::schema::Schema =
+        serde_json::from_value(json!({"type": "object", "properties": properties})).map_err(|e| e.to_string())?;
+    let mut scratch = TypeSpace::default();
+    scratch
+        .add_ref_types([("Probe", probe)])
+        .map_err(|e| format!("{context}: typify cannot name its properties: {e}"))?;
+    let id = scratch
+        .add_type(&schemars::schema::SchemaObject::new_ref("#/components/schemas/Probe".into()).into())
+        .map_err(|e| e.to_string())?;
+    let probe = scratch.get_type(&id).map_err(|e| e.to_string())?;
+    let TypeDetails::Struct(probe) = probe.details() else {
+        return Err(format!("{context}: typify made no struct of its properties"));
+    };
+    let mut names = BTreeMap::new();
+    let mut wires: BTreeMap<String, String> = BTreeMap::new();
+    for property in probe.properties_info() {
+        let wire = property
+            .description
+            .ok_or(format!("{context}: typify dropped a property's description"))?
+            .to_string();
+        if let Some(other) = wires.insert(property.name.to_string(), wire.clone()) {
+            return Err(format!(
+                "{context}: properties {other:?} and {wire:?} would both be the Rust field {}",
+                property.name
+            ));
+        }
+        names.insert(wire, property.name.to_string());
+    }
+    Ok(names)
+}
+
+impl<'a> TypifyTypes<'a> {
+    /// The types of `space`, where each component key of `names` (see [`component_names`]) finds
+    /// its type; `own` names the types made outside typify (replacements).
+    pub fn new(space: &'a TypeSpace, names: BTreeMap<String, String>, own: BTreeSet<String>) -> Self {
+        let by_name = space.iter_types().map(|ty| (ty.name(), ty)).collect();
+        TypifyTypes {
+            space,
+            by_name,
+            names,
+            own,
+        }
+    }
+
+    /// The Rust name of component `key`'s type, if one was generated.
+    pub fn name_of(&self, key: &str) -> Option<&str> {
+        let name = self.names.get(key)?;
+        (self.by_name.contains_key(name) || self.own.contains(name)).then_some(name.as_str())
+    }
+
+    /// The type of field `wire` of component `key`'s struct, if it is a struct with that field.
+    pub fn field(&self, key: &str, wire: &str) -> Result<Option<FieldType>, String> {
+        let Some(record) = self.names.get(key).and_then(|name| self.by_name.get(name)) else {
+            return Ok(None);
+        };
+        let TypeDetails::Struct(record) = record.details() else {
+            return Ok(None);
+        };
+        let rust = field_names(key, [&wire.to_string()])?;
+        let Some(rust) = rust.get(wire) else { return Ok(None) };
+        match record.properties_info().find(|p| p.name == rust) {
+            Some(property) => self.unwrap(&property.type_id).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The type `id` names, with `Option`, `Box` and `Vec` taken off (and said).
+    fn unwrap(&self, id: &TypeId) -> Result<FieldType, String> {
+        let mut optional = false;
+        let mut list = false;
+        let mut id = id.clone();
+        loop {
+            let ty = self.space.get_type(&id).map_err(|e| e.to_string())?;
+            match ty.details() {
+                TypeDetails::Option(inner) if !optional && !list => {
+                    optional = true;
+                    id = inner;
+                }
+                TypeDetails::Vec(inner) if !list => {
+                    list = true;
+                    id = inner;
+                }
+                TypeDetails::Box(inner) => id = inner,
+                details => {
+                    return Ok(FieldType {
+                        any: matches!(details, TypeDetails::Builtin("::serde_json::Value")),
+                        ty: ty.ident(),
+                        optional,
+                        list,
+                    });
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_typify_s_and_collisions_are_said() {
+        let keys = ["get_message-response", "Account", "self"].map(String::from);
+        let names = component_names(&keys).unwrap();
+        assert_eq!(names["get_message-response"], "GetMessageResponse");
+        assert_eq!(names["Account"], "Account");
+        assert_eq!(names["self"], "Self_");
+        let error = component_names(&["a-b".to_string(), "a_b".to_string()]).unwrap_err();
+        assert!(error.contains("a-b") && error.contains("a_b"), "{error}");
+
+        let fields = field_names("Thing", &["type".to_string(), "accountId".to_string(), "1".to_string()]).unwrap();
+        assert_eq!(fields["type"], "type_");
+        assert_eq!(fields["accountId"], "account_id");
+        assert_eq!(fields["1"], "x1");
+        let error = field_names("Thing", &["a-b".to_string(), "a_b".to_string()]).unwrap_err();
+        assert!(error.contains("Thing") && error.contains("a_b"), "{error}");
+    }
+
+    #[test]
+    fn a_field_s_type_is_read_from_the_type_space() {
+        let schemas = serde_json::json!({
+            "Page": {"type": "object", "required": ["items"], "properties": {
+                "items": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}},
+                "cursor": {"type": "string", "nullable": true},
+                "any-thing": {}
+            }},
+            "Item": {"type": "object", "properties": {"id": {"type": "string"}}}
+        });
+        let mut space = TypeSpace::default();
+        let defs = schemas.as_object().unwrap().iter().map(|(key, schema)| {
+            let schema: schemars::schema::Schema = serde_json::from_value(schema.clone()).unwrap();
+            (key.clone(), schema)
+        });
+        space.add_ref_types(defs).unwrap();
+        let names = component_names(schemas.as_object().unwrap().keys()).unwrap();
+        let types = TypifyTypes::new(&space, names, BTreeSet::new());
+        assert_eq!(types.name_of("Page"), Some("Page"));
+        assert_eq!(types.name_of("Missing"), None);
+        let items = types.field("Page", "items").unwrap().unwrap();
+        assert!(items.list && !items.optional && !items.any);
+        assert_eq!(items.ty.to_string(), "Item");
+        let cursor = types.field("Page", "cursor").unwrap().unwrap();
+        assert!(cursor.optional && !cursor.list);
+        let any = types.field("Page", "any-thing").unwrap().unwrap();
+        assert!(any.optional && any.any);
+        assert!(types.field("Page", "absent").unwrap().is_none());
+        assert!(types.field("Item", "id").unwrap().is_some());
+    }
+}
