@@ -19,11 +19,13 @@
 //! - [`events`]: the webhook events, one per callback of the spec (`webhooks::Event`);
 //! - [`spec_info`]: the default server URL and a fingerprint of the spec;
 //! - [`patches`]: syntax-tree edits for what progenitor cannot be told to do;
-//! - [`builders`]: builders for the types (for users' tests), and `#[non_exhaustive]` structs;
+//! - [`type_additions`]: `#[non_exhaustive]` structs, `AsRef<str>` on string newtypes, and the
+//!   types' builders (for users' tests) moved to a file of their own;
 //! - [`docs`]: every doc comment made safe for rustdoc (the spec's Markdown is a web page's);
-//! - [`names`]: the one place names are made.
+//! - [`typify_types`]: what typify made (each component's type name, each field's type), asked
+//!   through typify's API, never read back off the code it writes;
+//! - [`names`]: the names of what the generator makes itself.
 
-mod builders;
 mod docs;
 mod dynamic;
 mod error_codes;
@@ -42,6 +44,7 @@ mod shapes;
 pub mod spec;
 mod spec_info;
 mod tagged_union;
+mod type_additions;
 mod typify_types;
 
 use proc_macro2::TokenStream;
@@ -67,7 +70,8 @@ pub fn generate(spec_text: &str) -> Result<Generated, String> {
     normalize::normalize(&mut raw)?;
     parts::parts(&raw)?;
     parts::drop_unreached_schemas(&mut raw);
-    let mut progenitor_view: openapiv3::OpenAPI = serde_json::from_value(raw.clone())
+    let (typify_view, renamed) = typify_types::typify_view(&raw)?;
+    let mut progenitor_view: openapiv3::OpenAPI = serde_json::from_value(typify_view)
         .map_err(|e| format!("{SPEC_PATH} is not OpenAPI 3.0 once its schemas are rewritten: {e}"))?;
     // progenitor makes the types; the requests are ours (see `requests`), so it sees no paths.
     progenitor_view.paths.paths.clear();
@@ -125,6 +129,7 @@ pub fn generate(spec_text: &str) -> Result<Generated, String> {
         generator.get_type_space(),
         type_names.clone(),
         open_names.iter().cloned().collect(),
+        &renamed,
     );
     let generated: syn::File = syn::parse2(generated).map_err(|e| format!("progenitor's code does not parse: {e}"))?;
     let types = types_only(generated)?;
@@ -145,12 +150,13 @@ pub fn generate(spec_text: &str) -> Result<Generated, String> {
     };
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     patches::apply(&mut file)?;
-    builders::non_exhaustive(&mut file)?;
-    builders::string_newtypes_as_str(&mut file)?;
-    patches::string_impls(builders::types_module(&mut file)?);
-    patches::unit_enum_impls(builders::types_module(&mut file)?);
-    docs::sanitize_items(builders::types_module(&mut file)?);
-    let types = builders::types_module(&mut file)?;
+    patches::renamed_fields(type_additions::types_module(&mut file)?, &renamed.wires)?;
+    type_additions::non_exhaustive(&mut file)?;
+    type_additions::string_newtypes_as_str(&mut file)?;
+    patches::string_impls(type_additions::types_module(&mut file)?);
+    patches::unit_enum_impls(type_additions::types_module(&mut file)?);
+    docs::sanitize_items(type_additions::types_module(&mut file)?);
+    let types = type_additions::types_module(&mut file)?;
     for name in &open_names {
         let name = names::ident(name);
         types.push(syn::parse_quote!(pub use super::open::#name;));
@@ -174,7 +180,7 @@ pub fn generate(spec_text: &str) -> Result<Generated, String> {
         .filter_map(|schema| typified.name_of(schema).map(str::to_string))
         .collect();
     gate::gate_types(&mut file, &named, &shared)?;
-    let builders = builders::split_builders(&mut file)?;
+    let builders = type_additions::split_builders(&mut file)?;
     let operations = operations::generate(&ops)?;
     let requests = requests::generate(&ops)?;
     let events = events::generate(&callbacks);

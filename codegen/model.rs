@@ -72,7 +72,7 @@ impl Kind {
 
 /// A path or query parameter, or a top-level body field.
 #[derive(Debug)]
-pub struct Value_ {
+pub struct Input {
     pub name: String,
     pub ident: syn::Ident,
     pub kind: Kind,
@@ -95,7 +95,7 @@ pub enum BodyShape {
     /// An object with properties: one setter per field.
     Fields {
         multipart: bool,
-        fields: Vec<Value_>,
+        fields: Vec<Input>,
     },
     /// Any other JSON body: one `.body(value)` setter taking the generated type.
     Whole {
@@ -125,11 +125,11 @@ pub struct Op {
     pub path: String,
     pub summary: String,
     pub description: String,
-    pub path_params: Vec<Value_>,
-    pub query: Vec<Value_>,
+    pub path_params: Vec<Input>,
+    pub query: Vec<Input>,
     /// Header parameters (but those OpenAPI says to ignore: `Accept`, `Content-Type`,
     /// `Authorization`, and the API key's header, which the client sends).
-    pub headers: Vec<Value_>,
+    pub headers: Vec<Input>,
     pub body: BodyShape,
     /// The component the body is, for the operation table (and the JSON Schema of the body).
     pub body_schema: Option<String>,
@@ -155,7 +155,7 @@ pub struct Op {
 
 impl Op {
     /// The fields of the body, when it has fields.
-    pub fn body_fields(&self) -> &[Value_] {
+    pub fn body_fields(&self) -> &[Input] {
         match &self.body {
             BodyShape::Fields { fields, .. } => fields,
             _ => &[],
@@ -169,7 +169,7 @@ impl Op {
     /// The values of its row of the operation table, in that order: the path parameters, the
     /// query parameters, the headers, then the body's fields (a whole body is one more row,
     /// after these). A request stores each value by its index here.
-    pub fn table_fields(&self) -> Vec<&Value_> {
+    pub fn table_fields(&self) -> Vec<&Input> {
         self.path_params
             .iter()
             .chain(&self.query)
@@ -344,7 +344,7 @@ fn value(
     required: bool,
     doc: String,
     field_type: Option<TokenStream>,
-) -> Result<Value_, String> {
+) -> Result<Input, String> {
     let schema = resolved(raw, node);
     let (item_node, list) = match list_item(raw, node) {
         Some(item) => (item, true),
@@ -377,7 +377,7 @@ fn value(
     } else {
         doc
     };
-    Ok(Value_ {
+    Ok(Input {
         name: name.to_string(),
         ident: names::member(name),
         constraints: constraints(&[rule, counts].concat()).unwrap_or(quote!(crate::operations::Constraints::NONE)),
@@ -712,7 +712,7 @@ fn read_op(
     };
 
     let mut names_seen = BTreeSet::new();
-    let body_fields: &[Value_] = match &body {
+    let body_fields: &[Input] = match &body {
         BodyShape::Fields { fields, .. } => fields,
         _ => &[],
     };
@@ -854,7 +854,7 @@ pub fn read_all(raw: &Value, ordered: &openapiv3::OpenAPI, types: &TypifyTypes<'
 /// as data, not as a compile error somewhere downstream.
 pub fn describe(ops: &[Op]) -> String {
     use std::fmt::Write;
-    let kind = |value: &Value_| -> String {
+    let kind = |value: &Input| -> String {
         let kind = match &value.kind {
             Kind::Text => "text".to_string(),
             Kind::Enum => "enum".to_string(),

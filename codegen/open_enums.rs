@@ -2,7 +2,9 @@
 //! too), generated *open*: a value this SDK does not know decodes instead of failing the whole
 //! answer (string enums get `Unknown(String)`, integer enums are newtypes with constants).
 //! progenitor's enums are closed, so these replace them (`with_replacement` in `mod.rs`); an
-//! enum without the marker stays closed, as typify makes it.
+//! enum without the marker stays closed, as typify makes it, but for a string enum whose values
+//! typify would name alike (`a` and `A`), which typify cannot make: that one is made here, closed,
+//! its variants named apart.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -19,10 +21,14 @@ pub fn generate(schemas: &serde_json::Map<String, Value>) -> Result<Vec<(String,
         let Some(values) = schema.get("enum").and_then(Value::as_array) else {
             continue;
         };
-        if schema.get("x-open-enum") != Some(&Value::Bool(true)) {
+        if !super::normalize::generated_here(schema)? {
             continue;
         }
         let values: Vec<Value> = values.iter().filter(|v| !v.is_null()).cloned().collect();
+        if schema.get("x-open-enum") != Some(&Value::Bool(true)) {
+            out.push((name.clone(), closed_string_enum(name, schema, &values)?));
+            continue;
+        }
         let tokens = match schema.get("type").and_then(Value::as_str) {
             Some("string") => open_string_enum(name, schema, &values)?,
             Some("integer" | "number") => open_integer_enum(name, schema, &values)?,
@@ -82,6 +88,33 @@ fn open_string_enum(name: &str, schema: &Value, values: &[Value]) -> Result<Toke
             }
         }
         crate::type_impls::open_str_enum!(#ident, #name);
+    })
+}
+
+/// A closed string enum whose values typify would name alike (`a` and `A`): what typify makes of
+/// an enum, with variants named apart (`A`, `A2`) and each value kept exact by `serde(rename)`.
+fn closed_string_enum(name: &str, schema: &Value, values: &[Value]) -> Result<TokenStream, String> {
+    let ident = names::type_ident(name);
+    let doc = super::docs::rustdoc(&doc_of(schema));
+    let wires: Vec<String> = values
+        .iter()
+        .map(|value| {
+            value
+                .as_str()
+                .map(str::to_string)
+                .ok_or(format!("{name}: non-string enum value {value}"))
+        })
+        .collect::<Result<_, _>>()?;
+    let variants = names::variants(&wires);
+    Ok(quote! {
+        #[doc = #doc]
+        #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+        #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+        pub enum #ident {
+            #( #[serde(rename = #wires)] #variants, )*
+        }
+        crate::type_impls::unit_enum!(#ident { #( #variants => #wires ),* });
+        crate::type_impls::impls!(#ident: try_from_str, try_from_string);
     })
 }
 

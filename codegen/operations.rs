@@ -6,12 +6,12 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::model::{Answer, BodyShape, Kind, Op, Value_};
+use super::model::{Answer, BodyShape, Input, Kind, Op};
 use super::names;
 
 /// One row of `Field`.
-fn field_row(value: &Value_, location: TokenStream, positional: bool) -> TokenStream {
-    let Value_ {
+fn field_row(value: &Input, location: TokenStream, positional: bool) -> TokenStream {
+    let Input {
         name,
         list,
         required,
@@ -370,7 +370,7 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
                 /// The path parameters, in the path's order.
                 pub path_parameters: &'static [Parameter],
                 /// Whether repeating the operation has the effect of doing it once: its method is
-                /// GET, HEAD, PUT or DELETE, or it carries `x-idempotent: true` (and not
+                /// GET, HEAD, PUT, DELETE or OPTIONS, or it carries `x-idempotent: true` (and not
                 /// `x-idempotent: false`). The retry rule in [`crate::retry`] reads this.
                 pub idempotent: bool,
                 /// What the request takes: the path parameters (in the path's order), the query
@@ -409,8 +409,9 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
                 /// The media type of the success answer as the spec states it (`None`: an answer
                 /// with no content).
                 pub answer_media_type: ::std::option::Option<&'static str>,
-                /// The body is one value (the field `body`), not an object of fields.
-                pub(crate) whole_body: bool,
+                /// The body is one value (its field named `body`), not an object of fields (one of
+                /// which may be named `body` too).
+                pub whole_body: bool,
             }
             /// Every operation of the spec this build compiles (the parts enabled), sorted by path.
             pub const OPERATIONS: &[Operation] = &[#( #[cfg(feature = #parts)] #rows ),*];

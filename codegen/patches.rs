@@ -14,9 +14,33 @@ pub fn apply(file: &mut syn::File) -> Result<(), String> {
     Ok(())
 }
 
+/// Gives each field typify was given under another key ([`super::typify_types::Renamed`], keys
+/// no schema of the spec uses) its wire name back, as `serde(rename)`: typify can only name
+/// fields after their properties, and two properties it names alike would be one field twice.
+pub fn renamed_fields(
+    types: &mut [syn::Item],
+    wires: &std::collections::BTreeMap<String, String>,
+) -> Result<(), String> {
+    let mut found = std::collections::BTreeSet::new();
+    for item in types.iter_mut() {
+        let syn::Item::Struct(record) = item else { continue };
+        for field in record.fields.iter_mut() {
+            let Some(ident) = &field.ident else { continue };
+            if let Some(wire) = wires.get(&ident.to_string()) {
+                field.attrs.push(syn::parse_quote!(#[serde(rename = #wire)]));
+                found.insert(ident.to_string());
+            }
+        }
+    }
+    match wires.keys().find(|key| !found.contains(*key)) {
+        Some(missing) => Err(format!("patches::renamed_fields: no generated field {missing}")),
+        None => Ok(()),
+    }
+}
+
 /// The impls typify writes out in full for every string type (its `TryFrom`s, which only call
 /// `parse`, a newtype's `Deref`, `From` and `Deserialize`), and the `AsRef<str>` of
-/// [`super::builders::string_newtypes_as_str`], each replaced by its part of one
+/// [`super::type_additions::string_newtypes_as_str`], each replaced by its part of one
 /// `crate::type_impls::impls!` line per type (`src/type_impls.rs` writes them the same way). An
 /// impl is replaced only when it is, token for token, the one the macro writes: one typify wrote
 /// otherwise stays as it is.

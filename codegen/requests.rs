@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::model::{Answer, BodyShape, Kind, Op, Value_};
+use super::model::{Answer, BodyShape, Input, Kind, Op};
 use super::names;
 
 /// A setter's parameter type and the `Stored` value it becomes.
@@ -45,7 +45,7 @@ fn setter_input(kind: &Kind) -> (TokenStream, TokenStream) {
 }
 
 /// The setter of `value`, the field at `index` of the operation's row.
-fn setter(op: &Op, value: &Value_, index: usize) -> TokenStream {
+fn setter(op: &Op, value: &Input, index: usize) -> TokenStream {
     let ident = &value.ident;
     let (input, stored) = setter_input(&value.kind);
     let place = if op.query.iter().any(|q| q.name == value.name) {

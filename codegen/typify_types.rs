@@ -40,6 +40,8 @@ pub struct TypifyTypes<'a> {
     by_name: BTreeMap<String, Type<'a>>,
     /// Each component key's Rust type name.
     names: BTreeMap<String, String>,
+    /// The properties typify was given under other keys ([`rename_fields_named_alike`]).
+    renamed: &'a Renamed,
     /// The names of the types made outside typify (replacements), re-exported in `types`.
     own: BTreeSet<String>,
 }
@@ -116,15 +118,160 @@ pub fn field_names<'p>(
     Ok(names)
 }
 
+/// Whether typify names the values of a string enum apart: the names it gives them, each asked
+/// alone, all differ. typify fails on an enum whose values it names alike (values that differ
+/// only in case or punctuation, `a-b` and `A_B`); such an enum is generated here instead
+/// (`open_enums`), its variants named apart by `names::variants`.
+pub fn names_values_apart(values: &[&str]) -> Result<bool, String> {
+    let mut seen = BTreeSet::new();
+    for value in values {
+        let probe: schemars::schema::Schema =
+            serde_json::from_value(json!({"type": "string", "enum": [value]})).map_err(|e| e.to_string())?;
+        let mut scratch = TypeSpace::default();
+        scratch
+            .add_ref_types([("Probe", probe)])
+            .map_err(|e| format!("typify cannot name the enum value {value:?}: {e}"))?;
+        let id = scratch
+            .add_type(&schemars::schema::SchemaObject::new_ref("#/components/schemas/Probe".into()).into())
+            .map_err(|e| e.to_string())?;
+        let ty = scratch.get_type(&id).map_err(|e| e.to_string())?;
+        let TypeDetails::Enum(probe) = ty.details() else {
+            return Err(format!("typify made no enum of the value {value:?}"));
+        };
+        let Some(variant) = probe.variants_info().next() else {
+            return Err(format!("typify made no variant of the value {value:?}"));
+        };
+        if !seen.insert(variant.name.to_string()) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// What typify reads (never the spec the other generators read): the spec, with each property
+/// typify would name like another of its object renamed ([`rename_fields_named_alike`]), and each
+/// `anyOf` left after `normalize` (branches that may both match: several shapes of one resource,
+/// result kinds that overlap) given as a `oneOf`. typify makes an `anyOf` a struct of optional
+/// flattened branches, which refuses documents the union allows; a `oneOf` is its untagged enum,
+/// which takes the first branch that matches (`normalize` put the narrowest first), so decodes
+/// every document the `anyOf` allows. Which branch a document decodes as is the enum's business;
+/// what is accepted is the spec's.
+pub fn typify_view(raw: &Value) -> Result<(Value, Renamed), String> {
+    let mut view = raw.clone();
+    let renamed = rename_fields_named_alike(&mut view)?;
+    super::normalize::for_each_schema(&mut view, &mut |schema, _| {
+        if let Some(object) = schema.as_object_mut()
+            && !object.contains_key("oneOf")
+            && let Some(branches) = object.remove("anyOf")
+        {
+            object.insert("oneOf".into(), branches);
+        }
+        Ok(())
+    })?;
+    Ok((view, renamed))
+}
+
+/// The properties renamed for typify: each component's (its key, then the property's wire name,
+/// then the key typify was given), and every renamed key's wire name.
+#[derive(Debug, Default)]
+pub struct Renamed {
+    by_component: BTreeMap<String, BTreeMap<String, String>>,
+    /// Each key given to typify, and the property's name on the wire.
+    pub wires: BTreeMap<String, String>,
+}
+
+/// Properties of one object that typify would give one field name (`a-b` and `a_b`, which would
+/// not compile) are renamed in `spec` (the view typify reads, never the spec the other generators
+/// read): each but the first gets a key no schema of the spec uses, which typify keeps as its field
+/// name (`a_b_2`); the generated field then gets its wire name back (`patches::renamed_fields`).
+fn rename_fields_named_alike(spec: &mut Value) -> Result<Renamed, String> {
+    let mut used = BTreeSet::new();
+    super::normalize::for_each_schema(spec, &mut |schema, _| {
+        used.extend(
+            schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(k, _)| k.clone()),
+        );
+        Ok(())
+    })?;
+    let mut renamed = Renamed::default();
+    super::normalize::for_each_schema(spec, &mut |schema, path| {
+        let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+            return Ok(());
+        };
+        let context = path.join("/");
+        let mut by_name: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for wire in properties.keys() {
+            let name = field_names(&context, [wire])?.remove(wire).unwrap_or_default();
+            by_name.entry(name).or_default().push(wire.clone());
+        }
+        let mut taken: BTreeSet<String> = by_name.keys().cloned().collect();
+        let mut renames: Vec<(String, String)> = Vec::new();
+        for (name, wires) in &by_name {
+            // The wire name typify keeps as it is keeps its field; else the first.
+            let keep = wires.iter().position(|w| w == name).unwrap_or(0);
+            for (_, wire) in wires.iter().enumerate().filter(|(i, _)| *i != keep) {
+                let mut n = 2;
+                let key = loop {
+                    let candidate = format!("{name}_{n}");
+                    let kept = field_names(&context, [&candidate])?.get(&candidate) == Some(&candidate);
+                    if kept && !used.contains(&candidate) && !taken.contains(&candidate) {
+                        break candidate;
+                    }
+                    n += 1;
+                };
+                taken.insert(key.clone());
+                used.insert(key.clone());
+                renames.push((wire.clone(), key));
+            }
+        }
+        for (wire, key) in renames {
+            if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut)
+                && let Some(value) = properties.remove(&wire)
+            {
+                properties.insert(key.clone(), value);
+            }
+            for entry in schema
+                .get_mut("required")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+                .filter(|r| r.as_str() == Some(wire.as_str()))
+            {
+                *entry = Value::from(key.clone());
+            }
+            if let [_, _, component] = path {
+                renamed
+                    .by_component
+                    .entry(component.clone())
+                    .or_default()
+                    .insert(wire.clone(), key.clone());
+            }
+            renamed.wires.insert(key, wire);
+        }
+        Ok(())
+    })?;
+    Ok(renamed)
+}
+
 impl<'a> TypifyTypes<'a> {
     /// The types of `space`, where each component key of `names` (see [`component_names`]) finds
     /// its type; `own` names the types made outside typify (replacements).
-    pub fn new(space: &'a TypeSpace, names: BTreeMap<String, String>, own: BTreeSet<String>) -> Self {
+    pub fn new(
+        space: &'a TypeSpace,
+        names: BTreeMap<String, String>,
+        own: BTreeSet<String>,
+        renamed: &'a Renamed,
+    ) -> Self {
         let by_name = space.iter_types().map(|ty| (ty.name(), ty)).collect();
         TypifyTypes {
             space,
             by_name,
             names,
+            renamed,
             own,
         }
     }
@@ -143,8 +290,13 @@ impl<'a> TypifyTypes<'a> {
         let TypeDetails::Struct(record) = record.details() else {
             return Ok(None);
         };
-        let rust = field_names(key, [&wire.to_string()])?;
-        let Some(rust) = rust.get(wire) else { return Ok(None) };
+        // A property renamed for typify has the key it was given as its field's name.
+        let given = match self.renamed.by_component.get(key).and_then(|r| r.get(wire)) {
+            Some(given) => given.clone(),
+            None => wire.to_string(),
+        };
+        let rust = field_names(key, [&given])?;
+        let Some(rust) = rust.get(&given) else { return Ok(None) };
         match record.properties_info().find(|p| p.name == rust) {
             Some(property) => self.unwrap(&property.type_id).map(Some),
             None => Ok(None),
@@ -204,6 +356,13 @@ mod tests {
     }
 
     #[test]
+    fn enum_values_typify_names_alike_are_found() {
+        assert!(names_values_apart(&["json", "form", "+1", "-1"]).unwrap());
+        assert!(!names_values_apart(&["a", "A"]).unwrap());
+        assert!(!names_values_apart(&["a-b", "a_b"]).unwrap());
+    }
+
+    #[test]
     fn a_field_s_type_is_read_from_the_type_space() {
         let schemas = serde_json::json!({
             "Page": {"type": "object", "required": ["items"], "properties": {
@@ -220,7 +379,8 @@ mod tests {
         });
         space.add_ref_types(defs).unwrap();
         let names = component_names(schemas.as_object().unwrap().keys()).unwrap();
-        let types = TypifyTypes::new(&space, names, BTreeSet::new());
+        let renamed = Renamed::default();
+        let types = TypifyTypes::new(&space, names, BTreeSet::new(), &renamed);
         assert_eq!(types.name_of("Page"), Some("Page"));
         assert_eq!(types.name_of("Missing"), None);
         let items = types.field("Page", "items").unwrap().unwrap();

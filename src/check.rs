@@ -1,12 +1,12 @@
 //! The spec's constraints on a parameter or a body field, checked before anything is sent. The
-//! generated request types hold one [`Rule`] per constrained value (written out from the spec by
+//! generated request types hold one [`Constraints`] per constrained value (written out from the spec by
 //! `codegen/model.rs`) and call the checks here when they are awaited; a violation is an
 //! [`Error::InvalidInput`] naming the value, whose outcome is `NotApplied`.
 
 use crate::error::Error;
 
 /// What the spec allows for one value (the operation table's type).
-pub(crate) use crate::operations::Constraints as Rule;
+pub(crate) use crate::operations::Constraints;
 
 fn refuse(name: &str, problem: impl std::fmt::Display) -> Error {
     Error::invalid_input(format!("{name} {problem}"))
@@ -31,7 +31,7 @@ pub(crate) fn all<const N: usize>(checks: [Result<(), Error>; N]) -> Result<(), 
 }
 
 /// A path parameter: never empty or a dot segment (no URL can carry those), and the spec's rule.
-pub(crate) fn path(name: &str, value: &str, rule: &Rule) -> Result<(), Error> {
+pub(crate) fn path(name: &str, value: &str, rule: &Constraints) -> Result<(), Error> {
     if let Some(problem) = crate::path::check_id(value) {
         return Err(refuse(name, problem));
     }
@@ -39,7 +39,7 @@ pub(crate) fn path(name: &str, value: &str, rule: &Rule) -> Result<(), Error> {
 }
 
 /// A string value: length in characters (as JSON Schema counts), pattern, enum.
-pub(crate) fn text(name: &str, value: &str, rule: &Rule) -> Result<(), Error> {
+pub(crate) fn text(name: &str, value: &str, rule: &Constraints) -> Result<(), Error> {
     if rule.min_length.is_some() || rule.max_length.is_some() {
         let length = value.chars().count() as u64;
         if let Some(min) = rule.min_length.filter(|min| length < *min) {
@@ -66,7 +66,7 @@ pub(crate) fn text(name: &str, value: &str, rule: &Rule) -> Result<(), Error> {
     one_of(name, value, rule)
 }
 
-fn one_of(name: &str, wire: &str, rule: &Rule) -> Result<(), Error> {
+fn one_of(name: &str, wire: &str, rule: &Constraints) -> Result<(), Error> {
     if rule.values.is_empty() || rule.values.contains(&wire) {
         Ok(())
     } else {
@@ -78,7 +78,7 @@ fn one_of(name: &str, wire: &str, rule: &Rule) -> Result<(), Error> {
 }
 
 /// A number or an integer: bounds and enum.
-pub(crate) fn number(name: &str, value: f64, rule: &Rule) -> Result<(), Error> {
+pub(crate) fn number(name: &str, value: f64, rule: &Constraints) -> Result<(), Error> {
     if let Some(min) = rule.minimum {
         let below = if rule.exclusive_minimum {
             value <= min
@@ -112,8 +112,8 @@ pub(crate) fn number(name: &str, value: f64, rule: &Rule) -> Result<(), Error> {
 }
 
 /// An integer: bounds as for [`number`], and the enum compared as the integer's own text.
-pub(crate) fn integer(name: &str, value: i64, rule: &Rule) -> Result<(), Error> {
-    number(name, value as f64, &Rule { values: &[], ..*rule })?;
+pub(crate) fn integer(name: &str, value: i64, rule: &Constraints) -> Result<(), Error> {
+    number(name, value as f64, &Constraints { values: &[], ..*rule })?;
     if rule.values.is_empty() {
         return Ok(());
     }
@@ -121,7 +121,7 @@ pub(crate) fn integer(name: &str, value: i64, rule: &Rule) -> Result<(), Error> 
 }
 
 /// A list's length (each item is checked with the item's own rule by the caller).
-pub(crate) fn items(name: &str, len: usize, rule: &Rule) -> Result<(), Error> {
+pub(crate) fn items(name: &str, len: usize, rule: &Constraints) -> Result<(), Error> {
     let len = len as u64;
     if let Some(min) = rule.min_items.filter(|min| len < *min) {
         return Err(refuse(
@@ -145,57 +145,57 @@ mod tests {
 
     #[test]
     fn lengths_patterns_and_enums() {
-        let rule = Rule {
+        let rule = Constraints {
             min_length: Some(2),
             max_length: Some(4),
             pattern: Some("^acc_[0-9]*$"),
-            ..Rule::NONE
+            ..Constraints::NONE
         };
         assert!(text("account_id", "acc_", &rule).is_ok());
         assert!(message(text("account_id", "a", &rule)).contains("account_id is shorter than 2"));
         assert!(message(text("account_id", "acc_12", &rule)).contains("longer than 4"));
         assert!(message(text("account_id", "abcd", &rule)).contains("does not match the pattern"));
         // Characters, not bytes.
-        let emoji = Rule {
+        let emoji = Constraints {
             max_length: Some(1),
-            ..Rule::NONE
+            ..Constraints::NONE
         };
         assert!(text("reaction", "👍", &emoji).is_ok());
-        let values = Rule {
+        let values = Constraints {
             values: &["LINKEDIN", "WHATSAPP"],
-            ..Rule::NONE
+            ..Constraints::NONE
         };
         assert!(text("account_type", "LINKEDIN", &values).is_ok());
         assert!(message(text("account_type", "FAX", &values)).contains("\"FAX\" is not one of LINKEDIN, WHATSAPP"));
-        let broken = Rule {
+        let broken = Constraints {
             pattern: Some("("),
-            ..Rule::NONE
+            ..Constraints::NONE
         };
         assert!(message(text("x", "y", &broken)).contains("is invalid"));
     }
 
     #[test]
     fn ranges_exclusive_bounds_and_integer_enums() {
-        let rule = Rule {
+        let rule = Constraints {
             minimum: Some(1.0),
             maximum: Some(100.0),
-            ..Rule::NONE
+            ..Constraints::NONE
         };
         assert!(integer("limit", 1, &rule).is_ok());
         assert!(integer("limit", 100, &rule).is_ok());
         assert!(message(integer("limit", 0, &rule)).contains("limit is 0, it must be at least 1"));
         assert!(message(integer("limit", 101, &rule)).contains("at most 100"));
         assert!(integer("limit", i64::MIN, &rule).is_err());
-        let exclusive = Rule {
+        let exclusive = Constraints {
             minimum: Some(0.0),
             exclusive_minimum: true,
-            ..Rule::NONE
+            ..Constraints::NONE
         };
         assert!(message(number("ratio", 0.0, &exclusive)).contains("more than 0"));
         assert!(number("ratio", 0.5, &exclusive).is_ok());
-        let flags = Rule {
+        let flags = Constraints {
             values: &["0", "1"],
-            ..Rule::NONE
+            ..Constraints::NONE
         };
         assert!(integer("flag", 1, &flags).is_ok());
         assert!(message(integer("flag", 2, &flags)).contains("is not one of 0, 1"));
@@ -203,13 +203,13 @@ mod tests {
 
     #[test]
     fn paths_and_lists() {
-        assert!(message(path("chat_id", "", &Rule::NONE)).contains("chat_id is empty"));
-        assert!(message(path("chat_id", "..", &Rule::NONE)).contains("dot segment"));
-        assert!(path("chat_id", "chat_1", &Rule::NONE).is_ok());
-        let rule = Rule {
+        assert!(message(path("chat_id", "", &Constraints::NONE)).contains("chat_id is empty"));
+        assert!(message(path("chat_id", "..", &Constraints::NONE)).contains("dot segment"));
+        assert!(path("chat_id", "chat_1", &Constraints::NONE).is_ok());
+        let rule = Constraints {
             min_items: Some(1),
             max_items: Some(2),
-            ..Rule::NONE
+            ..Constraints::NONE
         };
         assert!(message(items("labels", 0, &rule)).contains("at least 1"));
         assert!(message(items("labels", 3, &rule)).contains("at most 2"));

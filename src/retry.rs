@@ -55,7 +55,7 @@ pub(crate) enum Idempotency {
 }
 
 /// Whether `operation` can be repeated without doing it twice: the spec's word, see
-/// [`Operation::idempotent`](crate::operations::Operation::idempotent) (GET, HEAD, PUT and DELETE,
+/// [`Operation::idempotent`](crate::operations::Operation::idempotent) (GET, HEAD, PUT, DELETE and OPTIONS,
 /// and the operations marked `x-idempotent: true`: setting a reaction, which replaces the previous
 /// one, and the chat actions; not sending or forwarding).
 pub fn is_idempotent(operation: OperationId) -> bool {

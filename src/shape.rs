@@ -11,11 +11,11 @@
 //! would add 46 crates to every user's build that the SDK does not already pull in (counted with
 //! `cargo tree`: a second regex engine, num, parking_lot, ...), and would read the spec's schemas
 //! at run time. This walks a tree written at build time, with the regex engine the SDK already uses
-//! for patterns (`regress`), and allocates nothing before the first violation but the value's JSON.
+//! for patterns (`regress`); what it allocates is the value's JSON and the name of each place it checks.
 
 use std::fmt;
 
-use crate::check::{self, Rule};
+use crate::check::{self, Constraints};
 use crate::error::Error;
 
 /// What the spec requires of one JSON value. `null` is accepted anywhere: whether a field may be
@@ -25,11 +25,11 @@ pub(crate) enum Shape {
     /// Any value (a schema with nothing to check).
     Any,
     /// A string, with its rule.
-    Text(Rule),
+    Text(Constraints),
     /// A number, with its rule.
-    Number(Rule),
+    Number(Constraints),
     /// An integer, with its rule.
-    Integer(Rule),
+    Integer(Constraints),
     /// A boolean (told apart from the other branches of a union).
     Boolean,
     /// An object: the properties that are constrained, the required ones, and the shape of every
@@ -40,7 +40,7 @@ pub(crate) enum Shape {
         others: Option<&'static Shape>,
     },
     /// A list: each item's shape, and `minItems` / `maxItems`.
-    List { items: &'static Shape, rule: Rule },
+    List { items: &'static Shape, rule: Constraints },
     /// `anyOf` / `oneOf`: matches when a branch does (that only one matches is the types' business).
     OneOf(&'static [Shape]),
     /// `allOf`: matches when every part does.
@@ -209,15 +209,15 @@ mod tests {
 
     use super::*;
 
-    const WEEKS: Rule = Rule {
+    const WEEKS: Constraints = Constraints {
         minimum: Some(1.0),
         maximum: Some(4.0),
-        ..Rule::NONE
+        ..Constraints::NONE
     };
-    const DAYS: Rule = Rule {
+    const DAYS: Constraints = Constraints {
         minimum: Some(3.0),
         maximum: Some(28.0),
-        ..Rule::NONE
+        ..Constraints::NONE
     };
     const SCHEDULE_WEEKS: Shape = Shape::Object {
         properties: &[("weeks", Shape::Number(WEEKS))],
@@ -257,20 +257,20 @@ mod tests {
             properties: &[(
                 "labels",
                 Shape::List {
-                    items: &Shape::Text(Rule {
+                    items: &Shape::Text(Constraints {
                         max_length: Some(3),
-                        ..Rule::NONE
+                        ..Constraints::NONE
                     }),
-                    rule: Rule {
+                    rule: Constraints {
                         max_items: Some(2),
-                        ..Rule::NONE
+                        ..Constraints::NONE
                     },
                 },
             )],
             required: &[],
-            others: Some(&Shape::Integer(Rule {
+            others: Some(&Shape::Integer(Constraints {
                 minimum: Some(0.0),
-                ..Rule::NONE
+                ..Constraints::NONE
             })),
         };
         assert!(check_json("x", &json!({"labels": ["a", "b"], "n": 3, "m": 2.0}), &LABELS).is_ok());
@@ -293,9 +293,9 @@ mod tests {
     fn a_branch_is_told_apart_by_its_type() {
         static FLAG_OR_CODE: Shape = Shape::OneOf(&[
             Shape::Boolean,
-            Shape::Text(Rule {
+            Shape::Text(Constraints {
                 max_length: Some(2),
-                ..Rule::NONE
+                ..Constraints::NONE
             }),
         ]);
         assert!(check_json("f", &json!(true), &FLAG_OR_CODE).is_ok());

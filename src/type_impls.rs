@@ -5,7 +5,7 @@
 //! `open_int_enum!`, written by `codegen/open_enums.rs`).
 
 /// The impls a generated string type has, by name: `impls!(ChatId: deref_string, into_string)`.
-/// Each part is what typify writes for such a type (or, `as_str`, what `codegen/builders.rs` adds),
+/// Each part is what typify writes for such a type (or, `as_str`, what `codegen/type_additions.rs` adds),
 /// with the same signature and body.
 macro_rules! impls {
     ($ty:ident: $($part:ident),* $(,)?) => {

@@ -659,9 +659,8 @@ async fn a_download_accepts_its_media_type_and_json_for_errors() {
     );
 }
 
-/// Every JSON operation on the wire, over real HTTP on loopback: method, path, headers and body of
-/// the request the (private) generated client sends for `Client`, and the decoding of success
-/// bodies and error envelopes.
+/// The JSON operations on the wire, over real HTTP on loopback: method, path, headers and body of
+/// the request a `Client` method sends, and the decoding of success bodies and error envelopes.
 mod wire {
     use postpress::{ChatAction, Client, Error, types};
     use serde_json::{Value, json};

@@ -657,6 +657,8 @@ fn the_fixture_merges_into_the_spec() {
         "create_group",
         "list_group_members",
         "delete_message",
+        "get_workspace_profile",
+        "add_workspace_note",
     ] {
         assert!(grown.contains(&format!("operationId: {id}")), "{id}");
     }

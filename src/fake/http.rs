@@ -593,15 +593,10 @@ async fn arguments(
     } else if has_body {
         let body = read_json(request).await.map_err(|problem| (400, problem))?;
         json_types(spec, &body)?;
+        // A body of fields gives its fields by name (one may be named `body`); any other body is
+        // the argument `body`.
         match body {
-            Value::Object(fields)
-                if !spec
-                    .fields
-                    .iter()
-                    .any(|f| f.name == "body" && f.location == Location::Body) =>
-            {
-                arguments.extend(fields)
-            }
+            Value::Object(fields) if !spec.whole_body => arguments.extend(fields),
             whole => {
                 arguments.insert("body".into(), whole);
             }

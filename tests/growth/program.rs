@@ -82,8 +82,31 @@ fn answer(seen: &Seen, log: &[Seen]) -> (u16, &'static str, String) {
             200,
             serde_json::json!({"object": "MemberList", "items": [{"object": "Member", "id": "att_1"}]}),
         ),
+        ("GET", "/workspaces/acc_1/profile") => json(200, profile_json()),
+        ("POST", "/workspaces/acc_1/notes") => json(201, serde_json::json!({"object": "NoteCreated", "note_id": "note_1"})),
         _ => json(404, serde_json::json!({"type": "errors/resource_not_found", "status": 404, "title": "Not Found"})),
     }
+}
+
+/// A profile with every name a generator predicting typify's would get wrong: an inline enum
+/// named as a component is, two titles alike over two shapes, values that differ only in case,
+/// properties that differ only in punctuation, and a list of shapes that may both match.
+fn profile_json() -> serde_json::Value {
+    serde_json::json!({
+        "object": "Profile",
+        "id": "prof_1",
+        "kind": "SHARED",
+        "default_kind": "team",
+        "owner": {"name": "Ann"},
+        "reviewer": {"email": "bob@example.com", "score": 3},
+        "status": "ACTIVE",
+        "first-name": "Ann",
+        "first_name": "Annie",
+        "links": [
+            {"object": "Link", "url": "https://example.com", "label": "home"},
+            {"object": "Link", "phone": "+15550100"}
+        ]
+    })
 }
 
 /// The size of the account picture the server answers.
@@ -378,6 +401,25 @@ async fn main() {
     assert_eq!(payload.member_id, "m_7");
     assert_eq!(event.name(), "member_joined");
     assert_eq!(event.dedupe_key(), "member_joined:group_1:m_7");
+
+    // Names typify gives alike, made apart before it saw them: each value decodes where it was
+    // on the wire and goes back there (a field or a type merged with another would lose one).
+    let profile = client.get_workspace_profile("acc_1").await.unwrap();
+    assert_eq!(profile.first_name_2.as_deref(), Some("Ann"), "`first-name`, renamed for typify");
+    assert_eq!(profile.first_name.as_deref(), Some("Annie"));
+    assert_eq!(serde_json::to_value(&profile).unwrap(), profile_json());
+    let statuses = ["active", "ACTIVE", "Active"].map(|wire| {
+        let status: postpress::types::ProfileStatus = serde_json::from_value(serde_json::json!(wire)).unwrap();
+        (status.to_string(), serde_json::to_value(status).unwrap())
+    });
+    for (wire, (shown, sent)) in ["active", "ACTIVE", "Active"].iter().zip(statuses) {
+        assert_eq!((shown.as_str(), sent), (*wire, serde_json::json!(wire)));
+    }
+    // A body field named `body` is a field like any other.
+    let note = client.add_workspace_note("acc_1").body("call back").subject("follow-up").await.unwrap();
+    assert_eq!(note.note_id, "note_1");
+    let sent: serde_json::Value = serde_json::from_slice(&requests(&log, "/workspaces/acc_1/notes")[0].body).unwrap();
+    assert_eq!(sent, serde_json::json!({"body": "call back", "subject": "follow-up"}));
 
     println!("growth program: every rule held");
 }

@@ -181,8 +181,11 @@ async fn every_operation_is_a_tool_with_a_valid_schema_that_runs() {
                 *value = if field.list { json!(["photo.png"]) } else { json!("photo.png") };
             }
         }
-        // A body that is not an object with fields (a `oneOf`) is given flat, beside the parameters.
-        if let Some(Value::Object(body)) = arguments.remove("body") {
+        // A body that is not an object with fields (a `oneOf`) is given flat, beside the parameters
+        // (a body of fields may have one named `body`, which is a field like the others).
+        if op.whole_body
+            && let Some(Value::Object(body)) = arguments.remove("body")
+        {
             arguments.extend(body);
         }
         let input = Value::Object(arguments.clone());
