@@ -251,7 +251,10 @@ fn fixed_of(spec: &Value, schema: &Value, at: &str) -> Result<Vec<(String, Value
 
 /// `pub mod events`: the `Event` enum (re-exported as `postpress::webhooks::Event`) and the table
 /// the hand-written receiver (`src/webhooks.rs`) tells payloads apart with.
-pub fn generate(callbacks: &[Callback]) -> TokenStream {
+pub fn generate(
+    callbacks: &[Callback],
+    type_names: &std::collections::BTreeMap<String, String>,
+) -> Result<TokenStream, String> {
     let variants: Vec<syn::Ident> = callbacks
         .iter()
         .map(|c| names::ident(&names::type_name(&c.name)))
@@ -263,7 +266,10 @@ pub fn generate(callbacks: &[Callback]) -> TokenStream {
             quote!(#[cfg(feature = #part)])
         })
         .collect();
-    let payloads: Vec<syn::Ident> = callbacks.iter().map(|c| names::type_ident(&c.payload)).collect();
+    let payloads: Vec<syn::Ident> = callbacks
+        .iter()
+        .map(|c| super::typify_types::ident_of(type_names, &c.payload))
+        .collect::<Result<_, _>>()?;
     let wire: Vec<&str> = callbacks.iter().map(|c| c.name.as_str()).collect();
     let docs: Vec<String> = callbacks
         .iter()
@@ -294,7 +300,7 @@ pub fn generate(callbacks: &[Callback]) -> TokenStream {
             },
         }
     });
-    quote! {
+    Ok(quote! {
         /// The events the API delivers to webhooks: one variant per callback of the spec (behind the
         /// feature of the part whose operation declares it), and `Unknown` for any other payload.
         pub mod events {
@@ -353,7 +359,7 @@ pub fn generate(callbacks: &[Callback]) -> TokenStream {
             /// What tells each callback's payload apart, for the receiver.
             pub(crate) static CALLBACKS: &[crate::webhooks::Callback] = &[#(#rows)*];
         }
-    }
+    })
 }
 
 #[cfg(test)]
@@ -424,7 +430,8 @@ mod tests {
         assert_eq!(created.doc, "Created.");
         assert_eq!(found[2].required, ["Status"]);
         assert!(found[2].dedupe.is_empty());
-        let code = generate(&found).to_string();
+        let names = found.iter().map(|c| (c.payload.clone(), c.payload.clone())).collect();
+        let code = generate(&found, &names).unwrap().to_string();
         assert!(code.contains("Created (super :: types :: Base)"), "{code}");
         assert!(code.contains("# [cfg (feature = \"hooks\")]"), "{code}");
     }

@@ -96,7 +96,7 @@ pub fn generate(spec_text: &str) -> Result<Generated, String> {
     let mut open_types = TokenStream::new();
     // The types made outside typify, named in `types` too (an answer or a body may be one).
     let mut open_names = Vec::new();
-    for (name, tokens) in open_enums::generate(schemas)? {
+    for (name, tokens) in open_enums::generate(schemas, &type_names)? {
         open_types.extend(tokens);
         let rust = typify_name(&name)?;
         let impls = [progenitor_impl::TypeImpl::Display, progenitor_impl::TypeImpl::FromStr];
@@ -104,7 +104,7 @@ pub fn generate(spec_text: &str) -> Result<Generated, String> {
         open_names.push(rust);
     }
     for union in tagged_union::find(schemas)? {
-        open_types.extend(tagged_union::generate(&union));
+        open_types.extend(tagged_union::generate(&union, &type_names)?);
         let rust = typify_name(&union.name)?;
         settings.with_replacement(&rust, format!("crate::generated::open::{rust}"), std::iter::empty());
         open_names.push(rust);
@@ -183,7 +183,7 @@ pub fn generate(spec_text: &str) -> Result<Generated, String> {
     let builders = type_additions::split_builders(&mut file)?;
     let operations = operations::generate(&ops)?;
     let requests = requests::generate(&ops)?;
-    let events = events::generate(&callbacks);
+    let events = events::generate(&callbacks, &type_names)?;
     let more: syn::File = syn::parse2(quote! { #operations #requests #events })
         .map_err(|e| format!("the generated operations do not parse: {e}"))?;
     file.items.extend(more.items);

@@ -133,6 +133,8 @@ pub struct Op {
     pub body: BodyShape,
     /// The component the body is, for the operation table (and the JSON Schema of the body).
     pub body_schema: Option<String>,
+    /// The Rust type of that component, as typify named it.
+    pub body_type: Option<syn::Ident>,
     pub positional: Vec<String>,
     /// The documented success statuses, ascending: the first is the one a fake answers.
     pub success: Vec<u16>,
@@ -672,6 +674,14 @@ fn read_op(
     }
 
     let (body, body_schema) = read_body(raw, ordered, types, &id, path, method, op)?;
+    let body_type = match &body_schema {
+        Some(schema) => {
+            Some(names::ident(types.name_of(schema).ok_or(format!(
+                "{id}: no generated type for the body schema {schema}"
+            ))?))
+        }
+        None => None,
+    };
 
     let positional: Vec<String> = op
         .get("x-positional")
@@ -739,6 +749,7 @@ fn read_op(
         headers,
         body,
         body_schema,
+        body_type,
         positional,
         success,
         errors,

@@ -15,7 +15,10 @@ use super::spec::doc_of;
 
 /// The open enum for every `enum` schema of `components.schemas` marked `x-open-enum: true`:
 /// (schema name, code). (A marked enum written in place was made a component by `normalize`.)
-pub fn generate(schemas: &serde_json::Map<String, Value>) -> Result<Vec<(String, TokenStream)>, String> {
+pub fn generate(
+    schemas: &serde_json::Map<String, Value>,
+    type_names: &std::collections::BTreeMap<String, String>,
+) -> Result<Vec<(String, TokenStream)>, String> {
     let mut out = Vec::new();
     for (name, schema) in schemas {
         let Some(values) = schema.get("enum").and_then(Value::as_array) else {
@@ -26,12 +29,17 @@ pub fn generate(schemas: &serde_json::Map<String, Value>) -> Result<Vec<(String,
         }
         let values: Vec<Value> = values.iter().filter(|v| !v.is_null()).cloned().collect();
         if schema.get("x-open-enum") != Some(&Value::Bool(true)) {
-            out.push((name.clone(), closed_string_enum(name, schema, &values)?));
+            let ident = super::typify_types::ident_of(type_names, name)?;
+            out.push((name.clone(), closed_string_enum(&ident, name, schema, &values)?));
             continue;
         }
         let tokens = match schema.get("type").and_then(Value::as_str) {
-            Some("string") => open_string_enum(name, schema, &values)?,
-            Some("integer" | "number") => open_integer_enum(name, schema, &values)?,
+            Some("string") => {
+                open_string_enum(&super::typify_types::ident_of(type_names, name)?, name, schema, &values)?
+            }
+            Some("integer" | "number") => {
+                open_integer_enum(&super::typify_types::ident_of(type_names, name)?, name, schema, &values)?
+            }
             other => {
                 return Err(format!(
                     "open enum schema {name} has type {other:?}: only strings and integers can be open"
@@ -44,8 +52,7 @@ pub fn generate(schemas: &serde_json::Map<String, Value>) -> Result<Vec<(String,
 }
 
 /// A string enum that keeps values it does not know: `Unknown(String)` instead of a decode error.
-fn open_string_enum(name: &str, schema: &Value, values: &[Value]) -> Result<TokenStream, String> {
-    let ident = names::type_ident(name);
+fn open_string_enum(ident: &syn::Ident, name: &str, schema: &Value, values: &[Value]) -> Result<TokenStream, String> {
     let doc = format!(
         "{}\n\nOpen: a value this SDK does not know decodes as `Unknown`.",
         super::docs::rustdoc(&doc_of(schema))
@@ -93,8 +100,7 @@ fn open_string_enum(name: &str, schema: &Value, values: &[Value]) -> Result<Toke
 
 /// A closed string enum whose values typify would name alike (`a` and `A`): what typify makes of
 /// an enum, with variants named apart (`A`, `A2`) and each value kept exact by `serde(rename)`.
-fn closed_string_enum(name: &str, schema: &Value, values: &[Value]) -> Result<TokenStream, String> {
-    let ident = names::type_ident(name);
+fn closed_string_enum(ident: &syn::Ident, name: &str, schema: &Value, values: &[Value]) -> Result<TokenStream, String> {
     let doc = super::docs::rustdoc(&doc_of(schema));
     let wires: Vec<String> = values
         .iter()
@@ -120,8 +126,7 @@ fn closed_string_enum(name: &str, schema: &Value, values: &[Value]) -> Result<To
 
 /// An integer enum that keeps values it does not know: a newtype with one constant per documented
 /// value (named by `x-enum-varnames` when the spec gives names).
-fn open_integer_enum(name: &str, schema: &Value, values: &[Value]) -> Result<TokenStream, String> {
-    let ident = names::type_ident(name);
+fn open_integer_enum(ident: &syn::Ident, name: &str, schema: &Value, values: &[Value]) -> Result<TokenStream, String> {
     let given = schema.get("x-enum-varnames").and_then(Value::as_array);
     let mut const_names = Vec::new();
     let mut numbers = Vec::new();

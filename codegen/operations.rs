@@ -7,7 +7,6 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::model::{Answer, BodyShape, Input, Kind, Op};
-use super::names;
 
 /// One row of `Field`.
 fn field_row(value: &Input, location: TokenStream, positional: bool) -> TokenStream {
@@ -153,7 +152,7 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
                 (String::new(), true, media)
             }
         };
-        bodies.push(op.body_schema.as_deref().map(names::type_ident));
+        bodies.push(op.body_type.clone());
         variants.push(variant.clone());
         ids.push(id.clone());
         parts.push(part.clone());

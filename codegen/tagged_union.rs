@@ -70,8 +70,11 @@ pub fn find(schemas: &serde_json::Map<String, Value>) -> Result<Vec<TaggedUnion>
 }
 
 /// The union as an enum told apart by its tag, with `Unknown` keeping any tag the spec does not list.
-pub fn generate(union: &TaggedUnion) -> TokenStream {
-    let ident = names::type_ident(&union.name);
+pub fn generate(
+    union: &TaggedUnion,
+    type_names: &std::collections::BTreeMap<String, String>,
+) -> Result<TokenStream, String> {
+    let ident = super::typify_types::ident_of(type_names, &union.name)?;
     let name = &union.name;
     let schema = quote!(crate::type_impls::open_str_enum!(@schema #ident, #name););
     let tag = &union.tag;
@@ -81,10 +84,14 @@ pub fn generate(union: &TaggedUnion) -> TokenStream {
     );
     let wires: Vec<_> = union.variants.iter().map(|(wire, _)| wire.clone()).collect();
     let variants = names::variants(&wires);
-    let types: Vec<_> = union.variants.iter().map(|(_, ty)| names::type_ident(ty)).collect();
+    let types: Vec<syn::Ident> = union
+        .variants
+        .iter()
+        .map(|(_, ty)| super::typify_types::ident_of(type_names, ty))
+        .collect::<Result<_, _>>()?;
     let variant_docs = wires.iter().map(|w| format!("`{tag}: {w}`"));
     let missing_tag = format!("{} without a string `{tag}`", union.name);
-    quote! {
+    Ok(quote! {
         #[doc = #doc]
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
@@ -135,5 +142,5 @@ pub fn generate(union: &TaggedUnion) -> TokenStream {
             }
         }
         #schema
-    }
+    })
 }

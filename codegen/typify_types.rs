@@ -74,6 +74,26 @@ pub fn component_names<'k>(keys: impl IntoIterator<Item = &'k String>) -> Result
     Ok(names)
 }
 
+/// The identifier of component `key`'s type, from [`component_names`]'s answers.
+pub fn ident_of(names: &BTreeMap<String, String>, key: &str) -> Result<syn::Ident, String> {
+    names
+        .get(key)
+        .map(|name| super::names::ident(name))
+        .ok_or(format!("no component {key} to name a type after"))
+}
+
+/// A scratch [`TypeSpace`] holding `schema` as the one definition `Probe`, and its type's id: what
+/// typify makes of a schema, to be asked.
+fn probe(schema: Value) -> Result<(TypeSpace, TypeId), String> {
+    let schema: schemars::schema::Schema = serde_json::from_value(schema).map_err(|e| e.to_string())?;
+    let mut scratch = TypeSpace::default();
+    scratch.add_ref_types([("Probe", schema)]).map_err(|e| e.to_string())?;
+    let id = scratch
+        .add_type(&schemars::schema::SchemaObject::new_ref("#/components/schemas/Probe".into()).into())
+        .map_err(|e| e.to_string())?;
+    Ok((scratch, id))
+}
+
 /// The Rust field name typify gives each of `properties` (wire names) of one object, asked of
 /// typify. Fails, naming `context`, when two properties would be given one name.
 pub fn field_names<'p>(
@@ -87,15 +107,8 @@ pub fn field_names<'p>(
     if properties.is_empty() {
         return Ok(BTreeMap::new());
     }
-    let probe: schemars::schema::Schema =
-        serde_json::from_value(json!({"type": "object", "properties": properties})).map_err(|e| e.to_string())?;
-    let mut scratch = TypeSpace::default();
-    scratch
-        .add_ref_types([("Probe", probe)])
+    let (scratch, id) = probe(json!({"type": "object", "properties": properties}))
         .map_err(|e| format!("{context}: typify cannot name its properties: {e}"))?;
-    let id = scratch
-        .add_type(&schemars::schema::SchemaObject::new_ref("#/components/schemas/Probe".into()).into())
-        .map_err(|e| e.to_string())?;
     let probe = scratch.get_type(&id).map_err(|e| e.to_string())?;
     let TypeDetails::Struct(probe) = probe.details() else {
         return Err(format!("{context}: typify made no struct of its properties"));
@@ -125,15 +138,8 @@ pub fn field_names<'p>(
 pub fn names_values_apart(values: &[&str]) -> Result<bool, String> {
     let mut seen = BTreeSet::new();
     for value in values {
-        let probe: schemars::schema::Schema =
-            serde_json::from_value(json!({"type": "string", "enum": [value]})).map_err(|e| e.to_string())?;
-        let mut scratch = TypeSpace::default();
-        scratch
-            .add_ref_types([("Probe", probe)])
+        let (scratch, id) = probe(json!({"type": "string", "enum": [value]}))
             .map_err(|e| format!("typify cannot name the enum value {value:?}: {e}"))?;
-        let id = scratch
-            .add_type(&schemars::schema::SchemaObject::new_ref("#/components/schemas/Probe".into()).into())
-            .map_err(|e| e.to_string())?;
         let ty = scratch.get_type(&id).map_err(|e| e.to_string())?;
         let TypeDetails::Enum(probe) = ty.details() else {
             return Err(format!("typify made no enum of the value {value:?}"));
