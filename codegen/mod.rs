@@ -63,7 +63,7 @@ pub const BUILDERS_FILE: &str = "builders.rs";
 /// parts that reach it ([`parts`], [`gate`]); what the `schemars` feature adds is behind `cfg` too:
 /// one file serves every feature set.
 pub fn generate(spec_text: &str) -> Result<Generated, String> {
-    let spec::Spec { mut raw, ordered } = spec::load(spec_text)?;
+    let mut raw = spec::load(spec_text)?;
     // Read as written: normalizing rewrites inline schemas, and a callback's payload is told apart
     // by its schema as the spec states it.
     let callbacks = events::read(&raw)?;
@@ -161,7 +161,7 @@ pub fn generate(spec_text: &str) -> Result<Generated, String> {
         let name = names::ident(name);
         types.push(syn::parse_quote!(pub use super::open::#name;));
     }
-    let ops = model::read_all(&raw, &ordered, &typified)?;
+    let ops = model::read_all(&raw, &typified)?;
     // A part needs the types its operations name, and those of every schema they reach (a body's
     // whole schema, a part of an `allOf` typify merged), whatever names them in Rust.
     let mut named: Vec<(String, TokenStream)> = ops
@@ -264,6 +264,25 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join("\n")
         );
+    }
+
+    /// A form's parts go out in the order the spec writes its properties, also when its schema is
+    /// an `allOf` that `normalize` merges (JSON's objects are sorted by key: the order is kept in the
+    /// schema, `spec::PROPERTY_ORDER`).
+    #[test]
+    fn a_form_keeps_the_written_order_of_its_fields_through_an_all_of() {
+        let paths = "  /forms:\n    post:\n      operationId: post_form\n      tags: [messages]\n      requestBody:\n        content:\n          multipart/form-data:\n            schema:\n              \
+                     allOf:\n                - {type: object, properties: {zeta: {type: string}, alpha: {type: string}}}\n                - {type: object, properties: {mid: {type: string, format: binary}}}\n      \
+                     responses:\n        '204':\n          description: No content\n";
+        let model = super::generate(&grown(paths, "")).expect("generates").model;
+        let form: Vec<&str> = model
+            .lines()
+            .skip_while(|line| !line.starts_with("post_form "))
+            .skip(1)
+            .take_while(|line| line.starts_with("  form "))
+            .map(|line| line.split_whitespace().nth(1).unwrap_or(""))
+            .collect();
+        assert_eq!(form, ["zeta", "alpha", "mid"], "{model}");
     }
 
     #[test]

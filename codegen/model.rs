@@ -410,11 +410,8 @@ fn parameters<'a>(raw: &'a Value, item: &'a Value, op: &'a Value) -> Result<Vec<
 /// The operation's body: its fields (an object's), or the whole of it.
 fn read_body(
     raw: &Value,
-    ordered: &openapiv3::OpenAPI,
     types: &TypifyTypes<'_>,
     id: &str,
-    path: &str,
-    method: &str,
     op: &Value,
 ) -> Result<(BodyShape, Option<String>), String> {
     let Some(body) = op.get("requestBody") else {
@@ -488,7 +485,7 @@ fn read_body(
         fields.push(value);
     }
     // In the order the spec writes them: a form's parts go out in this order.
-    let order = super::spec::body_property_order(ordered, path, method);
+    let order = super::spec::property_order(schema);
     fields.sort_by_key(|f| order.iter().position(|n| *n == f.name).unwrap_or(usize::MAX));
     Ok((BodyShape::Fields { multipart, fields }, component))
 }
@@ -571,7 +568,6 @@ fn read_answer(
 
 fn read_op(
     raw: &Value,
-    ordered: &openapiv3::OpenAPI,
     types: &TypifyTypes<'_>,
     path: &str,
     item: &Value,
@@ -673,7 +669,7 @@ fn read_op(
         return Err(format!("{id}: path parameter {} is not in the path {path}", extra.name));
     }
 
-    let (body, body_schema) = read_body(raw, ordered, types, &id, path, method, op)?;
+    let (body, body_schema) = read_body(raw, types, &id, op)?;
     let body_type = match &body_schema {
         Some(schema) => {
             Some(names::ident(types.name_of(schema).ok_or(format!(
@@ -827,7 +823,7 @@ fn page_of(raw: &Value, op: &Op, types: &TypifyTypes<'_>) -> Result<Option<Page>
 
 /// Every operation of the spec, sorted by path then method. `types` are the types typify made
 /// (those of answers, bodies and their fields, asked of typify by their schemas' names).
-pub fn read_all(raw: &Value, ordered: &openapiv3::OpenAPI, types: &TypifyTypes<'_>) -> Result<Vec<Op>, String> {
+pub fn read_all(raw: &Value, types: &TypifyTypes<'_>) -> Result<Vec<Op>, String> {
     let paths = raw
         .get("paths")
         .and_then(Value::as_object)
@@ -849,7 +845,7 @@ pub fn read_all(raw: &Value, ordered: &openapiv3::OpenAPI, types: &TypifyTypes<'
                     method.to_uppercase()
                 ));
             }
-            let op = read_op(raw, ordered, types, path, item, method, op_node)?;
+            let op = read_op(raw, types, path, item, method, op_node)?;
             if !ids.insert(op.variant.to_string()) {
                 return Err(format!("{}: two operations are named {}", op.id, op.variant));
             }

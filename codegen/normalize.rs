@@ -44,6 +44,8 @@ const ANNOTATIONS: &[&str] = &[
     "writeOnly",
     "externalDocs",
     "xml",
+    // The order the spec writes an object's properties in (`spec::PROPERTY_ORDER`).
+    "x-property-order",
 ];
 
 /// String formats typify maps to types of crates this SDK does not depend on (chrono, uuid) or
@@ -531,6 +533,7 @@ fn merge_parts(parts: &[Value]) -> Option<Value> {
     let mut merged = Map::new();
     let mut properties = Map::new();
     let mut required: Vec<Value> = Vec::new();
+    let mut order: Vec<Value> = Vec::new();
     for part in parts {
         let part = part.as_object()?;
         for (key, value) in part {
@@ -560,6 +563,14 @@ fn merge_parts(parts: &[Value]) -> Option<Value> {
                         }
                     }
                 }
+                // The parts' properties, in the order the parts write them.
+                super::spec::PROPERTY_ORDER => {
+                    for name in value.as_array()? {
+                        if !order.contains(name) {
+                            order.push(name.clone());
+                        }
+                    }
+                }
                 "anyOf" | "oneOf" | "allOf" | "not" | "discriminator" => return None,
                 _ => match merged.get(key) {
                     Some(existing) if existing != value && !is_annotation(key) => return None,
@@ -576,6 +587,9 @@ fn merge_parts(parts: &[Value]) -> Option<Value> {
     }
     if !required.is_empty() {
         merged.insert("required".into(), Value::Array(required));
+    }
+    if !order.is_empty() {
+        merged.insert(super::spec::PROPERTY_ORDER.into(), Value::Array(order));
     }
     let mut merged = Value::Object(merged);
     drop_never_properties(&mut merged);

@@ -18,7 +18,7 @@ fn derive(root: &Path) -> Result<Vec<Artefact>, String> {
     // Every part, each behind its feature: the crate compiles this file as it is.
     let generated = codegen::generate(&spec)?;
     // Each part of the API a feature of the crate, `full` all of them.
-    let parts = codegen::parts::parts(&codegen::spec::load(&spec)?.raw)?;
+    let parts = codegen::parts::parts(&codegen::spec::parse(&spec)?)?;
     let manifest_path = root.join("Cargo.toml");
     let manifest =
         std::fs::read_to_string(&manifest_path).map_err(|e| format!("read {}: {e}", manifest_path.display()))?;
