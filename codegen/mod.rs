@@ -5,7 +5,7 @@
 //!
 //! Everything the spec says about shapes is derived here, never typed again by hand:
 //! - [`normalize`]: the spec rewritten into an equivalent one typify reads well, inline schemas
-//!   named (before anything else reads it);
+//!   named (a list of passes, run before anything else reads the spec);
 //! - [`parts`]: the API's parts (Cargo features, from the spec's tags), and [`gate`]: each
 //!   operation behind its part's feature, each type behind those of the parts that reach it;
 //! - progenitor generates the types ([`generate`]);
