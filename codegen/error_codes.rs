@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::model::{ErrorExample, Op};
 use super::names;
-use serde_json::Value;
 
 /// One documented error type: its wire name, the HTTP status it comes with, and the page's text.
 struct DocumentedError {
@@ -16,76 +16,27 @@ struct DocumentedError {
     description: String,
 }
 
-/// Collects every error type from the named examples of every error response (shared ones in
-/// `components.responses` and those written inline under an operation).
-pub fn generate(raw: &Value) -> Result<TokenStream, String> {
+/// Collects every error type the operations' error responses show in their named examples (the
+/// model's [`ErrorExample`]s, read once with the operations).
+pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
     let mut found: BTreeMap<String, DocumentedError> = BTreeMap::new();
-    let mut visit_examples = |examples: &serde_json::Map<String, Value>| -> Result<(), String> {
-        for (key, example) in examples {
-            let value = example
-                .get("value")
-                .ok_or(format!("error example {key} has no value"))?;
-            let wire = value
-                .get("type")
-                .and_then(Value::as_str)
-                .ok_or(format!("error example {key} has no type"))?;
-            let status = value
-                .get("status")
-                .and_then(Value::as_u64)
-                .ok_or(format!("error example {key} has no status"))?;
-            let status = u16::try_from(status).map_err(|_| format!("error example {key}: status {status}"))?;
-            let description = value.get("detail").and_then(Value::as_str).unwrap_or("").to_string();
-            match found.get(wire) {
-                Some(seen) if seen.status != status => {
-                    return Err(format!(
-                        "{wire} is documented with statuses {} and {status}",
-                        seen.status
-                    ));
-                }
-                Some(_) => {}
-                None => {
-                    let doc = DocumentedError {
-                        wire: wire.to_string(),
-                        status,
-                        description,
-                    };
-                    found.insert(wire.to_string(), doc);
-                }
+    for example in ops.iter().flat_map(|op| &op.error_examples) {
+        let ErrorExample { wire, status, detail } = example;
+        match found.get(wire) {
+            Some(seen) if seen.status != *status => {
+                return Err(format!(
+                    "{wire} is documented with statuses {} and {status}",
+                    seen.status
+                ));
             }
-        }
-        Ok(())
-    };
-    let error_media = |response: &Value| -> Option<serde_json::Map<String, Value>> {
-        let media = response.pointer("/content/application~1json")?;
-        let is_envelope =
-            media.pointer("/schema/$ref").and_then(Value::as_str) == Some("#/components/schemas/ErrorEnvelope");
-        is_envelope
-            .then(|| media.get("examples").and_then(Value::as_object).cloned())
-            .flatten()
-    };
-    if let Some(responses) = raw.pointer("/components/responses").and_then(Value::as_object) {
-        for response in responses.values() {
-            if let Some(examples) = error_media(response) {
-                visit_examples(&examples)?;
-            }
-        }
-    }
-    for item in raw
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flat_map(|p| p.values())
-    {
-        for op in item.as_object().into_iter().flat_map(|o| o.values()) {
-            for response in op
-                .get("responses")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flat_map(|r| r.values())
-            {
-                if let Some(examples) = error_media(response) {
-                    visit_examples(&examples)?;
-                }
+            Some(_) => {}
+            None => {
+                let doc = DocumentedError {
+                    wire: wire.clone(),
+                    status: *status,
+                    description: detail.clone(),
+                };
+                found.insert(wire.clone(), doc);
             }
         }
     }

@@ -13,113 +13,52 @@
 use serde_json::{Map, Value};
 
 use super::model::Op;
-use super::normalize::{is_json_media, is_never};
-use super::spec::resolve;
+use super::normalize::is_never;
 use super::spec::resolved;
 
 /// The success answer's example, or one built from its schema (`null` for a download).
-pub fn answer(raw: &Value, op: &Value) -> Result<Value, String> {
-    let responses = op.get("responses").and_then(Value::as_object).ok_or("no responses")?;
-    let (_, response) = responses
-        .iter()
-        .find(|(code, _)| code.starts_with('2'))
-        .ok_or("no success response")?;
-    let response = resolve(raw, response)?;
-    let media = response
-        .get("content")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .find(|(media, _)| is_json_media(media))
-        .map(|(_, media)| media);
-    let Some(media) = media else {
+pub fn answer(raw: &Value, op: &Op) -> Result<Value, String> {
+    let Some(media) = &op.answer_media else {
         return Ok(Value::Null);
     };
-    if let Some(example) = given_example(raw, media)? {
-        return Ok(example);
+    if let Some(example) = &media.example {
+        return Ok(example.clone());
     }
-    let schema = media.get("schema").ok_or("a success answer without a schema")?;
+    let schema = media.schema.as_ref().ok_or("a success answer without a schema")?;
     Builder::new().build(raw, schema, 0)
 }
 
-/// A media type's `example`, or the first of its `examples`.
-fn given_example(raw: &Value, media: &Value) -> Result<Option<Value>, String> {
-    if let Some(example) = media.get("example") {
-        return Ok(Some(example.clone()));
-    }
-    let first = media
-        .get("examples")
-        .and_then(Value::as_object)
-        .and_then(|examples| examples.values().next());
-    match first {
-        Some(example) => Ok(resolve(raw, example)?.get("value").cloned()),
-        None => Ok(None),
-    }
-}
-
 /// Arguments of a valid request by name (what `AnyRequest::from_json` takes): each path parameter
-/// and each required query parameter (each query parameter, with `all`) from its example (or one
-/// built from its schema), and the body's example (or one built from its schema, with every
-/// field for `all`), flat when it has fields.
-pub fn request(raw: &Value, model: &Op, op: &Value, all: bool) -> Result<Value, String> {
+/// and each required query parameter from its example (or one built from its schema), and the
+/// body's example (or one built from its schema, with every field for `all`), flat when it has
+/// fields. Read from the model of the operation.
+pub fn request(raw: &Value, op: &Op, all: bool) -> Result<Value, String> {
     let mut builder = Builder {
         every_field: all,
         ..Builder::new()
     };
     let mut arguments = Map::new();
-    let item = raw
-        .get("paths")
-        .and_then(|p| p.get(&model.path))
-        .map(|item| resolve(raw, item))
-        .transpose()?
-        .unwrap_or(&Value::Null);
-    let mut nodes = Vec::new();
-    for node in [item, op] {
-        for parameter in node.get("parameters").and_then(Value::as_array).into_iter().flatten() {
-            nodes.push(resolve(raw, parameter)?);
-        }
-    }
-    let wanted = model.path_params.iter().map(|p| (p.name.as_str(), "path")).chain(
-        model
-            .query
-            .iter()
-            .filter(|q| q.required)
-            .map(|q| (q.name.as_str(), "query")),
-    );
-    for (name, place) in wanted {
-        // The last one of the name wins (the operation's own over the path item's).
-        let parameter = nodes
-            .iter()
-            .rev()
-            .find(|p| {
-                p.get("name").and_then(Value::as_str) == Some(name)
-                    && p.get("in").and_then(Value::as_str) == Some(place)
-            })
-            .ok_or(format!("no parameter {name}"))?;
-        let schema = parameter.get("schema").unwrap_or(&Value::Null);
-        let example = match parameter.get("example") {
+    for parameter in op.path_params.iter().chain(op.query.iter().filter(|q| q.required)) {
+        let name = &parameter.name;
+        let example = match &parameter.example {
             Some(example) => example.clone(),
-            None => builder.build(raw, schema, 0).map_err(|e| format!("{name}: {e}"))?,
+            None => builder
+                .build(raw, &parameter.schema, 0)
+                .map_err(|e| format!("{name}: {e}"))?,
         };
         // One value of a list stands for a list of one.
-        arguments.insert(name.to_string(), example);
+        arguments.insert(name.clone(), example);
     }
-    let body = op.get("requestBody").map(|b| resolve(raw, b)).transpose()?;
-    let content = body.and_then(|b| b.get("content")).and_then(Value::as_object);
-    let media = content.and_then(|c| {
-        c.get("multipart/form-data")
-            .or_else(|| c.iter().find(|(m, _)| is_json_media(m)).map(|(_, m)| m))
-    });
-    if let Some(media) = media {
-        let given = if all { None } else { given_example(raw, media)? };
+    if let Some(media) = &op.body_media {
+        let given = if all { None } else { media.example.clone() };
         let body = match given {
             Some(example) => example,
             None => builder
-                .build(raw, media.get("schema").unwrap_or(&Value::Null), 0)
+                .build(raw, media.schema.as_ref().unwrap_or(&Value::Null), 0)
                 .map_err(|e| format!("the body: {e}"))?,
         };
         match body {
-            Value::Object(fields) if !model.body_fields().is_empty() => arguments.extend(fields),
+            Value::Object(fields) if !op.body_fields().is_empty() => arguments.extend(fields),
             whole => {
                 arguments.insert("body".into(), whole);
             }

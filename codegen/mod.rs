@@ -133,8 +133,9 @@ pub fn generate(spec_text: &str) -> Result<Generated, String> {
     );
     let generated: syn::File = syn::parse2(generated).map_err(|e| format!("progenitor's code does not parse: {e}"))?;
     let types = types_only(generated)?;
-    let errors = error_codes::generate(&raw)?;
     let info = spec_info::generate(&raw, spec_text)?;
+    let ops = model::read_all(&raw, &typified)?;
+    let errors = error_codes::generate(&ops)?;
 
     let tokens = quote! {
         #types
@@ -161,7 +162,6 @@ pub fn generate(spec_text: &str) -> Result<Generated, String> {
         let name = names::ident(name);
         types.push(syn::parse_quote!(pub use super::open::#name;));
     }
-    let ops = model::read_all(&raw, &typified)?;
     // A part needs the types its operations name, and those of every schema they reach (a body's
     // whole schema, a part of an `allOf` typify merged), whatever names them in Rust.
     let mut named: Vec<(String, TokenStream)> = ops

@@ -87,6 +87,28 @@ pub struct Input {
     pub doc: String,
     /// A form part's `Content-Type`, from the spec's `encoding` (a concrete type, not a range).
     pub part_type: Option<String>,
+    /// Its schema as the spec writes it (a reference not followed): what an example is built from.
+    pub schema: Value,
+    /// The spec's example of it (a parameter's `example`).
+    pub example: Option<Value>,
+}
+
+/// A documented error type, as an error response's named example shows it.
+#[derive(Clone, Debug)]
+pub struct ErrorExample {
+    /// The envelope's `type` (`errors/resource_not_found`).
+    pub wire: String,
+    pub status: u16,
+    /// The example's `detail`.
+    pub detail: String,
+}
+
+/// A media type of an answer or a body: its schema as written, and the spec's example of it
+/// (its `example`, or the first of its `examples`).
+#[derive(Clone, Debug, Default)]
+pub struct Media {
+    pub schema: Option<Value>,
+    pub example: Option<Value>,
 }
 
 /// How an operation's request carries its body.
@@ -140,7 +162,13 @@ pub struct Op {
     pub success: Vec<u16>,
     /// The documented error statuses, ascending.
     pub errors: Vec<u16>,
+    /// The error types its error responses' named examples show.
+    pub error_examples: Vec<ErrorExample>,
     pub answer: Answer,
+    /// The first success answer's JSON, if it has some: what its example is built from.
+    pub answer_media: Option<Media>,
+    /// The body's form or JSON: what a request's example is built from.
+    pub body_media: Option<Media>,
     /// The retry rule's input: GET, HEAD, PUT, DELETE and OPTIONS are idempotent by HTTP's
     /// definition; `x-idempotent` says so for any other method, or overrides it.
     pub idempotent: bool,
@@ -389,6 +417,8 @@ fn value(
         required,
         doc,
         part_type: None,
+        schema: node.clone(),
+        example: None,
     })
 }
 
@@ -490,19 +520,23 @@ fn read_body(
     Ok((BodyShape::Fields { multipart, fields }, component))
 }
 
-/// The success statuses and what they answer (all alike), and the error statuses.
-fn read_answer(
-    raw: &Value,
-    types: &TypifyTypes<'_>,
-    id: &str,
-    op: &Value,
-) -> Result<(Vec<u16>, Vec<u16>, Answer), String> {
+/// What an operation answers: its success statuses and what they answer (all alike), its error
+/// statuses, and the error types their examples show.
+struct Answers {
+    success: Vec<u16>,
+    errors: Vec<u16>,
+    answer: Answer,
+    error_examples: Vec<ErrorExample>,
+}
+
+fn read_answer(raw: &Value, types: &TypifyTypes<'_>, id: &str, op: &Value) -> Result<Answers, String> {
     let responses = op
         .get("responses")
         .and_then(Value::as_object)
         .ok_or(format!("{id}: no responses"))?;
     let mut success = Vec::new();
     let mut errors = Vec::new();
+    let mut error_examples = Vec::new();
     let mut answer: Option<(u16, Option<String>)> = None;
     let mut media_type: Option<String> = None;
     for (code, response) in responses {
@@ -514,6 +548,7 @@ fn read_answer(
         ))?;
         if !(200..300).contains(&status) {
             errors.push(status);
+            error_examples.extend(error_examples_of(raw, resolve(raw, response)?).map_err(|e| format!("{id}: {e}"))?);
             continue;
         }
         success.push(status);
@@ -563,7 +598,12 @@ fn read_answer(
         }
         None => Answer::Download { media: media_type },
     };
-    Ok((success, errors, answer))
+    Ok(Answers {
+        success,
+        errors,
+        answer,
+        error_examples,
+    })
 }
 
 fn read_op(
@@ -592,7 +632,8 @@ fn read_op(
         ))?;
         let required = parameter.get("required").and_then(Value::as_bool) == Some(true);
         let doc = text(parameter, "description");
-        let value = value(raw, name, schema, required, doc, None)?;
+        let mut value = value(raw, name, schema, required, doc, None)?;
+        value.example = parameter.get("example").cloned();
         let style = parameter.get("style").and_then(Value::as_str);
         let explode = parameter.get("explode").and_then(Value::as_bool);
         match parameter.get("in").and_then(Value::as_str) {
@@ -708,7 +749,12 @@ fn read_op(
         }
     }
 
-    let (success, errors, answer) = read_answer(raw, types, &id, op)?;
+    let Answers {
+        success,
+        errors,
+        answer,
+        error_examples,
+    } = read_answer(raw, types, &id, op)?;
 
     let method_upper = method.to_uppercase();
     let idempotent = match op.get("x-idempotent") {
@@ -749,7 +795,10 @@ fn read_op(
         positional,
         success,
         errors,
+        error_examples,
         answer,
+        answer_media: answer_media(raw, op)?,
+        body_media: body_media(raw, op)?,
         idempotent,
         page: None,
         answer_example: Value::Null,
@@ -757,13 +806,94 @@ fn read_op(
         full_request_example: Value::Null,
         id,
     };
-    op_model.answer_example = super::examples::answer(raw, op).map_err(|e| format!("{}: {e}", op_model.id))?;
+    op_model.answer_example = super::examples::answer(raw, &op_model).map_err(|e| format!("{}: {e}", op_model.id))?;
     op_model.request_example =
-        super::examples::request(raw, &op_model, op, false).map_err(|e| format!("{}: {e}", op_model.id))?;
+        super::examples::request(raw, &op_model, false).map_err(|e| format!("{}: {e}", op_model.id))?;
     op_model.full_request_example =
-        super::examples::request(raw, &op_model, op, true).map_err(|e| format!("{}: {e}", op_model.id))?;
+        super::examples::request(raw, &op_model, true).map_err(|e| format!("{}: {e}", op_model.id))?;
     op_model.page = page_of(raw, &op_model, types)?;
     Ok(op_model)
+}
+
+/// The documented error types an error response's named examples show, when its JSON is the
+/// error envelope.
+fn error_examples_of(raw: &Value, response: &Value) -> Result<Vec<ErrorExample>, String> {
+    let Some(media) = response.pointer("/content/application~1json") else {
+        return Ok(Vec::new());
+    };
+    if media.pointer("/schema/$ref").and_then(Value::as_str) != Some("#/components/schemas/ErrorEnvelope") {
+        return Ok(Vec::new());
+    }
+    let mut found = Vec::new();
+    for (name, example) in media.get("examples").and_then(Value::as_object).into_iter().flatten() {
+        let value = resolve(raw, example)?
+            .get("value")
+            .ok_or(format!("error example {name} has no value"))?;
+        let wire = value
+            .get("type")
+            .and_then(Value::as_str)
+            .ok_or(format!("error example {name} has no type"))?;
+        let status = value
+            .get("status")
+            .and_then(Value::as_u64)
+            .and_then(|s| u16::try_from(s).ok())
+            .ok_or(format!("error example {name} has no status"))?;
+        found.push(ErrorExample {
+            wire: wire.to_string(),
+            status,
+            detail: value.get("detail").and_then(Value::as_str).unwrap_or("").to_string(),
+        });
+    }
+    Ok(found)
+}
+
+/// A media type's schema and the spec's example of it (its `example`, or the first of its
+/// `examples`).
+fn media(raw: &Value, media: &Value) -> Result<Media, String> {
+    let example = match media.get("example") {
+        Some(example) => Some(example.clone()),
+        None => match media
+            .get("examples")
+            .and_then(Value::as_object)
+            .and_then(|e| e.values().next())
+        {
+            Some(example) => resolve(raw, example)?.get("value").cloned(),
+            None => None,
+        },
+    };
+    Ok(Media {
+        schema: media.get("schema").cloned(),
+        example,
+    })
+}
+
+/// The first success answer's JSON media type (`None`: a download, or no content).
+fn answer_media(raw: &Value, op: &Value) -> Result<Option<Media>, String> {
+    let responses = op.get("responses").and_then(Value::as_object).ok_or("no responses")?;
+    let Some((_, response)) = responses.iter().find(|(code, _)| code.starts_with('2')) else {
+        return Ok(None);
+    };
+    let response = resolve(raw, response)?;
+    let json = response
+        .get("content")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .find(|(name, _)| is_json_media(name));
+    json.map(|(_, found)| media(raw, found)).transpose()
+}
+
+/// The body's media type: its form, or else its JSON.
+fn body_media(raw: &Value, op: &Value) -> Result<Option<Media>, String> {
+    let Some(body) = op.get("requestBody") else {
+        return Ok(None);
+    };
+    let content = resolve(raw, body)?.get("content").and_then(Value::as_object);
+    let found = content.and_then(|c| {
+        c.get("multipart/form-data")
+            .or_else(|| c.iter().find(|(name, _)| is_json_media(name)).map(|(_, m)| m))
+    });
+    found.map(|found| media(raw, found)).transpose()
 }
 
 /// Whether `op` follows the API's cursor convention, and its item type: that of the answer
