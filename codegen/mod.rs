@@ -26,6 +26,7 @@
 //!   through typify's API, never read back off the code it writes;
 //! - [`names`]: the names of what the generator makes itself.
 
+mod constraints;
 mod docs;
 mod dynamic;
 mod error_codes;

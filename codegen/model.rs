@@ -14,9 +14,10 @@
 use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use serde_json::Value;
 
+use super::constraints::Constraints;
 use super::names;
 use super::normalize::{METHODS, is_binary, is_json_media, pointer_token};
 use super::spec::{resolve, resolved};
@@ -78,9 +79,9 @@ pub struct Input {
     pub kind: Kind,
     pub list: bool,
     pub required: bool,
-    /// The spec's constraints on it (of each item, and `minItems` / `maxItems` for a list), as
-    /// the operation table's `Constraints`, which the checks read.
-    pub constraints: TokenStream,
+    /// The spec's constraints on it (of each item, and `minItems` / `maxItems` for a list), which
+    /// the operation table holds and the checks read.
+    pub constraints: Constraints,
     /// What a JSON value (each item, for a list) must hold below its top, when the spec
     /// constrains anything there (`codegen/shapes.rs`).
     pub shape: Option<TokenStream>,
@@ -225,21 +226,6 @@ fn component_name(node: &Value) -> Option<&str> {
     node.get("$ref")?.as_str()?.strip_prefix("#/components/schemas/")
 }
 
-/// `Some(x)` of an optional number in a schema.
-fn bound(schema: &Value, field: &str) -> TokenStream {
-    match schema.get(field).and_then(Value::as_f64) {
-        Some(v) => quote!(Some(#v)),
-        None => quote!(None),
-    }
-}
-
-fn count(schema: &Value, field: &str) -> TokenStream {
-    match schema.get(field).and_then(Value::as_u64) {
-        Some(v) => quote!(Some(#v)),
-        None => quote!(None),
-    }
-}
-
 /// The names an object schema's `required` lists.
 pub(super) fn required_names(schema: &Value) -> impl Iterator<Item = &str> {
     schema
@@ -248,82 +234,6 @@ pub(super) fn required_names(schema: &Value) -> impl Iterator<Item = &str> {
         .into_iter()
         .flatten()
         .filter_map(Value::as_str)
-}
-
-/// `field: Some(n)` of a count the schema gives (`minItems`, `maxLength`, ...).
-pub(super) fn count_field(schema: &Value, key: &str, field: &str) -> TokenStream {
-    let value = count(schema, key);
-    let field = format_ident!("{field}");
-    quote!(#field: #value)
-}
-
-/// `Constraints { fields.. }`, or `None` for no field.
-pub(super) fn constraints(fields: &[TokenStream]) -> Option<TokenStream> {
-    (!fields.is_empty())
-        .then(|| quote!(crate::operations::Constraints { #(#fields,)* ..crate::operations::Constraints::NONE }))
-}
-
-/// The fields of `crate::operations::Constraints` a scalar schema sets.
-pub(super) fn rule_of(schema: &Value) -> Result<Vec<TokenStream>, String> {
-    let mut fields = bounds_of(schema)?;
-    if let Some(values) = values_field(schema)? {
-        fields.push(values);
-    }
-    Ok(fields)
-}
-
-/// `values: &[..]` of an enum, if the schema is one.
-pub(super) fn values_field(schema: &Value) -> Result<Option<TokenStream>, String> {
-    let values = enum_values(schema)?;
-    Ok((!values.is_empty()).then(|| quote!(values: &[#(#values),*])))
-}
-
-/// The fields of `crate::operations::Constraints` a scalar schema's bounds set: all but its enum.
-pub(super) fn bounds_of(schema: &Value) -> Result<Vec<TokenStream>, String> {
-    let mut fields = Vec::new();
-    for (key, field) in [("minLength", "min_length"), ("maxLength", "max_length")] {
-        if schema.get(key).is_some() {
-            fields.push(count_field(schema, key, field));
-        }
-    }
-    if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
-        regress::Regex::new(pattern).map_err(|e| format!("the pattern {pattern:?} is not an ECMA 262 regex: {e}"))?;
-        fields.push(quote!(pattern: Some(#pattern)));
-    }
-    for (key, field) in [("minimum", "minimum"), ("maximum", "maximum")] {
-        if schema.get(key).is_some() {
-            let value = bound(schema, key);
-            let field = format_ident!("{field}");
-            fields.push(quote!(#field: #value));
-        }
-    }
-    for (key, field) in [
-        ("exclusiveMinimum", "exclusive_minimum"),
-        ("exclusiveMaximum", "exclusive_maximum"),
-    ] {
-        if schema.get(key).and_then(Value::as_bool) == Some(true) {
-            let field = format_ident!("{field}");
-            fields.push(quote!(#field: true));
-        }
-    }
-    Ok(fields)
-}
-
-/// An enum's values as wire text (`null` left out: a request sends no null).
-pub fn enum_values(schema: &Value) -> Result<Vec<String>, String> {
-    let Some(values) = schema.get("enum").and_then(Value::as_array) else {
-        return Ok(Vec::new());
-    };
-    values
-        .iter()
-        .filter(|v| !v.is_null())
-        .map(|v| match v {
-            Value::String(s) => Ok(s.clone()),
-            Value::Number(n) => Ok(n.to_string()),
-            Value::Bool(b) => Ok(b.to_string()),
-            other => Err(format!("an enum value {other} that is not a string, number or boolean")),
-        })
-        .collect()
 }
 
 /// The scalar kind of a schema (a reference followed), if it is a scalar.
@@ -388,15 +298,10 @@ fn value(
             None => Kind::Json,
         },
     };
-    let mut counts = Vec::new();
+    let mut constraints = Constraints::of_scalar(item)?;
     if list {
-        for (key, field) in [("minItems", "min_items"), ("maxItems", "max_items")] {
-            if schema.get(key).is_some() {
-                counts.push(count_field(schema, key, field));
-            }
-        }
+        constraints = constraints.with_counts(schema);
     }
-    let rule = rule_of(item)?;
     let shape = match &kind {
         Kind::Typed(_) => super::shapes::of(raw, item_node, false)?,
         Kind::Json => super::shapes::of(raw, item_node, true)?,
@@ -410,7 +315,7 @@ fn value(
     Ok(Input {
         name: name.to_string(),
         ident: names::member(name),
-        constraints: constraints(&[rule, counts].concat()).unwrap_or(quote!(crate::operations::Constraints::NONE)),
+        constraints,
         shape,
         kind,
         list,
@@ -1004,7 +909,14 @@ pub fn describe(ops: &[Op]) -> String {
         };
         let list = if value.list { "list of " } else { "" };
         let required = if value.required { "required" } else { "optional" };
-        format!("{} `{}`: {list}{kind}, {required}", value.name, value.ident)
+        let constraints = match value.constraints.describe() {
+            text if text.is_empty() => String::new(),
+            text => format!(" [{text}]"),
+        };
+        format!(
+            "{} `{}`: {list}{kind}, {required}{constraints}",
+            value.name, value.ident
+        )
     };
     let mut out = String::new();
     for op in ops {

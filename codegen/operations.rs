@@ -18,6 +18,7 @@ fn field_row(value: &Input, location: TokenStream, positional: bool) -> TokenStr
         constraints,
         ..
     } = value;
+    let constraints_tokens = constraints.to_tokens();
     let shape = match &value.shape {
         Some(shape) => quote!(Some(#shape)),
         None => quote!(None),
@@ -42,7 +43,7 @@ fn field_row(value: &Input, location: TokenStream, positional: bool) -> TokenStr
     quote! {
         Field {
             name: #name, location: #location, kind: #kind, list: #list, required: #required,
-            positional: #positional, description: #doc, constraints: #constraints,
+            positional: #positional, description: #doc, constraints: #constraints_tokens,
             shape: #shape, part_type: #part_type,
             #[cfg(feature = "any-request")]
             retype: #retype,

@@ -8,7 +8,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use super::model::{bounds_of, constraints, count_field, required_names, values_field};
+use super::constraints::Constraints;
+use super::model::required_names;
 use super::spec::resolve;
 
 /// `&Shape::...` (for a `const`, whose references are `'static`), or `None` when the schema
@@ -135,14 +136,14 @@ impl Reader<'_> {
             // and a string's length and pattern, are checked where the shape is, for they tell a
             // union's branches apart; but they alone do not make a typed value's shape worth
             // checking: typify's types hold them (an enum, a string newtype checked when made).
-            let mut fields = bounds_of(schema)?;
-            let bounded = !fields.is_empty();
-            if schema.get("x-open-enum") != Some(&Value::Bool(true)) {
-                fields.extend(values_field(schema)?);
+            let mut rule = Constraints::of_scalar(schema)?;
+            if schema.get("x-open-enum") == Some(&Value::Bool(true)) {
+                rule = rule.without_values();
             }
-            let constrained = (!typed_holds && bounded) || (reader.untyped && !fields.is_empty());
-            let refuses = !fields.is_empty();
-            let rule = constraints(&fields).unwrap_or(quote!(crate::operations::Constraints::NONE));
+            let bounded = rule.bounds();
+            let constrained = (!typed_holds && bounded) || (reader.untyped && !rule.is_none());
+            let refuses = !rule.is_none();
+            let rule = rule.to_tokens();
             Ok(Written::new(
                 quote!(crate::shape::Shape::#kind(#rule)),
                 constrained,
@@ -159,14 +160,10 @@ impl Reader<'_> {
                     Some(items) => self.schema(items)?,
                     None => any(),
                 };
-                let counts: Vec<TokenStream> = [("minItems", "min_items"), ("maxItems", "max_items")]
-                    .into_iter()
-                    .filter(|(key, _)| schema.get(key).is_some())
-                    .map(|(key, field)| count_field(schema, key, field))
-                    .collect();
-                let constrained = items.constrained || !counts.is_empty();
+                let counts = Constraints::default().with_counts(schema);
+                let constrained = items.constrained || !counts.is_none();
                 let refuses = items.refuses;
-                let rule = constraints(&counts).unwrap_or(quote!(crate::operations::Constraints::NONE));
+                let rule = counts.to_tokens();
                 let items = items.tokens;
                 Ok(Written::new(
                     quote!(crate::shape::Shape::List { items: &#items, rule: #rule }),
