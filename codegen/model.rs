@@ -210,12 +210,37 @@ impl Op {
     }
 }
 
-/// What `.pages()` and `.items()` need of a paginated operation's answer.
+/// What `.pages()` and `.items()` need of a paginated operation's answer, as typify typed its
+/// `items` and `cursor`.
 pub struct Page {
+    /// One item's type.
     pub item: TokenStream,
-    pub items_expr: TokenStream,
+    /// Whether `items` is an `Option` (an answer may leave it out).
+    pub items_optional: bool,
+    /// Whether `cursor` is an `Option`.
+    pub cursor_optional: bool,
+    /// Whether `cursor` is any JSON value (it ends the pages when it is not a string).
+    pub cursor_any: bool,
+}
+
+impl Page {
+    /// The page's items, from `page`.
+    pub fn items_expr(&self) -> TokenStream {
+        if self.items_optional {
+            quote!(page.items.unwrap_or_default())
+        } else {
+            quote!(page.items)
+        }
+    }
+
     /// The next page's cursor, from `page` (`None` ends the pages).
-    pub cursor_expr: TokenStream,
+    pub fn cursor_expr(&self) -> TokenStream {
+        match (self.cursor_optional, self.cursor_any) {
+            (true, true) => quote!(page.cursor.as_ref().and_then(|cursor| cursor.as_str())),
+            (true, false) => quote!(page.cursor.as_ref().map(|cursor| cursor.as_str())),
+            (false, _) => quote!(page.cursor.as_str()),
+        }
+    }
 }
 
 fn text(node: &Value, field: &str) -> String {
@@ -833,26 +858,18 @@ fn page_of(raw: &Value, op: &Op, types: &TypifyTypes<'_>) -> Result<Option<Page>
         .field(schema, "items")?
         .filter(|items| items.list)
         .ok_or(format!("{id}: the type of {schema} has no list `items`"))?;
-    let item = items.ty;
-    let items_expr = if items.optional {
-        quote!(page.items.unwrap_or_default())
-    } else {
-        quote!(page.items)
-    };
     let cursor = types
         .field(schema, "cursor")?
         .ok_or(format!("{id}: the type of {schema} has no field cursor"))?;
-    // A cursor of any JSON type ends the pages when it is not a string (`null`).
-    let cursor_expr = match (cursor.optional, cursor.any) {
-        (true, true) => quote!(page.cursor.as_ref().and_then(|cursor| cursor.as_str())),
-        (true, false) => quote!(page.cursor.as_ref().map(|cursor| cursor.as_str())),
-        (false, true) => quote!(page.cursor.as_str()),
-        (false, false) => return Ok(None),
-    };
+    // A cursor that is neither optional nor any JSON value never ends the pages.
+    if !cursor.optional && !cursor.any {
+        return Ok(None);
+    }
     Ok(Some(Page {
-        item,
-        items_expr,
-        cursor_expr,
+        item: items.ty,
+        items_optional: items.optional,
+        cursor_optional: cursor.optional,
+        cursor_any: cursor.any,
     }))
 }
 
@@ -944,7 +961,14 @@ pub fn describe(ops: &[Op]) -> String {
         };
         let _ = writeln!(out, "  answers {answer} ({:?}); errors {:?}", op.success, op.errors);
         if let Some(page) = &op.page {
-            let _ = writeln!(out, "  pages of {}", page.item.to_string().replace(' ', ""));
+            let _ = writeln!(
+                out,
+                "  pages of {}{}, cursor {}{}",
+                page.item.to_string().replace(' ', ""),
+                if page.items_optional { " (items optional)" } else { "" },
+                if page.cursor_optional { "optional " } else { "" },
+                if page.cursor_any { "any JSON" } else { "text" }
+            );
         }
         let _ = writeln!(out, "  {}", if op.idempotent { "idempotent" } else { "not idempotent" });
     }

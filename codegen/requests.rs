@@ -211,7 +211,7 @@ fn pages(ops: &[Op]) -> TokenStream {
             let mut parts = parts.clone();
             parts.sort_unstable();
             parts.dedup();
-            let (item, items, cursor) = (&page.item, &page.items_expr, &page.cursor_expr);
+            let (item, items, cursor) = (&page.item, page.items_expr(), page.cursor_expr());
             quote! {
                 #[cfg(any(#(feature = #parts),*))]
                 impl crate::request::Page for types::#ty {
