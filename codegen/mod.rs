@@ -135,6 +135,7 @@ pub fn generate(spec_text: &str) -> Result<Generated, String> {
     let generated: syn::File = syn::parse2(generated).map_err(|e| format!("progenitor's code does not parse: {e}"))?;
     let types = types_only(generated)?;
     let info = spec_info::generate(&raw, spec_text)?;
+    typified.check_no_merged_types(&raw)?;
     let ops = model::read_all(&raw, &typified)?;
     let errors = error_codes::generate(&ops)?;
 

@@ -31,6 +31,8 @@ pub struct FieldType {
     pub list: bool,
     /// Whether `ty` is any JSON value (`serde_json::Value`).
     pub any: bool,
+    /// The name typify gave the type.
+    pub name: String,
 }
 
 /// The component schemas' types, as typify named and made them.
@@ -309,6 +311,71 @@ impl<'a> TypifyTypes<'a> {
         }
     }
 
+    /// Fails when typify gave a schema written in place a type that is another schema's: that of a
+    /// component of the same name (`Profile.kind` and a component `ProfileKind`), or that of another
+    /// schema in place of the same name (two shapes titled alike). typify names such types by the
+    /// first schema it meets and uses that type for the others, so the others would decode as the
+    /// first does. `normalize` titles schemas apart before typify sees them; this asks typify
+    /// whether it worked, for every property of every component struct (and a list's items).
+    pub fn check_no_merged_types(&self, raw: &Value) -> Result<(), String> {
+        let schemas = raw
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .ok_or("no components")?;
+        let components: BTreeMap<&str, &str> = self
+            .names
+            .iter()
+            .map(|(key, name)| (name.as_str(), key.as_str()))
+            .collect();
+        let mut seen: BTreeMap<String, (String, String)> = BTreeMap::new();
+        for (key, schema) in schemas {
+            for (wire, property) in schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                let inline = match property.get("items") {
+                    Some(items) if property.get("type").and_then(Value::as_str) == Some("array") => items,
+                    _ => property,
+                };
+                let typed_here = inline.get("$ref").is_none()
+                    && ["properties", "enum", "oneOf", "anyOf", "allOf"]
+                        .iter()
+                        .any(|k| inline.get(k).is_some())
+                    && !matches!(inline.get("allOf").and_then(Value::as_array), Some(parts) if parts.len() == 1 && parts[0].get("$ref").is_some());
+                if !typed_here {
+                    continue;
+                }
+                let Some(field) = self.field(key, wire)? else { continue };
+                let place = format!("{key}.{wire}");
+                if let Some(component) = components.get(field.name.as_str()) {
+                    return Err(format!(
+                        "{place}: typify gave this schema, written in place, the type {} of component {component}; \
+                         give it a title of its own",
+                        field.name
+                    ));
+                }
+                let mut shape = inline.clone();
+                super::normalize::strip_annotations(&mut shape);
+                let shape = shape.to_string();
+                match seen.get(&field.name) {
+                    Some((other, other_shape)) if *other_shape != shape => {
+                        return Err(format!(
+                            "{other} and {place}: typify gave two different schemas one type {}; give one a title of its own",
+                            field.name
+                        ));
+                    }
+                    Some(_) => {}
+                    None => {
+                        seen.insert(field.name.clone(), (place, shape));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The type `id` names, with `Option`, `Box` and `Vec` taken off (and said).
     fn unwrap(&self, id: &TypeId) -> Result<FieldType, String> {
         let mut optional = false;
@@ -329,6 +396,7 @@ impl<'a> TypifyTypes<'a> {
                 details => {
                     return Ok(FieldType {
                         any: matches!(details, TypeDetails::Builtin("::serde_json::Value")),
+                        name: ty.name(),
                         ty: ty.ident(),
                         optional,
                         list,
@@ -359,6 +427,45 @@ mod tests {
         assert_eq!(fields["1"], "x1");
         let error = field_names("Thing", &["a-b".to_string(), "a_b".to_string()]).unwrap_err();
         assert!(error.contains("Thing") && error.contains("a_b"), "{error}");
+    }
+
+    /// What `normalize`'s titling passes prevent, given to typify without them: it must be found.
+    #[test]
+    fn a_schema_given_another_s_type_is_found() {
+        let check = |schemas: Value| -> Result<(), String> {
+            let mut space = TypeSpace::default();
+            let defs = schemas.as_object().unwrap().iter().map(|(key, schema)| {
+                let schema: schemars::schema::Schema = serde_json::from_value(schema.clone()).unwrap();
+                (key.clone(), schema)
+            });
+            space.add_ref_types(defs).unwrap();
+            let names = component_names(schemas.as_object().unwrap().keys()).unwrap();
+            let renamed = Renamed::default();
+            let types = TypifyTypes::new(&space, names, BTreeSet::new(), &renamed);
+            types.check_no_merged_types(&json!({"components": {"schemas": schemas}}))
+        };
+        let error = check(json!({
+            "ProfileKind": {"type": "string", "enum": ["person", "team"]},
+            "Profile": {"type": "object", "properties": {"kind": {"type": "string", "enum": ["PERSONAL", "SHARED"]}}}
+        }))
+        .unwrap_err();
+        assert!(
+            error.contains("Profile.kind") && error.contains("component ProfileKind"),
+            "{error}"
+        );
+        let contact = |property: &str| json!({"title": "Contact", "type": "object", "properties": {property: {"type": "string"}}});
+        let error = check(json!({
+            "Profile": {"type": "object", "properties": {"owner": contact("name"), "reviewer": contact("email")}}
+        }))
+        .unwrap_err();
+        assert!(
+            error.contains("Profile.owner") && error.contains("Profile.reviewer"),
+            "{error}"
+        );
+        let fine = check(json!({
+            "Profile": {"type": "object", "properties": {"owner": contact("name"), "backup": contact("name")}}
+        }));
+        assert_eq!(fine, Ok(()), "alike: one type is right");
     }
 
     #[test]

@@ -108,7 +108,7 @@ pub(super) fn annotations(schema: &Map<String, Value>) -> Map<String, Value> {
 }
 
 /// `schema` without annotations, at every depth (what decides whether two schemas are alike).
-pub(super) fn strip_annotations(schema: &mut Value) {
+pub fn strip_annotations(schema: &mut Value) {
     let Some(object) = schema.as_object_mut() else { return };
     object.retain(|k, _| !is_annotation(k) || k == "x-open-enum");
     for (key, child) in object.iter_mut() {
