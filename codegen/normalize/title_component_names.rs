@@ -1,8 +1,8 @@
 //! Pass 6: typify names a schema written in place by where it is (`Account.type` becomes
 //! `AccountType`); when that is the name of a component, two types would have one name. Such a
 //! schema gets a title naming it apart (`AccountType2`), which typify uses instead. The names are
-//! the generator's (`name_at`); should typify name a type otherwise, the names the generator asks
-//! of it (`typify_types`) say so, and two components of one name are refused there.
+//! the generator's (`name_at`); whether typify named the types apart is asked of it once it has
+//! made them (`typify_types::check_no_merged_types`), which fails the generation if not.
 
 use std::collections::BTreeSet;
 

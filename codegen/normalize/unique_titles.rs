@@ -1,6 +1,8 @@
 //! Pass 7: typify names a schema with a `title` by its title, and gives every schema of one name the
 //! type made for the first: two different schemas sharing a title would decode as one. A title
 //! kept is one whose schemas are all alike and that names no component; the others are dropped.
+//! Whether typify then gave each schema a type of its own is asked of it
+//! (`typify_types::check_no_merged_types`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
