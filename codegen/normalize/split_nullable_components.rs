@@ -10,7 +10,7 @@ use super::walk::pointer_token;
 /// typify gives a nullable component that is a type of its own (a union, an object, an enum) two
 /// types of the component's one name: the `Option` newtype and the type inside it, which then
 /// holds itself. The type inside becomes a component of its own, `{Name}Value`, and the component
-/// a nullable reference to it (the form a nullable `$ref` takes everywhere, see [`alone`]).
+/// a nullable reference to it (the form a nullable `$ref` takes everywhere, see [`alone`](super::rewrite::alone)).
 pub(super) fn split_nullable_components(spec: &mut Value) {
     let Some(schemas) = spec.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else {
         return;
