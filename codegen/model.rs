@@ -84,7 +84,7 @@ pub struct Input {
     pub constraints: Constraints,
     /// What a JSON value (each item, for a list) must hold below its top, when the spec
     /// constrains anything there (`codegen/shapes.rs`).
-    pub shape: Option<TokenStream>,
+    pub shape: Option<super::shapes::Shape>,
     pub doc: String,
     /// A form part's `Content-Type`, from the spec's `encoding` (a concrete type, not a range).
     pub part_type: Option<String>,
@@ -125,7 +125,7 @@ pub enum BodyShape {
         ty: syn::Ident,
         required: bool,
         /// What the body must hold below its top (`codegen/shapes.rs`).
-        shape: Option<TokenStream>,
+        shape: Option<super::shapes::Shape>,
     },
 }
 
@@ -930,8 +930,12 @@ pub fn describe(ops: &[Op]) -> String {
             text if text.is_empty() => String::new(),
             text => format!(" [{text}]"),
         };
+        let shape = match &value.shape {
+            Some(shape) => format!(", holding {}", shape.describe()),
+            None => String::new(),
+        };
         format!(
-            "{} `{}`: {list}{kind}, {required}{constraints}",
+            "{} `{}`: {list}{kind}, {required}{constraints}{shape}",
             value.name, value.ident
         )
     };
@@ -951,8 +955,13 @@ pub fn describe(ops: &[Op]) -> String {
                     let _ = writeln!(out, "  {place} {}", kind(value));
                 }
             }
-            BodyShape::Whole { ty, required, .. } => {
-                let _ = writeln!(out, "  body: {ty}, {}", if *required { "required" } else { "optional" });
+            BodyShape::Whole { ty, required, shape } => {
+                let shape = match shape {
+                    Some(shape) => format!(", holding {}", shape.describe()),
+                    None => String::new(),
+                };
+                let required = if *required { "required" } else { "optional" };
+                let _ = writeln!(out, "  body: {ty}, {required}{shape}");
             }
         }
         let answer = match &op.answer {

@@ -19,8 +19,8 @@ fn field_row(value: &Input, location: TokenStream, positional: bool) -> TokenStr
         ..
     } = value;
     let constraints_tokens = constraints.to_tokens();
-    let shape = match &value.shape {
-        Some(shape) => quote!(Some(#shape)),
+    let shape = match value.shape.as_ref().map(|shape| shape.to_tokens()) {
+        Some(shape) => quote!(Some(&#shape)),
         None => quote!(None),
     };
     let part_type = match &value.part_type {
@@ -70,8 +70,8 @@ fn field_rows(op: &Op) -> Vec<TokenStream> {
                 .map(|f| field_row(f, quote!(Location::Body), op.positional.contains(&f.name))),
         ),
         BodyShape::Whole { required, ty, shape } => {
-            let shape = match shape {
-                Some(shape) => quote!(Some(#shape)),
+            let shape = match shape.as_ref().map(|shape| shape.to_tokens()) {
+                Some(shape) => quote!(Some(&#shape)),
                 None => quote!(None),
             };
             rows.push(quote! {

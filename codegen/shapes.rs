@@ -1,8 +1,8 @@
 //! What a JSON value (a body field of a generated type, a form's JSON part, a whole body, a value
-//! of any JSON) must hold below its top, written out from its schema as a `crate::shape::Shape`
-//! for the operation table (each field's `shape`), which a request checks its value against: the bounds, patterns and list lengths typify's types
-//! do not carry. A value whose schema constrains nothing below its top gets no shape and costs
-//! nothing.
+//! of any JSON) must hold below its top, read from its schema as a [`Shape`] (data, in the model)
+//! and rendered as a `crate::shape::Shape` for the operation table (each field's `shape`), which a
+//! request checks its value against: the bounds, patterns and list lengths typify's types do not
+//! carry. A value whose schema constrains nothing below its top gets no shape and costs nothing.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -12,53 +12,167 @@ use super::constraints::Constraints;
 use super::model::required_names;
 use super::spec::resolve;
 
-/// `&Shape::...` (for a `const`, whose references are `'static`), or `None` when the schema
-/// constrains nothing below its top that a value's type does not already hold. `untyped`: the value is any JSON, so what a
-/// generated type would hold (required properties, an enum's values) makes a shape worth
-/// checking too.
-pub fn of(raw: &Value, node: &Value, untyped: bool) -> Result<Option<TokenStream>, String> {
+/// What a value must hold, as the runtime's `crate::shape::Shape` says it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Shape {
+    Any,
+    Text(Constraints),
+    Number(Constraints),
+    Integer(Constraints),
+    Boolean,
+    Object {
+        /// The properties whose values are constrained, in the schema's order of keys.
+        properties: Vec<(String, Shape)>,
+        required: Vec<String>,
+        /// The shape of every other property's value, if the spec gives one.
+        others: Option<Box<Shape>>,
+    },
+    List {
+        items: Box<Shape>,
+        rule: Constraints,
+    },
+    OneOf(Vec<Shape>),
+    AllOf(Vec<Shape>),
+}
+
+impl Shape {
+    /// `crate::shape::Shape::..`, for a `const` (its references are `'static`).
+    pub fn to_tokens(&self) -> TokenStream {
+        let list = |shapes: &[Shape]| -> Vec<TokenStream> { shapes.iter().map(Shape::to_tokens).collect() };
+        match self {
+            Shape::Any => quote!(crate::shape::Shape::Any),
+            Shape::Text(rule) => {
+                let rule = rule.to_tokens();
+                quote!(crate::shape::Shape::Text(#rule))
+            }
+            Shape::Number(rule) => {
+                let rule = rule.to_tokens();
+                quote!(crate::shape::Shape::Number(#rule))
+            }
+            Shape::Integer(rule) => {
+                let rule = rule.to_tokens();
+                quote!(crate::shape::Shape::Integer(#rule))
+            }
+            Shape::Boolean => quote!(crate::shape::Shape::Boolean),
+            Shape::Object {
+                properties,
+                required,
+                others,
+            } => {
+                let properties = properties.iter().map(|(name, shape)| {
+                    let shape = shape.to_tokens();
+                    quote!((#name, #shape))
+                });
+                let others = match others {
+                    Some(others) => {
+                        let others = others.to_tokens();
+                        quote!(::std::option::Option::Some(&#others))
+                    }
+                    None => quote!(::std::option::Option::None),
+                };
+                quote!(crate::shape::Shape::Object {
+                    properties: &[#(#properties),*],
+                    required: &[#(#required),*],
+                    others: #others,
+                })
+            }
+            Shape::List { items, rule } => {
+                let items = items.to_tokens();
+                let rule = rule.to_tokens();
+                quote!(crate::shape::Shape::List { items: &#items, rule: #rule })
+            }
+            Shape::OneOf(branches) => {
+                let branches = list(branches);
+                quote!(crate::shape::Shape::OneOf(&[#(#branches),*]))
+            }
+            Shape::AllOf(parts) => {
+                let parts = list(parts);
+                quote!(crate::shape::Shape::AllOf(&[#(#parts),*]))
+            }
+        }
+    }
+
+    /// As text, for the model's description.
+    pub fn describe(&self) -> String {
+        let ruled = |kind: &str, rule: &Constraints| match rule.describe() {
+            text if text.is_empty() => kind.to_string(),
+            text => format!("{kind} [{text}]"),
+        };
+        let join = |shapes: &[Shape], with: &str| shapes.iter().map(Shape::describe).collect::<Vec<_>>().join(with);
+        match self {
+            Shape::Any => "any".into(),
+            Shape::Text(rule) => ruled("text", rule),
+            Shape::Number(rule) => ruled("number", rule),
+            Shape::Integer(rule) => ruled("integer", rule),
+            Shape::Boolean => "boolean".into(),
+            Shape::Object {
+                properties,
+                required,
+                others,
+            } => {
+                let mut parts: Vec<String> = properties
+                    .iter()
+                    .map(|(name, shape)| format!("{name}: {}", shape.describe()))
+                    .collect();
+                if !required.is_empty() {
+                    parts.push(format!("required {}", required.join(" ")));
+                }
+                if let Some(others) = others {
+                    parts.push(format!("others: {}", others.describe()));
+                }
+                format!("{{{}}}", parts.join(", "))
+            }
+            Shape::List { items, rule } => ruled(&format!("[{}]", items.describe()), rule),
+            Shape::OneOf(branches) => format!("({})", join(branches, " | ")),
+            Shape::AllOf(parts) => format!("({})", join(parts, " & ")),
+        }
+    }
+}
+
+/// The shape of `node`, or `None` when the schema constrains nothing below its top that a value's
+/// type does not already hold. `untyped`: the value is any JSON, so what a generated type would
+/// hold (required properties, an enum's values) makes a shape worth checking too.
+pub fn of(raw: &Value, node: &Value, untyped: bool) -> Result<Option<Shape>, String> {
     let mut reader = Reader {
         raw,
         untyped,
         stack: Vec::new(),
     };
-    let shape = reader.schema(node)?;
-    Ok(shape.constrained.then(|| {
-        let tokens = shape.tokens;
-        quote!(&#tokens)
-    }))
+    let written = reader.schema(node)?;
+    Ok(written.constrained.then_some(written.shape))
 }
 
 /// A shape, and what it checks.
 struct Written {
-    tokens: TokenStream,
+    shape: Shape,
     /// It checks what a typed value's type does not hold (a bound, a pattern, a list's length):
     /// worth checking a value for.
     constrained: bool,
     /// It refuses some value of the right JSON types (an enum's values and required properties
     /// too): kept in an object's shape, where it tells a union's branches apart.
     refuses: bool,
-    /// `Shape::Any`: left out of an `allOf`.
-    anything: bool,
 }
 
 impl Written {
-    fn new(tokens: TokenStream, constrained: bool, refuses: bool) -> Self {
+    fn new(shape: Shape, constrained: bool, refuses: bool) -> Self {
         Written {
-            tokens,
+            shape,
             constrained,
             refuses: refuses || constrained,
-            anything: false,
         }
+    }
+
+    /// `Shape::Any`: left out of an `allOf`.
+    fn anything(&self) -> bool {
+        self.shape == Shape::Any
     }
 }
 
 fn any() -> Written {
     Written {
-        tokens: quote!(crate::shape::Shape::Any),
+        shape: Shape::Any,
         constrained: false,
         refuses: false,
-        anything: true,
     }
 }
 
@@ -91,10 +205,9 @@ impl Reader<'_> {
         {
             let branches = branches.iter().map(|b| self.schema(b)).collect::<Result<Vec<_>, _>>()?;
             let constrained = branches.iter().any(|b| b.constrained);
-            let tokens = branches.into_iter().map(|b| b.tokens);
             // A union refuses what none of its branches takes, when they are not all `Any`.
             parts.push(Written::new(
-                quote!(crate::shape::Shape::OneOf(&[#(#tokens),*])),
+                Shape::OneOf(branches.into_iter().map(|b| b.shape).collect()),
                 constrained,
                 true,
             ));
@@ -103,16 +216,15 @@ impl Reader<'_> {
             parts.push(self.schema(part)?);
         }
         // Unconstrained parts stay: a union's branches are told apart by their types.
-        parts.retain(|part| !part.anything);
+        parts.retain(|part| !part.anything());
         Ok(match parts.len() {
             0 => any(),
             1 => parts.pop().unwrap_or_else(any),
             _ => {
                 let constrained = parts.iter().any(|p| p.constrained);
                 let refuses = parts.iter().any(|p| p.refuses);
-                let tokens = parts.into_iter().map(|p| p.tokens);
                 Written::new(
-                    quote!(crate::shape::Shape::AllOf(&[#(#tokens),*])),
+                    Shape::AllOf(parts.into_iter().map(|p| p.shape).collect()),
                     constrained,
                     refuses,
                 )
@@ -131,7 +243,7 @@ impl Reader<'_> {
         if is_object {
             return self.object(schema);
         }
-        let scalar = |kind: TokenStream, typed_holds: bool, reader: &Self| -> Result<Written, String> {
+        let scalar = |kind: fn(Constraints) -> Shape, typed_holds: bool, reader: &Self| -> Result<Written, String> {
             // An open enum takes values the spec does not list, on purpose. A closed one's values,
             // and a string's length and pattern, are checked where the shape is, for they tell a
             // union's branches apart; but they alone do not make a typed value's shape worth
@@ -143,18 +255,13 @@ impl Reader<'_> {
             let bounded = rule.bounds();
             let constrained = (!typed_holds && bounded) || (reader.untyped && !rule.is_none());
             let refuses = !rule.is_none();
-            let rule = rule.to_tokens();
-            Ok(Written::new(
-                quote!(crate::shape::Shape::#kind(#rule)),
-                constrained,
-                refuses,
-            ))
+            Ok(Written::new(kind(rule), constrained, refuses))
         };
         match ty {
-            Some("string") => scalar(quote!(Text), true, self),
-            Some("number") => scalar(quote!(Number), false, self),
-            Some("integer") => scalar(quote!(Integer), false, self),
-            Some("boolean") => Ok(Written::new(quote!(crate::shape::Shape::Boolean), false, false)),
+            Some("string") => scalar(Shape::Text, true, self),
+            Some("number") => scalar(Shape::Number, false, self),
+            Some("integer") => scalar(Shape::Integer, false, self),
+            Some("boolean") => Ok(Written::new(Shape::Boolean, false, false)),
             Some("array") => {
                 let items = match schema.get("items") {
                     Some(items) => self.schema(items)?,
@@ -163,10 +270,11 @@ impl Reader<'_> {
                 let counts = Constraints::default().with_counts(schema);
                 let constrained = items.constrained || !counts.is_none();
                 let refuses = items.refuses;
-                let rule = counts.to_tokens();
-                let items = items.tokens;
                 Ok(Written::new(
-                    quote!(crate::shape::Shape::List { items: &#items, rule: #rule }),
+                    Shape::List {
+                        items: Box::new(items.shape),
+                        rule: counts,
+                    },
                     constrained,
                     refuses,
                 ))
@@ -188,8 +296,7 @@ impl Reader<'_> {
             if written.refuses {
                 constrained |= written.constrained;
                 refuses = true;
-                let tokens = written.tokens;
-                properties.push(quote!((#name, #tokens)));
+                properties.push((name.clone(), written.shape));
             }
         }
         let others = match schema.get("additionalProperties") {
@@ -200,22 +307,15 @@ impl Reader<'_> {
             constrained |= others.constrained;
             refuses = true;
         }
-        let others = match others {
-            Some(others) => {
-                let tokens = others.tokens;
-                quote!(::std::option::Option::Some(&#tokens))
-            }
-            None => quote!(::std::option::Option::None),
-        };
-        let required: Vec<&str> = required_names(schema).collect();
+        let required: Vec<String> = required_names(schema).map(str::to_string).collect();
         constrained |= self.untyped && !required.is_empty();
         refuses |= !required.is_empty();
         Ok(Written::new(
-            quote!(crate::shape::Shape::Object {
-                properties: &[#(#properties),*],
-                required: &[#(#required),*],
-                others: #others,
-            }),
+            Shape::Object {
+                properties,
+                required,
+                others: others.map(|o| Box::new(o.shape)),
+            },
             constrained,
             refuses,
         ))
@@ -242,7 +342,9 @@ mod tests {
     }
 
     fn written(node: serde_json::Value, untyped: bool) -> Option<String> {
-        of(&spec(), &node, untyped).unwrap().map(|tokens| tokens.to_string())
+        of(&spec(), &node, untyped)
+            .unwrap()
+            .map(|shape| format!("& {}", shape.to_tokens()))
     }
 
     #[test]
