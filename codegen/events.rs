@@ -209,14 +209,7 @@ fn payload_of(spec: &Value, schema: &Value, at: &str) -> Result<(String, Vec<(St
 /// The keys an object schema requires, its `allOf` parts' included.
 fn required_of(spec: &Value, schema: &Value, at: &str) -> Result<Vec<String>, String> {
     let schema = resolve(spec, schema, at)?;
-    let mut required: Vec<String> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .map(str::to_string)
-        .collect();
+    let mut required: Vec<String> = super::model::required_names(schema).map(str::to_string).collect();
     for part in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
         required.extend(required_of(spec, part, at)?);
     }

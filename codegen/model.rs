@@ -456,6 +456,7 @@ struct Answers {
     success: Vec<u16>,
     errors: Vec<u16>,
     answer: Answer,
+    answer_media: Option<Media>,
     error_examples: Vec<ErrorExample>,
 }
 
@@ -469,6 +470,7 @@ fn read_answer(raw: &Value, types: &TypifyTypes<'_>, id: &str, op: &Value) -> Re
     let mut error_examples = Vec::new();
     let mut answer: Option<(u16, Option<String>)> = None;
     let mut media_type: Option<String> = None;
+    let mut answer_media = None;
     for (code, response) in responses {
         if code == "default" {
             continue;
@@ -489,13 +491,19 @@ fn read_answer(raw: &Value, types: &TypifyTypes<'_>, id: &str, op: &Value) -> Re
                 .and_then(Value::as_object)
                 .and_then(|content| content.keys().next().cloned());
         }
-        let json = response
+        let json_media = response
             .get("content")
             .and_then(Value::as_object)
             .into_iter()
             .flatten()
             .find(|(media, _)| is_json_media(media))
-            .and_then(|(_, media)| media.get("schema"))
+            .map(|(_, media)| media);
+        if answer.is_none() {
+            // The first success's JSON is what an example answer is made from.
+            answer_media = json_media.map(|found| media(raw, found)).transpose()?;
+        }
+        let json = json_media
+            .and_then(|media| media.get("schema"))
             .filter(|schema| !is_binary(resolved(raw, schema)));
         let this = match json {
             Some(schema) => Some(
@@ -532,6 +540,7 @@ fn read_answer(raw: &Value, types: &TypifyTypes<'_>, id: &str, op: &Value) -> Re
         success,
         errors,
         answer,
+        answer_media,
         error_examples,
     })
 }
@@ -683,6 +692,7 @@ fn read_op(
         success,
         errors,
         answer,
+        answer_media,
         error_examples,
     } = read_answer(raw, types, &id, op)?;
 
@@ -727,7 +737,7 @@ fn read_op(
         errors,
         error_examples,
         answer,
-        answer_media: answer_media(raw, op)?,
+        answer_media,
         body_media: body_media(raw, op)?,
         idempotent,
         page: None,
@@ -795,22 +805,6 @@ fn media(raw: &Value, media: &Value) -> Result<Media, String> {
         schema: media.get("schema").cloned(),
         example,
     })
-}
-
-/// The first success answer's JSON media type (`None`: a download, or no content).
-fn answer_media(raw: &Value, op: &Value) -> Result<Option<Media>, String> {
-    let responses = op.get("responses").and_then(Value::as_object).ok_or("no responses")?;
-    let Some((_, response)) = responses.iter().find(|(code, _)| code.starts_with('2')) else {
-        return Ok(None);
-    };
-    let response = resolve(raw, response)?;
-    let json = response
-        .get("content")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .find(|(name, _)| is_json_media(name));
-    json.map(|(_, found)| media(raw, found)).transpose()
 }
 
 /// The body's media type: its form, or else its JSON.

@@ -44,6 +44,7 @@ pub struct TypifyTypes<'a> {
     names: BTreeMap<String, String>,
     /// The properties typify was given under other keys ([`rename_fields_named_alike`]).
     renamed: &'a Renamed,
+    namer: FieldNamer,
     /// The names of the types made outside typify (replacements), re-exported in `types`.
     own: BTreeSet<String>,
 }
@@ -179,6 +180,24 @@ pub fn typify_view(raw: &Value) -> Result<(Value, Renamed), String> {
     Ok((view, renamed))
 }
 
+/// typify's field name for each property name, asked of it once per name ([`field_names`] with
+/// that one name: the answer does not depend on the object the property is in). The generator
+/// asks it of every property of every object, where the same names repeat.
+#[derive(Default)]
+pub struct FieldNamer(std::cell::RefCell<BTreeMap<String, Option<String>>>);
+
+impl FieldNamer {
+    /// The field name typify gives a property named `wire` (`None`: it makes no field of it).
+    pub fn name(&self, wire: &str) -> Result<Option<String>, String> {
+        if let Some(known) = self.0.borrow().get(wire) {
+            return Ok(known.clone());
+        }
+        let name = field_names(wire, [&wire.to_string()])?.remove(wire);
+        self.0.borrow_mut().insert(wire.to_string(), name.clone());
+        Ok(name)
+    }
+}
+
 /// The properties renamed for typify: each component's (its key, then the property's wire name,
 /// then the key typify was given), and every renamed key's wire name.
 #[derive(Debug, Default)]
@@ -206,14 +225,14 @@ fn rename_fields_named_alike(spec: &mut Value) -> Result<Renamed, String> {
         Ok(())
     })?;
     let mut renamed = Renamed::default();
+    let namer = FieldNamer::default();
     super::normalize::for_each_schema(spec, &mut |schema, path| {
         let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
             return Ok(());
         };
-        let context = path.join("/");
         let mut by_name: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for wire in properties.keys() {
-            let name = field_names(&context, [wire])?.remove(wire).unwrap_or_default();
+            let name = namer.name(wire)?.unwrap_or_default();
             by_name.entry(name).or_default().push(wire.clone());
         }
         let mut taken: BTreeSet<String> = by_name.keys().cloned().collect();
@@ -225,7 +244,7 @@ fn rename_fields_named_alike(spec: &mut Value) -> Result<Renamed, String> {
                 let mut n = 2;
                 let key = loop {
                     let candidate = format!("{name}_{n}");
-                    let kept = field_names(&context, [&candidate])?.get(&candidate) == Some(&candidate);
+                    let kept = namer.name(&candidate)?.as_ref() == Some(&candidate);
                     if kept && !used.contains(&candidate) && !taken.contains(&candidate) {
                         break candidate;
                     }
@@ -281,6 +300,7 @@ impl<'a> TypifyTypes<'a> {
             names,
             renamed,
             own,
+            namer: FieldNamer::default(),
         }
     }
 
@@ -303,8 +323,9 @@ impl<'a> TypifyTypes<'a> {
             Some(given) => given.clone(),
             None => wire.to_string(),
         };
-        let rust = field_names(key, [&given])?;
-        let Some(rust) = rust.get(&given) else { return Ok(None) };
+        let Some(rust) = self.namer.name(&given)? else {
+            return Ok(None);
+        };
         match record.properties_info().find(|p| p.name == rust) {
             Some(property) => self.unwrap(&property.type_id).map(Some),
             None => Ok(None),
@@ -429,17 +450,22 @@ mod tests {
         assert!(error.contains("Thing") && error.contains("a_b"), "{error}");
     }
 
+    /// A `TypeSpace` of `schemas` as definitions, and typify's name for each.
+    fn space_of(schemas: &Value) -> (TypeSpace, BTreeMap<String, String>) {
+        let mut space = TypeSpace::default();
+        let defs = schemas.as_object().unwrap().iter().map(|(key, schema)| {
+            let schema: schemars::schema::Schema = serde_json::from_value(schema.clone()).unwrap();
+            (key.clone(), schema)
+        });
+        space.add_ref_types(defs).unwrap();
+        (space, component_names(schemas.as_object().unwrap().keys()).unwrap())
+    }
+
     /// What `normalize`'s titling passes prevent, given to typify without them: it must be found.
     #[test]
     fn a_schema_given_another_s_type_is_found() {
         let check = |schemas: Value| -> Result<(), String> {
-            let mut space = TypeSpace::default();
-            let defs = schemas.as_object().unwrap().iter().map(|(key, schema)| {
-                let schema: schemars::schema::Schema = serde_json::from_value(schema.clone()).unwrap();
-                (key.clone(), schema)
-            });
-            space.add_ref_types(defs).unwrap();
-            let names = component_names(schemas.as_object().unwrap().keys()).unwrap();
+            let (space, names) = space_of(&schemas);
             let renamed = Renamed::default();
             let types = TypifyTypes::new(&space, names, BTreeSet::new(), &renamed);
             types.check_no_merged_types(&json!({"components": {"schemas": schemas}}))
@@ -485,13 +511,7 @@ mod tests {
             }},
             "Item": {"type": "object", "properties": {"id": {"type": "string"}}}
         });
-        let mut space = TypeSpace::default();
-        let defs = schemas.as_object().unwrap().iter().map(|(key, schema)| {
-            let schema: schemars::schema::Schema = serde_json::from_value(schema.clone()).unwrap();
-            (key.clone(), schema)
-        });
-        space.add_ref_types(defs).unwrap();
-        let names = component_names(schemas.as_object().unwrap().keys()).unwrap();
+        let (space, names) = space_of(&schemas);
         let renamed = Renamed::default();
         let types = TypifyTypes::new(&space, names, BTreeSet::new(), &renamed);
         assert_eq!(types.name_of("Page"), Some("Page"));

@@ -95,6 +95,17 @@ async fn a_webhook_hears_messages_reactions_reads_and_account_statuses() {
         .unwrap();
     assert_eq!(answer.status(), 201);
     let second: serde_json::Value = answer.json().await.unwrap();
+    // Without its text, the route says what is missing (and delivers nothing).
+    let refused = http
+        .post(format!("{}/_fake/chats/{chat}/inbound", fake.base_url()))
+        .header("x-api-key", fake.api_key())
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    let refused: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(refused["detail"], "text is required.", "{refused}");
     client.add_reaction(&inbound, "👍").await.unwrap();
     client
         .chat_action(&chat, postpress::ChatAction::SetReadStatus(true))

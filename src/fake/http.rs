@@ -463,6 +463,19 @@ fn stateful_elsewhere(operation: OperationId) -> bool {
 /// What a fake-only route does with the request's JSON body.
 type JsonRoute = Box<dyn FnOnce(&mut State, &Value) -> Answer + Send>;
 
+/// `then` with a fake-only route's required text field, or the 400 that says it is missing.
+fn with_required_text(
+    state: &mut State,
+    body: &Value,
+    name: &str,
+    then: impl FnOnce(&mut State, &str) -> Answer,
+) -> Answer {
+    match body.get(name).and_then(Value::as_str) {
+        Some(text) => then(state, text),
+        None => state.error(400, "errors/invalid_request", Some(&format!("{name} is required."))),
+    }
+}
+
 /// What a route of the fake only (under `/_fake/`, not in the spec) does.
 enum FakeOnly {
     Answer(Answer),
@@ -494,25 +507,21 @@ fn fake_only(state: &Mutex<State>, method: &hyper::Method, path: &str) -> Option
         (&hyper::Method::POST, ["chats", chat, "inbound"]) => {
             let chat = chat.to_string();
             Some(FakeOnly::Json(Box::new(move |state, body| {
-                let Some(text) = body.get("text").and_then(Value::as_str) else {
-                    return state.error(400, "errors/invalid_request", Some("text is required."));
-                };
-                match state.inbound(&chat, text) {
+                with_required_text(state, body, "text", |state, text| match state.inbound(&chat, text) {
                     Some(id) => Answer::ok(201, serde_json::json!({"message_id": id})),
                     None => state.not_found("chat", &chat),
-                }
+                })
             })))
         }
         (&hyper::Method::POST, ["accounts", account, "status"]) => {
             let account = account.to_string();
             Some(FakeOnly::Json(Box::new(move |state, body| {
-                let Some(message) = body.get("message").and_then(Value::as_str) else {
-                    return state.error(400, "errors/invalid_request", Some("message is required."));
-                };
-                match state.account_status(&account, message) {
-                    Some(delivered) => Answer::ok(200, serde_json::json!({"webhooks": delivered})),
-                    None => state.not_found("account", &account),
-                }
+                with_required_text(state, body, "message", |state, message| {
+                    match state.account_status(&account, message) {
+                        Some(delivered) => Answer::ok(200, serde_json::json!({"webhooks": delivered})),
+                        None => state.not_found("account", &account),
+                    }
+                })
             })))
         }
         _ => None,
