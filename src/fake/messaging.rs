@@ -52,7 +52,7 @@ fn dated_within(arguments: &Arguments, timestamp: Option<&str>) -> bool {
 
 impl State {
     /// One page of `items` (each with its position, in any order) as the list `object`.
-    pub(super) fn page(&mut self, object: &str, items: Vec<(u64, Value)>, arguments: &Arguments) -> Answer {
+    fn page(&mut self, object: &str, items: Vec<(u64, Value)>, arguments: &Arguments) -> Answer {
         self.page_of(object, items, arguments, |_, item| Some(item))
     }
 

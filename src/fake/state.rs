@@ -289,9 +289,6 @@ pub(crate) struct State {
     /// Deliveries dropped because the queue was full.
     pub(super) dropped_deliveries: u64,
     pub(super) hosted_links: BTreeMap<String, super::webhooks::HostedLink>,
-    /// What the LinkedIn parts keep (see `linkedin.rs`).
-    #[cfg(any(feature = "users", feature = "posts", feature = "linkedin"))]
-    pub(super) linkedin: super::linkedin::LinkedinState,
 }
 
 /// The error answer of `status` with `error_type`, as the spec's envelope.
@@ -328,7 +325,7 @@ impl State {
         }
     }
 
-    pub(super) fn next(&mut self) -> u64 {
+    fn next(&mut self) -> u64 {
         self.counter += 1;
         self.counter
     }
@@ -769,12 +766,6 @@ impl State {
 }
 
 /// `2026-05-17T09:42:11.000Z` for `time` (UTC), the format of the pages' timestamps.
-/// Now, as the API writes a time.
-#[cfg(any(feature = "users", feature = "posts", feature = "linkedin"))]
-pub(super) fn rfc3339_now() -> String {
-    rfc3339(SystemTime::now())
-}
-
 fn rfc3339(time: SystemTime) -> String {
     let since = time.duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
     let secs = since.as_secs();
