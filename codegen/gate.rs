@@ -6,9 +6,15 @@
 //! name, transitively), and by every build when the shared components reach it (the error
 //! envelope the runtime decodes).
 //!
-//! What a type names is read from the tokens of its items: an identifier that is a type of the
-//! `types` or `open` module counts. Reading more than is there (an identifier that only looks like
-//! a reference) enables a type a part did not need, never the other way round.
+//! What a type names is read from its items' syntax: the types in type positions (a field's type, a
+//! generic argument, an `impl`'s header), the leading segments of a path (`Kind::Json`: `Kind`,
+//! not the variant `Json`), a struct literal's type, and every identifier inside a macro (whose
+//! tokens are not parsed; an item macro such as `unit_enum!(Kind { Json => "json" })` names only
+//! what precedes its braces). An enum's variant is not a type, even when a type has its name (an
+//! HTTP method's `Post` beside a LinkedIn `Post`): reading every identifier, as this once did,
+//! gated a messaging type's part onto the LinkedIn parts' `Post`. Reading more than is there (a
+//! macro's identifier that only looks like a type) enables a type a part did not need, never the
+//! other way round.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,6 +36,65 @@ fn idents_in(tokens: TokenStream, local: &BTreeSet<String>, out: &mut BTreeSet<S
             TokenTree::Group(group) => idents_in(group.stream(), local, out),
             _ => {}
         }
+    }
+}
+
+/// The local types an item names (see the module's documentation).
+fn named_by(item: &syn::Item, local: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    match item {
+        syn::Item::Use(u) => idents_in(u.tree.to_token_stream(), local, &mut out),
+        syn::Item::Macro(_) => out = defines(item, local),
+        _ => {
+            let mut visitor = TypeNames { local, out: &mut out };
+            syn::visit::Visit::visit_item(&mut visitor, item);
+        }
+    }
+    out
+}
+
+/// Collects the local types in type positions, paths' leading segments, struct literals and macros.
+struct TypeNames<'a> {
+    local: &'a BTreeSet<String>,
+    out: &'a mut BTreeSet<String>,
+}
+
+impl TypeNames<'_> {
+    fn note(&mut self, ident: &syn::Ident) {
+        let name = ident.to_string();
+        if self.local.contains(&name) {
+            self.out.insert(name);
+        }
+    }
+}
+
+impl<'ast> syn::visit::Visit<'ast> for TypeNames<'_> {
+    fn visit_type_path(&mut self, ty: &'ast syn::TypePath) {
+        if let Some(last) = ty.path.segments.last() {
+            self.note(&last.ident);
+        }
+        syn::visit::visit_type_path(self, ty);
+    }
+
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        // All but the last segment: a type or module before an associated item or a variant.
+        let leading = path.segments.len().saturating_sub(1);
+        for segment in path.segments.iter().take(leading) {
+            self.note(&segment.ident);
+        }
+        syn::visit::visit_path(self, path);
+    }
+
+    fn visit_expr_struct(&mut self, expr: &'ast syn::ExprStruct) {
+        if let Some(last) = expr.path.segments.last() {
+            self.note(&last.ident);
+        }
+        syn::visit::visit_expr_struct(self, expr);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        idents_in(mac.tokens.clone(), self.local, self.out);
+        syn::visit::visit_macro(self, mac);
     }
 }
 
@@ -163,8 +228,7 @@ pub fn gate_types(
     let mut names: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for items in modules.iter_mut() {
         for_each_item(items, &mut |item| {
-            let mut named = BTreeSet::new();
-            idents_in(item.to_token_stream(), &local, &mut named);
+            let named = named_by(item, &local);
             for defined in defines(item, &local) {
                 names.entry(defined).or_default().extend(named.iter().cloned());
             }
@@ -325,6 +389,35 @@ mod tests {
                 "Kind: # [cfg (any (feature = \"accounts\" , feature = \"messaging\"))]",
                 "Message: # [cfg (any (feature = \"messaging\"))]",
             ]
+        );
+    }
+
+    #[test]
+    fn a_variant_named_like_a_type_does_not_reach_it() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub enum Method { Get, Post }
+                impl Method { fn post() -> Self { Method::Post } }
+                crate::type_impls::unit_enum!(Method { Get => "GET", Post => "POST" });
+                pub struct Post { pub author: Author }
+                pub struct Author;
+                pub struct Request { pub method: Method }
+            }
+            pub mod open {}
+        };
+        let ops = [
+            ("messaging".to_string(), quote::quote!(types::Request)),
+            ("posts".to_string(), quote::quote!(types::Post)),
+        ];
+        gate_types(&mut file, &ops, &BTreeSet::new()).unwrap();
+        let attrs = attrs_of(&file);
+        assert!(
+            attrs.contains(&"Post: # [cfg (any (feature = \"posts\"))]".to_string()),
+            "{attrs:?}"
+        );
+        assert!(
+            attrs.contains(&"Author: # [cfg (any (feature = \"posts\"))]".to_string()),
+            "{attrs:?}"
         );
     }
 

@@ -3,10 +3,12 @@
 //! spec (the retry rule, the fake server, the CLI and its MCP server, the tests); and, behind the
 //! `schemars` feature, the JSON Schemas of each operation's body and answer.
 
+use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::model::{Answer, BodyShape, Input, Kind, Op};
+use super::names;
 
 /// One row of `Field`.
 fn field_row(value: &Input, location: TokenStream, positional: bool) -> TokenStream {
@@ -91,6 +93,7 @@ fn field_rows(op: &Op) -> Vec<TokenStream> {
 /// The operation table and `OperationId`, from the model of every operation.
 pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
     let mut rows = Vec::new();
+    let mut row_names = Vec::new();
     let mut variants = Vec::new();
     let mut ids = Vec::new();
     let mut parts = Vec::new();
@@ -158,8 +161,14 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
         ids.push(id.clone());
         parts.push(part.clone());
         spans.push(quote! { crate::call::telemetry::call_span!(#id, #method, #path) });
+        // A row is a `const` of its own, behind its part's feature, so that it moves with the
+        // part's other items into the part's file (`split`); the table names it.
+        // Named after its variant, unique as the variants are.
+        let row_name = names::ident(&format!("OPERATION_{}", variant.to_string().to_shouty_snake_case()));
+        row_names.push(row_name.clone());
         rows.push(quote! {
-            Operation {
+            #[cfg(feature = #part)]
+            const #row_name: Operation = Operation {
                 id: #id, operation: OperationId::#variant, part: #part, method: #method, path: #path, success: #success,
                 successes: &[#(#successes),*], errors: &[#(#errors),*], multipart: #multipart, summary: #summary,
                 description: #description,
@@ -178,7 +187,7 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
                 download: #download,
                 answer_media_type: #media_type,
                 whole_body: #whole_body,
-            }
+            };
         });
     }
     let body_schemas: Vec<TokenStream> = bodies
@@ -414,7 +423,8 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
                 pub whole_body: bool,
             }
             /// Every operation of the spec this build compiles (the parts enabled), sorted by path.
-            pub const OPERATIONS: &[Operation] = &[#( #[cfg(feature = #parts)] #rows ),*];
+            pub const OPERATIONS: &[Operation] = &[#( #[cfg(feature = #parts)] #row_names ),*];
+            #(#rows)*
             /// The operation with this `operationId`.
             pub fn by_id(id: &str) -> ::std::option::Option<&'static Operation> {
                 OPERATIONS.iter().find(|op| op.id == id)

@@ -2,1642 +2,6 @@
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    #[cfg(any(feature = "accounts"))]
-    ///The fields every account shape has.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct AccountBase {
-        pub created_at: AccountDate,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub current_signature: ::std::option::Option<UniqueId>,
-        ///The ids of the groups the account is in.
-        pub groups: ::std::vec::Vec<UniqueId>,
-        pub id: UniqueId,
-        pub name: ::std::string::String,
-        pub object: AccountObject,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub signatures: ::std::vec::Vec<AccountSignature>,
-        ///The account's services (messaging, mail, calendar) and their status.
-        pub sources: ::std::vec::Vec<AccountSource>,
-        ///The provider of the account, which decides its shape.
-        #[serde(rename = "type")]
-        pub type_: ::std::string::String,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///What a hosted authentication link's `notify_url` receives.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct AccountConnectedEvent {
-        pub account_id: ::std::string::String,
-        ///The link's `name`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        pub status: AccountConnectedEventStatus,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`AccountConnectedEventStatus`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum AccountConnectedEventStatus {
-        #[serde(rename = "CREATION_SUCCESS")]
-        CreationSuccess,
-        #[serde(rename = "RECONNECTED")]
-        Reconnected,
-    }
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::unit_enum!(
-        AccountConnectedEventStatus { CreationSuccess => "CREATION_SUCCESS", Reconnected
-        => "RECONNECTED" }
-    );
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::impls!(
-        AccountConnectedEventStatus : try_from_str, try_from_string
-    );
-    #[cfg(any(feature = "accounts"))]
-    ///A UTC date and time with milliseconds. The reference gives these dates a pattern and no type; they are strings. Its `\d` is written `[0-9]`: the same in ECMA 262 (which JSON Schema's patterns are), where some other regex engines' `\d` also takes other scripts' digits.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct AccountDate(::std::string::String);
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::impls!(
-        AccountDate : deref_string, into_string, try_from_str, try_from_string, as_str
-    );
-    #[cfg(any(feature = "accounts"))]
-    impl ::std::str::FromStr for AccountDate {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::new(
-                        "^[1-2][0-9]{3}-[0-1][0-9]-[0-3][0-9]T[0-9]{2}:[0-9]{2}:[0-9]{2}.[0-9]{3}Z$",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
-                return Err(
-                    "doesn't match pattern \"^[1-2][0-9]{3}-[0-1][0-9]-[0-3][0-9]T[0-9]{2}:[0-9]{2}:[0-9]{2}.[0-9]{3}Z$\""
-                        .into(),
-                );
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "accounts"))]
-    impl<'de> ::serde::Deserialize<'de> for AccountDate {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`AccountDeleted`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct AccountDeleted {
-        pub object: AccountDeletedObject,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`AccountDeletedObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum AccountDeletedObject {
-        AccountDeleted,
-    }
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::unit_enum!(
-        AccountDeletedObject { AccountDeleted => "AccountDeleted" }
-    );
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::impls!(AccountDeletedObject : try_from_str, try_from_string);
-    #[cfg(any(feature = "accounts"))]
-    ///A page of accounts. The reference types `cursor` as anything or `null`; it is read here as an opaque string, the value to pass back as the `cursor` parameter for the next page, `null` when there are no more.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct AccountList {
-        ///The cursor of the next page; `null` on the last page.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub cursor: ::std::option::Option<::std::string::String>,
-        pub items: ::std::vec::Vec<crate::generated::open::Account>,
-        pub object: AccountListObject,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`AccountListObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum AccountListObject {
-        AccountList,
-    }
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::unit_enum!(AccountListObject { AccountList => "AccountList" });
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::impls!(AccountListObject : try_from_str, try_from_string);
-    #[cfg(any(feature = "accounts"))]
-    ///What every account's `object` is.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum AccountObject {
-        Account,
-    }
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::unit_enum!(AccountObject { Account => "Account" });
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::impls!(AccountObject : try_from_str, try_from_string);
-    #[cfg(any(feature = "accounts"))]
-    ///The account's own proxy.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct AccountProxy {
-        pub host: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub password: ::std::option::Option<::std::string::String>,
-        pub port: f64,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub protocol: ::std::option::Option<AccountProxyProtocol>,
-        pub source: AccountProxySource,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub username: ::std::option::Option<::std::string::String>,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`AccountProxyProtocol`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum AccountProxyProtocol {
-        #[serde(rename = "http")]
-        Http,
-        #[serde(rename = "https")]
-        Https,
-        #[serde(rename = "socks5")]
-        Socks5,
-    }
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::unit_enum!(
-        AccountProxyProtocol { Http => "http", Https => "https", Socks5 => "socks5" }
-    );
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::impls!(AccountProxyProtocol : try_from_str, try_from_string);
-    #[cfg(any(feature = "accounts"))]
-    ///`AccountProxySource`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum AccountProxySource {
-        #[serde(rename = "USER")]
-        User,
-    }
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::unit_enum!(AccountProxySource { User => "USER" });
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::impls!(AccountProxySource : try_from_str, try_from_string);
-    #[cfg(any(feature = "accounts"))]
-    ///`AccountSignature`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct AccountSignature {
-        pub content: ::std::string::String,
-        pub title: ::std::string::String,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`AccountSource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct AccountSource {
-        pub id: ::std::string::String,
-        pub status: crate::generated::open::AccountSourceStatus,
-    }
-    #[cfg(any(feature = "webhooks"))]
-    ///What an `account_status` webhook delivers.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct AccountStatusEvent {
-        #[serde(rename = "AccountStatus")]
-        pub account_status: AccountStatusUpdate,
-    }
-    #[cfg(any(feature = "webhooks"))]
-    ///`AccountStatusUpdate`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct AccountStatusUpdate {
-        pub account_id: ::std::string::String,
-        pub account_type: crate::generated::open::AccountProvider,
-        pub message: crate::generated::open::AccountStatusMessage,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///`AddReactionRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct AddReactionRequest {
-        ///Native emoji to react with, e.g. 👍. Provider rules apply (WhatsApp allows any emoji; LinkedIn accepts a fixed set).
-        pub reaction: AddReactionRequestReaction,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///Native emoji to react with, e.g. 👍. Provider rules apply (WhatsApp allows any emoji; LinkedIn accepts a fixed set).
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct AddReactionRequestReaction(::std::string::String);
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(
-        AddReactionRequestReaction : deref_string, into_string, try_from_str,
-        try_from_string, as_str
-    );
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for AddReactionRequestReaction {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl<'de> ::serde::Deserialize<'de> for AddReactionRequestReaction {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///The fields every attachment variant has.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct AttachmentBase {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub file_size: ::std::option::Option<f64>,
-        pub id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub mimetype: ::std::option::Option<::std::string::String>,
-        ///The variant of the attachment.
-        #[serde(rename = "type")]
-        pub type_: ::std::string::String,
-        pub unavailable: bool,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url_expires_at: ::std::option::Option<f64>,
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///`AttachmentSize`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct AttachmentSize {
-        pub height: f64,
-        pub width: f64,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///The contact details the attendee shares.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct AttendeeContactInfo {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub emails: ::std::vec::Vec<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub phone_numbers: ::std::vec::Vec<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub social_handles: ::std::vec::Vec<SocialHandle>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub websites: ::std::vec::Vec<::std::string::String>,
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///An audio file or voice note (`type` is `audio`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct AudioAttachment {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub duration: ::std::option::Option<f64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub file_size: ::std::option::Option<f64>,
-        pub id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub mimetype: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type")]
-        pub type_: AudioAttachmentType,
-        pub unavailable: bool,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url_expires_at: ::std::option::Option<f64>,
-        pub voice_note: bool,
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///`AudioAttachmentType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum AudioAttachmentType {
-        #[serde(rename = "audio")]
-        Audio,
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::unit_enum!(AudioAttachmentType { Audio => "audio" });
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::impls!(AudioAttachmentType : try_from_str, try_from_string);
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///A chat (a conversation of an account), as the items of the chat lists give it. "Retrieve a chat" answers a `ChatDetails`: the same fields and `lastMessage`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct Chat {
-        ///The id of the account the chat belongs to.
-        pub account_id: ChatAccountId,
-        pub account_type: crate::generated::open::AccountType,
-        pub archived: crate::generated::open::Flag,
-        ///Provider-native id of the other attendee, in a one-to-one chat.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub attendee_provider_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub content_type: ::std::option::Option<crate::generated::open::ChatContentType>,
-        ///The features the chat does not offer.
-        #[serde(
-            rename = "disabledFeatures",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
-        pub disabled_features: ::std::vec::Vec<
-            crate::generated::open::ChatDisabledFeature,
-        >,
-        ///The inboxes the chat is in.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub folder: ::std::vec::Vec<crate::generated::open::ChatFolder>,
-        ///postpress chat id.
-        pub id: ChatId,
-        ///The id of the mailbox that holds the chat.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub mailbox_id: ::std::option::Option<::std::string::String>,
-        pub muted_until: ChatMutedUntil,
-        ///The chat's name; `null` when it has none.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub name: ::std::option::Option<::std::string::String>,
-        pub object: ChatObject,
-        ///The id of the organization whose inbox holds the chat.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub organization_id: ::std::option::Option<::std::string::String>,
-        ///Provider-native chat id.
-        pub provider_id: ::std::string::String,
-        pub read_only: crate::generated::open::ChatReadOnly,
-        ///The chat's subject, when it has one.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub subject: ::std::option::Option<::std::string::String>,
-        ///The time of the chat's latest activity; nullable.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub timestamp: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type")]
-        pub type_: crate::generated::open::ChatType,
-        ///The number of unread messages.
-        pub unread_count: f64,
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///The id of the account the chat belongs to.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct ChatAccountId(::std::string::String);
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::impls!(
-        ChatAccountId : deref_string, into_string, try_from_str, try_from_string, as_str
-    );
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::str::FromStr for ChatAccountId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl<'de> ::serde::Deserialize<'de> for ChatAccountId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///For `getInviteLink`. Only `action` is required; no `value`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct ChatActionGetInviteLink {
-        ///getInviteLink - (WhatsApp & Telegram only) Generate or retrieve the full group invite link. The account owner must have the required invite permissions in the group.
-        pub action: ChatActionGetInviteLinkAction,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///getInviteLink - (WhatsApp & Telegram only) Generate or retrieve the full group invite link. The account owner must have the required invite permissions in the group.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum ChatActionGetInviteLinkAction {
-        #[serde(rename = "getInviteLink")]
-        GetInviteLink,
-    }
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::unit_enum!(
-        ChatActionGetInviteLinkAction { GetInviteLink => "getInviteLink" }
-    );
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(
-        ChatActionGetInviteLinkAction : try_from_str, try_from_string
-    );
-    #[cfg(any(feature = "messaging"))]
-    ///The body is one of two variants, chosen by the action value.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(untagged)]
-    pub enum ChatActionRequest {
-        WithValue(ChatActionWithValue),
-        GetInviteLink(ChatActionGetInviteLink),
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<ChatActionWithValue> for ChatActionRequest {
-        fn from(value: ChatActionWithValue) -> Self {
-            Self::WithValue(value)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<ChatActionGetInviteLink> for ChatActionRequest {
-        fn from(value: ChatActionGetInviteLink) -> Self {
-            Self::GetInviteLink(value)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///Boolean for status toggles (`setReadStatus`, `setMuteStatus`, `setArchiveStatus`, `setPinnedStatus`). String for `addParticipant`, `removeParticipant` (provider id) and `setLabel` (label name).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(untagged)]
-    pub enum ChatActionValue {
-        Boolean(bool),
-        String(::std::string::String),
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::fmt::Display for ChatActionValue {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Boolean(x) => x.fmt(f),
-                Self::String(x) => x.fmt(f),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<bool> for ChatActionValue {
-        fn from(value: bool) -> Self {
-            Self::Boolean(value)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///For all actions except `getInviteLink`. Requires both `action` and `value`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct ChatActionWithValue {
-        /**The action to perform on the chat:
-  * setReadStatus - (WhatsApp & LinkedIn only) Set the read status of the chat. Boolean.
-  * setMuteStatus - (WhatsApp & LinkedIn only) Set the mute status of the chat. Boolean.
-  * setArchiveStatus - (WhatsApp only) Set the archive status of the chat. Boolean.
-  * setPinnedStatus - (WhatsApp only) Set the pinned status of the chat. Boolean.
-  * addParticipant - (WhatsApp & Telegram only) Add a participant to the group chat. The account owner
-    must have the "Add other members" permission in the group; postpress may respond successfully
-    without adding the member if it does not. Provide the provider id of the user as value
-    (334455667788@s.whatsapp.net for WhatsApp; Telegram user id, username or phone for Telegram).
-  * removeParticipant - (WhatsApp & Telegram only) Remove a participant from the group chat. Provide the
-    same kind of provider id as value.
-  * setLabel - (WhatsApp only) Add a label to the chat. If the label does not exist, it will be created
-    and then assigned. Provide the label name as value.*/
-        pub action: ChatActionWithValueAction,
-        pub value: ChatActionValue,
-    }
-    #[cfg(any(feature = "messaging"))]
-    /**The action to perform on the chat:
-  * setReadStatus - (WhatsApp & LinkedIn only) Set the read status of the chat. Boolean.
-  * setMuteStatus - (WhatsApp & LinkedIn only) Set the mute status of the chat. Boolean.
-  * setArchiveStatus - (WhatsApp only) Set the archive status of the chat. Boolean.
-  * setPinnedStatus - (WhatsApp only) Set the pinned status of the chat. Boolean.
-  * addParticipant - (WhatsApp & Telegram only) Add a participant to the group chat. The account owner
-    must have the "Add other members" permission in the group; postpress may respond successfully
-    without adding the member if it does not. Provide the provider id of the user as value
-    (334455667788@s.whatsapp.net for WhatsApp; Telegram user id, username or phone for Telegram).
-  * removeParticipant - (WhatsApp & Telegram only) Remove a participant from the group chat. Provide the
-    same kind of provider id as value.
-  * setLabel - (WhatsApp only) Add a label to the chat. If the label does not exist, it will be created
-    and then assigned. Provide the label name as value.*/
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum ChatActionWithValueAction {
-        #[serde(rename = "setReadStatus")]
-        SetReadStatus,
-        #[serde(rename = "setMuteStatus")]
-        SetMuteStatus,
-        #[serde(rename = "setArchiveStatus")]
-        SetArchiveStatus,
-        #[serde(rename = "setPinnedStatus")]
-        SetPinnedStatus,
-        #[serde(rename = "addParticipant")]
-        AddParticipant,
-        #[serde(rename = "removeParticipant")]
-        RemoveParticipant,
-        #[serde(rename = "setLabel")]
-        SetLabel,
-    }
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::unit_enum!(
-        ChatActionWithValueAction { SetReadStatus => "setReadStatus", SetMuteStatus =>
-        "setMuteStatus", SetArchiveStatus => "setArchiveStatus", SetPinnedStatus =>
-        "setPinnedStatus", AddParticipant => "addParticipant", RemoveParticipant =>
-        "removeParticipant", SetLabel => "setLabel" }
-    );
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(ChatActionWithValueAction : try_from_str, try_from_string);
-    #[cfg(any(feature = "messaging"))]
-    ///A participant of a chat, as seen from one account.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct ChatAttendee {
-        ///The id of the account that sees this attendee.
-        pub account_id: ChatAttendeeAccountId,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hidden: ::std::option::Option<crate::generated::open::Flag>,
-        ///postpress attendee id.
-        pub id: ChatAttendeeId,
-        pub is_self: crate::generated::open::Flag,
-        ///The attendee's display name.
-        pub name: ::std::string::String,
-        pub object: ChatAttendeeObject,
-        ///URL of the attendee's profile picture.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub picture_url: ::std::option::Option<::std::string::String>,
-        ///URL of the attendee's profile on the provider.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub profile_url: ::std::option::Option<::std::string::String>,
-        ///Provider-native id of the attendee.
-        pub provider_id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub specifics: ::std::option::Option<
-            crate::generated::open::ChatAttendeeSpecifics,
-        >,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///The id of the account that sees this attendee.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct ChatAttendeeAccountId(::std::string::String);
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(
-        ChatAttendeeAccountId : deref_string, into_string, try_from_str, try_from_string,
-        as_str
-    );
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for ChatAttendeeAccountId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl<'de> ::serde::Deserialize<'de> for ChatAttendeeAccountId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///postpress attendee id.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct ChatAttendeeId(::std::string::String);
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(
-        ChatAttendeeId : deref_string, into_string, try_from_str, try_from_string, as_str
-    );
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for ChatAttendeeId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl<'de> ::serde::Deserialize<'de> for ChatAttendeeId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///A page of chat attendees. The reference types `cursor` as anything or `null`; it is read here as an opaque string, the value to pass back as the `cursor` parameter for the next page, `null` when there are no more ("List all attendees from a chat" has no `cursor` parameter to pass it to).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct ChatAttendeeList {
-        ///The cursor of the next page; `null` on the last page.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub cursor: ::std::option::Option<::std::string::String>,
-        pub items: ::std::vec::Vec<ChatAttendee>,
-        pub object: ChatAttendeeListObject,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///`ChatAttendeeListObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum ChatAttendeeListObject {
-        ChatAttendeeList,
-    }
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::unit_enum!(
-        ChatAttendeeListObject { ChatAttendeeList => "ChatAttendeeList" }
-    );
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(ChatAttendeeListObject : try_from_str, try_from_string);
-    #[cfg(any(feature = "messaging"))]
-    ///`ChatAttendeeObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum ChatAttendeeObject {
-        ChatAttendee,
-    }
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::unit_enum!(ChatAttendeeObject { ChatAttendee => "ChatAttendee" });
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(ChatAttendeeObject : try_from_str, try_from_string);
-    #[cfg(any(feature = "messaging"))]
-    ///A chat as "Retrieve a chat" answers it: a `Chat` and its latest message. The reference's retrieve answer has this one field more than its list items, required and nullable.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct ChatDetails {
-        ///The id of the account the chat belongs to.
-        pub account_id: ChatDetailsAccountId,
-        pub account_type: crate::generated::open::AccountType,
-        pub archived: crate::generated::open::Flag,
-        ///Provider-native id of the other attendee, in a one-to-one chat.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub attendee_provider_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub content_type: ::std::option::Option<crate::generated::open::ChatContentType>,
-        ///The features the chat does not offer.
-        #[serde(
-            rename = "disabledFeatures",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
-        pub disabled_features: ::std::vec::Vec<
-            crate::generated::open::ChatDisabledFeature,
-        >,
-        ///The inboxes the chat is in.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub folder: ::std::vec::Vec<crate::generated::open::ChatFolder>,
-        ///postpress chat id.
-        pub id: ChatDetailsId,
-        ///The chat's latest message, or `null` when it has none.
-        #[serde(
-            rename = "lastMessage",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
-        pub last_message: ::std::option::Option<ChatLastMessage>,
-        ///The id of the mailbox that holds the chat.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub mailbox_id: ::std::option::Option<::std::string::String>,
-        pub muted_until: ChatMutedUntil,
-        ///The chat's name; `null` when it has none.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub name: ::std::option::Option<::std::string::String>,
-        pub object: ChatDetailsObject,
-        ///The id of the organization whose inbox holds the chat.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub organization_id: ::std::option::Option<::std::string::String>,
-        ///Provider-native chat id.
-        pub provider_id: ::std::string::String,
-        pub read_only: crate::generated::open::ChatReadOnly,
-        ///The chat's subject, when it has one.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub subject: ::std::option::Option<::std::string::String>,
-        ///The time of the chat's latest activity; nullable.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub timestamp: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type")]
-        pub type_: crate::generated::open::ChatType,
-        ///The number of unread messages.
-        pub unread_count: f64,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///The id of the account the chat belongs to.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct ChatDetailsAccountId(::std::string::String);
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(
-        ChatDetailsAccountId : deref_string, into_string, try_from_str, try_from_string,
-        as_str
-    );
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for ChatDetailsAccountId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl<'de> ::serde::Deserialize<'de> for ChatDetailsAccountId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///postpress chat id.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct ChatDetailsId(::std::string::String);
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(
-        ChatDetailsId : deref_string, into_string, try_from_str, try_from_string, as_str
-    );
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for ChatDetailsId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl<'de> ::serde::Deserialize<'de> for ChatDetailsId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///`ChatDetailsObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum ChatDetailsObject {
-        Chat,
-    }
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::unit_enum!(ChatDetailsObject { Chat => "Chat" });
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(ChatDetailsObject : try_from_str, try_from_string);
-    #[cfg(any(feature = "messaging"))]
-    ///The answer of "Synchronize a conversation from its beginning".
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct ChatHistorySync {
-        pub chat_id: ChatHistorySyncChatId,
-        pub object: ChatHistorySyncObject,
-        pub status: crate::generated::open::ChatHistorySyncStatus,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///`ChatHistorySyncChatId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct ChatHistorySyncChatId(::std::string::String);
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(
-        ChatHistorySyncChatId : deref_string, into_string, try_from_str, try_from_string,
-        as_str
-    );
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for ChatHistorySyncChatId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl<'de> ::serde::Deserialize<'de> for ChatHistorySyncChatId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///`ChatHistorySyncObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum ChatHistorySyncObject {
-        ChatHistorySync,
-    }
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::unit_enum!(
-        ChatHistorySyncObject { ChatHistorySync => "ChatHistorySync" }
-    );
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(ChatHistorySyncObject : try_from_str, try_from_string);
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///postpress chat id.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct ChatId(::std::string::String);
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::impls!(
-        ChatId : deref_string, into_string, try_from_str, try_from_string, as_str
-    );
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::str::FromStr for ChatId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl<'de> ::serde::Deserialize<'de> for ChatId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///A chat's latest message (`Chat.lastMessage`). The reference writes it as its message without the `object` tag, which `Message` requires, so it has its own schema: the fields of `Message` the reference gives here, typed as `Message` types them (open integer enums for the 0/1 flags, `event_type` and `attendee_distance`; attachments told apart by `type`; any number or `null` for `behavior`, which the reference gives as `0` or `null`). The reference has no `message_id` or `is_forwarded` here.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct ChatLastMessage {
-        pub account_id: ChatLastMessageAccountId,
-        ///Each attachment is one of the variants of `Attachment`.
-        pub attachments: ::std::vec::Vec<crate::generated::open::Attachment>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub attendee_distance: ::std::option::Option<
-            crate::generated::open::AttendeeDistance,
-        >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub attendee_type: ::std::option::Option<crate::generated::open::AttendeeType>,
-        ///Provider-specific behavior code; nullable.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub behavior: ::std::option::Option<f64>,
-        pub chat_id: ChatLastMessageChatId,
-        pub chat_provider_id: ::std::string::String,
-        pub deleted: crate::generated::open::Flag,
-        pub delivered: crate::generated::open::Flag,
-        pub edited: crate::generated::open::Flag,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub event_type: ::std::option::Option<crate::generated::open::EventType>,
-        pub hidden: crate::generated::open::Flag,
-        ///postpress message id.
-        pub id: ChatLastMessageId,
-        pub is_event: crate::generated::open::Flag,
-        pub is_sender: crate::generated::open::Flag,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message_type: ::std::option::Option<crate::generated::open::MessageType>,
-        ///Original raw payload as returned by the provider.
-        pub original: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub parent: ::std::option::Option<ChatLastMessageParent>,
-        ///Provider-native message id.
-        pub provider_id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub quoted: ::std::option::Option<QuotedMessage>,
-        pub reactions: ::std::vec::Vec<Reaction>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub replies: ::std::option::Option<f64>,
-        ///Attendee ids.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub reply_by: ::std::vec::Vec<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub reply_to: ::std::option::Option<ReplyTo>,
-        pub seen: crate::generated::open::Flag,
-        ///Map of attendee id -> seen timestamp (string) or boolean.
-        pub seen_by: ::std::collections::HashMap<::std::string::String, SeenByValue>,
-        pub sender_attendee_id: ChatLastMessageSenderAttendeeId,
-        pub sender_id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sender_urn: ::std::option::Option<::std::string::String>,
-        ///Nullable.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub subject: ::std::option::Option<::std::string::String>,
-        ///Nullable when the message has no text body.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub text: ::std::option::Option<::std::string::String>,
-        pub timestamp: ::std::string::String,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///`ChatLastMessageAccountId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct ChatLastMessageAccountId(::std::string::String);
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(
-        ChatLastMessageAccountId : deref_string, into_string, try_from_str,
-        try_from_string, as_str
-    );
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for ChatLastMessageAccountId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl<'de> ::serde::Deserialize<'de> for ChatLastMessageAccountId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///`ChatLastMessageChatId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct ChatLastMessageChatId(::std::string::String);
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(
-        ChatLastMessageChatId : deref_string, into_string, try_from_str, try_from_string,
-        as_str
-    );
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for ChatLastMessageChatId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl<'de> ::serde::Deserialize<'de> for ChatLastMessageChatId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///postpress message id.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct ChatLastMessageId(::std::string::String);
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(
-        ChatLastMessageId : deref_string, into_string, try_from_str, try_from_string,
-        as_str
-    );
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for ChatLastMessageId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl<'de> ::serde::Deserialize<'de> for ChatLastMessageId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///`ChatLastMessageParent`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct ChatLastMessageParent(::std::string::String);
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(
-        ChatLastMessageParent : deref_string, into_string, try_from_str, try_from_string,
-        as_str
-    );
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for ChatLastMessageParent {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl<'de> ::serde::Deserialize<'de> for ChatLastMessageParent {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///`ChatLastMessageSenderAttendeeId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct ChatLastMessageSenderAttendeeId(::std::string::String);
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(
-        ChatLastMessageSenderAttendeeId : deref_string, into_string, try_from_str,
-        try_from_string, as_str
-    );
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for ChatLastMessageSenderAttendeeId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl<'de> ::serde::Deserialize<'de> for ChatLastMessageSenderAttendeeId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///A page of chats. The reference types `cursor` as anything or `null`; it is read here as an opaque string, the value to pass back as the `cursor` parameter for the next page, `null` when there are no more.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct ChatList {
-        ///The cursor of the next page; `null` on the last page.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub cursor: ::std::option::Option<::std::string::String>,
-        pub items: ::std::vec::Vec<Chat>,
-        pub object: ChatListObject,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///`ChatListObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum ChatListObject {
-        ChatList,
-    }
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::unit_enum!(ChatListObject { ChatList => "ChatList" });
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(ChatListObject : try_from_str, try_from_string);
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///Until when the chat is muted: `-1` (muted with no end), the time the mute ends (a string), or `null` (not muted). OpenAPI 3.0.3 reads `nullable` only beside a `type`, so `null` is allowed by the string branch.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct ChatMutedUntil(pub ::std::option::Option<ChatMutedUntilValue>);
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::ops::Deref for ChatMutedUntil {
-        type Target = ::std::option::Option<ChatMutedUntilValue>;
-        fn deref(&self) -> &::std::option::Option<ChatMutedUntilValue> {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::convert::From<ChatMutedUntil>
-    for ::std::option::Option<ChatMutedUntilValue> {
-        fn from(value: ChatMutedUntil) -> Self {
-            value.0
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::convert::From<::std::option::Option<ChatMutedUntilValue>>
-    for ChatMutedUntil {
-        fn from(value: ::std::option::Option<ChatMutedUntilValue>) -> Self {
-            Self(value)
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///Until when the chat is muted: `-1` (muted with no end), the time the mute ends (a string), or `null` (not muted). OpenAPI 3.0.3 reads `nullable` only beside a `type`, so `null` is allowed by the string branch.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(untagged)]
-    pub enum ChatMutedUntilValue {
-        Integer(ChatMutedUntilValueInteger),
-        String(::std::string::String),
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::convert::From<ChatMutedUntilValueInteger> for ChatMutedUntilValue {
-        fn from(value: ChatMutedUntilValueInteger) -> Self {
-            Self::Integer(value)
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///`ChatMutedUntilValueInteger`
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(transparent)]
-    pub struct ChatMutedUntilValueInteger(i64);
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::ops::Deref for ChatMutedUntilValueInteger {
-        type Target = i64;
-        fn deref(&self) -> &i64 {
-            &self.0
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::convert::From<ChatMutedUntilValueInteger> for i64 {
-        fn from(value: ChatMutedUntilValueInteger) -> Self {
-            value.0
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::convert::TryFrom<i64> for ChatMutedUntilValueInteger {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: i64,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if ![-1_i64].contains(&value) {
-                Err("invalid value".into())
-            } else {
-                Ok(Self(value))
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl<'de> ::serde::Deserialize<'de> for ChatMutedUntilValueInteger {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            Self::try_from(<i64>::deserialize(deserializer)?)
-                .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    #[cfg(feature = "schemars")]
-    impl ::schemars::JsonSchema for ChatMutedUntilValueInteger {
-        fn schema_name() -> ::std::borrow::Cow<'static, str> {
-            ::std::borrow::Cow::Borrowed("ChatMutedUntilValueInteger")
-        }
-        fn json_schema(
-            generator: &mut ::schemars::SchemaGenerator,
-        ) -> ::schemars::Schema {
-            let mut schema = <i64 as ::schemars::JsonSchema>::json_schema(generator);
-            schema.insert("enum".into(), ::serde_json::json!([- 1]));
-            schema
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///`ChatObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum ChatObject {
-        Chat,
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::unit_enum!(ChatObject { Chat => "Chat" });
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::impls!(ChatObject : try_from_str, try_from_string);
-    #[cfg(any(feature = "messaging"))]
-    ///`ChatPatched`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct ChatPatched {
-        ///Returned only for the `getInviteLink` action.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub invite_link: ::std::option::Option<::std::string::String>,
-        pub object: ChatPatchedObject,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///`ChatPatchedObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum ChatPatchedObject {
-        ChatPatched,
-    }
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::unit_enum!(ChatPatchedObject { ChatPatched => "ChatPatched" });
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(ChatPatchedObject : try_from_str, try_from_string);
-    #[cfg(any(feature = "messaging"))]
-    ///The answer of "Start a new chat".
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct ChatStarted {
-        ///The id of the new chat; nullable.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub chat_id: ::std::option::Option<::std::string::String>,
-        ///The id of the first message; nullable.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub message_id: ::std::option::Option<::std::string::String>,
-        pub object: ChatStartedObject,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///`ChatStartedObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum ChatStartedObject {
-        ChatStarted,
-    }
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::unit_enum!(ChatStartedObject { ChatStarted => "ChatStarted" });
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(ChatStartedObject : try_from_str, try_from_string);
-    #[cfg(any(feature = "webhooks"))]
-    ///`CreateWebhookRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct CreateWebhookRequest {
-        ///Only the events of these accounts (every account's when absent).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub account_ids: ::std::vec::Vec<UniqueId>,
-        ///Payload keys to rename: each `key` a value of `WebhookDataKey` (a string here, as that enum is open), `name` its name in deliveries.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub data: ::std::vec::Vec<CreateWebhookRequestDataItem>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub enabled: ::std::option::Option<bool>,
-        ///Only these events of the source (all of them when absent): values of `WebhookEventName`. Kept a string here, as that enum is open (a newer server lists events this document does not), and the reference publishes no definition of this body to say which it accepts.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub events: ::std::vec::Vec<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub format: ::std::option::Option<WebhookFormat>,
-        ///Headers sent with every delivery (put a secret here, and check it on receipt).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub headers: ::std::vec::Vec<WebhookHeader>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        ///Where deliveries are POSTed.
-        pub request_url: ::std::string::String,
-        ///Which events the webhook receives.
-        pub source: CreateWebhookRequestSource,
-    }
-    #[cfg(any(feature = "webhooks"))]
-    ///`CreateWebhookRequestDataItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct CreateWebhookRequestDataItem {
-        pub key: ::std::string::String,
-        pub name: ::std::string::String,
-    }
-    #[cfg(any(feature = "webhooks"))]
-    ///Which events the webhook receives.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum CreateWebhookRequestSource {
-        #[serde(rename = "messaging")]
-        Messaging,
-        #[serde(rename = "email")]
-        Email,
-        #[serde(rename = "email_tracking")]
-        EmailTracking,
-        #[serde(rename = "account_status")]
-        AccountStatus,
-        #[serde(rename = "users")]
-        Users,
-    }
-    #[cfg(any(feature = "webhooks"))]
-    crate::type_impls::unit_enum!(
-        CreateWebhookRequestSource { Messaging => "messaging", Email => "email",
-        EmailTracking => "email_tracking", AccountStatus => "account_status", Users =>
-        "users" }
-    );
-    #[cfg(any(feature = "webhooks"))]
-    crate::type_impls::impls!(
-        CreateWebhookRequestSource : try_from_str, try_from_string
-    );
     ///Every error response follows the same envelope.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -1657,2830 +21,12 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
-    #[cfg(any(feature = "webhooks"))]
-    ///The account the event concerns, as the provider knows it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct EventAccountInfo {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub feature: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<::std::string::String>,
-        ///The account's own id at the provider (compare a `sender`'s `attendee_provider_id`).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub user_id: ::std::option::Option<::std::string::String>,
-    }
-    #[cfg(any(feature = "webhooks"))]
-    ///A person in the chat.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct EventAttendee {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub attendee_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub attendee_name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub attendee_profile_url: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub attendee_provider_id: ::std::option::Option<::std::string::String>,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///An Exchange mail account (`type` is `EXCHANGE`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct ExchangeAccount {
-        pub connection_params: ExchangeAccountConnectionParams,
-        pub created_at: AccountDate,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub current_signature: ::std::option::Option<UniqueId>,
-        ///The ids of the groups the account is in.
-        pub groups: ::std::vec::Vec<UniqueId>,
-        pub id: UniqueId,
-        pub name: ::std::string::String,
-        pub object: AccountObject,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub signatures: ::std::vec::Vec<AccountSignature>,
-        ///The account's services (messaging, mail, calendar) and their status.
-        pub sources: ::std::vec::Vec<AccountSource>,
-        #[serde(rename = "type")]
-        pub type_: ExchangeAccountType,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`ExchangeAccountConnectionParams`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct ExchangeAccountConnectionParams {
-        pub mail: ImapConnection,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`ExchangeAccountType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum ExchangeAccountType {
-        #[serde(rename = "EXCHANGE")]
-        Exchange,
-    }
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::unit_enum!(ExchangeAccountType { Exchange => "EXCHANGE" });
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::impls!(ExchangeAccountType : try_from_str, try_from_string);
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///A file (`type` is `file`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct FileAttachment {
-        pub file_name: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub file_size: ::std::option::Option<f64>,
-        pub id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub mimetype: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type")]
-        pub type_: FileAttachmentType,
-        pub unavailable: bool,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url_expires_at: ::std::option::Option<f64>,
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///`FileAttachmentType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum FileAttachmentType {
-        #[serde(rename = "file")]
-        File,
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::unit_enum!(FileAttachmentType { File => "file" });
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::impls!(FileAttachmentType : try_from_str, try_from_string);
-    #[cfg(any(feature = "messaging"))]
-    ///`FollowUpAfterDays`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct FollowUpAfterDays {
-        ///The number of days after the first message.
-        pub days: f64,
-        ///The timezone of the schedule.
-        pub timezone: ::std::string::String,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///`FollowUpAfterWeeks`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct FollowUpAfterWeeks {
-        ///The timezone of the schedule.
-        pub timezone: ::std::string::String,
-        ///The number of weeks after the first message.
-        pub weeks: f64,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///`ForwardMessageRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct ForwardMessageRequest {
-        ///The id of the chat to forward the message to. The reference's definition sets no `minLength` on it.
-        pub chat_id: ForwardMessageRequestChatId,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///The id of the chat to forward the message to. The reference's definition sets no `minLength` on it.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct ForwardMessageRequestChatId(::std::string::String);
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(
-        ForwardMessageRequestChatId : deref_string, into_string, try_from_str,
-        try_from_string, as_str
-    );
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for ForwardMessageRequestChatId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
+    /// Generation of default values for serde.
+    pub mod defaults {
+        pub(super) fn default_bool<const V: bool>() -> bool {
+            V
         }
     }
-    #[cfg(any(feature = "messaging"))]
-    impl<'de> ::serde::Deserialize<'de> for ForwardMessageRequestChatId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///A Google account, mail and calendar (`type` is `GOOGLE_OAUTH`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct GoogleAccount {
-        pub connection_params: GoogleAccountSubtype1ConnectionParams,
-        pub created_at: AccountDate,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub current_signature: ::std::option::Option<UniqueId>,
-        ///The ids of the groups the account is in.
-        pub groups: ::std::vec::Vec<UniqueId>,
-        pub id: UniqueId,
-        pub name: ::std::string::String,
-        pub object: AccountObject,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub signatures: ::std::vec::Vec<AccountSignature>,
-        ///The account's services (messaging, mail, calendar) and their status.
-        pub sources: ::std::vec::Vec<AccountSource>,
-        #[serde(rename = "type")]
-        pub type_: GoogleAccountType,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`GoogleAccountSubtype1ConnectionParams`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct GoogleAccountSubtype1ConnectionParams {
-        pub calendar: ProviderUser,
-        pub mail: ProviderUser,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`GoogleAccountType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum GoogleAccountType {
-        #[serde(rename = "GOOGLE_OAUTH")]
-        GoogleOauth,
-    }
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::unit_enum!(GoogleAccountType { GoogleOauth => "GOOGLE_OAUTH" });
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::impls!(GoogleAccountType : try_from_str, try_from_string);
-    #[cfg(any(feature = "accounts"))]
-    ///A Google calendar account (`type` is `GOOGLE_CALENDAR`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct GoogleCalendarAccount {
-        pub connection_params: GoogleCalendarAccountConnectionParams,
-        pub created_at: AccountDate,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub current_signature: ::std::option::Option<UniqueId>,
-        ///The ids of the groups the account is in.
-        pub groups: ::std::vec::Vec<UniqueId>,
-        pub id: UniqueId,
-        pub name: ::std::string::String,
-        pub object: AccountObject,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub signatures: ::std::vec::Vec<AccountSignature>,
-        ///The account's services (messaging, mail, calendar) and their status.
-        pub sources: ::std::vec::Vec<AccountSource>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sync_token: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type")]
-        pub type_: GoogleCalendarAccountType,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`GoogleCalendarAccountConnectionParams`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct GoogleCalendarAccountConnectionParams {
-        pub calendar: ::std::string::String,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`GoogleCalendarAccountType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum GoogleCalendarAccountType {
-        #[serde(rename = "GOOGLE_CALENDAR")]
-        GoogleCalendar,
-    }
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::unit_enum!(
-        GoogleCalendarAccountType { GoogleCalendar => "GOOGLE_CALENDAR" }
-    );
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::impls!(GoogleCalendarAccountType : try_from_str, try_from_string);
-    #[cfg(any(feature = "accounts"))]
-    ///`HostedAuthLink`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct HostedAuthLink {
-        pub object: HostedAuthLinkObject,
-        ///The page where the user connects their account.
-        pub url: ::std::string::String,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`HostedAuthLinkObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum HostedAuthLinkObject {
-        #[serde(rename = "HostedAuthURL")]
-        HostedAuthUrl,
-    }
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::unit_enum!(
-        HostedAuthLinkObject { HostedAuthUrl => "HostedAuthURL" }
-    );
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::impls!(HostedAuthLinkObject : try_from_str, try_from_string);
-    #[cfg(any(feature = "accounts"))]
-    ///A hosted authentication link to create. With `type` `reconnect`, `reconnect_account` is the id of the account to reconnect.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct HostedAuthLinkRequest {
-        ///The base URL of your API server (the server of this document, without `/api/v1`).
-        pub api_url: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub bypass_success_screen: ::std::option::Option<bool>,
-        ///Features of the account not to enable (the reference lists no values).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub disabled_features: ::std::vec::Vec<::std::string::String>,
-        #[serde(rename = "expiresOn")]
-        pub expires_on: AccountDate,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub failure_redirect_url: ::std::option::Option<::std::string::String>,
-        ///Your own name for the user, sent back in the notification.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        ///Where the API POSTs the `account_connected` notification.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub notify_url: ::std::option::Option<::std::string::String>,
-        ///The providers the page offers, or `*` for every one.
-        pub providers: HostedAuthLinkRequestProviders,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub reconnect_account: ::std::option::Option<UniqueId>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub success_redirect_url: ::std::option::Option<::std::string::String>,
-        ///How much history to synchronize; the reference publishes no shape for it.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        pub sync_limit: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ///Connect a new account, or reconnect `reconnect_account`.
-        #[serde(rename = "type")]
-        pub type_: HostedAuthLinkRequestType,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///The providers the page offers, or `*` for every one.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(untagged)]
-    pub enum HostedAuthLinkRequestProviders {
-        String(HostedAuthLinkRequestProvidersString),
-        Array(::std::vec::Vec<::std::string::String>),
-    }
-    #[cfg(any(feature = "accounts"))]
-    impl ::std::convert::From<HostedAuthLinkRequestProvidersString>
-    for HostedAuthLinkRequestProviders {
-        fn from(value: HostedAuthLinkRequestProvidersString) -> Self {
-            Self::String(value)
-        }
-    }
-    #[cfg(any(feature = "accounts"))]
-    impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
-    for HostedAuthLinkRequestProviders {
-        fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
-            Self::Array(value)
-        }
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`HostedAuthLinkRequestProvidersString`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum HostedAuthLinkRequestProvidersString {
-        #[serde(rename = "*")]
-        X,
-    }
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::unit_enum!(HostedAuthLinkRequestProvidersString { X => "*" });
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::impls!(
-        HostedAuthLinkRequestProvidersString : try_from_str, try_from_string
-    );
-    #[cfg(any(feature = "accounts"))]
-    ///Connect a new account, or reconnect `reconnect_account`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum HostedAuthLinkRequestType {
-        #[serde(rename = "create")]
-        Create,
-        #[serde(rename = "reconnect")]
-        Reconnect,
-    }
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::unit_enum!(
-        HostedAuthLinkRequestType { Create => "create", Reconnect => "reconnect" }
-    );
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::impls!(HostedAuthLinkRequestType : try_from_str, try_from_string);
-    #[cfg(any(feature = "accounts"))]
-    ///An iCloud mail account (`type` is `ICLOUD`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct IcloudAccount {
-        pub connection_params: IcloudAccountConnectionParams,
-        pub created_at: AccountDate,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub current_signature: ::std::option::Option<UniqueId>,
-        ///The ids of the groups the account is in.
-        pub groups: ::std::vec::Vec<UniqueId>,
-        pub id: UniqueId,
-        pub name: ::std::string::String,
-        pub object: AccountObject,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub signatures: ::std::vec::Vec<AccountSignature>,
-        ///The account's services (messaging, mail, calendar) and their status.
-        pub sources: ::std::vec::Vec<AccountSource>,
-        #[serde(rename = "type")]
-        pub type_: IcloudAccountType,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`IcloudAccountConnectionParams`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct IcloudAccountConnectionParams {
-        pub mail: ImapConnection,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`IcloudAccountType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum IcloudAccountType {
-        #[serde(rename = "ICLOUD")]
-        Icloud,
-    }
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::unit_enum!(IcloudAccountType { Icloud => "ICLOUD" });
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::impls!(IcloudAccountType : try_from_str, try_from_string);
-    #[cfg(any(feature = "accounts"))]
-    ///How a mail account reaches its IMAP and SMTP servers.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct ImapConnection {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub imap_encryption: ::std::option::Option<ImapConnectionImapEncryption>,
-        pub imap_host: ::std::string::String,
-        pub imap_port: f64,
-        pub imap_user: ::std::string::String,
-        pub smtp_host: ::std::string::String,
-        pub smtp_port: f64,
-        pub smtp_user: ::std::string::String,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`ImapConnectionImapEncryption`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum ImapConnectionImapEncryption {
-        #[serde(rename = "tls")]
-        Tls,
-        #[serde(rename = "ssl")]
-        Ssl,
-        #[serde(rename = "starttls")]
-        Starttls,
-        #[serde(rename = "default")]
-        Default,
-    }
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::unit_enum!(
-        ImapConnectionImapEncryption { Tls => "tls", Ssl => "ssl", Starttls =>
-        "starttls", Default => "default" }
-    );
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::impls!(
-        ImapConnectionImapEncryption : try_from_str, try_from_string
-    );
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///An image (`type` is `img`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct ImgAttachment {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub file_size: ::std::option::Option<f64>,
-        pub id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub mimetype: ::std::option::Option<::std::string::String>,
-        pub size: AttachmentSize,
-        pub sticker: bool,
-        #[serde(rename = "type")]
-        pub type_: ImgAttachmentType,
-        pub unavailable: bool,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url_expires_at: ::std::option::Option<f64>,
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///`ImgAttachmentType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum ImgAttachmentType {
-        #[serde(rename = "img")]
-        Img,
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::unit_enum!(ImgAttachmentType { Img => "img" });
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::impls!(ImgAttachmentType : try_from_str, try_from_string);
-    #[cfg(any(feature = "accounts"))]
-    ///An Instagram account (`type` is `INSTAGRAM`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct InstagramAccount {
-        pub connection_params: InstagramAccountConnectionParams,
-        pub created_at: AccountDate,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub current_signature: ::std::option::Option<UniqueId>,
-        ///The ids of the groups the account is in.
-        pub groups: ::std::vec::Vec<UniqueId>,
-        pub id: UniqueId,
-        pub name: ::std::string::String,
-        pub object: AccountObject,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub signatures: ::std::vec::Vec<AccountSignature>,
-        ///The account's services (messaging, mail, calendar) and their status.
-        pub sources: ::std::vec::Vec<AccountSource>,
-        #[serde(rename = "type")]
-        pub type_: InstagramAccountType,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`InstagramAccountConnectionParams`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct InstagramAccountConnectionParams {
-        pub im: ProviderUser,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`InstagramAccountType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum InstagramAccountType {
-        #[serde(rename = "INSTAGRAM")]
-        Instagram,
-    }
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::unit_enum!(InstagramAccountType { Instagram => "INSTAGRAM" });
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::impls!(InstagramAccountType : try_from_str, try_from_string);
-    #[cfg(any(feature = "messaging"))]
-    ///Details of an Instagram attendee (`provider` is `INSTAGRAM`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct InstagramAttendeeSpecifics {
-        pub provider: InstagramAttendeeSpecificsProvider,
-        ///The attendee's Instagram username.
-        pub public_identifier: ::std::string::String,
-        pub relationship_status: InstagramRelationshipStatus,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///`InstagramAttendeeSpecificsProvider`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum InstagramAttendeeSpecificsProvider {
-        #[serde(rename = "INSTAGRAM")]
-        Instagram,
-    }
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::unit_enum!(
-        InstagramAttendeeSpecificsProvider { Instagram => "INSTAGRAM" }
-    );
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(
-        InstagramAttendeeSpecificsProvider : try_from_str, try_from_string
-    );
-    #[cfg(any(feature = "messaging"))]
-    ///How the account and the attendee are related on Instagram.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct InstagramRelationshipStatus {
-        ///The attendee follows the account.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub followed_by: ::std::option::Option<bool>,
-        ///The account follows the attendee.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub following: ::std::option::Option<bool>,
-        ///The account has received a follow request from the attendee.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub has_received_invitation: ::std::option::Option<bool>,
-        ///The account has sent the attendee a follow request.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub has_sent_invitation: ::std::option::Option<bool>,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///A LinkedIn account (`type` is `LINKEDIN`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct LinkedinAccount {
-        pub connection_params: LinkedinAccountConnectionParams,
-        pub created_at: AccountDate,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub current_signature: ::std::option::Option<UniqueId>,
-        ///The ids of the groups the account is in.
-        pub groups: ::std::vec::Vec<UniqueId>,
-        pub id: UniqueId,
-        pub name: ::std::string::String,
-        pub object: AccountObject,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub signatures: ::std::vec::Vec<AccountSignature>,
-        ///The account's services (messaging, mail, calendar) and their status.
-        pub sources: ::std::vec::Vec<AccountSource>,
-        #[serde(rename = "type")]
-        pub type_: LinkedinAccountType,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`LinkedinAccountConnectionParams`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct LinkedinAccountConnectionParams {
-        pub im: LinkedinConnection,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`LinkedinAccountType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum LinkedinAccountType {
-        #[serde(rename = "LINKEDIN")]
-        Linkedin,
-    }
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::unit_enum!(LinkedinAccountType { Linkedin => "LINKEDIN" });
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::impls!(LinkedinAccountType : try_from_str, try_from_string);
-    #[cfg(any(feature = "messaging"))]
-    ///Details of a LinkedIn attendee (`provider` is `LINKEDIN`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct LinkedinAttendeeSpecifics {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contact_info: ::std::option::Option<AttendeeContactInfo>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub headline: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub location: ::std::option::Option<::std::string::String>,
-        ///The attendee's LinkedIn member URN.
-        pub member_urn: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub network_distance: ::std::option::Option<
-            crate::generated::open::NetworkDistance,
-        >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub occupation: ::std::option::Option<::std::string::String>,
-        ///Whether an invitation between the account and the attendee is pending.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pending_invitation: ::std::option::Option<bool>,
-        pub provider: LinkedinAttendeeSpecificsProvider,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///`LinkedinAttendeeSpecificsProvider`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum LinkedinAttendeeSpecificsProvider {
-        #[serde(rename = "LINKEDIN")]
-        Linkedin,
-    }
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::unit_enum!(
-        LinkedinAttendeeSpecificsProvider { Linkedin => "LINKEDIN" }
-    );
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(
-        LinkedinAttendeeSpecificsProvider : try_from_str, try_from_string
-    );
-    #[cfg(any(feature = "messaging"))]
-    ///Options of a chat started through LinkedIn Classic.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct LinkedinClassicOptions {
-        ///The product; Classic when absent.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub api: ::std::option::Option<LinkedinClassicOptionsApi>,
-        ///The id of a job applicant the chat is with.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub applicant_id: ::std::option::Option<::std::string::String>,
-        ///Send the first message as an InMail.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub inmail: ::std::option::Option<bool>,
-        ///The id of an invitation the chat answers.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub invitation_id: ::std::option::Option<::std::string::String>,
-        ///The topic of the conversation, among LinkedIn's fixed ones.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub topic: ::std::option::Option<LinkedinClassicOptionsTopic>,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///The product; Classic when absent.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum LinkedinClassicOptionsApi {
-        #[serde(rename = "classic")]
-        Classic,
-    }
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::unit_enum!(LinkedinClassicOptionsApi { Classic => "classic" });
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(LinkedinClassicOptionsApi : try_from_str, try_from_string);
-    #[cfg(any(feature = "messaging"))]
-    ///The topic of the conversation, among LinkedIn's fixed ones.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum LinkedinClassicOptionsTopic {
-        #[serde(rename = "service_request")]
-        ServiceRequest,
-        #[serde(rename = "request_demo")]
-        RequestDemo,
-        #[serde(rename = "support")]
-        Support,
-        #[serde(rename = "careers")]
-        Careers,
-        #[serde(rename = "other")]
-        Other,
-    }
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::unit_enum!(
-        LinkedinClassicOptionsTopic { ServiceRequest => "service_request", RequestDemo =>
-        "request_demo", Support => "support", Careers => "careers", Other => "other" }
-    );
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(
-        LinkedinClassicOptionsTopic : try_from_str, try_from_string
-    );
-    #[cfg(any(feature = "accounts"))]
-    ///The LinkedIn member the account is, and what their subscription gives them.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct LinkedinConnection {
-        pub id: ::std::string::String,
-        pub organizations: ::std::vec::Vec<LinkedinOrganization>,
-        #[serde(
-            rename = "premiumContractId",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
-        pub premium_contract_id: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "premiumFeatures",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
-        pub premium_features: ::std::vec::Vec<LinkedinConnectionPremiumFeaturesItem>,
-        #[serde(
-            rename = "premiumId",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
-        pub premium_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub proxy: ::std::option::Option<AccountProxy>,
-        #[serde(
-            rename = "publicIdentifier",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub public_identifier: ::std::option::Option<::std::string::String>,
-        pub username: ::std::string::String,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`LinkedinConnectionPremiumFeaturesItem`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum LinkedinConnectionPremiumFeaturesItem {
-        #[serde(rename = "recruiter")]
-        Recruiter,
-        #[serde(rename = "sales_navigator")]
-        SalesNavigator,
-        #[serde(rename = "premium")]
-        Premium,
-    }
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::unit_enum!(
-        LinkedinConnectionPremiumFeaturesItem { Recruiter => "recruiter", SalesNavigator
-        => "sales_navigator", Premium => "premium" }
-    );
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::impls!(
-        LinkedinConnectionPremiumFeaturesItem : try_from_str, try_from_string
-    );
-    #[cfg(any(feature = "messaging"))]
-    ///When to send the follow-up: after a number of days or of weeks, in a timezone. A value may match both (the reference writes an `anyOf`, kept here).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(untagged)]
-    pub enum LinkedinFollowUpSchedule {
-        Days(FollowUpAfterDays),
-        Weeks(FollowUpAfterWeeks),
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<FollowUpAfterDays> for LinkedinFollowUpSchedule {
-        fn from(value: FollowUpAfterDays) -> Self {
-            Self::Days(value)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<FollowUpAfterWeeks> for LinkedinFollowUpSchedule {
-        fn from(value: FollowUpAfterWeeks) -> Self {
-            Self::Weeks(value)
-        }
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`LinkedinOrganization`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct LinkedinOrganization {
-        pub mailbox_urn: ::std::string::String,
-        pub messaging_enabled: bool,
-        pub name: ::std::string::String,
-        pub organization_urn: ::std::string::String,
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///A shared LinkedIn post (`type` is `linkedin_post`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct LinkedinPostAttachment {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub file_size: ::std::option::Option<f64>,
-        pub id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub mimetype: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type")]
-        pub type_: LinkedinPostAttachmentType,
-        pub unavailable: bool,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url_expires_at: ::std::option::Option<f64>,
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///`LinkedinPostAttachmentType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum LinkedinPostAttachmentType {
-        #[serde(rename = "linkedin_post")]
-        LinkedinPost,
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::unit_enum!(
-        LinkedinPostAttachmentType { LinkedinPost => "linkedin_post" }
-    );
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::impls!(
-        LinkedinPostAttachmentType : try_from_str, try_from_string
-    );
-    #[cfg(any(feature = "messaging"))]
-    ///A follow-up message, sent at the scheduled time. The reference types its `attachments` as files (`format: binary`), although the `linkedin` part that holds them travels as JSON, where a file cannot: it does not say how one goes there. This document types them as strings (the JSON text a client sends), without `format: binary`, which JSON-based tools cannot produce.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct LinkedinRecruiterFollowUp {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub attachments: ::std::vec::Vec<::std::string::String>,
-        pub scheduled_time: LinkedinFollowUpSchedule,
-        pub subject: ::std::string::String,
-        pub text: ::std::string::String,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///Options of a chat started through LinkedIn Recruiter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct LinkedinRecruiterOptions {
-        pub api: LinkedinRecruiterOptionsApi,
-        ///The candidate's email address.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub email_address: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub follow_up: ::std::option::Option<LinkedinRecruiterFollowUp>,
-        ///The id of the hiring project the message belongs to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hiring_project_id: ::std::option::Option<::std::string::String>,
-        ///The id of the job posting the message is about.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub job_posting_id: ::std::option::Option<::std::string::String>,
-        ///A signature for the message.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub signature: ::std::option::Option<::std::string::String>,
-        ///Who can see the message in Recruiter.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub visibility: ::std::option::Option<LinkedinRecruiterOptionsVisibility>,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///`LinkedinRecruiterOptionsApi`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum LinkedinRecruiterOptionsApi {
-        #[serde(rename = "recruiter")]
-        Recruiter,
-    }
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::unit_enum!(
-        LinkedinRecruiterOptionsApi { Recruiter => "recruiter" }
-    );
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(
-        LinkedinRecruiterOptionsApi : try_from_str, try_from_string
-    );
-    #[cfg(any(feature = "messaging"))]
-    ///Who can see the message in Recruiter.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum LinkedinRecruiterOptionsVisibility {
-        #[serde(rename = "PUBLIC")]
-        Public,
-        #[serde(rename = "PRIVATE")]
-        Private,
-        #[serde(rename = "PROJECT")]
-        Project,
-    }
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::unit_enum!(
-        LinkedinRecruiterOptionsVisibility { Public => "PUBLIC", Private => "PRIVATE",
-        Project => "PROJECT" }
-    );
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(
-        LinkedinRecruiterOptionsVisibility : try_from_str, try_from_string
-    );
-    #[cfg(any(feature = "messaging"))]
-    ///Options of a chat started through LinkedIn Sales Navigator.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct LinkedinSalesNavigatorOptions {
-        pub api: LinkedinSalesNavigatorOptionsApi,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///`LinkedinSalesNavigatorOptionsApi`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum LinkedinSalesNavigatorOptionsApi {
-        #[serde(rename = "sales_navigator")]
-        SalesNavigator,
-    }
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::unit_enum!(
-        LinkedinSalesNavigatorOptionsApi { SalesNavigator => "sales_navigator" }
-    );
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(
-        LinkedinSalesNavigatorOptionsApi : try_from_str, try_from_string
-    );
-    #[cfg(any(feature = "accounts"))]
-    ///An IMAP mail account (`type` is `MAIL`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct MailAccount {
-        pub connection_params: MailAccountConnectionParams,
-        pub created_at: AccountDate,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub current_signature: ::std::option::Option<UniqueId>,
-        ///The ids of the groups the account is in.
-        pub groups: ::std::vec::Vec<UniqueId>,
-        pub id: UniqueId,
-        pub name: ::std::string::String,
-        pub object: AccountObject,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub signatures: ::std::vec::Vec<AccountSignature>,
-        ///The account's services (messaging, mail, calendar) and their status.
-        pub sources: ::std::vec::Vec<AccountSource>,
-        #[serde(rename = "type")]
-        pub type_: MailAccountType,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`MailAccountConnectionParams`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct MailAccountConnectionParams {
-        pub mail: ImapConnection,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`MailAccountType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum MailAccountType {
-        #[serde(rename = "MAIL")]
-        Mail,
-    }
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::unit_enum!(MailAccountType { Mail => "MAIL" });
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::impls!(MailAccountType : try_from_str, try_from_string);
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///A message, as returned by "Retrieve a message".
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct Message {
-        pub account_id: MessageAccountId,
-        ///Each attachment is one of the variants of `Attachment`.
-        pub attachments: ::std::vec::Vec<crate::generated::open::Attachment>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub attendee_distance: ::std::option::Option<
-            crate::generated::open::AttendeeDistance,
-        >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub attendee_type: ::std::option::Option<crate::generated::open::AttendeeType>,
-        ///Provider-specific behavior code; nullable.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub behavior: ::std::option::Option<f64>,
-        pub chat_id: MessageChatId,
-        pub chat_provider_id: ::std::string::String,
-        pub deleted: crate::generated::open::Flag,
-        pub delivered: crate::generated::open::Flag,
-        pub edited: crate::generated::open::Flag,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub event_type: ::std::option::Option<crate::generated::open::EventType>,
-        pub hidden: crate::generated::open::Flag,
-        ///postpress message id.
-        pub id: MessageId,
-        pub is_event: crate::generated::open::Flag,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub is_forwarded: ::std::option::Option<bool>,
-        pub is_sender: crate::generated::open::Flag,
-        ///Alias of `id` returned by some providers.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message_id: ::std::option::Option<MessageMessageId>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message_type: ::std::option::Option<crate::generated::open::MessageType>,
-        pub object: MessageObject,
-        ///Original raw payload as returned by the provider.
-        pub original: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub parent: ::std::option::Option<MessageParent>,
-        ///Provider-native message id.
-        pub provider_id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub quoted: ::std::option::Option<QuotedMessage>,
-        pub reactions: ::std::vec::Vec<Reaction>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub replies: ::std::option::Option<f64>,
-        ///Attendee ids.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub reply_by: ::std::vec::Vec<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub reply_to: ::std::option::Option<ReplyTo>,
-        pub seen: crate::generated::open::Flag,
-        ///Map of attendee id -> seen timestamp (string) or boolean.
-        pub seen_by: ::std::collections::HashMap<::std::string::String, SeenByValue>,
-        pub sender_attendee_id: MessageSenderAttendeeId,
-        pub sender_id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sender_urn: ::std::option::Option<::std::string::String>,
-        ///Nullable.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub subject: ::std::option::Option<::std::string::String>,
-        ///Nullable when the message has no text body.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub text: ::std::option::Option<::std::string::String>,
-        pub timestamp: ::std::string::String,
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///`MessageAccountId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct MessageAccountId(::std::string::String);
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::impls!(
-        MessageAccountId : deref_string, into_string, try_from_str, try_from_string,
-        as_str
-    );
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::str::FromStr for MessageAccountId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl<'de> ::serde::Deserialize<'de> for MessageAccountId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///`MessageChatId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct MessageChatId(::std::string::String);
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::impls!(
-        MessageChatId : deref_string, into_string, try_from_str, try_from_string, as_str
-    );
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::str::FromStr for MessageChatId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl<'de> ::serde::Deserialize<'de> for MessageChatId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[cfg(any(feature = "webhooks"))]
-    ///What a messaging webhook delivers: the message, its chat and account, and who sent it. `event` says what happened; the fields an event does not concern (a reaction for a read) are absent.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct MessageEvent {
-        pub account_id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account_info: ::std::option::Option<EventAccountInfo>,
-        pub account_type: crate::generated::open::AccountType,
-        ///The message's attachments, as a message's.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub attachments: ::std::vec::Vec<crate::generated::open::Attachment>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub attendees: ::std::vec::Vec<EventAttendee>,
-        ///The kind of LinkedIn conversation, as a chat's `content_type` (`inmail`, `sponsored`, `linkedin_offer`).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub chat_content_type: ::std::option::Option<::std::string::String>,
-        pub chat_id: ::std::string::String,
-        pub event: crate::generated::open::MessageEventName,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub is_event: ::std::option::Option<crate::generated::open::Flag>,
-        ///The message's text.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
-        pub message_id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message_type: ::std::option::Option<crate::generated::open::MessageType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub provider_chat_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub provider_message_id: ::std::option::Option<::std::string::String>,
-        ///The message this one quotes; the guides give no shape for it.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub quoted: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-        ///The emoji (`message_reaction`).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub reaction: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub reaction_sender: ::std::option::Option<EventAttendee>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sender: ::std::option::Option<EventAttendee>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub subject: ::std::option::Option<::std::string::String>,
-        ///When it happened (ISO 8601).
-        pub timestamp: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub webhook_name: ::std::option::Option<::std::string::String>,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///`MessageForwarded`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct MessageForwarded {
-        ///The postpress id of the newly forwarded message. Nullable when the provider does not return one synchronously.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub message_id: ::std::option::Option<::std::string::String>,
-        pub object: MessageForwardedObject,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///`MessageForwardedObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum MessageForwardedObject {
-        MessageForwarded,
-    }
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::unit_enum!(
-        MessageForwardedObject { MessageForwarded => "MessageForwarded" }
-    );
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(MessageForwardedObject : try_from_str, try_from_string);
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///postpress message id.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct MessageId(::std::string::String);
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::impls!(
-        MessageId : deref_string, into_string, try_from_str, try_from_string, as_str
-    );
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::str::FromStr for MessageId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl<'de> ::serde::Deserialize<'de> for MessageId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///A page of messages. The reference's list items are the same as its "Retrieve a message" answer, which differs from `Message` as the retrieve page does: it types the 0/1 flags, `event_type` (0 to 9 only) and `attendee_distance` as number enums, the attachments as an `anyOf` without a discriminator and `behavior` as `0` or `null`, and has no `message_id` or `is_forwarded`; every item it allows is a `Message`. The reference types `cursor` as anything or `null`; it is read here as an opaque string, the value to pass back as the `cursor` parameter for the next page, `null` when there are no more.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct MessageList {
-        ///The cursor of the next page; `null` on the last page.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub cursor: ::std::option::Option<::std::string::String>,
-        pub items: ::std::vec::Vec<Message>,
-        pub object: MessageListObject,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///`MessageListObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum MessageListObject {
-        MessageList,
-    }
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::unit_enum!(MessageListObject { MessageList => "MessageList" });
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(MessageListObject : try_from_str, try_from_string);
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///Alias of `id` returned by some providers.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct MessageMessageId(::std::string::String);
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::impls!(
-        MessageMessageId : deref_string, into_string, try_from_str, try_from_string,
-        as_str
-    );
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::str::FromStr for MessageMessageId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl<'de> ::serde::Deserialize<'de> for MessageMessageId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///`MessageObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum MessageObject {
-        Message,
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::unit_enum!(MessageObject { Message => "Message" });
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::impls!(MessageObject : try_from_str, try_from_string);
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///`MessageParent`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct MessageParent(::std::string::String);
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::impls!(
-        MessageParent : deref_string, into_string, try_from_str, try_from_string, as_str
-    );
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::str::FromStr for MessageParent {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl<'de> ::serde::Deserialize<'de> for MessageParent {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///`MessageReactionAdded`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct MessageReactionAdded {
-        pub object: MessageReactionAddedObject,
-        ///Always `true` when the reaction was registered with the provider.
-        pub success: bool,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///`MessageReactionAddedObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum MessageReactionAddedObject {
-        MessageReactionAdded,
-    }
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::unit_enum!(
-        MessageReactionAddedObject { MessageReactionAdded => "MessageReactionAdded" }
-    );
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(
-        MessageReactionAddedObject : try_from_str, try_from_string
-    );
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///`MessageSenderAttendeeId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct MessageSenderAttendeeId(::std::string::String);
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::impls!(
-        MessageSenderAttendeeId : deref_string, into_string, try_from_str,
-        try_from_string, as_str
-    );
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::str::FromStr for MessageSenderAttendeeId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl<'de> ::serde::Deserialize<'de> for MessageSenderAttendeeId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///`MessageSent`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct MessageSent {
-        ///The id of the sent message. The reference's definition publishes it as nullable (a string or `null`); the send page does not, and this document follows the page.
-        pub message_id: ::std::string::String,
-        pub object: MessageSentObject,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///`MessageSentObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum MessageSentObject {
-        MessageSent,
-    }
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::unit_enum!(MessageSentObject { MessageSent => "MessageSent" });
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(MessageSentObject : try_from_str, try_from_string);
-    #[cfg(any(feature = "accounts"))]
-    ///A Messenger account (`type` is `MESSENGER`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct MessengerAccount {
-        pub connection_params: MessengerAccountConnectionParams,
-        pub created_at: AccountDate,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub current_signature: ::std::option::Option<UniqueId>,
-        ///The ids of the groups the account is in.
-        pub groups: ::std::vec::Vec<UniqueId>,
-        pub id: UniqueId,
-        pub name: ::std::string::String,
-        pub object: AccountObject,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub signatures: ::std::vec::Vec<AccountSignature>,
-        ///The account's services (messaging, mail, calendar) and their status.
-        pub sources: ::std::vec::Vec<AccountSource>,
-        #[serde(rename = "type")]
-        pub type_: MessengerAccountType,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`MessengerAccountConnectionParams`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct MessengerAccountConnectionParams {
-        pub im: ProviderUser,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`MessengerAccountType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum MessengerAccountType {
-        #[serde(rename = "MESSENGER")]
-        Messenger,
-    }
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::unit_enum!(MessengerAccountType { Messenger => "MESSENGER" });
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::impls!(MessengerAccountType : try_from_str, try_from_string);
-    #[cfg(any(feature = "accounts"))]
-    ///A mobile phone account (`type` is `MOBILE`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct MobileAccount {
-        pub connection_params: MobileAccountConnectionParams,
-        pub created_at: AccountDate,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub current_signature: ::std::option::Option<UniqueId>,
-        ///The ids of the groups the account is in.
-        pub groups: ::std::vec::Vec<UniqueId>,
-        pub id: UniqueId,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub last_fetched_at: ::std::option::Option<AccountDate>,
-        pub name: ::std::string::String,
-        pub object: AccountObject,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub signatures: ::std::vec::Vec<AccountSignature>,
-        ///The account's services (messaging, mail, calendar) and their status.
-        pub sources: ::std::vec::Vec<AccountSource>,
-        #[serde(rename = "type")]
-        pub type_: MobileAccountType,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`MobileAccountConnectionParams`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct MobileAccountConnectionParams {
-        pub call: PhoneLine,
-        pub im: PhoneLine,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`MobileAccountType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum MobileAccountType {
-        #[serde(rename = "MOBILE")]
-        Mobile,
-    }
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::unit_enum!(MobileAccountType { Mobile => "MOBILE" });
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::impls!(MobileAccountType : try_from_str, try_from_string);
-    #[cfg(any(feature = "accounts"))]
-    ///A Microsoft account, mail and calendar (`type` is `OUTLOOK`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct OutlookAccount {
-        pub connection_params: GoogleAccountSubtype1ConnectionParams,
-        pub created_at: AccountDate,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub current_signature: ::std::option::Option<UniqueId>,
-        ///The ids of the groups the account is in.
-        pub groups: ::std::vec::Vec<UniqueId>,
-        pub id: UniqueId,
-        pub name: ::std::string::String,
-        pub object: AccountObject,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub signatures: ::std::vec::Vec<AccountSignature>,
-        ///The account's services (messaging, mail, calendar) and their status.
-        pub sources: ::std::vec::Vec<AccountSource>,
-        #[serde(rename = "type")]
-        pub type_: OutlookAccountType,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`OutlookAccountType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum OutlookAccountType {
-        #[serde(rename = "OUTLOOK")]
-        Outlook,
-    }
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::unit_enum!(OutlookAccountType { Outlook => "OUTLOOK" });
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::impls!(OutlookAccountType : try_from_str, try_from_string);
-    #[cfg(any(feature = "accounts"))]
-    ///`PhoneLine`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct PhoneLine {
-        pub phone_number: ::std::string::String,
-        pub sim_serial_number: ::std::string::String,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///The provider's id and user name of the account.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct ProviderUser {
-        pub id: ::std::string::String,
-        pub username: ::std::string::String,
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///Quoted message, when applicable.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct QuotedMessage {
-        ///Each attachment is one of the variants of `Attachment`.
-        pub attachments: ::std::vec::Vec<crate::generated::open::Attachment>,
-        ///postpress message id.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message_id: ::std::option::Option<QuotedMessageMessageId>,
-        pub provider_id: ::std::string::String,
-        pub sender_id: ::std::string::String,
-        ///Nullable when the quoted message has no text.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub text: ::std::option::Option<::std::string::String>,
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///postpress message id.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct QuotedMessageMessageId(::std::string::String);
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::impls!(
-        QuotedMessageMessageId : deref_string, into_string, try_from_str,
-        try_from_string, as_str
-    );
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::str::FromStr for QuotedMessageMessageId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl<'de> ::serde::Deserialize<'de> for QuotedMessageMessageId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///`Reaction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct Reaction {
-        pub is_sender: bool,
-        pub sender_id: ::std::string::String,
-        ///Unicode emoji of the reaction.
-        pub value: ::std::string::String,
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///The message this one replies to, when applicable.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct ReplyTo {
-        pub id: ReplyToId,
-        pub provider_id: ::std::string::String,
-        pub sender_attendee_id: ReplyToSenderAttendeeId,
-        pub sender_id: ::std::string::String,
-        ///Nullable.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub text: ::std::option::Option<::std::string::String>,
-        pub timestamp: ::std::string::String,
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///`ReplyToId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct ReplyToId(::std::string::String);
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::impls!(
-        ReplyToId : deref_string, into_string, try_from_str, try_from_string, as_str
-    );
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::str::FromStr for ReplyToId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl<'de> ::serde::Deserialize<'de> for ReplyToId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///`ReplyToSenderAttendeeId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct ReplyToSenderAttendeeId(::std::string::String);
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::impls!(
-        ReplyToSenderAttendeeId : deref_string, into_string, try_from_str,
-        try_from_string, as_str
-    );
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::str::FromStr for ReplyToSenderAttendeeId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl<'de> ::serde::Deserialize<'de> for ReplyToSenderAttendeeId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///When the attendee saw the message (a timestamp string), or whether they saw it (a boolean).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(untagged)]
-    pub enum SeenByValue {
-        String(::std::string::String),
-        Boolean(bool),
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::fmt::Display for SeenByValue {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::String(x) => x.fmt(f),
-                Self::Boolean(x) => x.fmt(f),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::convert::From<bool> for SeenByValue {
-        fn from(value: bool) -> Self {
-            Self::Boolean(value)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///The multipart form of "Send a message in a chat". Every field is optional on the page; attachments are repeated `attachments` parts, one per file. The page lists exactly these fields, so no other is part of the form (`additionalProperties: false`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(deny_unknown_fields)]
-    #[non_exhaustive]
-    pub struct SendMessageRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account_id: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub attachments: ::std::vec::Vec<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub quote_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub text: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub thread_id: ::std::option::Option<::std::string::String>,
-        ///The reference's definition of this form has no `typing_duration`; the send page lists it.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub typing_duration: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub video_message: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub voice_message: ::std::option::Option<::std::string::String>,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///A Slack account (`type` is `SLACK`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct SlackAccount {
-        pub connection_params: SlackAccountConnectionParams,
-        pub created_at: AccountDate,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub current_signature: ::std::option::Option<UniqueId>,
-        ///The ids of the groups the account is in.
-        pub groups: ::std::vec::Vec<UniqueId>,
-        pub id: UniqueId,
-        pub name: ::std::string::String,
-        pub object: AccountObject,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub signatures: ::std::vec::Vec<AccountSignature>,
-        ///The account's services (messaging, mail, calendar) and their status.
-        pub sources: ::std::vec::Vec<AccountSource>,
-        #[serde(rename = "type")]
-        pub type_: SlackAccountType,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`SlackAccountConnectionParams`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct SlackAccountConnectionParams {
-        pub im: SlackConnection,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`SlackAccountType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum SlackAccountType {
-        #[serde(rename = "SLACK")]
-        Slack,
-    }
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::unit_enum!(SlackAccountType { Slack => "SLACK" });
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::impls!(SlackAccountType : try_from_str, try_from_string);
-    #[cfg(any(feature = "accounts"))]
-    ///`SlackConnection`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct SlackConnection {
-        pub team: ::std::string::String,
-        pub team_id: ::std::string::String,
-        pub url: ::std::string::String,
-        pub user: ::std::string::String,
-        pub user_id: ::std::string::String,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///An account of the attendee on a social network.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct SocialHandle {
-        ///The handle on that network.
-        pub name: ::std::string::String,
-        ///The social network.
-        #[serde(rename = "type")]
-        pub type_: ::std::string::String,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///LinkedIn options, by the product the chat is started through (`api`): Classic (the default, when `api` is absent), Recruiter or Sales Navigator. The reference writes an `anyOf`; no value matches two of the variants, so it is a `oneOf` here. It has no discriminator, as Classic's `api` is optional.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(untagged)]
-    pub enum StartChatLinkedinOptions {
-        ClassicOptions(LinkedinClassicOptions),
-        RecruiterOptions(LinkedinRecruiterOptions),
-        SalesNavigatorOptions(LinkedinSalesNavigatorOptions),
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<LinkedinClassicOptions> for StartChatLinkedinOptions {
-        fn from(value: LinkedinClassicOptions) -> Self {
-            Self::ClassicOptions(value)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<LinkedinRecruiterOptions> for StartChatLinkedinOptions {
-        fn from(value: LinkedinRecruiterOptions) -> Self {
-            Self::RecruiterOptions(value)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<LinkedinSalesNavigatorOptions>
-    for StartChatLinkedinOptions {
-        fn from(value: LinkedinSalesNavigatorOptions) -> Self {
-            Self::SalesNavigatorOptions(value)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///The multipart form of "Start a new chat". `attendees_ids` and `attachments` are repeated parts, one per id or file; `linkedin` is one part of JSON.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct StartChatRequest {
-        ///The id of the account to start the chat from.
-        pub account_id: StartChatRequestAccountId,
-        ///Files to attach to the first message.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub attachments: ::std::vec::Vec<::std::string::String>,
-        ///The provider ids of the people to start the chat with.
-        pub attendees_ids: ::std::vec::Vec<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub linkedin: ::std::option::Option<StartChatLinkedinOptions>,
-        ///A subject, for the providers whose messages have one (a LinkedIn InMail).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub subject: ::std::option::Option<::std::string::String>,
-        ///The first message's text.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub text: ::std::option::Option<::std::string::String>,
-        ///A video message to send as the first message.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub video_message: ::std::option::Option<::std::string::String>,
-        ///A voice message to send as the first message.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub voice_message: ::std::option::Option<::std::string::String>,
-    }
-    #[cfg(any(feature = "messaging"))]
-    ///The id of the account to start the chat from.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct StartChatRequestAccountId(::std::string::String);
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::impls!(
-        StartChatRequestAccountId : deref_string, into_string, try_from_str,
-        try_from_string, as_str
-    );
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::str::FromStr for StartChatRequestAccountId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl<'de> ::serde::Deserialize<'de> for StartChatRequestAccountId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///A Telegram account (`type` is `TELEGRAM`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct TelegramAccount {
-        pub connection_params: TelegramAccountConnectionParams,
-        pub created_at: AccountDate,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub current_signature: ::std::option::Option<UniqueId>,
-        ///The ids of the groups the account is in.
-        pub groups: ::std::vec::Vec<UniqueId>,
-        pub id: UniqueId,
-        pub name: ::std::string::String,
-        pub object: AccountObject,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub signatures: ::std::vec::Vec<AccountSignature>,
-        ///The account's services (messaging, mail, calendar) and their status.
-        pub sources: ::std::vec::Vec<AccountSource>,
-        #[serde(rename = "type")]
-        pub type_: TelegramAccountType,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`TelegramAccountConnectionParams`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct TelegramAccountConnectionParams {
-        pub im: TelegramAccountConnectionParamsIm,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`TelegramAccountConnectionParamsIm`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct TelegramAccountConnectionParamsIm {
-        pub user_id: ::std::string::String,
-        pub username: ::std::string::String,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`TelegramAccountType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum TelegramAccountType {
-        #[serde(rename = "TELEGRAM")]
-        Telegram,
-    }
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::unit_enum!(TelegramAccountType { Telegram => "TELEGRAM" });
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::impls!(TelegramAccountType : try_from_str, try_from_string);
-    #[cfg(any(feature = "accounts"))]
-    ///An X (Twitter) account (`type` is `TWITTER`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct TwitterAccount {
-        pub connection_params: TwitterAccountConnectionParams,
-        pub created_at: AccountDate,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub current_signature: ::std::option::Option<UniqueId>,
-        ///The ids of the groups the account is in.
-        pub groups: ::std::vec::Vec<UniqueId>,
-        pub id: UniqueId,
-        pub name: ::std::string::String,
-        pub object: AccountObject,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub signatures: ::std::vec::Vec<AccountSignature>,
-        ///The account's services (messaging, mail, calendar) and their status.
-        pub sources: ::std::vec::Vec<AccountSource>,
-        #[serde(rename = "type")]
-        pub type_: TwitterAccountType,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`TwitterAccountConnectionParams`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct TwitterAccountConnectionParams {
-        pub im: ProviderUser,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`TwitterAccountType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum TwitterAccountType {
-        #[serde(rename = "TWITTER")]
-        Twitter,
-    }
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::unit_enum!(TwitterAccountType { Twitter => "TWITTER" });
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::impls!(TwitterAccountType : try_from_str, try_from_string);
-    #[cfg(any(feature = "accounts", feature = "webhooks"))]
-    ///An id (an account's, a signature's, a group's, a webhook's).
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct UniqueId(::std::string::String);
-    #[cfg(any(feature = "accounts", feature = "webhooks"))]
-    crate::type_impls::impls!(
-        UniqueId : deref_string, into_string, try_from_str, try_from_string, as_str
-    );
-    #[cfg(any(feature = "accounts", feature = "webhooks"))]
-    impl ::std::str::FromStr for UniqueId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    #[cfg(any(feature = "accounts", feature = "webhooks"))]
-    impl<'de> ::serde::Deserialize<'de> for UniqueId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///A video (`type` is `video`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct VideoAttachment {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub file_size: ::std::option::Option<f64>,
-        pub gif: bool,
-        pub id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub mimetype: ::std::option::Option<::std::string::String>,
-        pub size: AttachmentSize,
-        #[serde(rename = "type")]
-        pub type_: VideoAttachmentType,
-        pub unavailable: bool,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url_expires_at: ::std::option::Option<f64>,
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///`VideoAttachmentType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum VideoAttachmentType {
-        #[serde(rename = "video")]
-        Video,
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::unit_enum!(VideoAttachmentType { Video => "video" });
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::impls!(VideoAttachmentType : try_from_str, try_from_string);
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///A video meeting invitation (`type` is `video_meeting`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct VideoMeetingAttachment {
-        ///Unix epoch; nullable.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub expires_at: ::std::option::Option<f64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub file_size: ::std::option::Option<f64>,
-        pub id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub mimetype: ::std::option::Option<::std::string::String>,
-        ///Unix epoch; nullable.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub starts_at: ::std::option::Option<f64>,
-        ///Duration in seconds; nullable.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub time_range: ::std::option::Option<f64>,
-        #[serde(rename = "type")]
-        pub type_: VideoMeetingAttachmentType,
-        pub unavailable: bool,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url_expires_at: ::std::option::Option<f64>,
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    ///`VideoMeetingAttachmentType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum VideoMeetingAttachmentType {
-        #[serde(rename = "video_meeting")]
-        VideoMeeting,
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::unit_enum!(
-        VideoMeetingAttachmentType { VideoMeeting => "video_meeting" }
-    );
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::impls!(
-        VideoMeetingAttachmentType : try_from_str, try_from_string
-    );
-    #[cfg(any(feature = "webhooks"))]
-    ///A webhook. The reference writes two shapes told apart by `type` (`AUTO`, and `TRIGGER`, which also has a `trigger`); they are one object here, with `trigger` present when `type` is `TRIGGER`. List items carry no `source`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct Webhook {
-        ///The accounts whose events it receives.
-        pub account_ids: ::std::vec::Vec<WebhookAccount>,
-        pub data: ::std::vec::Vec<WebhookDataField>,
-        pub enabled: bool,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub events: ::std::vec::Vec<crate::generated::open::WebhookEventName>,
-        pub format: WebhookFormat,
-        pub headers: ::std::vec::Vec<WebhookHeader>,
-        pub id: UniqueId,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        pub object: WebhookObject,
-        pub request_url: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub trigger: ::std::option::Option<WebhookTrigger>,
-        #[serde(rename = "type")]
-        pub type_: WebhookType,
-    }
-    #[cfg(any(feature = "webhooks"))]
-    ///`WebhookAccount`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct WebhookAccount {
-        pub id: UniqueId,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type")]
-        pub type_: crate::generated::open::WebhookAccountType,
-    }
-    #[cfg(any(feature = "webhooks"))]
-    ///The webhook created: `webhook_id` is its id (the reference's guides do not confirm this field's name).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct WebhookCreated {
-        pub object: WebhookCreatedObject,
-        pub webhook_id: UniqueId,
-    }
-    #[cfg(any(feature = "webhooks"))]
-    ///`WebhookCreatedObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum WebhookCreatedObject {
-        WebhookCreated,
-    }
-    #[cfg(any(feature = "webhooks"))]
-    crate::type_impls::unit_enum!(
-        WebhookCreatedObject { WebhookCreated => "WebhookCreated" }
-    );
-    #[cfg(any(feature = "webhooks"))]
-    crate::type_impls::impls!(WebhookCreatedObject : try_from_str, try_from_string);
-    #[cfg(any(feature = "webhooks"))]
-    ///A payload key renamed in this webhook's deliveries.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct WebhookDataField {
-        pub key: crate::generated::open::WebhookDataKey,
-        ///The name the key has in deliveries.
-        pub name: ::std::string::String,
-    }
-    #[cfg(any(feature = "webhooks"))]
-    ///`WebhookDeleted`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct WebhookDeleted {
-        pub object: WebhookDeletedObject,
-    }
-    #[cfg(any(feature = "webhooks"))]
-    ///`WebhookDeletedObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum WebhookDeletedObject {
-        WebhookDeleted,
-    }
-    #[cfg(any(feature = "webhooks"))]
-    crate::type_impls::unit_enum!(
-        WebhookDeletedObject { WebhookDeleted => "WebhookDeleted" }
-    );
-    #[cfg(any(feature = "webhooks"))]
-    crate::type_impls::impls!(WebhookDeletedObject : try_from_str, try_from_string);
-    #[cfg(any(feature = "webhooks"))]
-    ///How deliveries are encoded (`form`, each field a form field, objects and lists as JSON text).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum WebhookFormat {
-        #[serde(rename = "json")]
-        Json,
-        #[serde(rename = "form")]
-        Form,
-    }
-    #[cfg(any(feature = "webhooks"))]
-    crate::type_impls::unit_enum!(WebhookFormat { Json => "json", Form => "form" });
-    #[cfg(any(feature = "webhooks"))]
-    crate::type_impls::impls!(WebhookFormat : try_from_str, try_from_string);
-    #[cfg(any(feature = "webhooks"))]
-    ///A header sent with every delivery.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct WebhookHeader {
-        pub key: ::std::string::String,
-        pub value: ::std::string::String,
-    }
-    #[cfg(any(feature = "webhooks"))]
-    ///A page of webhooks. The reference types `cursor` as anything or `null`; it is read here as an opaque string, `null` on the last page.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct WebhookList {
-        ///The cursor of the next page; `null` on the last page.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub cursor: ::std::option::Option<::std::string::String>,
-        pub items: ::std::vec::Vec<Webhook>,
-        pub object: WebhookListObject,
-    }
-    #[cfg(any(feature = "webhooks"))]
-    ///`WebhookListObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum WebhookListObject {
-        WebhookList,
-    }
-    #[cfg(any(feature = "webhooks"))]
-    crate::type_impls::unit_enum!(WebhookListObject { WebhookList => "WebhookList" });
-    #[cfg(any(feature = "webhooks"))]
-    crate::type_impls::impls!(WebhookListObject : try_from_str, try_from_string);
-    #[cfg(any(feature = "webhooks"))]
-    ///`WebhookObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum WebhookObject {
-        Webhook,
-    }
-    #[cfg(any(feature = "webhooks"))]
-    crate::type_impls::unit_enum!(WebhookObject { Webhook => "Webhook" });
-    #[cfg(any(feature = "webhooks"))]
-    crate::type_impls::impls!(WebhookObject : try_from_str, try_from_string);
-    #[cfg(any(feature = "webhooks"))]
-    ///How a `TRIGGER` webhook shows in the dashboard.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct WebhookTrigger {
-        pub context: WebhookTriggerContext,
-        pub icon: crate::generated::open::WebhookTriggerIcon,
-        pub name: ::std::string::String,
-    }
-    #[cfg(any(feature = "webhooks"))]
-    ///`WebhookTriggerContext`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum WebhookTriggerContext {
-        #[serde(rename = "MESSAGE")]
-        Message,
-        #[serde(rename = "CHAT")]
-        Chat,
-    }
-    #[cfg(any(feature = "webhooks"))]
-    crate::type_impls::unit_enum!(
-        WebhookTriggerContext { Message => "MESSAGE", Chat => "CHAT" }
-    );
-    #[cfg(any(feature = "webhooks"))]
-    crate::type_impls::impls!(WebhookTriggerContext : try_from_str, try_from_string);
-    #[cfg(any(feature = "webhooks"))]
-    ///`WebhookType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum WebhookType {
-        #[serde(rename = "AUTO")]
-        Auto,
-        #[serde(rename = "TRIGGER")]
-        Trigger,
-    }
-    #[cfg(any(feature = "webhooks"))]
-    crate::type_impls::unit_enum!(WebhookType { Auto => "AUTO", Trigger => "TRIGGER" });
-    #[cfg(any(feature = "webhooks"))]
-    crate::type_impls::impls!(WebhookType : try_from_str, try_from_string);
-    #[cfg(any(feature = "accounts"))]
-    ///A WhatsApp account (`type` is `WHATSAPP`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct WhatsappAccount {
-        pub connection_params: WhatsappAccountConnectionParams,
-        pub created_at: AccountDate,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub current_signature: ::std::option::Option<UniqueId>,
-        ///The ids of the groups the account is in.
-        pub groups: ::std::vec::Vec<UniqueId>,
-        pub id: UniqueId,
-        pub name: ::std::string::String,
-        pub object: AccountObject,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub signatures: ::std::vec::Vec<AccountSignature>,
-        ///The account's services (messaging, mail, calendar) and their status.
-        pub sources: ::std::vec::Vec<AccountSource>,
-        #[serde(rename = "type")]
-        pub type_: WhatsappAccountType,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`WhatsappAccountConnectionParams`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct WhatsappAccountConnectionParams {
-        pub im: WhatsappAccountConnectionParamsIm,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`WhatsappAccountConnectionParamsIm`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub struct WhatsappAccountConnectionParamsIm {
-        pub phone_number: ::std::string::String,
-    }
-    #[cfg(any(feature = "accounts"))]
-    ///`WhatsappAccountType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum WhatsappAccountType {
-        #[serde(rename = "WHATSAPP")]
-        Whatsapp,
-    }
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::unit_enum!(WhatsappAccountType { Whatsapp => "WHATSAPP" });
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::impls!(WhatsappAccountType : try_from_str, try_from_string);
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -4513,54 +59,6 @@ pub mod types {
             }
         }
     }
-    #[cfg(any(feature = "webhooks"))]
-    pub use super::open::AccountProvider;
-    #[cfg(any(feature = "accounts"))]
-    pub use super::open::AccountSourceStatus;
-    #[cfg(any(feature = "webhooks"))]
-    pub use super::open::AccountStatusMessage;
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    pub use super::open::AccountType;
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    pub use super::open::AttendeeDistance;
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    pub use super::open::AttendeeType;
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    pub use super::open::ChatContentType;
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    pub use super::open::ChatDisabledFeature;
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    pub use super::open::ChatFolder;
-    #[cfg(any(feature = "messaging"))]
-    pub use super::open::ChatHistorySyncStatus;
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    pub use super::open::ChatReadOnly;
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    pub use super::open::ChatType;
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    pub use super::open::EventType;
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    pub use super::open::Flag;
-    #[cfg(any(feature = "webhooks"))]
-    pub use super::open::MessageEventName;
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    pub use super::open::MessageType;
-    #[cfg(any(feature = "messaging"))]
-    pub use super::open::NetworkDistance;
-    #[cfg(any(feature = "webhooks"))]
-    pub use super::open::WebhookAccountType;
-    #[cfg(any(feature = "webhooks"))]
-    pub use super::open::WebhookDataKey;
-    #[cfg(any(feature = "webhooks"))]
-    pub use super::open::WebhookEventName;
-    #[cfg(any(feature = "webhooks"))]
-    pub use super::open::WebhookTriggerIcon;
-    #[cfg(any(feature = "accounts"))]
-    pub use super::open::Account;
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    pub use super::open::Attachment;
-    #[cfg(any(feature = "messaging"))]
-    pub use super::open::ChatAttendeeSpecifics;
     /// Builders of the types, which check that every required field is set: for values in
     /// your tests (the types are `#[non_exhaustive]`). Feature `builders`.
     #[cfg(feature = "builders")]
@@ -4568,2008 +66,38 @@ pub mod types {
     pub mod builder {
         include!("builders.rs");
     }
+    #[cfg(any(feature = "accounts"))]
+    include!("parts/accounts/types.rs");
+    #[cfg(any(feature = "accounts", feature = "webhooks"))]
+    include!("parts/accounts+webhooks/types.rs");
+    #[cfg(any(feature = "linkedin"))]
+    include!("parts/linkedin/types.rs");
+    #[cfg(any(feature = "linkedin", feature = "posts", feature = "users"))]
+    include!("parts/linkedin+posts+users/types.rs");
+    #[cfg(any(feature = "messaging"))]
+    include!("parts/messaging/types.rs");
+    #[cfg(any(feature = "messaging", feature = "webhooks"))]
+    include!("parts/messaging+webhooks/types.rs");
+    #[cfg(any(feature = "posts"))]
+    include!("parts/posts/types.rs");
+    #[cfg(any(feature = "posts", feature = "users"))]
+    include!("parts/posts+users/types.rs");
+    #[cfg(any(feature = "users"))]
+    include!("parts/users/types.rs");
+    #[cfg(any(feature = "webhooks"))]
+    include!("parts/webhooks/types.rs");
 }
 /// Types generated outside progenitor: enums that stay open to values a newer server sends,
 /// and the attachment union told apart by its `type`.
 pub mod open {
-    #[cfg(any(feature = "webhooks"))]
-    /**The provider of a connected account, as the accounts list gives it (the reference's webhook list names some of them differently: `GOOGLE` where this says `GOOGLE_OAUTH`).
-
-Open: a value this SDK does not know decodes as `Unknown`.*/
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
-    pub enum AccountProvider {
-        ///`MOBILE`
-        Mobile,
-        ///`MAIL`
-        Mail,
-        ///`GOOGLE_OAUTH`
-        GoogleOauth,
-        ///`ICLOUD`
-        Icloud,
-        ///`OUTLOOK`
-        Outlook,
-        ///`GOOGLE_CALENDAR`
-        GoogleCalendar,
-        ///`WHATSAPP`
-        Whatsapp,
-        ///`LINKEDIN`
-        Linkedin,
-        ///`SLACK`
-        Slack,
-        ///`TWITTER`
-        Twitter,
-        ///`EXCHANGE`
-        Exchange,
-        ///`TELEGRAM`
-        Telegram,
-        ///`INSTAGRAM`
-        Instagram,
-        ///`MESSENGER`
-        Messenger,
-        /// A value the spec does not list, kept as sent.
-        Unknown(::std::string::String),
-    }
-    #[cfg(any(feature = "webhooks"))]
-    impl AccountProvider {
-        /// The value as it is on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Mobile => "MOBILE",
-                Self::Mail => "MAIL",
-                Self::GoogleOauth => "GOOGLE_OAUTH",
-                Self::Icloud => "ICLOUD",
-                Self::Outlook => "OUTLOOK",
-                Self::GoogleCalendar => "GOOGLE_CALENDAR",
-                Self::Whatsapp => "WHATSAPP",
-                Self::Linkedin => "LINKEDIN",
-                Self::Slack => "SLACK",
-                Self::Twitter => "TWITTER",
-                Self::Exchange => "EXCHANGE",
-                Self::Telegram => "TELEGRAM",
-                Self::Instagram => "INSTAGRAM",
-                Self::Messenger => "MESSENGER",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-        /// Whether the value is one the spec does not list.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
-        }
-    }
-    #[cfg(any(feature = "webhooks"))]
-    impl ::std::convert::From<&str> for AccountProvider {
-        fn from(value: &str) -> Self {
-            match value {
-                "MOBILE" => Self::Mobile,
-                "MAIL" => Self::Mail,
-                "GOOGLE_OAUTH" => Self::GoogleOauth,
-                "ICLOUD" => Self::Icloud,
-                "OUTLOOK" => Self::Outlook,
-                "GOOGLE_CALENDAR" => Self::GoogleCalendar,
-                "WHATSAPP" => Self::Whatsapp,
-                "LINKEDIN" => Self::Linkedin,
-                "SLACK" => Self::Slack,
-                "TWITTER" => Self::Twitter,
-                "EXCHANGE" => Self::Exchange,
-                "TELEGRAM" => Self::Telegram,
-                "INSTAGRAM" => Self::Instagram,
-                "MESSENGER" => Self::Messenger,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-    #[cfg(any(feature = "webhooks"))]
-    crate::type_impls::open_str_enum!(AccountProvider, "AccountProvider");
     #[cfg(any(feature = "accounts"))]
-    /**The status of one of an account's services.
-
-Open: a value this SDK does not know decodes as `Unknown`.*/
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
-    pub enum AccountSourceStatus {
-        ///`OK`
-        Ok,
-        ///`STOPPED`
-        Stopped,
-        ///`ERROR`
-        Error,
-        ///`CREDENTIALS`
-        Credentials,
-        ///`PERMISSIONS`
-        Permissions,
-        ///`CONNECTING`
-        Connecting,
-        /// A value the spec does not list, kept as sent.
-        Unknown(::std::string::String),
-    }
-    #[cfg(any(feature = "accounts"))]
-    impl AccountSourceStatus {
-        /// The value as it is on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Ok => "OK",
-                Self::Stopped => "STOPPED",
-                Self::Error => "ERROR",
-                Self::Credentials => "CREDENTIALS",
-                Self::Permissions => "PERMISSIONS",
-                Self::Connecting => "CONNECTING",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-        /// Whether the value is one the spec does not list.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
-        }
-    }
-    #[cfg(any(feature = "accounts"))]
-    impl ::std::convert::From<&str> for AccountSourceStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "OK" => Self::Ok,
-                "STOPPED" => Self::Stopped,
-                "ERROR" => Self::Error,
-                "CREDENTIALS" => Self::Credentials,
-                "PERMISSIONS" => Self::Permissions,
-                "CONNECTING" => Self::Connecting,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::open_str_enum!(AccountSourceStatus, "AccountSourceStatus");
-    #[cfg(any(feature = "webhooks"))]
-    /**The account's new status: `CREDENTIALS` means the user must reconnect it (`create_hosted_auth_link` with `type: reconnect`).
-
-Open: a value this SDK does not know decodes as `Unknown`.*/
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
-    pub enum AccountStatusMessage {
-        ///`OK`
-        Ok,
-        ///`ERROR`
-        Error,
-        ///`STOPPED`
-        Stopped,
-        ///`CREDENTIALS`
-        Credentials,
-        ///`CONNECTING`
-        Connecting,
-        ///`CREATION_SUCCESS`
-        CreationSuccess,
-        ///`RECONNECTED`
-        Reconnected,
-        ///`SYNC_SUCCESS`
-        SyncSuccess,
-        ///`DELETED`
-        Deleted,
-        /// A value the spec does not list, kept as sent.
-        Unknown(::std::string::String),
-    }
-    #[cfg(any(feature = "webhooks"))]
-    impl AccountStatusMessage {
-        /// The value as it is on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Ok => "OK",
-                Self::Error => "ERROR",
-                Self::Stopped => "STOPPED",
-                Self::Credentials => "CREDENTIALS",
-                Self::Connecting => "CONNECTING",
-                Self::CreationSuccess => "CREATION_SUCCESS",
-                Self::Reconnected => "RECONNECTED",
-                Self::SyncSuccess => "SYNC_SUCCESS",
-                Self::Deleted => "DELETED",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-        /// Whether the value is one the spec does not list.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
-        }
-    }
-    #[cfg(any(feature = "webhooks"))]
-    impl ::std::convert::From<&str> for AccountStatusMessage {
-        fn from(value: &str) -> Self {
-            match value {
-                "OK" => Self::Ok,
-                "ERROR" => Self::Error,
-                "STOPPED" => Self::Stopped,
-                "CREDENTIALS" => Self::Credentials,
-                "CONNECTING" => Self::Connecting,
-                "CREATION_SUCCESS" => Self::CreationSuccess,
-                "RECONNECTED" => Self::Reconnected,
-                "SYNC_SUCCESS" => Self::SyncSuccess,
-                "DELETED" => Self::Deleted,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-    #[cfg(any(feature = "webhooks"))]
-    crate::type_impls::open_str_enum!(AccountStatusMessage, "AccountStatusMessage");
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    /**The provider of an account.
-
-Open: a value this SDK does not know decodes as `Unknown`.*/
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
-    pub enum AccountType {
-        ///`WHATSAPP`
-        Whatsapp,
-        ///`LINKEDIN`
-        Linkedin,
-        ///`SLACK`
-        Slack,
-        ///`TWITTER`
-        Twitter,
-        ///`MESSENGER`
-        Messenger,
-        ///`INSTAGRAM`
-        Instagram,
-        ///`TELEGRAM`
-        Telegram,
-        /// A value the spec does not list, kept as sent.
-        Unknown(::std::string::String),
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl AccountType {
-        /// The value as it is on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Whatsapp => "WHATSAPP",
-                Self::Linkedin => "LINKEDIN",
-                Self::Slack => "SLACK",
-                Self::Twitter => "TWITTER",
-                Self::Messenger => "MESSENGER",
-                Self::Instagram => "INSTAGRAM",
-                Self::Telegram => "TELEGRAM",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-        /// Whether the value is one the spec does not list.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::convert::From<&str> for AccountType {
-        fn from(value: &str) -> Self {
-            match value {
-                "WHATSAPP" => Self::Whatsapp,
-                "LINKEDIN" => Self::Linkedin,
-                "SLACK" => Self::Slack,
-                "TWITTER" => Self::Twitter,
-                "MESSENGER" => Self::Messenger,
-                "INSTAGRAM" => Self::Instagram,
-                "TELEGRAM" => Self::Telegram,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::open_str_enum!(AccountType, "AccountType");
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    /**
-
-Open: any integer decodes; the constants are the values the spec documents.*/
-    #[derive(
-        Clone,
-        Copy,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(transparent)]
-    pub struct AttendeeDistance(pub i64);
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl AttendeeDistance {
-        ///`1`
-        pub const VALUE_1: Self = Self(1i64);
-        ///`2`
-        pub const VALUE_2: Self = Self(2i64);
-        ///`3`
-        pub const VALUE_3: Self = Self(3i64);
-        ///`4`
-        pub const VALUE_4: Self = Self(4i64);
-        ///`-1`
-        pub const VALUE_MINUS_1: Self = Self(-1i64);
-        /// Every value the spec documents, in its order.
-        pub const KNOWN: [Self; 5usize] = [
-            Self::VALUE_1,
-            Self::VALUE_2,
-            Self::VALUE_3,
-            Self::VALUE_4,
-            Self::VALUE_MINUS_1,
-        ];
-        /// The number as it is on the wire.
-        pub const fn get(self) -> i64 {
-            self.0
-        }
-        /// Whether the spec documents this value.
-        pub fn is_known(self) -> bool {
-            Self::KNOWN.contains(&self)
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::open_int_enum!(AttendeeDistance, "AttendeeDistance");
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    /**
-
-Open: a value this SDK does not know decodes as `Unknown`.*/
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
-    pub enum AttendeeType {
-        ///`MEMBER`
-        Member,
-        ///`ORGANIZATION`
-        Organization,
-        ///`OTHER`
-        Other,
-        /// A value the spec does not list, kept as sent.
-        Unknown(::std::string::String),
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl AttendeeType {
-        /// The value as it is on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Member => "MEMBER",
-                Self::Organization => "ORGANIZATION",
-                Self::Other => "OTHER",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-        /// Whether the value is one the spec does not list.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::convert::From<&str> for AttendeeType {
-        fn from(value: &str) -> Self {
-            match value {
-                "MEMBER" => Self::Member,
-                "ORGANIZATION" => Self::Organization,
-                "OTHER" => Self::Other,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::open_str_enum!(AttendeeType, "AttendeeType");
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    /**The kind of LinkedIn conversation, when it is not a plain one.
-
-Open: a value this SDK does not know decodes as `Unknown`.*/
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
-    pub enum ChatContentType {
-        ///`inmail`
-        Inmail,
-        ///`sponsored`
-        Sponsored,
-        ///`linkedin_offer`
-        LinkedinOffer,
-        /// A value the spec does not list, kept as sent.
-        Unknown(::std::string::String),
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ChatContentType {
-        /// The value as it is on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Inmail => "inmail",
-                Self::Sponsored => "sponsored",
-                Self::LinkedinOffer => "linkedin_offer",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-        /// Whether the value is one the spec does not list.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::convert::From<&str> for ChatContentType {
-        fn from(value: &str) -> Self {
-            match value {
-                "inmail" => Self::Inmail,
-                "sponsored" => Self::Sponsored,
-                "linkedin_offer" => Self::LinkedinOffer,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::open_str_enum!(ChatContentType, "ChatContentType");
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    /**A feature the chat does not offer.
-
-Open: a value this SDK does not know decodes as `Unknown`.*/
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
-    pub enum ChatDisabledFeature {
-        ///`reactions`
-        Reactions,
-        ///`reply`
-        Reply,
-        /// A value the spec does not list, kept as sent.
-        Unknown(::std::string::String),
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ChatDisabledFeature {
-        /// The value as it is on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Reactions => "reactions",
-                Self::Reply => "reply",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-        /// Whether the value is one the spec does not list.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::convert::From<&str> for ChatDisabledFeature {
-        fn from(value: &str) -> Self {
-            match value {
-                "reactions" => Self::Reactions,
-                "reply" => Self::Reply,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::open_str_enum!(ChatDisabledFeature, "ChatDisabledFeature");
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    /**An inbox the chat is in.
-
-Open: a value this SDK does not know decodes as `Unknown`.*/
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
-    pub enum ChatFolder {
-        ///`INBOX`
-        Inbox,
-        ///`INBOX_LINKEDIN_CLASSIC`
-        InboxLinkedinClassic,
-        ///`INBOX_LINKEDIN_RECRUITER`
-        InboxLinkedinRecruiter,
-        ///`INBOX_LINKEDIN_SALES_NAVIGATOR`
-        InboxLinkedinSalesNavigator,
-        ///`INBOX_LINKEDIN_ORGANIZATION`
-        InboxLinkedinOrganization,
-        /// A value the spec does not list, kept as sent.
-        Unknown(::std::string::String),
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ChatFolder {
-        /// The value as it is on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Inbox => "INBOX",
-                Self::InboxLinkedinClassic => "INBOX_LINKEDIN_CLASSIC",
-                Self::InboxLinkedinRecruiter => "INBOX_LINKEDIN_RECRUITER",
-                Self::InboxLinkedinSalesNavigator => "INBOX_LINKEDIN_SALES_NAVIGATOR",
-                Self::InboxLinkedinOrganization => "INBOX_LINKEDIN_ORGANIZATION",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-        /// Whether the value is one the spec does not list.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::convert::From<&str> for ChatFolder {
-        fn from(value: &str) -> Self {
-            match value {
-                "INBOX" => Self::Inbox,
-                "INBOX_LINKEDIN_CLASSIC" => Self::InboxLinkedinClassic,
-                "INBOX_LINKEDIN_RECRUITER" => Self::InboxLinkedinRecruiter,
-                "INBOX_LINKEDIN_SALES_NAVIGATOR" => Self::InboxLinkedinSalesNavigator,
-                "INBOX_LINKEDIN_ORGANIZATION" => Self::InboxLinkedinOrganization,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::open_str_enum!(ChatFolder, "ChatFolder");
+    include!("parts/accounts/open.rs");
     #[cfg(any(feature = "messaging"))]
-    /**Where the synchronization stands (`CHAT_DELETED` when the chat no longer exists).
-
-Open: a value this SDK does not know decodes as `Unknown`.*/
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
-    pub enum ChatHistorySyncStatus {
-        ///`SYNC_STARTED`
-        SyncStarted,
-        ///`CHAT_DELETED`
-        ChatDeleted,
-        ///`SYNC_RUNNING`
-        SyncRunning,
-        ///`SYNC_DONE`
-        SyncDone,
-        ///`SYNC_ERROR`
-        SyncError,
-        /// A value the spec does not list, kept as sent.
-        Unknown(::std::string::String),
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ChatHistorySyncStatus {
-        /// The value as it is on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::SyncStarted => "SYNC_STARTED",
-                Self::ChatDeleted => "CHAT_DELETED",
-                Self::SyncRunning => "SYNC_RUNNING",
-                Self::SyncDone => "SYNC_DONE",
-                Self::SyncError => "SYNC_ERROR",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-        /// Whether the value is one the spec does not list.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<&str> for ChatHistorySyncStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "SYNC_STARTED" => Self::SyncStarted,
-                "CHAT_DELETED" => Self::ChatDeleted,
-                "SYNC_RUNNING" => Self::SyncRunning,
-                "SYNC_DONE" => Self::SyncDone,
-                "SYNC_ERROR" => Self::SyncError,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::open_str_enum!(ChatHistorySyncStatus, "ChatHistorySyncStatus");
+    include!("parts/messaging/open.rs");
     #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    /**Whether the account can write in the chat: 0 it can, 1 it cannot. The reference lists a third value, 2, without saying what it means.
-
-Open: any integer decodes; the constants are the values the spec documents.*/
-    #[derive(
-        Clone,
-        Copy,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(transparent)]
-    pub struct ChatReadOnly(pub i64);
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ChatReadOnly {
-        ///`0`
-        pub const VALUE_0: Self = Self(0i64);
-        ///`1`
-        pub const VALUE_1: Self = Self(1i64);
-        ///`2`
-        pub const VALUE_2: Self = Self(2i64);
-        /// Every value the spec documents, in its order.
-        pub const KNOWN: [Self; 3usize] = [Self::VALUE_0, Self::VALUE_1, Self::VALUE_2];
-        /// The number as it is on the wire.
-        pub const fn get(self) -> i64 {
-            self.0
-        }
-        /// Whether the spec documents this value.
-        pub fn is_known(self) -> bool {
-            Self::KNOWN.contains(&self)
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::open_int_enum!(ChatReadOnly, "ChatReadOnly");
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    /**The kind of chat, as a code. The reference lists the codes 0, 1 and 2 without naming them.
-
-Open: any integer decodes; the constants are the values the spec documents.*/
-    #[derive(
-        Clone,
-        Copy,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(transparent)]
-    pub struct ChatType(pub i64);
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ChatType {
-        ///`0`
-        pub const VALUE_0: Self = Self(0i64);
-        ///`1`
-        pub const VALUE_1: Self = Self(1i64);
-        ///`2`
-        pub const VALUE_2: Self = Self(2i64);
-        /// Every value the spec documents, in its order.
-        pub const KNOWN: [Self; 3usize] = [Self::VALUE_0, Self::VALUE_1, Self::VALUE_2];
-        /// The number as it is on the wire.
-        pub const fn get(self) -> i64 {
-            self.0
-        }
-        /// Whether the spec documents this value.
-        pub fn is_known(self) -> bool {
-            Self::KNOWN.contains(&self)
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::open_int_enum!(ChatType, "ChatType");
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    /**Provider event code when `is_event` is 1.
-
-Open: any integer decodes; the constants are the values the spec documents.*/
-    #[derive(
-        Clone,
-        Copy,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(transparent)]
-    pub struct EventType(pub i64);
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl EventType {
-        ///`0`
-        pub const VALUE_0: Self = Self(0i64);
-        ///`1`
-        pub const VALUE_1: Self = Self(1i64);
-        ///`2`
-        pub const VALUE_2: Self = Self(2i64);
-        ///`3`
-        pub const VALUE_3: Self = Self(3i64);
-        ///`4`
-        pub const VALUE_4: Self = Self(4i64);
-        ///`5`
-        pub const VALUE_5: Self = Self(5i64);
-        ///`6`
-        pub const VALUE_6: Self = Self(6i64);
-        ///`7`
-        pub const VALUE_7: Self = Self(7i64);
-        ///`8`
-        pub const VALUE_8: Self = Self(8i64);
-        ///`9`
-        pub const VALUE_9: Self = Self(9i64);
-        ///`10`
-        pub const VALUE_10: Self = Self(10i64);
-        ///`11`
-        pub const VALUE_11: Self = Self(11i64);
-        ///`12`
-        pub const VALUE_12: Self = Self(12i64);
-        ///`13`
-        pub const VALUE_13: Self = Self(13i64);
-        /// Every value the spec documents, in its order.
-        pub const KNOWN: [Self; 14usize] = [
-            Self::VALUE_0,
-            Self::VALUE_1,
-            Self::VALUE_2,
-            Self::VALUE_3,
-            Self::VALUE_4,
-            Self::VALUE_5,
-            Self::VALUE_6,
-            Self::VALUE_7,
-            Self::VALUE_8,
-            Self::VALUE_9,
-            Self::VALUE_10,
-            Self::VALUE_11,
-            Self::VALUE_12,
-            Self::VALUE_13,
-        ];
-        /// The number as it is on the wire.
-        pub const fn get(self) -> i64 {
-            self.0
-        }
-        /// Whether the spec documents this value.
-        pub fn is_known(self) -> bool {
-            Self::KNOWN.contains(&self)
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::open_int_enum!(EventType, "EventType");
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    /**A 0/1 flag (1 means yes). The pages type it as a number with the values 0 and 1.
-
-Open: any integer decodes; the constants are the values the spec documents.*/
-    #[derive(
-        Clone,
-        Copy,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    #[serde(transparent)]
-    pub struct Flag(pub i64);
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl Flag {
-        ///`0`
-        pub const NO: Self = Self(0i64);
-        ///`1`
-        pub const YES: Self = Self(1i64);
-        /// Every value the spec documents, in its order.
-        pub const KNOWN: [Self; 2usize] = [Self::NO, Self::YES];
-        /// The number as it is on the wire.
-        pub const fn get(self) -> i64 {
-            self.0
-        }
-        /// Whether the spec documents this value.
-        pub fn is_known(self) -> bool {
-            Self::KNOWN.contains(&self)
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::open_int_enum!(Flag, "Flag");
+    include!("parts/messaging+webhooks/open.rs");
     #[cfg(any(feature = "webhooks"))]
-    /**
-
-Open: a value this SDK does not know decodes as `Unknown`.*/
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
-    pub enum MessageEventName {
-        ///`message_received`
-        MessageReceived,
-        ///`message_read`
-        MessageRead,
-        ///`message_reaction`
-        MessageReaction,
-        ///`message_edited`
-        MessageEdited,
-        ///`message_deleted`
-        MessageDeleted,
-        /// A value the spec does not list, kept as sent.
-        Unknown(::std::string::String),
-    }
-    #[cfg(any(feature = "webhooks"))]
-    impl MessageEventName {
-        /// The value as it is on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::MessageReceived => "message_received",
-                Self::MessageRead => "message_read",
-                Self::MessageReaction => "message_reaction",
-                Self::MessageEdited => "message_edited",
-                Self::MessageDeleted => "message_deleted",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-        /// Whether the value is one the spec does not list.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
-        }
-    }
-    #[cfg(any(feature = "webhooks"))]
-    impl ::std::convert::From<&str> for MessageEventName {
-        fn from(value: &str) -> Self {
-            match value {
-                "message_received" => Self::MessageReceived,
-                "message_read" => Self::MessageRead,
-                "message_reaction" => Self::MessageReaction,
-                "message_edited" => Self::MessageEdited,
-                "message_deleted" => Self::MessageDeleted,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-    #[cfg(any(feature = "webhooks"))]
-    crate::type_impls::open_str_enum!(MessageEventName, "MessageEventName");
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    /**
-
-Open: a value this SDK does not know decodes as `Unknown`.*/
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
-    pub enum MessageType {
-        ///`MESSAGE`
-        Message,
-        ///`INVITATION`
-        Invitation,
-        ///`INMAIL`
-        Inmail,
-        ///`INMAIL_DECLINE`
-        InmailDecline,
-        ///`INMAIL_REPLY`
-        InmailReply,
-        ///`INMAIL_ACCEPT`
-        InmailAccept,
-        /// A value the spec does not list, kept as sent.
-        Unknown(::std::string::String),
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl MessageType {
-        /// The value as it is on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Message => "MESSAGE",
-                Self::Invitation => "INVITATION",
-                Self::Inmail => "INMAIL",
-                Self::InmailDecline => "INMAIL_DECLINE",
-                Self::InmailReply => "INMAIL_REPLY",
-                Self::InmailAccept => "INMAIL_ACCEPT",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-        /// Whether the value is one the spec does not list.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::convert::From<&str> for MessageType {
-        fn from(value: &str) -> Self {
-            match value {
-                "MESSAGE" => Self::Message,
-                "INVITATION" => Self::Invitation,
-                "INMAIL" => Self::Inmail,
-                "INMAIL_DECLINE" => Self::InmailDecline,
-                "INMAIL_REPLY" => Self::InmailReply,
-                "INMAIL_ACCEPT" => Self::InmailAccept,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::open_str_enum!(MessageType, "MessageType");
-    #[cfg(any(feature = "messaging"))]
-    /**How far the attendee is in the account's LinkedIn network.
-
-Open: a value this SDK does not know decodes as `Unknown`.*/
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
-    pub enum NetworkDistance {
-        ///`SELF`
-        Self_,
-        ///`DISTANCE_1`
-        Distance1,
-        ///`DISTANCE_2`
-        Distance2,
-        ///`DISTANCE_3`
-        Distance3,
-        ///`OUT_OF_NETWORK`
-        OutOfNetwork,
-        /// A value the spec does not list, kept as sent.
-        Unknown(::std::string::String),
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl NetworkDistance {
-        /// The value as it is on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Self_ => "SELF",
-                Self::Distance1 => "DISTANCE_1",
-                Self::Distance2 => "DISTANCE_2",
-                Self::Distance3 => "DISTANCE_3",
-                Self::OutOfNetwork => "OUT_OF_NETWORK",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-        /// Whether the value is one the spec does not list.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<&str> for NetworkDistance {
-        fn from(value: &str) -> Self {
-            match value {
-                "SELF" => Self::Self_,
-                "DISTANCE_1" => Self::Distance1,
-                "DISTANCE_2" => Self::Distance2,
-                "DISTANCE_3" => Self::Distance3,
-                "OUT_OF_NETWORK" => Self::OutOfNetwork,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::open_str_enum!(NetworkDistance, "NetworkDistance");
-    #[cfg(any(feature = "webhooks"))]
-    /**The account's provider, as the reference's webhook list names it.
-
-Open: a value this SDK does not know decodes as `Unknown`.*/
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
-    pub enum WebhookAccountType {
-        ///`GOOGLE`
-        Google,
-        ///`GOOGLE_CALENDAR`
-        GoogleCalendar,
-        ///`ICLOUD`
-        Icloud,
-        ///`LINKEDIN`
-        Linkedin,
-        ///`MAIL`
-        Mail,
-        ///`MOBILE`
-        Mobile,
-        ///`OUTLOOK`
-        Outlook,
-        ///`TWITTER`
-        Twitter,
-        ///`WHATSAPP`
-        Whatsapp,
-        ///`SLACK`
-        Slack,
-        ///`TELEGRAM`
-        Telegram,
-        /// A value the spec does not list, kept as sent.
-        Unknown(::std::string::String),
-    }
-    #[cfg(any(feature = "webhooks"))]
-    impl WebhookAccountType {
-        /// The value as it is on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Google => "GOOGLE",
-                Self::GoogleCalendar => "GOOGLE_CALENDAR",
-                Self::Icloud => "ICLOUD",
-                Self::Linkedin => "LINKEDIN",
-                Self::Mail => "MAIL",
-                Self::Mobile => "MOBILE",
-                Self::Outlook => "OUTLOOK",
-                Self::Twitter => "TWITTER",
-                Self::Whatsapp => "WHATSAPP",
-                Self::Slack => "SLACK",
-                Self::Telegram => "TELEGRAM",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-        /// Whether the value is one the spec does not list.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
-        }
-    }
-    #[cfg(any(feature = "webhooks"))]
-    impl ::std::convert::From<&str> for WebhookAccountType {
-        fn from(value: &str) -> Self {
-            match value {
-                "GOOGLE" => Self::Google,
-                "GOOGLE_CALENDAR" => Self::GoogleCalendar,
-                "ICLOUD" => Self::Icloud,
-                "LINKEDIN" => Self::Linkedin,
-                "MAIL" => Self::Mail,
-                "MOBILE" => Self::Mobile,
-                "OUTLOOK" => Self::Outlook,
-                "TWITTER" => Self::Twitter,
-                "WHATSAPP" => Self::Whatsapp,
-                "SLACK" => Self::Slack,
-                "TELEGRAM" => Self::Telegram,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-    #[cfg(any(feature = "webhooks"))]
-    crate::type_impls::open_str_enum!(WebhookAccountType, "WebhookAccountType");
-    #[cfg(any(feature = "webhooks"))]
-    /**A payload key that can be renamed (the messaging, mail and mail-tracking payloads' keys).
-
-Open: a value this SDK does not know decodes as `Unknown`.*/
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
-    pub enum WebhookDataKey {
-        ///`account_id`
-        AccountId,
-        ///`account_type`
-        AccountType,
-        ///`account_info`
-        AccountInfo,
-        ///`chat_id`
-        ChatId,
-        ///`timestamp`
-        Timestamp,
-        ///`webhook_name`
-        WebhookName,
-        ///`message_id`
-        MessageId,
-        ///`message`
-        Message,
-        ///`reaction`
-        Reaction,
-        ///`reaction_sender`
-        ReactionSender,
-        ///`sender`
-        Sender,
-        ///`attendees`
-        Attendees,
-        ///`attachments`
-        Attachments,
-        ///`subject`
-        Subject,
-        ///`provider_chat_id`
-        ProviderChatId,
-        ///`provider_message_id`
-        ProviderMessageId,
-        ///`is_event`
-        IsEvent,
-        ///`quoted`
-        Quoted,
-        ///`chat_content_type`
-        ChatContentType,
-        ///`message_type`
-        MessageType,
-        ///`email_id`
-        EmailId,
-        ///`date`
-        Date,
-        ///`from_attendee`
-        FromAttendee,
-        ///`to_attendees`
-        ToAttendees,
-        ///`cc_attendees`
-        CcAttendees,
-        ///`bcc_attendees`
-        BccAttendees,
-        ///`reply_to_attendees`
-        ReplyToAttendees,
-        ///`body`
-        Body,
-        ///`body_plain`
-        BodyPlain,
-        ///`provider_id`
-        ProviderId,
-        ///`tracking_id`
-        TrackingId,
-        ///`read_date`
-        ReadDate,
-        ///`is_complete`
-        IsComplete,
-        ///`in_reply_to`
-        InReplyTo,
-        ///`has_attachments`
-        HasAttachments,
-        ///`folders`
-        Folders,
-        ///`role`
-        Role,
-        ///`origin`
-        Origin,
-        ///`thread_id`
-        ThreadId,
-        ///`deprecated_id`
-        DeprecatedId,
-        ///`event_id`
-        EventId,
-        ///`type`
-        Type,
-        ///`ip`
-        Ip,
-        ///`user_agent`
-        UserAgent,
-        ///`url`
-        Url,
-        ///`label`
-        Label,
-        ///`custom_domain`
-        CustomDomain,
-        /// A value the spec does not list, kept as sent.
-        Unknown(::std::string::String),
-    }
-    #[cfg(any(feature = "webhooks"))]
-    impl WebhookDataKey {
-        /// The value as it is on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::AccountId => "account_id",
-                Self::AccountType => "account_type",
-                Self::AccountInfo => "account_info",
-                Self::ChatId => "chat_id",
-                Self::Timestamp => "timestamp",
-                Self::WebhookName => "webhook_name",
-                Self::MessageId => "message_id",
-                Self::Message => "message",
-                Self::Reaction => "reaction",
-                Self::ReactionSender => "reaction_sender",
-                Self::Sender => "sender",
-                Self::Attendees => "attendees",
-                Self::Attachments => "attachments",
-                Self::Subject => "subject",
-                Self::ProviderChatId => "provider_chat_id",
-                Self::ProviderMessageId => "provider_message_id",
-                Self::IsEvent => "is_event",
-                Self::Quoted => "quoted",
-                Self::ChatContentType => "chat_content_type",
-                Self::MessageType => "message_type",
-                Self::EmailId => "email_id",
-                Self::Date => "date",
-                Self::FromAttendee => "from_attendee",
-                Self::ToAttendees => "to_attendees",
-                Self::CcAttendees => "cc_attendees",
-                Self::BccAttendees => "bcc_attendees",
-                Self::ReplyToAttendees => "reply_to_attendees",
-                Self::Body => "body",
-                Self::BodyPlain => "body_plain",
-                Self::ProviderId => "provider_id",
-                Self::TrackingId => "tracking_id",
-                Self::ReadDate => "read_date",
-                Self::IsComplete => "is_complete",
-                Self::InReplyTo => "in_reply_to",
-                Self::HasAttachments => "has_attachments",
-                Self::Folders => "folders",
-                Self::Role => "role",
-                Self::Origin => "origin",
-                Self::ThreadId => "thread_id",
-                Self::DeprecatedId => "deprecated_id",
-                Self::EventId => "event_id",
-                Self::Type => "type",
-                Self::Ip => "ip",
-                Self::UserAgent => "user_agent",
-                Self::Url => "url",
-                Self::Label => "label",
-                Self::CustomDomain => "custom_domain",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-        /// Whether the value is one the spec does not list.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
-        }
-    }
-    #[cfg(any(feature = "webhooks"))]
-    impl ::std::convert::From<&str> for WebhookDataKey {
-        fn from(value: &str) -> Self {
-            match value {
-                "account_id" => Self::AccountId,
-                "account_type" => Self::AccountType,
-                "account_info" => Self::AccountInfo,
-                "chat_id" => Self::ChatId,
-                "timestamp" => Self::Timestamp,
-                "webhook_name" => Self::WebhookName,
-                "message_id" => Self::MessageId,
-                "message" => Self::Message,
-                "reaction" => Self::Reaction,
-                "reaction_sender" => Self::ReactionSender,
-                "sender" => Self::Sender,
-                "attendees" => Self::Attendees,
-                "attachments" => Self::Attachments,
-                "subject" => Self::Subject,
-                "provider_chat_id" => Self::ProviderChatId,
-                "provider_message_id" => Self::ProviderMessageId,
-                "is_event" => Self::IsEvent,
-                "quoted" => Self::Quoted,
-                "chat_content_type" => Self::ChatContentType,
-                "message_type" => Self::MessageType,
-                "email_id" => Self::EmailId,
-                "date" => Self::Date,
-                "from_attendee" => Self::FromAttendee,
-                "to_attendees" => Self::ToAttendees,
-                "cc_attendees" => Self::CcAttendees,
-                "bcc_attendees" => Self::BccAttendees,
-                "reply_to_attendees" => Self::ReplyToAttendees,
-                "body" => Self::Body,
-                "body_plain" => Self::BodyPlain,
-                "provider_id" => Self::ProviderId,
-                "tracking_id" => Self::TrackingId,
-                "read_date" => Self::ReadDate,
-                "is_complete" => Self::IsComplete,
-                "in_reply_to" => Self::InReplyTo,
-                "has_attachments" => Self::HasAttachments,
-                "folders" => Self::Folders,
-                "role" => Self::Role,
-                "origin" => Self::Origin,
-                "thread_id" => Self::ThreadId,
-                "deprecated_id" => Self::DeprecatedId,
-                "event_id" => Self::EventId,
-                "type" => Self::Type,
-                "ip" => Self::Ip,
-                "user_agent" => Self::UserAgent,
-                "url" => Self::Url,
-                "label" => Self::Label,
-                "custom_domain" => Self::CustomDomain,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-    #[cfg(any(feature = "webhooks"))]
-    crate::type_impls::open_str_enum!(WebhookDataKey, "WebhookDataKey");
-    #[cfg(any(feature = "webhooks"))]
-    /**An event a webhook can be limited to: messaging, mail, mail tracking and account status events (the last in lower case here, in upper case in `AccountStatus.message`).
-
-Open: a value this SDK does not know decodes as `Unknown`.*/
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
-    pub enum WebhookEventName {
-        ///`message_received`
-        MessageReceived,
-        ///`message_read`
-        MessageRead,
-        ///`message_reaction`
-        MessageReaction,
-        ///`message_edited`
-        MessageEdited,
-        ///`message_deleted`
-        MessageDeleted,
-        ///`mail_sent`
-        MailSent,
-        ///`mail_received`
-        MailReceived,
-        ///`mail_opened`
-        MailOpened,
-        ///`mail_link_clicked`
-        MailLinkClicked,
-        ///`creation_success`
-        CreationSuccess,
-        ///`creation_fail`
-        CreationFail,
-        ///`deleted`
-        Deleted,
-        ///`reconnected`
-        Reconnected,
-        ///`sync_success`
-        SyncSuccess,
-        ///`stopped`
-        Stopped,
-        ///`ok`
-        Ok,
-        ///`connecting`
-        Connecting,
-        ///`error`
-        Error,
-        ///`credentials`
-        Credentials,
-        ///`permissions`
-        Permissions,
-        /// A value the spec does not list, kept as sent.
-        Unknown(::std::string::String),
-    }
-    #[cfg(any(feature = "webhooks"))]
-    impl WebhookEventName {
-        /// The value as it is on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::MessageReceived => "message_received",
-                Self::MessageRead => "message_read",
-                Self::MessageReaction => "message_reaction",
-                Self::MessageEdited => "message_edited",
-                Self::MessageDeleted => "message_deleted",
-                Self::MailSent => "mail_sent",
-                Self::MailReceived => "mail_received",
-                Self::MailOpened => "mail_opened",
-                Self::MailLinkClicked => "mail_link_clicked",
-                Self::CreationSuccess => "creation_success",
-                Self::CreationFail => "creation_fail",
-                Self::Deleted => "deleted",
-                Self::Reconnected => "reconnected",
-                Self::SyncSuccess => "sync_success",
-                Self::Stopped => "stopped",
-                Self::Ok => "ok",
-                Self::Connecting => "connecting",
-                Self::Error => "error",
-                Self::Credentials => "credentials",
-                Self::Permissions => "permissions",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-        /// Whether the value is one the spec does not list.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
-        }
-    }
-    #[cfg(any(feature = "webhooks"))]
-    impl ::std::convert::From<&str> for WebhookEventName {
-        fn from(value: &str) -> Self {
-            match value {
-                "message_received" => Self::MessageReceived,
-                "message_read" => Self::MessageRead,
-                "message_reaction" => Self::MessageReaction,
-                "message_edited" => Self::MessageEdited,
-                "message_deleted" => Self::MessageDeleted,
-                "mail_sent" => Self::MailSent,
-                "mail_received" => Self::MailReceived,
-                "mail_opened" => Self::MailOpened,
-                "mail_link_clicked" => Self::MailLinkClicked,
-                "creation_success" => Self::CreationSuccess,
-                "creation_fail" => Self::CreationFail,
-                "deleted" => Self::Deleted,
-                "reconnected" => Self::Reconnected,
-                "sync_success" => Self::SyncSuccess,
-                "stopped" => Self::Stopped,
-                "ok" => Self::Ok,
-                "connecting" => Self::Connecting,
-                "error" => Self::Error,
-                "credentials" => Self::Credentials,
-                "permissions" => Self::Permissions,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-    #[cfg(any(feature = "webhooks"))]
-    crate::type_impls::open_str_enum!(WebhookEventName, "WebhookEventName");
-    #[cfg(any(feature = "webhooks"))]
-    /**
-
-Open: a value this SDK does not know decodes as `Unknown`.*/
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
-    pub enum WebhookTriggerIcon {
-        ///`WebhookIcon`
-        WebhookIcon,
-        ///`SettingsInputIcon`
-        SettingsInputIcon,
-        ///`LeakAddIcon`
-        LeakAddIcon,
-        ///`Diversity2Icon`
-        Diversity2Icon,
-        ///`AutoFixHighIcon`
-        AutoFixHighIcon,
-        ///`SignPostIcon`
-        SignPostIcon,
-        ///`ShutterSpeedIcon`
-        ShutterSpeedIcon,
-        ///`SyncAltIcon`
-        SyncAltIcon,
-        ///`WhatsAppIcon`
-        WhatsAppIcon,
-        ///`LinkedInIcon`
-        LinkedInIcon,
-        ///`ImportExportIcon`
-        ImportExportIcon,
-        ///`PodcastsIcon`
-        PodcastsIcon,
-        ///`CableIcon`
-        CableIcon,
-        /// A value the spec does not list, kept as sent.
-        Unknown(::std::string::String),
-    }
-    #[cfg(any(feature = "webhooks"))]
-    impl WebhookTriggerIcon {
-        /// The value as it is on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::WebhookIcon => "WebhookIcon",
-                Self::SettingsInputIcon => "SettingsInputIcon",
-                Self::LeakAddIcon => "LeakAddIcon",
-                Self::Diversity2Icon => "Diversity2Icon",
-                Self::AutoFixHighIcon => "AutoFixHighIcon",
-                Self::SignPostIcon => "SignPostIcon",
-                Self::ShutterSpeedIcon => "ShutterSpeedIcon",
-                Self::SyncAltIcon => "SyncAltIcon",
-                Self::WhatsAppIcon => "WhatsAppIcon",
-                Self::LinkedInIcon => "LinkedInIcon",
-                Self::ImportExportIcon => "ImportExportIcon",
-                Self::PodcastsIcon => "PodcastsIcon",
-                Self::CableIcon => "CableIcon",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-        /// Whether the value is one the spec does not list.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
-        }
-    }
-    #[cfg(any(feature = "webhooks"))]
-    impl ::std::convert::From<&str> for WebhookTriggerIcon {
-        fn from(value: &str) -> Self {
-            match value {
-                "WebhookIcon" => Self::WebhookIcon,
-                "SettingsInputIcon" => Self::SettingsInputIcon,
-                "LeakAddIcon" => Self::LeakAddIcon,
-                "Diversity2Icon" => Self::Diversity2Icon,
-                "AutoFixHighIcon" => Self::AutoFixHighIcon,
-                "SignPostIcon" => Self::SignPostIcon,
-                "ShutterSpeedIcon" => Self::ShutterSpeedIcon,
-                "SyncAltIcon" => Self::SyncAltIcon,
-                "WhatsAppIcon" => Self::WhatsAppIcon,
-                "LinkedInIcon" => Self::LinkedInIcon,
-                "ImportExportIcon" => Self::ImportExportIcon,
-                "PodcastsIcon" => Self::PodcastsIcon,
-                "CableIcon" => Self::CableIcon,
-                other => Self::Unknown(other.to_string()),
-            }
-        }
-    }
-    #[cfg(any(feature = "webhooks"))]
-    crate::type_impls::open_str_enum!(WebhookTriggerIcon, "WebhookTriggerIcon");
-    #[cfg(any(feature = "accounts"))]
-    /**A connected account; its shape depends on its provider, told apart by `type`. The reference writes the fourteen shapes as an `anyOf` without a discriminator; each has a `type` of one value, so at most one matches (a `oneOf` here).
-
-Told apart by `type`; a `type` the spec does not list decodes as `Unknown` with the raw JSON.*/
-    #[derive(Clone, Debug, PartialEq)]
-    #[non_exhaustive]
-    pub enum Account {
-        ///`type: EXCHANGE`
-        Exchange(super::types::ExchangeAccount),
-        ///`type: GOOGLE_CALENDAR`
-        GoogleCalendar(super::types::GoogleCalendarAccount),
-        ///`type: GOOGLE_OAUTH`
-        GoogleOauth(super::types::GoogleAccount),
-        ///`type: ICLOUD`
-        Icloud(super::types::IcloudAccount),
-        ///`type: INSTAGRAM`
-        Instagram(super::types::InstagramAccount),
-        ///`type: LINKEDIN`
-        Linkedin(super::types::LinkedinAccount),
-        ///`type: MAIL`
-        Mail(super::types::MailAccount),
-        ///`type: MESSENGER`
-        Messenger(super::types::MessengerAccount),
-        ///`type: MOBILE`
-        Mobile(super::types::MobileAccount),
-        ///`type: OUTLOOK`
-        Outlook(super::types::OutlookAccount),
-        ///`type: SLACK`
-        Slack(super::types::SlackAccount),
-        ///`type: TELEGRAM`
-        Telegram(super::types::TelegramAccount),
-        ///`type: TWITTER`
-        Twitter(super::types::TwitterAccount),
-        ///`type: WHATSAPP`
-        Whatsapp(super::types::WhatsappAccount),
-        /// A variant the spec does not list, kept as the JSON the server sent.
-        Unknown(::serde_json::Value),
-    }
-    #[cfg(any(feature = "accounts"))]
-    impl Account {
-        /// The `#tag` as it is on the wire.
-        pub fn kind(&self) -> &str {
-            match self {
-                Self::Exchange(_) => "EXCHANGE",
-                Self::GoogleCalendar(_) => "GOOGLE_CALENDAR",
-                Self::GoogleOauth(_) => "GOOGLE_OAUTH",
-                Self::Icloud(_) => "ICLOUD",
-                Self::Instagram(_) => "INSTAGRAM",
-                Self::Linkedin(_) => "LINKEDIN",
-                Self::Mail(_) => "MAIL",
-                Self::Messenger(_) => "MESSENGER",
-                Self::Mobile(_) => "MOBILE",
-                Self::Outlook(_) => "OUTLOOK",
-                Self::Slack(_) => "SLACK",
-                Self::Telegram(_) => "TELEGRAM",
-                Self::Twitter(_) => "TWITTER",
-                Self::Whatsapp(_) => "WHATSAPP",
-                Self::Unknown(value) => {
-                    value.get("type").and_then(::serde_json::Value::as_str).unwrap_or("")
-                }
-            }
-        }
-    }
-    #[cfg(any(feature = "accounts"))]
-    impl ::std::convert::From<super::types::ExchangeAccount> for Account {
-        fn from(value: super::types::ExchangeAccount) -> Self {
-            Self::Exchange(value)
-        }
-    }
-    #[cfg(any(feature = "accounts"))]
-    impl ::std::convert::From<super::types::GoogleCalendarAccount> for Account {
-        fn from(value: super::types::GoogleCalendarAccount) -> Self {
-            Self::GoogleCalendar(value)
-        }
-    }
-    #[cfg(any(feature = "accounts"))]
-    impl ::std::convert::From<super::types::GoogleAccount> for Account {
-        fn from(value: super::types::GoogleAccount) -> Self {
-            Self::GoogleOauth(value)
-        }
-    }
-    #[cfg(any(feature = "accounts"))]
-    impl ::std::convert::From<super::types::IcloudAccount> for Account {
-        fn from(value: super::types::IcloudAccount) -> Self {
-            Self::Icloud(value)
-        }
-    }
-    #[cfg(any(feature = "accounts"))]
-    impl ::std::convert::From<super::types::InstagramAccount> for Account {
-        fn from(value: super::types::InstagramAccount) -> Self {
-            Self::Instagram(value)
-        }
-    }
-    #[cfg(any(feature = "accounts"))]
-    impl ::std::convert::From<super::types::LinkedinAccount> for Account {
-        fn from(value: super::types::LinkedinAccount) -> Self {
-            Self::Linkedin(value)
-        }
-    }
-    #[cfg(any(feature = "accounts"))]
-    impl ::std::convert::From<super::types::MailAccount> for Account {
-        fn from(value: super::types::MailAccount) -> Self {
-            Self::Mail(value)
-        }
-    }
-    #[cfg(any(feature = "accounts"))]
-    impl ::std::convert::From<super::types::MessengerAccount> for Account {
-        fn from(value: super::types::MessengerAccount) -> Self {
-            Self::Messenger(value)
-        }
-    }
-    #[cfg(any(feature = "accounts"))]
-    impl ::std::convert::From<super::types::MobileAccount> for Account {
-        fn from(value: super::types::MobileAccount) -> Self {
-            Self::Mobile(value)
-        }
-    }
-    #[cfg(any(feature = "accounts"))]
-    impl ::std::convert::From<super::types::OutlookAccount> for Account {
-        fn from(value: super::types::OutlookAccount) -> Self {
-            Self::Outlook(value)
-        }
-    }
-    #[cfg(any(feature = "accounts"))]
-    impl ::std::convert::From<super::types::SlackAccount> for Account {
-        fn from(value: super::types::SlackAccount) -> Self {
-            Self::Slack(value)
-        }
-    }
-    #[cfg(any(feature = "accounts"))]
-    impl ::std::convert::From<super::types::TelegramAccount> for Account {
-        fn from(value: super::types::TelegramAccount) -> Self {
-            Self::Telegram(value)
-        }
-    }
-    #[cfg(any(feature = "accounts"))]
-    impl ::std::convert::From<super::types::TwitterAccount> for Account {
-        fn from(value: super::types::TwitterAccount) -> Self {
-            Self::Twitter(value)
-        }
-    }
-    #[cfg(any(feature = "accounts"))]
-    impl ::std::convert::From<super::types::WhatsappAccount> for Account {
-        fn from(value: super::types::WhatsappAccount) -> Self {
-            Self::Whatsapp(value)
-        }
-    }
-    #[cfg(any(feature = "accounts"))]
-    impl ::serde::Serialize for Account {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            match self {
-                Self::Exchange(value) => value.serialize(serializer),
-                Self::GoogleCalendar(value) => value.serialize(serializer),
-                Self::GoogleOauth(value) => value.serialize(serializer),
-                Self::Icloud(value) => value.serialize(serializer),
-                Self::Instagram(value) => value.serialize(serializer),
-                Self::Linkedin(value) => value.serialize(serializer),
-                Self::Mail(value) => value.serialize(serializer),
-                Self::Messenger(value) => value.serialize(serializer),
-                Self::Mobile(value) => value.serialize(serializer),
-                Self::Outlook(value) => value.serialize(serializer),
-                Self::Slack(value) => value.serialize(serializer),
-                Self::Telegram(value) => value.serialize(serializer),
-                Self::Twitter(value) => value.serialize(serializer),
-                Self::Whatsapp(value) => value.serialize(serializer),
-                Self::Unknown(value) => value.serialize(serializer),
-            }
-        }
-    }
-    #[cfg(any(feature = "accounts"))]
-    impl<'de> ::serde::Deserialize<'de> for Account {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            use ::serde::de::Error as _;
-            let value = ::serde_json::Value::deserialize(deserializer)?;
-            let kind = match value.get("type").and_then(::serde_json::Value::as_str) {
-                Some(kind) => kind,
-                None => return Err(D::Error::custom("Account without a string `type`")),
-            };
-            match kind {
-                "EXCHANGE" => {
-                    ::serde_json::from_value(value)
-                        .map(Self::Exchange)
-                        .map_err(|e| {
-                            D::Error::custom(
-                                ::std::format_args!("{} {}: {}", "type", "EXCHANGE", e),
-                            )
-                        })
-                }
-                "GOOGLE_CALENDAR" => {
-                    ::serde_json::from_value(value)
-                        .map(Self::GoogleCalendar)
-                        .map_err(|e| {
-                            D::Error::custom(
-                                ::std::format_args!(
-                                    "{} {}: {}", "type", "GOOGLE_CALENDAR", e
-                                ),
-                            )
-                        })
-                }
-                "GOOGLE_OAUTH" => {
-                    ::serde_json::from_value(value)
-                        .map(Self::GoogleOauth)
-                        .map_err(|e| {
-                            D::Error::custom(
-                                ::std::format_args!("{} {}: {}", "type", "GOOGLE_OAUTH", e),
-                            )
-                        })
-                }
-                "ICLOUD" => {
-                    ::serde_json::from_value(value)
-                        .map(Self::Icloud)
-                        .map_err(|e| {
-                            D::Error::custom(
-                                ::std::format_args!("{} {}: {}", "type", "ICLOUD", e),
-                            )
-                        })
-                }
-                "INSTAGRAM" => {
-                    ::serde_json::from_value(value)
-                        .map(Self::Instagram)
-                        .map_err(|e| {
-                            D::Error::custom(
-                                ::std::format_args!("{} {}: {}", "type", "INSTAGRAM", e),
-                            )
-                        })
-                }
-                "LINKEDIN" => {
-                    ::serde_json::from_value(value)
-                        .map(Self::Linkedin)
-                        .map_err(|e| {
-                            D::Error::custom(
-                                ::std::format_args!("{} {}: {}", "type", "LINKEDIN", e),
-                            )
-                        })
-                }
-                "MAIL" => {
-                    ::serde_json::from_value(value)
-                        .map(Self::Mail)
-                        .map_err(|e| {
-                            D::Error::custom(
-                                ::std::format_args!("{} {}: {}", "type", "MAIL", e),
-                            )
-                        })
-                }
-                "MESSENGER" => {
-                    ::serde_json::from_value(value)
-                        .map(Self::Messenger)
-                        .map_err(|e| {
-                            D::Error::custom(
-                                ::std::format_args!("{} {}: {}", "type", "MESSENGER", e),
-                            )
-                        })
-                }
-                "MOBILE" => {
-                    ::serde_json::from_value(value)
-                        .map(Self::Mobile)
-                        .map_err(|e| {
-                            D::Error::custom(
-                                ::std::format_args!("{} {}: {}", "type", "MOBILE", e),
-                            )
-                        })
-                }
-                "OUTLOOK" => {
-                    ::serde_json::from_value(value)
-                        .map(Self::Outlook)
-                        .map_err(|e| {
-                            D::Error::custom(
-                                ::std::format_args!("{} {}: {}", "type", "OUTLOOK", e),
-                            )
-                        })
-                }
-                "SLACK" => {
-                    ::serde_json::from_value(value)
-                        .map(Self::Slack)
-                        .map_err(|e| {
-                            D::Error::custom(
-                                ::std::format_args!("{} {}: {}", "type", "SLACK", e),
-                            )
-                        })
-                }
-                "TELEGRAM" => {
-                    ::serde_json::from_value(value)
-                        .map(Self::Telegram)
-                        .map_err(|e| {
-                            D::Error::custom(
-                                ::std::format_args!("{} {}: {}", "type", "TELEGRAM", e),
-                            )
-                        })
-                }
-                "TWITTER" => {
-                    ::serde_json::from_value(value)
-                        .map(Self::Twitter)
-                        .map_err(|e| {
-                            D::Error::custom(
-                                ::std::format_args!("{} {}: {}", "type", "TWITTER", e),
-                            )
-                        })
-                }
-                "WHATSAPP" => {
-                    ::serde_json::from_value(value)
-                        .map(Self::Whatsapp)
-                        .map_err(|e| {
-                            D::Error::custom(
-                                ::std::format_args!("{} {}: {}", "type", "WHATSAPP", e),
-                            )
-                        })
-                }
-                _ => Ok(Self::Unknown(value)),
-            }
-        }
-    }
-    #[cfg(any(feature = "accounts"))]
-    crate::type_impls::open_str_enum!(@ schema Account, "Account");
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    /**One attachment of a message; the variant is told apart by `type`.
-
-Told apart by `type`; a `type` the spec does not list decodes as `Unknown` with the raw JSON.*/
-    #[derive(Clone, Debug, PartialEq)]
-    #[non_exhaustive]
-    pub enum Attachment {
-        ///`type: audio`
-        Audio(super::types::AudioAttachment),
-        ///`type: file`
-        File(super::types::FileAttachment),
-        ///`type: img`
-        Img(super::types::ImgAttachment),
-        ///`type: linkedin_post`
-        LinkedinPost(super::types::LinkedinPostAttachment),
-        ///`type: video`
-        Video(super::types::VideoAttachment),
-        ///`type: video_meeting`
-        VideoMeeting(super::types::VideoMeetingAttachment),
-        /// A variant the spec does not list, kept as the JSON the server sent.
-        Unknown(::serde_json::Value),
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl Attachment {
-        /// The `#tag` as it is on the wire.
-        pub fn kind(&self) -> &str {
-            match self {
-                Self::Audio(_) => "audio",
-                Self::File(_) => "file",
-                Self::Img(_) => "img",
-                Self::LinkedinPost(_) => "linkedin_post",
-                Self::Video(_) => "video",
-                Self::VideoMeeting(_) => "video_meeting",
-                Self::Unknown(value) => {
-                    value.get("type").and_then(::serde_json::Value::as_str).unwrap_or("")
-                }
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::convert::From<super::types::AudioAttachment> for Attachment {
-        fn from(value: super::types::AudioAttachment) -> Self {
-            Self::Audio(value)
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::convert::From<super::types::FileAttachment> for Attachment {
-        fn from(value: super::types::FileAttachment) -> Self {
-            Self::File(value)
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::convert::From<super::types::ImgAttachment> for Attachment {
-        fn from(value: super::types::ImgAttachment) -> Self {
-            Self::Img(value)
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::convert::From<super::types::LinkedinPostAttachment> for Attachment {
-        fn from(value: super::types::LinkedinPostAttachment) -> Self {
-            Self::LinkedinPost(value)
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::convert::From<super::types::VideoAttachment> for Attachment {
-        fn from(value: super::types::VideoAttachment) -> Self {
-            Self::Video(value)
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::std::convert::From<super::types::VideoMeetingAttachment> for Attachment {
-        fn from(value: super::types::VideoMeetingAttachment) -> Self {
-            Self::VideoMeeting(value)
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl ::serde::Serialize for Attachment {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            match self {
-                Self::Audio(value) => value.serialize(serializer),
-                Self::File(value) => value.serialize(serializer),
-                Self::Img(value) => value.serialize(serializer),
-                Self::LinkedinPost(value) => value.serialize(serializer),
-                Self::Video(value) => value.serialize(serializer),
-                Self::VideoMeeting(value) => value.serialize(serializer),
-                Self::Unknown(value) => value.serialize(serializer),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    impl<'de> ::serde::Deserialize<'de> for Attachment {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            use ::serde::de::Error as _;
-            let value = ::serde_json::Value::deserialize(deserializer)?;
-            let kind = match value.get("type").and_then(::serde_json::Value::as_str) {
-                Some(kind) => kind,
-                None => {
-                    return Err(D::Error::custom("Attachment without a string `type`"));
-                }
-            };
-            match kind {
-                "audio" => {
-                    ::serde_json::from_value(value)
-                        .map(Self::Audio)
-                        .map_err(|e| {
-                            D::Error::custom(
-                                ::std::format_args!("{} {}: {}", "type", "audio", e),
-                            )
-                        })
-                }
-                "file" => {
-                    ::serde_json::from_value(value)
-                        .map(Self::File)
-                        .map_err(|e| {
-                            D::Error::custom(
-                                ::std::format_args!("{} {}: {}", "type", "file", e),
-                            )
-                        })
-                }
-                "img" => {
-                    ::serde_json::from_value(value)
-                        .map(Self::Img)
-                        .map_err(|e| {
-                            D::Error::custom(
-                                ::std::format_args!("{} {}: {}", "type", "img", e),
-                            )
-                        })
-                }
-                "linkedin_post" => {
-                    ::serde_json::from_value(value)
-                        .map(Self::LinkedinPost)
-                        .map_err(|e| {
-                            D::Error::custom(
-                                ::std::format_args!("{} {}: {}", "type", "linkedin_post", e),
-                            )
-                        })
-                }
-                "video" => {
-                    ::serde_json::from_value(value)
-                        .map(Self::Video)
-                        .map_err(|e| {
-                            D::Error::custom(
-                                ::std::format_args!("{} {}: {}", "type", "video", e),
-                            )
-                        })
-                }
-                "video_meeting" => {
-                    ::serde_json::from_value(value)
-                        .map(Self::VideoMeeting)
-                        .map_err(|e| {
-                            D::Error::custom(
-                                ::std::format_args!("{} {}: {}", "type", "video_meeting", e),
-                            )
-                        })
-                }
-                _ => Ok(Self::Unknown(value)),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging", feature = "webhooks"))]
-    crate::type_impls::open_str_enum!(@ schema Attachment, "Attachment");
-    #[cfg(any(feature = "messaging"))]
-    /**Provider-specific details of an attendee; the variant is told apart by `provider`. The reference writes an `anyOf` of the two variants; their required `provider` values tell them apart, so it is a `oneOf` here (open to new providers, like `Attachment`).
-
-Told apart by `provider`; a `provider` the spec does not list decodes as `Unknown` with the raw JSON.*/
-    #[derive(Clone, Debug, PartialEq)]
-    #[non_exhaustive]
-    pub enum ChatAttendeeSpecifics {
-        ///`provider: INSTAGRAM`
-        Instagram(super::types::InstagramAttendeeSpecifics),
-        ///`provider: LINKEDIN`
-        Linkedin(super::types::LinkedinAttendeeSpecifics),
-        /// A variant the spec does not list, kept as the JSON the server sent.
-        Unknown(::serde_json::Value),
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ChatAttendeeSpecifics {
-        /// The `#tag` as it is on the wire.
-        pub fn kind(&self) -> &str {
-            match self {
-                Self::Instagram(_) => "INSTAGRAM",
-                Self::Linkedin(_) => "LINKEDIN",
-                Self::Unknown(value) => {
-                    value
-                        .get("provider")
-                        .and_then(::serde_json::Value::as_str)
-                        .unwrap_or("")
-                }
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<super::types::InstagramAttendeeSpecifics>
-    for ChatAttendeeSpecifics {
-        fn from(value: super::types::InstagramAttendeeSpecifics) -> Self {
-            Self::Instagram(value)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::std::convert::From<super::types::LinkedinAttendeeSpecifics>
-    for ChatAttendeeSpecifics {
-        fn from(value: super::types::LinkedinAttendeeSpecifics) -> Self {
-            Self::Linkedin(value)
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl ::serde::Serialize for ChatAttendeeSpecifics {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            match self {
-                Self::Instagram(value) => value.serialize(serializer),
-                Self::Linkedin(value) => value.serialize(serializer),
-                Self::Unknown(value) => value.serialize(serializer),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl<'de> ::serde::Deserialize<'de> for ChatAttendeeSpecifics {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            use ::serde::de::Error as _;
-            let value = ::serde_json::Value::deserialize(deserializer)?;
-            let kind = match value.get("provider").and_then(::serde_json::Value::as_str)
-            {
-                Some(kind) => kind,
-                None => {
-                    return Err(
-                        D::Error::custom(
-                            "ChatAttendeeSpecifics without a string `provider`",
-                        ),
-                    );
-                }
-            };
-            match kind {
-                "INSTAGRAM" => {
-                    ::serde_json::from_value(value)
-                        .map(Self::Instagram)
-                        .map_err(|e| {
-                            D::Error::custom(
-                                ::std::format_args!("{} {}: {}", "provider", "INSTAGRAM", e),
-                            )
-                        })
-                }
-                "LINKEDIN" => {
-                    ::serde_json::from_value(value)
-                        .map(Self::Linkedin)
-                        .map_err(|e| {
-                            D::Error::custom(
-                                ::std::format_args!("{} {}: {}", "provider", "LINKEDIN", e),
-                            )
-                        })
-                }
-                _ => Ok(Self::Unknown(value)),
-            }
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    crate::type_impls::open_str_enum!(
-        @ schema ChatAttendeeSpecifics, "ChatAttendeeSpecifics"
-    );
+    include!("parts/webhooks/open.rs");
 }
 /// The error types the spec documents, generated from the examples of its error responses.
 pub mod error_codes {
@@ -7273,9 +801,9 @@ pub mod spec_info {
     /// The server URL of the spec (`servers[0].url`): the default base URL.
     pub const SERVER_URL: &str = "https://api.postpress.ai/api/v1";
     /// The spec's `info.version`.
-    pub const VERSION: &str = "1.2.0";
+    pub const VERSION: &str = "1.3.0";
     /// A short fingerprint of the spec text (FNV-1a, 8 hex digits), named in the user agent.
-    pub const FINGERPRINT: &str = "d14d399c";
+    pub const FINGERPRINT: &str = "716fc82f";
 }
 /// What the spec says about each operation, for code that must agree with it (the retry
 /// rules, the fake server, the tests).
@@ -7337,6 +865,63 @@ pub mod operations {
         ///create_hosted_auth_link
         #[cfg(feature = "accounts")]
         CreateHostedAuthLink,
+        ///get_raw_data
+        #[cfg(feature = "linkedin")]
+        GetRawData,
+        ///get_company_profile
+        #[cfg(feature = "linkedin")]
+        GetCompanyProfile,
+        ///get_inmail_balance
+        #[cfg(feature = "linkedin")]
+        GetInmailBalance,
+        ///get_job_postings
+        #[cfg(feature = "linkedin")]
+        GetJobPostings,
+        ///create_job_posting
+        #[cfg(feature = "linkedin")]
+        CreateJobPosting,
+        ///get_job_applicant
+        #[cfg(feature = "linkedin")]
+        GetJobApplicant,
+        ///get_job_applicant_resume
+        #[cfg(feature = "linkedin")]
+        GetJobApplicantResume,
+        ///solve_checkpoint
+        #[cfg(feature = "linkedin")]
+        SolveCheckpoint,
+        ///publish_job_posting
+        #[cfg(feature = "linkedin")]
+        PublishJobPosting,
+        ///get_job_posting
+        #[cfg(feature = "linkedin")]
+        GetJobPosting,
+        ///edit_job_posting
+        #[cfg(feature = "linkedin")]
+        EditJobPosting,
+        ///get_job_applicants
+        #[cfg(feature = "linkedin")]
+        GetJobApplicants,
+        ///close_job_posting
+        #[cfg(feature = "linkedin")]
+        CloseJobPosting,
+        ///endorse_profile
+        #[cfg(feature = "linkedin")]
+        EndorseProfile,
+        ///get_hiring_projects
+        #[cfg(feature = "linkedin")]
+        GetHiringProjects,
+        ///get_hiring_project_by_id
+        #[cfg(feature = "linkedin")]
+        GetHiringProjectById,
+        ///search
+        #[cfg(feature = "linkedin")]
+        Search,
+        ///get_search_parameters_list
+        #[cfg(feature = "linkedin")]
+        GetSearchParametersList,
+        ///perform_action_on_member
+        #[cfg(feature = "linkedin")]
+        PerformActionOnMember,
         ///list_messages
         #[cfg(feature = "messaging")]
         ListMessages,
@@ -7352,6 +937,66 @@ pub mod operations {
         ///add_reaction
         #[cfg(feature = "messaging")]
         AddReaction,
+        ///create_post
+        #[cfg(feature = "posts")]
+        CreatePost,
+        ///add_post_reaction
+        #[cfg(feature = "posts")]
+        AddPostReaction,
+        ///get_post
+        #[cfg(feature = "posts")]
+        GetPost,
+        ///posts_list_all_comments
+        #[cfg(feature = "posts")]
+        PostsListAllComments,
+        ///send_comment
+        #[cfg(feature = "posts")]
+        SendComment,
+        ///posts_list_all_reactions
+        #[cfg(feature = "posts")]
+        PostsListAllReactions,
+        ///get_followers
+        #[cfg(feature = "users")]
+        GetFollowers,
+        ///get_following
+        #[cfg(feature = "users")]
+        GetFollowing,
+        ///add_user_by_identifier
+        #[cfg(feature = "users")]
+        AddUserByIdentifier,
+        ///list_all_user_invitations_received
+        #[cfg(feature = "users")]
+        ListAllUserInvitationsReceived,
+        ///handle_invitation_received
+        #[cfg(feature = "users")]
+        HandleInvitationReceived,
+        ///list_all_user_invitations_sent
+        #[cfg(feature = "users")]
+        ListAllUserInvitationsSent,
+        ///cancel_invitation
+        #[cfg(feature = "users")]
+        CancelInvitation,
+        ///get_account_owner_profile
+        #[cfg(feature = "users")]
+        GetAccountOwnerProfile,
+        ///edit_account_owner_profile
+        #[cfg(feature = "users")]
+        EditAccountOwnerProfile,
+        ///get_relations
+        #[cfg(feature = "users")]
+        GetRelations,
+        ///get_profile_by_identifier
+        #[cfg(feature = "users")]
+        GetProfileByIdentifier,
+        ///users_list_all_comments
+        #[cfg(feature = "users")]
+        UsersListAllComments,
+        ///list_all_posts
+        #[cfg(feature = "users")]
+        ListAllPosts,
+        ///users_list_all_reactions
+        #[cfg(feature = "users")]
+        UsersListAllReactions,
         ///list_webhooks
         #[cfg(feature = "webhooks")]
         ListWebhooks,
@@ -7471,6 +1116,104 @@ pub mod operations {
                     ::serde_json::from_slice::<super::types::HostedAuthLink>(body)
                         .and_then(::serde_json::to_value)
                 }
+                #[cfg(feature = "linkedin")]
+                Self::GetRawData => {
+                    ::serde_json::from_slice::<super::types::RawData>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetCompanyProfile => {
+                    ::serde_json::from_slice::<super::types::CompanyProfile>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetInmailBalance => {
+                    ::serde_json::from_slice::<super::types::InmailBalance>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetJobPostings => {
+                    ::serde_json::from_slice::<super::types::JobPostingList>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "linkedin")]
+                Self::CreateJobPosting => {
+                    ::serde_json::from_slice::<super::types::JobPostingDraft>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetJobApplicant => {
+                    ::serde_json::from_slice::<super::types::JobApplicant>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetJobApplicantResume => {
+                    ::std::result::Result::Err(
+                        <::serde_json::Error as ::serde::de::Error>::custom(
+                            "the answer is a file, not JSON",
+                        ),
+                    )
+                }
+                #[cfg(feature = "linkedin")]
+                Self::SolveCheckpoint => {
+                    ::serde_json::from_slice::<super::types::JobPostingPublished>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "linkedin")]
+                Self::PublishJobPosting => {
+                    ::serde_json::from_slice::<super::types::JobPostingPublished>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetJobPosting => {
+                    ::serde_json::from_slice::<super::types::JobPosting>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "linkedin")]
+                Self::EditJobPosting => {
+                    ::serde_json::from_slice::<super::types::JobPostingEdited>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetJobApplicants => {
+                    ::serde_json::from_slice::<super::types::JobApplicantList>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "linkedin")]
+                Self::CloseJobPosting => {
+                    ::serde_json::from_slice::<super::types::JobPostingClosed>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "linkedin")]
+                Self::EndorseProfile => {
+                    ::serde_json::from_slice::<super::types::ProfileEndorsed>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetHiringProjects => {
+                    ::serde_json::from_slice::<super::types::HiringProjectList>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetHiringProjectById => {
+                    ::serde_json::from_slice::<super::types::HiringProject>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "linkedin")]
+                Self::Search => {
+                    ::serde_json::from_slice::<super::types::SearchResults>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetSearchParametersList => {
+                    ::serde_json::from_slice::<super::types::SearchParameterList>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "linkedin")]
+                Self::PerformActionOnMember => {
+                    ::serde_json::from_slice::<super::types::MemberActionDone>(body)
+                        .and_then(::serde_json::to_value)
+                }
                 #[cfg(feature = "messaging")]
                 Self::ListMessages => {
                     ::serde_json::from_slice::<super::types::MessageList>(body)
@@ -7497,6 +1240,108 @@ pub mod operations {
                 #[cfg(feature = "messaging")]
                 Self::AddReaction => {
                     ::serde_json::from_slice::<super::types::MessageReactionAdded>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "posts")]
+                Self::CreatePost => {
+                    ::serde_json::from_slice::<super::types::PostCreated>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "posts")]
+                Self::AddPostReaction => {
+                    ::serde_json::from_slice::<super::types::PostReactionAdded>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "posts")]
+                Self::GetPost => {
+                    ::serde_json::from_slice::<super::types::Post>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "posts")]
+                Self::PostsListAllComments => {
+                    ::serde_json::from_slice::<super::types::CommentList>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "posts")]
+                Self::SendComment => {
+                    ::serde_json::from_slice::<super::types::CommentSent>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "posts")]
+                Self::PostsListAllReactions => {
+                    ::serde_json::from_slice::<super::types::PostReactionList>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "users")]
+                Self::GetFollowers => {
+                    ::serde_json::from_slice::<super::types::FollowerList>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "users")]
+                Self::GetFollowing => {
+                    ::serde_json::from_slice::<super::types::RelationList>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "users")]
+                Self::AddUserByIdentifier => {
+                    ::serde_json::from_slice::<super::types::InvitationSentResult>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "users")]
+                Self::ListAllUserInvitationsReceived => {
+                    ::serde_json::from_slice::<
+                        super::types::ReceivedInvitationList,
+                    >(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "users")]
+                Self::HandleInvitationReceived => {
+                    ::serde_json::from_slice::<super::types::InvitationHandled>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "users")]
+                Self::ListAllUserInvitationsSent => {
+                    ::serde_json::from_slice::<super::types::SentInvitationList>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "users")]
+                Self::CancelInvitation => {
+                    ::serde_json::from_slice::<super::types::InvitationCancelled>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "users")]
+                Self::GetAccountOwnerProfile => {
+                    ::serde_json::from_slice::<super::types::OwnProfile>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "users")]
+                Self::EditAccountOwnerProfile => {
+                    ::serde_json::from_slice::<super::types::OwnProfileEdited>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "users")]
+                Self::GetRelations => {
+                    ::serde_json::from_slice::<super::types::RelationList>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "users")]
+                Self::GetProfileByIdentifier => {
+                    ::serde_json::from_slice::<super::types::UserProfile>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "users")]
+                Self::UsersListAllComments => {
+                    ::serde_json::from_slice::<super::types::UserCommentList>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "users")]
+                Self::ListAllPosts => {
+                    ::serde_json::from_slice::<super::types::PostList>(body)
+                        .and_then(::serde_json::to_value)
+                }
+                #[cfg(feature = "users")]
+                Self::UsersListAllReactions => {
+                    ::serde_json::from_slice::<super::types::UserReactionList>(body)
                         .and_then(::serde_json::to_value)
                 }
                 #[cfg(feature = "webhooks")]
@@ -7621,6 +1466,126 @@ pub mod operations {
                         "create_hosted_auth_link", "POST", "/hosted/accounts/link"
                     )
                 }
+                #[cfg(feature = "linkedin")]
+                Self::GetRawData => {
+                    crate::call::telemetry::call_span!(
+                        "get_raw_data", "POST", "/linkedin"
+                    )
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetCompanyProfile => {
+                    crate::call::telemetry::call_span!(
+                        "get_company_profile", "GET", "/linkedin/company/{identifier}"
+                    )
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetInmailBalance => {
+                    crate::call::telemetry::call_span!(
+                        "get_inmail_balance", "GET", "/linkedin/inmail_balance"
+                    )
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetJobPostings => {
+                    crate::call::telemetry::call_span!(
+                        "get_job_postings", "GET", "/linkedin/jobs"
+                    )
+                }
+                #[cfg(feature = "linkedin")]
+                Self::CreateJobPosting => {
+                    crate::call::telemetry::call_span!(
+                        "create_job_posting", "POST", "/linkedin/jobs"
+                    )
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetJobApplicant => {
+                    crate::call::telemetry::call_span!(
+                        "get_job_applicant", "GET",
+                        "/linkedin/jobs/applicants/{applicant_id}"
+                    )
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetJobApplicantResume => {
+                    crate::call::telemetry::call_span!(
+                        "get_job_applicant_resume", "GET",
+                        "/linkedin/jobs/applicants/{applicant_id}/resume"
+                    )
+                }
+                #[cfg(feature = "linkedin")]
+                Self::SolveCheckpoint => {
+                    crate::call::telemetry::call_span!(
+                        "solve_checkpoint", "POST",
+                        "/linkedin/jobs/{draft_id}/checkpoint"
+                    )
+                }
+                #[cfg(feature = "linkedin")]
+                Self::PublishJobPosting => {
+                    crate::call::telemetry::call_span!(
+                        "publish_job_posting", "POST",
+                        "/linkedin/jobs/{draft_id}/publish"
+                    )
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetJobPosting => {
+                    crate::call::telemetry::call_span!(
+                        "get_job_posting", "GET", "/linkedin/jobs/{job_id}"
+                    )
+                }
+                #[cfg(feature = "linkedin")]
+                Self::EditJobPosting => {
+                    crate::call::telemetry::call_span!(
+                        "edit_job_posting", "PATCH", "/linkedin/jobs/{job_id}"
+                    )
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetJobApplicants => {
+                    crate::call::telemetry::call_span!(
+                        "get_job_applicants", "GET", "/linkedin/jobs/{job_id}/applicants"
+                    )
+                }
+                #[cfg(feature = "linkedin")]
+                Self::CloseJobPosting => {
+                    crate::call::telemetry::call_span!(
+                        "close_job_posting", "POST", "/linkedin/jobs/{job_id}/close"
+                    )
+                }
+                #[cfg(feature = "linkedin")]
+                Self::EndorseProfile => {
+                    crate::call::telemetry::call_span!(
+                        "endorse_profile", "POST", "/linkedin/profile/endorse"
+                    )
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetHiringProjects => {
+                    crate::call::telemetry::call_span!(
+                        "get_hiring_projects", "GET", "/linkedin/projects"
+                    )
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetHiringProjectById => {
+                    crate::call::telemetry::call_span!(
+                        "get_hiring_project_by_id", "GET",
+                        "/linkedin/projects/{project_id}"
+                    )
+                }
+                #[cfg(feature = "linkedin")]
+                Self::Search => {
+                    crate::call::telemetry::call_span!(
+                        "search", "POST", "/linkedin/search"
+                    )
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetSearchParametersList => {
+                    crate::call::telemetry::call_span!(
+                        "get_search_parameters_list", "GET",
+                        "/linkedin/search/parameters"
+                    )
+                }
+                #[cfg(feature = "linkedin")]
+                Self::PerformActionOnMember => {
+                    crate::call::telemetry::call_span!(
+                        "perform_action_on_member", "POST", "/linkedin/user/{user_id}"
+                    )
+                }
                 #[cfg(feature = "messaging")]
                 Self::ListMessages => {
                     crate::call::telemetry::call_span!(
@@ -7650,6 +1615,128 @@ pub mod operations {
                 Self::AddReaction => {
                     crate::call::telemetry::call_span!(
                         "add_reaction", "POST", "/messages/{message_id}/reaction"
+                    )
+                }
+                #[cfg(feature = "posts")]
+                Self::CreatePost => {
+                    crate::call::telemetry::call_span!("create_post", "POST", "/posts")
+                }
+                #[cfg(feature = "posts")]
+                Self::AddPostReaction => {
+                    crate::call::telemetry::call_span!(
+                        "add_post_reaction", "POST", "/posts/reaction"
+                    )
+                }
+                #[cfg(feature = "posts")]
+                Self::GetPost => {
+                    crate::call::telemetry::call_span!(
+                        "get_post", "GET", "/posts/{post_id}"
+                    )
+                }
+                #[cfg(feature = "posts")]
+                Self::PostsListAllComments => {
+                    crate::call::telemetry::call_span!(
+                        "posts_list_all_comments", "GET", "/posts/{post_id}/comments"
+                    )
+                }
+                #[cfg(feature = "posts")]
+                Self::SendComment => {
+                    crate::call::telemetry::call_span!(
+                        "send_comment", "POST", "/posts/{post_id}/comments"
+                    )
+                }
+                #[cfg(feature = "posts")]
+                Self::PostsListAllReactions => {
+                    crate::call::telemetry::call_span!(
+                        "posts_list_all_reactions", "GET", "/posts/{post_id}/reactions"
+                    )
+                }
+                #[cfg(feature = "users")]
+                Self::GetFollowers => {
+                    crate::call::telemetry::call_span!(
+                        "get_followers", "GET", "/users/followers"
+                    )
+                }
+                #[cfg(feature = "users")]
+                Self::GetFollowing => {
+                    crate::call::telemetry::call_span!(
+                        "get_following", "GET", "/users/following"
+                    )
+                }
+                #[cfg(feature = "users")]
+                Self::AddUserByIdentifier => {
+                    crate::call::telemetry::call_span!(
+                        "add_user_by_identifier", "POST", "/users/invite"
+                    )
+                }
+                #[cfg(feature = "users")]
+                Self::ListAllUserInvitationsReceived => {
+                    crate::call::telemetry::call_span!(
+                        "list_all_user_invitations_received", "GET",
+                        "/users/invite/received"
+                    )
+                }
+                #[cfg(feature = "users")]
+                Self::HandleInvitationReceived => {
+                    crate::call::telemetry::call_span!(
+                        "handle_invitation_received", "POST",
+                        "/users/invite/received/{invitation_id}"
+                    )
+                }
+                #[cfg(feature = "users")]
+                Self::ListAllUserInvitationsSent => {
+                    crate::call::telemetry::call_span!(
+                        "list_all_user_invitations_sent", "GET", "/users/invite/sent"
+                    )
+                }
+                #[cfg(feature = "users")]
+                Self::CancelInvitation => {
+                    crate::call::telemetry::call_span!(
+                        "cancel_invitation", "DELETE",
+                        "/users/invite/sent/{invitation_id}"
+                    )
+                }
+                #[cfg(feature = "users")]
+                Self::GetAccountOwnerProfile => {
+                    crate::call::telemetry::call_span!(
+                        "get_account_owner_profile", "GET", "/users/me"
+                    )
+                }
+                #[cfg(feature = "users")]
+                Self::EditAccountOwnerProfile => {
+                    crate::call::telemetry::call_span!(
+                        "edit_account_owner_profile", "PATCH", "/users/me/edit"
+                    )
+                }
+                #[cfg(feature = "users")]
+                Self::GetRelations => {
+                    crate::call::telemetry::call_span!(
+                        "get_relations", "GET", "/users/relations"
+                    )
+                }
+                #[cfg(feature = "users")]
+                Self::GetProfileByIdentifier => {
+                    crate::call::telemetry::call_span!(
+                        "get_profile_by_identifier", "GET", "/users/{identifier}"
+                    )
+                }
+                #[cfg(feature = "users")]
+                Self::UsersListAllComments => {
+                    crate::call::telemetry::call_span!(
+                        "users_list_all_comments", "GET", "/users/{identifier}/comments"
+                    )
+                }
+                #[cfg(feature = "users")]
+                Self::ListAllPosts => {
+                    crate::call::telemetry::call_span!(
+                        "list_all_posts", "GET", "/users/{identifier}/posts"
+                    )
+                }
+                #[cfg(feature = "users")]
+                Self::UsersListAllReactions => {
+                    crate::call::telemetry::call_span!(
+                        "users_list_all_reactions", "GET",
+                        "/users/{identifier}/reactions"
                     )
                 }
                 #[cfg(feature = "webhooks")]
@@ -7865,2495 +1952,133 @@ pub mod operations {
     /// Every operation of the spec this build compiles (the parts enabled), sorted by path.
     pub const OPERATIONS: &[Operation] = &[
         #[cfg(feature = "accounts")]
-        Operation {
-            id: "list_accounts",
-            operation: OperationId::ListAccounts,
-            part: "accounts",
-            method: "GET",
-            path: "/accounts",
-            success: 200u16,
-            successes: &[200u16],
-            errors: &[400u16, 401u16, 500u16, 503u16, 504u16],
-            multipart: false,
-            summary: "List all accounts",
-            description: "List the accounts connected to this API key (each provider's account has a shape of its own, told apart by `type`), one page at a time (pass the answer's `cursor` back as `cursor` for the next page). An account's `id` is the `account_id` other operations take. From the API reference's published definition (`AccountsController_listAccounts`).",
-            path_parameters: &[],
-            idempotent: true,
-            fields: &[
-                Field {
-                    name: "cursor",
-                    location: Location::Query,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "The `cursor` of the previous page's answer, to get the next page.",
-                    constraints: crate::operations::Constraints {
-                        min_length: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "limit",
-                    location: Location::Query,
-                    kind: ValueKind::Integer,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "The most items to return in one page.",
-                    constraints: crate::operations::Constraints {
-                        minimum: Some(1f64),
-                        maximum: Some(250f64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-            ],
-            paginated: true,
-            #[cfg(feature = "fake")]
-            example: "{\"cursor\":null,\"items\":[{\"connection_params\":{\"im\":{\"phone_number\":\"+33612345678\"}},\"created_at\":\"2026-05-02T08:00:00.000Z\",\"groups\":[],\"id\":\"acc_01HXYZ5RM4XK9GP4N7RJ8UA9HS\",\"name\":\"Support line\",\"object\":\"Account\",\"sources\":[{\"id\":\"acc_01HXYZ5RM4XK9GP4N7RJ8UA9HS_MESSAGING\",\"status\":\"OK\"}],\"type\":\"WHATSAPP\"},{\"connection_params\":{\"im\":{\"id\":\"ACoAACr-2fZCm\",\"organizations\":[],\"premiumContractId\":null,\"premiumId\":null,\"username\":\"Jane Doe\"}},\"created_at\":\"2026-04-11T14:21:09.000Z\",\"groups\":[],\"id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"name\":\"Jane Doe\",\"object\":\"Account\",\"sources\":[{\"id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR_MESSAGING\",\"status\":\"OK\"}],\"type\":\"LINKEDIN\"}],\"object\":\"AccountList\"}",
-            #[cfg(feature = "fake")]
-            request_example: "{}",
-            #[cfg(feature = "fake")]
-            full_request_example: "{}",
-            body: None,
-            answer: "AccountList",
-            download: false,
-            answer_media_type: ::std::option::Option::Some("application/json"),
-            whole_body: false,
-        },
+        OPERATION_LIST_ACCOUNTS,
         #[cfg(feature = "accounts")]
-        Operation {
-            id: "delete_account",
-            operation: OperationId::DeleteAccount,
-            part: "accounts",
-            method: "DELETE",
-            path: "/accounts/{account_id}",
-            success: 200u16,
-            successes: &[200u16],
-            errors: &[400u16, 401u16, 404u16, 500u16, 503u16, 504u16],
-            multipart: false,
-            summary: "Delete an account",
-            description: "Disconnect an account and delete it; webhooks of `account_status` hear `DELETED`. Not published as a definition by the reference (its path parameter is `id` there, named `account_id` here); the answer's shape and the error statuses are those the reference's other account operations give.",
-            path_parameters: &[
-                Parameter {
-                    name: "account_id",
-                    description: "The id of the account (the reference names this path parameter `id`).",
-                },
-            ],
-            idempotent: true,
-            fields: &[
-                Field {
-                    name: "account_id",
-                    location: Location::Path,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: true,
-                    positional: true,
-                    description: "The id of the account (the reference names this path parameter `id`).",
-                    constraints: crate::operations::Constraints {
-                        min_length: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-            ],
-            paginated: false,
-            #[cfg(feature = "fake")]
-            example: "{\"object\":\"AccountDeleted\"}",
-            #[cfg(feature = "fake")]
-            request_example: "{\"account_id\":\"acc_01HXYZ5RM4XK9GP4N7RJ8UA9HS\"}",
-            #[cfg(feature = "fake")]
-            full_request_example: "{\"account_id\":\"acc_01HXYZ5RM4XK9GP4N7RJ8UA9HS\"}",
-            body: None,
-            answer: "AccountDeleted",
-            download: false,
-            answer_media_type: ::std::option::Option::Some("application/json"),
-            whole_body: false,
-        },
+        OPERATION_DELETE_ACCOUNT,
         #[cfg(feature = "accounts")]
-        Operation {
-            id: "get_account",
-            operation: OperationId::GetAccount,
-            part: "accounts",
-            method: "GET",
-            path: "/accounts/{account_id}",
-            success: 200u16,
-            successes: &[200u16],
-            errors: &[400u16, 401u16, 404u16, 500u16, 503u16, 504u16],
-            multipart: false,
-            summary: "Retrieve an account",
-            description: "Retrieve one account by its id. The reference publishes this operation as a page, not as a definition: its path parameter is `id` (named `account_id` here), its answer is one of the account shapes of the list, and its errors are 400, 401 and 404 as that page shows them; the 500, 503 and 504 every published definition lists are added here.",
-            path_parameters: &[
-                Parameter {
-                    name: "account_id",
-                    description: "The id of the account (the reference names this path parameter `id`).",
-                },
-            ],
-            idempotent: true,
-            fields: &[
-                Field {
-                    name: "account_id",
-                    location: Location::Path,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: true,
-                    positional: true,
-                    description: "The id of the account (the reference names this path parameter `id`).",
-                    constraints: crate::operations::Constraints {
-                        min_length: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-            ],
-            paginated: false,
-            #[cfg(feature = "fake")]
-            example: "{\"connection_params\":{\"im\":{\"phone_number\":\"+33612345678\"}},\"created_at\":\"2026-05-02T08:00:00.000Z\",\"groups\":[],\"id\":\"acc_01HXYZ5RM4XK9GP4N7RJ8UA9HS\",\"name\":\"Support line\",\"object\":\"Account\",\"sources\":[{\"id\":\"acc_01HXYZ5RM4XK9GP4N7RJ8UA9HS_MESSAGING\",\"status\":\"OK\"}],\"type\":\"WHATSAPP\"}",
-            #[cfg(feature = "fake")]
-            request_example: "{\"account_id\":\"acc_01HXYZ5RM4XK9GP4N7RJ8UA9HS\"}",
-            #[cfg(feature = "fake")]
-            full_request_example: "{\"account_id\":\"acc_01HXYZ5RM4XK9GP4N7RJ8UA9HS\"}",
-            body: None,
-            answer: "Account",
-            download: false,
-            answer_media_type: ::std::option::Option::Some("application/json"),
-            whole_body: false,
-        },
+        OPERATION_GET_ACCOUNT,
         #[cfg(feature = "messaging")]
-        Operation {
-            id: "list_attendees",
-            operation: OperationId::ListAttendees,
-            part: "messaging",
-            method: "GET",
-            path: "/chat_attendees",
-            success: 200u16,
-            successes: &[200u16],
-            errors: &[401u16, 403u16, 404u16, 500u16, 503u16, 504u16],
-            multipart: false,
-            summary: "List all attendees",
-            description: "List the chat attendees of every account (or of one account), one page at a time (pass the answer's `cursor` back as `cursor` for the next page). From the API reference's published definition (`ChatAttendeesController_listAllAttendees`).",
-            path_parameters: &[],
-            idempotent: true,
-            fields: &[
-                Field {
-                    name: "cursor",
-                    location: Location::Query,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "The `cursor` of the previous page's answer, to get the next page.",
-                    constraints: crate::operations::Constraints {
-                        min_length: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "limit",
-                    location: Location::Query,
-                    kind: ValueKind::Integer,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "The most items to return in one page.",
-                    constraints: crate::operations::Constraints {
-                        minimum: Some(1f64),
-                        maximum: Some(250f64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "account_id",
-                    location: Location::Query,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "Only the attendees of this account.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-            ],
-            paginated: true,
-            #[cfg(feature = "fake")]
-            example: "{\"cursor\":\"eyJvZmZzZXQiOjEwMH0\",\"items\":[{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"is_self\":0,\"name\":\"Jane Doe\",\"object\":\"ChatAttendee\",\"picture_url\":\"https://media.licdn.com/dms/image/jane-doe.jpg\",\"profile_url\":\"https://www.linkedin.com/in/jane-doe\",\"provider_id\":\"ACoAACr-2fZCm...\",\"specifics\":{\"headline\":\"Head of Partnerships\",\"member_urn\":\"urn:li:member:123456\",\"network_distance\":\"DISTANCE_1\",\"provider\":\"LINKEDIN\"}},{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"is_self\":1,\"name\":\"John Smith\",\"object\":\"ChatAttendee\",\"provider_id\":\"ACoAACr-1eYBl...\"}],\"object\":\"ChatAttendeeList\"}",
-            #[cfg(feature = "fake")]
-            request_example: "{}",
-            #[cfg(feature = "fake")]
-            full_request_example: "{}",
-            body: None,
-            answer: "ChatAttendeeList",
-            download: false,
-            answer_media_type: ::std::option::Option::Some("application/json"),
-            whole_body: false,
-        },
+        OPERATION_LIST_ATTENDEES,
         #[cfg(feature = "messaging")]
-        Operation {
-            id: "get_attendee",
-            operation: OperationId::GetAttendee,
-            part: "messaging",
-            method: "GET",
-            path: "/chat_attendees/{attendee_id}",
-            success: 200u16,
-            successes: &[200u16],
-            errors: &[401u16, 403u16, 404u16, 500u16, 503u16, 504u16],
-            multipart: false,
-            summary: "Retrieve an attendee",
-            description: "Retrieve a chat attendee by its id. From the API reference's published definition (`ChatAttendeesController_getAttendeeById`).",
-            path_parameters: &[
-                Parameter {
-                    name: "attendee_id",
-                    description: "The id of the attendee (the reference names this path parameter `id`).",
-                },
-            ],
-            idempotent: true,
-            fields: &[
-                Field {
-                    name: "attendee_id",
-                    location: Location::Path,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: true,
-                    positional: true,
-                    description: "The id of the attendee (the reference names this path parameter `id`).",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-            ],
-            paginated: false,
-            #[cfg(feature = "fake")]
-            example: "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"hidden\":0,\"id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"is_self\":0,\"name\":\"Jane Doe\",\"object\":\"ChatAttendee\",\"picture_url\":\"https://media.licdn.com/dms/image/jane-doe.jpg\",\"profile_url\":\"https://www.linkedin.com/in/jane-doe\",\"provider_id\":\"ACoAACr-2fZCm...\",\"specifics\":{\"contact_info\":{\"emails\":[\"jane.doe@example.com\"],\"websites\":[\"https://example.com\"]},\"headline\":\"Head of Partnerships\",\"location\":\"Paris, France\",\"member_urn\":\"urn:li:member:123456\",\"network_distance\":\"DISTANCE_1\",\"occupation\":\"Head of Partnerships at Example Corp\",\"pending_invitation\":false,\"provider\":\"LINKEDIN\"}}",
-            #[cfg(feature = "fake")]
-            request_example: "{\"attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"}",
-            #[cfg(feature = "fake")]
-            full_request_example: "{\"attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"}",
-            body: None,
-            answer: "ChatAttendee",
-            download: false,
-            answer_media_type: ::std::option::Option::Some("application/json"),
-            whole_body: false,
-        },
+        OPERATION_GET_ATTENDEE,
         #[cfg(feature = "messaging")]
-        Operation {
-            id: "list_attendee_chats",
-            operation: OperationId::ListAttendeeChats,
-            part: "messaging",
-            method: "GET",
-            path: "/chat_attendees/{attendee_id}/chats",
-            success: 200u16,
-            successes: &[200u16],
-            errors: &[401u16, 403u16, 404u16, 500u16, 503u16, 504u16],
-            multipart: false,
-            summary: "List all 1to1 chats for a given attendee",
-            description: "List the one-to-one chats with an attendee, one page at a time (pass the answer's `cursor` back as `cursor` for the next page). From the API reference's published definition (`ChatAttendeesController_listChatsByAttendee`).",
-            path_parameters: &[
-                Parameter {
-                    name: "attendee_id",
-                    description: "The id of the attendee.",
-                },
-            ],
-            idempotent: true,
-            fields: &[
-                Field {
-                    name: "attendee_id",
-                    location: Location::Path,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: true,
-                    positional: true,
-                    description: "The id of the attendee.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "cursor",
-                    location: Location::Query,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "The `cursor` of the previous page's answer, to get the next page.",
-                    constraints: crate::operations::Constraints {
-                        min_length: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "before",
-                    location: Location::Query,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "Only the items dated before this time (UTC, with milliseconds).",
-                    constraints: crate::operations::Constraints {
-                        pattern: Some(
-                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
-                        ),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "after",
-                    location: Location::Query,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "Only the items dated after this time (UTC, with milliseconds).",
-                    constraints: crate::operations::Constraints {
-                        pattern: Some(
-                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
-                        ),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "limit",
-                    location: Location::Query,
-                    kind: ValueKind::Integer,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "The most items to return in one page.",
-                    constraints: crate::operations::Constraints {
-                        minimum: Some(1f64),
-                        maximum: Some(250f64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "account_id",
-                    location: Location::Query,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "Only the chats of this account. (The reference names this schema `AccountIdOrIdsParam` but types it as one string.)",
-                    constraints: crate::operations::Constraints {
-                        min_length: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-            ],
-            paginated: true,
-            #[cfg(feature = "fake")]
-            example: "{\"cursor\":\"eyJiZWZvcmUiOiIyMDI2LTA1LTE3VDA4OjE1OjAyLjAwMFoifQ\",\"items\":[{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"account_type\":\"LINKEDIN\",\"archived\":0,\"attendee_provider_id\":\"ACoAACr-2fZCm...\",\"folder\":[\"INBOX\",\"INBOX_LINKEDIN_CLASSIC\"],\"id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"muted_until\":null,\"name\":null,\"object\":\"Chat\",\"provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"read_only\":0,\"timestamp\":\"2026-05-17T09:42:11.000Z\",\"type\":0,\"unread_count\":1}],\"object\":\"ChatList\"}",
-            #[cfg(feature = "fake")]
-            request_example: "{\"attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"}",
-            #[cfg(feature = "fake")]
-            full_request_example: "{\"attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"}",
-            body: None,
-            answer: "ChatList",
-            download: false,
-            answer_media_type: ::std::option::Option::Some("application/json"),
-            whole_body: false,
-        },
+        OPERATION_LIST_ATTENDEE_CHATS,
         #[cfg(feature = "messaging")]
-        Operation {
-            id: "list_attendee_messages",
-            operation: OperationId::ListAttendeeMessages,
-            part: "messaging",
-            method: "GET",
-            path: "/chat_attendees/{attendee_id}/messages",
-            success: 200u16,
-            successes: &[200u16],
-            errors: &[401u16, 403u16, 404u16, 500u16, 503u16, 504u16],
-            multipart: false,
-            summary: "List all messages for a given attendee",
-            description: "List the messages an attendee sent, one page at a time (pass the answer's `cursor` back as `cursor` for the next page). From the API reference's published definition (`ChatAttendeesController_listMessagesByAttendee`).",
-            path_parameters: &[
-                Parameter {
-                    name: "attendee_id",
-                    description: "The id of the attendee (the reference names this path parameter `sender_id`).",
-                },
-            ],
-            idempotent: true,
-            fields: &[
-                Field {
-                    name: "attendee_id",
-                    location: Location::Path,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: true,
-                    positional: true,
-                    description: "The id of the attendee (the reference names this path parameter `sender_id`).",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "cursor",
-                    location: Location::Query,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "The `cursor` of the previous page's answer, to get the next page.",
-                    constraints: crate::operations::Constraints {
-                        min_length: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "before",
-                    location: Location::Query,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "Only the items dated before this time (UTC, with milliseconds).",
-                    constraints: crate::operations::Constraints {
-                        pattern: Some(
-                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
-                        ),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "after",
-                    location: Location::Query,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "Only the items dated after this time (UTC, with milliseconds).",
-                    constraints: crate::operations::Constraints {
-                        pattern: Some(
-                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
-                        ),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "limit",
-                    location: Location::Query,
-                    kind: ValueKind::Integer,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "The most items to return in one page.",
-                    constraints: crate::operations::Constraints {
-                        minimum: Some(1f64),
-                        maximum: Some(250f64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "account_id",
-                    location: Location::Query,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "Only the messages of this account. (The reference names this schema `AccountIdOrIdsParam` but types it as one string.)",
-                    constraints: crate::operations::Constraints {
-                        min_length: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-            ],
-            paginated: true,
-            #[cfg(feature = "fake")]
-            example: "{\"cursor\":\"eyJiZWZvcmUiOiIyMDI2LTA1LTE3VDA4OjE1OjAyLjAwMFoifQ\",\"items\":[{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"attachments\":[],\"behavior\":0,\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"chat_provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"deleted\":0,\"delivered\":1,\"edited\":0,\"hidden\":0,\"id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"is_event\":0,\"is_sender\":0,\"object\":\"Message\",\"original\":\"{...raw provider payload...}\",\"provider_id\":\"urn:li:msg:2-NTRkZDA4...\",\"reactions\":[],\"seen\":1,\"seen_by\":{\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\":\"2026-05-17T09:45:00.000Z\"},\"sender_attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"sender_id\":\"ACoAACr-2fZCm...\",\"text\":\"Sounds good - let's chat tomorrow.\",\"timestamp\":\"2026-05-17T09:42:11.000Z\"},{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"attachments\":[{\"file_name\":\"deck.pdf\",\"file_size\":1048576,\"id\":\"att_file_1\",\"mimetype\":\"application/pdf\",\"type\":\"file\",\"unavailable\":false}],\"attendee_distance\":1,\"attendee_type\":\"MEMBER\",\"behavior\":0,\"chat_id\":\"chat_01HXYZ3PJ2VH7EM2L5PG6SY7FQ\",\"chat_provider_id\":\"2-MzFhYjE2ZTAtYjQ4Mi00...\",\"deleted\":0,\"delivered\":1,\"edited\":0,\"hidden\":0,\"id\":\"msg_01HXYZ3PJ2VH7EM2L5PG6SY7FQ\",\"is_event\":0,\"is_sender\":0,\"message_type\":\"MESSAGE\",\"object\":\"Message\",\"original\":\"{...raw provider payload...}\",\"provider_id\":\"urn:li:msg:2-MzFhYjE2...\",\"reactions\":[],\"seen\":1,\"seen_by\":{},\"sender_attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"sender_id\":\"ACoAACr-2fZCm...\",\"text\":\"Thanks for connecting!\",\"timestamp\":\"2026-05-12T14:03:27.000Z\"}],\"object\":\"MessageList\"}",
-            #[cfg(feature = "fake")]
-            request_example: "{\"attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"}",
-            #[cfg(feature = "fake")]
-            full_request_example: "{\"attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"}",
-            body: None,
-            answer: "MessageList",
-            download: false,
-            answer_media_type: ::std::option::Option::Some("application/json"),
-            whole_body: false,
-        },
+        OPERATION_LIST_ATTENDEE_MESSAGES,
         #[cfg(feature = "messaging")]
-        Operation {
-            id: "get_attendee_picture",
-            operation: OperationId::GetAttendeePicture,
-            part: "messaging",
-            method: "GET",
-            path: "/chat_attendees/{attendee_id}/picture",
-            success: 200u16,
-            successes: &[200u16],
-            errors: &[401u16, 403u16, 500u16, 503u16, 504u16],
-            multipart: false,
-            summary: "Download a chat attendee picture",
-            description: "Download the profile picture of a chat attendee. The reference publishes this answer with no content type; it is the bytes of the picture, in whatever image type the provider stores, read here as `application/octet-stream`. From the API reference's published definition (`ChatAttendeesController_getAttendeeProfilePicture`).",
-            path_parameters: &[
-                Parameter {
-                    name: "attendee_id",
-                    description: "The id of the attendee (the reference names this path parameter `id`).",
-                },
-            ],
-            idempotent: true,
-            fields: &[
-                Field {
-                    name: "attendee_id",
-                    location: Location::Path,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: true,
-                    positional: true,
-                    description: "The id of the attendee (the reference names this path parameter `id`).",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-            ],
-            paginated: false,
-            #[cfg(feature = "fake")]
-            example: "null",
-            #[cfg(feature = "fake")]
-            request_example: "{\"attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"}",
-            #[cfg(feature = "fake")]
-            full_request_example: "{\"attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"}",
-            body: None,
-            answer: "",
-            download: true,
-            answer_media_type: ::std::option::Option::Some("application/octet-stream"),
-            whole_body: false,
-        },
+        OPERATION_GET_ATTENDEE_PICTURE,
         #[cfg(feature = "messaging")]
-        Operation {
-            id: "list_chats",
-            operation: OperationId::ListChats,
-            part: "messaging",
-            method: "GET",
-            path: "/chats",
-            success: 200u16,
-            successes: &[200u16],
-            errors: &[401u16, 403u16, 500u16, 503u16, 504u16],
-            multipart: false,
-            summary: "List all chats",
-            description: "List the chats of every account (or of one account, or of one account type), one page at a time (pass the answer's `cursor` back as `cursor` for the next page). The items carry no `lastMessage`: retrieve a chat for it. From the API reference's published definition (`ChatsController_listAllChats`).",
-            path_parameters: &[],
-            idempotent: true,
-            fields: &[
-                Field {
-                    name: "unread",
-                    location: Location::Query,
-                    kind: ValueKind::Boolean,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "Only the chats with (`true`) or without (`false`) unread messages.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "cursor",
-                    location: Location::Query,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "The `cursor` of the previous page's answer, to get the next page.",
-                    constraints: crate::operations::Constraints {
-                        min_length: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "before",
-                    location: Location::Query,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "Only the items dated before this time (UTC, with milliseconds).",
-                    constraints: crate::operations::Constraints {
-                        pattern: Some(
-                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
-                        ),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "after",
-                    location: Location::Query,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "Only the items dated after this time (UTC, with milliseconds).",
-                    constraints: crate::operations::Constraints {
-                        pattern: Some(
-                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
-                        ),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "limit",
-                    location: Location::Query,
-                    kind: ValueKind::Integer,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "The most items to return in one page.",
-                    constraints: crate::operations::Constraints {
-                        minimum: Some(1f64),
-                        maximum: Some(250f64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "account_type",
-                    location: Location::Query,
-                    kind: ValueKind::Enum,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "Only the chats of accounts of this provider.",
-                    constraints: crate::operations::Constraints {
-                        values: &[
-                            "WHATSAPP",
-                            "LINKEDIN",
-                            "SLACK",
-                            "TWITTER",
-                            "MESSENGER",
-                            "INSTAGRAM",
-                            "TELEGRAM",
-                        ],
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "account_id",
-                    location: Location::Query,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "Only the chats of this account. (The reference names this schema `AccountIdOrIdsParam` but types it as one string.)",
-                    constraints: crate::operations::Constraints {
-                        min_length: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-            ],
-            paginated: true,
-            #[cfg(feature = "fake")]
-            example: "{\"cursor\":\"eyJiZWZvcmUiOiIyMDI2LTA1LTE3VDA4OjE1OjAyLjAwMFoifQ\",\"items\":[{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"account_type\":\"LINKEDIN\",\"archived\":0,\"attendee_provider_id\":\"ACoAACr-2fZCm...\",\"folder\":[\"INBOX\",\"INBOX_LINKEDIN_CLASSIC\"],\"id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"muted_until\":null,\"name\":null,\"object\":\"Chat\",\"provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"read_only\":0,\"timestamp\":\"2026-05-17T09:42:11.000Z\",\"type\":0,\"unread_count\":1},{\"account_id\":\"acc_01HXYZ5RM4XK9GP4N7RJ8UA9HS\",\"account_type\":\"WHATSAPP\",\"archived\":0,\"id\":\"chat_01HXYZ5RM4XK9GP4N7RJ8UA9HS\",\"muted_until\":-1,\"name\":\"Project team\",\"object\":\"Chat\",\"provider_id\":\"120363041234567890@g.us\",\"read_only\":0,\"timestamp\":\"2026-05-17T08:15:02.000Z\",\"type\":1,\"unread_count\":0}],\"object\":\"ChatList\"}",
-            #[cfg(feature = "fake")]
-            request_example: "{}",
-            #[cfg(feature = "fake")]
-            full_request_example: "{}",
-            body: None,
-            answer: "ChatList",
-            download: false,
-            answer_media_type: ::std::option::Option::Some("application/json"),
-            whole_body: false,
-        },
+        OPERATION_LIST_CHATS,
         #[cfg(feature = "messaging")]
-        Operation {
-            id: "start_chat",
-            operation: OperationId::StartChat,
-            part: "messaging",
-            method: "POST",
-            path: "/chats",
-            success: 201u16,
-            successes: &[201u16],
-            errors: &[
-                400u16, 401u16, 403u16, 404u16, 415u16, 422u16, 429u16, 500u16, 501u16,
-                503u16, 504u16,
-            ],
-            multipart: true,
-            summary: "Start a new chat",
-            description: "Start a chat with one or more attendees and send its first message, with optional attachments. The body is sent as `multipart/form-data`: each attendee id is one `attendees_ids` part, each file one `attachments` part, and the LinkedIn options one `linkedin` part of JSON. From the API reference's published definition (`ChatsController_startNewChat`).",
-            path_parameters: &[],
-            idempotent: false,
-            fields: &[
-                Field {
-                    name: "account_id",
-                    location: Location::Body,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: true,
-                    positional: false,
-                    description: "The id of the account to start the chat from.",
-                    constraints: crate::operations::Constraints {
-                        min_length: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "attendees_ids",
-                    location: Location::Body,
-                    kind: ValueKind::Text,
-                    list: true,
-                    required: true,
-                    positional: false,
-                    description: "The provider ids of the people to start the chat with.",
-                    constraints: crate::operations::Constraints {
-                        min_items: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "text",
-                    location: Location::Body,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "The first message's text.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "subject",
-                    location: Location::Body,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "A subject, for the providers whose messages have one (a LinkedIn InMail).",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "attachments",
-                    location: Location::Body,
-                    kind: ValueKind::Binary,
-                    list: true,
-                    required: false,
-                    positional: false,
-                    description: "Files to attach to the first message.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "voice_message",
-                    location: Location::Body,
-                    kind: ValueKind::Binary,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "A voice message to send as the first message.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "video_message",
-                    location: Location::Body,
-                    kind: ValueKind::Binary,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "A video message to send as the first message.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "linkedin",
-                    location: Location::Body,
-                    kind: ValueKind::Json,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "LinkedIn options, by the product the chat is started through (`api`): Classic (the default, when `api` is absent), Recruiter or Sales Navigator. The reference writes an `anyOf`; no value matches two of the variants, so it is a `oneOf` here. It has no discriminator, as Classic's `api` is optional.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: Some(
-                        &crate::shape::Shape::OneOf(
-                            &[
-                                crate::shape::Shape::Object {
-                                    properties: &[
-                                        (
-                                            "api",
-                                            crate::shape::Shape::Text(crate::operations::Constraints {
-                                                values: &["classic"],
-                                                ..crate::operations::Constraints::NONE
-                                            }),
-                                        ),
-                                        (
-                                            "topic",
-                                            crate::shape::Shape::Text(crate::operations::Constraints {
-                                                values: &[
-                                                    "service_request",
-                                                    "request_demo",
-                                                    "support",
-                                                    "careers",
-                                                    "other",
-                                                ],
-                                                ..crate::operations::Constraints::NONE
-                                            }),
-                                        ),
-                                    ],
-                                    required: &[],
-                                    others: ::std::option::Option::None,
-                                },
-                                crate::shape::Shape::Object {
-                                    properties: &[
-                                        (
-                                            "api",
-                                            crate::shape::Shape::Text(crate::operations::Constraints {
-                                                values: &["recruiter"],
-                                                ..crate::operations::Constraints::NONE
-                                            }),
-                                        ),
-                                        (
-                                            "follow_up",
-                                            crate::shape::Shape::Object {
-                                                properties: &[
-                                                    (
-                                                        "scheduled_time",
-                                                        crate::shape::Shape::OneOf(
-                                                            &[
-                                                                crate::shape::Shape::Object {
-                                                                    properties: &[
-                                                                        (
-                                                                            "days",
-                                                                            crate::shape::Shape::Number(crate::operations::Constraints {
-                                                                                minimum: Some(3f64),
-                                                                                maximum: Some(28f64),
-                                                                                ..crate::operations::Constraints::NONE
-                                                                            }),
-                                                                        ),
-                                                                    ],
-                                                                    required: &["days", "timezone"],
-                                                                    others: ::std::option::Option::None,
-                                                                },
-                                                                crate::shape::Shape::Object {
-                                                                    properties: &[
-                                                                        (
-                                                                            "weeks",
-                                                                            crate::shape::Shape::Number(crate::operations::Constraints {
-                                                                                minimum: Some(1f64),
-                                                                                maximum: Some(4f64),
-                                                                                ..crate::operations::Constraints::NONE
-                                                                            }),
-                                                                        ),
-                                                                    ],
-                                                                    required: &["weeks", "timezone"],
-                                                                    others: ::std::option::Option::None,
-                                                                },
-                                                            ],
-                                                        ),
-                                                    ),
-                                                ],
-                                                required: &["subject", "text", "scheduled_time"],
-                                                others: ::std::option::Option::None,
-                                            },
-                                        ),
-                                        (
-                                            "visibility",
-                                            crate::shape::Shape::Text(crate::operations::Constraints {
-                                                values: &["PUBLIC", "PRIVATE", "PROJECT"],
-                                                ..crate::operations::Constraints::NONE
-                                            }),
-                                        ),
-                                    ],
-                                    required: &["api"],
-                                    others: ::std::option::Option::None,
-                                },
-                                crate::shape::Shape::Object {
-                                    properties: &[
-                                        (
-                                            "api",
-                                            crate::shape::Shape::Text(crate::operations::Constraints {
-                                                values: &["sales_navigator"],
-                                                ..crate::operations::Constraints::NONE
-                                            }),
-                                        ),
-                                    ],
-                                    required: &["api"],
-                                    others: ::std::option::Option::None,
-                                },
-                            ],
-                        ),
-                    ),
-                    part_type: Some("application/json"),
-                    #[cfg(feature = "any-request")]
-                    retype: Some(
-                        crate::dynamic::Retype(
-                            crate::dynamic::retype::<types::StartChatLinkedinOptions>,
-                        ),
-                    ),
-                },
-            ],
-            paginated: false,
-            #[cfg(feature = "fake")]
-            example: "{\"chat_id\":\"chat_01HXYZ6SN5YL0HQ5P8SK9VB0JT\",\"message_id\":\"msg_01HXYZ6SN5YL0HQ5P8SK9VB0JT\",\"object\":\"ChatStarted\"}",
-            #[cfg(feature = "fake")]
-            request_example: "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"attendees_ids\":[\"ACoAACr-2fZCm...\"],\"linkedin\":{\"api\":\"classic\",\"inmail\":true},\"subject\":\"Partnership\",\"text\":\"Hi Jane, would you be open to a short call?\"}",
-            #[cfg(feature = "fake")]
-            full_request_example: "{\"account_id\":\"x\",\"attachments\":[\"x\"],\"attendees_ids\":[\"x\"],\"linkedin\":{\"api\":\"classic\",\"applicant_id\":\"x\",\"inmail\":false,\"invitation_id\":\"x\",\"topic\":\"service_request\"},\"subject\":\"x\",\"text\":\"x\",\"video_message\":\"x\",\"voice_message\":\"x\"}",
-            body: Some("StartChatRequest"),
-            answer: "ChatStarted",
-            download: false,
-            answer_media_type: ::std::option::Option::Some("application/json"),
-            whole_body: false,
-        },
+        OPERATION_START_CHAT,
         #[cfg(feature = "messaging")]
-        Operation {
-            id: "get_chat",
-            operation: OperationId::GetChat,
-            part: "messaging",
-            method: "GET",
-            path: "/chats/{chat_id}",
-            success: 200u16,
-            successes: &[200u16],
-            errors: &[401u16, 403u16, 404u16, 500u16, 503u16, 504u16],
-            multipart: false,
-            summary: "Retrieve a chat",
-            description: "Retrieve a chat by its id, with its last message. From the API reference's published definition (`ChatsController_getChat`).",
-            path_parameters: &[
-                Parameter {
-                    name: "chat_id",
-                    description: "The id of the chat to retrieve.",
-                },
-            ],
-            idempotent: true,
-            fields: &[
-                Field {
-                    name: "chat_id",
-                    location: Location::Path,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: true,
-                    positional: true,
-                    description: "The id of the chat to retrieve.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "account_id",
-                    location: Location::Query,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "The id of the account the chat belongs to.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-            ],
-            paginated: false,
-            #[cfg(feature = "fake")]
-            example: "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"account_type\":\"LINKEDIN\",\"archived\":0,\"attendee_provider_id\":\"ACoAACr-2fZCm...\",\"folder\":[\"INBOX\",\"INBOX_LINKEDIN_CLASSIC\"],\"id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"lastMessage\":{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"attachments\":[],\"behavior\":0,\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"chat_provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"deleted\":0,\"delivered\":1,\"edited\":0,\"hidden\":0,\"id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"is_event\":0,\"is_sender\":0,\"original\":\"{...raw provider payload...}\",\"provider_id\":\"urn:li:msg:2-NTRkZDA4...\",\"reactions\":[],\"seen\":0,\"seen_by\":{},\"sender_attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"sender_id\":\"ACoAACr-2fZCm...\",\"text\":\"Sounds good - let's chat tomorrow.\",\"timestamp\":\"2026-05-17T09:42:11.000Z\"},\"muted_until\":null,\"name\":null,\"object\":\"Chat\",\"provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"read_only\":0,\"timestamp\":\"2026-05-17T09:42:11.000Z\",\"type\":0,\"unread_count\":1}",
-            #[cfg(feature = "fake")]
-            request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
-            #[cfg(feature = "fake")]
-            full_request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
-            body: None,
-            answer: "ChatDetails",
-            download: false,
-            answer_media_type: ::std::option::Option::Some("application/json"),
-            whole_body: false,
-        },
+        OPERATION_GET_CHAT,
         #[cfg(feature = "messaging")]
-        Operation {
-            id: "patch_chat",
-            operation: OperationId::PatchChat,
-            part: "messaging",
-            method: "PATCH",
-            path: "/chats/{chat_id}",
-            success: 200u16,
-            successes: &[200u16],
-            errors: &[401u16, 403u16, 404u16, 500u16, 501u16, 503u16, 504u16],
-            multipart: false,
-            summary: "Perform an action on a given chat",
-            description: "Perform a mutating action on a chat: change its read or mute status, archive or pin it, add or remove participants from a group, label it, or retrieve its group invite link. The reference's definition documents only `setReadStatus` (with a boolean) and an answer without `invite_link`; this document follows the chat page.",
-            path_parameters: &[
-                Parameter {
-                    name: "chat_id",
-                    description: "The id of the chat to act on.",
-                },
-            ],
-            idempotent: true,
-            fields: &[
-                Field {
-                    name: "chat_id",
-                    location: Location::Path,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: true,
-                    positional: true,
-                    description: "The id of the chat to act on.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "body",
-                    location: Location::Body,
-                    kind: ValueKind::Json,
-                    list: false,
-                    required: true,
-                    positional: false,
-                    description: "The request body.",
-                    constraints: Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: Some(
-                        crate::dynamic::Retype(
-                            crate::dynamic::retype::<super::types::ChatActionRequest>,
-                        ),
-                    ),
-                },
-            ],
-            paginated: false,
-            #[cfg(feature = "fake")]
-            example: "{\"invite_link\":\"https://chat.whatsapp.com/AbCdEfGhIjK\",\"object\":\"ChatPatched\"}",
-            #[cfg(feature = "fake")]
-            request_example: "{\"body\":{\"action\":\"getInviteLink\"},\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
-            #[cfg(feature = "fake")]
-            full_request_example: "{\"body\":{\"action\":\"setReadStatus\",\"value\":false},\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
-            body: Some("ChatActionRequest"),
-            answer: "ChatPatched",
-            download: false,
-            answer_media_type: ::std::option::Option::Some("application/json"),
-            whole_body: true,
-        },
+        OPERATION_PATCH_CHAT,
         #[cfg(feature = "messaging")]
-        Operation {
-            id: "list_chat_attendees",
-            operation: OperationId::ListChatAttendees,
-            part: "messaging",
-            method: "GET",
-            path: "/chats/{chat_id}/attendees",
-            success: 200u16,
-            successes: &[200u16],
-            errors: &[401u16, 403u16, 404u16, 500u16, 503u16, 504u16],
-            multipart: false,
-            summary: "List all attendees from a chat",
-            description: "List the attendees of a chat. The reference gives this operation no `cursor` or `limit` parameter, yet answers with a `ChatAttendeeList`, which carries a `cursor`: it is kept as published (no parameters), so a client has no way to ask for a next page. From the API reference's published definition (`ChatsController_listAttendees`).",
-            path_parameters: &[
-                Parameter {
-                    name: "chat_id",
-                    description: "The id of the chat whose attendees to list.",
-                },
-            ],
-            idempotent: true,
-            fields: &[
-                Field {
-                    name: "chat_id",
-                    location: Location::Path,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: true,
-                    positional: true,
-                    description: "The id of the chat whose attendees to list.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-            ],
-            paginated: false,
-            #[cfg(feature = "fake")]
-            example: "{\"cursor\":null,\"items\":[{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"is_self\":0,\"name\":\"Jane Doe\",\"object\":\"ChatAttendee\",\"picture_url\":\"https://media.licdn.com/dms/image/jane-doe.jpg\",\"profile_url\":\"https://www.linkedin.com/in/jane-doe\",\"provider_id\":\"ACoAACr-2fZCm...\",\"specifics\":{\"headline\":\"Head of Partnerships\",\"member_urn\":\"urn:li:member:123456\",\"network_distance\":\"DISTANCE_1\",\"provider\":\"LINKEDIN\"}},{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"is_self\":1,\"name\":\"John Smith\",\"object\":\"ChatAttendee\",\"provider_id\":\"ACoAACr-1eYBl...\"}],\"object\":\"ChatAttendeeList\"}",
-            #[cfg(feature = "fake")]
-            request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
-            #[cfg(feature = "fake")]
-            full_request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
-            body: None,
-            answer: "ChatAttendeeList",
-            download: false,
-            answer_media_type: ::std::option::Option::Some("application/json"),
-            whole_body: false,
-        },
+        OPERATION_LIST_CHAT_ATTENDEES,
         #[cfg(feature = "messaging")]
-        Operation {
-            id: "list_chat_messages",
-            operation: OperationId::ListChatMessages,
-            part: "messaging",
-            method: "GET",
-            path: "/chats/{chat_id}/messages",
-            success: 200u16,
-            successes: &[200u16],
-            errors: &[401u16, 403u16, 404u16, 500u16, 503u16, 504u16],
-            multipart: false,
-            summary: "List all messages from a chat",
-            description: "List the messages of a chat, one page at a time (pass the answer's `cursor` back as `cursor` for the next page). From the API reference's published definition (`ChatsController_listChatMessages`).",
-            path_parameters: &[
-                Parameter {
-                    name: "chat_id",
-                    description: "The id of the chat whose messages to list.",
-                },
-            ],
-            idempotent: true,
-            fields: &[
-                Field {
-                    name: "chat_id",
-                    location: Location::Path,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: true,
-                    positional: true,
-                    description: "The id of the chat whose messages to list.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "cursor",
-                    location: Location::Query,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "The `cursor` of the previous page's answer, to get the next page.",
-                    constraints: crate::operations::Constraints {
-                        min_length: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "before",
-                    location: Location::Query,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "Only the items dated before this time (UTC, with milliseconds).",
-                    constraints: crate::operations::Constraints {
-                        pattern: Some(
-                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
-                        ),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "after",
-                    location: Location::Query,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "Only the items dated after this time (UTC, with milliseconds).",
-                    constraints: crate::operations::Constraints {
-                        pattern: Some(
-                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
-                        ),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "limit",
-                    location: Location::Query,
-                    kind: ValueKind::Integer,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "The most items to return in one page.",
-                    constraints: crate::operations::Constraints {
-                        minimum: Some(1f64),
-                        maximum: Some(250f64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "sender_id",
-                    location: Location::Query,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "Only the messages sent by this sender.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-            ],
-            paginated: true,
-            #[cfg(feature = "fake")]
-            example: "{\"cursor\":\"eyJiZWZvcmUiOiIyMDI2LTA1LTE3VDA4OjE1OjAyLjAwMFoifQ\",\"items\":[{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"attachments\":[],\"behavior\":0,\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"chat_provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"deleted\":0,\"delivered\":1,\"edited\":0,\"hidden\":0,\"id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"is_event\":0,\"is_sender\":0,\"object\":\"Message\",\"original\":\"{...raw provider payload...}\",\"provider_id\":\"urn:li:msg:2-NTRkZDA4...\",\"reactions\":[],\"seen\":1,\"seen_by\":{\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\":\"2026-05-17T09:45:00.000Z\"},\"sender_attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"sender_id\":\"ACoAACr-2fZCm...\",\"text\":\"Sounds good - let's chat tomorrow.\",\"timestamp\":\"2026-05-17T09:42:11.000Z\"},{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"attachments\":[],\"behavior\":null,\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"chat_provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"deleted\":0,\"delivered\":1,\"edited\":0,\"hidden\":0,\"id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GQ\",\"is_event\":0,\"is_sender\":1,\"object\":\"Message\",\"original\":\"{...raw provider payload...}\",\"provider_id\":\"urn:li:msg:2-QUOTED...\",\"reactions\":[{\"is_sender\":false,\"sender_id\":\"ACoAACr-2fZCm...\",\"value\":\"👍\"}],\"seen\":1,\"seen_by\":{\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\":true},\"sender_attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"sender_id\":\"ACoAACr-1eYBl...\",\"text\":\"Can we talk tomorrow?\",\"timestamp\":\"2026-05-16T18:00:00.000Z\"}],\"object\":\"MessageList\"}",
-            #[cfg(feature = "fake")]
-            request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
-            #[cfg(feature = "fake")]
-            full_request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
-            body: None,
-            answer: "MessageList",
-            download: false,
-            answer_media_type: ::std::option::Option::Some("application/json"),
-            whole_body: false,
-        },
+        OPERATION_LIST_CHAT_MESSAGES,
         #[cfg(feature = "messaging")]
-        Operation {
-            id: "send_message",
-            operation: OperationId::SendMessage,
-            part: "messaging",
-            method: "POST",
-            path: "/chats/{chat_id}/messages",
-            success: 201u16,
-            successes: &[201u16],
-            errors: &[
-                401u16, 403u16, 404u16, 415u16, 422u16, 429u16, 500u16, 503u16, 504u16,
-            ],
-            multipart: true,
-            summary: "Send a message in a chat",
-            description: "Send a message to a chat with optional attachments. The body is sent as `multipart/form-data` so binary fields (`voice_message`, `video_message`, `attachments[]`) can be uploaded alongside text fields. Attachments are sent as repeated `attachments` parts, one per file (the curl example's `--form 'attachments=@/path/to/file.pdf'`).",
-            path_parameters: &[
-                Parameter {
-                    name: "chat_id",
-                    description: "The id of the chat to send the message to (from the page's curl example; the page lists no path parameters).",
-                },
-            ],
-            idempotent: false,
-            fields: &[
-                Field {
-                    name: "chat_id",
-                    location: Location::Path,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: true,
-                    positional: true,
-                    description: "The id of the chat to send the message to (from the page's curl example; the page lists no path parameters).",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "text",
-                    location: Location::Body,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "account_id",
-                    location: Location::Body,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "thread_id",
-                    location: Location::Body,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "quote_id",
-                    location: Location::Body,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "voice_message",
-                    location: Location::Body,
-                    kind: ValueKind::Binary,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "video_message",
-                    location: Location::Body,
-                    kind: ValueKind::Binary,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "attachments",
-                    location: Location::Body,
-                    kind: ValueKind::Binary,
-                    list: true,
-                    required: false,
-                    positional: false,
-                    description: "",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "typing_duration",
-                    location: Location::Body,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "The reference's definition of this form has no `typing_duration`; the send page lists it.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-            ],
-            paginated: false,
-            #[cfg(feature = "fake")]
-            example: "{\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"object\":\"MessageSent\"}",
-            #[cfg(feature = "fake")]
-            request_example: "{\"attachments\":[\"/path/to/file.pdf\"],\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"text\":\"Got it - thanks!\"}",
-            #[cfg(feature = "fake")]
-            full_request_example: "{\"account_id\":\"x\",\"attachments\":[\"x\"],\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"quote_id\":\"x\",\"text\":\"x\",\"thread_id\":\"x\",\"typing_duration\":\"x\",\"video_message\":\"x\",\"voice_message\":\"x\"}",
-            body: Some("SendMessageRequest"),
-            answer: "MessageSent",
-            download: false,
-            answer_media_type: ::std::option::Option::Some("application/json"),
-            whole_body: false,
-        },
+        OPERATION_SEND_MESSAGE,
         #[cfg(feature = "messaging")]
-        Operation {
-            id: "sync_chat",
-            operation: OperationId::SyncChat,
-            part: "messaging",
-            method: "GET",
-            path: "/chats/{chat_id}/sync",
-            success: 200u16,
-            successes: &[200u16],
-            errors: &[401u16, 403u16, 404u16, 422u16, 500u16, 501u16, 503u16, 504u16],
-            multipart: false,
-            summary: "Synchronize a conversation from its beginning",
-            description: "Start synchronizing a chat's history from its first message; the answer says where the synchronization stands. From the API reference's published definition (`ChatsController_syncChatHistory`).",
-            path_parameters: &[
-                Parameter {
-                    name: "chat_id",
-                    description: "The id of the chat to synchronize.",
-                },
-            ],
-            idempotent: true,
-            fields: &[
-                Field {
-                    name: "chat_id",
-                    location: Location::Path,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: true,
-                    positional: true,
-                    description: "The id of the chat to synchronize.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-            ],
-            paginated: false,
-            #[cfg(feature = "fake")]
-            example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"object\":\"ChatHistorySync\",\"status\":\"SYNC_STARTED\"}",
-            #[cfg(feature = "fake")]
-            request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
-            #[cfg(feature = "fake")]
-            full_request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
-            body: None,
-            answer: "ChatHistorySync",
-            download: false,
-            answer_media_type: ::std::option::Option::Some("application/json"),
-            whole_body: false,
-        },
+        OPERATION_SYNC_CHAT,
         #[cfg(feature = "accounts")]
-        Operation {
-            id: "create_hosted_auth_link",
-            operation: OperationId::CreateHostedAuthLink,
-            part: "accounts",
-            method: "POST",
-            path: "/hosted/accounts/link",
-            success: 201u16,
-            successes: &[201u16],
-            errors: &[400u16, 401u16, 500u16, 503u16, 504u16],
-            multipart: false,
-            summary: "Create a hosted authentication link",
-            description: "Create a link to a page, hosted by the API, where a user connects an account of their own (`type: create`) or reconnects one (`type: reconnect`, with `reconnect_account`). When the user is done, the API POSTs the `account_connected` notification to `notify_url` (see its callback). Not published as a definition by the reference: the body's fields are those its guides name, their types as those guides show them; `disabled_features` and `sync_limit` are described nowhere in detail, so they are typed as loosely as their examples allow. The success status (201) and the error statuses follow the reference's other creating operations.",
-            path_parameters: &[],
-            idempotent: false,
-            fields: &[
-                Field {
-                    name: "type",
-                    location: Location::Body,
-                    kind: ValueKind::Enum,
-                    list: false,
-                    required: true,
-                    positional: false,
-                    description: "Connect a new account, or reconnect `reconnect_account`.",
-                    constraints: crate::operations::Constraints {
-                        values: &["create", "reconnect"],
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "providers",
-                    location: Location::Body,
-                    kind: ValueKind::Json,
-                    list: false,
-                    required: true,
-                    positional: false,
-                    description: "The providers the page offers, or `*` for every one.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: Some(
-                        &crate::shape::Shape::OneOf(
-                            &[
-                                crate::shape::Shape::Text(crate::operations::Constraints {
-                                    values: &["*"],
-                                    ..crate::operations::Constraints::NONE
-                                }),
-                                crate::shape::Shape::List {
-                                    items: &crate::shape::Shape::Text(
-                                        crate::operations::Constraints::NONE,
-                                    ),
-                                    rule: crate::operations::Constraints {
-                                        min_items: Some(1u64),
-                                        ..crate::operations::Constraints::NONE
-                                    },
-                                },
-                            ],
-                        ),
-                    ),
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: Some(
-                        crate::dynamic::Retype(
-                            crate::dynamic::retype::<
-                                types::HostedAuthLinkRequestProviders,
-                            >,
-                        ),
-                    ),
-                },
-                Field {
-                    name: "api_url",
-                    location: Location::Body,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: true,
-                    positional: false,
-                    description: "The base URL of your API server (the server of this document, without `/api/v1`).",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "expiresOn",
-                    location: Location::Body,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: true,
-                    positional: false,
-                    description: "A UTC date and time with milliseconds. The reference gives these dates a pattern and no type; they are strings. Its `\\d` is written `[0-9]`: the same in ECMA 262 (which JSON Schema's patterns are), where some other regex engines' `\\d` also takes other scripts' digits.",
-                    constraints: crate::operations::Constraints {
-                        pattern: Some(
-                            "^[1-2][0-9]{3}-[0-1][0-9]-[0-3][0-9]T[0-9]{2}:[0-9]{2}:[0-9]{2}.[0-9]{3}Z$",
-                        ),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "notify_url",
-                    location: Location::Body,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "Where the API POSTs the `account_connected` notification.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "name",
-                    location: Location::Body,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "Your own name for the user, sent back in the notification.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "success_redirect_url",
-                    location: Location::Body,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "failure_redirect_url",
-                    location: Location::Body,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "reconnect_account",
-                    location: Location::Body,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "An id (an account's, a signature's, a group's, a webhook's).",
-                    constraints: crate::operations::Constraints {
-                        min_length: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "bypass_success_screen",
-                    location: Location::Body,
-                    kind: ValueKind::Boolean,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "disabled_features",
-                    location: Location::Body,
-                    kind: ValueKind::Text,
-                    list: true,
-                    required: false,
-                    positional: false,
-                    description: "Features of the account not to enable (the reference lists no values).",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "sync_limit",
-                    location: Location::Body,
-                    kind: ValueKind::Json,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "How much history to synchronize; the reference publishes no shape for it.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: Some(
-                        crate::dynamic::Retype(
-                            crate::dynamic::retype::<
-                                ::serde_json::Map<
-                                    ::std::string::String,
-                                    ::serde_json::Value,
-                                >,
-                            >,
-                        ),
-                    ),
-                },
-            ],
-            paginated: false,
-            #[cfg(feature = "fake")]
-            example: "{\"object\":\"HostedAuthURL\",\"url\":\"https://account.postpress.ai/connect/hl_01HXYZ7TP6ZM1JR6Q9TLAWC1KU\"}",
-            #[cfg(feature = "fake")]
-            request_example: "{\"api_url\":\"https://api.postpress.ai\",\"expiresOn\":\"2026-12-31T23:59:59.999Z\",\"name\":\"user-42\",\"notify_url\":\"https://example.com/postpress/accounts\",\"providers\":[\"WHATSAPP\",\"LINKEDIN\"],\"type\":\"create\"}",
-            #[cfg(feature = "fake")]
-            full_request_example: "{\"api_url\":\"x\",\"bypass_success_screen\":false,\"disabled_features\":[\"x\"],\"expiresOn\":\"2025-12-31T23:59:59.999Z\",\"failure_redirect_url\":\"x\",\"name\":\"x\",\"notify_url\":\"x\",\"providers\":\"*\",\"reconnect_account\":\"x\",\"success_redirect_url\":\"x\",\"sync_limit\":{},\"type\":\"create\"}",
-            body: Some("HostedAuthLinkRequest"),
-            answer: "HostedAuthLink",
-            download: false,
-            answer_media_type: ::std::option::Option::Some("application/json"),
-            whole_body: false,
-        },
+        OPERATION_CREATE_HOSTED_AUTH_LINK,
+        #[cfg(feature = "linkedin")]
+        OPERATION_GET_RAW_DATA,
+        #[cfg(feature = "linkedin")]
+        OPERATION_GET_COMPANY_PROFILE,
+        #[cfg(feature = "linkedin")]
+        OPERATION_GET_INMAIL_BALANCE,
+        #[cfg(feature = "linkedin")]
+        OPERATION_GET_JOB_POSTINGS,
+        #[cfg(feature = "linkedin")]
+        OPERATION_CREATE_JOB_POSTING,
+        #[cfg(feature = "linkedin")]
+        OPERATION_GET_JOB_APPLICANT,
+        #[cfg(feature = "linkedin")]
+        OPERATION_GET_JOB_APPLICANT_RESUME,
+        #[cfg(feature = "linkedin")]
+        OPERATION_SOLVE_CHECKPOINT,
+        #[cfg(feature = "linkedin")]
+        OPERATION_PUBLISH_JOB_POSTING,
+        #[cfg(feature = "linkedin")]
+        OPERATION_GET_JOB_POSTING,
+        #[cfg(feature = "linkedin")]
+        OPERATION_EDIT_JOB_POSTING,
+        #[cfg(feature = "linkedin")]
+        OPERATION_GET_JOB_APPLICANTS,
+        #[cfg(feature = "linkedin")]
+        OPERATION_CLOSE_JOB_POSTING,
+        #[cfg(feature = "linkedin")]
+        OPERATION_ENDORSE_PROFILE,
+        #[cfg(feature = "linkedin")]
+        OPERATION_GET_HIRING_PROJECTS,
+        #[cfg(feature = "linkedin")]
+        OPERATION_GET_HIRING_PROJECT_BY_ID,
+        #[cfg(feature = "linkedin")]
+        OPERATION_SEARCH,
+        #[cfg(feature = "linkedin")]
+        OPERATION_GET_SEARCH_PARAMETERS_LIST,
+        #[cfg(feature = "linkedin")]
+        OPERATION_PERFORM_ACTION_ON_MEMBER,
         #[cfg(feature = "messaging")]
-        Operation {
-            id: "list_messages",
-            operation: OperationId::ListMessages,
-            part: "messaging",
-            method: "GET",
-            path: "/messages",
-            success: 200u16,
-            successes: &[200u16],
-            errors: &[401u16, 403u16, 404u16, 500u16, 503u16, 504u16],
-            multipart: false,
-            summary: "List all messages",
-            description: "List the messages of every account (or of one account, or of one sender), one page at a time (pass the answer's `cursor` back as `cursor` for the next page). From the API reference's published definition (`MessagesController_listAllMessages`).",
-            path_parameters: &[],
-            idempotent: true,
-            fields: &[
-                Field {
-                    name: "cursor",
-                    location: Location::Query,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "The `cursor` of the previous page's answer, to get the next page.",
-                    constraints: crate::operations::Constraints {
-                        min_length: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "before",
-                    location: Location::Query,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "Only the items dated before this time (UTC, with milliseconds).",
-                    constraints: crate::operations::Constraints {
-                        pattern: Some(
-                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
-                        ),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "after",
-                    location: Location::Query,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "Only the items dated after this time (UTC, with milliseconds).",
-                    constraints: crate::operations::Constraints {
-                        pattern: Some(
-                            "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
-                        ),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "limit",
-                    location: Location::Query,
-                    kind: ValueKind::Integer,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "The most items to return in one page.",
-                    constraints: crate::operations::Constraints {
-                        minimum: Some(1f64),
-                        maximum: Some(250f64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "sender_id",
-                    location: Location::Query,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "Only the messages sent by this sender.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "account_id",
-                    location: Location::Query,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "Only the messages of this account.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-            ],
-            paginated: true,
-            #[cfg(feature = "fake")]
-            example: "{\"cursor\":\"eyJiZWZvcmUiOiIyMDI2LTA1LTE3VDA4OjE1OjAyLjAwMFoifQ\",\"items\":[{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"attachments\":[],\"behavior\":0,\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"chat_provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"deleted\":0,\"delivered\":1,\"edited\":0,\"hidden\":0,\"id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"is_event\":0,\"is_sender\":0,\"object\":\"Message\",\"original\":\"{...raw provider payload...}\",\"provider_id\":\"urn:li:msg:2-NTRkZDA4...\",\"reactions\":[],\"seen\":1,\"seen_by\":{\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\":\"2026-05-17T09:45:00.000Z\"},\"sender_attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"sender_id\":\"ACoAACr-2fZCm...\",\"text\":\"Sounds good - let's chat tomorrow.\",\"timestamp\":\"2026-05-17T09:42:11.000Z\"},{\"account_id\":\"acc_01HXYZ5RM4XK9GP4N7RJ8UA9HS\",\"attachments\":[{\"file_size\":48213,\"id\":\"att_img_1\",\"mimetype\":\"image/jpeg\",\"size\":{\"height\":720,\"width\":1280},\"sticker\":false,\"type\":\"img\",\"unavailable\":false}],\"behavior\":null,\"chat_id\":\"chat_01HXYZ5RM4XK9GP4N7RJ8UA9HS\",\"chat_provider_id\":\"33612345678@s.whatsapp.net\",\"deleted\":0,\"delivered\":1,\"edited\":0,\"hidden\":0,\"id\":\"msg_01HXYZ5RM4XK9GP4N7RJ8UA9HS\",\"is_event\":0,\"is_sender\":0,\"object\":\"Message\",\"original\":\"{...raw provider payload...}\",\"provider_id\":\"3EB0C431D5A2B7F8E9C6@s.whatsapp.net\",\"reactions\":[],\"seen\":1,\"seen_by\":{},\"sender_attendee_id\":\"att_01HXYZ5RM4XK9GP4N7RJ8UA9HS\",\"sender_id\":\"33612345678@s.whatsapp.net\",\"text\":null,\"timestamp\":\"2026-05-17T08:15:02.000Z\"}],\"object\":\"MessageList\"}",
-            #[cfg(feature = "fake")]
-            request_example: "{}",
-            #[cfg(feature = "fake")]
-            full_request_example: "{}",
-            body: None,
-            answer: "MessageList",
-            download: false,
-            answer_media_type: ::std::option::Option::Some("application/json"),
-            whole_body: false,
-        },
+        OPERATION_LIST_MESSAGES,
         #[cfg(feature = "messaging")]
-        Operation {
-            id: "get_message",
-            operation: OperationId::GetMessage,
-            part: "messaging",
-            method: "GET",
-            path: "/messages/{message_id}",
-            success: 200u16,
-            successes: &[200u16],
-            errors: &[401u16, 403u16, 404u16, 500u16, 503u16, 504u16],
-            multipart: false,
-            summary: "Retrieve a message",
-            description: "Retrieve the full details of a single message by its postpress id. The reference's definition types the 0/1 flags, `event_type` (0 to 9 only) and `attendee_distance` as number enums, the attachments as an `anyOf` without a discriminator and `behavior` as `0` or `null`, and has no `message_id` or `is_forwarded`; this document follows the retrieve page.",
-            path_parameters: &[
-                Parameter {
-                    name: "message_id",
-                    description: "The postpress id of the message to retrieve.",
-                },
-            ],
-            idempotent: true,
-            fields: &[
-                Field {
-                    name: "message_id",
-                    location: Location::Path,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: true,
-                    positional: true,
-                    description: "The postpress id of the message to retrieve.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-            ],
-            paginated: false,
-            #[cfg(feature = "fake")]
-            example: "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"attachments\":[{\"file_size\":48213,\"id\":\"att_img_1\",\"mimetype\":\"image/jpeg\",\"size\":{\"height\":720,\"width\":1280},\"sticker\":false,\"type\":\"img\",\"unavailable\":false,\"url\":\"https://files.example.com/img_1.jpg\",\"url_expires_at\":1779010931},{\"gif\":true,\"id\":\"att_video_1\",\"size\":{\"height\":360,\"width\":640},\"type\":\"video\",\"unavailable\":false},{\"duration\":4.5,\"id\":\"att_audio_1\",\"mimetype\":\"audio/ogg\",\"type\":\"audio\",\"unavailable\":false,\"voice_note\":true},{\"file_name\":\"report.pdf\",\"file_size\":1048576,\"id\":\"att_file_1\",\"mimetype\":\"application/pdf\",\"type\":\"file\",\"unavailable\":false},{\"id\":\"att_post_1\",\"type\":\"linkedin_post\",\"unavailable\":true},{\"expires_at\":null,\"id\":\"att_meeting_1\",\"starts_at\":1779010931,\"time_range\":null,\"type\":\"video_meeting\",\"unavailable\":false}],\"attendee_distance\":-1,\"attendee_type\":\"MEMBER\",\"behavior\":null,\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"chat_provider_id\":\"2-NTRkZDA4M2QtZDcxZS00YzY5...\",\"deleted\":0,\"delivered\":1,\"edited\":1,\"event_type\":3,\"hidden\":0,\"id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"is_event\":1,\"is_forwarded\":false,\"is_sender\":1,\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"message_type\":\"INMAIL\",\"object\":\"Message\",\"original\":\"{...raw provider payload...}\",\"parent\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GP\",\"provider_id\":\"urn:li:msg:2-NTRkZDA4...\",\"quoted\":{\"attachments\":[],\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GQ\",\"provider_id\":\"urn:li:msg:2-QUOTED...\",\"sender_id\":\"ACoAACr-2fZCm...\",\"text\":\"Can we talk tomorrow?\"},\"reactions\":[{\"is_sender\":false,\"sender_id\":\"ACoAACr-2fZCm...\",\"value\":\"👍\"}],\"replies\":2,\"reply_by\":[\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\"],\"reply_to\":{\"id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GQ\",\"provider_id\":\"urn:li:msg:2-QUOTED...\",\"sender_attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\",\"sender_id\":\"ACoAACr-2fZCm...\",\"text\":null,\"timestamp\":\"2026-05-16T18:00:00.000Z\"},\"seen\":1,\"seen_by\":{\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\":\"2026-05-17T09:45:00.000Z\",\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GS\":false},\"sender_attendee_id\":\"att_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"sender_id\":\"ACoAACr-1eYBl...\",\"sender_urn\":\"urn:li:member:123456\",\"subject\":null,\"text\":null,\"timestamp\":\"2026-05-17T09:42:11.000Z\"}",
-            #[cfg(feature = "fake")]
-            request_example: "{\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
-            #[cfg(feature = "fake")]
-            full_request_example: "{\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
-            body: None,
-            answer: "Message",
-            download: false,
-            answer_media_type: ::std::option::Option::Some("application/json"),
-            whole_body: false,
-        },
+        OPERATION_GET_MESSAGE,
         #[cfg(feature = "messaging")]
-        Operation {
-            id: "get_attachment",
-            operation: OperationId::GetAttachment,
-            part: "messaging",
-            method: "GET",
-            path: "/messages/{message_id}/attachments/{attachment_id}",
-            success: 200u16,
-            successes: &[200u16],
-            errors: &[401u16, 403u16, 404u16, 500u16, 503u16, 504u16],
-            multipart: false,
-            summary: "Retrieve an attachment from a message",
-            description: "Download the bytes of one attachment of a message. The reference publishes this answer as `application/json` with a binary string, which cannot be right for bytes; it is read here as `application/octet-stream`. From the API reference's published definition (`MessagesController_getAttachment`).",
-            path_parameters: &[
-                Parameter {
-                    name: "message_id",
-                    description: "The id of the message the attachment belongs to.",
-                },
-                Parameter {
-                    name: "attachment_id",
-                    description: "The id of the attachment (an `id` of the message's `attachments`).",
-                },
-            ],
-            idempotent: true,
-            fields: &[
-                Field {
-                    name: "message_id",
-                    location: Location::Path,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: true,
-                    positional: true,
-                    description: "The id of the message the attachment belongs to.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "attachment_id",
-                    location: Location::Path,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: true,
-                    positional: true,
-                    description: "The id of the attachment (an `id` of the message's `attachments`).",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-            ],
-            paginated: false,
-            #[cfg(feature = "fake")]
-            example: "null",
-            #[cfg(feature = "fake")]
-            request_example: "{\"attachment_id\":\"att_img_1\",\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
-            #[cfg(feature = "fake")]
-            full_request_example: "{\"attachment_id\":\"att_img_1\",\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
-            body: None,
-            answer: "",
-            download: true,
-            answer_media_type: ::std::option::Option::Some("application/octet-stream"),
-            whole_body: false,
-        },
+        OPERATION_GET_ATTACHMENT,
         #[cfg(feature = "messaging")]
-        Operation {
-            id: "forward_message",
-            operation: OperationId::ForwardMessage,
-            part: "messaging",
-            method: "POST",
-            path: "/messages/{message_id}/forward",
-            success: 200u16,
-            successes: &[200u16],
-            errors: &[401u16, 403u16, 500u16, 503u16, 504u16],
-            multipart: false,
-            summary: "Forward a message",
-            description: "Forward an existing message to another chat. WhatsApp only.",
-            path_parameters: &[
-                Parameter {
-                    name: "message_id",
-                    description: "The id of the message to forward.",
-                },
-            ],
-            idempotent: false,
-            fields: &[
-                Field {
-                    name: "message_id",
-                    location: Location::Path,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: true,
-                    positional: true,
-                    description: "The id of the message to forward.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "chat_id",
-                    location: Location::Body,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: true,
-                    positional: true,
-                    description: "The id of the chat to forward the message to. The reference's definition sets no `minLength` on it.",
-                    constraints: crate::operations::Constraints {
-                        min_length: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-            ],
-            paginated: false,
-            #[cfg(feature = "fake")]
-            example: "{\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"object\":\"MessageForwarded\"}",
-            #[cfg(feature = "fake")]
-            request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
-            #[cfg(feature = "fake")]
-            full_request_example: "{\"chat_id\":\"x\",\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
-            body: Some("ForwardMessageRequest"),
-            answer: "MessageForwarded",
-            download: false,
-            answer_media_type: ::std::option::Option::Some("application/json"),
-            whole_body: false,
-        },
+        OPERATION_FORWARD_MESSAGE,
         #[cfg(feature = "messaging")]
-        Operation {
-            id: "add_reaction",
-            operation: OperationId::AddReaction,
-            part: "messaging",
-            method: "POST",
-            path: "/messages/{message_id}/reaction",
-            success: 200u16,
-            successes: &[200u16],
-            errors: &[401u16, 403u16, 500u16, 503u16, 504u16],
-            multipart: false,
-            summary: "Add a reaction to a message",
-            description: "Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new reaction from the same account on the same message replaces the previous one. Provider support: WhatsApp and LinkedIn only. Other providers return 403.",
-            path_parameters: &[
-                Parameter {
-                    name: "message_id",
-                    description: "The id of the message to react to.",
-                },
-            ],
-            idempotent: true,
-            fields: &[
-                Field {
-                    name: "message_id",
-                    location: Location::Path,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: true,
-                    positional: true,
-                    description: "The id of the message to react to.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "reaction",
-                    location: Location::Body,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: true,
-                    positional: true,
-                    description: "Native emoji to react with, e.g. 👍. Provider rules apply (WhatsApp allows any emoji; LinkedIn accepts a fixed set).",
-                    constraints: crate::operations::Constraints {
-                        min_length: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-            ],
-            paginated: false,
-            #[cfg(feature = "fake")]
-            example: "{\"object\":\"MessageReactionAdded\",\"success\":true}",
-            #[cfg(feature = "fake")]
-            request_example: "{\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"reaction\":\"👍\"}",
-            #[cfg(feature = "fake")]
-            full_request_example: "{\"message_id\":\"msg_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"reaction\":\"x\"}",
-            body: Some("AddReactionRequest"),
-            answer: "MessageReactionAdded",
-            download: false,
-            answer_media_type: ::std::option::Option::Some("application/json"),
-            whole_body: false,
-        },
+        OPERATION_ADD_REACTION,
+        #[cfg(feature = "posts")]
+        OPERATION_CREATE_POST,
+        #[cfg(feature = "posts")]
+        OPERATION_ADD_POST_REACTION,
+        #[cfg(feature = "posts")]
+        OPERATION_GET_POST,
+        #[cfg(feature = "posts")]
+        OPERATION_POSTS_LIST_ALL_COMMENTS,
+        #[cfg(feature = "posts")]
+        OPERATION_SEND_COMMENT,
+        #[cfg(feature = "posts")]
+        OPERATION_POSTS_LIST_ALL_REACTIONS,
+        #[cfg(feature = "users")]
+        OPERATION_GET_FOLLOWERS,
+        #[cfg(feature = "users")]
+        OPERATION_GET_FOLLOWING,
+        #[cfg(feature = "users")]
+        OPERATION_ADD_USER_BY_IDENTIFIER,
+        #[cfg(feature = "users")]
+        OPERATION_LIST_ALL_USER_INVITATIONS_RECEIVED,
+        #[cfg(feature = "users")]
+        OPERATION_HANDLE_INVITATION_RECEIVED,
+        #[cfg(feature = "users")]
+        OPERATION_LIST_ALL_USER_INVITATIONS_SENT,
+        #[cfg(feature = "users")]
+        OPERATION_CANCEL_INVITATION,
+        #[cfg(feature = "users")]
+        OPERATION_GET_ACCOUNT_OWNER_PROFILE,
+        #[cfg(feature = "users")]
+        OPERATION_EDIT_ACCOUNT_OWNER_PROFILE,
+        #[cfg(feature = "users")]
+        OPERATION_GET_RELATIONS,
+        #[cfg(feature = "users")]
+        OPERATION_GET_PROFILE_BY_IDENTIFIER,
+        #[cfg(feature = "users")]
+        OPERATION_USERS_LIST_ALL_COMMENTS,
+        #[cfg(feature = "users")]
+        OPERATION_LIST_ALL_POSTS,
+        #[cfg(feature = "users")]
+        OPERATION_USERS_LIST_ALL_REACTIONS,
         #[cfg(feature = "webhooks")]
-        Operation {
-            id: "list_webhooks",
-            operation: OperationId::ListWebhooks,
-            part: "webhooks",
-            method: "GET",
-            path: "/webhooks",
-            success: 200u16,
-            successes: &[200u16],
-            errors: &[401u16, 403u16, 500u16, 503u16, 504u16],
-            multipart: false,
-            summary: "List all webhooks",
-            description: "List the webhooks of this API key, one page at a time (pass the answer's `cursor` back as `cursor` for the next page). From the API reference's published definition (`WebhooksController_listWebhooks`).",
-            path_parameters: &[],
-            idempotent: true,
-            fields: &[
-                Field {
-                    name: "cursor",
-                    location: Location::Query,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "The `cursor` of the previous page's answer, to get the next page.",
-                    constraints: crate::operations::Constraints {
-                        min_length: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "limit",
-                    location: Location::Query,
-                    kind: ValueKind::Integer,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "The most items to return in one page.",
-                    constraints: crate::operations::Constraints {
-                        minimum: Some(1f64),
-                        maximum: Some(250f64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-            ],
-            paginated: true,
-            #[cfg(feature = "fake")]
-            example: "{\"cursor\":null,\"items\":[{\"account_ids\":[{\"id\":\"acc_01HXYZ5RM4XK9GP4N7RJ8UA9HS\",\"name\":\"Support line\",\"type\":\"WHATSAPP\"}],\"data\":[],\"enabled\":true,\"events\":[\"message_received\",\"message_reaction\"],\"format\":\"json\",\"headers\":[{\"key\":\"Unipile-Auth\",\"value\":\"my-webhook-secret\"}],\"id\":\"wh_01HXYZ9WR8BP3MT8S1WNCYE3MW\",\"name\":\"Support inbox\",\"object\":\"Webhook\",\"request_url\":\"https://example.com/postpress/events\",\"type\":\"AUTO\"}],\"object\":\"WebhookList\"}",
-            #[cfg(feature = "fake")]
-            request_example: "{}",
-            #[cfg(feature = "fake")]
-            full_request_example: "{}",
-            body: None,
-            answer: "WebhookList",
-            download: false,
-            answer_media_type: ::std::option::Option::Some("application/json"),
-            whole_body: false,
-        },
+        OPERATION_LIST_WEBHOOKS,
         #[cfg(feature = "webhooks")]
-        Operation {
-            id: "create_webhook",
-            operation: OperationId::CreateWebhook,
-            part: "webhooks",
-            method: "POST",
-            path: "/webhooks",
-            success: 201u16,
-            successes: &[201u16],
-            errors: &[400u16, 401u16, 403u16, 500u16, 503u16, 504u16],
-            multipart: false,
-            summary: "Create a webhook",
-            description: "Create a webhook: the API POSTs each event of its `source` to `request_url` (see the callbacks), with the webhook's `headers` (put a secret there and check it on receipt). Delivery: a POST of JSON (or of a form, with `format: form`); the receiver must answer 200 within 30 seconds, or the delivery is attempted 5 more times with growing delays; so a receiver may see an event more than once, and dedupes (by `message_id` for messages; each callback's `x-dedupe-key` names what identifies its delivery). A webhook created with `data` renames the payload's keys; the callbacks' schemas describe deliveries without it. Not published as a definition by the reference: the body's fields are those its guides name, typed as the webhook list's items type them; the success status (201) and the error statuses follow the reference's other creating operations.",
-            path_parameters: &[],
-            idempotent: false,
-            fields: &[
-                Field {
-                    name: "request_url",
-                    location: Location::Body,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: true,
-                    positional: false,
-                    description: "Where deliveries are POSTed.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "source",
-                    location: Location::Body,
-                    kind: ValueKind::Enum,
-                    list: false,
-                    required: true,
-                    positional: false,
-                    description: "Which events the webhook receives.",
-                    constraints: crate::operations::Constraints {
-                        values: &[
-                            "messaging",
-                            "email",
-                            "email_tracking",
-                            "account_status",
-                            "users",
-                        ],
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "name",
-                    location: Location::Body,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "events",
-                    location: Location::Body,
-                    kind: ValueKind::Text,
-                    list: true,
-                    required: false,
-                    positional: false,
-                    description: "Only these events of the source (all of them when absent): values of `WebhookEventName`. Kept a string here, as that enum is open (a newer server lists events this document does not), and the reference publishes no definition of this body to say which it accepts.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "account_ids",
-                    location: Location::Body,
-                    kind: ValueKind::Text,
-                    list: true,
-                    required: false,
-                    positional: false,
-                    description: "Only the events of these accounts (every account's when absent).",
-                    constraints: crate::operations::Constraints {
-                        min_length: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "headers",
-                    location: Location::Body,
-                    kind: ValueKind::Json,
-                    list: true,
-                    required: false,
-                    positional: false,
-                    description: "Headers sent with every delivery (put a secret here, and check it on receipt).",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: Some(
-                        crate::dynamic::Retype(
-                            crate::dynamic::retype::<types::WebhookHeader>,
-                        ),
-                    ),
-                },
-                Field {
-                    name: "format",
-                    location: Location::Body,
-                    kind: ValueKind::Enum,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "How deliveries are encoded (`form`, each field a form field, objects and lists as JSON text).",
-                    constraints: crate::operations::Constraints {
-                        values: &["json", "form"],
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "enabled",
-                    location: Location::Body,
-                    kind: ValueKind::Boolean,
-                    list: false,
-                    required: false,
-                    positional: false,
-                    description: "",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-                Field {
-                    name: "data",
-                    location: Location::Body,
-                    kind: ValueKind::Json,
-                    list: true,
-                    required: false,
-                    positional: false,
-                    description: "Payload keys to rename: each `key` a value of `WebhookDataKey` (a string here, as that enum is open), `name` its name in deliveries.",
-                    constraints: crate::operations::Constraints::NONE,
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: Some(
-                        crate::dynamic::Retype(
-                            crate::dynamic::retype::<types::CreateWebhookRequestDataItem>,
-                        ),
-                    ),
-                },
-            ],
-            paginated: false,
-            #[cfg(feature = "fake")]
-            example: "{\"object\":\"WebhookCreated\",\"webhook_id\":\"wh_01HXYZ9WR8BP3MT8S1WNCYE3MW\"}",
-            #[cfg(feature = "fake")]
-            request_example: "{\"headers\":[{\"key\":\"Unipile-Auth\",\"value\":\"my-webhook-secret\"}],\"name\":\"Support inbox\",\"request_url\":\"https://example.com/postpress/events\",\"source\":\"messaging\"}",
-            #[cfg(feature = "fake")]
-            full_request_example: "{\"account_ids\":[\"x\"],\"data\":[{\"key\":\"x\",\"name\":\"x\"}],\"enabled\":false,\"events\":[\"x\"],\"format\":\"json\",\"headers\":[{\"key\":\"x\",\"value\":\"x\"}],\"name\":\"x\",\"request_url\":\"x\",\"source\":\"messaging\"}",
-            body: Some("CreateWebhookRequest"),
-            answer: "WebhookCreated",
-            download: false,
-            answer_media_type: ::std::option::Option::Some("application/json"),
-            whole_body: false,
-        },
+        OPERATION_CREATE_WEBHOOK,
         #[cfg(feature = "webhooks")]
-        Operation {
-            id: "delete_webhook",
-            operation: OperationId::DeleteWebhook,
-            part: "webhooks",
-            method: "DELETE",
-            path: "/webhooks/{webhook_id}",
-            success: 200u16,
-            successes: &[200u16],
-            errors: &[401u16, 404u16, 500u16, 503u16, 504u16],
-            multipart: false,
-            summary: "Delete a webhook",
-            description: "Delete a webhook; no event is delivered to it afterwards. Not published as a definition by the reference (its path parameter may be named `id` there); the answer's shape and the error statuses follow the reference's other deleting operations.",
-            path_parameters: &[
-                Parameter {
-                    name: "webhook_id",
-                    description: "The id of the webhook.",
-                },
-            ],
-            idempotent: true,
-            fields: &[
-                Field {
-                    name: "webhook_id",
-                    location: Location::Path,
-                    kind: ValueKind::Text,
-                    list: false,
-                    required: true,
-                    positional: true,
-                    description: "The id of the webhook.",
-                    constraints: crate::operations::Constraints {
-                        min_length: Some(1u64),
-                        ..crate::operations::Constraints::NONE
-                    },
-                    shape: None,
-                    part_type: None,
-                    #[cfg(feature = "any-request")]
-                    retype: None,
-                },
-            ],
-            paginated: false,
-            #[cfg(feature = "fake")]
-            example: "{\"object\":\"WebhookDeleted\"}",
-            #[cfg(feature = "fake")]
-            request_example: "{\"webhook_id\":\"wh_01HXYZ9WR8BP3MT8S1WNCYE3MW\"}",
-            #[cfg(feature = "fake")]
-            full_request_example: "{\"webhook_id\":\"wh_01HXYZ9WR8BP3MT8S1WNCYE3MW\"}",
-            body: None,
-            answer: "WebhookDeleted",
-            download: false,
-            answer_media_type: ::std::option::Option::Some("application/json"),
-            whole_body: false,
-        },
+        OPERATION_DELETE_WEBHOOK,
     ];
     /// The operation with this `operationId`.
     pub fn by_id(id: &str) -> ::std::option::Option<&'static Operation> {
@@ -10414,6 +2139,72 @@ pub mod operations {
                         generator.subschema_for::<super::types::HostedAuthLinkRequest>(),
                     )
                 }
+                #[cfg(feature = "linkedin")]
+                Self::GetRawData => {
+                    Some(generator.subschema_for::<super::types::RawDataRequest>())
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetCompanyProfile => None,
+                #[cfg(feature = "linkedin")]
+                Self::GetInmailBalance => None,
+                #[cfg(feature = "linkedin")]
+                Self::GetJobPostings => None,
+                #[cfg(feature = "linkedin")]
+                Self::CreateJobPosting => {
+                    Some(
+                        generator
+                            .subschema_for::<super::types::CreateJobPostingRequest>(),
+                    )
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetJobApplicant => None,
+                #[cfg(feature = "linkedin")]
+                Self::GetJobApplicantResume => None,
+                #[cfg(feature = "linkedin")]
+                Self::SolveCheckpoint => {
+                    Some(
+                        generator.subschema_for::<super::types::SolveCheckpointRequest>(),
+                    )
+                }
+                #[cfg(feature = "linkedin")]
+                Self::PublishJobPosting => {
+                    Some(
+                        generator
+                            .subschema_for::<super::types::PublishJobPostingRequest>(),
+                    )
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetJobPosting => None,
+                #[cfg(feature = "linkedin")]
+                Self::EditJobPosting => {
+                    Some(
+                        generator.subschema_for::<super::types::EditJobPostingRequest>(),
+                    )
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetJobApplicants => None,
+                #[cfg(feature = "linkedin")]
+                Self::CloseJobPosting => None,
+                #[cfg(feature = "linkedin")]
+                Self::EndorseProfile => {
+                    Some(
+                        generator.subschema_for::<super::types::EndorseProfileRequest>(),
+                    )
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetHiringProjects => None,
+                #[cfg(feature = "linkedin")]
+                Self::GetHiringProjectById => None,
+                #[cfg(feature = "linkedin")]
+                Self::Search => {
+                    Some(generator.subschema_for::<super::types::SearchParameters>())
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetSearchParametersList => None,
+                #[cfg(feature = "linkedin")]
+                Self::PerformActionOnMember => {
+                    Some(generator.subschema_for::<super::types::MemberActionRequest>())
+                }
                 #[cfg(feature = "messaging")]
                 Self::ListMessages => None,
                 #[cfg(feature = "messaging")]
@@ -10430,6 +2221,67 @@ pub mod operations {
                 Self::AddReaction => {
                     Some(generator.subschema_for::<super::types::AddReactionRequest>())
                 }
+                #[cfg(feature = "posts")]
+                Self::CreatePost => {
+                    Some(generator.subschema_for::<super::types::CreatePostRequest>())
+                }
+                #[cfg(feature = "posts")]
+                Self::AddPostReaction => {
+                    Some(
+                        generator.subschema_for::<super::types::AddPostReactionRequest>(),
+                    )
+                }
+                #[cfg(feature = "posts")]
+                Self::GetPost => None,
+                #[cfg(feature = "posts")]
+                Self::PostsListAllComments => None,
+                #[cfg(feature = "posts")]
+                Self::SendComment => {
+                    Some(generator.subschema_for::<super::types::SendCommentRequest>())
+                }
+                #[cfg(feature = "posts")]
+                Self::PostsListAllReactions => None,
+                #[cfg(feature = "users")]
+                Self::GetFollowers => None,
+                #[cfg(feature = "users")]
+                Self::GetFollowing => None,
+                #[cfg(feature = "users")]
+                Self::AddUserByIdentifier => {
+                    Some(
+                        generator.subschema_for::<super::types::SendInvitationRequest>(),
+                    )
+                }
+                #[cfg(feature = "users")]
+                Self::ListAllUserInvitationsReceived => None,
+                #[cfg(feature = "users")]
+                Self::HandleInvitationReceived => {
+                    Some(
+                        generator
+                            .subschema_for::<super::types::HandleInvitationRequest>(),
+                    )
+                }
+                #[cfg(feature = "users")]
+                Self::ListAllUserInvitationsSent => None,
+                #[cfg(feature = "users")]
+                Self::CancelInvitation => None,
+                #[cfg(feature = "users")]
+                Self::GetAccountOwnerProfile => None,
+                #[cfg(feature = "users")]
+                Self::EditAccountOwnerProfile => {
+                    Some(
+                        generator.subschema_for::<super::types::EditOwnProfileRequest>(),
+                    )
+                }
+                #[cfg(feature = "users")]
+                Self::GetRelations => None,
+                #[cfg(feature = "users")]
+                Self::GetProfileByIdentifier => None,
+                #[cfg(feature = "users")]
+                Self::UsersListAllComments => None,
+                #[cfg(feature = "users")]
+                Self::ListAllPosts => None,
+                #[cfg(feature = "users")]
+                Self::UsersListAllReactions => None,
                 #[cfg(feature = "webhooks")]
                 Self::ListWebhooks => None,
                 #[cfg(feature = "webhooks")]
@@ -10507,6 +2359,81 @@ pub mod operations {
                 Self::CreateHostedAuthLink => {
                     generator.subschema_for::<super::types::HostedAuthLink>()
                 }
+                #[cfg(feature = "linkedin")]
+                Self::GetRawData => generator.subschema_for::<super::types::RawData>(),
+                #[cfg(feature = "linkedin")]
+                Self::GetCompanyProfile => {
+                    generator.subschema_for::<super::types::CompanyProfile>()
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetInmailBalance => {
+                    generator.subschema_for::<super::types::InmailBalance>()
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetJobPostings => {
+                    generator.subschema_for::<super::types::JobPostingList>()
+                }
+                #[cfg(feature = "linkedin")]
+                Self::CreateJobPosting => {
+                    generator.subschema_for::<super::types::JobPostingDraft>()
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetJobApplicant => {
+                    generator.subschema_for::<super::types::JobApplicant>()
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetJobApplicantResume => {
+                    ::schemars::json_schema!(
+                        { "type" : "string", "contentMediaType" :
+                        "application/octet-stream" }
+                    )
+                }
+                #[cfg(feature = "linkedin")]
+                Self::SolveCheckpoint => {
+                    generator.subschema_for::<super::types::JobPostingPublished>()
+                }
+                #[cfg(feature = "linkedin")]
+                Self::PublishJobPosting => {
+                    generator.subschema_for::<super::types::JobPostingPublished>()
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetJobPosting => {
+                    generator.subschema_for::<super::types::JobPosting>()
+                }
+                #[cfg(feature = "linkedin")]
+                Self::EditJobPosting => {
+                    generator.subschema_for::<super::types::JobPostingEdited>()
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetJobApplicants => {
+                    generator.subschema_for::<super::types::JobApplicantList>()
+                }
+                #[cfg(feature = "linkedin")]
+                Self::CloseJobPosting => {
+                    generator.subschema_for::<super::types::JobPostingClosed>()
+                }
+                #[cfg(feature = "linkedin")]
+                Self::EndorseProfile => {
+                    generator.subschema_for::<super::types::ProfileEndorsed>()
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetHiringProjects => {
+                    generator.subschema_for::<super::types::HiringProjectList>()
+                }
+                #[cfg(feature = "linkedin")]
+                Self::GetHiringProjectById => {
+                    generator.subschema_for::<super::types::HiringProject>()
+                }
+                #[cfg(feature = "linkedin")]
+                Self::Search => generator.subschema_for::<super::types::SearchResults>(),
+                #[cfg(feature = "linkedin")]
+                Self::GetSearchParametersList => {
+                    generator.subschema_for::<super::types::SearchParameterList>()
+                }
+                #[cfg(feature = "linkedin")]
+                Self::PerformActionOnMember => {
+                    generator.subschema_for::<super::types::MemberActionDone>()
+                }
                 #[cfg(feature = "messaging")]
                 Self::ListMessages => {
                     generator.subschema_for::<super::types::MessageList>()
@@ -10528,6 +2455,82 @@ pub mod operations {
                 Self::AddReaction => {
                     generator.subschema_for::<super::types::MessageReactionAdded>()
                 }
+                #[cfg(feature = "posts")]
+                Self::CreatePost => {
+                    generator.subschema_for::<super::types::PostCreated>()
+                }
+                #[cfg(feature = "posts")]
+                Self::AddPostReaction => {
+                    generator.subschema_for::<super::types::PostReactionAdded>()
+                }
+                #[cfg(feature = "posts")]
+                Self::GetPost => generator.subschema_for::<super::types::Post>(),
+                #[cfg(feature = "posts")]
+                Self::PostsListAllComments => {
+                    generator.subschema_for::<super::types::CommentList>()
+                }
+                #[cfg(feature = "posts")]
+                Self::SendComment => {
+                    generator.subschema_for::<super::types::CommentSent>()
+                }
+                #[cfg(feature = "posts")]
+                Self::PostsListAllReactions => {
+                    generator.subschema_for::<super::types::PostReactionList>()
+                }
+                #[cfg(feature = "users")]
+                Self::GetFollowers => {
+                    generator.subschema_for::<super::types::FollowerList>()
+                }
+                #[cfg(feature = "users")]
+                Self::GetFollowing => {
+                    generator.subschema_for::<super::types::RelationList>()
+                }
+                #[cfg(feature = "users")]
+                Self::AddUserByIdentifier => {
+                    generator.subschema_for::<super::types::InvitationSentResult>()
+                }
+                #[cfg(feature = "users")]
+                Self::ListAllUserInvitationsReceived => {
+                    generator.subschema_for::<super::types::ReceivedInvitationList>()
+                }
+                #[cfg(feature = "users")]
+                Self::HandleInvitationReceived => {
+                    generator.subschema_for::<super::types::InvitationHandled>()
+                }
+                #[cfg(feature = "users")]
+                Self::ListAllUserInvitationsSent => {
+                    generator.subschema_for::<super::types::SentInvitationList>()
+                }
+                #[cfg(feature = "users")]
+                Self::CancelInvitation => {
+                    generator.subschema_for::<super::types::InvitationCancelled>()
+                }
+                #[cfg(feature = "users")]
+                Self::GetAccountOwnerProfile => {
+                    generator.subschema_for::<super::types::OwnProfile>()
+                }
+                #[cfg(feature = "users")]
+                Self::EditAccountOwnerProfile => {
+                    generator.subschema_for::<super::types::OwnProfileEdited>()
+                }
+                #[cfg(feature = "users")]
+                Self::GetRelations => {
+                    generator.subschema_for::<super::types::RelationList>()
+                }
+                #[cfg(feature = "users")]
+                Self::GetProfileByIdentifier => {
+                    generator.subschema_for::<super::types::UserProfile>()
+                }
+                #[cfg(feature = "users")]
+                Self::UsersListAllComments => {
+                    generator.subschema_for::<super::types::UserCommentList>()
+                }
+                #[cfg(feature = "users")]
+                Self::ListAllPosts => generator.subschema_for::<super::types::PostList>(),
+                #[cfg(feature = "users")]
+                Self::UsersListAllReactions => {
+                    generator.subschema_for::<super::types::UserReactionList>()
+                }
                 #[cfg(feature = "webhooks")]
                 Self::ListWebhooks => {
                     generator.subschema_for::<super::types::WebhookList>()
@@ -10543,6 +2546,18 @@ pub mod operations {
             }
         }
     }
+    #[cfg(any(feature = "accounts"))]
+    include!("parts/accounts/operations.rs");
+    #[cfg(any(feature = "linkedin"))]
+    include!("parts/linkedin/operations.rs");
+    #[cfg(any(feature = "messaging"))]
+    include!("parts/messaging/operations.rs");
+    #[cfg(any(feature = "posts"))]
+    include!("parts/posts/operations.rs");
+    #[cfg(any(feature = "users"))]
+    include!("parts/users/operations.rs");
+    #[cfg(any(feature = "webhooks"))]
+    include!("parts/webhooks/operations.rs");
 }
 /// One request type per operation of the spec, started by the [`Client`](crate::Client)
 /// method of the same name. A request owns a clone of its client and its values: it can be
@@ -10551,1282 +2566,6 @@ pub mod operations {
 pub mod requests {
     use super::operations::OperationId;
     use super::types;
-    #[cfg(feature = "accounts")]
-    impl crate::Client {
-        /**List all accounts
-
-List the accounts connected to this API key (each provider's account has a shape of its own, told apart by `type`), one page at a time (pass the answer's `cursor` back as `cursor` for the next page). An account's `id` is the `account_id` other operations take. From the API reference's published definition (`AccountsController_listAccounts`).
-
-`GET /accounts` (`list_accounts`). Nothing is sent until the request is awaited.*/
-        pub fn list_accounts(&self) -> ListAccounts {
-            ListAccounts(
-                crate::request::Request::new(self, OperationId::ListAccounts, &[]),
-            )
-        }
-    }
-    #[cfg(feature = "accounts")]
-    ///The request of [`Client::list_accounts`](crate::Client::list_accounts): `GET /accounts`. Set its values, then await it.
-    #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone, Debug)]
-    pub struct ListAccounts(crate::request::Request);
-    #[cfg(feature = "accounts")]
-    crate::request::request_type!(
-        ListAccounts, types::AccountList, pages crate ::generated::open::Account
-    );
-    #[cfg(feature = "accounts")]
-    impl ListAccounts {
-        ///The `cursor` of the previous page's answer, to get the next page.
-        pub fn cursor(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(0usize, crate::request::Stored::Text(value.into()))
-        }
-        ///The most items to return in one page.
-        pub fn limit(self, value: i64) -> Self {
-            self.set(1usize, crate::request::Stored::Integer(value))
-        }
-    }
-    #[cfg(feature = "accounts")]
-    impl crate::Client {
-        /**Delete an account
-
-Disconnect an account and delete it; webhooks of `account_status` hear `DELETED`. Not published as a definition by the reference (its path parameter is `id` there, named `account_id` here); the answer's shape and the error statuses are those the reference's other account operations give.
-
-`DELETE /accounts/{account_id}` (`delete_account`). Nothing is sent until the request is awaited.*/
-        pub fn delete_account(
-            &self,
-            account_id: impl ::std::convert::AsRef<str>,
-        ) -> DeleteAccount {
-            DeleteAccount(
-                crate::request::Request::new(
-                    self,
-                    OperationId::DeleteAccount,
-                    &[account_id.as_ref()],
-                ),
-            )
-        }
-    }
-    #[cfg(feature = "accounts")]
-    ///The request of [`Client::delete_account`](crate::Client::delete_account): `DELETE /accounts/{account_id}`. Set its values, then await it.
-    #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone, Debug)]
-    pub struct DeleteAccount(crate::request::Request);
-    #[cfg(feature = "accounts")]
-    crate::request::request_type!(DeleteAccount, types::AccountDeleted);
-    #[cfg(feature = "accounts")]
-    impl crate::Client {
-        /**Retrieve an account
-
-Retrieve one account by its id. The reference publishes this operation as a page, not as a definition: its path parameter is `id` (named `account_id` here), its answer is one of the account shapes of the list, and its errors are 400, 401 and 404 as that page shows them; the 500, 503 and 504 every published definition lists are added here.
-
-`GET /accounts/{account_id}` (`get_account`). Nothing is sent until the request is awaited.*/
-        pub fn get_account(
-            &self,
-            account_id: impl ::std::convert::AsRef<str>,
-        ) -> GetAccount {
-            GetAccount(
-                crate::request::Request::new(
-                    self,
-                    OperationId::GetAccount,
-                    &[account_id.as_ref()],
-                ),
-            )
-        }
-    }
-    #[cfg(feature = "accounts")]
-    ///The request of [`Client::get_account`](crate::Client::get_account): `GET /accounts/{account_id}`. Set its values, then await it.
-    #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone, Debug)]
-    pub struct GetAccount(crate::request::Request);
-    #[cfg(feature = "accounts")]
-    crate::request::request_type!(GetAccount, types::Account);
-    #[cfg(feature = "messaging")]
-    impl crate::Client {
-        /**List all attendees
-
-List the chat attendees of every account (or of one account), one page at a time (pass the answer's `cursor` back as `cursor` for the next page). From the API reference's published definition (`ChatAttendeesController_listAllAttendees`).
-
-`GET /chat_attendees` (`list_attendees`). Nothing is sent until the request is awaited.*/
-        pub fn list_attendees(&self) -> ListAttendees {
-            ListAttendees(
-                crate::request::Request::new(self, OperationId::ListAttendees, &[]),
-            )
-        }
-    }
-    #[cfg(feature = "messaging")]
-    ///The request of [`Client::list_attendees`](crate::Client::list_attendees): `GET /chat_attendees`. Set its values, then await it.
-    #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone, Debug)]
-    pub struct ListAttendees(crate::request::Request);
-    #[cfg(feature = "messaging")]
-    crate::request::request_type!(
-        ListAttendees, types::ChatAttendeeList, pages types::ChatAttendee
-    );
-    #[cfg(feature = "messaging")]
-    impl ListAttendees {
-        ///The `cursor` of the previous page's answer, to get the next page.
-        pub fn cursor(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(0usize, crate::request::Stored::Text(value.into()))
-        }
-        ///The most items to return in one page.
-        pub fn limit(self, value: i64) -> Self {
-            self.set(1usize, crate::request::Stored::Integer(value))
-        }
-        ///Only the attendees of this account.
-        pub fn account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(2usize, crate::request::Stored::Text(value.into()))
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::Client {
-        /**Retrieve an attendee
-
-Retrieve a chat attendee by its id. From the API reference's published definition (`ChatAttendeesController_getAttendeeById`).
-
-`GET /chat_attendees/{attendee_id}` (`get_attendee`). Nothing is sent until the request is awaited.*/
-        pub fn get_attendee(
-            &self,
-            attendee_id: impl ::std::convert::AsRef<str>,
-        ) -> GetAttendee {
-            GetAttendee(
-                crate::request::Request::new(
-                    self,
-                    OperationId::GetAttendee,
-                    &[attendee_id.as_ref()],
-                ),
-            )
-        }
-    }
-    #[cfg(feature = "messaging")]
-    ///The request of [`Client::get_attendee`](crate::Client::get_attendee): `GET /chat_attendees/{attendee_id}`. Set its values, then await it.
-    #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone, Debug)]
-    pub struct GetAttendee(crate::request::Request);
-    #[cfg(feature = "messaging")]
-    crate::request::request_type!(GetAttendee, types::ChatAttendee);
-    #[cfg(feature = "messaging")]
-    impl crate::Client {
-        /**List all 1to1 chats for a given attendee
-
-List the one-to-one chats with an attendee, one page at a time (pass the answer's `cursor` back as `cursor` for the next page). From the API reference's published definition (`ChatAttendeesController_listChatsByAttendee`).
-
-`GET /chat_attendees/{attendee_id}/chats` (`list_attendee_chats`). Nothing is sent until the request is awaited.*/
-        pub fn list_attendee_chats(
-            &self,
-            attendee_id: impl ::std::convert::AsRef<str>,
-        ) -> ListAttendeeChats {
-            ListAttendeeChats(
-                crate::request::Request::new(
-                    self,
-                    OperationId::ListAttendeeChats,
-                    &[attendee_id.as_ref()],
-                ),
-            )
-        }
-    }
-    #[cfg(feature = "messaging")]
-    ///The request of [`Client::list_attendee_chats`](crate::Client::list_attendee_chats): `GET /chat_attendees/{attendee_id}/chats`. Set its values, then await it.
-    #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone, Debug)]
-    pub struct ListAttendeeChats(crate::request::Request);
-    #[cfg(feature = "messaging")]
-    crate::request::request_type!(ListAttendeeChats, types::ChatList, pages types::Chat);
-    #[cfg(feature = "messaging")]
-    impl ListAttendeeChats {
-        ///The `cursor` of the previous page's answer, to get the next page.
-        pub fn cursor(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(1usize, crate::request::Stored::Text(value.into()))
-        }
-        ///Only the items dated before this time (UTC, with milliseconds).
-        pub fn before(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(2usize, crate::request::Stored::Text(value.into()))
-        }
-        ///Only the items dated after this time (UTC, with milliseconds).
-        pub fn after(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(3usize, crate::request::Stored::Text(value.into()))
-        }
-        ///The most items to return in one page.
-        pub fn limit(self, value: i64) -> Self {
-            self.set(4usize, crate::request::Stored::Integer(value))
-        }
-        ///Only the chats of this account. (The reference names this schema `AccountIdOrIdsParam` but types it as one string.)
-        pub fn account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(5usize, crate::request::Stored::Text(value.into()))
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::Client {
-        /**List all messages for a given attendee
-
-List the messages an attendee sent, one page at a time (pass the answer's `cursor` back as `cursor` for the next page). From the API reference's published definition (`ChatAttendeesController_listMessagesByAttendee`).
-
-`GET /chat_attendees/{attendee_id}/messages` (`list_attendee_messages`). Nothing is sent until the request is awaited.*/
-        pub fn list_attendee_messages(
-            &self,
-            attendee_id: impl ::std::convert::AsRef<str>,
-        ) -> ListAttendeeMessages {
-            ListAttendeeMessages(
-                crate::request::Request::new(
-                    self,
-                    OperationId::ListAttendeeMessages,
-                    &[attendee_id.as_ref()],
-                ),
-            )
-        }
-    }
-    #[cfg(feature = "messaging")]
-    ///The request of [`Client::list_attendee_messages`](crate::Client::list_attendee_messages): `GET /chat_attendees/{attendee_id}/messages`. Set its values, then await it.
-    #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone, Debug)]
-    pub struct ListAttendeeMessages(crate::request::Request);
-    #[cfg(feature = "messaging")]
-    crate::request::request_type!(
-        ListAttendeeMessages, types::MessageList, pages types::Message
-    );
-    #[cfg(feature = "messaging")]
-    impl ListAttendeeMessages {
-        ///The `cursor` of the previous page's answer, to get the next page.
-        pub fn cursor(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(1usize, crate::request::Stored::Text(value.into()))
-        }
-        ///Only the items dated before this time (UTC, with milliseconds).
-        pub fn before(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(2usize, crate::request::Stored::Text(value.into()))
-        }
-        ///Only the items dated after this time (UTC, with milliseconds).
-        pub fn after(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(3usize, crate::request::Stored::Text(value.into()))
-        }
-        ///The most items to return in one page.
-        pub fn limit(self, value: i64) -> Self {
-            self.set(4usize, crate::request::Stored::Integer(value))
-        }
-        ///Only the messages of this account. (The reference names this schema `AccountIdOrIdsParam` but types it as one string.)
-        pub fn account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(5usize, crate::request::Stored::Text(value.into()))
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::Client {
-        /**Download a chat attendee picture
-
-Download the profile picture of a chat attendee. The reference publishes this answer with no content type; it is the bytes of the picture, in whatever image type the provider stores, read here as `application/octet-stream`. From the API reference's published definition (`ChatAttendeesController_getAttendeeProfilePicture`).
-
-`GET /chat_attendees/{attendee_id}/picture` (`get_attendee_picture`). Nothing is sent until the request is awaited.*/
-        pub fn get_attendee_picture(
-            &self,
-            attendee_id: impl ::std::convert::AsRef<str>,
-        ) -> GetAttendeePicture {
-            GetAttendeePicture(
-                crate::request::Request::new(
-                    self,
-                    OperationId::GetAttendeePicture,
-                    &[attendee_id.as_ref()],
-                ),
-            )
-        }
-    }
-    #[cfg(feature = "messaging")]
-    ///The request of [`Client::get_attendee_picture`](crate::Client::get_attendee_picture): `GET /chat_attendees/{attendee_id}/picture`. Set its values, then await it.
-    #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone, Debug)]
-    pub struct GetAttendeePicture(crate::request::Request);
-    #[cfg(feature = "messaging")]
-    crate::request::request_type!(GetAttendeePicture, download);
-    #[cfg(feature = "messaging")]
-    impl crate::Client {
-        /**List all chats
-
-List the chats of every account (or of one account, or of one account type), one page at a time (pass the answer's `cursor` back as `cursor` for the next page). The items carry no `lastMessage`: retrieve a chat for it. From the API reference's published definition (`ChatsController_listAllChats`).
-
-`GET /chats` (`list_chats`). Nothing is sent until the request is awaited.*/
-        pub fn list_chats(&self) -> ListChats {
-            ListChats(crate::request::Request::new(self, OperationId::ListChats, &[]))
-        }
-    }
-    #[cfg(feature = "messaging")]
-    ///The request of [`Client::list_chats`](crate::Client::list_chats): `GET /chats`. Set its values, then await it.
-    #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone, Debug)]
-    pub struct ListChats(crate::request::Request);
-    #[cfg(feature = "messaging")]
-    crate::request::request_type!(ListChats, types::ChatList, pages types::Chat);
-    #[cfg(feature = "messaging")]
-    impl ListChats {
-        ///Only the chats with (`true`) or without (`false`) unread messages.
-        pub fn unread(self, value: bool) -> Self {
-            self.set(0usize, crate::request::Stored::Boolean(value))
-        }
-        ///The `cursor` of the previous page's answer, to get the next page.
-        pub fn cursor(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(1usize, crate::request::Stored::Text(value.into()))
-        }
-        ///Only the items dated before this time (UTC, with milliseconds).
-        pub fn before(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(2usize, crate::request::Stored::Text(value.into()))
-        }
-        ///Only the items dated after this time (UTC, with milliseconds).
-        pub fn after(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(3usize, crate::request::Stored::Text(value.into()))
-        }
-        ///The most items to return in one page.
-        pub fn limit(self, value: i64) -> Self {
-            self.set(4usize, crate::request::Stored::Integer(value))
-        }
-        ///Only the chats of accounts of this provider.
-        pub fn account_type(self, value: impl ::std::fmt::Display) -> Self {
-            self.set(5usize, crate::request::Stored::Text(value.to_string()))
-        }
-        ///Only the chats of this account. (The reference names this schema `AccountIdOrIdsParam` but types it as one string.)
-        pub fn account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(6usize, crate::request::Stored::Text(value.into()))
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::Client {
-        /**Start a new chat
-
-Start a chat with one or more attendees and send its first message, with optional attachments. The body is sent as `multipart/form-data`: each attendee id is one `attendees_ids` part, each file one `attachments` part, and the LinkedIn options one `linkedin` part of JSON. From the API reference's published definition (`ChatsController_startNewChat`).
-
-`POST /chats` (`start_chat`). Nothing is sent until the request is awaited.*/
-        pub fn start_chat(&self) -> StartChat {
-            StartChat(crate::request::Request::new(self, OperationId::StartChat, &[]))
-        }
-    }
-    #[cfg(feature = "messaging")]
-    ///The request of [`Client::start_chat`](crate::Client::start_chat): `POST /chats`. Set its values, then await it.
-    #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Debug)]
-    pub struct StartChat(crate::request::Request);
-    #[cfg(feature = "messaging")]
-    crate::request::request_type!(StartChat, types::ChatStarted);
-    #[cfg(feature = "messaging")]
-    impl StartChat {
-        /**The id of the account to start the chat from.
-
-Required.*/
-        pub fn account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(0usize, crate::request::Stored::Text(value.into()))
-        }
-        /**The provider ids of the people to start the chat with.
-
-Appends one item; call it once per item, in order.
-
-Required.*/
-        pub fn attendees_ids(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.push(1usize, crate::request::Stored::Text(value.into()))
-        }
-        ///The first message's text.
-        pub fn text(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(2usize, crate::request::Stored::Text(value.into()))
-        }
-        ///A subject, for the providers whose messages have one (a LinkedIn InMail).
-        pub fn subject(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(3usize, crate::request::Stored::Text(value.into()))
-        }
-        /**Files to attach to the first message.
-
-Appends one item; call it once per item, in order.*/
-        pub fn attachments(self, value: crate::Upload) -> Self {
-            self.push(4usize, crate::request::Stored::File(::std::sync::Arc::new(value)))
-        }
-        ///A voice message to send as the first message.
-        pub fn voice_message(self, value: crate::Upload) -> Self {
-            self.set(5usize, crate::request::Stored::File(::std::sync::Arc::new(value)))
-        }
-        ///A video message to send as the first message.
-        pub fn video_message(self, value: crate::Upload) -> Self {
-            self.set(6usize, crate::request::Stored::File(::std::sync::Arc::new(value)))
-        }
-        ///LinkedIn options, by the product the chat is started through (`api`): Classic (the default, when `api` is absent), Recruiter or Sales Navigator. The reference writes an `anyOf`; no value matches two of the variants, so it is a `oneOf` here. It has no discriminator, as Classic's `api` is optional.
-        pub fn linkedin(
-            self,
-            value: impl ::std::convert::Into<types::StartChatLinkedinOptions>,
-        ) -> Self {
-            self.set(
-                7usize,
-                crate::request::Stored::json(
-                    &::std::convert::Into::<types::StartChatLinkedinOptions>::into(value),
-                ),
-            )
-        }
-        /// Calls `progress` as the body goes out (for a progress bar). A retry starts again
-        /// from 0.
-        pub fn on_progress(
-            mut self,
-            progress: impl Fn(crate::Progress) + Send + Sync + 'static,
-        ) -> Self {
-            self.0.core.progress = ::std::option::Option::Some(
-                ::std::sync::Arc::new(progress),
-            );
-            self
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::Client {
-        /**Retrieve a chat
-
-Retrieve a chat by its id, with its last message. From the API reference's published definition (`ChatsController_getChat`).
-
-`GET /chats/{chat_id}` (`get_chat`). Nothing is sent until the request is awaited.*/
-        pub fn get_chat(&self, chat_id: impl ::std::convert::AsRef<str>) -> GetChat {
-            GetChat(
-                crate::request::Request::new(
-                    self,
-                    OperationId::GetChat,
-                    &[chat_id.as_ref()],
-                ),
-            )
-        }
-    }
-    #[cfg(feature = "messaging")]
-    ///The request of [`Client::get_chat`](crate::Client::get_chat): `GET /chats/{chat_id}`. Set its values, then await it.
-    #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone, Debug)]
-    pub struct GetChat(crate::request::Request);
-    #[cfg(feature = "messaging")]
-    crate::request::request_type!(GetChat, types::ChatDetails);
-    #[cfg(feature = "messaging")]
-    impl GetChat {
-        ///The id of the account the chat belongs to.
-        pub fn account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(1usize, crate::request::Stored::Text(value.into()))
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::Client {
-        /**Perform an action on a given chat
-
-Perform a mutating action on a chat: change its read or mute status, archive or pin it, add or remove participants from a group, label it, or retrieve its group invite link. The reference's definition documents only `setReadStatus` (with a boolean) and an answer without `invite_link`; this document follows the chat page.
-
-`PATCH /chats/{chat_id}` (`patch_chat`). Nothing is sent until the request is awaited.*/
-        pub fn patch_chat(&self, chat_id: impl ::std::convert::AsRef<str>) -> PatchChat {
-            PatchChat(
-                crate::request::Request::new(
-                    self,
-                    OperationId::PatchChat,
-                    &[chat_id.as_ref()],
-                ),
-            )
-        }
-    }
-    #[cfg(feature = "messaging")]
-    ///The request of [`Client::patch_chat`](crate::Client::patch_chat): `PATCH /chats/{chat_id}`. Set its values, then await it.
-    #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone, Debug)]
-    pub struct PatchChat(crate::request::Request);
-    #[cfg(feature = "messaging")]
-    crate::request::request_type!(PatchChat, types::ChatPatched);
-    #[cfg(feature = "messaging")]
-    impl PatchChat {
-        ///The request body. Required.
-        pub fn body(
-            self,
-            value: impl ::std::convert::Into<types::ChatActionRequest>,
-        ) -> Self {
-            self.set(
-                1usize,
-                crate::request::Stored::json(
-                    &::std::convert::Into::<types::ChatActionRequest>::into(value),
-                ),
-            )
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::Client {
-        /**List all attendees from a chat
-
-List the attendees of a chat. The reference gives this operation no `cursor` or `limit` parameter, yet answers with a `ChatAttendeeList`, which carries a `cursor`: it is kept as published (no parameters), so a client has no way to ask for a next page. From the API reference's published definition (`ChatsController_listAttendees`).
-
-`GET /chats/{chat_id}/attendees` (`list_chat_attendees`). Nothing is sent until the request is awaited.*/
-        pub fn list_chat_attendees(
-            &self,
-            chat_id: impl ::std::convert::AsRef<str>,
-        ) -> ListChatAttendees {
-            ListChatAttendees(
-                crate::request::Request::new(
-                    self,
-                    OperationId::ListChatAttendees,
-                    &[chat_id.as_ref()],
-                ),
-            )
-        }
-    }
-    #[cfg(feature = "messaging")]
-    ///The request of [`Client::list_chat_attendees`](crate::Client::list_chat_attendees): `GET /chats/{chat_id}/attendees`. Set its values, then await it.
-    #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone, Debug)]
-    pub struct ListChatAttendees(crate::request::Request);
-    #[cfg(feature = "messaging")]
-    crate::request::request_type!(ListChatAttendees, types::ChatAttendeeList);
-    #[cfg(feature = "messaging")]
-    impl crate::Client {
-        /**List all messages from a chat
-
-List the messages of a chat, one page at a time (pass the answer's `cursor` back as `cursor` for the next page). From the API reference's published definition (`ChatsController_listChatMessages`).
-
-`GET /chats/{chat_id}/messages` (`list_chat_messages`). Nothing is sent until the request is awaited.*/
-        pub fn list_chat_messages(
-            &self,
-            chat_id: impl ::std::convert::AsRef<str>,
-        ) -> ListChatMessages {
-            ListChatMessages(
-                crate::request::Request::new(
-                    self,
-                    OperationId::ListChatMessages,
-                    &[chat_id.as_ref()],
-                ),
-            )
-        }
-    }
-    #[cfg(feature = "messaging")]
-    ///The request of [`Client::list_chat_messages`](crate::Client::list_chat_messages): `GET /chats/{chat_id}/messages`. Set its values, then await it.
-    #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone, Debug)]
-    pub struct ListChatMessages(crate::request::Request);
-    #[cfg(feature = "messaging")]
-    crate::request::request_type!(
-        ListChatMessages, types::MessageList, pages types::Message
-    );
-    #[cfg(feature = "messaging")]
-    impl ListChatMessages {
-        ///The `cursor` of the previous page's answer, to get the next page.
-        pub fn cursor(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(1usize, crate::request::Stored::Text(value.into()))
-        }
-        ///Only the items dated before this time (UTC, with milliseconds).
-        pub fn before(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(2usize, crate::request::Stored::Text(value.into()))
-        }
-        ///Only the items dated after this time (UTC, with milliseconds).
-        pub fn after(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(3usize, crate::request::Stored::Text(value.into()))
-        }
-        ///The most items to return in one page.
-        pub fn limit(self, value: i64) -> Self {
-            self.set(4usize, crate::request::Stored::Integer(value))
-        }
-        ///Only the messages sent by this sender.
-        pub fn sender_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(5usize, crate::request::Stored::Text(value.into()))
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::Client {
-        /**Send a message in a chat
-
-Send a message to a chat with optional attachments. The body is sent as `multipart/form-data` so binary fields (`voice_message`, `video_message`, `attachments[]`) can be uploaded alongside text fields. Attachments are sent as repeated `attachments` parts, one per file (the curl example's `--form 'attachments=@/path/to/file.pdf'`).
-
-`POST /chats/{chat_id}/messages` (`send_message`). Nothing is sent until the request is awaited.*/
-        pub fn send_message(
-            &self,
-            chat_id: impl ::std::convert::AsRef<str>,
-        ) -> SendMessage {
-            SendMessage(
-                crate::request::Request::new(
-                    self,
-                    OperationId::SendMessage,
-                    &[chat_id.as_ref()],
-                ),
-            )
-        }
-    }
-    #[cfg(feature = "messaging")]
-    ///The request of [`Client::send_message`](crate::Client::send_message): `POST /chats/{chat_id}/messages`. Set its values, then await it.
-    #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Debug)]
-    pub struct SendMessage(crate::request::Request);
-    #[cfg(feature = "messaging")]
-    crate::request::request_type!(SendMessage, types::MessageSent);
-    #[cfg(feature = "messaging")]
-    impl SendMessage {
-        ///Sets the body field `text`.
-        pub fn text(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(1usize, crate::request::Stored::Text(value.into()))
-        }
-        ///Sets the body field `account_id`.
-        pub fn account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(2usize, crate::request::Stored::Text(value.into()))
-        }
-        ///Sets the body field `thread_id`.
-        pub fn thread_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(3usize, crate::request::Stored::Text(value.into()))
-        }
-        ///Sets the body field `quote_id`.
-        pub fn quote_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(4usize, crate::request::Stored::Text(value.into()))
-        }
-        ///Sets the body field `voice_message`.
-        pub fn voice_message(self, value: crate::Upload) -> Self {
-            self.set(5usize, crate::request::Stored::File(::std::sync::Arc::new(value)))
-        }
-        ///Sets the body field `video_message`.
-        pub fn video_message(self, value: crate::Upload) -> Self {
-            self.set(6usize, crate::request::Stored::File(::std::sync::Arc::new(value)))
-        }
-        /**Sets the body field `attachments`.
-
-Appends one item; call it once per item, in order.*/
-        pub fn attachments(self, value: crate::Upload) -> Self {
-            self.push(7usize, crate::request::Stored::File(::std::sync::Arc::new(value)))
-        }
-        ///The reference's definition of this form has no `typing_duration`; the send page lists it.
-        pub fn typing_duration(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(8usize, crate::request::Stored::Text(value.into()))
-        }
-        /// Calls `progress` as the body goes out (for a progress bar). A retry starts again
-        /// from 0.
-        pub fn on_progress(
-            mut self,
-            progress: impl Fn(crate::Progress) + Send + Sync + 'static,
-        ) -> Self {
-            self.0.core.progress = ::std::option::Option::Some(
-                ::std::sync::Arc::new(progress),
-            );
-            self
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::Client {
-        /**Synchronize a conversation from its beginning
-
-Start synchronizing a chat's history from its first message; the answer says where the synchronization stands. From the API reference's published definition (`ChatsController_syncChatHistory`).
-
-`GET /chats/{chat_id}/sync` (`sync_chat`). Nothing is sent until the request is awaited.*/
-        pub fn sync_chat(&self, chat_id: impl ::std::convert::AsRef<str>) -> SyncChat {
-            SyncChat(
-                crate::request::Request::new(
-                    self,
-                    OperationId::SyncChat,
-                    &[chat_id.as_ref()],
-                ),
-            )
-        }
-    }
-    #[cfg(feature = "messaging")]
-    ///The request of [`Client::sync_chat`](crate::Client::sync_chat): `GET /chats/{chat_id}/sync`. Set its values, then await it.
-    #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone, Debug)]
-    pub struct SyncChat(crate::request::Request);
-    #[cfg(feature = "messaging")]
-    crate::request::request_type!(SyncChat, types::ChatHistorySync);
-    #[cfg(feature = "accounts")]
-    impl crate::Client {
-        /**Create a hosted authentication link
-
-Create a link to a page, hosted by the API, where a user connects an account of their own (`type: create`) or reconnects one (`type: reconnect`, with `reconnect_account`). When the user is done, the API POSTs the `account_connected` notification to `notify_url` (see its callback). Not published as a definition by the reference: the body's fields are those its guides name, their types as those guides show them; `disabled_features` and `sync_limit` are described nowhere in detail, so they are typed as loosely as their examples allow. The success status (201) and the error statuses follow the reference's other creating operations.
-
-`POST /hosted/accounts/link` (`create_hosted_auth_link`). Nothing is sent until the request is awaited.*/
-        pub fn create_hosted_auth_link(&self) -> CreateHostedAuthLink {
-            CreateHostedAuthLink(
-                crate::request::Request::new(
-                    self,
-                    OperationId::CreateHostedAuthLink,
-                    &[],
-                ),
-            )
-        }
-    }
-    #[cfg(feature = "accounts")]
-    ///The request of [`Client::create_hosted_auth_link`](crate::Client::create_hosted_auth_link): `POST /hosted/accounts/link`. Set its values, then await it.
-    #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone, Debug)]
-    pub struct CreateHostedAuthLink(crate::request::Request);
-    #[cfg(feature = "accounts")]
-    crate::request::request_type!(CreateHostedAuthLink, types::HostedAuthLink);
-    #[cfg(feature = "accounts")]
-    impl CreateHostedAuthLink {
-        /**Connect a new account, or reconnect `reconnect_account`.
-
-Required.*/
-        pub fn r#type(self, value: impl ::std::fmt::Display) -> Self {
-            self.set(0usize, crate::request::Stored::Text(value.to_string()))
-        }
-        /**The providers the page offers, or `*` for every one.
-
-Required.*/
-        pub fn providers(
-            self,
-            value: impl ::std::convert::Into<types::HostedAuthLinkRequestProviders>,
-        ) -> Self {
-            self.set(
-                1usize,
-                crate::request::Stored::json(
-                    &::std::convert::Into::<
-                        types::HostedAuthLinkRequestProviders,
-                    >::into(value),
-                ),
-            )
-        }
-        /**The base URL of your API server (the server of this document, without `/api/v1`).
-
-Required.*/
-        pub fn api_url(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(2usize, crate::request::Stored::Text(value.into()))
-        }
-        /**A UTC date and time with milliseconds. The reference gives these dates a pattern and no type; they are strings. Its `\d` is written `[0-9]`: the same in ECMA 262 (which JSON Schema's patterns are), where some other regex engines' `\d` also takes other scripts' digits.
-
-Required.*/
-        pub fn expires_on(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(3usize, crate::request::Stored::Text(value.into()))
-        }
-        ///Where the API POSTs the `account_connected` notification.
-        pub fn notify_url(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(4usize, crate::request::Stored::Text(value.into()))
-        }
-        ///Your own name for the user, sent back in the notification.
-        pub fn name(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(5usize, crate::request::Stored::Text(value.into()))
-        }
-        ///Sets the body field `success_redirect_url`.
-        pub fn success_redirect_url(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(6usize, crate::request::Stored::Text(value.into()))
-        }
-        ///Sets the body field `failure_redirect_url`.
-        pub fn failure_redirect_url(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(7usize, crate::request::Stored::Text(value.into()))
-        }
-        ///An id (an account's, a signature's, a group's, a webhook's).
-        pub fn reconnect_account(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(8usize, crate::request::Stored::Text(value.into()))
-        }
-        ///Sets the body field `bypass_success_screen`.
-        pub fn bypass_success_screen(self, value: bool) -> Self {
-            self.set(9usize, crate::request::Stored::Boolean(value))
-        }
-        /**Features of the account not to enable (the reference lists no values).
-
-Appends one item; call it once per item, in order.*/
-        pub fn disabled_features(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.push(10usize, crate::request::Stored::Text(value.into()))
-        }
-        ///How much history to synchronize; the reference publishes no shape for it.
-        pub fn sync_limit(
-            self,
-            value: impl ::std::convert::Into<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        ) -> Self {
-            self.set(
-                11usize,
-                crate::request::Stored::json(
-                    &::std::convert::Into::<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >::into(value),
-                ),
-            )
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::Client {
-        /**List all messages
-
-List the messages of every account (or of one account, or of one sender), one page at a time (pass the answer's `cursor` back as `cursor` for the next page). From the API reference's published definition (`MessagesController_listAllMessages`).
-
-`GET /messages` (`list_messages`). Nothing is sent until the request is awaited.*/
-        pub fn list_messages(&self) -> ListMessages {
-            ListMessages(
-                crate::request::Request::new(self, OperationId::ListMessages, &[]),
-            )
-        }
-    }
-    #[cfg(feature = "messaging")]
-    ///The request of [`Client::list_messages`](crate::Client::list_messages): `GET /messages`. Set its values, then await it.
-    #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone, Debug)]
-    pub struct ListMessages(crate::request::Request);
-    #[cfg(feature = "messaging")]
-    crate::request::request_type!(
-        ListMessages, types::MessageList, pages types::Message
-    );
-    #[cfg(feature = "messaging")]
-    impl ListMessages {
-        ///The `cursor` of the previous page's answer, to get the next page.
-        pub fn cursor(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(0usize, crate::request::Stored::Text(value.into()))
-        }
-        ///Only the items dated before this time (UTC, with milliseconds).
-        pub fn before(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(1usize, crate::request::Stored::Text(value.into()))
-        }
-        ///Only the items dated after this time (UTC, with milliseconds).
-        pub fn after(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(2usize, crate::request::Stored::Text(value.into()))
-        }
-        ///The most items to return in one page.
-        pub fn limit(self, value: i64) -> Self {
-            self.set(3usize, crate::request::Stored::Integer(value))
-        }
-        ///Only the messages sent by this sender.
-        pub fn sender_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(4usize, crate::request::Stored::Text(value.into()))
-        }
-        ///Only the messages of this account.
-        pub fn account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(5usize, crate::request::Stored::Text(value.into()))
-        }
-    }
-    #[cfg(feature = "messaging")]
-    impl crate::Client {
-        /**Retrieve a message
-
-Retrieve the full details of a single message by its postpress id. The reference's definition types the 0/1 flags, `event_type` (0 to 9 only) and `attendee_distance` as number enums, the attachments as an `anyOf` without a discriminator and `behavior` as `0` or `null`, and has no `message_id` or `is_forwarded`; this document follows the retrieve page.
-
-`GET /messages/{message_id}` (`get_message`). Nothing is sent until the request is awaited.*/
-        pub fn get_message(
-            &self,
-            message_id: impl ::std::convert::AsRef<str>,
-        ) -> GetMessage {
-            GetMessage(
-                crate::request::Request::new(
-                    self,
-                    OperationId::GetMessage,
-                    &[message_id.as_ref()],
-                ),
-            )
-        }
-    }
-    #[cfg(feature = "messaging")]
-    ///The request of [`Client::get_message`](crate::Client::get_message): `GET /messages/{message_id}`. Set its values, then await it.
-    #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone, Debug)]
-    pub struct GetMessage(crate::request::Request);
-    #[cfg(feature = "messaging")]
-    crate::request::request_type!(GetMessage, types::Message);
-    #[cfg(feature = "messaging")]
-    impl crate::Client {
-        /**Retrieve an attachment from a message
-
-Download the bytes of one attachment of a message. The reference publishes this answer as `application/json` with a binary string, which cannot be right for bytes; it is read here as `application/octet-stream`. From the API reference's published definition (`MessagesController_getAttachment`).
-
-`GET /messages/{message_id}/attachments/{attachment_id}` (`get_attachment`). Nothing is sent until the request is awaited.*/
-        pub fn get_attachment(
-            &self,
-            message_id: impl ::std::convert::AsRef<str>,
-            attachment_id: impl ::std::convert::AsRef<str>,
-        ) -> GetAttachment {
-            GetAttachment(
-                crate::request::Request::new(
-                    self,
-                    OperationId::GetAttachment,
-                    &[message_id.as_ref(), attachment_id.as_ref()],
-                ),
-            )
-        }
-    }
-    #[cfg(feature = "messaging")]
-    ///The request of [`Client::get_attachment`](crate::Client::get_attachment): `GET /messages/{message_id}/attachments/{attachment_id}`. Set its values, then await it.
-    #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone, Debug)]
-    pub struct GetAttachment(crate::request::Request);
-    #[cfg(feature = "messaging")]
-    crate::request::request_type!(GetAttachment, download);
-    #[cfg(feature = "messaging")]
-    impl crate::Client {
-        /**Forward a message
-
-Forward an existing message to another chat. WhatsApp only.
-
-`POST /messages/{message_id}/forward` (`forward_message`). Nothing is sent until the request is awaited.*/
-        pub fn forward_message(
-            &self,
-            message_id: impl ::std::convert::AsRef<str>,
-            chat_id: impl ::std::convert::AsRef<str>,
-        ) -> ForwardMessage {
-            ForwardMessage(
-                    crate::request::Request::new(
-                        self,
-                        OperationId::ForwardMessage,
-                        &[message_id.as_ref()],
-                    ),
-                )
-                .set(1usize, crate::request::Stored::Text(chat_id.as_ref().to_owned()))
-        }
-    }
-    #[cfg(feature = "messaging")]
-    ///The request of [`Client::forward_message`](crate::Client::forward_message): `POST /messages/{message_id}/forward`. Set its values, then await it.
-    #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone, Debug)]
-    pub struct ForwardMessage(crate::request::Request);
-    #[cfg(feature = "messaging")]
-    crate::request::request_type!(ForwardMessage, types::MessageForwarded);
-    #[cfg(feature = "messaging")]
-    impl crate::Client {
-        /**Add a reaction to a message
-
-Attach an emoji reaction to a message on WhatsApp or LinkedIn. Sending a new reaction from the same account on the same message replaces the previous one. Provider support: WhatsApp and LinkedIn only. Other providers return 403.
-
-`POST /messages/{message_id}/reaction` (`add_reaction`). Nothing is sent until the request is awaited.*/
-        pub fn add_reaction(
-            &self,
-            message_id: impl ::std::convert::AsRef<str>,
-            reaction: impl ::std::convert::AsRef<str>,
-        ) -> AddReaction {
-            AddReaction(
-                    crate::request::Request::new(
-                        self,
-                        OperationId::AddReaction,
-                        &[message_id.as_ref()],
-                    ),
-                )
-                .set(1usize, crate::request::Stored::Text(reaction.as_ref().to_owned()))
-        }
-    }
-    #[cfg(feature = "messaging")]
-    ///The request of [`Client::add_reaction`](crate::Client::add_reaction): `POST /messages/{message_id}/reaction`. Set its values, then await it.
-    #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone, Debug)]
-    pub struct AddReaction(crate::request::Request);
-    #[cfg(feature = "messaging")]
-    crate::request::request_type!(AddReaction, types::MessageReactionAdded);
-    #[cfg(feature = "webhooks")]
-    impl crate::Client {
-        /**List all webhooks
-
-List the webhooks of this API key, one page at a time (pass the answer's `cursor` back as `cursor` for the next page). From the API reference's published definition (`WebhooksController_listWebhooks`).
-
-`GET /webhooks` (`list_webhooks`). Nothing is sent until the request is awaited.*/
-        pub fn list_webhooks(&self) -> ListWebhooks {
-            ListWebhooks(
-                crate::request::Request::new(self, OperationId::ListWebhooks, &[]),
-            )
-        }
-    }
-    #[cfg(feature = "webhooks")]
-    ///The request of [`Client::list_webhooks`](crate::Client::list_webhooks): `GET /webhooks`. Set its values, then await it.
-    #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone, Debug)]
-    pub struct ListWebhooks(crate::request::Request);
-    #[cfg(feature = "webhooks")]
-    crate::request::request_type!(
-        ListWebhooks, types::WebhookList, pages types::Webhook
-    );
-    #[cfg(feature = "webhooks")]
-    impl ListWebhooks {
-        ///The `cursor` of the previous page's answer, to get the next page.
-        pub fn cursor(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(0usize, crate::request::Stored::Text(value.into()))
-        }
-        ///The most items to return in one page.
-        pub fn limit(self, value: i64) -> Self {
-            self.set(1usize, crate::request::Stored::Integer(value))
-        }
-    }
-    #[cfg(feature = "webhooks")]
-    impl crate::Client {
-        /**Create a webhook
-
-Create a webhook: the API POSTs each event of its `source` to `request_url` (see the callbacks), with the webhook's `headers` (put a secret there and check it on receipt). Delivery: a POST of JSON (or of a form, with `format: form`); the receiver must answer 200 within 30 seconds, or the delivery is attempted 5 more times with growing delays; so a receiver may see an event more than once, and dedupes (by `message_id` for messages; each callback's `x-dedupe-key` names what identifies its delivery). A webhook created with `data` renames the payload's keys; the callbacks' schemas describe deliveries without it. Not published as a definition by the reference: the body's fields are those its guides name, typed as the webhook list's items type them; the success status (201) and the error statuses follow the reference's other creating operations.
-
-`POST /webhooks` (`create_webhook`). Nothing is sent until the request is awaited.*/
-        pub fn create_webhook(&self) -> CreateWebhook {
-            CreateWebhook(
-                crate::request::Request::new(self, OperationId::CreateWebhook, &[]),
-            )
-        }
-    }
-    #[cfg(feature = "webhooks")]
-    ///The request of [`Client::create_webhook`](crate::Client::create_webhook): `POST /webhooks`. Set its values, then await it.
-    #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone, Debug)]
-    pub struct CreateWebhook(crate::request::Request);
-    #[cfg(feature = "webhooks")]
-    crate::request::request_type!(CreateWebhook, types::WebhookCreated);
-    #[cfg(feature = "webhooks")]
-    impl CreateWebhook {
-        /**Where deliveries are POSTed.
-
-Required.*/
-        pub fn request_url(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(0usize, crate::request::Stored::Text(value.into()))
-        }
-        /**Which events the webhook receives.
-
-Required.*/
-        pub fn source(self, value: impl ::std::fmt::Display) -> Self {
-            self.set(1usize, crate::request::Stored::Text(value.to_string()))
-        }
-        ///Sets the body field `name`.
-        pub fn name(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set(2usize, crate::request::Stored::Text(value.into()))
-        }
-        /**Only these events of the source (all of them when absent): values of `WebhookEventName`. Kept a string here, as that enum is open (a newer server lists events this document does not), and the reference publishes no definition of this body to say which it accepts.
-
-Appends one item; call it once per item, in order.*/
-        pub fn events(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.push(3usize, crate::request::Stored::Text(value.into()))
-        }
-        /**Only the events of these accounts (every account's when absent).
-
-Appends one item; call it once per item, in order.*/
-        pub fn account_ids(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.push(4usize, crate::request::Stored::Text(value.into()))
-        }
-        /**Headers sent with every delivery (put a secret here, and check it on receipt).
-
-Appends one item; call it once per item, in order.*/
-        pub fn headers(
-            self,
-            value: impl ::std::convert::Into<types::WebhookHeader>,
-        ) -> Self {
-            self.push(
-                5usize,
-                crate::request::Stored::json(
-                    &::std::convert::Into::<types::WebhookHeader>::into(value),
-                ),
-            )
-        }
-        ///How deliveries are encoded (`form`, each field a form field, objects and lists as JSON text).
-        pub fn format(self, value: impl ::std::fmt::Display) -> Self {
-            self.set(6usize, crate::request::Stored::Text(value.to_string()))
-        }
-        ///Sets the body field `enabled`.
-        pub fn enabled(self, value: bool) -> Self {
-            self.set(7usize, crate::request::Stored::Boolean(value))
-        }
-        /**Payload keys to rename: each `key` a value of `WebhookDataKey` (a string here, as that enum is open), `name` its name in deliveries.
-
-Appends one item; call it once per item, in order.*/
-        pub fn data(
-            self,
-            value: impl ::std::convert::Into<types::CreateWebhookRequestDataItem>,
-        ) -> Self {
-            self.push(
-                8usize,
-                crate::request::Stored::json(
-                    &::std::convert::Into::<
-                        types::CreateWebhookRequestDataItem,
-                    >::into(value),
-                ),
-            )
-        }
-    }
-    #[cfg(feature = "webhooks")]
-    impl crate::Client {
-        /**Delete a webhook
-
-Delete a webhook; no event is delivered to it afterwards. Not published as a definition by the reference (its path parameter may be named `id` there); the answer's shape and the error statuses follow the reference's other deleting operations.
-
-`DELETE /webhooks/{webhook_id}` (`delete_webhook`). Nothing is sent until the request is awaited.*/
-        pub fn delete_webhook(
-            &self,
-            webhook_id: impl ::std::convert::AsRef<str>,
-        ) -> DeleteWebhook {
-            DeleteWebhook(
-                crate::request::Request::new(
-                    self,
-                    OperationId::DeleteWebhook,
-                    &[webhook_id.as_ref()],
-                ),
-            )
-        }
-    }
-    #[cfg(feature = "webhooks")]
-    ///The request of [`Client::delete_webhook`](crate::Client::delete_webhook): `DELETE /webhooks/{webhook_id}`. Set its values, then await it.
-    #[must_use = "nothing is sent until the request is awaited"]
-    #[derive(Clone, Debug)]
-    pub struct DeleteWebhook(crate::request::Request);
-    #[cfg(feature = "webhooks")]
-    crate::request::request_type!(DeleteWebhook, types::WebhookDeleted);
-    #[cfg(any(feature = "accounts"))]
-    impl crate::request::Page for types::AccountList {
-        type Item = crate::generated::open::Account;
-        fn cursor(&self) -> ::std::option::Option<&str> {
-            let page = self;
-            page.cursor.as_ref().map(|cursor| cursor.as_str())
-        }
-        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
-            let page = self;
-            page.items
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl crate::request::Page for types::ChatAttendeeList {
-        type Item = types::ChatAttendee;
-        fn cursor(&self) -> ::std::option::Option<&str> {
-            let page = self;
-            page.cursor.as_ref().map(|cursor| cursor.as_str())
-        }
-        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
-            let page = self;
-            page.items
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl crate::request::Page for types::ChatList {
-        type Item = types::Chat;
-        fn cursor(&self) -> ::std::option::Option<&str> {
-            let page = self;
-            page.cursor.as_ref().map(|cursor| cursor.as_str())
-        }
-        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
-            let page = self;
-            page.items
-        }
-    }
-    #[cfg(any(feature = "messaging"))]
-    impl crate::request::Page for types::MessageList {
-        type Item = types::Message;
-        fn cursor(&self) -> ::std::option::Option<&str> {
-            let page = self;
-            page.cursor.as_ref().map(|cursor| cursor.as_str())
-        }
-        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
-            let page = self;
-            page.items
-        }
-    }
-    #[cfg(any(feature = "webhooks"))]
-    impl crate::request::Page for types::WebhookList {
-        type Item = types::Webhook;
-        fn cursor(&self) -> ::std::option::Option<&str> {
-            let page = self;
-            page.cursor.as_ref().map(|cursor| cursor.as_str())
-        }
-        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
-            let page = self;
-            page.items
-        }
-    }
     #[cfg(feature = "any-request")]
     #[cfg_attr(docsrs, doc(cfg(feature = "any-request")))]
     pub use crate::dynamic::AnyRequest;
@@ -11900,6 +2639,80 @@ Delete a webhook; no event is delivered to it afterwards. Not published as a def
             OperationId::CreateHostedAuthLink => {
                 crate::dynamic::answer_json::<types::HostedAuthLink>(request)
             }
+            #[cfg(feature = "linkedin")]
+            OperationId::GetRawData => {
+                crate::dynamic::answer_json::<types::RawData>(request)
+            }
+            #[cfg(feature = "linkedin")]
+            OperationId::GetCompanyProfile => {
+                crate::dynamic::answer_json::<types::CompanyProfile>(request)
+            }
+            #[cfg(feature = "linkedin")]
+            OperationId::GetInmailBalance => {
+                crate::dynamic::answer_json::<types::InmailBalance>(request)
+            }
+            #[cfg(feature = "linkedin")]
+            OperationId::GetJobPostings => {
+                crate::dynamic::answer_json::<types::JobPostingList>(request)
+            }
+            #[cfg(feature = "linkedin")]
+            OperationId::CreateJobPosting => {
+                crate::dynamic::answer_json::<types::JobPostingDraft>(request)
+            }
+            #[cfg(feature = "linkedin")]
+            OperationId::GetJobApplicant => {
+                crate::dynamic::answer_json::<types::JobApplicant>(request)
+            }
+            #[cfg(feature = "linkedin")]
+            OperationId::GetJobApplicantResume => crate::dynamic::download(request),
+            #[cfg(feature = "linkedin")]
+            OperationId::SolveCheckpoint => {
+                crate::dynamic::answer_json::<types::JobPostingPublished>(request)
+            }
+            #[cfg(feature = "linkedin")]
+            OperationId::PublishJobPosting => {
+                crate::dynamic::answer_json::<types::JobPostingPublished>(request)
+            }
+            #[cfg(feature = "linkedin")]
+            OperationId::GetJobPosting => {
+                crate::dynamic::answer_json::<types::JobPosting>(request)
+            }
+            #[cfg(feature = "linkedin")]
+            OperationId::EditJobPosting => {
+                crate::dynamic::answer_json::<types::JobPostingEdited>(request)
+            }
+            #[cfg(feature = "linkedin")]
+            OperationId::GetJobApplicants => {
+                crate::dynamic::answer_json::<types::JobApplicantList>(request)
+            }
+            #[cfg(feature = "linkedin")]
+            OperationId::CloseJobPosting => {
+                crate::dynamic::answer_json::<types::JobPostingClosed>(request)
+            }
+            #[cfg(feature = "linkedin")]
+            OperationId::EndorseProfile => {
+                crate::dynamic::answer_json::<types::ProfileEndorsed>(request)
+            }
+            #[cfg(feature = "linkedin")]
+            OperationId::GetHiringProjects => {
+                crate::dynamic::answer_json::<types::HiringProjectList>(request)
+            }
+            #[cfg(feature = "linkedin")]
+            OperationId::GetHiringProjectById => {
+                crate::dynamic::answer_json::<types::HiringProject>(request)
+            }
+            #[cfg(feature = "linkedin")]
+            OperationId::Search => {
+                crate::dynamic::answer_json::<types::SearchResults>(request)
+            }
+            #[cfg(feature = "linkedin")]
+            OperationId::GetSearchParametersList => {
+                crate::dynamic::answer_json::<types::SearchParameterList>(request)
+            }
+            #[cfg(feature = "linkedin")]
+            OperationId::PerformActionOnMember => {
+                crate::dynamic::answer_json::<types::MemberActionDone>(request)
+            }
             #[cfg(feature = "messaging")]
             OperationId::ListMessages => {
                 crate::dynamic::answer_json::<types::MessageList>(request)
@@ -11917,6 +2730,84 @@ Delete a webhook; no event is delivered to it afterwards. Not published as a def
             #[cfg(feature = "messaging")]
             OperationId::AddReaction => {
                 crate::dynamic::answer_json::<types::MessageReactionAdded>(request)
+            }
+            #[cfg(feature = "posts")]
+            OperationId::CreatePost => {
+                crate::dynamic::answer_json::<types::PostCreated>(request)
+            }
+            #[cfg(feature = "posts")]
+            OperationId::AddPostReaction => {
+                crate::dynamic::answer_json::<types::PostReactionAdded>(request)
+            }
+            #[cfg(feature = "posts")]
+            OperationId::GetPost => crate::dynamic::answer_json::<types::Post>(request),
+            #[cfg(feature = "posts")]
+            OperationId::PostsListAllComments => {
+                crate::dynamic::answer_json::<types::CommentList>(request)
+            }
+            #[cfg(feature = "posts")]
+            OperationId::SendComment => {
+                crate::dynamic::answer_json::<types::CommentSent>(request)
+            }
+            #[cfg(feature = "posts")]
+            OperationId::PostsListAllReactions => {
+                crate::dynamic::answer_json::<types::PostReactionList>(request)
+            }
+            #[cfg(feature = "users")]
+            OperationId::GetFollowers => {
+                crate::dynamic::answer_json::<types::FollowerList>(request)
+            }
+            #[cfg(feature = "users")]
+            OperationId::GetFollowing => {
+                crate::dynamic::answer_json::<types::RelationList>(request)
+            }
+            #[cfg(feature = "users")]
+            OperationId::AddUserByIdentifier => {
+                crate::dynamic::answer_json::<types::InvitationSentResult>(request)
+            }
+            #[cfg(feature = "users")]
+            OperationId::ListAllUserInvitationsReceived => {
+                crate::dynamic::answer_json::<types::ReceivedInvitationList>(request)
+            }
+            #[cfg(feature = "users")]
+            OperationId::HandleInvitationReceived => {
+                crate::dynamic::answer_json::<types::InvitationHandled>(request)
+            }
+            #[cfg(feature = "users")]
+            OperationId::ListAllUserInvitationsSent => {
+                crate::dynamic::answer_json::<types::SentInvitationList>(request)
+            }
+            #[cfg(feature = "users")]
+            OperationId::CancelInvitation => {
+                crate::dynamic::answer_json::<types::InvitationCancelled>(request)
+            }
+            #[cfg(feature = "users")]
+            OperationId::GetAccountOwnerProfile => {
+                crate::dynamic::answer_json::<types::OwnProfile>(request)
+            }
+            #[cfg(feature = "users")]
+            OperationId::EditAccountOwnerProfile => {
+                crate::dynamic::answer_json::<types::OwnProfileEdited>(request)
+            }
+            #[cfg(feature = "users")]
+            OperationId::GetRelations => {
+                crate::dynamic::answer_json::<types::RelationList>(request)
+            }
+            #[cfg(feature = "users")]
+            OperationId::GetProfileByIdentifier => {
+                crate::dynamic::answer_json::<types::UserProfile>(request)
+            }
+            #[cfg(feature = "users")]
+            OperationId::UsersListAllComments => {
+                crate::dynamic::answer_json::<types::UserCommentList>(request)
+            }
+            #[cfg(feature = "users")]
+            OperationId::ListAllPosts => {
+                crate::dynamic::answer_json::<types::PostList>(request)
+            }
+            #[cfg(feature = "users")]
+            OperationId::UsersListAllReactions => {
+                crate::dynamic::answer_json::<types::UserReactionList>(request)
             }
             #[cfg(feature = "webhooks")]
             OperationId::ListWebhooks => {
@@ -11980,10 +2871,88 @@ Delete a webhook; no event is delivered to it afterwards. Not published as a def
                     crate::dynamic::items_json::<types::MessageList>(request),
                 )
             }
+            #[cfg(feature = "linkedin")]
+            OperationId::GetJobPostings => {
+                ::std::option::Option::Some(
+                    crate::dynamic::items_json::<types::JobPostingList>(request),
+                )
+            }
+            #[cfg(feature = "linkedin")]
+            OperationId::GetJobApplicants => {
+                ::std::option::Option::Some(
+                    crate::dynamic::items_json::<types::JobApplicantList>(request),
+                )
+            }
+            #[cfg(feature = "linkedin")]
+            OperationId::GetHiringProjects => {
+                ::std::option::Option::Some(
+                    crate::dynamic::items_json::<types::HiringProjectList>(request),
+                )
+            }
+            #[cfg(feature = "linkedin")]
+            OperationId::Search => {
+                ::std::option::Option::Some(
+                    crate::dynamic::items_json::<types::SearchResults>(request),
+                )
+            }
             #[cfg(feature = "messaging")]
             OperationId::ListMessages => {
                 ::std::option::Option::Some(
                     crate::dynamic::items_json::<types::MessageList>(request),
+                )
+            }
+            #[cfg(feature = "posts")]
+            OperationId::PostsListAllComments => {
+                ::std::option::Option::Some(
+                    crate::dynamic::items_json::<types::CommentList>(request),
+                )
+            }
+            #[cfg(feature = "users")]
+            OperationId::GetFollowers => {
+                ::std::option::Option::Some(
+                    crate::dynamic::items_json::<types::FollowerList>(request),
+                )
+            }
+            #[cfg(feature = "users")]
+            OperationId::GetFollowing => {
+                ::std::option::Option::Some(
+                    crate::dynamic::items_json::<types::RelationList>(request),
+                )
+            }
+            #[cfg(feature = "users")]
+            OperationId::ListAllUserInvitationsReceived => {
+                ::std::option::Option::Some(
+                    crate::dynamic::items_json::<types::ReceivedInvitationList>(request),
+                )
+            }
+            #[cfg(feature = "users")]
+            OperationId::ListAllUserInvitationsSent => {
+                ::std::option::Option::Some(
+                    crate::dynamic::items_json::<types::SentInvitationList>(request),
+                )
+            }
+            #[cfg(feature = "users")]
+            OperationId::GetRelations => {
+                ::std::option::Option::Some(
+                    crate::dynamic::items_json::<types::RelationList>(request),
+                )
+            }
+            #[cfg(feature = "users")]
+            OperationId::UsersListAllComments => {
+                ::std::option::Option::Some(
+                    crate::dynamic::items_json::<types::UserCommentList>(request),
+                )
+            }
+            #[cfg(feature = "users")]
+            OperationId::ListAllPosts => {
+                ::std::option::Option::Some(
+                    crate::dynamic::items_json::<types::PostList>(request),
+                )
+            }
+            #[cfg(feature = "users")]
+            OperationId::UsersListAllReactions => {
+                ::std::option::Option::Some(
+                    crate::dynamic::items_json::<types::UserReactionList>(request),
                 )
             }
             #[cfg(feature = "webhooks")]
@@ -11995,6 +2964,18 @@ Delete a webhook; no event is delivered to it afterwards. Not published as a def
             _ => ::std::option::Option::None,
         }
     }
+    #[cfg(any(feature = "accounts"))]
+    include!("parts/accounts/requests.rs");
+    #[cfg(any(feature = "linkedin"))]
+    include!("parts/linkedin/requests.rs");
+    #[cfg(any(feature = "messaging"))]
+    include!("parts/messaging/requests.rs");
+    #[cfg(any(feature = "posts"))]
+    include!("parts/posts/requests.rs");
+    #[cfg(any(feature = "users"))]
+    include!("parts/users/requests.rs");
+    #[cfg(any(feature = "webhooks"))]
+    include!("parts/webhooks/requests.rs");
 }
 /// The events the API delivers to webhooks: one variant per callback of the spec (behind the
 /// feature of the part whose operation declares it), and `Unknown` for any other payload.

@@ -6,7 +6,9 @@
 
 /// The impls a generated string type has, by name: `impls!(ChatId: deref_string, into_string)`.
 /// Each part is what typify writes for such a type (or, `as_str`, what `codegen/type_additions.rs` adds),
-/// with the same signature and body.
+/// with the same body; the error type is named in full where typify writes `Self::Error`, which is
+/// ambiguous for an enum with a variant `Error` (an account source's status in the reference's
+/// `AccountsController_listAccounts`).
 macro_rules! impls {
     ($ty:ident: $($part:ident),* $(,)?) => {
         $( $crate::type_impls::impls!(@$part $ty); )*
@@ -14,7 +16,7 @@ macro_rules! impls {
     (@try_from_str $ty:ident) => {
         impl ::std::convert::TryFrom<&str> for $ty {
             type Error = $crate::generated::types::error::ConversionError;
-            fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            fn try_from(value: &str) -> ::std::result::Result<Self, $crate::generated::types::error::ConversionError> {
                 value.parse()
             }
         }
@@ -22,7 +24,7 @@ macro_rules! impls {
     (@try_from_string_ref $ty:ident) => {
         impl ::std::convert::TryFrom<&::std::string::String> for $ty {
             type Error = $crate::generated::types::error::ConversionError;
-            fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, Self::Error> {
+            fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, $crate::generated::types::error::ConversionError> {
                 value.parse()
             }
         }
@@ -30,7 +32,7 @@ macro_rules! impls {
     (@try_from_string $ty:ident) => {
         impl ::std::convert::TryFrom<::std::string::String> for $ty {
             type Error = $crate::generated::types::error::ConversionError;
-            fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, Self::Error> {
+            fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, $crate::generated::types::error::ConversionError> {
                 value.parse()
             }
         }

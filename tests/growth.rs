@@ -123,6 +123,25 @@ fn grown_spec(spec: &str, fixture: &Path) -> String {
     insert_after(&spec, "  schemas:", &read("schemas.yaml"))
 }
 
+/// A tag in snake case, as the generator names a part (`LinkedIn Specific`: `linked_in_specific`):
+/// words split at spaces and where a lower-case letter meets an upper-case one.
+fn snake_case(tag: &str) -> String {
+    let mut out = String::new();
+    let mut previous: Option<char> = None;
+    for c in tag.chars() {
+        if c == ' ' || c == '-' {
+            out.push('_');
+        } else {
+            if c.is_uppercase() && previous.is_some_and(|p| p.is_lowercase()) {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        }
+        previous = Some(c);
+    }
+    out
+}
+
 /// The grown copy's parts (its operations' first tags: the fixture adds `workspaces` and
 /// `group_chats`, the published definitions `users` and `posts`) are features of its
 /// `Cargo.toml`, written by `cargo xtask gen`; a service depending on the copy with the default
@@ -142,7 +161,7 @@ fn parts_are_features(copy: &Path, target: &Path, fixture: &Path) {
             .iter()
             .find(|t| t["name"] == tag)
             .and_then(|t| t["x-feature"].as_str());
-        declared.map_or_else(|| tag.to_lowercase().replace(' ', "_"), str::to_string)
+        declared.map_or_else(|| snake_case(tag), str::to_string)
     };
     let mut every: Vec<String> = Vec::new();
     for item in spec["paths"].as_object().unwrap().values() {
@@ -266,8 +285,7 @@ fn xtask_reads_the_checkout_it_is_run_in() {
             String::from_utf8_lossy(&out.stderr)
         )
     };
-    let snapshot = Path::new("generated/postpress_api.rs");
-    let before = std::fs::read(plain.join(snapshot)).unwrap();
+    let before = generated_code(&plain);
 
     let out = cargo(&plain, &target, &["xtask", "gen", "--check"]);
     assert!(out.status.success(), "plain copy: {}", text(&out));
@@ -287,11 +305,7 @@ fn xtask_reads_the_checkout_it_is_run_in() {
     );
     let out = cargo(&grown, &target, &["xtask", "gen"]);
     assert!(out.status.success(), "grown copy: {}", text(&out));
-    assert!(
-        std::fs::read_to_string(grown.join(snapshot))
-            .unwrap()
-            .contains("pub fn list_workspaces(")
-    );
+    assert!(generated_code(&grown).contains("pub fn list_workspaces("));
     let out = cargo(&grown, &target, &["xtask", "release-spec"]);
     assert!(out.status.success(), "grown copy: {}", text(&out));
     assert_eq!(
@@ -312,7 +326,7 @@ fn xtask_reads_the_checkout_it_is_run_in() {
         "grown copy after release: {}",
         text(&out)
     );
-    assert_eq!(std::fs::read(plain.join(snapshot)).unwrap(), before);
+    assert_eq!(generated_code(&plain), before);
     assert_eq!(
         std::fs::read(plain.join("spec/released.yaml")).unwrap(),
         std::fs::read(root.join("spec/released.yaml")).unwrap()
@@ -357,6 +371,30 @@ fn start(mut command: Command, ready: &str) -> (Child, String) {
             Err(_) => panic!("{command:?} did not print {ready:?}"),
         }
     }
+}
+
+/// The generated code of the checkout at `dir`: the main file, then each part's file (sorted by
+/// path), one after the other.
+fn generated_code(dir: &Path) -> String {
+    let mut files = vec![dir.join("generated/postpress_api.rs")];
+    let mut dirs = vec![dir.join("generated/parts")];
+    let mut parts = Vec::new();
+    while let Some(next) = dirs.pop() {
+        for entry in std::fs::read_dir(&next).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                parts.push(path);
+            }
+        }
+    }
+    parts.sort();
+    files.extend(parts);
+    files
+        .iter()
+        .map(|path| std::fs::read_to_string(path).unwrap())
+        .collect()
 }
 
 /// A port nothing listens on now.
@@ -425,10 +463,10 @@ fn the_grown_spec_reaches_every_surface() {
         std::fs::copy(from, copy.join(to)).unwrap();
     }
 
-    let snapshot = Path::new("generated/postpress_api.rs");
     run(&copy, &target, &["xtask", "gen"]);
-    // The snapshot of the copy was made from the copy's spec (not this workspace's).
-    let generated = std::fs::read_to_string(copy.join(snapshot)).unwrap();
+    // The snapshot of the copy was made from the copy's spec (not this workspace's): the main file
+    // and the parts' files (a part's items are in files of their own).
+    let generated = generated_code(&copy);
     assert!(
         generated.contains("pub fn list_workspaces(") && generated.contains("pub fn users_controller_get_relations("),
         "cargo xtask gen read another spec"
@@ -508,10 +546,20 @@ fn the_grown_spec_reaches_every_surface() {
     ]);
     let (_mock, _) = start(mock, "Prism is listening");
     let mock_url = format!("http://127.0.0.1:{port}");
+    // Prism's static mock writes `"string"` for a string with a `pattern` where the answer gives no
+    // example: the published search's answer echoes its filters, whose ids are `^\d+$`, so Prism's
+    // document breaks the spec and the SDK rightly refuses it. Our `search` (with its example)
+    // and the fake's answers to the published one are checked on the wire below. Prism's dynamic
+    // mode is no way out (tried): json-schema-faker reads the reference's typeless
+    // `{nullable: true}` branch as any value, and writes an object where the spec means null.
     run_program(
         &wire,
         &[],
-        &[("POSTPRESS_BASE_URL", &mock_url), ("POSTPRESS_WIRE_FORMS", "prism")],
+        &[
+            ("POSTPRESS_BASE_URL", &mock_url),
+            ("POSTPRESS_WIRE_FORMS", "prism"),
+            ("POSTPRESS_WIRE_SKIP", "linkedin_controller_search"),
+        ],
     );
 
     // The fake, through Prism's validating proxy, and then directly (the forms Prism cannot read).
@@ -533,9 +581,10 @@ fn the_grown_spec_reaches_every_surface() {
         "--errors",
     ]);
     let (_proxy, _) = start(proxy, "Prism is listening");
-    // The fake's demo data (`postpress fake-server` seeds it): the ids its stateful operations know.
+    // The fake's demo data (`postpress fake-server` seeds it): the ids its stateful operations know
+    // (the LinkedIn account's post among them).
     let ids = "chat_id=chat_fake_000002,message_id=msg_fake_000003,account_id=acc_fake_000001,quote_id=msg_fake_000003,\
-               attendee_id=att_fake_000002_peer";
+               attendee_id=att_fake_000002_peer,post_id=7000000000000000010";
     let proxy_url = format!("http://127.0.0.1:{proxy_port}");
     let key = ("POSTPRESS_API_KEY", "pp_test_fake_key");
     run_program(
@@ -626,11 +675,40 @@ fn the_reference_answers_of_curated_operations_are_found() {
     assert_eq!(
         ids,
         [
+            "add_post_reaction",
+            "add_user_by_identifier",
+            "cancel_invitation",
+            "close_job_posting",
+            "create_job_posting",
+            "create_post",
+            "edit_account_owner_profile",
+            "edit_job_posting",
+            "endorse_profile",
             "forward_message",
+            "get_account_owner_profile",
             "get_attendee",
             "get_chat",
+            "get_company_profile",
+            "get_followers",
+            "get_following",
+            "get_hiring_project_by_id",
+            "get_hiring_projects",
+            "get_inmail_balance",
+            "get_job_applicant",
+            "get_job_applicants",
+            "get_job_posting",
+            "get_job_postings",
             "get_message",
+            "get_post",
+            "get_profile_by_identifier",
+            "get_raw_data",
+            "get_relations",
+            "get_search_parameters_list",
+            "handle_invitation_received",
             "list_accounts",
+            "list_all_posts",
+            "list_all_user_invitations_received",
+            "list_all_user_invitations_sent",
             "list_attendee_chats",
             "list_attendee_messages",
             "list_attendees",
@@ -640,8 +718,17 @@ fn the_reference_answers_of_curated_operations_are_found() {
             "list_messages",
             "list_webhooks",
             "patch_chat",
+            "perform_action_on_member",
+            "posts_list_all_comments",
+            "posts_list_all_reactions",
+            "publish_job_posting",
+            "search",
+            "send_comment",
+            "solve_checkpoint",
             "start_chat",
-            "sync_chat"
+            "sync_chat",
+            "users_list_all_comments",
+            "users_list_all_reactions",
         ]
     );
 }

@@ -93,6 +93,16 @@ fn every_error_response_of_every_operation_refers_to_the_envelope() {
                 let examples = response
                     .pointer("/content/application~1json/examples")
                     .and_then(Value::as_object);
+                // The one answer without types: the reference publishes its 502 with the 400's envelope
+                // (status 400, the 400's types), and a type names one status here (`BadGateway` says so).
+                let bad_gateway = op["responses"][status.as_str()]["$ref"] == "#/components/responses/BadGateway";
+                if bad_gateway {
+                    assert!(
+                        examples.is_none(),
+                        "{method} {path} {status}: BadGateway lists no types"
+                    );
+                    continue;
+                }
                 for example in examples.expect("error types as examples").values() {
                     assert_eq!(
                         example["value"]["status"].as_u64(),
@@ -277,6 +287,285 @@ fn the_operation_table_lists_exactly_the_documented_statuses() {
             "delete_webhook",
             ("DELETE", "/webhooks/{webhook_id}", 200, vec![401, 404, 500, 503, 504]),
         ),
+        // The LinkedIn parts: what each published definition lists (tests/real-api/).
+        (
+            "get_account_owner_profile",
+            (
+                "GET",
+                "/users/me",
+                200,
+                vec![401, 403, 404, 422, 429, 500, 501, 503, 504],
+            ),
+        ),
+        (
+            "edit_account_owner_profile",
+            (
+                "PATCH",
+                "/users/me/edit",
+                200,
+                vec![401, 403, 404, 422, 429, 500, 501, 503, 504],
+            ),
+        ),
+        (
+            "get_profile_by_identifier",
+            (
+                "GET",
+                "/users/{identifier}",
+                200,
+                vec![401, 403, 404, 422, 429, 500, 501, 503, 504],
+            ),
+        ),
+        (
+            "get_relations",
+            ("GET", "/users/relations", 200, vec![401, 403, 404, 500, 501, 503, 504]),
+        ),
+        (
+            "get_followers",
+            ("GET", "/users/followers", 200, vec![401, 403, 404, 500, 501, 503, 504]),
+        ),
+        (
+            "get_following",
+            ("GET", "/users/following", 200, vec![401, 403, 404, 500, 501, 503, 504]),
+        ),
+        (
+            "add_user_by_identifier",
+            (
+                "POST",
+                "/users/invite",
+                200,
+                vec![400, 401, 403, 404, 422, 429, 500, 501, 503, 504],
+            ),
+        ),
+        (
+            "list_all_user_invitations_sent",
+            ("GET", "/users/invite/sent", 200, vec![401, 403, 500, 503, 504]),
+        ),
+        (
+            "cancel_invitation",
+            (
+                "DELETE",
+                "/users/invite/sent/{invitation_id}",
+                200,
+                vec![400, 401, 403, 404, 500, 503, 504],
+            ),
+        ),
+        (
+            "list_all_user_invitations_received",
+            ("GET", "/users/invite/received", 200, vec![401, 403, 500, 503, 504]),
+        ),
+        (
+            "handle_invitation_received",
+            (
+                "POST",
+                "/users/invite/received/{invitation_id}",
+                200,
+                vec![401, 403, 500, 503, 504],
+            ),
+        ),
+        (
+            "list_all_posts",
+            (
+                "GET",
+                "/users/{identifier}/posts",
+                200,
+                vec![401, 403, 422, 500, 503, 504],
+            ),
+        ),
+        (
+            "users_list_all_comments",
+            (
+                "GET",
+                "/users/{identifier}/comments",
+                200,
+                vec![401, 403, 422, 500, 503, 504],
+            ),
+        ),
+        (
+            "users_list_all_reactions",
+            (
+                "GET",
+                "/users/{identifier}/reactions",
+                200,
+                vec![401, 403, 422, 500, 503, 504],
+            ),
+        ),
+        (
+            "get_post",
+            ("GET", "/posts/{post_id}", 200, vec![401, 403, 500, 503, 504]),
+        ),
+        ("create_post", ("POST", "/posts", 201, vec![401, 403, 500, 503, 504])),
+        (
+            "posts_list_all_comments",
+            ("GET", "/posts/{post_id}/comments", 200, vec![401, 403, 500, 503, 504]),
+        ),
+        (
+            "send_comment",
+            (
+                "POST",
+                "/posts/{post_id}/comments",
+                201,
+                vec![401, 403, 404, 500, 503, 504],
+            ),
+        ),
+        (
+            "posts_list_all_reactions",
+            ("GET", "/posts/{post_id}/reactions", 200, vec![401, 403, 500, 503, 504]),
+        ),
+        (
+            "add_post_reaction",
+            ("POST", "/posts/reaction", 201, vec![401, 403, 404, 500, 503, 504]),
+        ),
+        (
+            "search",
+            ("POST", "/linkedin/search", 200, vec![400, 401, 403, 404, 500, 503, 504]),
+        ),
+        (
+            "get_search_parameters_list",
+            (
+                "GET",
+                "/linkedin/search/parameters",
+                200,
+                vec![400, 401, 403, 404, 500, 503, 504],
+            ),
+        ),
+        (
+            "get_company_profile",
+            (
+                "GET",
+                "/linkedin/company/{identifier}",
+                200,
+                vec![401, 403, 404, 422, 500, 503, 504],
+            ),
+        ),
+        (
+            "get_inmail_balance",
+            (
+                "GET",
+                "/linkedin/inmail_balance",
+                200,
+                vec![401, 403, 404, 422, 500, 503, 504],
+            ),
+        ),
+        (
+            "endorse_profile",
+            (
+                "POST",
+                "/linkedin/profile/endorse",
+                200,
+                vec![400, 401, 403, 404, 422, 500, 503, 504],
+            ),
+        ),
+        (
+            "perform_action_on_member",
+            (
+                "POST",
+                "/linkedin/user/{user_id}",
+                200,
+                vec![401, 403, 404, 422, 500, 503, 504],
+            ),
+        ),
+        (
+            "get_raw_data",
+            ("POST", "/linkedin", 200, vec![400, 401, 403, 404, 422, 500, 503, 504]),
+        ),
+        (
+            "get_hiring_projects",
+            (
+                "GET",
+                "/linkedin/projects",
+                200,
+                vec![401, 403, 404, 422, 500, 503, 504],
+            ),
+        ),
+        (
+            "get_hiring_project_by_id",
+            (
+                "GET",
+                "/linkedin/projects/{project_id}",
+                200,
+                vec![401, 403, 404, 422, 500, 503, 504],
+            ),
+        ),
+        (
+            "get_job_postings",
+            ("GET", "/linkedin/jobs", 200, vec![401, 403, 404, 422, 500, 503, 504]),
+        ),
+        (
+            "get_job_posting",
+            (
+                "GET",
+                "/linkedin/jobs/{job_id}",
+                200,
+                vec![401, 403, 404, 422, 500, 503, 504],
+            ),
+        ),
+        (
+            "create_job_posting",
+            ("POST", "/linkedin/jobs", 200, vec![401, 403, 404, 422, 500, 503, 504]),
+        ),
+        (
+            "edit_job_posting",
+            (
+                "PATCH",
+                "/linkedin/jobs/{job_id}",
+                200,
+                vec![401, 403, 404, 422, 500, 503, 504],
+            ),
+        ),
+        (
+            "publish_job_posting",
+            (
+                "POST",
+                "/linkedin/jobs/{draft_id}/publish",
+                200,
+                vec![401, 403, 404, 422, 500, 502, 503, 504],
+            ),
+        ),
+        (
+            "close_job_posting",
+            (
+                "POST",
+                "/linkedin/jobs/{job_id}/close",
+                200,
+                vec![401, 403, 404, 422, 500, 503, 504],
+            ),
+        ),
+        (
+            "solve_checkpoint",
+            (
+                "POST",
+                "/linkedin/jobs/{draft_id}/checkpoint",
+                200,
+                vec![401, 403, 404, 422, 500, 502, 503, 504],
+            ),
+        ),
+        (
+            "get_job_applicants",
+            (
+                "GET",
+                "/linkedin/jobs/{job_id}/applicants",
+                200,
+                vec![400, 401, 403, 404, 422, 500, 503, 504],
+            ),
+        ),
+        (
+            "get_job_applicant",
+            (
+                "GET",
+                "/linkedin/jobs/applicants/{applicant_id}",
+                200,
+                vec![400, 401, 403, 404, 422, 500, 503, 504],
+            ),
+        ),
+        (
+            "get_job_applicant_resume",
+            (
+                "GET",
+                "/linkedin/jobs/applicants/{applicant_id}/resume",
+                200,
+                vec![401, 403, 404, 500, 503, 504],
+            ),
+        ),
     ]);
     let ids: BTreeSet<&str> = operations::OPERATIONS.iter().map(|op| op.id).collect();
     assert_eq!(ids, expected.keys().copied().collect());
@@ -290,13 +579,19 @@ fn the_operation_table_lists_exactly_the_documented_statuses() {
         );
         assert_eq!(
             op.multipart,
-            ["send_message", "start_chat"].contains(&op.id),
+            [
+                "send_message",
+                "start_chat",
+                "create_post",
+                "edit_account_owner_profile"
+            ]
+            .contains(&op.id),
             "{}",
             op.id
         );
         assert_eq!(
             op.download,
-            ["get_attachment", "get_attendee_picture"].contains(&op.id),
+            ["get_attachment", "get_attendee_picture", "get_job_applicant_resume"].contains(&op.id),
             "{}",
             op.id
         );
@@ -324,6 +619,19 @@ fn idempotency_follows_the_method_and_x_idempotent() {
         ("patch_chat", true),
         ("send_message", false),
         ("forward_message", false),
+        // The operations that act on another person, or publish, are never repeated after a failure
+        // that may have reached the server; a search reads only.
+        ("add_user_by_identifier", false),
+        ("send_comment", false),
+        ("add_post_reaction", false),
+        ("perform_action_on_member", false),
+        ("endorse_profile", false),
+        ("create_post", false),
+        ("create_job_posting", false),
+        ("edit_job_posting", false),
+        ("publish_job_posting", false),
+        ("close_job_posting", false),
+        ("search", true),
     ] {
         let op = postpress::operations::by_id(id).unwrap();
         assert_eq!(op.idempotent, idempotent, "{id} keeps its classification");

@@ -359,8 +359,19 @@ async fn fake_server(port: Option<u16>, webhook_timeout_ms: u64, webhook_retry_m
     let seeded = fake.seed_demo();
     output::line(&format!("fake postpress server listening on {}", fake.base_url()));
     output::line(&format!("api key: {}", fake.api_key()));
-    for (provider, chat, message) in seeded {
+    for (provider, chat, message) in &seeded {
         output::line(&format!("{provider:?} chat {chat} with message {message}"));
+    }
+    // A post on the LinkedIn account, for the posts part's operations.
+    let linkedin = seeded
+        .iter()
+        .find(|(provider, _, _)| *provider == postpress::fake::Provider::LinkedIn);
+    if let Some(account) = linkedin
+        .and_then(|(_, chat, _)| fake.chat(chat))
+        .map(|chat| chat.account_id)
+        && let Some(post) = fake.add_post(&account, "Hello from the fake postpress server")
+    {
+        output::line(&format!("LinkedIn post {post}"));
     }
     output::line("press Ctrl-C to stop");
     let _ = tokio::signal::ctrl_c().await;

@@ -145,6 +145,22 @@ async fn every_tool_works_end_to_end_and_files_stay_inside_the_root() {
     assert_eq!(tool("add_reaction")["annotations"]["idempotentHint"], true);
     assert_eq!(tool("patch_chat")["annotations"]["destructiveHint"], true);
     assert_eq!(tool("patch_chat")["annotations"]["idempotentHint"], true);
+    // What acts on another person, or publishes, is neither a read nor safe to repeat.
+    for acts in [
+        "add_user_by_identifier",
+        "send_comment",
+        "add_post_reaction",
+        "perform_action_on_member",
+        "endorse_profile",
+        "create_post",
+        "create_job_posting",
+        "edit_job_posting",
+        "publish_job_posting",
+        "close_job_posting",
+    ] {
+        assert_eq!(tool(acts)["annotations"]["readOnlyHint"], false, "{acts}");
+        assert_eq!(tool(acts)["annotations"]["idempotentHint"], false, "{acts}");
+    }
     assert!(
         tool("patch_chat")["inputSchema"]["oneOf"]
             .as_array()
@@ -275,6 +291,15 @@ async fn read_only_offers_only_reads_and_verbose_logs_never_show_the_key() {
     reads.sort();
     assert_eq!(names, reads, "every read, and nothing else");
     assert!(names.contains(&"get_message") && !names.contains(&"send_message"));
+    for acts in [
+        "add_user_by_identifier",
+        "send_comment",
+        "create_post",
+        "endorse_profile",
+        "publish_job_posting",
+    ] {
+        assert!(!names.contains(&acts), "{acts} is offered read-only");
+    }
     let calls = seen["calls"].as_array().unwrap();
     assert!(!is_error(&calls[0]));
     assert!(is_error(&calls[1]), "send is not offered read-only");

@@ -5,8 +5,10 @@
 //! an `anyOf` of one-value enums, an intersection as `allOf`, a map's value type in
 //! `x-patternProperties`. typify makes an `anyOf` a struct of optional flattened branches, which
 //! refuses a plain string, a `null` or a number. Each rewrite keeps what the schema accepts, which
-//! the tests below check against a JSON Schema validator (the one rewrite that accepts more is
-//! said at [`all_of`]):
+//! the tests below check against a JSON Schema validator, but for two, each said where it is: the
+//! one that accepts more ([`all_of`]), and the one that accepts less (a typeless nullable branch
+//! whose keywords are one type's, a bare `pattern` say, is given that type, as its author meant:
+//! OpenAPI 3.0's `nullable` needs a `type`, and without one typify reads it as any value):
 //!
 //! - [`union`]: an `anyOf`/`oneOf` loses its never-matching branches, its null branches become
 //!   `nullable`, one-value enums of one type become one enum, a single branch stands alone, and
@@ -206,8 +208,50 @@ pub(super) fn alone(branch: Value, mut annotations: Map<String, Value>, nullable
             values.push(Value::Null);
         }
         branch.insert("nullable".into(), Value::Bool(true));
+        // OpenAPI 3.0's `nullable` means nothing without a `type` beside it (typify read a typeless
+        // nullable `pattern` as a list of anything): a branch whose keywords are one type's is
+        // given that type, as its author meant (a date the reference writes as a bare pattern).
+        if !branch.contains_key("type")
+            && let Some(ty) = implied_type(&branch)
+        {
+            branch.insert("type".into(), Value::from(ty));
+        }
     }
     Value::Object(branch)
+}
+
+/// The one type a typeless schema's keywords apply to, if they all apply to one.
+fn implied_type(schema: &Map<String, Value>) -> Option<&'static str> {
+    const BY_TYPE: [(&str, &[&str]); 4] = [
+        ("string", &["pattern", "minLength", "maxLength", "format"]),
+        (
+            "number",
+            &[
+                "minimum",
+                "maximum",
+                "exclusiveMinimum",
+                "exclusiveMaximum",
+                "multipleOf",
+            ],
+        ),
+        ("array", &["items", "minItems", "maxItems", "uniqueItems"]),
+        (
+            "object",
+            &[
+                "properties",
+                "required",
+                "additionalProperties",
+                "minProperties",
+                "maxProperties",
+            ],
+        ),
+    ];
+    let mut found = BY_TYPE
+        .iter()
+        .filter(|(_, keys)| keys.iter().any(|key| schema.contains_key(*key)))
+        .map(|(ty, _)| *ty);
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
 }
 
 /// One-value (or several-value) enums of one type become one enum, in the order first seen.
@@ -483,6 +527,21 @@ mod tests {
     use super::super::oracle::{accepts, keeps_meaning, keeps_meaning_with, samples};
     use super::super::walk::for_each_schema;
     use super::*;
+
+    /// The one rewrite that accepts less than the schema: a typeless nullable branch is given the
+    /// type its keywords belong to (a bare `pattern` is a string, not any value).
+    #[test]
+    fn a_typeless_nullable_branch_gets_the_type_its_keywords_belong_to() {
+        let mut date = json!({"anyOf": [{"pattern": "^[1-2]", "example": "2025-12-31"}, {"nullable": true}]});
+        rewrite(&mut date).unwrap();
+        assert_eq!(
+            date,
+            json!({"pattern": "^[1-2]", "example": "2025-12-31", "nullable": true, "type": "string"})
+        );
+        let mut mixed = json!({"anyOf": [{"pattern": "a", "minimum": 1}, {"nullable": true}]});
+        rewrite(&mut mixed).unwrap();
+        assert!(mixed.get("type").is_none(), "{mixed}");
+    }
 
     #[test]
     fn t_or_null_becomes_a_nullable_t() {

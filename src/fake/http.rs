@@ -123,19 +123,47 @@ impl Route {
     }
 }
 
-/// The operation whose method and path template match, from the spec's table. Where two
-/// templates match (`/chats/{chat_id}` and `/chats/archived`), the one with more literal segments
-/// wins, as routers do.
+/// The operation whose method and path template match, from the spec's table. The path is
+/// chosen first, then the method, as OpenAPI says: where two templates match
+/// (`/posts/{post_id}` and `/posts/reaction`), the one with more literal segments is the path,
+/// whatever methods either has (a `GET /posts/reaction` is a method `/posts/reaction` lacks, not
+/// a post named `reaction`).
 fn route(method: &hyper::Method, path: &str) -> Option<Route> {
+    let template = best_template(path)?;
+    let op = OPERATIONS
+        .iter()
+        .find(|op| op.path == template.path && op.method == method.as_str())?;
+    let params = template
+        .params
+        .into_iter()
+        .map(|(name, value)| {
+            let name = op.fields.iter().find(|f| f.name == name).map_or("", |f| f.name);
+            (name, value)
+        })
+        .collect();
+    Some(Route {
+        operation: op.operation,
+        params,
+    })
+}
+
+/// A path template of the spec that a request's path matches, with its parameters' values.
+struct Template {
+    path: &'static str,
+    params: Vec<(&'static str, String)>,
+}
+
+/// The template with the most literal segments among those `path` matches.
+fn best_template(path: &str) -> Option<Template> {
     let rest = path.strip_prefix(BASE_PATH)?;
     let segments: Vec<String> = rest
         .split('/')
         .skip(1)
         .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
         .collect();
-    let mut best: Option<(usize, Route)> = None;
-    for op in OPERATIONS.iter().filter(|op| op.method == method.as_str()) {
-        let template: Vec<&str> = op.path.split('/').skip(1).collect();
+    let mut best: Option<(usize, Template)> = None;
+    for op in OPERATIONS.iter() {
+        let template: Vec<&'static str> = op.path.split('/').skip(1).collect();
         if template.len() != segments.len() {
             continue;
         }
@@ -145,7 +173,6 @@ fn route(method: &hyper::Method, path: &str) -> Option<Route> {
             match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
                 Some(_) if segment.is_empty() => false,
                 Some(name) => {
-                    let name = op.fields.iter().find(|f| f.name == name).map_or("", |f| f.name);
                     params.push((name, segment.clone()));
                     true
                 }
@@ -156,14 +183,10 @@ fn route(method: &hyper::Method, path: &str) -> Option<Route> {
             }
         });
         if matched && best.as_ref().is_none_or(|(most, _)| literals > *most) {
-            let route = Route {
-                operation: op.operation,
-                params,
-            };
-            best = Some((literals, route));
+            best = Some((literals, Template { path: op.path, params }));
         }
     }
-    best.map(|(_, route)| route)
+    best.map(|(_, template)| template)
 }
 
 type Body = BoxBody<Bytes, std::io::Error>;
@@ -255,15 +278,11 @@ async fn answer(
             };
             return (answer, None);
         }
-        let path = request.uri().path();
+        // The methods of the path the request's path is (see `route`).
+        let template = best_template(request.uri().path());
         let methods: Vec<&str> = OPERATIONS
             .iter()
-            .filter(|op| {
-                hyper::Method::from_bytes(op.method.as_bytes())
-                    .ok()
-                    .and_then(|method| self::route(&method, path))
-                    .is_some_and(|found| found.operation == op.operation)
-            })
+            .filter(|op| template.as_ref().is_some_and(|t| t.path == op.path))
             .map(|op| op.method)
             .collect();
         if methods.is_empty() {
@@ -432,6 +451,8 @@ async fn apply(
         // modelled operations; a maintainer's new operation lands here.)
         #[allow(unreachable_patterns)]
         _ => match arguments(validator, route, request).await {
+            #[cfg(any(feature = "users", feature = "posts", feature = "linkedin"))]
+            Ok((arguments, _)) if let Some(answer) = lock(state).linkedin(operation, &arguments) => answer,
             Ok(_) => {
                 let spec = operation.spec();
                 let mut answer = Answer::ok(spec.success, serde_json::from_str(spec.example).unwrap_or(Value::Null));

@@ -17,7 +17,8 @@ pub const DEFAULT_LIMIT: usize = 100;
 /// query parameters as text, body fields as JSON.
 pub(crate) type Arguments = Map<String, Value>;
 
-fn text<'a>(arguments: &'a Arguments, name: &str) -> Option<&'a str> {
+/// The argument `name` as text, if it is text.
+pub(super) fn text<'a>(arguments: &'a Arguments, name: &str) -> Option<&'a str> {
     arguments.get(name).and_then(Value::as_str)
 }
 
@@ -52,7 +53,7 @@ fn dated_within(arguments: &Arguments, timestamp: Option<&str>) -> bool {
 
 impl State {
     /// One page of `items` (each with its position, in any order) as the list `object`.
-    fn page(&mut self, object: &str, items: Vec<(u64, Value)>, arguments: &Arguments) -> Answer {
+    pub(super) fn page(&mut self, object: &str, items: Vec<(u64, Value)>, arguments: &Arguments) -> Answer {
         self.page_of(object, items, arguments, |_, item| Some(item))
     }
 

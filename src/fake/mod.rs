@@ -29,6 +29,9 @@
 //!   reaction pages list no 404, so the real API may answer differently there);
 //! - a missing key answers 401 `errors/missing_credentials`, a wrong one `errors/invalid_credentials`;
 //! - a malformed request body answers 400 `errors/invalid_request` (the pages document no 400);
+//! - the LinkedIn parts (with the `users`, `posts` and `linkedin` features; see `linkedin.rs`):
+//!   profiles for the attendees, invitations sent until cancelled, posts read back with their
+//!   comments and reactions, and a search over the profiles;
 //! - webhooks and accounts (with the `webhooks` and `accounts` parts; see `webhooks.rs`):
 //!   `create_webhook` registers a receiver, and inbound messages ([`FakeServer::inbound`]),
 //!   reactions, reads, account statuses ([`FakeServer::account_status`], `delete_account`) and
@@ -44,6 +47,8 @@
 //! Every body it answers validates against the crate's `openapi.yaml` (a test checks each).
 
 mod http;
+#[cfg(any(feature = "users", feature = "posts", feature = "linkedin"))]
+mod linkedin;
 mod messaging;
 mod state;
 mod webhooks;
@@ -266,6 +271,13 @@ impl FakeServer {
     /// Makes the next calls of an operation fail or wait; see [`Fault`].
     pub fn inject(&self, fault: Fault) {
         self.state().inject(fault);
+    }
+
+    /// Adds a post by the owner of `account_id` (what `create_post` does); returns its id, `None`
+    /// when there is no such account.
+    #[cfg(feature = "posts")]
+    pub fn add_post(&self, account_id: &str, text: &str) -> Option<String> {
+        self.state().add_post(account_id, text)
     }
 
     /// Adds one chat per provider with a message from the other side in each, for a fake run as a

@@ -289,6 +289,9 @@ pub(crate) struct State {
     /// Deliveries dropped because the queue was full.
     pub(super) dropped_deliveries: u64,
     pub(super) hosted_links: BTreeMap<String, super::webhooks::HostedLink>,
+    /// What the LinkedIn parts keep (see `linkedin.rs`).
+    #[cfg(any(feature = "users", feature = "posts", feature = "linkedin"))]
+    pub(super) linkedin: super::linkedin::LinkedinState,
 }
 
 /// The error answer of `status` with `error_type`, as the spec's envelope.
@@ -325,7 +328,7 @@ impl State {
         }
     }
 
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.counter += 1;
         self.counter
     }
@@ -766,6 +769,12 @@ impl State {
 }
 
 /// `2026-05-17T09:42:11.000Z` for `time` (UTC), the format of the pages' timestamps.
+/// Now, as the API writes a time.
+#[cfg(any(feature = "users", feature = "posts", feature = "linkedin"))]
+pub(super) fn rfc3339_now() -> String {
+    rfc3339(SystemTime::now())
+}
+
 fn rfc3339(time: SystemTime) -> String {
     let since = time.duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
     let secs = since.as_secs();

@@ -123,6 +123,19 @@ async fn fake_ids(fake: &FakeServer) -> Map<String, Value> {
         .await
         .unwrap();
     ids.insert("webhook_id".into(), json!(webhook.webhook_id));
+    // What the LinkedIn parts keep: a post of the account, an invitation it sent, a person's profile.
+    let account = fake.chat(&chat).unwrap().account_id;
+    let post = client.create_post().account_id(&account).text("hello").await.unwrap();
+    ids.insert("post_id".into(), json!(post.post_id.unwrap()));
+    let peer = attendees.items.iter().find(|a| a.is_self == postpress::types::Flag::NO).unwrap();
+    let invitation = client
+        .add_user_by_identifier()
+        .account_id(&account)
+        .provider_id(peer.provider_id.as_str())
+        .await
+        .unwrap();
+    ids.insert("invitation_id".into(), json!(invitation.invitation_id));
+    ids.insert("identifier".into(), json!(peer.provider_id.as_str()));
     ids
 }
 

@@ -1,6 +1,7 @@
 //! `cargo xtask gen [--check]` (`run`): every checked-in artefact derived from `openapi.yaml`, in the
 //! checkout it is run in: the generated code (`generated/`: every part, each item behind the
-//! features of its parts, and the builders), and the features of the API's parts in `Cargo.toml`.
+//! features of its parts, a part's items in files of their own under `generated/parts/`, and the
+//! builders), and the features of the API's parts in `Cargo.toml`.
 
 use std::path::{Path, PathBuf};
 
@@ -23,7 +24,11 @@ fn derive(root: &Path) -> Result<Vec<Artefact>, String> {
     let manifest =
         std::fs::read_to_string(&manifest_path).map_err(|e| format!("read {}: {e}", manifest_path.display()))?;
     let manifest = features::with_features_block(&manifest, &features::features_block(&parts), &parts)?;
-    Ok(vec![
+    let parts = generated.parts.into_iter().map(|(path, content)| Artefact {
+        path: Path::new("generated").join(path),
+        content,
+    });
+    Ok([
         Artefact {
             path: Path::new("generated").join(codegen::GENERATED_FILE),
             content: generated.code,
@@ -36,7 +41,27 @@ fn derive(root: &Path) -> Result<Vec<Artefact>, String> {
             path: PathBuf::from("Cargo.toml"),
             content: manifest,
         },
-    ])
+    ]
+    .into_iter()
+    .chain(parts)
+    .collect())
+}
+
+/// The files under `generated/parts/` (a part's files), as paths from the workspace root.
+fn part_files(root: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut dirs = vec![root.join("generated").join("parts")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if let Ok(relative) = path.strip_prefix(root) {
+                found.push(relative.to_path_buf());
+            }
+        }
+    }
+    found
 }
 
 /// Writes the artefacts of the checkout at `root` (`check`: only names the stale ones, and fails).
@@ -57,6 +82,19 @@ pub fn run(root: &Path, check: bool) -> Result<(), String> {
             }
             std::fs::write(&path, &artefact.content).map_err(|e| format!("write {}: {e}", path.display()))?;
             println!("wrote {}", artefact.path.display());
+        }
+    }
+    // A part's file the spec no longer makes (a part or a module gone) is stale too.
+    for leftover in part_files(root) {
+        if artefacts.iter().any(|artefact| artefact.path == leftover) {
+            continue;
+        }
+        if check {
+            stale.push(format!("{} (no longer generated)", leftover.display()));
+        } else {
+            let path = root.join(&leftover);
+            std::fs::remove_file(&path).map_err(|e| format!("remove {}: {e}", path.display()))?;
+            println!("removed {}", leftover.display());
         }
     }
     if stale.is_empty() {

@@ -55,8 +55,11 @@ pub(crate) fn real_api_definitions(root: &Path) -> Result<Vec<(String, Value)>, 
 /// them: each operation as published, but for its path (the `/api/v1` prefix, which our server
 /// URL holds, dropped), its `operationId` (snake case) and its error answers (pointed at our
 /// shared `components.responses` where one documents the status; left as published otherwise).
-/// An operation whose method and path our spec has already is left out (ours stays). The grown
-/// spec is written as JSON, which YAML 1.2 reads.
+/// An operation our spec curates already (the same method, and a path of the same shape) keeps
+/// ours at its path, and the published one goes under [`REFERENCE_PREFIX`]: the grown spec holds
+/// every published definition as written, so the generator is tried on the reference's own
+/// constructs even where our spec writes them otherwise. The grown spec is written as JSON, which
+/// YAML 1.2 reads.
 pub(crate) fn with_real_api(root: &Path, spec: &str) -> Result<String, String> {
     let yaml_1_2 = serde_saphyr::options! { strict_booleans: true };
     let mut spec: Value =
@@ -86,9 +89,11 @@ pub(crate) fn with_real_api(root: &Path, spec: &str) -> Result<String, String> {
             }
         }
         // Our path of the same shape (parameters named otherwise, `{id}` for `{attendee_id}`) is the
-        // same path: OpenAPI forbids two. The operation goes under ours, its parameters renamed.
+        // same path to OpenAPI. Where ours has the method, the published operation goes under the
+        // reference prefix; otherwise under ours, its parameters renamed.
         let template = |path: &str| blank_parameters(path);
         let key = match paths.keys().find(|ours| template(ours) == template(&path)) {
+            Some(ours) if paths[ours].get(&method).is_some() => format!("{REFERENCE_PREFIX}{path}"),
             Some(ours) => {
                 rename_path_parameters(&mut operation, &path, ours);
                 ours.clone()
@@ -104,6 +109,9 @@ pub(crate) fn with_real_api(root: &Path, spec: &str) -> Result<String, String> {
     }
     serde_json::to_string_pretty(&spec).map_err(|e| e.to_string())
 }
+
+/// Where the grown spec puts a published operation our spec curates (ours stays at its path).
+pub(crate) const REFERENCE_PREFIX: &str = "/reference";
 
 /// A path with each `{parameter}` emptied to `{}`: the shape two paths share when OpenAPI counts
 /// them as one.
