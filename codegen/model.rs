@@ -119,6 +119,11 @@ pub enum BodyShape {
     Fields {
         multipart: bool,
         fields: Vec<Input>,
+        /// What the fields must hold together, beyond each one's rule: the object's
+        /// [`narrowing_union`](super::normalize::narrowing_union), read as any JSON.
+        rule: Option<super::shapes::Shape>,
+        /// No other field may be sent (`additionalProperties: false`).
+        closed: bool,
     },
     /// Any other JSON body: one `.body(value)` setter taking the generated type.
     Whole {
@@ -397,10 +402,12 @@ fn read_body(
     let node = node.ok_or(format!("{id}: a body without a schema"))?;
     let component = component_name(node).map(str::to_string);
     let schema = resolved(raw, node);
+    // A union whose branches only say which fields must be present (and bound them further) is
+    // the fields' rule, not another shape of body.
+    let narrowing = super::normalize::narrowing_union(schema);
     let is_object = schema.get("properties").and_then(Value::as_object).is_some()
         && matches!(schema.get("type").and_then(Value::as_str), Some("object") | None)
-        && schema.get("oneOf").is_none()
-        && schema.get("anyOf").is_none()
+        && (narrowing.is_some() || (schema.get("oneOf").is_none() && schema.get("anyOf").is_none()))
         && schema.get("allOf").is_none();
     if !is_object {
         if multipart {
@@ -447,7 +454,48 @@ fn read_body(
     // In the order the spec writes them: a form's parts go out in this order.
     let order = super::spec::property_order(schema);
     fields.sort_by_key(|f| order.iter().position(|n| *n == f.name).unwrap_or(usize::MAX));
-    Ok((BodyShape::Fields { multipart, fields }, component))
+    let rule = match narrowing {
+        Some(key) => {
+            let union = serde_json::json!({ key: narrowed_branches(raw, schema, key) });
+            Some(super::shapes::of(raw, &union, true)?.ok_or(format!("{id}: the body's {key} constrains nothing"))?)
+        }
+        None => None,
+    };
+    let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
+    Ok((
+        BodyShape::Fields {
+            multipart,
+            fields,
+            rule,
+            closed,
+        },
+        component,
+    ))
+}
+
+/// The branches of an object's narrowing union, each bound written over the property's own
+/// schema (a branch bounds a property without restating its type).
+fn narrowed_branches(raw: &Value, schema: &Value, key: &str) -> Vec<Value> {
+    let own = schema.get("properties");
+    let branches = schema.get(key).and_then(Value::as_array).into_iter().flatten();
+    branches
+        .map(|branch| {
+            let mut branch = branch.clone();
+            if let Some(properties) = branch.get_mut("properties").and_then(Value::as_object_mut) {
+                for (name, bounds) in properties.iter_mut() {
+                    let Some(property) = own.and_then(|own| own.get(name)) else {
+                        continue;
+                    };
+                    let mut merged = resolved(raw, property).clone();
+                    if let (Some(merged), Some(bounds)) = (merged.as_object_mut(), bounds.as_object()) {
+                        merged.extend(bounds.clone());
+                    }
+                    *bounds = merged;
+                }
+            }
+            branch
+        })
+        .collect()
 }
 
 /// What an operation answers: its success statuses and what they answer (all alike), its error
@@ -674,6 +722,7 @@ fn read_op(
         let BodyShape::Fields {
             fields,
             multipart: false,
+            ..
         } = &body
         else {
             return Err(format!("{id}: x-positional needs a JSON body with fields"));
@@ -943,10 +992,21 @@ pub fn describe(ops: &[Op]) -> String {
         }
         match &op.body {
             BodyShape::None => {}
-            BodyShape::Fields { multipart, fields } => {
+            BodyShape::Fields {
+                multipart,
+                fields,
+                rule,
+                closed,
+            } => {
                 let place = if *multipart { "form" } else { "body" };
+                if *closed {
+                    let _ = writeln!(out, "  {place} closed: no other field");
+                }
                 for value in fields {
                     let _ = writeln!(out, "  {place} {}", kind(value));
+                }
+                if let Some(rule) = rule {
+                    let _ = writeln!(out, "  {place} holds {}", rule.describe());
                 }
             }
             BodyShape::Whole { ty, required, shape } => {

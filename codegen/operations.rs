@@ -127,6 +127,14 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
         let full_request_example = op.full_request_example.to_string();
         let paginated = op.page.is_some();
         let whole_body = matches!(op.body, BodyShape::Whole { .. });
+        let body_rule = match &op.body {
+            BodyShape::Fields { rule: Some(rule), .. } => {
+                let rule = rule.to_tokens();
+                quote!(::std::option::Option::Some(&#rule))
+            }
+            _ => quote!(::std::option::Option::None),
+        };
+        let closed_body = matches!(op.body, BodyShape::Fields { closed: true, .. });
         let body_row = match &op.body_schema {
             Some(name) => quote! { Some(#name) },
             None => quote! { None },
@@ -187,6 +195,8 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
                 download: #download,
                 answer_media_type: #media_type,
                 whole_body: #whole_body,
+                body_rule: #body_rule,
+                closed_body: #closed_body,
             };
         });
     }
@@ -421,6 +431,13 @@ pub fn generate(ops: &[Op]) -> Result<TokenStream, String> {
                 /// The body is one value (its field named `body`), not an object of fields (one of
                 /// which may be named `body` too).
                 pub whole_body: bool,
+                /// What a body of fields must hold as a whole, when the spec says more than each
+                /// field's own rule (which fields must be present together, or instead of one
+                /// another: a message's text or a file).
+                pub(crate) body_rule: ::std::option::Option<&'static crate::shape::Shape>,
+                /// A body of fields that may hold no other (`additionalProperties: false`): the
+                /// fake refuses another, where it ignores one in an open body.
+                pub(crate) closed_body: bool,
             }
             /// Every operation of the spec this build compiles (the parts enabled), sorted by path.
             pub const OPERATIONS: &[Operation] = &[#( #[cfg(feature = #parts)] #row_names ),*];

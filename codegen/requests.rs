@@ -33,9 +33,11 @@ fn setter_input(kind: &Kind) -> (TokenStream, TokenStream) {
             quote!(crate::Upload),
             quote!(#stored::File(::std::sync::Arc::new(value))),
         ),
+        // A value of the type, or of anything that converts to it (a conversion that fails is
+        // kept, and refused when the request is awaited), as progenitor's builders take them.
         Kind::Typed(ty) => (
-            quote!(impl ::std::convert::Into<#ty>),
-            quote!(#stored::json(&::std::convert::Into::<#ty>::into(value))),
+            quote!(impl ::std::convert::TryInto<#ty, Error: ::std::fmt::Display>),
+            quote!(#stored::typed::<#ty>(value)),
         ),
         Kind::Json => (
             quote!(impl ::std::convert::Into<::serde_json::Value>),
@@ -142,8 +144,8 @@ fn generate_op(op: &Op) -> TokenStream {
         };
         setters.push(quote! {
             #[doc = #doc]
-            pub fn body(self, value: impl ::std::convert::Into<types::#ty>) -> Self {
-                self.set(#index, crate::request::Stored::json(&::std::convert::Into::<types::#ty>::into(value)))
+            pub fn body(self, value: impl ::std::convert::TryInto<types::#ty, Error: ::std::fmt::Display>) -> Self {
+                self.set(#index, crate::request::Stored::typed::<types::#ty>(value))
             }
         });
     }

@@ -158,7 +158,8 @@ pub fn names_values_apart(values: &[&str]) -> Result<bool, String> {
 }
 
 /// What typify reads (never the spec the other generators read): the spec, with each property
-/// typify would name like another of its object renamed ([`rename_fields_named_alike`]), and each
+/// typify would name like another of its object renamed ([`rename_fields_named_alike`]), each
+/// union that only narrows its object left out (the model reads it as a body's rule), and each
 /// `anyOf` left after `normalize` (branches that may both match: several shapes of one resource,
 /// result kinds that overlap) given as a `oneOf`. typify makes an `anyOf` a struct of optional
 /// flattened branches, which refuses documents the union allows; a `oneOf` is its untagged enum,
@@ -169,15 +170,69 @@ pub fn typify_view(raw: &Value) -> Result<(Value, Renamed), String> {
     let mut view = raw.clone();
     let renamed = rename_fields_named_alike(&mut view)?;
     super::normalize::for_each_schema(&mut view, &mut |schema, _| {
+        // A union that only narrows its object (which of its fields are present) changes no type:
+        // typify would make it an enum of structs. The model checks it instead (`read_body`).
+        if let Some(key) = super::normalize::narrowing_union(schema)
+            && let Some(object) = schema.as_object_mut()
+        {
+            object.remove(key);
+        }
         if let Some(object) = schema.as_object_mut()
             && !object.contains_key("oneOf")
             && let Some(branches) = object.remove("anyOf")
         {
             object.insert("oneOf".into(), branches);
         }
+        keep_other_properties_in_lone_property_branches(schema);
         Ok(())
     })?;
     Ok((view, renamed))
+}
+
+/// A union of objects that each require their one property (`{daily: ..} | {monthly: ..}`) is
+/// what typify makes an externally tagged enum of, whose variants refuse any other property, even
+/// where the schema allows others (typify 0.8's `maybe_externally_tagged_enum` does not read
+/// `additionalProperties`). Each such branch that allows others gets `minProperties: 1`, which it
+/// says already (it requires a property), and which typify's tagged shapes do not take: the union
+/// becomes an untagged enum of structs, which keep what the schema allows, each variant named after
+/// its property as typify's tagged variant was.
+fn keep_other_properties_in_lone_property_branches(schema: &mut Value) {
+    let Some(branches) = schema.get_mut("oneOf").and_then(Value::as_array_mut) else {
+        return;
+    };
+    let lone_property = |branch: &Value| {
+        let properties = branch.get("properties").and_then(Value::as_object);
+        let required = branch.get("required").and_then(Value::as_array);
+        matches!((properties, required), (Some(p), Some(r)) if p.len() == 1 && r.len() == 1
+            && r[0].as_str().is_some_and(|name| p.contains_key(name)))
+            && branch.get("$ref").is_none()
+    };
+    if branches.is_empty() || !branches.iter().all(lone_property) {
+        return;
+    }
+    if branches
+        .iter()
+        .all(|b| b.get("additionalProperties") == Some(&Value::Bool(false)))
+    {
+        return;
+    }
+    for branch in branches.iter_mut() {
+        let Some(object) = branch.as_object_mut() else { continue };
+        if !object.contains_key("minProperties") {
+            object.insert("minProperties".into(), json!(1));
+        }
+        // Each variant named after its property, as the tagged enum's were (an untagged enum's
+        // variants are named by their titles).
+        let property = object
+            .get("properties")
+            .and_then(Value::as_object)
+            .and_then(|p| p.keys().next().cloned());
+        if let Some(property) = property
+            && !object.contains_key("title")
+        {
+            object.insert("title".into(), Value::String(super::names::type_name(&property)));
+        }
+    }
 }
 
 /// typify's field name for each property name, asked of it once per name ([`field_names`] with
@@ -448,6 +503,35 @@ mod tests {
         assert_eq!(fields["1"], "x1");
         let error = field_names("Thing", &["a-b".to_string(), "a_b".to_string()]).unwrap_err();
         assert!(error.contains("Thing") && error.contains("a_b"), "{error}");
+    }
+
+    #[test]
+    fn a_union_of_one_property_objects_that_allow_others_is_no_tagged_enum_for_typify() {
+        let view = |schema: Value| {
+            let mut spec = json!({"openapi": "3.0.3", "paths": {}, "components": {"schemas": {"Budget": schema}}});
+            typify_view(&spec.take()).unwrap().0["components"]["schemas"]["Budget"].clone()
+        };
+        let open = view(json!({"anyOf": [
+            {"type": "object", "properties": {"daily": {"type": "number"}}, "required": ["daily"]},
+            {"type": "object", "properties": {"monthly": {"type": "number"}}, "required": ["monthly"]},
+        ]}));
+        assert_eq!(open["oneOf"][0]["minProperties"], 1, "{open}");
+        assert_eq!(open["oneOf"][1]["title"], "Monthly", "{open}");
+        // Closed branches are exactly typify's externally tagged enum: left as they are.
+        let closed = json!({"oneOf": [
+            {"type": "object", "properties": {"daily": {"type": "number"}}, "required": ["daily"], "additionalProperties": false},
+            {"type": "object", "properties": {"monthly": {"type": "number"}}, "required": ["monthly"], "additionalProperties": false},
+        ]});
+        assert_eq!(view(closed.clone()), closed);
+        // A union that only narrows its object is left out for typify.
+        let narrowed = view(json!({
+            "type": "object", "properties": {"text": {"type": "string"}, "file": {"type": "string"}},
+            "anyOf": [{"required": ["text"], "properties": {"text": {"minLength": 1}}}, {"required": ["file"]}],
+        }));
+        assert!(
+            narrowed.get("anyOf").is_none() && narrowed.get("oneOf").is_none(),
+            "{narrowed}"
+        );
     }
 
     /// A `TypeSpace` of `schemas` as definitions, and typify's name for each.

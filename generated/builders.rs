@@ -154,9 +154,16 @@ impl super::ChatActionGetInviteLink {
     }
 }
 #[cfg(any(feature = "messaging"))]
-impl super::ChatActionWithValue {
-    ///A builder of [`ChatActionWithValue`](super::ChatActionWithValue), which checks that every required field is set.
-    pub fn builder() -> ChatActionWithValue {
+impl super::ChatActionSetStatus {
+    ///A builder of [`ChatActionSetStatus`](super::ChatActionSetStatus), which checks that every required field is set.
+    pub fn builder() -> ChatActionSetStatus {
+        Default::default()
+    }
+}
+#[cfg(any(feature = "messaging"))]
+impl super::ChatActionWithText {
+    ///A builder of [`ChatActionWithText`](super::ChatActionWithText), which checks that every required field is set.
+    pub fn builder() -> ChatActionWithText {
         Default::default()
     }
 }
@@ -4681,15 +4688,15 @@ impl ::std::convert::From<super::ChatActionGetInviteLink> for ChatActionGetInvit
 }
 #[cfg(any(feature = "messaging"))]
 #[derive(Clone, Debug)]
-pub struct ChatActionWithValue {
+pub struct ChatActionSetStatus {
     action: ::std::result::Result<
-        super::ChatActionWithValueAction,
+        super::ChatActionSetStatusAction,
         ::std::string::String,
     >,
-    value: ::std::result::Result<super::ChatActionValue, ::std::string::String>,
+    value: ::std::result::Result<bool, ::std::string::String>,
 }
 #[cfg(any(feature = "messaging"))]
-impl ::std::default::Default for ChatActionWithValue {
+impl ::std::default::Default for ChatActionSetStatus {
     fn default() -> Self {
         Self {
             action: Err("no value supplied for action".to_string()),
@@ -4698,10 +4705,10 @@ impl ::std::default::Default for ChatActionWithValue {
     }
 }
 #[cfg(any(feature = "messaging"))]
-impl ChatActionWithValue {
+impl ChatActionSetStatus {
     pub fn action<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ChatActionWithValueAction>,
+        T: ::std::convert::TryInto<super::ChatActionSetStatusAction>,
         T::Error: ::std::fmt::Display,
     {
         self.action = value
@@ -4711,7 +4718,7 @@ impl ChatActionWithValue {
     }
     pub fn value<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ChatActionValue>,
+        T: ::std::convert::TryInto<bool>,
         T::Error: ::std::fmt::Display,
     {
         self.value = value
@@ -4721,10 +4728,10 @@ impl ChatActionWithValue {
     }
 }
 #[cfg(any(feature = "messaging"))]
-impl ::std::convert::TryFrom<ChatActionWithValue> for super::ChatActionWithValue {
+impl ::std::convert::TryFrom<ChatActionSetStatus> for super::ChatActionSetStatus {
     type Error = super::error::ConversionError;
     fn try_from(
-        value: ChatActionWithValue,
+        value: ChatActionSetStatus,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             action: value.action?,
@@ -4733,8 +4740,70 @@ impl ::std::convert::TryFrom<ChatActionWithValue> for super::ChatActionWithValue
     }
 }
 #[cfg(any(feature = "messaging"))]
-impl ::std::convert::From<super::ChatActionWithValue> for ChatActionWithValue {
-    fn from(value: super::ChatActionWithValue) -> Self {
+impl ::std::convert::From<super::ChatActionSetStatus> for ChatActionSetStatus {
+    fn from(value: super::ChatActionSetStatus) -> Self {
+        Self {
+            action: Ok(value.action),
+            value: Ok(value.value),
+        }
+    }
+}
+#[cfg(any(feature = "messaging"))]
+#[derive(Clone, Debug)]
+pub struct ChatActionWithText {
+    action: ::std::result::Result<
+        super::ChatActionWithTextAction,
+        ::std::string::String,
+    >,
+    value: ::std::result::Result<super::ChatActionWithTextValue, ::std::string::String>,
+}
+#[cfg(any(feature = "messaging"))]
+impl ::std::default::Default for ChatActionWithText {
+    fn default() -> Self {
+        Self {
+            action: Err("no value supplied for action".to_string()),
+            value: Err("no value supplied for value".to_string()),
+        }
+    }
+}
+#[cfg(any(feature = "messaging"))]
+impl ChatActionWithText {
+    pub fn action<T>(mut self, value: T) -> Self
+    where
+        T: ::std::convert::TryInto<super::ChatActionWithTextAction>,
+        T::Error: ::std::fmt::Display,
+    {
+        self.action = value
+            .try_into()
+            .map_err(|e| format!("error converting supplied value for action: {e}"));
+        self
+    }
+    pub fn value<T>(mut self, value: T) -> Self
+    where
+        T: ::std::convert::TryInto<super::ChatActionWithTextValue>,
+        T::Error: ::std::fmt::Display,
+    {
+        self.value = value
+            .try_into()
+            .map_err(|e| format!("error converting supplied value for value: {e}"));
+        self
+    }
+}
+#[cfg(any(feature = "messaging"))]
+impl ::std::convert::TryFrom<ChatActionWithText> for super::ChatActionWithText {
+    type Error = super::error::ConversionError;
+    fn try_from(
+        value: ChatActionWithText,
+    ) -> ::std::result::Result<Self, super::error::ConversionError> {
+        Ok(Self {
+            action: value.action?,
+            value: value.value?,
+        })
+    }
+}
+#[cfg(any(feature = "messaging"))]
+impl ::std::convert::From<super::ChatActionWithText> for ChatActionWithText {
+    fn from(value: super::ChatActionWithText) -> Self {
         Self {
             action: Ok(value.action),
             value: Ok(value.value),
@@ -10235,7 +10304,7 @@ pub struct CreateWebhookRequest {
     >,
     enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     events: ::std::result::Result<
-        ::std::vec::Vec<::std::string::String>,
+        ::std::vec::Vec<crate::generated::open::WebhookEventName>,
         ::std::string::String,
     >,
     format: ::std::result::Result<
@@ -10308,7 +10377,9 @@ impl CreateWebhookRequest {
     }
     pub fn events<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+        T: ::std::convert::TryInto<
+            ::std::vec::Vec<crate::generated::open::WebhookEventName>,
+        >,
         T::Error: ::std::fmt::Display,
     {
         self.events = value

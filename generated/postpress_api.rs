@@ -801,9 +801,9 @@ pub mod spec_info {
     /// The server URL of the spec (`servers[0].url`): the default base URL.
     pub const SERVER_URL: &str = "https://api.postpress.ai/api/v1";
     /// The spec's `info.version`.
-    pub const VERSION: &str = "1.3.0";
+    pub const VERSION: &str = "2.0.0";
     /// A short fingerprint of the spec text (FNV-1a, 8 hex digits), named in the user agent.
-    pub const FINGERPRINT: &str = "716fc82f";
+    pub const FINGERPRINT: &str = "0265e4d3";
 }
 /// What the spec says about each operation, for code that must agree with it (the retry
 /// rules, the fake server, the tests).
@@ -1948,6 +1948,13 @@ pub mod operations {
         /// The body is one value (its field named `body`), not an object of fields (one of
         /// which may be named `body` too).
         pub whole_body: bool,
+        /// What a body of fields must hold as a whole, when the spec says more than each
+        /// field's own rule (which fields must be present together, or instead of one
+        /// another: a message's text or a file).
+        pub(crate) body_rule: ::std::option::Option<&'static crate::shape::Shape>,
+        /// A body of fields that may hold no other (`additionalProperties: false`): the
+        /// fake refuses another, where it ignores one in an open body.
+        pub(crate) closed_body: bool,
     }
     /// Every operation of the spec this build compiles (the parts enabled), sorted by path.
     pub const OPERATIONS: &[Operation] = &[

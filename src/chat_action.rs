@@ -1,8 +1,9 @@
 //! [`ChatAction`]: one variant per action of the chat page, each with the value type it takes.
 
+use crate::types::error::ConversionError;
 use crate::types::{
-    ChatActionGetInviteLink, ChatActionGetInviteLinkAction, ChatActionRequest, ChatActionValue, ChatActionWithValue,
-    ChatActionWithValueAction,
+    ChatActionGetInviteLink, ChatActionGetInviteLinkAction, ChatActionRequest, ChatActionSetStatus,
+    ChatActionSetStatusAction, ChatActionWithText, ChatActionWithTextAction,
 };
 
 /// An action on a chat (`PATCH /chats/{chat_id}`). Each variant carries the value its action
@@ -43,89 +44,76 @@ pub enum ChatAction {
 }
 
 impl ChatAction {
-    /// The action's name in the API, e.g. `setReadStatus` (from the generated enum, not retyped).
+    /// The action's name in the API, e.g. `setReadStatus` (from the generated enums, not retyped).
     pub fn name(&self) -> String {
-        match ChatActionRequest::from(self.clone()) {
-            ChatActionRequest::WithValue(body) => body.action.to_string(),
-            ChatActionRequest::GetInviteLink(body) => body.action.to_string(),
-        }
-    }
-
-    /// The string value of the actions that take one, for validation.
-    pub(crate) fn text_value(&self) -> Option<&str> {
+        use ChatActionSetStatusAction as S;
+        use ChatActionWithTextAction as T;
         match self {
-            Self::AddParticipant(v) | Self::RemoveParticipant(v) | Self::SetLabel(v) => Some(v),
-            _ => None,
+            Self::SetReadStatus(_) => S::SetReadStatus.to_string(),
+            Self::SetMuteStatus(_) => S::SetMuteStatus.to_string(),
+            Self::SetArchiveStatus(_) => S::SetArchiveStatus.to_string(),
+            Self::SetPinnedStatus(_) => S::SetPinnedStatus.to_string(),
+            Self::AddParticipant(_) => T::AddParticipant.to_string(),
+            Self::RemoveParticipant(_) => T::RemoveParticipant.to_string(),
+            Self::SetLabel(_) => T::SetLabel.to_string(),
+            Self::GetInviteLink => ChatActionGetInviteLinkAction::GetInviteLink.to_string(),
         }
     }
 }
 
-impl From<ChatAction> for ChatActionRequest {
-    fn from(action: ChatAction) -> Self {
-        use ChatActionWithValueAction as A;
-        let with = |action, value| ChatActionRequest::WithValue(ChatActionWithValue { action, value });
-        match action {
-            ChatAction::SetReadStatus(on) => with(A::SetReadStatus, ChatActionValue::Boolean(on)),
-            ChatAction::SetMuteStatus(on) => with(A::SetMuteStatus, ChatActionValue::Boolean(on)),
-            ChatAction::SetArchiveStatus(on) => with(A::SetArchiveStatus, ChatActionValue::Boolean(on)),
-            ChatAction::SetPinnedStatus(on) => with(A::SetPinnedStatus, ChatActionValue::Boolean(on)),
-            ChatAction::AddParticipant(id) => with(A::AddParticipant, ChatActionValue::String(id)),
-            ChatAction::RemoveParticipant(id) => with(A::RemoveParticipant, ChatActionValue::String(id)),
-            ChatAction::SetLabel(name) => with(A::SetLabel, ChatActionValue::String(name)),
+/// The body of an action. Fails for a value the spec refuses: an empty provider id or label name.
+impl TryFrom<ChatAction> for ChatActionRequest {
+    type Error = ConversionError;
+
+    fn try_from(action: ChatAction) -> Result<Self, ConversionError> {
+        use ChatActionSetStatusAction as S;
+        use ChatActionWithTextAction as T;
+        let status = |action, value| ChatActionRequest::SetStatus(ChatActionSetStatus { action, value });
+        let text = |action, value: String| -> Result<ChatActionRequest, ConversionError> {
+            Ok(ChatActionRequest::WithText(ChatActionWithText {
+                action,
+                value: value.try_into()?,
+            }))
+        };
+        Ok(match action {
+            ChatAction::SetReadStatus(on) => status(S::SetReadStatus, on),
+            ChatAction::SetMuteStatus(on) => status(S::SetMuteStatus, on),
+            ChatAction::SetArchiveStatus(on) => status(S::SetArchiveStatus, on),
+            ChatAction::SetPinnedStatus(on) => status(S::SetPinnedStatus, on),
+            ChatAction::AddParticipant(id) => text(T::AddParticipant, id)?,
+            ChatAction::RemoveParticipant(id) => text(T::RemoveParticipant, id)?,
+            ChatAction::SetLabel(name) => text(T::SetLabel, name)?,
             ChatAction::GetInviteLink => ChatActionRequest::GetInviteLink(ChatActionGetInviteLink {
                 action: ChatActionGetInviteLinkAction::GetInviteLink,
             }),
-        }
-    }
-}
-
-/// A request body whose value does not fit its action (a string for a status toggle, say).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MismatchedValue {
-    /// The action's name in the API.
-    pub action: String,
-}
-
-impl std::fmt::Display for MismatchedValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "the value does not fit the action {}", self.action)
-    }
-}
-
-impl std::error::Error for MismatchedValue {}
-
-/// The exhaustive match over the generated action enum (no catch-all arm) is what ties
-/// `ChatAction` to the spec: an action added to `openapi.yaml` fails to compile here until it has
-/// a variant.
-impl TryFrom<ChatActionRequest> for ChatAction {
-    type Error = MismatchedValue;
-
-    fn try_from(body: ChatActionRequest) -> Result<Self, MismatchedValue> {
-        use ChatActionWithValueAction as A;
-        let body = match body {
-            ChatActionRequest::WithValue(body) => body,
-            ChatActionRequest::GetInviteLink(_) => return Ok(ChatAction::GetInviteLink),
-        };
-        let mismatch = || MismatchedValue {
-            action: body.action.to_string(),
-        };
-        let boolean = || match &body.value {
-            ChatActionValue::Boolean(on) => Ok(*on),
-            ChatActionValue::String(_) => Err(mismatch()),
-        };
-        let text = || match &body.value {
-            ChatActionValue::String(text) => Ok(text.clone()),
-            ChatActionValue::Boolean(_) => Err(mismatch()),
-        };
-        Ok(match body.action {
-            A::SetReadStatus => ChatAction::SetReadStatus(boolean()?),
-            A::SetMuteStatus => ChatAction::SetMuteStatus(boolean()?),
-            A::SetArchiveStatus => ChatAction::SetArchiveStatus(boolean()?),
-            A::SetPinnedStatus => ChatAction::SetPinnedStatus(boolean()?),
-            A::AddParticipant => ChatAction::AddParticipant(text()?),
-            A::RemoveParticipant => ChatAction::RemoveParticipant(text()?),
-            A::SetLabel => ChatAction::SetLabel(text()?),
         })
+    }
+}
+
+/// The exhaustive matches over the generated action enums (no catch-all arm) are what tie
+/// `ChatAction` to the spec: an action added to `openapi.yaml` fails to compile here until it has
+/// a variant. The spec says which value each action takes, so every body is an action.
+impl From<ChatActionRequest> for ChatAction {
+    fn from(body: ChatActionRequest) -> Self {
+        use ChatActionSetStatusAction as S;
+        use ChatActionWithTextAction as T;
+        match body {
+            ChatActionRequest::SetStatus(ChatActionSetStatus { action, value }) => match action {
+                S::SetReadStatus => ChatAction::SetReadStatus(value),
+                S::SetMuteStatus => ChatAction::SetMuteStatus(value),
+                S::SetArchiveStatus => ChatAction::SetArchiveStatus(value),
+                S::SetPinnedStatus => ChatAction::SetPinnedStatus(value),
+            },
+            ChatActionRequest::WithText(ChatActionWithText { action, value }) => {
+                let value = value.to_string();
+                match action {
+                    T::AddParticipant => ChatAction::AddParticipant(value),
+                    T::RemoveParticipant => ChatAction::RemoveParticipant(value),
+                    T::SetLabel => ChatAction::SetLabel(value),
+                }
+            }
+            ChatActionRequest::GetInviteLink(_) => ChatAction::GetInviteLink,
+        }
     }
 }
 
@@ -168,22 +156,21 @@ mod tests {
             (ChatAction::GetInviteLink, json!({"action": "getInviteLink"})),
         ];
         for (action, body) in cases {
-            let request = ChatActionRequest::from(action.clone());
+            let request = ChatActionRequest::try_from(action.clone()).unwrap();
             assert_eq!(serde_json::to_value(&request).unwrap(), body);
             assert_eq!(body["action"], action.name());
-            assert_eq!(ChatAction::try_from(request).unwrap(), action);
+            assert_eq!(ChatAction::from(request), action);
         }
     }
 
     #[test]
-    fn a_value_of_the_wrong_type_is_refused() {
-        let body: ChatActionRequest =
-            serde_json::from_value(json!({"action": "setReadStatus", "value": "yes"})).unwrap();
-        assert_eq!(
-            ChatAction::try_from(body),
-            Err(MismatchedValue {
-                action: "setReadStatus".into()
-            })
-        );
+    fn a_value_the_spec_refuses_is_no_body() {
+        // The spec's oneOf by action: a string for a status toggle matches no variant.
+        let wrong_type =
+            serde_json::from_value::<ChatActionRequest>(json!({"action": "setReadStatus", "value": "yes"}));
+        assert!(wrong_type.is_err());
+        let empty = serde_json::from_value::<ChatActionRequest>(json!({"action": "setLabel", "value": ""}));
+        assert!(empty.is_err());
+        assert!(ChatActionRequest::try_from(ChatAction::SetLabel(String::new())).is_err());
     }
 }

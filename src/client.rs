@@ -82,7 +82,8 @@ impl Client {
     #[cfg(feature = "messaging")]
     #[cfg_attr(docsrs, doc(cfg(feature = "messaging")))]
     pub fn chat_action(&self, chat_id: impl AsRef<str>, action: ChatAction) -> requests::PatchChat {
-        self.patch_chat(chat_id).body(types::ChatActionRequest::from(action))
+        // An empty provider id or label name is refused when the request is awaited.
+        self.patch_chat(chat_id).body(action)
     }
 
     /// Generates or retrieves a group chat's invite link (`getInviteLink`). WhatsApp and Telegram.

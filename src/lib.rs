@@ -71,7 +71,6 @@ mod path;
 mod random;
 mod request;
 pub mod retry;
-mod rules;
 #[cfg(feature = "messaging")]
 mod send;
 // Each kind of shape is written by the generator where the spec has one: a spec may have none of a kind.
@@ -92,7 +91,7 @@ pub use call::limit::MAX_RESPONSE_BODY;
 pub use call::request::Pending;
 #[cfg(feature = "messaging")]
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging")))]
-pub use chat_action::{ChatAction, MismatchedValue};
+pub use chat_action::ChatAction;
 pub use client::Client;
 pub use error::{ApiError, ConfigError, Error, InvalidInput, InvalidResponse, TransportError};
 pub use generated::error_codes::ErrorCode;

@@ -44,12 +44,23 @@ pub(crate) enum Stored {
     /// A value of a generated type or of any JSON, written as JSON when it was set (or why it
     /// could not be).
     Json(Result<Value, String>),
+    /// A value a setter could not convert to its field's type, and why.
+    Refused(String),
 }
 
 impl Stored {
     /// A value of a generated type.
     pub(crate) fn json(value: &impl serde::Serialize) -> Stored {
         Stored::Json(serde_json::to_value(value).map_err(|e| e.to_string()))
+    }
+
+    /// A value converted to the generated type `T`, or why it could not be (a setter's argument
+    /// of another type: an empty label for a chat action, say).
+    pub(crate) fn typed<T: serde::Serialize>(value: impl TryInto<T, Error: std::fmt::Display>) -> Stored {
+        match value.try_into() {
+            Ok(value) => Stored::json(&value),
+            Err(refused) => Stored::Refused(refused.to_string()),
+        }
     }
 
     /// The value as text: a scalar's own, a JSON value's JSON.
@@ -60,7 +71,7 @@ impl Stored {
             Stored::Number(n) => Cow::Owned(n.to_string()),
             Stored::Boolean(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
             Stored::Json(Ok(value)) => Cow::Owned(value.to_string()),
-            Stored::File(_) | Stored::Json(Err(_)) => Cow::Borrowed(""),
+            Stored::File(_) | Stored::Json(Err(_)) | Stored::Refused(_) => Cow::Borrowed(""),
         }
     }
 }
@@ -123,8 +134,8 @@ impl Request {
 
     /// Checks every value against its field's constraints in the operation table (required,
     /// lengths, patterns, ranges, enums, list lengths, and what a JSON value must hold below its
-    /// top) and the rules the spec cannot state (`crate::rules`), and lays the request out: the
-    /// query, the headers and the body, each in the spec's order.
+    /// top) and the body's fields against what they must hold together (the body's rule), and
+    /// lays the request out: the query, the headers and the body, each in the spec's order.
     pub(crate) fn prepare(&self) -> Result<Prepared<'_>, Error> {
         let spec = self.operation.spec();
         let path = self.path.as_deref().map_err(Error::invalid_input)?;
@@ -203,15 +214,40 @@ impl Request {
         } else {
             Body::None
         };
-        let prepared = Prepared {
+        if let Some(rule) = spec.body_rule {
+            crate::shape::check_json("", &self.body_view(spec), rule)?;
+        }
+        Ok(Prepared {
             operation: self.operation,
             path,
             query,
             headers,
             body,
-        };
-        crate::rules::check(&prepared)?;
-        Ok(prepared)
+        })
+    }
+
+    /// The body's fields as one JSON object, for the body's rule (`Operation::body_rule`): a list
+    /// as an array, a file as an empty string (present, with nothing a rule bounds).
+    fn body_view(&self, spec: &Operation) -> Value {
+        let mut view = serde_json::Map::new();
+        for (index, value) in &self.values {
+            let Some(field) = spec.fields.get(*index).filter(|f| f.location == Location::Body) else {
+                continue;
+            };
+            let json = match value {
+                Stored::File(_) => Value::String(String::new()),
+                other => json_of(field.name, other).unwrap_or(Value::Null),
+            };
+            if field.list {
+                let list = view.entry(field.name).or_insert_with(|| Value::Array(Vec::new()));
+                if let Value::Array(items) = list {
+                    items.push(json);
+                }
+            } else {
+                view.insert(field.name.to_string(), json);
+            }
+        }
+        Value::Object(view)
     }
 }
 
@@ -231,6 +267,7 @@ fn check_value(field: &Field, value: &Stored) -> Result<(), Error> {
             "{} cannot be written as JSON: {e}",
             field.name
         ))),
+        Stored::Refused(reason) => Err(Error::invalid_input(format!("{}: {reason}", field.name))),
     }
 }
 
@@ -243,6 +280,7 @@ fn json_of(name: &str, value: &Stored) -> Result<Value, Error> {
         Stored::Boolean(b) => Value::from(*b),
         Stored::Json(Ok(json)) => json.clone(),
         Stored::Json(Err(e)) => return Err(Error::invalid_input(format!("{name} cannot be written as JSON: {e}"))),
+        Stored::Refused(reason) => return Err(Error::invalid_input(format!("{name}: {reason}"))),
         Stored::File(_) => {
             return Err(Error::invalid_input(format!(
                 "{name} is a file, which a JSON body cannot carry"

@@ -1,7 +1,7 @@
 //! What send-message adds to its generated request ([`SendMessage`], `POST
 //! /chats/{chat_id}/messages`, `multipart/form-data`): the names `send` and `attachment` it has
-//! always had. (Its rule that a message carries text or a file is in
-//! `rules.rs`.)
+//! always had. (Its rule that a message carries text or a file is the spec's, checked as the
+//! body's rule of the operation table.)
 
 use crate::body::upload::Upload;
 use crate::call::Response;

@@ -79,6 +79,8 @@ impl fmt::Display for Place<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Place::Root(name) => f.write_str(name),
+            // The fields of a body checked as a whole are named as their setters are.
+            Place::Field(Place::Root(""), field) => f.write_str(field),
             Place::Field(parent, field) => write!(f, "{parent}.{field}"),
             Place::Item(parent, index) => write!(f, "{parent}[{index}]"),
         }
@@ -92,6 +94,9 @@ struct Fault {
     depth: usize,
     /// A wrong type ranks below a missing field, which ranks below a wrong value, at one depth.
     rank: u8,
+    /// The place of a missing field: where every branch of a union misses one, the refusal
+    /// names them all.
+    missing: Option<String>,
 }
 
 const WRONG_TYPE: u8 = 0;
@@ -103,6 +108,7 @@ fn fault(place: &Place<'_>, rank: u8, error: Error) -> Fault {
         error,
         depth: place.depth(),
         rank,
+        missing: (rank == MISSING).then(|| place.to_string()),
     }
 }
 
@@ -170,10 +176,23 @@ fn walk(place: &Place<'_>, value: &serde_json::Value, shape: &Shape) -> Result<(
         (Shape::List { .. }, _) => Err(wrong_type(place, "a list")),
         (Shape::OneOf(branches), _) => {
             let mut best: Option<Fault> = None;
+            // Each branch's missing field, while every branch is an object that requires one
+            // field only and misses it: a union of which one field is needed (a message's text
+            // or a file).
+            let mut missing: Option<Vec<String>> = Some(Vec::new());
             for branch in branches.iter() {
                 match walk(place, value, branch) {
                     Ok(()) => return Ok(()),
                     Err(fault) => {
+                        let requires_one = matches!(branch, Shape::Object { required, .. } if required.len() == 1);
+                        match (&mut missing, &fault.missing) {
+                            (Some(names), Some(name)) if requires_one && fault.depth == place.depth() + 1 => {
+                                if !names.contains(name) {
+                                    names.push(name.clone());
+                                }
+                            }
+                            _ => missing = None,
+                        }
                         if best
                             .as_ref()
                             .is_none_or(|best| (fault.depth, fault.rank) > (best.depth, best.rank))
@@ -183,10 +202,16 @@ fn walk(place: &Place<'_>, value: &serde_json::Value, shape: &Shape) -> Result<(
                     }
                 }
             }
-            match best {
-                Some(fault) => Err(fault),
+            match (best, missing) {
+                // Fields of which one is needed: all are named.
+                (Some(fault), Some(names)) if names.len() > 1 => Err(Fault {
+                    error: Error::invalid_input(format!("one of {} is required", names.join(", "))),
+                    missing: None,
+                    ..fault
+                }),
+                (Some(fault), _) => Err(fault),
                 // A union of no branch: nothing the spec allows, which the types already refuse.
-                None => Ok(()),
+                (None, _) => Ok(()),
             }
         }
         (Shape::AllOf(parts), _) => parts.iter().try_for_each(|part| walk(place, value, part)),
@@ -245,10 +270,33 @@ mod tests {
         assert!(weeks.contains("linkedin.weeks is 10, it must be at most 4"), "{weeks}");
         let days = refused(json!({"days": 1, "timezone": "UTC"}), &SCHEDULE);
         assert!(days.contains("linkedin.days is 1, it must be at least 3"), "{days}");
+        // Branches that each require more than the field they miss: the first's refusal.
         let neither = refused(json!({"timezone": "UTC"}), &SCHEDULE);
         assert!(neither.contains("linkedin.days is required"), "{neither}");
         let outcome = check_json("s", &json!({"weeks": 0, "timezone": "UTC"}), &SCHEDULE).unwrap_err();
         assert_eq!(outcome.outcome(), crate::Outcome::NotApplied);
+    }
+
+    #[test]
+    fn a_body_checked_as_a_whole_names_its_fields_as_setters() {
+        static ONE_OF_TWO: Shape = Shape::OneOf(&[
+            Shape::Object {
+                properties: &[],
+                required: &["text"],
+                others: None,
+            },
+            Shape::Object {
+                properties: &[],
+                required: &["attachments"],
+                others: None,
+            },
+        ]);
+        let error = check_json("", &json!({"account_id": "a"}), &ONE_OF_TWO).unwrap_err();
+        assert!(
+            error.to_string().contains("one of text, attachments is required"),
+            "{error}"
+        );
+        assert!(check_json("", &json!({"attachments": [""]}), &ONE_OF_TWO).is_ok());
     }
 
     #[test]

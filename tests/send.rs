@@ -261,11 +261,14 @@ async fn bad_input_is_refused_before_any_byte_is_sent() {
 
     let error = client.send_message("chat_1").send().await.unwrap_err();
     assert!(
-        matches!(&error, Error::InvalidInput(e) if e.message.contains("text or at least one file")),
+        matches!(&error, Error::InvalidInput(e) if e.message.contains("one of text, attachments, voice_message, video_message is required")),
         "{error}"
     );
     let error = client.send_message("chat_1").text("").send().await.unwrap_err();
-    assert!(matches!(error, Error::InvalidInput(_)));
+    assert!(
+        matches!(&error, Error::InvalidInput(e) if e.message.contains("text is shorter than 1 characters")),
+        "{error}"
+    );
     let error = client.send_message("").text("hi").send().await.unwrap_err();
     assert!(matches!(error, Error::InvalidInput(_)));
     let error = client
@@ -280,6 +283,15 @@ async fn bad_input_is_refused_before_any_byte_is_sent() {
         server.received_requests().await.unwrap().is_empty(),
         "nothing reached the server"
     );
+    // Empty text beside a file: the message carries the file, and is sent.
+    client
+        .send_message("chat_1")
+        .text("")
+        .attachment(Upload::bytes("a.txt", &b"x"[..]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
 
 #[tokio::test]

@@ -254,10 +254,10 @@ fn request_bodies_encode_to_what_the_pages_show() {
     );
     let reaction: types::AddReactionRequest = types::AddReactionRequest::builder().reaction("👍").try_into().unwrap();
     assert_eq!(serde_json::to_value(&reaction).unwrap(), json!({"reaction": "👍"}));
-    let action = types::ChatActionRequest::WithValue(
-        types::ChatActionWithValue::builder()
-            .action(types::ChatActionWithValueAction::SetReadStatus)
-            .value(types::ChatActionValue::Boolean(true))
+    let action = types::ChatActionRequest::SetStatus(
+        types::ChatActionSetStatus::builder()
+            .action(types::ChatActionSetStatusAction::SetReadStatus)
+            .value(true)
             .try_into()
             .unwrap(),
     );
@@ -265,6 +265,23 @@ fn request_bodies_encode_to_what_the_pages_show() {
         serde_json::to_value(&action).unwrap(),
         json!({"action": "setReadStatus", "value": true})
     );
+    let label = types::ChatActionRequest::WithText(
+        types::ChatActionWithText::builder()
+            .action(types::ChatActionWithTextAction::SetLabel)
+            .value("Customers")
+            .try_into()
+            .unwrap(),
+    );
+    assert_eq!(
+        serde_json::to_value(&label).unwrap(),
+        json!({"action": "setLabel", "value": "Customers"})
+    );
+    // The spec's minLength: an empty label is no body.
+    let empty: Result<types::ChatActionWithText, _> = types::ChatActionWithText::builder()
+        .action(types::ChatActionWithTextAction::SetLabel)
+        .value("")
+        .try_into();
+    assert!(empty.is_err());
     let invite = types::ChatActionRequest::GetInviteLink(
         types::ChatActionGetInviteLink::builder()
             .action(types::ChatActionGetInviteLinkAction::GetInviteLink)

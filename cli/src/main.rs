@@ -216,7 +216,7 @@ fn chat_action(action: &str, value: Option<&str>) -> ChatAction {
     };
     let request: postpress::types::ChatActionRequest =
         serde_json::from_value(body).unwrap_or_else(|e| usage_error(InvalidValue, format!("{action}: {e}")));
-    ChatAction::try_from(request).unwrap_or_else(|e| usage_error(InvalidValue, e))
+    ChatAction::from(request)
 }
 
 fn client(cli: &Cli) -> Client {

@@ -161,10 +161,11 @@ async fn every_tool_works_end_to_end_and_files_stay_inside_the_root() {
         assert_eq!(tool(acts)["annotations"]["readOnlyHint"], false, "{acts}");
         assert_eq!(tool(acts)["annotations"]["idempotentHint"], false, "{acts}");
     }
+    // The spec's three bodies of an action: a status toggle, a participant or label, the invite link.
     assert!(
         tool("patch_chat")["inputSchema"]["oneOf"]
             .as_array()
-            .is_some_and(|a| a.len() == 2)
+            .is_some_and(|a| a.len() == 3)
     );
     let send_properties = tool("send_message")["inputSchema"]["properties"]
         .as_object()

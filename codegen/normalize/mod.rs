@@ -21,7 +21,7 @@ mod walk;
 use serde_json::Value;
 
 pub use hoist_enums::generated_here;
-pub use schema::{is_binary, is_json_media, is_never, strip_annotations};
+pub use schema::{is_binary, is_json_media, is_never, narrowing_union, strip_annotations};
 pub use walk::{METHODS, for_each_schema, pointer_token};
 
 /// A pass: it rewrites the spec in place.

@@ -127,6 +127,59 @@ pub fn strip_annotations(schema: &mut Value) {
     }
 }
 
+/// The keywords a branch of a [`narrowing_union`] may bound one of its object's properties with:
+/// none changes the property's type.
+const NARROWING: &[&str] = &[
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minItems",
+    "maxItems",
+];
+
+/// The combinator (`"anyOf"` or `"oneOf"`) of an object whose branches only narrow it: each says
+/// which of the object's properties must be present (`required`) and may bound them further
+/// (`properties` with [`NARROWING`] keywords), and adds no property or type of its own. Such a
+/// union says which values of one type are valid (a message needs text or a file), not which
+/// types a value may have: the object's type is its own properties', and the union is a rule its
+/// value is checked against before it is sent (`model` reads it as the body's rule).
+pub fn narrowing_union(schema: &Value) -> Option<&'static str> {
+    let object = schema.as_object()?;
+    let own = object.get("properties").and_then(Value::as_object)?;
+    if object.contains_key("discriminator") || (object.contains_key("anyOf") && object.contains_key("oneOf")) {
+        return None;
+    }
+    let key = ["anyOf", "oneOf"].into_iter().find(|key| object.contains_key(*key))?;
+    let branches = object.get(key)?.as_array()?;
+    let narrows = |branch: &Value| {
+        let Some(branch) = branch.as_object() else { return false };
+        let required_own = branch.get("required").is_none_or(|required| {
+            required
+                .as_array()
+                .is_some_and(|names| names.iter().all(|n| n.as_str().is_some_and(|n| own.contains_key(n))))
+        });
+        let bounds_own = branch.get("properties").is_none_or(|properties| {
+            properties.as_object().is_some_and(|properties| {
+                properties.iter().all(|(name, bounds)| {
+                    own.contains_key(name)
+                        && bounds
+                            .as_object()
+                            .is_some_and(|bounds| structural(bounds).all(|k| NARROWING.contains(&k)))
+                })
+            })
+        });
+        required_own
+            && bounds_own
+            && structural(branch).all(|k| k == "required" || k == "properties" || k == "type")
+            && branch.get("type").is_none_or(|t| t == "object")
+    };
+    (!branches.is_empty() && branches.iter().all(narrows)).then_some(key)
+}
+
 /// Whether a schema is a file: `type: string, format: binary`.
 pub fn is_binary(schema: &Value) -> bool {
     schema.get("type").and_then(Value::as_str) == Some("string")
@@ -173,4 +226,43 @@ pub(super) fn name_at(path: &[String]) -> String {
         previous = token;
     }
     super::super::names::type_name(&words.join("-"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_union_narrows_an_object_when_it_says_only_which_of_its_fields_are_present() {
+        let object = |union: Value| {
+            let mut schema =
+                json!({"type": "object", "properties": {"text": {"type": "string"}, "files": {"type": "array"}}});
+            schema["anyOf"] = union;
+            schema
+        };
+        let narrows = object(json!([
+            {"required": ["text"], "properties": {"text": {"minLength": 1}}},
+            {"required": ["files"], "properties": {"files": {"minItems": 1}}},
+        ]));
+        assert_eq!(narrowing_union(&narrows), Some("anyOf"));
+        // A branch that names another property, changes a type, or adds a keyword of its own
+        // is a shape of its own, not a narrowing.
+        for branch in [
+            json!({"required": ["other"]}),
+            json!({"properties": {"text": {"type": "integer"}}}),
+            json!({"required": ["text"], "additionalProperties": false}),
+            json!({"type": "string"}),
+        ] {
+            assert_eq!(
+                narrowing_union(&object(json!([{"required": ["text"]}, branch.clone()]))),
+                None,
+                "{branch}"
+            );
+        }
+        // Nor is a union beside no properties, or one with a discriminator.
+        assert_eq!(narrowing_union(&json!({"anyOf": [{"required": ["a"]}]})), None);
+        let mut tagged = narrows.clone();
+        tagged["discriminator"] = json!({"propertyName": "text"});
+        assert_eq!(narrowing_union(&tagged), None);
+    }
 }

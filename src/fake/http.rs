@@ -624,9 +624,16 @@ async fn arguments(
         let body = read_json(request).await.map_err(|problem| (400, problem))?;
         json_types(spec, &body)?;
         // A body of fields gives its fields by name (one may be named `body`); any other body is
-        // the argument `body`.
+        // the argument `body`. A property the spec does not name is ignored where the body is
+        // open (the spec allows it), and refused (as an unknown argument) where it is closed.
         match body {
-            Value::Object(fields) if !spec.whole_body => arguments.extend(fields),
+            Value::Object(fields) if !spec.whole_body => arguments.extend(fields.into_iter().filter(|(name, _)| {
+                spec.closed_body
+                    || spec
+                        .fields
+                        .iter()
+                        .any(|f| f.location == Location::Body && f.name == name)
+            })),
             whole => {
                 arguments.insert("body".into(), whole);
             }
@@ -726,7 +733,11 @@ async fn read_any_form(
             .iter()
             .find(|f| f.location == Location::Body && f.name == name)
         else {
-            // A field the spec does not name is ignored, as a send's is (the spec allows them).
+            // A part the spec does not name: refused where the form is closed, ignored where the
+            // spec allows others.
+            if spec.closed_body {
+                return Err((400, format!("form part {name:?} is not a field of this form")));
+            }
             while field.chunk().await.map_err(bad)?.is_some() {}
             continue;
         };
@@ -752,13 +763,22 @@ async fn read_any_form(
             });
         } else {
             let text = field.text().await.map_err(bad)?;
-            // An object (or a list of them) goes as JSON parts.
-            let value = if spec_field.kind == ValueKind::Json {
-                serde_json::from_str(&text).map_err(|e| (400, format!("form field {name} is not JSON: {e}")))?
+            // An object (or a list of them) goes as JSON parts: one part per item, or one part
+            // holding the list.
+            if spec_field.kind == ValueKind::Json {
+                let value: Value =
+                    serde_json::from_str(&text).map_err(|e| (400, format!("form field {name} is not JSON: {e}")))?;
+                match value {
+                    Value::Array(items) if spec_field.list => {
+                        for item in items {
+                            add(arguments, spec_field.name, true, item);
+                        }
+                    }
+                    one => add(arguments, spec_field.name, spec_field.list, one),
+                }
             } else {
-                Value::String(text)
-            };
-            add(arguments, spec_field.name, spec_field.list, value);
+                add(arguments, spec_field.name, spec_field.list, Value::String(text));
+            }
         }
     }
     Ok(())
@@ -834,9 +854,14 @@ async fn read_form(request: Request<Incoming>) -> Result<SendForm, String> {
                     _ => form.quote_id = Some(value),
                 }
             }
-            // thread_id and typing_duration are accepted and have no effect here; a field the
-            // spec does not name is ignored (the pages do not say the API refuses one), whatever
-            // its content.
+            // A part the spec does not name is refused: the form is closed (`additionalProperties:
+            // false`, read from the operation table).
+            _ if OperationId::SendMessage.spec().closed_body
+                && !OperationId::SendMessage.spec().fields.iter().any(|f| f.name == name) =>
+            {
+                return Err(format!("form part {name:?} is not a field of this form"));
+            }
+            // thread_id and typing_duration are accepted and have no effect here.
             _ => {
                 while field
                     .chunk()

@@ -63,6 +63,8 @@ const OPERATION_LIST_ACCOUNTS: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "accounts")]
 const OPERATION_DELETE_ACCOUNT: Operation = Operation {
@@ -115,6 +117,8 @@ const OPERATION_DELETE_ACCOUNT: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "accounts")]
 const OPERATION_GET_ACCOUNT: Operation = Operation {
@@ -167,6 +171,8 @@ const OPERATION_GET_ACCOUNT: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "accounts")]
 const OPERATION_CREATE_HOSTED_AUTH_LINK: Operation = Operation {
@@ -404,4 +410,6 @@ const OPERATION_CREATE_HOSTED_AUTH_LINK: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: true,
 };

@@ -120,15 +120,14 @@ Required.*/
 Required.*/
     pub fn providers(
         self,
-        value: impl ::std::convert::Into<types::HostedAuthLinkRequestProviders>,
+        value: impl ::std::convert::TryInto<
+            types::HostedAuthLinkRequestProviders,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
         self.set(
             1usize,
-            crate::request::Stored::json(
-                &::std::convert::Into::<
-                    types::HostedAuthLinkRequestProviders,
-                >::into(value),
-            ),
+            crate::request::Stored::typed::<types::HostedAuthLinkRequestProviders>(value),
         )
     }
     /**The base URL of your API server (the server of this document, without `/api/v1`).
@@ -197,17 +196,16 @@ Appends one item; call it once per item, in order.*/
     ///How much history to synchronize; the reference publishes no shape for it.
     pub fn sync_limit(
         self,
-        value: impl ::std::convert::Into<
+        value: impl ::std::convert::TryInto<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            Error: ::std::fmt::Display,
         >,
     ) -> Self {
         self.set(
             11usize,
-            crate::request::Stored::json(
-                &::std::convert::Into::<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >::into(value),
-            ),
+            crate::request::Stored::typed::<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >(value),
         )
     }
 }

@@ -478,9 +478,10 @@ crate::type_impls::unit_enum!(HostedAuthLinkObject { HostedAuthUrl => "HostedAut
 #[cfg(any(feature = "accounts"))]
 crate::type_impls::impls!(HostedAuthLinkObject : try_from_str, try_from_string);
 #[cfg(any(feature = "accounts"))]
-///A hosted authentication link to create. With `type` `reconnect`, `reconnect_account` is the id of the account to reconnect.
+///A hosted authentication link to create. With `type` `reconnect`, `reconnect_account` is the id of the account to reconnect. These are the body's fields, and no other is (`additionalProperties: false`).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct HostedAuthLinkRequest {
     ///The base URL of your API server (the server of this document, without `/api/v1`).

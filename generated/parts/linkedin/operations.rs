@@ -156,6 +156,8 @@ const OPERATION_GET_RAW_DATA: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "linkedin")]
 const OPERATION_GET_COMPANY_PROFILE: Operation = Operation {
@@ -222,6 +224,8 @@ const OPERATION_GET_COMPANY_PROFILE: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "linkedin")]
 const OPERATION_GET_INMAIL_BALANCE: Operation = Operation {
@@ -269,6 +273,8 @@ const OPERATION_GET_INMAIL_BALANCE: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "linkedin")]
 const OPERATION_GET_JOB_POSTINGS: Operation = Operation {
@@ -368,6 +374,8 @@ const OPERATION_GET_JOB_POSTINGS: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "linkedin")]
 const OPERATION_CREATE_JOB_POSTING: Operation = Operation {
@@ -686,6 +694,8 @@ const OPERATION_CREATE_JOB_POSTING: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "linkedin")]
 const OPERATION_GET_JOB_APPLICANT: Operation = Operation {
@@ -752,6 +762,8 @@ const OPERATION_GET_JOB_APPLICANT: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "linkedin")]
 const OPERATION_GET_JOB_APPLICANT_RESUME: Operation = Operation {
@@ -835,6 +847,8 @@ const OPERATION_GET_JOB_APPLICANT_RESUME: Operation = Operation {
     download: true,
     answer_media_type: ::std::option::Option::Some("application/octet-stream"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "linkedin")]
 const OPERATION_SOLVE_CHECKPOINT: Operation = Operation {
@@ -915,6 +929,8 @@ const OPERATION_SOLVE_CHECKPOINT: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "linkedin")]
 const OPERATION_PUBLISH_JOB_POSTING: Operation = Operation {
@@ -982,6 +998,8 @@ const OPERATION_PUBLISH_JOB_POSTING: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: true,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "linkedin")]
 const OPERATION_GET_JOB_POSTING: Operation = Operation {
@@ -1065,6 +1083,8 @@ const OPERATION_GET_JOB_POSTING: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "linkedin")]
 const OPERATION_EDIT_JOB_POSTING: Operation = Operation {
@@ -1379,6 +1399,8 @@ const OPERATION_EDIT_JOB_POSTING: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "linkedin")]
 const OPERATION_GET_JOB_APPLICANTS: Operation = Operation {
@@ -1525,6 +1547,8 @@ const OPERATION_GET_JOB_APPLICANTS: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "linkedin")]
 const OPERATION_CLOSE_JOB_POSTING: Operation = Operation {
@@ -1608,6 +1632,8 @@ const OPERATION_CLOSE_JOB_POSTING: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "linkedin")]
 const OPERATION_ENDORSE_PROFILE: Operation = Operation {
@@ -1683,6 +1709,8 @@ const OPERATION_ENDORSE_PROFILE: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "linkedin")]
 const OPERATION_GET_HIRING_PROJECTS: Operation = Operation {
@@ -1765,6 +1793,8 @@ const OPERATION_GET_HIRING_PROJECTS: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "linkedin")]
 const OPERATION_GET_HIRING_PROJECT_BY_ID: Operation = Operation {
@@ -1831,6 +1861,8 @@ const OPERATION_GET_HIRING_PROJECT_BY_ID: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "linkedin")]
 const OPERATION_SEARCH: Operation = Operation {
@@ -4459,6 +4491,8 @@ const OPERATION_SEARCH: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: true,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "linkedin")]
 const OPERATION_GET_SEARCH_PARAMETERS_LIST: Operation = Operation {
@@ -4580,6 +4614,8 @@ const OPERATION_GET_SEARCH_PARAMETERS_LIST: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "linkedin")]
 const OPERATION_PERFORM_ACTION_ON_MEMBER: Operation = Operation {
@@ -4647,4 +4683,6 @@ const OPERATION_PERFORM_ACTION_ON_MEMBER: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: true,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };

@@ -31,17 +31,16 @@ Required.*/
     ///The JSON body to send.
     pub fn body(
         self,
-        value: impl ::std::convert::Into<
+        value: impl ::std::convert::TryInto<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            Error: ::std::fmt::Display,
         >,
     ) -> Self {
         self.set(
             1usize,
-            crate::request::Stored::json(
-                &::std::convert::Into::<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >::into(value),
-            ),
+            crate::request::Stored::typed::<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >(value),
         )
     }
     ///Whether LinkedIn's answer is decoded before it is returned.
@@ -51,20 +50,16 @@ Required.*/
     ///Headers to add.
     pub fn headers(
         self,
-        value: impl ::std::convert::Into<
+        value: impl ::std::convert::TryInto<
             ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+            Error: ::std::fmt::Display,
         >,
     ) -> Self {
         self.set(
             3usize,
-            crate::request::Stored::json(
-                &::std::convert::Into::<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
-                >::into(value),
-            ),
+            crate::request::Stored::typed::<
+                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+            >(value),
         )
     }
     ///The HTTP method.
@@ -74,17 +69,16 @@ Required.*/
     ///Query parameters to add.
     pub fn query_params(
         self,
-        value: impl ::std::convert::Into<
+        value: impl ::std::convert::TryInto<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            Error: ::std::fmt::Display,
         >,
     ) -> Self {
         self.set(
             5usize,
-            crate::request::Stored::json(
-                &::std::convert::Into::<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >::into(value),
-            ),
+            crate::request::Stored::typed::<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >(value),
         )
     }
     /**The URL of LinkedIn's endpoint.
@@ -260,15 +254,14 @@ Required.*/
 Required.*/
     pub fn company(
         self,
-        value: impl ::std::convert::Into<types::CreateJobPostingRequestCompany>,
+        value: impl ::std::convert::TryInto<
+            types::CreateJobPostingRequestCompany,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
         self.set(
             2usize,
-            crate::request::Stored::json(
-                &::std::convert::Into::<
-                    types::CreateJobPostingRequestCompany,
-                >::into(value),
-            ),
+            crate::request::Stored::typed::<types::CreateJobPostingRequestCompany>(value),
         )
     }
     /**The job's description (HTML allowed by LinkedIn).
@@ -289,15 +282,16 @@ Required.*/
 Required.*/
     pub fn job_title(
         self,
-        value: impl ::std::convert::Into<types::CreateJobPostingRequestJobTitle>,
+        value: impl ::std::convert::TryInto<
+            types::CreateJobPostingRequestJobTitle,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
         self.set(
             5usize,
-            crate::request::Stored::json(
-                &::std::convert::Into::<
-                    types::CreateJobPostingRequestJobTitle,
-                >::into(value),
-            ),
+            crate::request::Stored::typed::<
+                types::CreateJobPostingRequestJobTitle,
+            >(value),
         )
     }
     /**The id of the location (from the search parameters).
@@ -312,15 +306,16 @@ Required.*/
     ///Sets the body field `recruiter`.
     pub fn recruiter(
         self,
-        value: impl ::std::convert::Into<types::CreateJobPostingRequestRecruiter>,
+        value: impl ::std::convert::TryInto<
+            types::CreateJobPostingRequestRecruiter,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
         self.set(
             7usize,
-            crate::request::Stored::json(
-                &::std::convert::Into::<
-                    types::CreateJobPostingRequestRecruiter,
-                >::into(value),
-            ),
+            crate::request::Stored::typed::<
+                types::CreateJobPostingRequestRecruiter,
+            >(value),
         )
     }
     /**Sets the body field `screening_questions`.
@@ -328,17 +323,16 @@ Required.*/
 Appends one item; call it once per item, in order.*/
     pub fn screening_questions(
         self,
-        value: impl ::std::convert::Into<
+        value: impl ::std::convert::TryInto<
             types::CreateJobPostingRequestScreeningQuestionsItem,
+            Error: ::std::fmt::Display,
         >,
     ) -> Self {
         self.push(
             8usize,
-            crate::request::Stored::json(
-                &::std::convert::Into::<
-                    types::CreateJobPostingRequestScreeningQuestionsItem,
-                >::into(value),
-            ),
+            crate::request::Stored::typed::<
+                types::CreateJobPostingRequestScreeningQuestionsItem,
+            >(value),
         )
     }
     /**On site, hybrid or remote.
@@ -507,13 +501,14 @@ impl PublishJobPosting {
     ///The request body. Required.
     pub fn body(
         self,
-        value: impl ::std::convert::Into<types::PublishJobPostingRequest>,
+        value: impl ::std::convert::TryInto<
+            types::PublishJobPostingRequest,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
         self.set(
             1usize,
-            crate::request::Stored::json(
-                &::std::convert::Into::<types::PublishJobPostingRequest>::into(value),
-            ),
+            crate::request::Stored::typed::<types::PublishJobPostingRequest>(value),
         )
     }
 }
@@ -610,13 +605,14 @@ Required.*/
     ///Sets the body field `company`.
     pub fn company(
         self,
-        value: impl ::std::convert::Into<types::EditJobPostingRequestCompany>,
+        value: impl ::std::convert::TryInto<
+            types::EditJobPostingRequestCompany,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
         self.set(
             3usize,
-            crate::request::Stored::json(
-                &::std::convert::Into::<types::EditJobPostingRequestCompany>::into(value),
-            ),
+            crate::request::Stored::typed::<types::EditJobPostingRequestCompany>(value),
         )
     }
     ///Sets the body field `description`.
@@ -633,15 +629,14 @@ Required.*/
     ///Sets the body field `job_title`.
     pub fn job_title(
         self,
-        value: impl ::std::convert::Into<types::EditJobPostingRequestJobTitle>,
+        value: impl ::std::convert::TryInto<
+            types::EditJobPostingRequestJobTitle,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
         self.set(
             6usize,
-            crate::request::Stored::json(
-                &::std::convert::Into::<
-                    types::EditJobPostingRequestJobTitle,
-                >::into(value),
-            ),
+            crate::request::Stored::typed::<types::EditJobPostingRequestJobTitle>(value),
         )
     }
     ///An id LinkedIn writes in digits: a search filter's value (the ids `get_search_parameters_list` lists: a location's, an industry's, a company's, a school's...), a saved search's, a hiring project's. The reference writes this schema in place wherever such an id goes; it is one here.
@@ -654,15 +649,14 @@ Required.*/
     ///Sets the body field `recruiter`.
     pub fn recruiter(
         self,
-        value: impl ::std::convert::Into<types::EditJobPostingRequestRecruiter>,
+        value: impl ::std::convert::TryInto<
+            types::EditJobPostingRequestRecruiter,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
         self.set(
             8usize,
-            crate::request::Stored::json(
-                &::std::convert::Into::<
-                    types::EditJobPostingRequestRecruiter,
-                >::into(value),
-            ),
+            crate::request::Stored::typed::<types::EditJobPostingRequestRecruiter>(value),
         )
     }
     /**Sets the body field `screening_questions`.
@@ -670,17 +664,16 @@ Required.*/
 Appends one item; call it once per item, in order.*/
     pub fn screening_questions(
         self,
-        value: impl ::std::convert::Into<
+        value: impl ::std::convert::TryInto<
             types::EditJobPostingRequestScreeningQuestionsItem,
+            Error: ::std::fmt::Display,
         >,
     ) -> Self {
         self.push(
             9usize,
-            crate::request::Stored::json(
-                &::std::convert::Into::<
-                    types::EditJobPostingRequestScreeningQuestionsItem,
-                >::into(value),
-            ),
+            crate::request::Stored::typed::<
+                types::EditJobPostingRequestScreeningQuestionsItem,
+            >(value),
         )
     }
     ///Sets the body field `workplace`.
@@ -975,14 +968,12 @@ Required.*/
     ///The request body. Required.
     pub fn body(
         self,
-        value: impl ::std::convert::Into<types::SearchParameters>,
+        value: impl ::std::convert::TryInto<
+            types::SearchParameters,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.set(
-            3usize,
-            crate::request::Stored::json(
-                &::std::convert::Into::<types::SearchParameters>::into(value),
-            ),
-        )
+        self.set(3usize, crate::request::Stored::typed::<types::SearchParameters>(value))
     }
 }
 #[cfg(feature = "linkedin")]
@@ -1066,13 +1057,14 @@ impl PerformActionOnMember {
     ///The request body. Required.
     pub fn body(
         self,
-        value: impl ::std::convert::Into<types::MemberActionRequest>,
+        value: impl ::std::convert::TryInto<
+            types::MemberActionRequest,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
         self.set(
             1usize,
-            crate::request::Stored::json(
-                &::std::convert::Into::<types::MemberActionRequest>::into(value),
-            ),
+            crate::request::Stored::typed::<types::MemberActionRequest>(value),
         )
     }
 }

@@ -814,17 +814,10 @@ impl<'de> ::serde::Deserialize<'de> for CreateJobPostingRequestAccountId {
 ///The company: an id from the search parameters, or plain text.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[serde(untagged)]
 pub enum CreateJobPostingRequestCompany {
-    #[serde(rename = "id")]
-    Id(LinkedinNumericId),
-    #[serde(rename = "text")]
-    Text(::std::string::String),
-}
-#[cfg(any(feature = "linkedin"))]
-impl ::std::convert::From<LinkedinNumericId> for CreateJobPostingRequestCompany {
-    fn from(value: LinkedinNumericId) -> Self {
-        Self::Id(value)
-    }
+    Id { id: LinkedinNumericId },
+    Text { text: ::std::string::String },
 }
 #[cfg(any(feature = "linkedin"))]
 ///`CreateJobPostingRequestEmploymentStatus`
@@ -871,17 +864,10 @@ crate::type_impls::impls!(
 ///The job title: an id from the search parameters, or plain text.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[serde(untagged)]
 pub enum CreateJobPostingRequestJobTitle {
-    #[serde(rename = "id")]
-    Id(LinkedinNumericId),
-    #[serde(rename = "text")]
-    Text(::std::string::String),
-}
-#[cfg(any(feature = "linkedin"))]
-impl ::std::convert::From<LinkedinNumericId> for CreateJobPostingRequestJobTitle {
-    fn from(value: LinkedinNumericId) -> Self {
-        Self::Id(value)
-    }
+    Id { id: LinkedinNumericId },
+    Text { text: ::std::string::String },
 }
 #[cfg(any(feature = "linkedin"))]
 ///The id of the location (from the search parameters).
@@ -1075,11 +1061,10 @@ impl<'de> ::serde::Deserialize<'de> for CreateJobPostingRequestRecruiterFunction
 ///`CreateJobPostingRequestRecruiterProject`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[serde(untagged)]
 pub enum CreateJobPostingRequestRecruiterProject {
-    #[serde(rename = "id")]
-    Id(::std::string::String),
-    #[serde(rename = "name")]
-    Name(::std::string::String),
+    Id { id: ::std::string::String },
+    Name { name: ::std::string::String },
 }
 #[cfg(any(feature = "linkedin"))]
 ///`CreateJobPostingRequestRecruiterSeniority`
@@ -1246,17 +1231,10 @@ impl<'de> ::serde::Deserialize<'de> for EditJobPostingRequestAccountId {
 ///`EditJobPostingRequestCompany`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[serde(untagged)]
 pub enum EditJobPostingRequestCompany {
-    #[serde(rename = "id")]
-    Id(LinkedinNumericId),
-    #[serde(rename = "text")]
-    Text(::std::string::String),
-}
-#[cfg(any(feature = "linkedin"))]
-impl ::std::convert::From<LinkedinNumericId> for EditJobPostingRequestCompany {
-    fn from(value: LinkedinNumericId) -> Self {
-        Self::Id(value)
-    }
+    Id { id: LinkedinNumericId },
+    Text { text: ::std::string::String },
 }
 #[cfg(any(feature = "linkedin"))]
 ///`EditJobPostingRequestEmploymentStatus`
@@ -1303,17 +1281,10 @@ crate::type_impls::impls!(
 ///`EditJobPostingRequestJobTitle`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[serde(untagged)]
 pub enum EditJobPostingRequestJobTitle {
-    #[serde(rename = "id")]
-    Id(LinkedinNumericId),
-    #[serde(rename = "text")]
-    Text(::std::string::String),
-}
-#[cfg(any(feature = "linkedin"))]
-impl ::std::convert::From<LinkedinNumericId> for EditJobPostingRequestJobTitle {
-    fn from(value: LinkedinNumericId) -> Self {
-        Self::Id(value)
-    }
+    Id { id: LinkedinNumericId },
+    Text { text: ::std::string::String },
 }
 #[cfg(any(feature = "linkedin"))]
 ///`EditJobPostingRequestRecruiter`
@@ -3518,11 +3489,10 @@ impl<'de> ::serde::Deserialize<'de> for PromotedJobPostingAccountId {
 ///A daily or a monthly budget.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[serde(untagged)]
 pub enum PromotedJobPostingBudget {
-    #[serde(rename = "daily")]
-    Daily(PromotedJobPostingBudgetVariant0Daily),
-    #[serde(rename = "monthly")]
-    Monthly(PromotedJobPostingBudgetVariant0Daily),
+    Daily { daily: PromotedJobPostingBudgetVariant0Daily },
+    Monthly { monthly: PromotedJobPostingBudgetVariant0Daily },
 }
 #[cfg(any(feature = "linkedin"))]
 ///`PromotedJobPostingBudgetVariant0Daily`

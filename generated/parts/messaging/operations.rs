@@ -77,6 +77,8 @@ const OPERATION_LIST_ATTENDEES: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "messaging")]
 const OPERATION_GET_ATTENDEE: Operation = Operation {
@@ -126,6 +128,8 @@ const OPERATION_GET_ATTENDEE: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "messaging")]
 const OPERATION_LIST_ATTENDEE_CHATS: Operation = Operation {
@@ -265,6 +269,8 @@ const OPERATION_LIST_ATTENDEE_CHATS: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "messaging")]
 const OPERATION_LIST_ATTENDEE_MESSAGES: Operation = Operation {
@@ -404,6 +410,8 @@ const OPERATION_LIST_ATTENDEE_MESSAGES: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "messaging")]
 const OPERATION_GET_ATTENDEE_PICTURE: Operation = Operation {
@@ -453,6 +461,8 @@ const OPERATION_GET_ATTENDEE_PICTURE: Operation = Operation {
     download: true,
     answer_media_type: ::std::option::Option::Some("application/octet-stream"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "messaging")]
 const OPERATION_LIST_CHATS: Operation = Operation {
@@ -612,6 +622,8 @@ const OPERATION_LIST_CHATS: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "messaging")]
 const OPERATION_START_CHAT: Operation = Operation {
@@ -875,6 +887,8 @@ const OPERATION_START_CHAT: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: true,
 };
 #[cfg(feature = "messaging")]
 const OPERATION_GET_CHAT: Operation = Operation {
@@ -938,6 +952,8 @@ const OPERATION_GET_CHAT: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "messaging")]
 const OPERATION_PATCH_CHAT: Operation = Operation {
@@ -1005,6 +1021,8 @@ const OPERATION_PATCH_CHAT: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: true,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "messaging")]
 const OPERATION_LIST_CHAT_ATTENDEES: Operation = Operation {
@@ -1054,6 +1072,8 @@ const OPERATION_LIST_CHAT_ATTENDEES: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "messaging")]
 const OPERATION_LIST_CHAT_MESSAGES: Operation = Operation {
@@ -1190,6 +1210,8 @@ const OPERATION_LIST_CHAT_MESSAGES: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "messaging")]
 const OPERATION_SEND_MESSAGE: Operation = Operation {
@@ -1345,12 +1367,60 @@ const OPERATION_SEND_MESSAGE: Operation = Operation {
     #[cfg(feature = "fake")]
     request_example: "{\"attachments\":[\"/path/to/file.pdf\"],\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"text\":\"Got it - thanks!\"}",
     #[cfg(feature = "fake")]
-    full_request_example: "{\"account_id\":\"x\",\"attachments\":[\"x\"],\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"quote_id\":\"x\",\"text\":\"x\",\"thread_id\":\"x\",\"typing_duration\":\"x\",\"video_message\":\"x\",\"voice_message\":\"x\"}",
+    full_request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"text\":null}",
     body: Some("SendMessageRequest"),
     answer: "MessageSent",
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::Some(
+        &crate::shape::Shape::OneOf(
+            &[
+                crate::shape::Shape::Object {
+                    properties: &[
+                        (
+                            "text",
+                            crate::shape::Shape::Text(crate::operations::Constraints {
+                                min_length: Some(1u64),
+                                ..crate::operations::Constraints::NONE
+                            }),
+                        ),
+                    ],
+                    required: &["text"],
+                    others: ::std::option::Option::None,
+                },
+                crate::shape::Shape::Object {
+                    properties: &[
+                        (
+                            "attachments",
+                            crate::shape::Shape::List {
+                                items: &crate::shape::Shape::Text(
+                                    crate::operations::Constraints::NONE,
+                                ),
+                                rule: crate::operations::Constraints {
+                                    min_items: Some(1u64),
+                                    ..crate::operations::Constraints::NONE
+                                },
+                            },
+                        ),
+                    ],
+                    required: &["attachments"],
+                    others: ::std::option::Option::None,
+                },
+                crate::shape::Shape::Object {
+                    properties: &[],
+                    required: &["voice_message"],
+                    others: ::std::option::Option::None,
+                },
+                crate::shape::Shape::Object {
+                    properties: &[],
+                    required: &["video_message"],
+                    others: ::std::option::Option::None,
+                },
+            ],
+        ),
+    ),
+    closed_body: true,
 };
 #[cfg(feature = "messaging")]
 const OPERATION_SYNC_CHAT: Operation = Operation {
@@ -1400,6 +1470,8 @@ const OPERATION_SYNC_CHAT: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "messaging")]
 const OPERATION_LIST_MESSAGES: Operation = Operation {
@@ -1531,6 +1603,8 @@ const OPERATION_LIST_MESSAGES: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "messaging")]
 const OPERATION_GET_MESSAGE: Operation = Operation {
@@ -1580,6 +1654,8 @@ const OPERATION_GET_MESSAGE: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "messaging")]
 const OPERATION_GET_ATTACHMENT: Operation = Operation {
@@ -1647,6 +1723,8 @@ const OPERATION_GET_ATTACHMENT: Operation = Operation {
     download: true,
     answer_media_type: ::std::option::Option::Some("application/octet-stream"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "messaging")]
 const OPERATION_FORWARD_MESSAGE: Operation = Operation {
@@ -1713,6 +1791,8 @@ const OPERATION_FORWARD_MESSAGE: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "messaging")]
 const OPERATION_ADD_REACTION: Operation = Operation {
@@ -1779,4 +1859,6 @@ const OPERATION_ADD_REACTION: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };

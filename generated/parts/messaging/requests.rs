@@ -342,13 +342,14 @@ Appends one item; call it once per item, in order.*/
     ///LinkedIn options, by the product the chat is started through (`api`): Classic (the default, when `api` is absent), Recruiter or Sales Navigator. The reference writes an `anyOf`; no value matches two of the variants, so it is a `oneOf` here. It has no discriminator, as Classic's `api` is optional.
     pub fn linkedin(
         self,
-        value: impl ::std::convert::Into<types::StartChatLinkedinOptions>,
+        value: impl ::std::convert::TryInto<
+            types::StartChatLinkedinOptions,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
         self.set(
             7usize,
-            crate::request::Stored::json(
-                &::std::convert::Into::<types::StartChatLinkedinOptions>::into(value),
-            ),
+            crate::request::Stored::typed::<types::StartChatLinkedinOptions>(value),
         )
     }
     /// Calls `progress` as the body goes out (for a progress bar). A retry starts again
@@ -422,13 +423,14 @@ impl PatchChat {
     ///The request body. Required.
     pub fn body(
         self,
-        value: impl ::std::convert::Into<types::ChatActionRequest>,
+        value: impl ::std::convert::TryInto<
+            types::ChatActionRequest,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
         self.set(
             1usize,
-            crate::request::Stored::json(
-                &::std::convert::Into::<types::ChatActionRequest>::into(value),
-            ),
+            crate::request::Stored::typed::<types::ChatActionRequest>(value),
         )
     }
 }

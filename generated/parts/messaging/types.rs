@@ -181,18 +181,25 @@ crate::type_impls::unit_enum!(
 #[cfg(any(feature = "messaging"))]
 crate::type_impls::impls!(ChatActionGetInviteLinkAction : try_from_str, try_from_string);
 #[cfg(any(feature = "messaging"))]
-///The body is one of two variants, chosen by the action value.
+///The body is one of three variants, told apart by `action`: a status toggle takes a boolean, a participant or a label a non-empty string, and `getInviteLink` no value. The chat page lists each action with the type of its value; the reference's definition documents only `setReadStatus` with a boolean.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum ChatActionRequest {
-    WithValue(ChatActionWithValue),
+    SetStatus(ChatActionSetStatus),
+    WithText(ChatActionWithText),
     GetInviteLink(ChatActionGetInviteLink),
 }
 #[cfg(any(feature = "messaging"))]
-impl ::std::convert::From<ChatActionWithValue> for ChatActionRequest {
-    fn from(value: ChatActionWithValue) -> Self {
-        Self::WithValue(value)
+impl ::std::convert::From<ChatActionSetStatus> for ChatActionRequest {
+    fn from(value: ChatActionSetStatus) -> Self {
+        Self::SetStatus(value)
+    }
+}
+#[cfg(any(feature = "messaging"))]
+impl ::std::convert::From<ChatActionWithText> for ChatActionRequest {
+    fn from(value: ChatActionWithText) -> Self {
+        Self::WithText(value)
     }
 }
 #[cfg(any(feature = "messaging"))]
@@ -202,40 +209,64 @@ impl ::std::convert::From<ChatActionGetInviteLink> for ChatActionRequest {
     }
 }
 #[cfg(any(feature = "messaging"))]
-///Boolean for status toggles (`setReadStatus`, `setMuteStatus`, `setArchiveStatus`, `setPinnedStatus`). String for `addParticipant`, `removeParticipant` (provider id) and `setLabel` (label name).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-#[serde(untagged)]
-pub enum ChatActionValue {
-    Boolean(bool),
-    String(::std::string::String),
-}
-#[cfg(any(feature = "messaging"))]
-impl ::std::fmt::Display for ChatActionValue {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Boolean(x) => x.fmt(f),
-            Self::String(x) => x.fmt(f),
-        }
-    }
-}
-#[cfg(any(feature = "messaging"))]
-impl ::std::convert::From<bool> for ChatActionValue {
-    fn from(value: bool) -> Self {
-        Self::Boolean(value)
-    }
-}
-#[cfg(any(feature = "messaging"))]
-///For all actions except `getInviteLink`. Requires both `action` and `value`.
+///A status toggle. Requires both `action` and a boolean `value`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
-pub struct ChatActionWithValue {
+pub struct ChatActionSetStatus {
+    /**The status to set:
+  * setReadStatus - (WhatsApp & LinkedIn only) Set the read status of the chat.
+  * setMuteStatus - (WhatsApp & LinkedIn only) Set the mute status of the chat.
+  * setArchiveStatus - (WhatsApp only) Set the archive status of the chat.
+  * setPinnedStatus - (WhatsApp only) Set the pinned status of the chat.*/
+    pub action: ChatActionSetStatusAction,
+    ///The status to set (`true` for read, muted, archived or pinned).
+    pub value: bool,
+}
+#[cfg(any(feature = "messaging"))]
+/**The status to set:
+  * setReadStatus - (WhatsApp & LinkedIn only) Set the read status of the chat.
+  * setMuteStatus - (WhatsApp & LinkedIn only) Set the mute status of the chat.
+  * setArchiveStatus - (WhatsApp only) Set the archive status of the chat.
+  * setPinnedStatus - (WhatsApp only) Set the pinned status of the chat.*/
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+pub enum ChatActionSetStatusAction {
+    #[serde(rename = "setReadStatus")]
+    SetReadStatus,
+    #[serde(rename = "setMuteStatus")]
+    SetMuteStatus,
+    #[serde(rename = "setArchiveStatus")]
+    SetArchiveStatus,
+    #[serde(rename = "setPinnedStatus")]
+    SetPinnedStatus,
+}
+#[cfg(any(feature = "messaging"))]
+crate::type_impls::unit_enum!(
+    ChatActionSetStatusAction { SetReadStatus => "setReadStatus", SetMuteStatus =>
+    "setMuteStatus", SetArchiveStatus => "setArchiveStatus", SetPinnedStatus =>
+    "setPinnedStatus" }
+);
+#[cfg(any(feature = "messaging"))]
+crate::type_impls::impls!(ChatActionSetStatusAction : try_from_str, try_from_string);
+#[cfg(any(feature = "messaging"))]
+///An action on a participant or a label. Requires both `action` and a non-empty string `value`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct ChatActionWithText {
     /**The action to perform on the chat:
-  * setReadStatus - (WhatsApp & LinkedIn only) Set the read status of the chat. Boolean.
-  * setMuteStatus - (WhatsApp & LinkedIn only) Set the mute status of the chat. Boolean.
-  * setArchiveStatus - (WhatsApp only) Set the archive status of the chat. Boolean.
-  * setPinnedStatus - (WhatsApp only) Set the pinned status of the chat. Boolean.
   * addParticipant - (WhatsApp & Telegram only) Add a participant to the group chat. The account owner
     must have the "Add other members" permission in the group; postpress may respond successfully
     without adding the member if it does not. Provide the provider id of the user as value
@@ -244,15 +275,12 @@ pub struct ChatActionWithValue {
     same kind of provider id as value.
   * setLabel - (WhatsApp only) Add a label to the chat. If the label does not exist, it will be created
     and then assigned. Provide the label name as value.*/
-    pub action: ChatActionWithValueAction,
-    pub value: ChatActionValue,
+    pub action: ChatActionWithTextAction,
+    ///The participant's provider id, or the label's name.
+    pub value: ChatActionWithTextValue,
 }
 #[cfg(any(feature = "messaging"))]
 /**The action to perform on the chat:
-  * setReadStatus - (WhatsApp & LinkedIn only) Set the read status of the chat. Boolean.
-  * setMuteStatus - (WhatsApp & LinkedIn only) Set the mute status of the chat. Boolean.
-  * setArchiveStatus - (WhatsApp only) Set the archive status of the chat. Boolean.
-  * setPinnedStatus - (WhatsApp only) Set the pinned status of the chat. Boolean.
   * addParticipant - (WhatsApp & Telegram only) Add a participant to the group chat. The account owner
     must have the "Add other members" permission in the group; postpress may respond successfully
     without adding the member if it does not. Provide the provider id of the user as value
@@ -274,15 +302,7 @@ pub struct ChatActionWithValue {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-pub enum ChatActionWithValueAction {
-    #[serde(rename = "setReadStatus")]
-    SetReadStatus,
-    #[serde(rename = "setMuteStatus")]
-    SetMuteStatus,
-    #[serde(rename = "setArchiveStatus")]
-    SetArchiveStatus,
-    #[serde(rename = "setPinnedStatus")]
-    SetPinnedStatus,
+pub enum ChatActionWithTextAction {
     #[serde(rename = "addParticipant")]
     AddParticipant,
     #[serde(rename = "removeParticipant")]
@@ -292,13 +312,47 @@ pub enum ChatActionWithValueAction {
 }
 #[cfg(any(feature = "messaging"))]
 crate::type_impls::unit_enum!(
-    ChatActionWithValueAction { SetReadStatus => "setReadStatus", SetMuteStatus =>
-    "setMuteStatus", SetArchiveStatus => "setArchiveStatus", SetPinnedStatus =>
-    "setPinnedStatus", AddParticipant => "addParticipant", RemoveParticipant =>
+    ChatActionWithTextAction { AddParticipant => "addParticipant", RemoveParticipant =>
     "removeParticipant", SetLabel => "setLabel" }
 );
 #[cfg(any(feature = "messaging"))]
-crate::type_impls::impls!(ChatActionWithValueAction : try_from_str, try_from_string);
+crate::type_impls::impls!(ChatActionWithTextAction : try_from_str, try_from_string);
+#[cfg(any(feature = "messaging"))]
+///The participant's provider id, or the label's name.
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[serde(transparent)]
+pub struct ChatActionWithTextValue(::std::string::String);
+#[cfg(any(feature = "messaging"))]
+crate::type_impls::impls!(
+    ChatActionWithTextValue : deref_string, into_string, try_from_str, try_from_string,
+    as_str
+);
+#[cfg(any(feature = "messaging"))]
+impl ::std::str::FromStr for ChatActionWithTextValue {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() < 1usize {
+            return Err("shorter than 1 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(any(feature = "messaging"))]
+impl<'de> ::serde::Deserialize<'de> for ChatActionWithTextValue {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
 #[cfg(any(feature = "messaging"))]
 ///A participant of a chat, as seen from one account.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2186,7 +2240,7 @@ impl ::std::convert::From<bool> for SeenByValue {
     }
 }
 #[cfg(any(feature = "messaging"))]
-///The multipart form of "Send a message in a chat". Every field is optional on the page; attachments are repeated `attachments` parts, one per file. The page lists exactly these fields, so no other is part of the form (`additionalProperties: false`).
+///The multipart form of "Send a message in a chat". Every field is optional on the page; attachments are repeated `attachments` parts, one per file. The page lists exactly these fields, so no other is part of the form (`additionalProperties: false`). A message carries something: non-empty text or a file (the `anyOf`). The page does not say so; its 422 lists `errors/invalid_message` ("The message body or attachments are invalid"), which is what an empty message is answered with.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -2251,9 +2305,10 @@ impl ::std::convert::From<LinkedinSalesNavigatorOptions> for StartChatLinkedinOp
     }
 }
 #[cfg(any(feature = "messaging"))]
-///The multipart form of "Start a new chat". `attendees_ids` and `attachments` are repeated parts, one per id or file; `linkedin` is one part of JSON.
+///The multipart form of "Start a new chat". `attendees_ids` and `attachments` are repeated parts, one per id or file; `linkedin` is one part of JSON. These are the form's fields, and no other part is (`additionalProperties: false`).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct StartChatRequest {
     ///The id of the account to start the chat from.

@@ -142,6 +142,8 @@ const OPERATION_CREATE_POST: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: true,
 };
 #[cfg(feature = "posts")]
 const OPERATION_ADD_POST_REACTION: Operation = Operation {
@@ -257,6 +259,8 @@ const OPERATION_ADD_POST_REACTION: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "posts")]
 const OPERATION_GET_POST: Operation = Operation {
@@ -323,6 +327,8 @@ const OPERATION_GET_POST: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "posts")]
 const OPERATION_POSTS_LIST_ALL_COMMENTS: Operation = Operation {
@@ -438,6 +444,8 @@ const OPERATION_POSTS_LIST_ALL_COMMENTS: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "posts")]
 const OPERATION_SEND_COMMENT: Operation = Operation {
@@ -591,6 +599,8 @@ const OPERATION_SEND_COMMENT: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "posts")]
 const OPERATION_POSTS_LIST_ALL_REACTIONS: Operation = Operation {
@@ -703,4 +713,6 @@ const OPERATION_POSTS_LIST_ALL_REACTIONS: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };

@@ -60,15 +60,14 @@ Appends one item; call it once per item, in order.*/
 Appends one item; call it once per item, in order.*/
     pub fn mentions(
         self,
-        value: impl ::std::convert::Into<types::CreatePostRequestMentionsItem>,
+        value: impl ::std::convert::TryInto<
+            types::CreatePostRequestMentionsItem,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
         self.push(
             5usize,
-            crate::request::Stored::json(
-                &::std::convert::Into::<
-                    types::CreatePostRequestMentionsItem,
-                >::into(value),
-            ),
+            crate::request::Stored::typed::<types::CreatePostRequestMentionsItem>(value),
         )
     }
     /**The post's text.
@@ -300,15 +299,14 @@ Required.*/
 Appends one item; call it once per item, in order.*/
     pub fn mentions(
         self,
-        value: impl ::std::convert::Into<types::CreatePostRequestMentionsItem>,
+        value: impl ::std::convert::TryInto<
+            types::CreatePostRequestMentionsItem,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
         self.push(
             5usize,
-            crate::request::Stored::json(
-                &::std::convert::Into::<
-                    types::CreatePostRequestMentionsItem,
-                >::into(value),
-            ),
+            crate::request::Stored::typed::<types::CreatePostRequestMentionsItem>(value),
         )
     }
     /**The comment's text.

@@ -315,9 +315,10 @@ crate::type_impls::unit_enum!(CommentSentObject { CommentSent => "CommentSent" }
 #[cfg(any(feature = "posts"))]
 crate::type_impls::impls!(CommentSentObject : try_from_str, try_from_string);
 #[cfg(any(feature = "posts"))]
-///A post to publish: its text, the account, optional files (`attachments`, one part each), mentions and an external link.
+///A post to publish: its text, the account, optional files (`attachments`, one part each), mentions and an external link. These are the form's fields, and no other part is (`additionalProperties: false`): the reference does not say so, but a part whose name is no field means nothing to the API, and a property's name need not be one a part's header can carry.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreatePostRequest {
     ///The connected account that publishes the post.

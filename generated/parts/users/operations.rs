@@ -94,6 +94,8 @@ const OPERATION_GET_FOLLOWERS: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "users")]
 const OPERATION_GET_FOLLOWING: Operation = Operation {
@@ -190,6 +192,8 @@ const OPERATION_GET_FOLLOWING: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "users")]
 const OPERATION_ADD_USER_BY_IDENTIFIER: Operation = Operation {
@@ -281,6 +285,8 @@ const OPERATION_ADD_USER_BY_IDENTIFIER: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "users")]
 const OPERATION_LIST_ALL_USER_INVITATIONS_RECEIVED: Operation = Operation {
@@ -363,6 +369,8 @@ const OPERATION_LIST_ALL_USER_INVITATIONS_RECEIVED: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "users")]
 const OPERATION_HANDLE_INVITATION_RECEIVED: Operation = Operation {
@@ -480,6 +488,8 @@ const OPERATION_HANDLE_INVITATION_RECEIVED: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "users")]
 const OPERATION_LIST_ALL_USER_INVITATIONS_SENT: Operation = Operation {
@@ -562,6 +572,8 @@ const OPERATION_LIST_ALL_USER_INVITATIONS_SENT: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "users")]
 const OPERATION_CANCEL_INVITATION: Operation = Operation {
@@ -628,6 +640,8 @@ const OPERATION_CANCEL_INVITATION: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "users")]
 const OPERATION_GET_ACCOUNT_OWNER_PROFILE: Operation = Operation {
@@ -675,6 +689,8 @@ const OPERATION_GET_ACCOUNT_OWNER_PROFILE: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "users")]
 const OPERATION_EDIT_ACCOUNT_OWNER_PROFILE: Operation = Operation {
@@ -909,6 +925,8 @@ const OPERATION_EDIT_ACCOUNT_OWNER_PROFILE: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: true,
 };
 #[cfg(feature = "users")]
 const OPERATION_GET_RELATIONS: Operation = Operation {
@@ -1005,6 +1023,8 @@ const OPERATION_GET_RELATIONS: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "users")]
 const OPERATION_GET_PROFILE_BY_IDENTIFIER: Operation = Operation {
@@ -1131,6 +1151,8 @@ const OPERATION_GET_PROFILE_BY_IDENTIFIER: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "users")]
 const OPERATION_USERS_LIST_ALL_COMMENTS: Operation = Operation {
@@ -1232,6 +1254,8 @@ const OPERATION_USERS_LIST_ALL_COMMENTS: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "users")]
 const OPERATION_LIST_ALL_POSTS: Operation = Operation {
@@ -1347,6 +1371,8 @@ const OPERATION_LIST_ALL_POSTS: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "users")]
 const OPERATION_USERS_LIST_ALL_REACTIONS: Operation = Operation {
@@ -1448,4 +1474,6 @@ const OPERATION_USERS_LIST_ALL_REACTIONS: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };

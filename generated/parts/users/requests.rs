@@ -422,41 +422,39 @@ Required.*/
     ///How a profile or cover picture is framed and filtered.
     pub fn cover_picture_settings(
         self,
-        value: impl ::std::convert::Into<types::PictureSettings>,
+        value: impl ::std::convert::TryInto<
+            types::PictureSettings,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.set(
-            2usize,
-            crate::request::Stored::json(
-                &::std::convert::Into::<types::PictureSettings>::into(value),
-            ),
-        )
+        self.set(2usize, crate::request::Stored::typed::<types::PictureSettings>(value))
     }
     ///Sets the body field `education`.
     pub fn education(
         self,
-        value: impl ::std::convert::Into<types::EditOwnProfileRequestEducation>,
+        value: impl ::std::convert::TryInto<
+            types::EditOwnProfileRequestEducation,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
         self.set(
             3usize,
-            crate::request::Stored::json(
-                &::std::convert::Into::<
-                    types::EditOwnProfileRequestEducation,
-                >::into(value),
-            ),
+            crate::request::Stored::typed::<types::EditOwnProfileRequestEducation>(value),
         )
     }
     ///Sets the body field `experience`.
     pub fn experience(
         self,
-        value: impl ::std::convert::Into<types::EditOwnProfileRequestExperience>,
+        value: impl ::std::convert::TryInto<
+            types::EditOwnProfileRequestExperience,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
         self.set(
             4usize,
-            crate::request::Stored::json(
-                &::std::convert::Into::<
-                    types::EditOwnProfileRequestExperience,
-                >::into(value),
-            ),
+            crate::request::Stored::typed::<
+                types::EditOwnProfileRequestExperience,
+            >(value),
         )
     }
     ///A new headline.
@@ -469,15 +467,14 @@ Required.*/
     ///Sets the body field `location`.
     pub fn location(
         self,
-        value: impl ::std::convert::Into<types::EditOwnProfileRequestLocation>,
+        value: impl ::std::convert::TryInto<
+            types::EditOwnProfileRequestLocation,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
         self.set(
             6usize,
-            crate::request::Stored::json(
-                &::std::convert::Into::<
-                    types::EditOwnProfileRequestLocation,
-                >::into(value),
-            ),
+            crate::request::Stored::typed::<types::EditOwnProfileRequestLocation>(value),
         )
     }
     ///A new profile picture.
@@ -487,14 +484,12 @@ Required.*/
     ///How a profile or cover picture is framed and filtered.
     pub fn picture_settings(
         self,
-        value: impl ::std::convert::Into<types::PictureSettings>,
+        value: impl ::std::convert::TryInto<
+            types::PictureSettings,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.set(
-            8usize,
-            crate::request::Stored::json(
-                &::std::convert::Into::<types::PictureSettings>::into(value),
-            ),
-        )
+        self.set(8usize, crate::request::Stored::typed::<types::PictureSettings>(value))
     }
     /**Sets the body field `skills`.
 

@@ -63,6 +63,8 @@ const OPERATION_LIST_WEBHOOKS: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "webhooks")]
 const OPERATION_CREATE_WEBHOOK: Operation = Operation {
@@ -134,12 +136,36 @@ const OPERATION_CREATE_WEBHOOK: Operation = Operation {
         Field {
             name: "events",
             location: Location::Body,
-            kind: ValueKind::Text,
+            kind: ValueKind::Enum,
             list: true,
             required: false,
             positional: false,
-            description: "Only these events of the source (all of them when absent): values of `WebhookEventName`. Kept a string here, as that enum is open (a newer server lists events this document does not), and the reference publishes no definition of this body to say which it accepts.",
-            constraints: crate::operations::Constraints::NONE,
+            description: "Only these events of the source (all of them when absent); a value this document does not list is refused. (`WebhookEventName` is open, `x-open-enum`, for the webhooks a newer server lists.) The reference publishes no definition of this body to say which it accepts.",
+            constraints: crate::operations::Constraints {
+                values: &[
+                    "message_received",
+                    "message_read",
+                    "message_reaction",
+                    "message_edited",
+                    "message_deleted",
+                    "mail_sent",
+                    "mail_received",
+                    "mail_opened",
+                    "mail_link_clicked",
+                    "creation_success",
+                    "creation_fail",
+                    "deleted",
+                    "reconnected",
+                    "sync_success",
+                    "stopped",
+                    "ok",
+                    "connecting",
+                    "error",
+                    "credentials",
+                    "permissions",
+                ],
+                ..crate::operations::Constraints::NONE
+            },
             shape: None,
             part_type: None,
             #[cfg(feature = "any-request")]
@@ -234,12 +260,14 @@ const OPERATION_CREATE_WEBHOOK: Operation = Operation {
     #[cfg(feature = "fake")]
     request_example: "{\"headers\":[{\"key\":\"Unipile-Auth\",\"value\":\"my-webhook-secret\"}],\"name\":\"Support inbox\",\"request_url\":\"https://example.com/postpress/events\",\"source\":\"messaging\"}",
     #[cfg(feature = "fake")]
-    full_request_example: "{\"account_ids\":[\"x\"],\"data\":[{\"key\":\"x\",\"name\":\"x\"}],\"enabled\":false,\"events\":[\"x\"],\"format\":\"json\",\"headers\":[{\"key\":\"x\",\"value\":\"x\"}],\"name\":\"x\",\"request_url\":\"x\",\"source\":\"messaging\"}",
+    full_request_example: "{\"account_ids\":[\"x\"],\"data\":[{\"key\":\"x\",\"name\":\"x\"}],\"enabled\":false,\"events\":[\"message_received\"],\"format\":\"json\",\"headers\":[{\"key\":\"x\",\"value\":\"x\"}],\"name\":\"x\",\"request_url\":\"x\",\"source\":\"messaging\"}",
     body: Some("CreateWebhookRequest"),
     answer: "WebhookCreated",
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };
 #[cfg(feature = "webhooks")]
 const OPERATION_DELETE_WEBHOOK: Operation = Operation {
@@ -292,4 +320,6 @@ const OPERATION_DELETE_WEBHOOK: Operation = Operation {
     download: false,
     answer_media_type: ::std::option::Option::Some("application/json"),
     whole_body: false,
+    body_rule: ::std::option::Option::None,
+    closed_body: false,
 };

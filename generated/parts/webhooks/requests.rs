@@ -72,14 +72,11 @@ Required.*/
     pub fn name(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.set(2usize, crate::request::Stored::Text(value.into()))
     }
-    /**Only these events of the source (all of them when absent): values of `WebhookEventName`. Kept a string here, as that enum is open (a newer server lists events this document does not), and the reference publishes no definition of this body to say which it accepts.
+    /**Only these events of the source (all of them when absent); a value this document does not list is refused. (`WebhookEventName` is open, `x-open-enum`, for the webhooks a newer server lists.) The reference publishes no definition of this body to say which it accepts.
 
 Appends one item; call it once per item, in order.*/
-    pub fn events(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.push(3usize, crate::request::Stored::Text(value.into()))
+    pub fn events(self, value: impl ::std::fmt::Display) -> Self {
+        self.push(3usize, crate::request::Stored::Text(value.to_string()))
     }
     /**Only the events of these accounts (every account's when absent).
 
@@ -95,14 +92,12 @@ Appends one item; call it once per item, in order.*/
 Appends one item; call it once per item, in order.*/
     pub fn headers(
         self,
-        value: impl ::std::convert::Into<types::WebhookHeader>,
+        value: impl ::std::convert::TryInto<
+            types::WebhookHeader,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.push(
-            5usize,
-            crate::request::Stored::json(
-                &::std::convert::Into::<types::WebhookHeader>::into(value),
-            ),
-        )
+        self.push(5usize, crate::request::Stored::typed::<types::WebhookHeader>(value))
     }
     ///How deliveries are encoded (`form`, each field a form field, objects and lists as JSON text).
     pub fn format(self, value: impl ::std::fmt::Display) -> Self {
@@ -117,13 +112,14 @@ Appends one item; call it once per item, in order.*/
 Appends one item; call it once per item, in order.*/
     pub fn data(
         self,
-        value: impl ::std::convert::Into<types::CreateWebhookRequestDataItem>,
+        value: impl ::std::convert::TryInto<
+            types::CreateWebhookRequestDataItem,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
         self.push(
             8usize,
-            crate::request::Stored::json(
-                &::std::convert::Into::<types::CreateWebhookRequestDataItem>::into(value),
-            ),
+            crate::request::Stored::typed::<types::CreateWebhookRequestDataItem>(value),
         )
     }
 }

@@ -32,9 +32,9 @@ pub struct CreateWebhookRequest {
     pub data: ::std::vec::Vec<CreateWebhookRequestDataItem>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    ///Only these events of the source (all of them when absent): values of `WebhookEventName`. Kept a string here, as that enum is open (a newer server lists events this document does not), and the reference publishes no definition of this body to say which it accepts.
+    ///Only these events of the source (all of them when absent); a value this document does not list is refused. (`WebhookEventName` is open, `x-open-enum`, for the webhooks a newer server lists.) The reference publishes no definition of this body to say which it accepts.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub events: ::std::vec::Vec<::std::string::String>,
+    pub events: ::std::vec::Vec<crate::generated::open::WebhookEventName>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<WebhookFormat>,
     ///Headers sent with every delivery (put a secret here, and check it on receipt).
