@@ -803,7 +803,7 @@ pub mod spec_info {
     /// The spec's `info.version`.
     pub const VERSION: &str = "2.0.0";
     /// A short fingerprint of the spec text (FNV-1a, 8 hex digits), named in the user agent.
-    pub const FINGERPRINT: &str = "0265e4d3";
+    pub const FINGERPRINT: &str = "bde5ee03";
 }
 /// What the spec says about each operation, for code that must agree with it (the retry
 /// rules, the fake server, the tests).

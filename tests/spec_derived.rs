@@ -675,3 +675,54 @@ fn the_operation_table_lists_every_parameter_and_body_field() {
     assert_eq!(field.constraints.min_length, Some(1));
     assert!(field.required && field.positional);
 }
+
+/// The dots of `pattern` that stand for any character (not escaped, not in a class).
+fn bare_dots(pattern: &str) -> usize {
+    let (mut dots, mut in_class, mut chars) = (0, false, pattern.chars());
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '[' => in_class = true,
+            ']' => in_class = false,
+            '.' if !in_class => dots += 1,
+            _ => {}
+        }
+    }
+    dots
+}
+
+/// Every pattern reads alike in ECMA 262 (OpenAPI's dialect, the SDK's and the fake's) and in the
+/// dialects other teams' clients check with (Python's `re`, Rust's `regex`): a bare `.` does not,
+/// as ECMA's leaves out `\r`, U+2028 and U+2029 (info.description, "Patterns").
+#[test]
+fn every_pattern_reads_alike_in_every_dialect() {
+    fn walk(value: &Value, at: &str, found: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(pattern)) = map.get("pattern")
+                    && bare_dots(pattern) > 0
+                {
+                    found.push(format!("{at}: {pattern}"));
+                }
+                for (key, inner) in map {
+                    walk(inner, &format!("{at}/{key}"), found);
+                }
+            }
+            Value::Array(items) => {
+                for (i, inner) in items.iter().enumerate() {
+                    walk(inner, &format!("{at}/{i}"), found);
+                }
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(bare_dots(r"^a.b\.[.]$"), 1);
+    let spec = common::spec();
+    let mut found = Vec::new();
+    walk(&spec, "", &mut found);
+    let patterns = spec.to_string().matches("\"pattern\"").count();
+    assert!(patterns > 20, "{patterns}");
+    assert!(found.is_empty(), "patterns with a bare `.`:\n{}", found.join("\n"));
+}

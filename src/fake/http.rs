@@ -857,7 +857,11 @@ async fn read_form(request: Request<Incoming>) -> Result<SendForm, String> {
             // A part the spec does not name is refused: the form is closed (`additionalProperties:
             // false`, read from the operation table).
             _ if OperationId::SendMessage.spec().closed_body
-                && !OperationId::SendMessage.spec().fields.iter().any(|f| f.name == name) =>
+                && !OperationId::SendMessage
+                    .spec()
+                    .fields
+                    .iter()
+                    .any(|f| f.location == Location::Body && f.name == name) =>
             {
                 return Err(format!("form part {name:?} is not a field of this form"));
             }

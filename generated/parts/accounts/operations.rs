@@ -267,7 +267,7 @@ const OPERATION_CREATE_HOSTED_AUTH_LINK: Operation = Operation {
             description: "A UTC date and time with milliseconds. The reference gives these dates a pattern and no type; they are strings. Its `\\d` is written `[0-9]`: the same in ECMA 262 (which JSON Schema's patterns are), where some other regex engines' `\\d` also takes other scripts' digits.",
             constraints: crate::operations::Constraints {
                 pattern: Some(
-                    "^[1-2][0-9]{3}-[0-1][0-9]-[0-3][0-9]T[0-9]{2}:[0-9]{2}:[0-9]{2}.[0-9]{3}Z$",
+                    "^[1-2][0-9]{3}-[0-1][0-9]-[0-3][0-9]T[0-9]{2}:[0-9]{2}:[0-9]{2}[^\\n\\r\\u2028\\u2029][0-9]{3}Z$",
                 ),
                 ..crate::operations::Constraints::NONE
             },

@@ -135,7 +135,9 @@ const OPERATION_GET_RAW_DATA: Operation = Operation {
             positional: false,
             description: "The URL of LinkedIn's endpoint.",
             constraints: crate::operations::Constraints {
-                pattern: Some("^https://www.linkedin.com/.*$"),
+                pattern: Some(
+                    "^https://www[^\\n\\r\\u2028\\u2029]linkedin[^\\n\\r\\u2028\\u2029]com/[^\\n\\r\\u2028\\u2029]*$",
+                ),
                 ..crate::operations::Constraints::NONE
             },
             shape: None,
@@ -150,7 +152,7 @@ const OPERATION_GET_RAW_DATA: Operation = Operation {
     #[cfg(feature = "fake")]
     request_example: "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"encoding\":true,\"request_url\":\"https://www.linkedin.com/search/results/people/?keywords=rust\"}",
     #[cfg(feature = "fake")]
-    full_request_example: "{\"account_id\":\"x\",\"body\":{},\"encoding\":false,\"headers\":{},\"method\":\"GET\",\"query_params\":{},\"request_url\":\"https://www!linkedin+com//E>\"}",
+    full_request_example: "{\"account_id\":\"x\",\"body\":{},\"encoding\":false,\"headers\":{},\"method\":\"GET\",\"query_params\":{},\"request_url\":\"https://www㭪linkedin𠳛com/𫜕\u{6b2f0}\u{57eb4}\"}",
     body: Some("RawDataRequest"),
     answer: "RawData",
     download: false,
@@ -1977,7 +1979,7 @@ const OPERATION_SEARCH: Operation = Operation {
                                     "connections_of",
                                     crate::shape::Shape::List {
                                         items: &crate::shape::Shape::Text(crate::operations::Constraints {
-                                            pattern: Some("^.+$"),
+                                            pattern: Some("^[^\\n\\r\\u2028\\u2029]+$"),
                                             ..crate::operations::Constraints::NONE
                                         }),
                                         rule: crate::operations::Constraints {
@@ -1990,7 +1992,7 @@ const OPERATION_SEARCH: Operation = Operation {
                                     "followers_of",
                                     crate::shape::Shape::List {
                                         items: &crate::shape::Shape::Text(crate::operations::Constraints {
-                                            pattern: Some("^.+$"),
+                                            pattern: Some("^[^\\n\\r\\u2028\\u2029]+$"),
                                             ..crate::operations::Constraints::NONE
                                         }),
                                         rule: crate::operations::Constraints {
@@ -2290,7 +2292,7 @@ const OPERATION_SEARCH: Operation = Operation {
                                                 "member",
                                                 crate::shape::Shape::List {
                                                     items: &crate::shape::Shape::Text(crate::operations::Constraints {
-                                                        pattern: Some("^.+$"),
+                                                        pattern: Some("^[^\\n\\r\\u2028\\u2029]+$"),
                                                         ..crate::operations::Constraints::NONE
                                                     }),
                                                     rule: crate::operations::Constraints {
@@ -2325,7 +2327,7 @@ const OPERATION_SEARCH: Operation = Operation {
                                                 "member",
                                                 crate::shape::Shape::List {
                                                     items: &crate::shape::Shape::Text(crate::operations::Constraints {
-                                                        pattern: Some("^.+$"),
+                                                        pattern: Some("^[^\\n\\r\\u2028\\u2029]+$"),
                                                         ..crate::operations::Constraints::NONE
                                                     }),
                                                     rule: crate::operations::Constraints {
@@ -2658,7 +2660,7 @@ const OPERATION_SEARCH: Operation = Operation {
                                                 "exclude",
                                                 crate::shape::Shape::List {
                                                     items: &crate::shape::Shape::Text(crate::operations::Constraints {
-                                                        pattern: Some(".+"),
+                                                        pattern: Some("[^\\n\\r\\u2028\\u2029]+"),
                                                         ..crate::operations::Constraints::NONE
                                                     }),
                                                     rule: crate::operations::Constraints {
@@ -2671,7 +2673,7 @@ const OPERATION_SEARCH: Operation = Operation {
                                                 "include",
                                                 crate::shape::Shape::List {
                                                     items: &crate::shape::Shape::Text(crate::operations::Constraints {
-                                                        pattern: Some(".+"),
+                                                        pattern: Some("[^\\n\\r\\u2028\\u2029]+"),
                                                         ..crate::operations::Constraints::NONE
                                                     }),
                                                     rule: crate::operations::Constraints {
@@ -2786,7 +2788,7 @@ const OPERATION_SEARCH: Operation = Operation {
                                     "connections_of",
                                     crate::shape::Shape::List {
                                         items: &crate::shape::Shape::Text(crate::operations::Constraints {
-                                            pattern: Some("^.+$"),
+                                            pattern: Some("^[^\\n\\r\\u2028\\u2029]+$"),
                                             ..crate::operations::Constraints::NONE
                                         }),
                                         rule: crate::operations::Constraints {
@@ -3009,7 +3011,7 @@ const OPERATION_SEARCH: Operation = Operation {
                                                 "exclude",
                                                 crate::shape::Shape::List {
                                                     items: &crate::shape::Shape::Text(crate::operations::Constraints {
-                                                        pattern: Some(".+"),
+                                                        pattern: Some("[^\\n\\r\\u2028\\u2029]+"),
                                                         ..crate::operations::Constraints::NONE
                                                     }),
                                                     rule: crate::operations::Constraints {
@@ -3022,7 +3024,7 @@ const OPERATION_SEARCH: Operation = Operation {
                                                 "include",
                                                 crate::shape::Shape::List {
                                                     items: &crate::shape::Shape::Text(crate::operations::Constraints {
-                                                        pattern: Some(".+"),
+                                                        pattern: Some("[^\\n\\r\\u2028\\u2029]+"),
                                                         ..crate::operations::Constraints::NONE
                                                     }),
                                                     rule: crate::operations::Constraints {
@@ -3110,7 +3112,7 @@ const OPERATION_SEARCH: Operation = Operation {
                                                 "exclude",
                                                 crate::shape::Shape::List {
                                                     items: &crate::shape::Shape::Text(crate::operations::Constraints {
-                                                        pattern: Some(".+"),
+                                                        pattern: Some("[^\\n\\r\\u2028\\u2029]+"),
                                                         ..crate::operations::Constraints::NONE
                                                     }),
                                                     rule: crate::operations::Constraints {
@@ -3123,7 +3125,7 @@ const OPERATION_SEARCH: Operation = Operation {
                                                 "include",
                                                 crate::shape::Shape::List {
                                                     items: &crate::shape::Shape::Text(crate::operations::Constraints {
-                                                        pattern: Some(".+"),
+                                                        pattern: Some("[^\\n\\r\\u2028\\u2029]+"),
                                                         ..crate::operations::Constraints::NONE
                                                     }),
                                                     rule: crate::operations::Constraints {
@@ -3655,7 +3657,7 @@ const OPERATION_SEARCH: Operation = Operation {
                                     "saved_accounts",
                                     crate::shape::Shape::List {
                                         items: &crate::shape::Shape::Text(crate::operations::Constraints {
-                                            pattern: Some("^.+$"),
+                                            pattern: Some("^[^\\n\\r\\u2028\\u2029]+$"),
                                             ..crate::operations::Constraints::NONE
                                         }),
                                         rule: crate::operations::Constraints {
@@ -4485,7 +4487,7 @@ const OPERATION_SEARCH: Operation = Operation {
     #[cfg(feature = "fake")]
     request_example: "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"body\":{\"api\":\"classic\",\"category\":\"people\"}}",
     #[cfg(feature = "fake")]
-    full_request_example: "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"body\":{\"advanced_keywords\":{\"company\":\"x\",\"first_name\":\"x\",\"last_name\":\"x\",\"school\":\"x\",\"title\":\"x\"},\"api\":\"classic\",\"category\":\"people\",\"company\":[\"103644278\"],\"connections_of\":[\"+\"],\"followers_of\":[\"/E>M\"],\"industry\":[\"103644278\"],\"keywords\":\"x\",\"location\":[\"103644278\"],\"network_distance\":[1],\"open_to\":[\"proBono\"],\"past_company\":[\"103644278\"],\"profile_language\":[\"xx\"],\"school\":[\"103644278\"],\"service\":[\"103644278\"]}}",
+    full_request_example: "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"body\":{\"advanced_keywords\":{\"company\":\"x\",\"first_name\":\"x\",\"last_name\":\"x\",\"school\":\"x\",\"title\":\"x\"},\"api\":\"classic\",\"category\":\"people\",\"company\":[\"103644278\"],\"connections_of\":[\"𠳛\"],\"followers_of\":[\"𫜕\u{6b2f0}\u{57eb4}\u{8219d}\"],\"industry\":[\"103644278\"],\"keywords\":\"x\",\"location\":[\"103644278\"],\"network_distance\":[1],\"open_to\":[\"proBono\"],\"past_company\":[\"103644278\"],\"profile_language\":[\"xx\"],\"school\":[\"103644278\"],\"service\":[\"103644278\"]}}",
     body: Some("SearchParameters"),
     answer: "SearchResults",
     download: false,

@@ -2679,13 +2679,13 @@ impl ::std::str::FromStr for JobSearchResultPostedAt {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
         {
             ::regress::Regex::new(
-                    "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                    "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}[^\\n\\r\\u2028\\u2029]\\d{3}Z$",
                 )
                 .unwrap()
         });
         if PATTERN.find(value).is_none() {
             return Err(
-                "doesn't match pattern \"^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$\""
+                "doesn't match pattern \"^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}[^\\n\\r\\u2028\\u2029]\\d{3}Z$\""
                     .into(),
             );
         }
@@ -3722,9 +3722,17 @@ impl ::std::str::FromStr for RawDataRequestRequestUrl {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^https://www.linkedin.com/.*$").unwrap() });
+        {
+            ::regress::Regex::new(
+                    "^https://www[^\\n\\r\\u2028\\u2029]linkedin[^\\n\\r\\u2028\\u2029]com/[^\\n\\r\\u2028\\u2029]*$",
+                )
+                .unwrap()
+        });
         if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^https://www.linkedin.com/.*$\"".into());
+            return Err(
+                "doesn't match pattern \"^https://www[^\\n\\r\\u2028\\u2029]linkedin[^\\n\\r\\u2028\\u2029]com/[^\\n\\r\\u2028\\u2029]*$\""
+                    .into(),
+            );
         }
         Ok(Self(value.to_string()))
     }
@@ -4821,9 +4829,9 @@ impl ::std::str::FromStr for SearchClassicPeopleConnectionsOfItem {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^.+$").unwrap() });
+        { ::regress::Regex::new("^[^\\n\\r\\u2028\\u2029]+$").unwrap() });
         if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^.+$\"".into());
+            return Err("doesn't match pattern \"^[^\\n\\r\\u2028\\u2029]+$\"".into());
         }
         Ok(Self(value.to_string()))
     }
@@ -4859,9 +4867,9 @@ impl ::std::str::FromStr for SearchClassicPeopleFollowersOfItem {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^.+$").unwrap() });
+        { ::regress::Regex::new("^[^\\n\\r\\u2028\\u2029]+$").unwrap() });
         if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^.+$\"".into());
+            return Err("doesn't match pattern \"^[^\\n\\r\\u2028\\u2029]+$\"".into());
         }
         Ok(Self(value.to_string()))
     }
@@ -5174,9 +5182,9 @@ impl ::std::str::FromStr for SearchClassicPostsMentioningMemberItem {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^.+$").unwrap() });
+        { ::regress::Regex::new("^[^\\n\\r\\u2028\\u2029]+$").unwrap() });
         if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^.+$\"".into());
+            return Err("doesn't match pattern \"^[^\\n\\r\\u2028\\u2029]+$\"".into());
         }
         Ok(Self(value.to_string()))
     }
@@ -5229,9 +5237,9 @@ impl ::std::str::FromStr for SearchClassicPostsPostedByMemberItem {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^.+$").unwrap() });
+        { ::regress::Regex::new("^[^\\n\\r\\u2028\\u2029]+$").unwrap() });
         if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^.+$\"".into());
+            return Err("doesn't match pattern \"^[^\\n\\r\\u2028\\u2029]+$\"".into());
         }
         Ok(Self(value.to_string()))
     }
@@ -7767,9 +7775,9 @@ impl ::std::str::FromStr for SearchSalesNavigatorCompaniesSavedAccountsItem {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^.+$").unwrap() });
+        { ::regress::Regex::new("^[^\\n\\r\\u2028\\u2029]+$").unwrap() });
         if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^.+$\"".into());
+            return Err("doesn't match pattern \"^[^\\n\\r\\u2028\\u2029]+$\"".into());
         }
         Ok(Self(value.to_string()))
     }
@@ -7957,9 +7965,9 @@ impl ::std::str::FromStr for SearchSalesNavigatorPeopleCompanyExcludeItem {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new(".+").unwrap() });
+        { ::regress::Regex::new("[^\\n\\r\\u2028\\u2029]+").unwrap() });
         if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \".+\"".into());
+            return Err("doesn't match pattern \"[^\\n\\r\\u2028\\u2029]+\"".into());
         }
         Ok(Self(value.to_string()))
     }
@@ -7995,9 +8003,9 @@ impl ::std::str::FromStr for SearchSalesNavigatorPeopleCompanyIncludeItem {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new(".+").unwrap() });
+        { ::regress::Regex::new("[^\\n\\r\\u2028\\u2029]+").unwrap() });
         if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \".+\"".into());
+            return Err("doesn't match pattern \"[^\\n\\r\\u2028\\u2029]+\"".into());
         }
         Ok(Self(value.to_string()))
     }
@@ -8077,9 +8085,9 @@ impl ::std::str::FromStr for SearchSalesNavigatorPeopleConnectionsOfItem {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^.+$").unwrap() });
+        { ::regress::Regex::new("^[^\\n\\r\\u2028\\u2029]+$").unwrap() });
         if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^.+$\"".into());
+            return Err("doesn't match pattern \"^[^\\n\\r\\u2028\\u2029]+$\"".into());
         }
         Ok(Self(value.to_string()))
     }

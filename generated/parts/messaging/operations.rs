@@ -193,7 +193,7 @@ const OPERATION_LIST_ATTENDEE_CHATS: Operation = Operation {
             description: "Only the items dated before this time (UTC, with milliseconds).",
             constraints: crate::operations::Constraints {
                 pattern: Some(
-                    "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                    "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}[^\\n\\r\\u2028\\u2029]\\d{3}Z$",
                 ),
                 ..crate::operations::Constraints::NONE
             },
@@ -212,7 +212,7 @@ const OPERATION_LIST_ATTENDEE_CHATS: Operation = Operation {
             description: "Only the items dated after this time (UTC, with milliseconds).",
             constraints: crate::operations::Constraints {
                 pattern: Some(
-                    "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                    "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}[^\\n\\r\\u2028\\u2029]\\d{3}Z$",
                 ),
                 ..crate::operations::Constraints::NONE
             },
@@ -334,7 +334,7 @@ const OPERATION_LIST_ATTENDEE_MESSAGES: Operation = Operation {
             description: "Only the items dated before this time (UTC, with milliseconds).",
             constraints: crate::operations::Constraints {
                 pattern: Some(
-                    "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                    "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}[^\\n\\r\\u2028\\u2029]\\d{3}Z$",
                 ),
                 ..crate::operations::Constraints::NONE
             },
@@ -353,7 +353,7 @@ const OPERATION_LIST_ATTENDEE_MESSAGES: Operation = Operation {
             description: "Only the items dated after this time (UTC, with milliseconds).",
             constraints: crate::operations::Constraints {
                 pattern: Some(
-                    "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                    "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}[^\\n\\r\\u2028\\u2029]\\d{3}Z$",
                 ),
                 ..crate::operations::Constraints::NONE
             },
@@ -521,7 +521,7 @@ const OPERATION_LIST_CHATS: Operation = Operation {
             description: "Only the items dated before this time (UTC, with milliseconds).",
             constraints: crate::operations::Constraints {
                 pattern: Some(
-                    "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                    "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}[^\\n\\r\\u2028\\u2029]\\d{3}Z$",
                 ),
                 ..crate::operations::Constraints::NONE
             },
@@ -540,7 +540,7 @@ const OPERATION_LIST_CHATS: Operation = Operation {
             description: "Only the items dated after this time (UTC, with milliseconds).",
             constraints: crate::operations::Constraints {
                 pattern: Some(
-                    "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                    "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}[^\\n\\r\\u2028\\u2029]\\d{3}Z$",
                 ),
                 ..crate::operations::Constraints::NONE
             },
@@ -1137,7 +1137,7 @@ const OPERATION_LIST_CHAT_MESSAGES: Operation = Operation {
             description: "Only the items dated before this time (UTC, with milliseconds).",
             constraints: crate::operations::Constraints {
                 pattern: Some(
-                    "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                    "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}[^\\n\\r\\u2028\\u2029]\\d{3}Z$",
                 ),
                 ..crate::operations::Constraints::NONE
             },
@@ -1156,7 +1156,7 @@ const OPERATION_LIST_CHAT_MESSAGES: Operation = Operation {
             description: "Only the items dated after this time (UTC, with milliseconds).",
             constraints: crate::operations::Constraints {
                 pattern: Some(
-                    "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                    "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}[^\\n\\r\\u2028\\u2029]\\d{3}Z$",
                 ),
                 ..crate::operations::Constraints::NONE
             },
@@ -1516,7 +1516,7 @@ const OPERATION_LIST_MESSAGES: Operation = Operation {
             description: "Only the items dated before this time (UTC, with milliseconds).",
             constraints: crate::operations::Constraints {
                 pattern: Some(
-                    "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                    "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}[^\\n\\r\\u2028\\u2029]\\d{3}Z$",
                 ),
                 ..crate::operations::Constraints::NONE
             },
@@ -1535,7 +1535,7 @@ const OPERATION_LIST_MESSAGES: Operation = Operation {
             description: "Only the items dated after this time (UTC, with milliseconds).",
             constraints: crate::operations::Constraints {
                 pattern: Some(
-                    "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}.\\d{3}Z$",
+                    "^[1-2]\\d{3}-[0-1]\\d-[0-3]\\dT\\d{2}:\\d{2}:\\d{2}[^\\n\\r\\u2028\\u2029]\\d{3}Z$",
                 ),
                 ..crate::operations::Constraints::NONE
             },
