@@ -13,7 +13,7 @@
 use serde_json::{Map, Value};
 
 use super::model::Op;
-use super::normalize::is_never;
+use super::normalize::{is_never, narrowing_union};
 use super::spec::resolved;
 
 /// The success answer's example, or one built from its schema (`null` for a download).
@@ -105,7 +105,13 @@ impl Builder {
         if schema.get("nullable").and_then(Value::as_bool) == Some(true) && !self.every_field {
             return Ok(Value::Null);
         }
+        // A union that only narrows its object (which fields are present) is met below, by the
+        // object's own properties and its first branch's.
+        let narrowing = narrowing_union(schema);
         for key in ["oneOf", "anyOf"] {
+            if narrowing == Some(key) {
+                continue;
+            }
             if let Some(first) = schema.get(key).and_then(Value::as_array).and_then(|v| v.first()) {
                 return self.build(raw, first, depth + 1);
             }
@@ -156,11 +162,14 @@ impl Builder {
             Some("object") | None if schema.get("properties").is_some() || schema.get("required").is_some() => {
                 let mut object = Map::new();
                 let properties = schema.get("properties").and_then(Value::as_object);
+                // The first branch of a narrowing union: its required fields, and its bounds on them.
+                let branch = narrowing.and_then(|key| schema.get(key)?.get(0));
                 let required = schema
                     .get("required")
                     .and_then(Value::as_array)
                     .into_iter()
                     .flatten()
+                    .chain(branch.and_then(|b| b.get("required")?.as_array()).into_iter().flatten())
                     .filter_map(Value::as_str);
                 // Every field near the top; deeper, the required ones (a recursive schema ends).
                 let names: Vec<&str> = if self.every_field && depth < 8 {
@@ -182,8 +191,17 @@ impl Builder {
                     let property = properties
                         .and_then(|p| p.get(name))
                         .ok_or(format!("required field {name} has no schema"))?;
+                    let narrowed = branch
+                        .and_then(|b| b.get("properties")?.get(name)?.as_object())
+                        .map(|bounds| {
+                            let mut merged = resolved(raw, property).clone();
+                            if let Some(merged) = merged.as_object_mut() {
+                                merged.extend(bounds.clone());
+                            }
+                            merged
+                        });
                     let value = self
-                        .build(raw, property, depth + 1)
+                        .build(raw, narrowed.as_ref().unwrap_or(property), depth + 1)
                         .map_err(|e| format!("{name}: {e}"))?;
                     object.insert(name.to_string(), value);
                 }
@@ -344,6 +362,30 @@ impl rand::RngCore for SplitMix64 {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn an_object_narrowed_by_a_union_meets_its_first_branch() {
+        let raw = json!({});
+        let message = json!({
+            "type": "object",
+            "properties": {"text": {"type": "string"}, "files": {"type": "array", "items": {"type": "string"}}},
+            "anyOf": [
+                {"required": ["text"], "properties": {"text": {"minLength": 3}}},
+                {"required": ["files"]},
+            ],
+        });
+        let least = Builder::new().build(&raw, &message, 0).unwrap();
+        assert!(
+            least["text"].as_str().is_some_and(|t| t.chars().count() >= 3),
+            "{least}"
+        );
+        assert!(least.get("files").is_none(), "{least}");
+        let mut every = Builder::new();
+        every.every_field = true;
+        let all = every.build(&raw, &message, 0).unwrap();
+        assert!(all["text"].as_str().is_some_and(|t| t.chars().count() >= 3), "{all}");
+        assert!(all["files"].is_array(), "{all}");
+    }
 
     #[test]
     fn strings_match_their_patterns_and_lengths() {

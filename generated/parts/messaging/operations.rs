@@ -1367,7 +1367,7 @@ const OPERATION_SEND_MESSAGE: Operation = Operation {
     #[cfg(feature = "fake")]
     request_example: "{\"attachments\":[\"/path/to/file.pdf\"],\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"text\":\"Got it - thanks!\"}",
     #[cfg(feature = "fake")]
-    full_request_example: "{\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"text\":null}",
+    full_request_example: "{\"account_id\":\"x\",\"attachments\":[\"x\"],\"chat_id\":\"chat_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"quote_id\":\"x\",\"text\":\"x\",\"thread_id\":\"x\",\"typing_duration\":\"x\",\"video_message\":\"x\",\"voice_message\":\"x\"}",
     body: Some("SendMessageRequest"),
     answer: "MessageSent",
     download: false,
