@@ -162,8 +162,11 @@ impl Builder {
             Some("object") | None if schema.get("properties").is_some() || schema.get("required").is_some() => {
                 let mut object = Map::new();
                 let properties = schema.get("properties").and_then(Value::as_object);
-                // The first branch of a narrowing union: its required fields, and its bounds on them.
-                let branch = narrowing.and_then(|key| schema.get(key)?.get(0));
+                // The first branch of a narrowing union: its required fields, and its bounds on
+                // them written over their own schemas.
+                let branch =
+                    narrowing.and_then(|key| super::model::narrowed_branches(raw, schema, key).into_iter().next());
+                let branch = branch.as_ref();
                 let required = schema
                     .get("required")
                     .and_then(Value::as_array)
@@ -191,17 +194,9 @@ impl Builder {
                     let property = properties
                         .and_then(|p| p.get(name))
                         .ok_or(format!("required field {name} has no schema"))?;
-                    let narrowed = branch
-                        .and_then(|b| b.get("properties")?.get(name)?.as_object())
-                        .map(|bounds| {
-                            let mut merged = resolved(raw, property).clone();
-                            if let Some(merged) = merged.as_object_mut() {
-                                merged.extend(bounds.clone());
-                            }
-                            merged
-                        });
+                    let narrowed = branch.and_then(|b| b.get("properties")?.get(name));
                     let value = self
-                        .build(raw, narrowed.as_ref().unwrap_or(property), depth + 1)
+                        .build(raw, narrowed.unwrap_or(property), depth + 1)
                         .map_err(|e| format!("{name}: {e}"))?;
                     object.insert(name.to_string(), value);
                 }

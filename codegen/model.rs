@@ -475,7 +475,7 @@ fn read_body(
 
 /// The branches of an object's narrowing union, each bound written over the property's own
 /// schema (a branch bounds a property without restating its type).
-fn narrowed_branches(raw: &Value, schema: &Value, key: &str) -> Vec<Value> {
+pub(super) fn narrowed_branches(raw: &Value, schema: &Value, key: &str) -> Vec<Value> {
     let own = schema.get("properties");
     let branches = schema.get(key).and_then(Value::as_array).into_iter().flatten();
     branches

@@ -508,8 +508,8 @@ mod tests {
     #[test]
     fn a_union_of_one_property_objects_that_allow_others_is_no_tagged_enum_for_typify() {
         let view = |schema: Value| {
-            let mut spec = json!({"openapi": "3.0.3", "paths": {}, "components": {"schemas": {"Budget": schema}}});
-            typify_view(&spec.take()).unwrap().0["components"]["schemas"]["Budget"].clone()
+            let spec = json!({"openapi": "3.0.3", "paths": {}, "components": {"schemas": {"Budget": schema}}});
+            typify_view(&spec).unwrap().0["components"]["schemas"]["Budget"].clone()
         };
         let open = view(json!({"anyOf": [
             {"type": "object", "properties": {"daily": {"type": "number"}}, "required": ["daily"]},

@@ -627,13 +627,11 @@ async fn arguments(
         // the argument `body`. A property the spec does not name is ignored where the body is
         // open (the spec allows it), and refused (as an unknown argument) where it is closed.
         match body {
-            Value::Object(fields) if !spec.whole_body => arguments.extend(fields.into_iter().filter(|(name, _)| {
-                spec.closed_body
-                    || spec
-                        .fields
-                        .iter()
-                        .any(|f| f.location == Location::Body && f.name == name)
-            })),
+            Value::Object(fields) if !spec.whole_body => arguments.extend(
+                fields
+                    .into_iter()
+                    .filter(|(name, _)| spec.closed_body || body_field(spec, name).is_some()),
+            ),
             whole => {
                 arguments.insert("body".into(), whole);
             }
@@ -713,6 +711,13 @@ fn add(arguments: &mut serde_json::Map<String, Value>, name: &str, list: bool, v
     }
 }
 
+/// The body field of `spec` named `name` (a JSON body's property, a form's part).
+fn body_field<'a>(spec: &'a crate::operations::Operation, name: &str) -> Option<&'a crate::operations::Field> {
+    spec.fields
+        .iter()
+        .find(|f| f.location == Location::Body && f.name == name)
+}
+
 /// Reads the multipart form of an operation the fake does not model: text parts as arguments,
 /// file parts kept (bounded by [`MAX_FORM_BODY`]) and named by their index.
 async fn read_any_form(
@@ -728,11 +733,7 @@ async fn read_any_form(
     };
     while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or("").to_string();
-        let Some(spec_field) = spec
-            .fields
-            .iter()
-            .find(|f| f.location == Location::Body && f.name == name)
-        else {
+        let Some(spec_field) = body_field(spec, &name) else {
             // A part the spec does not name: refused where the form is closed, ignored where the
             // spec allows others.
             if spec.closed_body {
@@ -857,11 +858,7 @@ async fn read_form(request: Request<Incoming>) -> Result<SendForm, String> {
             // A part the spec does not name is refused: the form is closed (`additionalProperties:
             // false`, read from the operation table).
             _ if OperationId::SendMessage.spec().closed_body
-                && !OperationId::SendMessage
-                    .spec()
-                    .fields
-                    .iter()
-                    .any(|f| f.location == Location::Body && f.name == name) =>
+                && body_field(OperationId::SendMessage.spec(), &name).is_none() =>
             {
                 return Err(format!("form part {name:?} is not a field of this form"));
             }
